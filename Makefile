@@ -1,0 +1,88 @@
+# accessops.atlassian developer commands. `make test` and `make demo` work on a fresh clone.
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3.11
+VENV := $(CURDIR)/.venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+BUILD := $(or $(BUILD_DIR),/tmp/accessops-build-$(shell printf %s "$(CURDIR)" | md5sum | cut -c1-8))
+COLL := $(BUILD)/ansible_collections/accessops/atlassian
+SIM_PORT ?= 0
+SIM_SEED ?= tests/simulator/seeds/demo.yml
+PYTEST_ARGS ?=
+
+.PHONY: help venv tree sanity units simulator-tests integration test demo simulator build changelog lint clean
+
+help:
+	@echo "make test       sanity + unit (coverage) + simulator + integration tests (builds .venv first)"
+	@echo "make demo       run the main job against the local simulator"
+	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT))"
+	@echo "make build      build the collection tarball"
+
+$(STAMP): tests/requirements.txt
+	if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+	  echo "need Python >= 3.11 as $(PYTHON)"; exit 1
+	fi
+	[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Lay the collection out as ansible_collections/accessops/atlassian (what ansible-test needs):
+# every file git tracks plus new files it does not ignore, as they are in the work tree.
+tree:
+	rm -rf $(BUILD)/ansible_collections
+	mkdir -p $(COLL)
+	if git rev-parse --git-dir >/dev/null 2>&1; then
+	  git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
+	    [ -e "$$f" ] && printf '%s\0' "$$f"
+	  done | xargs -0 cp --parents -t $(COLL)
+	else
+	  cp -r $$(ls -A | grep -vxE '\.venv|build|\.git') $(COLL)/
+	fi
+
+sanity: venv tree
+	for v in 24_2 25_1 25_3; do
+	  [ -s ~/.ansible/test/cache/get_pip_$$v.py ] || { mkdir -p ~/.ansible/test/cache; cp .ci/get_pip_shim.py ~/.ansible/test/cache/get_pip_$$v.py; }
+	done
+	cd $(COLL)
+	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/ansible-test sanity --venv --python 3.11 --color no
+
+units: venv tree
+	cd $(COLL)
+	$(VPY) -m coverage erase
+	$(VPY) -m coverage run --source=plugins/module_utils,plugins/modules -m pytest -q -p no:cacheprovider tests/unit $(PYTEST_ARGS)
+	$(VPY) -m coverage report --include='plugins/module_utils/*' --fail-under=90
+	$(VPY) -m coverage report --include='plugins/modules/*'
+
+simulator-tests: venv
+	$(VPY) -m pytest -q -p no:cacheprovider tests/simulator $(PYTEST_ARGS)
+
+integration: venv tree
+	cd $(COLL)
+	$(VPY) -m pytest -q -p no:cacheprovider tests/integration $(PYTEST_ARGS)
+
+test: venv
+	start=$$(date +%s)
+	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory units
+	$(MAKE) --no-print-directory simulator-tests
+	$(MAKE) --no-print-directory integration
+	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
+
+simulator: venv
+	PYTHONPATH=tests/simulator $(VPY) -m atlsim --seed $(SIM_SEED) --port $(SIM_PORT)
+
+build: venv tree
+	cd $(COLL)
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path $(BUILD)
+
+changelog: venv
+	$(VENV)/bin/antsibull-changelog lint
+
+clean:
+	rm -rf $(BUILD) .pytest_cache .coverage
