@@ -74,6 +74,11 @@ test: venv
 	$(MAKE) --no-print-directory integration
 	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
 
+demo: venv
+	echo "make demo lands with the onboarding/offboarding roles; until then: make simulator, then run the module"
+	echo "EXAMPLES against it (tests/integration runs every module's EXAMPLES against the simulator)."
+	exit 2
+
 simulator: venv
 	PYTHONPATH=tests/simulator $(VPY) -m atlsim --seed $(SIM_SEED) --port $(SIM_PORT)
 
