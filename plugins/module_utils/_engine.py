@@ -128,3 +128,14 @@ def make_diff(before, after, before_header=None, after_header=None):
     if after_header:
         diff["after_header"] = after_header
     return diff
+
+
+def compare(current, desired, keys=None):
+    """The name DESIGN.md gives: :func:`diff_attributes`, limited to the top-level ``keys`` when given.
+
+    Returns ``{key: (before, after)}`` for what differs (``None`` in ``desired`` = not managed).
+    """
+    if keys is not None:
+        keys = set(keys)
+        desired = dict((key, value) for key, value in (desired or {}).items() if key in keys)
+    return diff_attributes(current, desired)

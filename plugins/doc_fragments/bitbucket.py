@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+    """Connection options of the Bitbucket Cloud modules (accessops.atlassian.bitbucket)."""
+
+    DOCUMENTATION = r"""
+options:
+  api_url:
+    description:
+      - Base URL of the Bitbucket Cloud REST API, including the C(/2.0) version path.
+      - If not set in the task, the value of the E(BITBUCKET_API_URL) environment variable is used.
+    type: str
+    default: https://api.bitbucket.org/2.0
+  username:
+    description:
+      - The B(Atlassian account email) that owns the API token given in O(api_token). This is not the Bitbucket
+        username or nickname.
+      - Used with O(api_token) for HTTP Basic authentication.
+      - If not set in the task, the value of the E(BITBUCKET_USERNAME) environment variable is used.
+    type: str
+  api_token:
+    description:
+      - An Atlassian API token with Bitbucket scopes, sent with O(username) over HTTP Basic authentication.
+      - Managing workspace members and permissions needs scopes such as C(read:workspace:bitbucket),
+        C(read:permission:bitbucket), C(write:permission:bitbucket) and C(delete:permission:bitbucket), and the
+        account must be an administrator of the workspace.
+      - App passwords were removed from Bitbucket Cloud and cannot be used; create an API token instead.
+      - If not set in the task, the value of the E(BITBUCKET_API_TOKEN) environment variable is used.
+    type: str
+  access_token:
+    description:
+      - A Bearer token. Either an OAuth 2.0 access token, or a workspace, project or repository access token.
+      - Workspace, project and repository access tokens B(cannot query or change permissions); use O(username) and
+        O(api_token), or an OAuth consumer (O(client_id) and O(client_secret)) of a workspace administrator for
+        modules that read or manage permissions.
+      - OAuth 2.0 access tokens expire after about one to two hours and are not refreshed by the modules.
+      - If not set in the task, the value of the E(BITBUCKET_ACCESS_TOKEN) environment variable is used.
+    type: str
+  client_id:
+    description:
+      - Key of a private Bitbucket OAuth consumer, used with O(client_secret) for the OAuth 2.0 client credentials grant.
+      - The modules request an access token from O(token_url) once per task, and once more if the API rejects it
+        with HTTP 401. The token acts as the owner of the consumer, with the consumer's scopes.
+      - If not set in the task, the value of the E(BITBUCKET_CLIENT_ID) environment variable is used.
+    type: str
+  client_secret:
+    description:
+      - Secret of the OAuth consumer given in O(client_id).
+      - If not set in the task, the value of the E(BITBUCKET_CLIENT_SECRET) environment variable is used.
+    type: str
+  token_url:
+    description:
+      - The OAuth 2.0 token endpoint used with O(client_id) and O(client_secret).
+      - If not set in the task, the value of the E(BITBUCKET_TOKEN_URL) environment variable is used.
+    type: str
+    default: https://bitbucket.org/site/oauth2/access_token
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of the API and token endpoints.
+      - Only set this to V(false) against a test server you control.
+      - If not set in the task, the value of the E(BITBUCKET_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a PEM bundle of CA certificates used to verify TLS certificates, for example behind a proxy that
+        inspects TLS. When not set, the system or C(certifi) bundle is used.
+      - Ignored when O(validate_certs=false).
+      - If not set in the task, the value of the E(BITBUCKET_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the server to accept a connection, and then for each answer.
+      - If not set in the task, the value of the E(BITBUCKET_TIMEOUT) environment variable is used.
+    type: float
+    default: 30
+  max_retries:
+    description:
+      - How many times a request is retried when the API answers HTTP 429, 502, 503 or 504, or the connection fails.
+      - Retries wait with exponential backoff and full jitter, honour C(Retry-After) when the server sends it, and
+        stop after 120 seconds in total.
+      - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP 429.
+      - V(0) disables retries.
+      - If not set in the task, the value of the E(BITBUCKET_MAX_RETRIES) environment variable is used.
+    type: int
+    default: 5
+notes:
+  - Give exactly one authentication method per task, in the task or through environment variables. The methods are
+    O(username) with O(api_token), O(access_token), or O(client_id) with O(client_secret). The modules fail when
+    none or several are given.
+  - Bitbucket Cloud allows about 1,000 API requests per hour per user (more for access tokens). Every module
+    returns C(api_calls), the number of HTTP requests it sent, to help plan large runs.
+requirements:
+  - requests >= 2.28
+"""

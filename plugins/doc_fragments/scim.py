@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+    """Connection options of the Atlassian SCIM user provisioning modules (accessops.atlassian.scim)."""
+
+    DOCUMENTATION = r"""
+options:
+  scim_url:
+    description:
+      - Base URL of the Atlassian user provisioning API. The modules talk to
+        C({scim_url}/scim/directory/{directory_id}).
+      - If not set in the task, the value of the E(ATLASSIAN_SCIM_URL) environment variable is used.
+    type: str
+    default: https://api.atlassian.com
+  directory_id:
+    description:
+      - ID of the identity provider directory of the Atlassian organization, shown in Atlassian Administration when
+        the directory API key is created.
+      - Required, in the task or through the environment.
+      - If not set in the task, the value of the E(ATLASSIAN_SCIM_DIRECTORY_ID) environment variable is used.
+    type: str
+  scim_token:
+    description:
+      - The directory API key, sent as a Bearer token.
+      - Required, in the task or through the environment.
+      - If not set in the task, the value of the E(ATLASSIAN_SCIM_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the API.
+      - Only set this to V(false) against a test server you control.
+      - If not set in the task, the value of the E(ATLASSIAN_SCIM_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a PEM bundle of CA certificates used to verify TLS certificates, for example behind a proxy that
+        inspects TLS. When not set, the system or C(certifi) bundle is used.
+      - Ignored when O(validate_certs=false).
+      - If not set in the task, the value of the E(ATLASSIAN_SCIM_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the server to accept a connection, and then for each answer.
+      - If not set in the task, the value of the E(ATLASSIAN_SCIM_TIMEOUT) environment variable is used.
+    type: float
+    default: 30
+  max_retries:
+    description:
+      - How many times a request is retried when the API answers HTTP 429, 502, 503 or 504, or the connection fails.
+      - Retries wait with exponential backoff and full jitter, honour C(Retry-After) when the server sends it, and
+        stop after 120 seconds in total.
+      - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP 429.
+      - V(0) disables retries.
+      - If not set in the task, the value of the E(ATLASSIAN_SCIM_MAX_RETRIES) environment variable is used.
+    type: int
+    default: 5
+notes:
+  - SCIM provisioning creates, updates and deactivates Atlassian accounts of the organization. It does not grant
+    access to Bitbucket workspaces or repositories by itself.
+requirements:
+  - requests >= 2.28
+"""

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Argument specs of the two connection types (with environment fallbacks) and the factories
+that build a Transport from a module's params.
+
+The choice of exactly one Bitbucket auth method is checked in code (ConfigurationError), not
+with AnsibleModule's mutually_exclusive: environment fallbacks fill options in before that
+check and would make it reject or accept the wrong combinations.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
+    DEFAULT_TOKEN_URL,
+    bitbucket_auth,
+    scim_auth,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
+
+DEFAULT_API_URL = "https://api.bitbucket.org/2.0"
+DEFAULT_SCIM_URL = "https://api.atlassian.com"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 5
+
+BITBUCKET_REQUIRED_TOGETHER = [("username", "api_token"), ("client_id", "client_secret")]
+# Kept empty on purpose: see the module docstring (checked by bitbucket_transport_from_params).
+BITBUCKET_AUTH_MUTUALLY_EXCLUSIVE = []
+
+
+def _common_spec(prefix):
+    return dict(
+        validate_certs=dict(type="bool", default=True, fallback=(env_fallback, [prefix + "_VALIDATE_CERTS"])),
+        ca_path=dict(type="path", fallback=(env_fallback, [prefix + "_CA_PATH"])),
+        timeout=dict(type="float", default=DEFAULT_TIMEOUT, fallback=(env_fallback, [prefix + "_TIMEOUT"])),
+        max_retries=dict(type="int", default=DEFAULT_MAX_RETRIES, fallback=(env_fallback, [prefix + "_MAX_RETRIES"])),
+    )
+
+
+def bitbucket_argument_spec():
+    """Connection options of every Bitbucket module (a new dict each call)."""
+    spec = dict(
+        api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["BITBUCKET_API_URL"])),
+        username=dict(type="str", fallback=(env_fallback, ["BITBUCKET_USERNAME"])),
+        api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["BITBUCKET_API_TOKEN"])),
+        access_token=dict(type="str", no_log=True, fallback=(env_fallback, ["BITBUCKET_ACCESS_TOKEN"])),
+        client_id=dict(type="str", fallback=(env_fallback, ["BITBUCKET_CLIENT_ID"])),
+        client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["BITBUCKET_CLIENT_SECRET"])),
+        token_url=dict(type="str", default=DEFAULT_TOKEN_URL, no_log=False, fallback=(env_fallback, ["BITBUCKET_TOKEN_URL"])),
+    )
+    spec.update(_common_spec("BITBUCKET"))
+    return spec
+
+
+def scim_argument_spec():
+    """Connection options of every SCIM module (a new dict each call)."""
+    spec = dict(
+        scim_url=dict(type="str", default=DEFAULT_SCIM_URL, fallback=(env_fallback, ["ATLASSIAN_SCIM_URL"])),
+        directory_id=dict(type="str", fallback=(env_fallback, ["ATLASSIAN_SCIM_DIRECTORY_ID"])),
+        scim_token=dict(type="str", no_log=True, fallback=(env_fallback, ["ATLASSIAN_SCIM_TOKEN"])),
+    )
+    spec.update(_common_spec("ATLASSIAN_SCIM"))
+    return spec
+
+
+def _transport_options(params):
+    max_retries = params.get("max_retries")
+    if max_retries is None:
+        max_retries = DEFAULT_MAX_RETRIES
+    if max_retries < 0:
+        raise ConfigurationError("max_retries must be 0 or more")
+    timeout = params.get("timeout")
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT
+    validate_certs = params.get("validate_certs")
+    return dict(
+        timeout=timeout,
+        validate_certs=True if validate_certs is None else validate_certs,
+        ca_path=params.get("ca_path") or None,
+        max_retries=max_retries,
+    )
+
+
+def bitbucket_transport_from_params(params, warn=None, **kwargs):
+    """A Transport for the Bitbucket API from module params (ConfigurationError on bad options).
+
+    ``kwargs`` (e.g. ``retry_policy``, ``session``) go to Transport unchanged.
+    """
+    auth = bitbucket_auth(
+        username=params.get("username"),
+        api_token=params.get("api_token"),
+        access_token=params.get("access_token"),
+        client_id=params.get("client_id"),
+        client_secret=params.get("client_secret"),
+        token_url=params.get("token_url") or DEFAULT_TOKEN_URL,
+    )
+    options = _transport_options(params)
+    options.update(kwargs)
+    return Transport(params.get("api_url") or DEFAULT_API_URL, auth, warn=warn, **options)
+
+
+def scim_base_url(scim_url, directory_id):
+    """``{scim_url}/scim/directory/{directory_id}``."""
+    if not directory_id or "/" in directory_id or "?" in directory_id or "#" in directory_id:
+        raise ConfigurationError("directory_id is required (set it or ATLASSIAN_SCIM_DIRECTORY_ID) and must be a plain identifier")
+    return (scim_url or DEFAULT_SCIM_URL).rstrip("/") + "/scim/directory/" + directory_id
+
+
+def scim_transport_from_params(params, warn=None, **kwargs):
+    """A Transport for one SCIM directory from module params (ConfigurationError on bad options)."""
+    auth = scim_auth(params.get("scim_token"))
+    base_url = scim_base_url(params.get("scim_url"), params.get("directory_id"))
+    options = _transport_options(params)
+    options.update(kwargs)
+    return Transport(base_url, auth, warn=warn, **options)
+
+
+def error_result(err):
+    """The keys a module passes to ``fail_json`` for an error of the client:
+    ``msg``, ``status``, ``method``, ``path``, ``api_message`` (None when unknown)."""
+    if isinstance(err, AtlassianError):
+        return err.as_result()
+    return {"msg": str(err), "status": None, "method": None, "path": None, "api_message": None}

@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Typed exceptions of the client, their mapping from HTTP answers, and redaction of secrets.
+
+Every message built here goes through :func:`redact`, so ``str(exception)`` never holds a
+credential, even when a server echoes one back in its error body.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from urllib.parse import quote, quote_plus
+
+REDACTED = "********"
+
+# Authorization header forms and credential-looking query parameters, whatever the secret is.
+_GENERIC_PATTERNS = (
+    (re.compile(r"(?i)\b(Basic|Bearer|JWT)\s+[A-Za-z0-9._~+/=-]{16,}"), r"\1 " + REDACTED),
+    (re.compile(r"(?i)\b(access_token|refresh_token|client_secret|api_token|scim_token|token|password)=[^&\s\"']+"),
+     r"\1=" + REDACTED),
+    (re.compile(r"(?i)(\"(?:access_token|refresh_token|client_secret|api_token|scim_token|password)\"\s*:\s*\")[^\"]*\""),
+     r"\1" + REDACTED + '"'),
+)
+
+_MAX_BODY_CHARS = 2000
+
+
+def _secret_forms(secret):
+    """The spellings in which ``secret`` may appear in text: raw, URL-quoted, base64."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret, safe="")}
+    forms.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
+    return forms
+
+
+def redact(text, secrets=()):
+    """Return ``text`` with every known secret (and its encoded forms) and every
+    ``Basic xxx`` / ``Bearer xxx`` credential replaced by ``********``."""
+    if text is None:
+        return None
+    text = str(text)
+    forms = set()
+    for secret in secrets or ():
+        if secret:
+            forms.update(_secret_forms(str(secret)))
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
+    for pattern, replacement in _GENERIC_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def redact_data(data, secrets=()):
+    """Redact every string inside a JSON-like structure (dicts, lists, scalars)."""
+    if isinstance(data, dict):
+        return dict((redact(k, secrets), redact_data(v, secrets)) for k, v in data.items())
+    if isinstance(data, list):
+        return [redact_data(v, secrets) for v in data]
+    if isinstance(data, str):
+        return redact(data, secrets)
+    return data
+
+
+class AtlassianError(Exception):
+    """Base of every error of the client.
+
+    ``message``: the full human message (redacted); ``method``/``path``: the request (path only,
+    never the query string); ``status``: HTTP status or None; ``api_message``: the API's own words.
+    """
+
+    def __init__(self, message, method=None, path=None, status=None, api_message=None, secrets=()):
+        self.message = redact(message, secrets)
+        self.method = method
+        self.path = redact(path, secrets)
+        self.status = status
+        self.api_message = redact(api_message, secrets)
+        super(AtlassianError, self).__init__(self.message)
+
+    def __str__(self):
+        return self.message
+
+    def as_result(self):
+        """The extra keys a module puts into ``fail_json`` (``msg`` included)."""
+        return {
+            "msg": self.message,
+            "status": self.status,
+            "method": self.method,
+            "path": self.path,
+            "api_message": self.api_message,
+        }
+
+
+class ConfigurationError(AtlassianError):
+    """Bad or contradictory options (zero or several auth methods, bad URL...)."""
+
+
+class TransportError(AtlassianError):
+    """Connection error, TLS error or timeout (after the retries that were allowed)."""
+
+
+class ApiError(AtlassianError):
+    """A non-2xx answer (or an unusable 2xx body). ``body``: the parsed JSON or text, redacted."""
+
+    def __init__(self, message, method=None, path=None, status=None, api_message=None, secrets=(), body=None, scim_type=None):
+        super(ApiError, self).__init__(message, method=method, path=path, status=status, api_message=api_message, secrets=secrets)
+        self.body = redact_data(body, secrets)
+        self.scim_type = scim_type
+
+
+class AuthenticationError(ApiError):
+    """401: the credentials were rejected."""
+
+
+class ForbiddenError(ApiError):
+    """403: authenticated, but not allowed."""
+
+
+class NotFoundError(ApiError):
+    """404."""
+
+
+class ConflictError(ApiError):
+    """409 (SCIM: the user already exists)."""
+
+
+class PlanLimitError(ApiError):
+    """402: the workspace plan's user limit is reached."""
+
+
+class RateLimitedError(ApiError):
+    """429 still answered after the retries."""
+
+
+_CLASSES = {
+    401: AuthenticationError,
+    402: PlanLimitError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitedError,
+}
+
+_HINT_401 = {
+    "api_token": ("the API token is invalid, expired or revoked, or username is not the Atlassian account email the token "
+                  "belongs to (app passwords no longer work)"),
+    "access_token": "the access token is invalid, expired or revoked",
+    "client_credentials": "the OAuth access token obtained with client_id/client_secret was rejected (expired or revoked consumer)",
+    "scim_token": "the directory API key (scim_token) is invalid or revoked, or directory_id does not match it",
+}
+
+_HINT_403 = {
+    "api_token": ("the API token lacks a required scope (e.g. read:workspace:bitbucket, read:permission:bitbucket, "
+                  "write:permission:bitbucket, admin:workspace:bitbucket) or its account lacks admin rights on the target"),
+    "access_token": ("workspace, project and repository access tokens cannot query or change permissions; "
+                     "use an API token or OAuth consumer of a workspace admin (or the token lacks a required scope)"),
+    "client_credentials": "the OAuth consumer lacks a required scope, or its owner lacks admin rights on the target",
+    "scim_token": "the directory API key is not allowed to manage this directory",
+}
+
+_HINT_OTHER = {
+    402: "the workspace plan's user limit has been reached",
+    404: "it does not exist or the credentials cannot see it",
+    429: "rate limit exceeded and still refused after the retries (Bitbucket allows about 1,000 requests per hour per user)",
+}
+
+
+def _truncate(text):
+    if text is not None and len(text) > _MAX_BODY_CHARS:
+        return text[:_MAX_BODY_CHARS] + "...(truncated)"
+    return text
+
+
+def parse_error_body(text):
+    """Return ``(body, api_message, scim_type)`` from an error body of any shape.
+
+    Bitbucket: ``{"type": "error", "error": {"message": ..., "detail": ...}}``; SCIM:
+    ``{"schemas": [...], "status": "409", "detail": ..., "scimType": ...}``; OAuth:
+    ``{"error": "invalid_client", "error_description": ...}``; anything else: plain text.
+    """
+    text = (text or "").strip()
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        plain = _truncate(" ".join(text.split())) if text else None
+        return (body if body is not None else plain), plain, None
+    api_message = None
+    error = body.get("error")
+    if isinstance(error, dict):
+        parts = [str(error[k]) for k in ("message", "detail") if error.get(k)]
+        api_message = " - ".join(parts) or None
+    elif isinstance(error, str):
+        api_message = error
+        if body.get("error_description"):
+            api_message = "%s: %s" % (error, body["error_description"])
+    if api_message is None and body.get("detail"):
+        api_message = str(body["detail"])
+    if api_message is None and body.get("message"):
+        api_message = str(body["message"])
+    scim_type = body.get("scimType")
+    return body, _truncate(api_message), scim_type
+
+
+def error_from_response(status, text, method, path, secrets=(), auth_kind=None, note=None):
+    """Build the typed :class:`ApiError` for a non-2xx answer."""
+    body, api_message, scim_type = parse_error_body(text)
+    cls = _CLASSES.get(status, ApiError)
+    if status == 401:
+        hint = _HINT_401.get(auth_kind, "the credentials were rejected")
+    elif status == 403:
+        hint = _HINT_403.get(auth_kind, "the credentials lack a required scope or permission")
+    else:
+        hint = _HINT_OTHER.get(status)
+    message = "%s %s failed with HTTP %s" % (method, path, status)
+    if api_message:
+        message += ": %s" % api_message
+    if hint:
+        message += " (likely cause: %s)" % hint
+    if note:
+        message += ". %s" % note
+    return cls(message, method=method, path=path, status=status, api_message=api_message,
+               secrets=secrets, body=body, scim_type=scim_type)

@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pagination: Bitbucket ``next`` links and SCIM ``startIndex``/``count``.
+
+Both stop on loops (a repeated ``next`` URL, a page that adds nothing) instead of spinning,
+and let ApiError raised mid-way propagate: a caller that gets the iterator to its end has
+read every page.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError
+
+BITBUCKET_MAX_PAGELEN = 100
+
+
+def _warn(transport, message):
+    warn = getattr(transport, "warn", None)
+    if warn is not None:
+        warn(message)
+
+
+def _fingerprint(item):
+    try:
+        return json.dumps(item, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(item)
+
+
+def _bad_page(transport, path, what):
+    path_only = transport.path_of(transport.url_for(path))
+    return ApiError("GET %s answered a page without %s" % (path_only, what), method="GET", path=path_only,
+                    status=200, secrets=transport.secrets)
+
+
+def iter_bitbucket_pages(transport, path, params=None, pagelen=BITBUCKET_MAX_PAGELEN):
+    """Yield each page (dict) of a Bitbucket paginated collection.
+
+    The first request carries ``params`` and ``pagelen`` (max 100); then the opaque ``next``
+    URL is followed verbatim (it already holds the query). ``size``/``page``/``previous`` are
+    never needed. Stops when there is no ``next``, when a ``next`` was already visited, or
+    when a page brings no value (empty, or the same values as the page before).
+    """
+    query = dict(params or {})
+    if pagelen:
+        query.setdefault("pagelen", min(int(pagelen), BITBUCKET_MAX_PAGELEN))
+    url = path
+    visited = set()
+    previous = None
+    while True:
+        page = transport.get_json(url, params=query)
+        values = page.get("values", [])
+        if not isinstance(values, list):
+            raise _bad_page(transport, url, "a values list")
+        fingerprint = [_fingerprint(v) for v in values]
+        if values and fingerprint == previous:
+            _warn(transport, "Pagination of %s stopped: the API answered the same page twice" % transport.path_of(transport.url_for(path)))
+            return
+        previous = fingerprint
+        yield page
+        next_url = page.get("next")
+        if not next_url:
+            return
+        if not values:
+            _warn(transport, "Pagination of %s stopped: an empty page still had a next link" % transport.path_of(transport.url_for(path)))
+            return
+        if next_url in visited:
+            _warn(transport, "Pagination of %s stopped: the API repeated a next link" % transport.path_of(transport.url_for(path)))
+            return
+        visited.add(next_url)
+        url = next_url
+        query = None
+
+
+def iter_bitbucket_values(transport, path, params=None, pagelen=BITBUCKET_MAX_PAGELEN):
+    """Yield every item of every page (see :func:`iter_bitbucket_pages`)."""
+    for page in iter_bitbucket_pages(transport, path, params=params, pagelen=pagelen):
+        yield from page.get("values", [])
+
+
+def iter_scim_resources(transport, path, params=None, count=100):
+    """Yield every resource of a SCIM list (``startIndex`` is 1-based).
+
+    Moves ``startIndex`` on by the number of resources actually returned (a server may return
+    fewer than ``count``); stops when ``totalResults`` is reached, when a page is empty, or when
+    a page adds nothing new (every resource ``id`` already seen).
+    """
+    start = 1
+    seen = set()
+    while True:
+        query = dict(params or {})
+        query["startIndex"] = start
+        query["count"] = count
+        page = transport.get_json(path, params=query)
+        resources = page.get("Resources", [])
+        if resources is None:
+            resources = []
+        if not isinstance(resources, list):
+            raise _bad_page(transport, path, "a Resources list")
+        fresh = []
+        for resource in resources:
+            key = resource.get("id") if isinstance(resource, dict) and resource.get("id") else _fingerprint(resource)
+            if key not in seen:
+                seen.add(key)
+                fresh.append(resource)
+        yield from fresh
+        if not fresh:
+            if resources:
+                _warn(transport, "Pagination of %s stopped: a page added no new resource" % transport.path_of(transport.url_for(path)))
+            return
+        start += len(resources)
+        total = page.get("totalResults")
+        if isinstance(total, int) and not isinstance(total, bool) and start > total:
+            return

@@ -1,0 +1,334 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP transport of the client: one ``requests.Session`` (keep-alive) per Transport.
+
+It joins paths to the base URL, sends the auth header, applies timeouts and TLS settings,
+retries what is safe to retry (see ``_retry``), maps error answers to typed exceptions
+(see ``_errors``) and counts every request it sends (``ApiStats``).
+
+Accounting: ``ApiStats`` counts every HTTP request actually sent, retries included, and the
+OAuth client-credentials token request (counted as ``POST``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from urllib.parse import urlsplit
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    ApiError,
+    ConfigurationError,
+    TransportError,
+    error_from_response,
+    redact,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._retry import (
+    RETRY_STATUSES,
+    RetryPolicy,
+    is_idempotent,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._version import USER_AGENT
+
+try:
+    import requests
+    from requests import exceptions as rex
+    from urllib3.exceptions import ConnectTimeoutError
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    requests = None
+    rex = None
+    ConnectTimeoutError = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+_QUERY = re.compile(r"\?[^\s)'\"]*")
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return (parts.scheme.lower(), parts.netloc.lower())
+
+
+def _truthy(value):
+    return str(value).strip().lower() in ("1", "true", "yes")
+
+
+class ApiStats(object):
+    """Requests actually sent, by method (retries and token requests included), and the last
+    rate-limit headers seen."""
+
+    def __init__(self):
+        self.counts = {}
+        self.rate_limit = {}
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    def record(self, method):
+        self.counts[method] = self.counts.get(method, 0) + 1
+
+    def as_result(self):
+        result = {"total": self.total}
+        for method in sorted(self.counts):
+            result[method] = self.counts[method]
+        return result
+
+    def observe(self, headers):
+        """Remember X-RateLimit-* headers; return True when they say the limit is near."""
+        limit = headers.get("X-RateLimit-Limit")
+        resource = headers.get("X-RateLimit-Resource")
+        near = headers.get("X-RateLimit-NearLimit")
+        if limit is None and resource is None and near is None:
+            return False
+        try:
+            limit = int(limit) if limit is not None else None
+        except ValueError:
+            limit = None
+        near = _truthy(near) if near is not None else False
+        self.rate_limit = {"limit": limit, "resource": resource, "near_limit": near}
+        return near
+
+
+class _HeaderAuth(object):
+    """requests auth callable that sets (or leaves out) the Authorization header.
+
+    Passing an auth callable on every request also stops requests from applying ~/.netrc
+    credentials over ours.
+    """
+
+    def __init__(self, value):
+        self.value = value
+
+    def __call__(self, prepared):
+        if self.value:
+            prepared.headers["Authorization"] = self.value
+        else:
+            prepared.headers.pop("Authorization", None)
+        return prepared
+
+
+class Transport(object):
+    """HTTP access to one API (Bitbucket ``/2.0`` or one SCIM directory)."""
+
+    def __init__(self, base_url, auth, timeout=30, validate_certs=True, ca_path=None, max_retries=5,
+                 retry_policy=None, session=None, warn=None):
+        if session is None and not HAS_REQUESTS:
+            raise ConfigurationError("The Python library requests is required")
+        parts = urlsplit(base_url or "")
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigurationError("The API URL %r is not an absolute http(s) URL" % (base_url,))
+        if parts.query or parts.fragment:
+            raise ConfigurationError("The API URL must not have a query string or fragment")
+        if ca_path and not os.path.exists(ca_path):
+            raise ConfigurationError("ca_path %s does not exist" % ca_path)
+        try:
+            self.timeout = float(timeout)
+        except (TypeError, ValueError):
+            raise ConfigurationError("timeout must be a number of seconds") from None
+        if self.timeout <= 0:
+            raise ConfigurationError("timeout must be greater than 0")
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        if not validate_certs:
+            self.verify = False
+        else:
+            self.verify = ca_path or True
+        self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self.warn = warn
+        self.stats = ApiStats()
+        self._warned_near_limit = False
+        self.last_retries = 0
+        self._origins = {_origin(self.base_url)}
+        token_url = getattr(auth, "token_url", None)
+        if token_url:
+            self._origins.add(_origin(token_url))
+        self.session = session if session is not None else requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["Accept"] = "application/json"
+        self.session.verify = self.verify
+
+    # -- helpers ---------------------------------------------------------------------------------------
+
+    @property
+    def secrets(self):
+        return tuple(self.auth.secrets) if self.auth is not None else ()
+
+    @property
+    def auth_kind(self):
+        return getattr(self.auth, "kind", None)
+
+    def close(self):
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def url_for(self, path_or_url):
+        """Absolute URL: a path is joined to base_url, an absolute URL (``next``) is kept verbatim
+        provided it points at the API's own host (credentials never go elsewhere)."""
+        if re.match(r"(?i)^https?://", path_or_url):
+            if _origin(path_or_url) not in self._origins:
+                raise ApiError("Refusing to send credentials to %s, which is not the API host of %s"
+                               % (redact(self.path_of(path_or_url), self.secrets), _origin(self.base_url)[1]),
+                               path=self.path_of(path_or_url), secrets=self.secrets)
+            return path_or_url
+        return self.base_url + "/" + path_or_url.lstrip("/")
+
+    @staticmethod
+    def path_of(url):
+        """The path of a URL, never its query string."""
+        return urlsplit(url).path or "/"
+
+    def _observe(self, response):
+        if self.stats.observe(response.headers) and not self._warned_near_limit:
+            self._warned_near_limit = True
+            if self.warn is not None:
+                rate = self.stats.rate_limit
+                self.warn("Bitbucket reports the token is near its rate limit (X-RateLimit-NearLimit: resource %s, limit %s "
+                          "requests per hour); later requests may be refused with HTTP 429" % (rate["resource"], rate["limit"]))
+
+    def _describe(self, exc):
+        return redact(_QUERY.sub("", "%s: %s" % (type(exc).__name__, exc)), self.secrets)
+
+    @staticmethod
+    def _never_sent(exc):
+        """True when the connection failed before the request could be sent."""
+        if isinstance(exc, rex.ConnectTimeout):
+            return True
+        seen = set()
+        todo = [exc]
+        while todo:
+            item = todo.pop()
+            if item is None or id(item) in seen:
+                continue
+            seen.add(id(item))
+            if isinstance(item, ConnectTimeoutError):  # urllib3: also NewConnectionError, NameResolutionError
+                return True
+            todo.extend(arg for arg in getattr(item, "args", ()) if isinstance(arg, BaseException))
+            todo.append(getattr(item, "reason", None))
+            todo.append(item.__cause__)
+            todo.append(item.__context__)
+        return False
+
+    def _classify(self, exc, idempotent):
+        """Return (retryable, message) for a requests exception."""
+        if isinstance(exc, rex.SSLError):
+            return False, "TLS error (check validate_certs and ca_path): %s" % self._describe(exc)
+        if isinstance(exc, (rex.ConnectTimeout, rex.ConnectionError)) and self._never_sent(exc):
+            return True, "could not connect: %s" % self._describe(exc)
+        if isinstance(exc, (rex.ReadTimeout, rex.ConnectionError, rex.ChunkedEncodingError, rex.ContentDecodingError)):
+            if idempotent:
+                return True, "no answer: %s" % self._describe(exc)
+            return False, ("no complete answer (%s); the request may already have been applied, so it was not retried: "
+                           "read the current state before trying again" % self._describe(exc))
+        return False, self._describe(exc)
+
+    # -- sending ---------------------------------------------------------------------------------------
+
+    def send(self, method, url, idempotent=None, auth_header=None, **kwargs):
+        """Send one logical request to an absolute URL with the retries allowed; return the last
+        response (whatever its status) or raise TransportError.
+
+        Retries: 429 always (the server refused to act); 502/503/504, connection errors and
+        read timeouts only for idempotent requests; a connection that failed before the request
+        was sent, always.
+        """
+        method = method.upper()
+        idem = is_idempotent(method, idempotent)
+        policy = self.retry_policy
+        started = policy.clock()
+        attempt = 0
+        path = self.path_of(url)
+        while True:
+            self.stats.record(method)
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, verify=self.verify,
+                                                auth=_HeaderAuth(auth_header), **kwargs)
+            except rex.RequestException as exc:
+                retryable, detail = self._classify(exc, idem)
+                delay = policy.next_delay(attempt, policy.clock() - started) if retryable else None
+                if delay is None:
+                    tried = " after %d retries" % attempt if attempt else ""
+                    raise TransportError("%s %s failed%s: %s" % (method, path, tried, detail),
+                                         method=method, path=path, secrets=self.secrets)
+            else:
+                self._observe(response)
+                status = response.status_code
+                if status not in RETRY_STATUSES or not (idem or status == 429):
+                    self.last_retries = attempt
+                    return response
+                delay = policy.next_delay(attempt, policy.clock() - started, response.headers.get("Retry-After"))
+                if delay is None:
+                    self.last_retries = attempt
+                    return response
+                response.close()
+            policy.sleep(delay)
+            attempt += 1
+
+    def request(self, method, path_or_url, params=None, json=None, idempotent=None, allow=(), headers=None, data=None):
+        """Send a request with auth, retries and error mapping; return the ``requests.Response``.
+
+        ``idempotent`` defaults to method != POST (PATCH callers that set absolute state pass True).
+        ``allow``: extra status codes returned instead of raised (e.g. ``(404,)``).
+        """
+        method = method.upper()
+        url = self.url_for(path_or_url)
+        path = self.path_of(url)
+        refreshed = False
+        while True:
+            auth_header = self.auth.header(self) if self.auth is not None else None
+            response = self.send(method, url, idempotent=idempotent, auth_header=auth_header,
+                                 params=params, json=json, headers=headers, data=data)
+            if response.status_code == 401 and not refreshed and getattr(self.auth, "refreshable", False):
+                refreshed = True
+                self.auth.invalidate(auth_header)
+                continue
+            break
+        status = response.status_code
+        if 200 <= status < 300 or status in allow:
+            return response
+        note = None
+        if self.last_retries:
+            note = "Gave up after %d retries" % self.last_retries
+        elif status >= 500 and not is_idempotent(method, idempotent):
+            note = ("The request was not retried because it may already have been applied: "
+                    "read the current state before trying again")
+        raise error_from_response(status, response.text, method, path, secrets=self.secrets,
+                                  auth_kind=self.auth_kind, note=note)
+
+    def decode_json(self, response, method, path_or_url):
+        """The JSON body of a response; None when the body is empty; ApiError when it is not JSON."""
+        if not response.content or not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            path = self.path_of(self.url_for(path_or_url))
+            raise ApiError("%s %s answered HTTP %s but the body was not JSON (Content-Type: %s)"
+                           % (method.upper(), path, response.status_code, response.headers.get("Content-Type", "none")),
+                           method=method.upper(), path=path, status=response.status_code, secrets=self.secrets) from None
+
+    def request_json(self, method, path_or_url, params=None, json=None, idempotent=None, allow=(), headers=None):
+        """``request()`` then the decoded JSON body (None for an empty body)."""
+        response = self.request(method, path_or_url, params=params, json=json, idempotent=idempotent,
+                                allow=allow, headers=headers)
+        return self.decode_json(response, method, path_or_url)
+
+    def get_json(self, path, params=None):
+        """GET and return the JSON object ({} for an empty body)."""
+        body = self.request_json("GET", path, params=params)
+        if body is None:
+            return {}
+        if not isinstance(body, dict):
+            path_only = self.path_of(self.url_for(path))
+            raise ApiError("GET %s answered a JSON %s where an object was expected" % (path_only, type(body).__name__),
+                           method="GET", path=path_only, status=200, secrets=self.secrets)
+        return body
