@@ -1,0 +1,344 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SCIM 2.0 Users (RFC 7643 / RFC 7644) on the Atlassian user provisioning API, and on any RFC 7644 server.
+
+``ScimClient`` holds the resource calls (built on ``Transport``); the functions below map the
+module options to SCIM attributes, build the minimal PatchOp and predict its effect, so that
+check mode shows exactly what a real run then changes.
+
+Atlassian's directory accepts filters on ``userName eq`` and ``externalId eq`` only, clears
+omitted attributes on ``PUT`` (so this client never sends one) and answers 409 to a duplicate.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._engine import diff_attributes, make_diff
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, ConflictError, TransportError
+from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_scim_resources
+
+CORE_USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+ATLASSIAN_EXTERNAL_SCHEMA = "urn:scim:schemas:extension:atlassian-external:1.0"
+PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+USERS_PATH = "/Users"
+
+# Module option -> SCIM attribute path (RFC 7644 PATCH path syntax). ``email`` is handled apart:
+# it is the primary entry of the multi-valued ``emails``.
+ATTRIBUTE_PATHS = {
+    "given_name": "name.givenName",
+    "family_name": "name.familyName",
+    "display_name": "displayName",
+    "nick_name": "nickName",
+    "title": "title",
+    "department": ENTERPRISE_USER_SCHEMA + ":department",
+    "organization": ENTERPRISE_USER_SCHEMA + ":organization",
+    "timezone": "timezone",
+    "preferred_language": "preferredLanguage",
+    "locale": "locale",
+    "external_id": "externalId",
+    "active": "active",
+}
+EMAIL_OPTION = "email"
+# Every option the user module manages, in the order results and diffs show them.
+MANAGED_OPTIONS = ("email",) + tuple(ATTRIBUTE_PATHS)
+
+# Atlassian's own description lists department and organization as top-level attributes too; they are
+# written in the RFC 7643 enterprise extension (which Atlassian and every RFC 7644 server accept) and
+# read from it, falling back to a top-level value when a server only returns that.
+_TOP_LEVEL_FALLBACK = ("department", "organization")
+
+
+def scim_filter_eq(attribute, value):
+    """``attribute eq "value"`` with the value quoted as RFC 7644 (JSON string) requires."""
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return '%s eq "%s"' % (attribute, escaped)
+
+
+def _split_path(path):
+    """``urn:...:User:department`` -> (urn, ["department"]); ``name.givenName`` -> (None, ["name", "givenName"])."""
+    if path.startswith("urn:"):
+        urn, _sep, attribute = path.rpartition(":")
+        return urn, [attribute]
+    return None, path.split(".")
+
+
+def _read_path(user, path):
+    urn, parts = _split_path(path)
+    node = user.get(urn) if urn else user
+    for part in parts:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def primary_email_entry(user):
+    """The index and entry of the primary address: the one flagged primary, else the first work one, else the first."""
+    emails = [e for e in (user.get("emails") or []) if isinstance(e, dict)]
+    for predicate in (lambda e: e.get("primary") is True, lambda e: e.get("type") == "work", lambda e: True):
+        for index, entry in enumerate(emails):
+            if predicate(entry):
+                return index, entry
+    return None, None
+
+
+def atlassian_account_id(user):
+    """The Atlassian account id of a SCIM user (Atlassian extension), None on other servers."""
+    extension = (user or {}).get(ATLASSIAN_EXTERNAL_SCHEMA)
+    if isinstance(extension, dict):
+        return extension.get("atlassianAccountId")
+    return None
+
+
+def user_view(user):
+    """The managed attributes of a SCIM user, keyed by module option (None when absent)."""
+    _index, entry = primary_email_entry(user)
+    view = {EMAIL_OPTION: entry.get("value") if entry else None}
+    for option, path in ATTRIBUTE_PATHS.items():
+        value = _read_path(user, path)
+        if value is None and option in _TOP_LEVEL_FALLBACK:
+            value = user.get(option)
+        view[option] = value
+    return view
+
+
+def desired_for(current_view, desired):
+    """The values to compare with ``diff_attributes``: None = not managed, ``""`` = must be absent.
+
+    An empty string for an attribute that is already absent is "not managed" (nothing to do). Email
+    addresses are compared without regard to case, as Atlassian compares them.
+    """
+    result = {}
+    for option in MANAGED_OPTIONS:
+        value = desired.get(option)
+        current = current_view.get(option)
+        if value == "" and current in (None, ""):
+            value = None
+        elif option == EMAIL_OPTION and value and current and value.lower() == current.lower():
+            value = current
+        result[option] = value
+    return result
+
+
+def _set_path(user, path, value):
+    urn, parts = _split_path(path)
+    node = user
+    if urn:
+        node = user.setdefault(urn, {})
+        schemas = user.setdefault("schemas", [CORE_USER_SCHEMA])
+        if urn not in schemas:
+            schemas.append(urn)
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    if value == "":
+        node.pop(parts[-1], None)
+    else:
+        node[parts[-1]] = value
+
+
+def _emails_with_primary(user, address):
+    """``emails`` with ``address`` as the primary work address; the other addresses are kept."""
+    index, _entry = primary_email_entry(user)
+    emails = [e for i, e in enumerate(user.get("emails") or []) if i != index]
+    others = [e for e in emails if not (isinstance(e, dict) and str(e.get("value", "")).lower() == address.lower())]
+    return [{"value": address, "type": "work", "primary": True}] + others
+
+
+def apply_changes(user, changes):
+    """A copy of ``user`` with ``changes`` ({option: (before, after)}) applied, as the server will store it."""
+    result = copy.deepcopy(user)
+    for option, (_before, after) in changes.items():
+        if option == EMAIL_OPTION:
+            result["emails"] = _emails_with_primary(result, after)
+        else:
+            _set_path(result, ATTRIBUTE_PATHS[option], after)
+    return result
+
+
+def patch_operations(user, changes):
+    """The RFC 7644 PatchOp operations for ``changes``: one ``replace`` (or ``remove``) per attribute."""
+    operations = []
+    for option in MANAGED_OPTIONS:
+        if option not in changes:
+            continue
+        after = changes[option][1]
+        if option == EMAIL_OPTION:
+            operations.append({"op": "replace", "path": "emails", "value": _emails_with_primary(user, after)})
+        elif after == "":
+            operations.append({"op": "remove", "path": ATTRIBUTE_PATHS[option]})
+        else:
+            operations.append({"op": "replace", "path": ATTRIBUTE_PATHS[option], "value": after})
+    return operations
+
+
+def create_payload(user_name, desired):
+    """The POST body of a new user: ``userName``, every attribute set, and ``active`` (true unless told)."""
+    payload = {"schemas": [CORE_USER_SCHEMA], "userName": user_name}
+    values = dict((k, v) for k, v in desired.items() if v is not None and v != "")
+    values.setdefault("active", True)
+    changes = dict((k, (None, values[k])) for k in MANAGED_OPTIONS if k in values)
+    return apply_changes(payload, changes)
+
+
+def diff_view(view, options, user_name):
+    """The part of a user view shown in ``diff``: ``user_name`` and the options listed."""
+    shown = {"user_name": user_name}
+    for option in options:
+        value = view.get(option)
+        shown[option] = None if value == "" else value
+    return shown
+
+
+class ScimClient(object):
+    """SCIM ``/Users`` calls of one directory (the Transport's base URL ends with the directory)."""
+
+    def __init__(self, transport):
+        self.transport = transport
+
+    @property
+    def stats(self):
+        return self.transport.stats
+
+    def _object(self, method, path, **kwargs):
+        body = self.transport.request_json(method, path, **kwargs)
+        if not isinstance(body, dict):
+            raise ApiError("%s %s answered without a JSON object" % (method, path), method=method, path=path,
+                           secrets=self.transport.secrets)
+        return body
+
+    def find_users(self, attribute, value, count=100):
+        """Every user whose ``attribute`` (``userName`` or ``externalId``) equals ``value``."""
+        params = {"filter": scim_filter_eq(attribute, value)}
+        return list(iter_scim_resources(self.transport, USERS_PATH, params=params, count=count))
+
+    def find_user(self, user_name):
+        """The user named ``user_name`` (one GET with a ``userName eq`` filter), or None.
+
+        SCIM compares userName without case; when several users match, the exact spelling wins.
+        """
+        page = self.transport.get_json(USERS_PATH, params={"filter": scim_filter_eq("userName", user_name)})
+        resources = [r for r in (page.get("Resources") or []) if isinstance(r, dict)]
+        if len(resources) > 1:
+            exact = [r for r in resources if r.get("userName") == user_name]
+            if len(exact) != 1:
+                raise ApiError("GET %s: %d users match userName %r; refusing to guess which one to manage"
+                               % (USERS_PATH, len(resources), user_name), method="GET", path=USERS_PATH)
+            resources = exact
+        return resources[0] if resources else None
+
+    def iter_users(self, count=100):
+        """Every user of the directory, page by page (``startIndex``/``count``)."""
+        return iter_scim_resources(self.transport, USERS_PATH, count=count)
+
+    def get_user(self, user_id):
+        return self._object("GET", "%s/%s" % (USERS_PATH, user_id))
+
+    def create_user(self, payload):
+        """POST a new user. Never retried once it may have reached the server (the caller re-reads)."""
+        return self._object("POST", USERS_PATH, json=payload)
+
+    def patch_user(self, user_id, operations):
+        """One PATCH of absolute values (so safe to retry); the user as stored afterwards.
+
+        RFC 7644 lets a server answer 204 No Content: the user is then read again.
+        """
+        path = "%s/%s" % (USERS_PATH, user_id)
+        body = self.transport.request_json("PATCH", path, json={"schemas": [PATCH_OP_SCHEMA], "Operations": operations},
+                                           idempotent=True)
+        if body is None:
+            return self.get_user(user_id)
+        if not isinstance(body, dict):
+            raise ApiError("PATCH %s answered without a JSON object" % path, method="PATCH", path=path,
+                           secrets=self.transport.secrets)
+        return body
+
+    def delete_user(self, user_id):
+        """DELETE a user (Atlassian: deactivate and unlink); a 404 means it is already gone."""
+        self.transport.request("DELETE", "%s/%s" % (USERS_PATH, user_id), allow=(404,))
+
+
+def _shown_options(view):
+    return [o for o in MANAGED_OPTIONS if view.get(o) is not None]
+
+
+def _result(changed, user, before, after):
+    return {
+        "changed": changed,
+        "user": user,
+        "atlassian_account_id": atlassian_account_id(user),
+        "diff": make_diff(before, after),
+    }
+
+
+def _update(client, user_name, current, desired, check_mode):
+    """Compare the attributes the task sets with ``current``; one PATCH with those that differ."""
+    view = user_view(current)
+    wanted = desired_for(view, desired)
+    changes = diff_attributes(view, wanted)
+    options = [o for o in MANAGED_OPTIONS if wanted[o] is not None]
+    if not changes:
+        return _result(False, current, diff_view(view, options, user_name), diff_view(view, options, user_name))
+    if check_mode:
+        user = apply_changes(current, changes)
+    else:
+        user = client.patch_user(current["id"], patch_operations(current, changes))
+    return _result(True, user, diff_view(view, options, user_name), diff_view(user_view(user), options, user_name))
+
+
+def _lost_answer(err):
+    return isinstance(err, TransportError) or (isinstance(err, ApiError) and (err.status or 0) >= 500)
+
+
+def _create(client, user_name, desired, check_mode):
+    """POST the user; on 409 adopt the existing one; when the answer was lost, re-read before anything else."""
+    payload = create_payload(user_name, desired)
+    # The diff of a creation shows the attributes the task sets (and active), as the server stored them.
+    shown = _shown_options(user_view(payload))
+    if check_mode:
+        return _result(True, payload, {}, diff_view(user_view(payload), shown, user_name))
+    try:
+        created = client.create_user(payload)
+    except ConflictError as err:
+        existing = client.find_user(user_name)
+        if existing is None:
+            raise ConflictError(
+                "%s. No user named %r exists when read again: another attribute (such as the email or externalId) is "
+                "likely already used by a different user" % (err.message, user_name),
+                method=err.method, path=err.path, status=err.status, api_message=err.api_message,
+                body=err.body, scim_type=err.scim_type) from err
+        return _update(client, user_name, existing, desired, check_mode)
+    except (TransportError, ApiError) as err:
+        if not _lost_answer(err):
+            raise
+        existing = client.find_user(user_name)
+        if existing is None:
+            raise TransportError(
+                "POST %s to create user %r got no usable answer (%s) and no such user exists when read again; "
+                "the request was not repeated, run the task again" % (USERS_PATH, user_name, err.message),
+                method="POST", path=USERS_PATH, status=err.status, api_message=err.api_message)
+        result = _update(client, user_name, existing, desired, check_mode)
+        result.update(changed=True, diff=make_diff({}, diff_view(user_view(result["user"]), shown, user_name)))
+        return result
+    return _result(True, created, {}, diff_view(user_view(created), shown, user_name))
+
+
+def ensure_user(client, user_name, desired, state="present", check_mode=False):
+    """Make the user ``user_name`` match ``desired`` ({option: value}; None = not managed, "" = clear) or absent.
+
+    Returns ``changed``, ``user`` (the resource afterwards; predicted in check mode; for ``absent`` the
+    user as it was before), ``atlassian_account_id`` and ``diff`` (managed attributes only).
+    """
+    current = client.find_user(user_name)
+    if state == "absent":
+        if current is None:
+            return _result(False, None, {}, {})
+        view = user_view(current)
+        if not check_mode:
+            client.delete_user(current["id"])
+        return _result(True, current, diff_view(view, _shown_options(view), user_name), {})
+    if current is None:
+        return _create(client, user_name, desired, check_mode)
+    return _update(client, user_name, current, desired, check_mode)

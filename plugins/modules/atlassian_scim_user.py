@@ -1,0 +1,310 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: atlassian_scim_user
+short_description: Provision, update, deactivate or delete a user of an Atlassian organization over SCIM
+version_added: "0.1.0"
+author:
+  - accessops maintainers (@accessops)
+description:
+  - Creates, updates, deactivates or deletes a user of an identity provider directory of an Atlassian organization with
+    the Atlassian user provisioning API (SCIM 2.0, RFC 7643 and RFC 7644). It works with any RFC 7644 SCIM server as well.
+  - The user is found by O(user_name) with the filter C(userName eq "...").
+  - Only the attributes the task sets are compared and changed, with one minimal C(PATCH) request. The module never
+    sends C(PUT), which would clear every attribute the request omits.
+  - A user that does not exist is created with C(POST). When the server answers 409 because the user was created in the
+    meantime, the module adopts that user and patches the differences. When the answer to the C(POST) is lost (connection
+    error, timeout or server error), the request is not repeated; the user is read again and adopted if it exists.
+  - B(Deactivation and deletion act on the whole organization.) A user deactivated with O(active=false) or deleted with
+    O(state=absent) loses access to every Atlassian product of the organization (Jira, Confluence, Bitbucket and the
+    others), not only to one of them.
+  - B(SCIM grants no Bitbucket access and no repository permission.) Provisioning a user creates or links an Atlassian
+    account; add it to a Bitbucket workspace and give it repository permissions with the Bitbucket modules of this
+    collection.
+extends_documentation_fragment:
+  - accessops.atlassian.scim
+options:
+  user_name:
+    description:
+      - The SCIM C(userName) of the user, unique in the directory. Atlassian directories usually use the email address.
+      - The server compares it without regard to case.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the user when it does not exist and makes the attributes the task sets match.
+      - V(absent) deletes the user with C(DELETE). On Atlassian this deactivates the account in the whole organization and
+        unlinks it from the directory. Nothing is done when the user does not exist. Attributes are ignored.
+    type: str
+    choices: [present, absent]
+    default: present
+  active:
+    description:
+      - Whether the user is active. V(false) deactivates the user (a C(PATCH) of C(active)) in the whole organization;
+        V(true) activates it again.
+      - When not set, an existing user keeps its state and a new user is created active.
+    type: bool
+  email:
+    description:
+      - The primary email address of the user (SCIM C(emails), type C(work), primary). Atlassian requires it to create a
+        user and only accepts addresses on a verified domain of the organization.
+      - It is compared without regard to case. When it differs, the primary address is replaced by this one; the other
+        addresses of the user are kept.
+      - It cannot be empty.
+    type: str
+  given_name:
+    description:
+      - Given (first) name, SCIM C(name.givenName).
+      - For this option and the ones below, an empty string removes the attribute; when an option is not set, the
+        attribute is left as it is.
+    type: str
+  family_name:
+    description: Family (last) name, SCIM C(name.familyName).
+    type: str
+  display_name:
+    description: Name shown in Atlassian products, SCIM C(displayName).
+    type: str
+  nick_name:
+    description: Nickname, SCIM C(nickName).
+    type: str
+  title:
+    description: Job title, SCIM C(title).
+    type: str
+  department:
+    description:
+      - Department, C(department) of the enterprise extension C(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User).
+    type: str
+  organization:
+    description:
+      - Organization, C(organization) of the enterprise extension
+        C(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User).
+    type: str
+  timezone:
+    description: Time zone in the IANA format, for example V(Europe/Paris), SCIM C(timezone).
+    type: str
+  preferred_language:
+    description: Preferred language, for example V(en-US), SCIM C(preferredLanguage).
+    type: str
+  locale:
+    description: Locale, for example V(en-US), SCIM C(locale).
+    type: str
+  external_id:
+    description: Identifier of the user in the identity provider, SCIM C(externalId).
+    type: str
+attributes:
+  check_mode:
+    description: Can run in check mode and return the changed status and the diff a real run would produce, with reads only.
+    support: full
+  diff_mode:
+    description: Returns the managed attributes before and after the change, when in diff mode.
+    support: full
+  action_group:
+    description: Use C(group/accessops.atlassian.scim) or C(group/accessops.atlassian.atlassian) in C(module_defaults) to set
+      the connection options once.
+    support: full
+    membership:
+      - accessops.atlassian.scim
+      - accessops.atlassian.atlassian
+notes:
+  - The Atlassian account ID of the user (RV(atlassian_account_id)) is what the Bitbucket modules need to add the user to a
+    workspace or give it repository permissions.
+  - Renaming a user (changing its C(userName)) is not supported by this module.
+seealso:
+  - module: accessops.atlassian.atlassian_scim_user_info
+  - name: Atlassian user provisioning REST API
+    description: The API this module calls.
+    link: https://developer.atlassian.com/cloud/admin/user-provisioning/rest/intro/
+  - name: RFC 7644, SCIM protocol
+    description: The C(PATCH) and filter syntax the module uses.
+    link: https://www.rfc-editor.org/rfc/rfc7644
+"""
+
+EXAMPLES = r"""
+# scim_directory_id and vault_scim_token come from the inventory or a vault. scim_url defaults to
+# https://api.atlassian.com (or the ATLASSIAN_SCIM_URL environment variable).
+- name: Provision users with the connection options set once
+  module_defaults:
+    group/accessops.atlassian.scim:
+      directory_id: "{{ scim_directory_id }}"
+      scim_token: "{{ vault_scim_token }}"
+  block:
+    - name: Make sure Jane Doe is provisioned with these attributes
+      accessops.atlassian.atlassian_scim_user:
+        user_name: jane.doe@acme.example
+        email: jane.doe@acme.example
+        given_name: Jane
+        family_name: Doe
+        display_name: Jane Doe
+        title: Site Reliability Engineer
+        department: Platform
+        organization: Acme
+        timezone: Europe/Paris
+      register: jane
+
+    - name: Show the Atlassian account ID, to add Jane to a Bitbucket workspace
+      ansible.builtin.debug:
+        msg: "{{ jane.atlassian_account_id }}"
+
+    - name: Change only the job title (every other attribute is left as it is)
+      accessops.atlassian.atlassian_scim_user:
+        user_name: jane.doe@acme.example
+        title: Engineering Manager
+
+    - name: Remove the nickname
+      accessops.atlassian.atlassian_scim_user:
+        user_name: jane.doe@acme.example
+        nick_name: ""
+
+    - name: Deactivate Jane in the whole organization (all Atlassian products)
+      accessops.atlassian.atlassian_scim_user:
+        user_name: jane.doe@acme.example
+        active: false
+
+    - name: Delete Jane from the directory (deactivates and unlinks the Atlassian account)
+      accessops.atlassian.atlassian_scim_user:
+        user_name: jane.doe@acme.example
+        state: absent
+
+- name: Connection options from environment variables
+  accessops.atlassian.atlassian_scim_user:
+    user_name: john.roe@acme.example
+    email: john.roe@acme.example
+    display_name: John Roe
+  environment:
+    ATLASSIAN_SCIM_DIRECTORY_ID: "{{ scim_directory_id }}"
+    ATLASSIAN_SCIM_TOKEN: "{{ vault_scim_token }}"
+"""
+
+RETURN = r"""
+user:
+  description:
+    - The SCIM user resource after the task, as the server returned it.
+    - In check mode, the user the module predicts (without C(id) when it would be created).
+    - With O(state=absent), the user as it was before it was deleted; V(null) when it did not exist.
+  returned: always
+  type: dict
+  sample:
+    schemas:
+      - urn:ietf:params:scim:schemas:core:2.0:User
+      - urn:ietf:params:scim:schemas:extension:enterprise:2.0:User
+      - urn:scim:schemas:extension:atlassian-external:1.0
+    id: 7c2d8f0e-5b1a-4a8e-9f55-1f3f1d2b7a10
+    userName: jane.doe@acme.example
+    name:
+      givenName: Jane
+      familyName: Doe
+    displayName: Jane Doe
+    title: Site Reliability Engineer
+    timezone: Europe/Paris
+    active: true
+    emails:
+      - value: jane.doe@acme.example
+        type: work
+        primary: true
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":
+      department: Platform
+      organization: Acme
+    "urn:scim:schemas:extension:atlassian-external:1.0":
+      atlassianAccountId: 712020:5f1a9c0e-0d3b-4b5a-9a56-2f0e8c1d4b7e
+    meta:
+      resourceType: User
+      created: "2026-01-15T09:30:00Z"
+      lastModified: "2026-01-15T09:30:00Z"
+atlassian_account_id:
+  description:
+    - The Atlassian account ID linked to the user (C(atlassianAccountId) of the extension
+      C(urn:scim:schemas:extension:atlassian-external:1.0)).
+    - V(null) when the server does not have this extension (a SCIM server that is not Atlassian's), when the user
+      does not exist, or in check mode for a user that would be created.
+  returned: always
+  type: str
+  sample: 712020:5f1a9c0e-0d3b-4b5a-9a56-2f0e8c1d4b7e
+diff:
+  description:
+    - The managed attributes before and after, keyed by option name. Only the attributes the task sets are shown
+      (all known attributes when the user is created or deleted), with O(user_name).
+    - C(before) is empty when the user is created, C(after) is empty when it is deleted.
+  returned: always
+  type: dict
+  sample:
+    before:
+      user_name: jane.doe@acme.example
+      title: Site Reliability Engineer
+    after:
+      user_name: jane.doe@acme.example
+      title: Engineering Manager
+api_calls:
+  description: The HTTP requests sent to the SCIM API, in total and by method (retries included).
+  returned: always
+  type: dict
+  sample:
+    total: 2
+    GET: 1
+    PATCH: 1
+rate_limit:
+  description: Rate-limit headers seen in the answers (empty when the API sends none, as Atlassian's SCIM API does).
+  returned: always
+  type: dict
+  sample: {}
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+    error_result,
+    scim_argument_spec,
+    scim_transport_from_params,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
+    MANAGED_OPTIONS,
+    ScimClient,
+    ensure_user,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+)
+
+
+def argument_spec():
+    spec = scim_argument_spec()
+    spec.update(
+        user_name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        active=dict(type="bool"),
+    )
+    for option in MANAGED_OPTIONS:
+        if option != "active":
+            spec[option] = dict(type="str")
+    return spec
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    if not params["user_name"].strip():
+        module.fail_json(msg="user_name must not be empty")
+    if params["email"] is not None and not params["email"].strip():
+        module.fail_json(msg="email must not be empty: a SCIM user keeps a primary email address")
+    desired = dict((option, params[option]) for option in MANAGED_OPTIONS)
+    client = None
+    try:
+        client = ScimClient(scim_transport_from_params(params, warn=module.warn))
+        result = ensure_user(client, params["user_name"], desired, state=params["state"], check_mode=module.check_mode)
+    except AtlassianError as err:
+        stats = client.stats if client is not None else None
+        module.fail_json(api_calls=stats.as_result() if stats else {"total": 0},
+                         rate_limit=stats.rate_limit if stats else {}, **error_result(err))
+    module.exit_json(api_calls=client.stats.as_result(), rate_limit=client.stats.rate_limit, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How many SCIM requests each main path costs, measured from the simulator's request log and checked against
+the ``api_calls`` the modules report. The table is printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from atlsim import DEMO_SEED
+
+PLAYBOOKS = Path(__file__).parent / "playbooks"
+USER = "measured.user@acme.example"
+ATTRIBUTES = dict(email=USER, given_name="Measured", family_name="User", title="Engineer", department="Platform")
+DIRECTORY_SIZE = 250
+
+
+def _seed():
+    """The demo seed with a directory of DIRECTORY_SIZE users (three pages of 100)."""
+    seed = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    users = seed["scim"]["directories"][0]["users"]
+    for number in range(DIRECTORY_SIZE - len(users)):
+        name = "bulk%03d@acme.example" % number
+        users.append({"userName": name, "active": number % 10 != 0,
+                      "emails": [{"value": name, "type": "work", "primary": True}]})
+    return seed
+
+
+def _measure(handle, ansible_run, playbook, options):
+    handle.clear_log()
+    result = ansible_run((PLAYBOOKS / playbook).read_text(encoding="utf-8"),
+                         extra_vars=dict(options, sim_scim_url=handle.scim_url))
+    assert result.rc == 0, result.stdout + result.stderr
+    task = result.tasks[0]
+    logged = [e for e in handle.log() if e["path"].startswith("/scim/")]
+    by_method = {}
+    for entry in logged:
+        by_method[entry["method"]] = by_method.get(entry["method"], 0) + 1
+    assert task["api_calls"] == dict(by_method, total=len(logged)), "the module's own count matches the server log"
+    return task, len(logged), by_method
+
+
+PATHS = [
+    ("create", dict(ATTRIBUTES, user_name=USER), True),
+    ("no change", dict(ATTRIBUTES, user_name=USER), False),
+    ("update (2 attributes)", dict(ATTRIBUTES, user_name=USER, title="Manager", department="Ops"), True),
+    ("deactivate", dict(user_name=USER, active=False), True),
+    ("delete", dict(user_name=USER, state="absent"), True),
+    ("info, all %d users" % DIRECTORY_SIZE, {}, False),
+]
+# Expected requests: Atlassian answers PATCH with the user (200); scim2-server answers 204, so the user is read again.
+EXPECTED = {
+    "atlassian": {"create": 2, "no change": 1, "update (2 attributes)": 2, "deactivate": 2, "delete": 2,
+                  "info, all %d users" % DIRECTORY_SIZE: 3},
+    "plain RFC 7644": {"create": 2, "no change": 1, "update (2 attributes)": 3, "deactivate": 3, "delete": 2,
+                       "info, all %d users" % DIRECTORY_SIZE: 3},
+}
+
+
+def test_api_calls_per_main_path(sim_factory, ansible_run, capsys):
+    seed = _seed()
+    rows = []
+    for server, extension in (("atlassian", True), ("plain RFC 7644", False)):
+        handle = sim_factory(seed, scim_extension=extension)
+        for name, options, changed in PATHS:
+            playbook = "scim_user_info.yml" if name.startswith("info") else "scim_user.yml"
+            task, total, by_method = _measure(handle, ansible_run, playbook, options)
+            assert task["changed"] is changed, name
+            if name.startswith("info"):
+                assert task["total"] == DIRECTORY_SIZE
+            rows.append((server, name, total, by_method))
+            assert total == EXPECTED[server][name], (server, name, by_method)
+    with capsys.disabled():
+        print("\nSCIM requests per path (measured from the simulator log):")
+        for server, name, total, by_method in rows:
+            detail = ", ".join("%s %d" % item for item in sorted(by_method.items()))
+            print("  %-15s %-24s %d  (%s)" % (server, name, total, detail))

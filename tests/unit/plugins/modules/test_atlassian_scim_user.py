@@ -1,0 +1,382 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""atlassian_scim_user: the exact HTTP calls, in order, of every path (no change, change, create, conflicts,
+lost answers, deactivation, deletion, check mode). Errors are in test_atlassian_scim_user_errors.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import responses
+
+from ansible_collections.accessops.atlassian.plugins.modules import atlassian_scim_user as module
+
+from .scim_helpers import (  # pylint: disable=unused-import
+    CORE,
+    ENTERPRISE,
+    NAME,
+    PATCH_OP,
+    USER_PATH,
+    USERS,
+    USERS_PATH,
+    api,
+    by_name,
+    calls,
+    list_response,
+    lost_connection,
+    make_user,
+    patch_body,
+    run_module,
+    scim_env,
+    scim_error,
+    user_args as args,
+)
+
+pytestmark = pytest.mark.usefixtures("scim_env")
+
+
+# -- present ------------------------------------------------------------------------------------------
+
+def test_no_change_reads_once(api):
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    result, failed = run_module(module, args(email=NAME, given_name="Jane", department="Platform", active=True), diff=True)
+    assert not failed
+    assert calls(api) == [("GET", USERS_PATH, by_name(NAME), None)]
+    assert result["changed"] is False
+    assert result["api_calls"] == {"total": 1, "GET": 1}
+    assert result["atlassian_account_id"] == "712020:aaaa-1111"
+    assert result["user"]["id"] == "u-1"
+    expected = {"user_name": NAME, "email": NAME, "given_name": "Jane", "department": "Platform", "active": True}
+    assert result["diff"] == {"before": expected, "after": expected}
+
+
+def test_change_sends_one_patch_with_only_the_changed_attributes(api):
+    current = make_user(title="Engineer")
+    updated = make_user(title="Manager", **{ENTERPRISE: {"department": "Ops"}})
+    api.add(responses.GET, USERS, json=list_response(current))
+    api.add(responses.PATCH, USERS + "/u-1", json=updated)
+    result, failed = run_module(module, args(given_name="Jane", title="Manager", department="Ops", timezone=None))
+    assert not failed
+    assert calls(api) == [
+        ("GET", USERS_PATH, by_name(NAME), None),
+        ("PATCH", USER_PATH, {}, patch_body(
+            {"op": "replace", "path": "title", "value": "Manager"},
+            {"op": "replace", "path": ENTERPRISE + ":department", "value": "Ops"},
+        )),
+    ]
+    assert result["changed"] is True
+    assert result["user"] == updated
+    assert result["api_calls"] == {"total": 2, "GET": 1, "PATCH": 1}
+    assert result["diff"] == {
+        "before": {"user_name": NAME, "given_name": "Jane", "title": "Engineer", "department": "Platform"},
+        "after": {"user_name": NAME, "given_name": "Jane", "title": "Manager", "department": "Ops"},
+    }
+
+
+def test_every_attribute_maps_to_its_scim_path(api):
+    current = make_user()
+    api.add(responses.GET, USERS, json=list_response(current))
+    api.add(responses.PATCH, USERS + "/u-1", json=current)
+    values = dict(family_name="Roe", display_name="Jane Roe", nick_name="JR", title="CTO", organization="Acme",
+                  timezone="Europe/Paris", preferred_language="fr-FR", locale="fr-FR", external_id="idp-42")
+    result, failed = run_module(module, args(**values))
+    assert not failed and result["changed"] is True
+    operations = calls(api)[1][3]["Operations"]
+    assert operations == [
+        {"op": "replace", "path": "name.familyName", "value": "Roe"},
+        {"op": "replace", "path": "displayName", "value": "Jane Roe"},
+        {"op": "replace", "path": "nickName", "value": "JR"},
+        {"op": "replace", "path": "title", "value": "CTO"},
+        {"op": "replace", "path": ENTERPRISE + ":organization", "value": "Acme"},
+        {"op": "replace", "path": "timezone", "value": "Europe/Paris"},
+        {"op": "replace", "path": "preferredLanguage", "value": "fr-FR"},
+        {"op": "replace", "path": "locale", "value": "fr-FR"},
+        {"op": "replace", "path": "externalId", "value": "idp-42"},
+    ]
+
+
+def test_new_primary_email_replaces_the_primary_and_keeps_the_others(api):
+    current = make_user(emails=[{"value": "home@example.org", "type": "home"},
+                                {"value": NAME, "type": "work", "primary": True}])
+    api.add(responses.GET, USERS, json=list_response(current))
+    api.add(responses.PATCH, USERS + "/u-1", json=current)
+    result, failed = run_module(module, args(email="jane.doe@acme.example"))
+    assert not failed and result["changed"] is True
+    assert calls(api)[1][3] == patch_body({"op": "replace", "path": "emails", "value": [
+        {"value": "jane.doe@acme.example", "type": "work", "primary": True},
+        {"value": "home@example.org", "type": "home"},
+    ]})
+    assert result["diff"]["before"]["email"] == NAME
+    assert result["diff"]["after"]["email"] == NAME  # what the (mocked) server stored, reported honestly
+
+
+def test_empty_string_removes_an_attribute_and_is_a_no_op_when_absent(api):
+    current = make_user(nickName="JD")
+    cleared = make_user()
+    api.add(responses.GET, USERS, json=list_response(current))
+    api.add(responses.PATCH, USERS + "/u-1", json=cleared)
+    result, failed = run_module(module, args(nick_name="", title=""))
+    assert not failed and result["changed"] is True
+    assert calls(api)[1][3] == patch_body({"op": "remove", "path": "nickName"})
+    assert result["diff"] == {"before": {"user_name": NAME, "nick_name": "JD"}, "after": {"user_name": NAME, "nick_name": None}}
+
+    api.add(responses.GET, USERS, json=list_response(cleared))
+    result, failed = run_module(module, args(nick_name="", title=""))
+    assert not failed and result["changed"] is False
+    assert [c[0] for c in calls(api)] == ["GET", "PATCH", "GET"]
+
+
+def test_patch_answered_204_reads_the_user_again(api):
+    current = make_user(account_id=None, title="Engineer")
+    stored = make_user(account_id=None, title="Manager")
+    api.add(responses.GET, USERS, json=list_response(current))
+    api.add(responses.PATCH, USERS + "/u-1", status=204)
+    api.add(responses.GET, USERS + "/u-1", json=stored)
+    result, failed = run_module(module, args(title="Manager"))
+    assert not failed
+    assert [(c[0], c[1]) for c in calls(api)] == [("GET", USERS_PATH), ("PATCH", USER_PATH), ("GET", USER_PATH)]
+    assert result["user"] == stored
+    assert result["atlassian_account_id"] is None
+    assert result["api_calls"] == {"total": 3, "GET": 2, "PATCH": 1}
+
+
+def test_user_name_is_quoted_in_the_filter(api):
+    tricky = 'o"brien\\x@acme.example'
+    api.add(responses.GET, USERS, json=list_response(make_user(user_name=tricky)))
+    result, failed = run_module(module, args(user_name=tricky))
+    assert not failed and result["changed"] is False
+    assert calls(api)[0][2] == {"filter": 'userName eq "o\\"brien\\\\x@acme.example"'}
+
+
+# -- create ---------------------------------------------------------------------------------------------
+
+def test_create_posts_the_user(api):
+    created = make_user(id="u-9")
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=created, status=201)
+    result, failed = run_module(module, args(email=NAME, given_name="Jane", family_name="Doe", department="Platform"))
+    assert not failed
+    assert calls(api) == [
+        ("GET", USERS_PATH, by_name(NAME), None),
+        ("POST", USERS_PATH, {}, {
+            "schemas": [CORE, ENTERPRISE],
+            "userName": NAME,
+            "emails": [{"value": NAME, "type": "work", "primary": True}],
+            "name": {"givenName": "Jane", "familyName": "Doe"},
+            ENTERPRISE: {"department": "Platform"},
+            "active": True,
+        }),
+    ]
+    assert result["changed"] is True
+    assert result["user"] == created
+    assert result["atlassian_account_id"] == "712020:aaaa-1111"
+    assert result["api_calls"] == {"total": 2, "GET": 1, "POST": 1}
+    assert result["diff"]["before"] == {}
+    assert result["diff"]["after"] == {"user_name": NAME, "email": NAME, "given_name": "Jane", "family_name": "Doe",
+                                       "department": "Platform", "active": True}
+
+
+def test_create_inactive_user(api):
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=make_user(active=False), status=201)
+    result, failed = run_module(module, args(email=NAME, active=False))
+    assert not failed
+    assert calls(api)[1][3]["active"] is False
+
+
+def test_create_conflict_adopts_the_existing_user_and_patches_the_differences(api):
+    existing = make_user(title="Engineer")
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=scim_error(409, "User already exists", "uniqueness"), status=409)
+    api.add(responses.GET, USERS, json=list_response(existing))
+    api.add(responses.PATCH, USERS + "/u-1", json=make_user(title="Manager"))
+    result, failed = run_module(module, args(email=NAME, title="Manager"))
+    assert not failed
+    assert [(c[0], c[1], c[2]) for c in calls(api)] == [
+        ("GET", USERS_PATH, by_name(NAME)), ("POST", USERS_PATH, {}), ("GET", USERS_PATH, by_name(NAME)), ("PATCH", USER_PATH, {}),
+    ]
+    assert calls(api)[3][3] == patch_body({"op": "replace", "path": "title", "value": "Manager"})
+    assert result["changed"] is True
+    assert result["diff"]["before"] == {"user_name": NAME, "email": NAME, "title": "Engineer"}
+    assert result["api_calls"] == {"total": 4, "GET": 2, "POST": 1, "PATCH": 1}
+
+
+def test_create_conflict_with_an_identical_user_changes_nothing(api):
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=scim_error(409, "User already exists", "uniqueness"), status=409)
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    result, failed = run_module(module, args(email=NAME))
+    assert not failed
+    assert result["changed"] is False
+    assert [c[0] for c in calls(api)] == ["GET", "POST", "GET"]
+
+
+def test_create_conflict_on_another_attribute_fails_clearly(api):
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=scim_error(409, "externalId already used", "uniqueness"), status=409)
+    api.add(responses.GET, USERS, json=list_response())
+    result, failed = run_module(module, args(email=NAME, external_id="idp-1"))
+    assert failed
+    assert result["status"] == 409
+    assert "externalId already used" in result["msg"]
+    assert "No user named" in result["msg"]
+    assert result["api_calls"] == {"total": 3, "GET": 2, "POST": 1}
+
+
+def test_lost_post_answer_is_not_repeated_and_the_created_user_is_adopted(api):
+    created = make_user()
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, body=lost_connection())
+    api.add(responses.GET, USERS, json=list_response(created))
+    result, failed = run_module(module, args(email=NAME, given_name="Jane"))
+    assert not failed
+    assert [c[0] for c in calls(api)] == ["GET", "POST", "GET"]
+    assert result["changed"] is True
+    assert result["user"] == created
+    assert result["diff"]["before"] == {}
+    assert result["api_calls"] == {"total": 3, "GET": 2, "POST": 1}
+
+
+def test_lost_post_answer_then_adopted_user_differs_gets_onepatch_body(api):
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, body=lost_connection())
+    api.add(responses.GET, USERS, json=list_response(make_user(title="Old")))
+    api.add(responses.PATCH, USERS + "/u-1", json=make_user(title="New"))
+    result, failed = run_module(module, args(email=NAME, title="New"))
+    assert not failed and result["changed"] is True
+    assert [c[0] for c in calls(api)] == ["GET", "POST", "GET", "PATCH"]
+    assert calls(api)[3][3] == patch_body({"op": "replace", "path": "title", "value": "New"})
+    assert result["diff"] == {"before": {}, "after": {"user_name": NAME, "email": NAME, "title": "New", "active": True}}
+
+
+def test_lost_post_answer_then_user_missing_fails_without_repeating(api, scim_env):
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, body=lost_connection())
+    api.add(responses.GET, USERS, json=list_response())
+    result, failed = run_module(module, args(email=NAME))
+    assert failed
+    assert [c[0] for c in calls(api)] == ["GET", "POST", "GET"]
+    assert "not repeated" in result["msg"] and "no such user exists" in result["msg"]
+    assert result["method"] == "POST"
+    assert scim_env == []
+
+
+def test_post_server_error_is_not_retried_and_the_user_is_read_again(api, scim_env):
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=scim_error(503, "Service unavailable"), status=503)
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    result, failed = run_module(module, args(email=NAME))
+    assert not failed and result["changed"] is True
+    assert [c[0] for c in calls(api)] == ["GET", "POST", "GET"]
+    assert scim_env == []
+
+
+def test_post_bad_request_fails_without_reading_again(api):
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=scim_error(400, "Email domain is not verified", "invalidValue"), status=400)
+    result, failed = run_module(module, args(email="jane@other.example"))
+    assert failed
+    assert result["status"] == 400 and result["api_message"] == "Email domain is not verified"
+    assert [c[0] for c in calls(api)] == ["GET", "POST"]
+
+
+# -- deactivate, delete ---------------------------------------------------------------------------------
+
+def test_deactivate_patches_active_only(api):
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    api.add(responses.PATCH, USERS + "/u-1", json=make_user(active=False))
+    result, failed = run_module(module, args(active=False))
+    assert not failed
+    assert calls(api) == [
+        ("GET", USERS_PATH, by_name(NAME), None),
+        ("PATCH", USER_PATH, {}, patch_body({"op": "replace", "path": "active", "value": False})),
+    ]
+    assert result["changed"] is True
+    assert result["diff"] == {"before": {"user_name": NAME, "active": True}, "after": {"user_name": NAME, "active": False}}
+
+
+def test_delete_sends_delete_and_returns_the_user_as_it_was(api):
+    current = make_user()
+    api.add(responses.GET, USERS, json=list_response(current))
+    api.add(responses.DELETE, USERS + "/u-1", status=204)
+    result, failed = run_module(module, args(state="absent", title="ignored"))
+    assert not failed
+    assert calls(api) == [("GET", USERS_PATH, by_name(NAME), None), ("DELETE", USER_PATH, {}, None)]
+    assert result["changed"] is True
+    assert result["user"] == current
+    assert result["atlassian_account_id"] == "712020:aaaa-1111"
+    assert result["diff"]["after"] == {}
+    assert result["diff"]["before"]["user_name"] == NAME and result["diff"]["before"]["active"] is True
+    assert result["api_calls"] == {"total": 2, "GET": 1, "DELETE": 1}
+
+
+def test_delete_of_a_missing_user_changes_nothing(api):
+    api.add(responses.GET, USERS, json=list_response())
+    result, failed = run_module(module, args(state="absent"))
+    assert not failed
+    assert result["changed"] is False and result["user"] is None and result["atlassian_account_id"] is None
+    assert len(api.calls) == 1
+
+
+def test_delete_already_gone_between_read_and_delete_is_fine(api):
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    api.add(responses.DELETE, USERS + "/u-1", json=scim_error(404, "User not found"), status=404)
+    result, failed = run_module(module, args(state="absent"))
+    assert not failed and result["changed"] is True
+
+
+# -- check mode -------------------------------------------------------------------------------------------
+
+def test_check_mode_create_reads_only_and_predicts_the_user(api):
+    api.add(responses.GET, USERS, json=list_response())
+    result, failed = run_module(module, args(email=NAME, given_name="Jane", organization="Acme"), check_mode=True, diff=True)
+    assert not failed
+    assert [c[0] for c in calls(api)] == ["GET"]
+    assert result["changed"] is True
+    assert result["user"]["userName"] == NAME and "id" not in result["user"]
+    assert result["user"][ENTERPRISE] == {"organization": "Acme"}
+    assert result["atlassian_account_id"] is None
+    after = {"user_name": NAME, "email": NAME, "given_name": "Jane", "organization": "Acme", "active": True}
+    assert result["diff"] == {"before": {}, "after": after}
+
+
+@pytest.mark.parametrize("options", [
+    dict(title="Manager", department="Ops", email="jane.doe@acme.example"),
+    dict(active=False, nick_name="JD", external_id="idp-7"),
+    dict(given_name="", display_name="J. Doe"),
+])
+def test_check_mode_update_predicts_exactly_the_real_run(api, options):
+    current = make_user(title="Engineer")
+    api.add(responses.GET, USERS, json=list_response(current))
+    predicted, failed = run_module(module, args(**options), check_mode=True, diff=True)
+    assert not failed and [c[0] for c in calls(api)] == ["GET"]
+
+    def echo(request):
+        """A server that applies the operations the way the module predicted them is stored."""
+        body = json.loads(request.body)
+        stored = json.loads(json.dumps(predicted["user"]))
+        assert body["schemas"] == [PATCH_OP]
+        return 200, {}, json.dumps(stored)
+
+    api.add(responses.GET, USERS, json=list_response(current))
+    api.add_callback(responses.PATCH, USERS + "/u-1", callback=echo)
+    real, failed = run_module(module, args(**options), diff=True)
+    assert not failed
+    assert predicted["changed"] is real["changed"] is True
+    assert predicted["diff"] == real["diff"]
+    assert [c[0] for c in calls(api)] == ["GET", "GET", "PATCH"]
+
+
+def test_check_mode_delete_reads_only(api):
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    result, failed = run_module(module, args(state="absent"), check_mode=True)
+    assert not failed and result["changed"] is True
+    assert [c[0] for c in calls(api)] == ["GET"]
+
+
+def test_check_mode_no_change(api):
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    result, failed = run_module(module, args(title=""), check_mode=True)
+    assert not failed and result["changed"] is False
