@@ -1,0 +1,292 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The simulator as one WSGI application.
+
+Dispatch: ``/2.0/...`` Bitbucket Cloud REST API; ``POST /site/oauth2/access_token`` OAuth 2 token
+endpoint; ``/scim/...`` the SCIM app of :mod:`atlsim.scim` (``build_scim_app(seed["scim"], accounts)``,
+imported lazily: 404 while it does not exist); ``/_sim/...`` control (:mod:`atlsim.control`).
+
+Every request except ``/_sim`` goes through, in order: latency, the faults that replace the answer
+(drop / 429 burst / fail_next / error_rate), the rate limiter, the handler, ``slow_next``,
+``lose_write_answer_next``, ``malformed_json_next``, and the request log.
+"""
+
+from __future__ import annotations
+
+import hmac
+import importlib
+import inspect
+import re
+import threading
+import time
+
+from werkzeug.wrappers import Request, Response
+
+from . import control
+from .auth import Credentials, require
+from .clock import SimClock
+from .faults import Faults
+from .ratelimit import RATE_LIMIT_BODY, RateLimiter, scaled_headers
+from .requestlog import READ_METHODS, RequestLog
+from .routes_members import ROUTES as MEMBER_ROUTES
+from .routes_permconfig import ROUTES as PERMCONFIG_ROUTES
+from .routes_permissions import ROUTES as PERMISSION_ROUTES
+from .routes_repositories import ROUTES as REPOSITORY_ROUTES
+from .routes_users import ROUTES as USER_ROUTES
+from .state import State, load_seed
+from .web import ApiError, Ctx, DropConnection, json_response, not_found_url, text_response
+
+ALL_ROUTES = USER_ROUTES + MEMBER_ROUTES + PERMISSION_ROUTES + PERMCONFIG_ROUTES + REPOSITORY_ROUTES
+TOKEN_PATH = "/site/oauth2/access_token"
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+GATEWAY_PAGE = ("<html><head><title>{status} {reason}</title></head><body><h1>{status} {reason}</h1>"
+                "<p>The server is temporarily unable to service your request. Please try again later.</p></body></html>")
+REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+class Router:
+    """Path patterns like ``/2.0/users/{selected_user}`` matched against the decoded path."""
+
+    def __init__(self, routes):
+        self._table: list = []
+        by_pattern: dict = {}
+        for route in routes:
+            by_pattern.setdefault(route.pattern, {})[route.method] = route
+        for pattern, methods in by_pattern.items():
+            regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern))
+            self._table.append((re.compile("^%s$" % regex), methods))
+
+    def match(self, method: str, path: str):
+        if len(path) > 1 and path.endswith("/"):
+            path = path[:-1]
+        for regex, methods in self._table:
+            found = regex.match(path)
+            if found:
+                route = methods.get("GET" if method == "HEAD" else method)
+                if route is None:
+                    raise ApiError(405, "Method not allowed", "%s is not supported here; allowed: %s"
+                                   % (method, ", ".join(sorted(methods))), headers={"Allow": ", ".join(sorted(methods))})
+                return route, found.groupdict()
+        raise not_found_url()
+
+
+def _kind(path: str) -> str:
+    if path == "/2.0" or path.startswith("/2.0/"):
+        return "bitbucket"
+    if path.rstrip("/") == TOKEN_PATH:
+        return "token"
+    if path.startswith("/scim/"):
+        return "scim"
+    return "other"
+
+
+def _scim_error(status: int, detail: str, headers: dict | None = None) -> Response:
+    return json_response({"schemas": [SCIM_ERROR], "status": str(status), "detail": detail}, status, headers)
+
+
+class SimApp:
+    """The WSGI callable. ``state``, ``log``, ``faults``, ``clock`` and ``sleep`` are public; ``reset()``
+    goes back to the seed and clears the log and the faults."""
+
+    def __init__(self, seed, *, scim_extension: bool = True, clock=None, sleep=None):
+        self.seed = load_seed(seed)
+        self.scim_extension = scim_extension
+        self.clock = clock if clock is not None else SimClock()
+        self.sleep = sleep if sleep is not None else time.sleep
+        self.log = RequestLog()
+        self.faults = Faults(on_expire_tokens=self._expire_tokens)
+        self.limiter = RateLimiter(clock=self.clock)
+        self.router = Router(ALL_ROUTES)
+        self._lock = threading.RLock()
+        self.state: State
+        self.credentials: Credentials
+        self.scim_app = None
+        self._build()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        state = State(self.seed)
+        self.credentials = Credentials(self.seed, state.accounts, self.clock, state.token_lifetime)
+        self.limiter.window = state.rate_limits["window_seconds"]
+        self.limiter.clear()
+        self.state = state
+        self.scim_app = self._build_scim()
+
+    def _build_scim(self):
+        """The SCIM app for the current account registry: built once, then reset (``reset(accounts=...)``)."""
+        if self.scim_app is not None and hasattr(self.scim_app, "reset"):
+            self.scim_app.reset(accounts=self.state.accounts)
+            return self.scim_app
+        try:
+            module = importlib.import_module(__package__ + ".scim")
+        except ModuleNotFoundError as exc:
+            if exc.name == __package__ + ".scim":
+                return None
+            raise
+        builder = module.build_scim_app
+        parameters = inspect.signature(builder).parameters
+        kwargs = {name: self.scim_extension for name in ("extension", "scim_extension") if name in parameters}
+        return builder(self.seed.get("scim") or {}, self.state.accounts, **kwargs)
+
+    @property
+    def accounts(self):
+        return self.state.accounts
+
+    def reset(self) -> None:
+        with self._lock:
+            self._build()
+            self.log.clear()
+            self.faults.clear()
+            if hasattr(self.clock, "reset"):
+                self.clock.reset()
+
+    def configure_faults(self, knobs: dict) -> dict:
+        """Set fault knobs (see :mod:`atlsim.faults`); same as ``app.faults.configure(knobs)``."""
+        return self.faults.configure(knobs)
+
+    def _expire_tokens(self) -> None:
+        with self.state.lock:
+            self.credentials.expire_all()
+
+    # -- WSGI ------------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if request.path == "/_sim" or request.path.startswith("/_sim/"):
+            return control.handle(self, request)(environ, start_response)
+        return self.handle(request)(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        started = self.clock()
+        method, path = request.method, request.path
+        query = request.query_string.decode("latin-1")
+        kind = _kind(path)
+        state, credentials = self.state, self.credentials
+        principal = None
+        if kind == "bitbucket":
+            principal = credentials.authenticate(request)
+            credential = principal.credential
+        elif kind == "token":
+            credential = credentials.token_client_id(request)
+        elif kind == "scim":
+            credential = self._scim_identity(request)
+        else:
+            credential = "anonymous"
+
+        def done(response: Response | None, fault: str | None = None) -> Response | None:
+            self.log.add(method, path, query, response.status_code if response is not None else None,
+                         credential, started, fault)
+            return response
+
+        if self.faults.latency_ms:
+            self.sleep(self.faults.latency_ms / 1000.0)
+        pre = self.faults.before(method, path)
+        if pre is not None:
+            name, status = pre
+            if status is None:
+                done(None, name)
+                raise DropConnection("atlsim: %s" % name)
+            return done(self._fault_response(kind, status), name)
+
+        key, limit, scaled = self._rate_limit(kind, principal, credential, request, path)
+        allowed, used = self.limiter.hit(key, limit)
+        extra = scaled_headers(limit, used) if scaled else {}
+        if not allowed:
+            return done(self._too_many(kind, key, extra))
+
+        if kind == "bitbucket":
+            response = self._dispatch(request, state, principal)
+        elif kind == "token":
+            with state.lock:
+                response = credentials.token_endpoint(request)
+        elif kind == "scim" and self.scim_app is not None:
+            response = Response.from_app(self.scim_app, request.environ)
+        elif kind == "scim":
+            response = _scim_error(404, "SCIM is not available in this simulator build")
+        else:
+            response = not_found_url().response()
+        for name, value in extra.items():
+            response.headers[name] = value
+
+        fault = None
+        delay = self.faults.slow(method, path)
+        if delay:
+            fault = "slow_next"
+            self.sleep(delay)
+        if method not in READ_METHODS and kind != "token" and self.faults.take("lose_write_answer_next", method, path):
+            done(response, "lose_write_answer_next")
+            raise DropConnection("atlsim: lose_write_answer_next")
+        if response.mimetype.endswith("json") and response.get_data() and self.faults.take("malformed_json_next", method, path):
+            data = response.get_data()
+            response.set_data(data[:max(1, len(data) // 2)])
+            fault = "malformed_json_next"
+        return done(response, fault)
+
+    # -- pieces ----------------------------------------------------------------------------------
+    def _dispatch(self, request: Request, state: State, principal) -> Response:
+        try:
+            route, params = self.router.match(request.method, request.path)
+            require(principal, route.auth)
+            ctx = Ctx(request, state, principal, params, pagination=self.faults.pagination)
+            with state.lock:
+                return route.handler(ctx)
+        except ApiError as exc:
+            return exc.response()
+
+    def _scim_identity(self, request: Request) -> str:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return "anonymous"
+        parts = header.split(None, 1)
+        if len(parts) == 2 and parts[0].lower() == "bearer":
+            key = parts[1].strip().encode("utf-8")
+            for directory in (self.seed.get("scim") or {}).get("directories") or ():
+                if hmac.compare_digest(str(directory.get("api_key", "")).encode("utf-8"), key):
+                    return "scim:%s" % (directory.get("key_id") or directory.get("id"))
+        return "scim:invalid"
+
+    def _rate_limit(self, kind: str, principal, credential: str, request: Request, path: str):
+        """(window key, limit, scaled?) for this request."""
+        limits = self.state.rate_limits
+        override = self.faults.rate_limit
+        if kind == "bitbucket":
+            scaled = principal.is_access_token and path.startswith("/2.0/repositories/")
+            if principal.kind in ("anonymous", "invalid"):
+                limit = limits["unauthenticated"]
+            elif principal.rate_limit:
+                limit = int(principal.rate_limit)
+            else:
+                limit = limits["access_token"] if scaled else limits["default"]
+            key = principal.rate_key + (":api" if scaled else "")
+        else:
+            scaled = False
+            known = credential.startswith(("scim:", "oauth:")) and credential != "scim:invalid"
+            limit = limits["default"] if known else limits["unauthenticated"]
+            key = credential if known else "ip:%s" % (request.remote_addr or "unknown")
+            key = "%s:%s" % (kind, key)
+        return key, (override or limit), scaled
+
+    def _too_many(self, kind: str, key: str, extra: dict) -> Response:
+        if kind == "scim":
+            return _scim_error(429, "Too many requests", {"Retry-After": str(self.limiter.retry_after(key))})
+        return text_response(RATE_LIMIT_BODY, 429, headers=extra)
+
+    @staticmethod
+    def _fault_response(kind: str, status: int) -> Response:
+        if status == 429:
+            if kind == "scim":
+                return _scim_error(429, "Too many requests", {"Retry-After": "1"})
+            return text_response(RATE_LIMIT_BODY, 429)
+        if status in (502, 503, 504):
+            reason = REASONS[status]
+            return text_response(GATEWAY_PAGE.format(status=status, reason=reason), status, "text/html")
+        message = REASONS.get(status, "Simulated failure")
+        if kind == "scim":
+            return _scim_error(status, message)
+        if kind == "token":
+            return json_response({"error": "server_error", "error_description": message}, status)
+        return ApiError(status, message, "Fault injected by the simulator.").response()
+
+
+def create_app(seed, *, scim_extension: bool = True, clock=None, sleep=None) -> SimApp:
+    """Build the simulator from a seed dict or a path to a YAML/JSON seed file."""
+    return SimApp(seed, scim_extension=scim_extension, clock=clock, sleep=sleep)

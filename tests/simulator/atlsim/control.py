@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ``/_sim`` control endpoints (loopback clients only, never logged, never faulted):
+
+``GET /_sim/health``      ``{"status": "ok", ...}``
+``GET /_sim/log``         the request log (JSON list); ``DELETE /_sim/log`` clears it
+``POST /_sim/reset``      back to the seed: state, OAuth tokens, rate-limit windows, log, faults
+``GET /_sim/faults``      the fault knobs; ``POST`` sets some (JSON object), ``DELETE`` clears all
+``POST /_sim/clock``      ``{"advance": seconds}`` moves the simulator's clock forward
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+
+from werkzeug.wrappers import Request, Response
+
+from .web import json_response, empty_response
+
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _body(request: Request):
+    raw = request.get_data(cache=True)
+    if not raw:
+        return {}
+    return json.loads(raw.decode("utf-8"))
+
+
+def handle(app, request: Request) -> Response:
+    """Answer a ``/_sim`` request for ``app`` (a :class:`atlsim.app.SimApp`)."""
+    if not is_loopback(request.remote_addr):
+        return json_response({"error": "the /_sim control endpoints only answer loopback clients"}, 403)
+    route = (request.method, request.path.rstrip("/"))
+    try:
+        if route == ("GET", "/_sim/health"):
+            state = app.state
+            return json_response({"status": "ok", "workspaces": sorted(state.workspaces), "accounts": len(state.accounts),
+                                  "requests_logged": len(app.log), "scim": app.scim_app is not None})
+        if route == ("GET", "/_sim/log"):
+            return json_response(app.log.entries())
+        if route == ("DELETE", "/_sim/log"):
+            app.log.clear()
+            return empty_response(204)
+        if route == ("POST", "/_sim/reset"):
+            app.reset()
+            return json_response({"status": "reset"})
+        if route == ("GET", "/_sim/faults"):
+            return json_response(app.faults.snapshot())
+        if route == ("POST", "/_sim/faults"):
+            return json_response(app.configure_faults(_body(request)))
+        if route == ("DELETE", "/_sim/faults"):
+            app.faults.clear()
+            return empty_response(204)
+        if route == ("POST", "/_sim/clock"):
+            advance = _body(request).get("advance", 0)
+            if not hasattr(app.clock, "advance"):
+                return json_response({"error": "this simulator's clock cannot be moved"}, 400)
+            return json_response({"now": app.clock.advance(float(advance))})
+    except (ValueError, TypeError, AttributeError) as exc:
+        return json_response({"error": str(exc)}, 400)
+    return json_response({"error": "no control endpoint %s %s" % route}, 404)

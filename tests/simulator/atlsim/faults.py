@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fault injection knobs. Deterministic: counters, and a seeded RNG where a rate is given.
+
+Knobs (``POST /_sim/faults`` JSON, ``SimHandle.faults(**knobs)``, or ``python -m atlsim`` flags):
+
+``latency_ms``                 every answer waits that long first
+``error_rate``                 fraction of requests answered with one of ``error_statuses`` (default
+                               [500, 502, 503]); drawn from ``random.Random(fault_seed)`` (default 0)
+``fail_next``                  ``[{"status": 503, "count": 2, "method": "GET", "path_prefix": "/2.0/..."}]``
+``burst_429``                  the next N requests get the rate limit answer (429)
+``drop_next``                  the next N requests: the connection is closed without an answer
+``slow_next``                  ``{"count": N, "seconds": S}``: process, then wait S seconds before answering
+``lose_write_answer_next``     the next N writes (not GET/HEAD) are applied, then the connection is
+                               closed: the client never sees the answer
+``malformed_json_next``        the next N JSON answers are cut in the middle (invalid JSON)
+``expire_tokens``              ``true``: every OAuth access token issued so far is now expired
+``rate_limit``                 override every rate limit with this number per window (null: seed values)
+``pagination``                 ``"page"`` (default, list-based: page/size/previous) or ``"iterator"``
+                               (only pagelen/values/next, with an opaque ``next``)
+
+The counter knobs (``burst_429``, ``drop_next``, ``lose_write_answer_next``, ``malformed_json_next``) also
+accept ``{"count": N, "method": "PUT", "path_prefix": "/2.0/repositories"}`` to target requests.
+Posting knobs updates only the knobs given; ``DELETE /_sim/faults`` clears all.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+
+COUNTERS = ("burst_429", "drop_next", "lose_write_answer_next", "malformed_json_next")
+KNOBS = ("latency_ms", "error_rate", "error_statuses", "fault_seed", "fail_next", "slow_next",
+         "expire_tokens", "rate_limit", "pagination") + COUNTERS
+
+
+class Rule:
+    """A counter of faults, optionally restricted to a method and a path prefix."""
+
+    def __init__(self, count: int, method: str | None = None, path_prefix: str | None = None,
+                 status: int | None = None, seconds: float = 0.0):
+        self.count = count
+        self.method = method.upper() if method else None
+        self.path_prefix = path_prefix
+        self.status = status
+        self.seconds = seconds
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.count > 0 and (self.method is None or self.method == method)
+                and (self.path_prefix is None or path.startswith(self.path_prefix)))
+
+    def as_dict(self) -> dict:
+        out: dict = {"count": self.count}
+        for key in ("method", "path_prefix", "status"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.seconds:
+            out["seconds"] = self.seconds
+        return out
+
+
+def _int(name: str, value, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or value < minimum:
+        raise ValueError("%s must be an integer >= %d, not %r" % (name, minimum, value))
+    return int(value)
+
+
+def _rule(name: str, value, need_status: bool = False, need_seconds: bool = False) -> Rule:
+    if not isinstance(value, dict):
+        if need_status or need_seconds:
+            raise ValueError("%s must be an object" % name)
+        return Rule(_int(name, value))
+    unknown = set(value) - {"count", "method", "path_prefix", "status", "seconds"}
+    if unknown:
+        raise ValueError("%s: unknown keys %s" % (name, sorted(unknown)))
+    status = value.get("status")
+    if need_status and (status is None or _int(name + ".status", status, 100) > 599):
+        raise ValueError("%s.status must be an HTTP status" % name)
+    seconds = value.get("seconds", 0)
+    if need_seconds and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0):
+        raise ValueError("%s.seconds must be a number >= 0" % name)
+    return Rule(_int(name + ".count", value.get("count", 1)), value.get("method"), value.get("path_prefix"),
+                status, float(seconds))
+
+
+class Faults:
+    def __init__(self, on_expire_tokens=None):
+        self._lock = threading.Lock()
+        self.on_expire_tokens = on_expire_tokens  # called when ``expire_tokens: true`` is posted
+        self.clear()
+
+    def clear(self) -> None:
+        with self._lock:
+            self.latency_ms = 0
+            self.error_rate = 0.0
+            self.error_statuses = [500, 502, 503]
+            self.fault_seed = 0
+            self.rng = random.Random(0)
+            self.fail_next: list[Rule] = []
+            self.slow_next = Rule(0)
+            self.counters = {name: Rule(0) for name in COUNTERS}
+            self.rate_limit: int | None = None
+            self.pagination = "page"
+
+    def configure(self, knobs: dict) -> dict:
+        """Validate and apply ``knobs`` (all or nothing); return the snapshot. ``expire_tokens: true``
+        is an action, not a state: it calls ``on_expire_tokens``."""
+        if not isinstance(knobs, dict):
+            raise ValueError("fault knobs must be a JSON object")
+        unknown = set(knobs) - set(KNOBS)
+        if unknown:
+            raise ValueError("unknown fault knobs: %s (known: %s)" % (sorted(unknown), ", ".join(KNOBS)))
+        updates: dict = {}
+        for name, value in knobs.items():
+            if name == "latency_ms":
+                updates[name] = _int(name, value)
+            elif name == "error_rate":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                    raise ValueError("error_rate must be a number between 0 and 1")
+                updates[name] = float(value)
+            elif name == "error_statuses":
+                if not isinstance(value, list) or not value:
+                    raise ValueError("error_statuses must be a non-empty list")
+                updates[name] = [_int(name, item, 400) for item in value]
+            elif name == "fault_seed":
+                updates[name] = _int(name, value)
+            elif name == "fail_next":
+                items = value if isinstance(value, list) else [value]
+                updates[name] = [_rule(name, item, need_status=True) for item in items]
+            elif name == "slow_next":
+                updates[name] = _rule(name, value, need_seconds=True)
+            elif name in COUNTERS:
+                updates[name] = _rule(name, value)
+            elif name == "rate_limit":
+                updates[name] = None if value is None else _int(name, value, 1)
+            elif name == "pagination":
+                if value not in ("page", "iterator"):
+                    raise ValueError("pagination must be 'page' or 'iterator'")
+                updates[name] = value
+            elif name == "expire_tokens" and not isinstance(value, bool):
+                raise ValueError("expire_tokens must be true or false")
+        with self._lock:
+            for name, value in updates.items():
+                if name in COUNTERS:
+                    self.counters[name] = value
+                else:
+                    setattr(self, name, value)
+            if "fault_seed" in updates or "error_rate" in updates:
+                self.rng = random.Random(self.fault_seed)
+        if knobs.get("expire_tokens") and self.on_expire_tokens is not None:
+            self.on_expire_tokens()
+        return self.snapshot()
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            out = {"latency_ms": self.latency_ms, "error_rate": self.error_rate, "error_statuses": list(self.error_statuses),
+                   "fault_seed": self.fault_seed, "fail_next": [rule.as_dict() for rule in self.fail_next if rule.count],
+                   "slow_next": self.slow_next.as_dict(), "rate_limit": self.rate_limit, "pagination": self.pagination}
+            out.update((name, rule.as_dict()) for name, rule in self.counters.items())
+            return out
+
+    # -- per request -----------------------------------------------------------------------------
+    def take(self, name: str, method: str, path: str) -> bool:
+        """Consume one unit of counter ``name`` if it applies to this request."""
+        with self._lock:
+            rule = self.counters[name]
+            if rule.matches(method, path):
+                rule.count -= 1
+                return True
+            return False
+
+    def before(self, method: str, path: str) -> tuple[str, int | None] | None:
+        """The fault replacing this request's answer, if any: ("drop", None), ("429", 429) or ("status", N)."""
+        if self.take("drop_next", method, path):
+            return "drop_next", None
+        if self.take("burst_429", method, path):
+            return "burst_429", 429
+        with self._lock:
+            for rule in self.fail_next:
+                if rule.matches(method, path):
+                    rule.count -= 1
+                    return "fail_next", rule.status
+            if self.error_rate and self.rng.random() < self.error_rate:
+                return "error_rate", self.rng.choice(self.error_statuses)
+        return None
+
+    def slow(self, method: str, path: str) -> float:
+        """Seconds to wait before answering this request (consumes ``slow_next``)."""
+        with self._lock:
+            if self.slow_next.matches(method, path):
+                self.slow_next.count -= 1
+                return self.slow_next.seconds
+            return 0.0
