@@ -76,9 +76,9 @@ def _project_names(key: str):
 def _repo_names(count: int) -> list:
     """(project key, name) pairs, ``infra-core`` first, then the projects in turn."""
     names, seen = [("INFRA", "infra-core")], {"infra-core"}
-    sources = {key: _project_names(key) for key, _ in PROJECTS}
+    sources = {key: _project_names(key) for key, _unused in PROJECTS}
     while len(names) < count:
-        for key, _ in PROJECTS:
+        for key, _unused in PROJECTS:
             name = next(sources[key])
             while name in seen:
                 name = next(sources[key])
@@ -135,7 +135,7 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
         if teams:
             group_perms[teams[index % len(teams)]["slug"]] = "write"
         user_perms = {}
-        for _ in range(gen.rng.randint(0, 3)):
+        for _unused in range(gen.rng.randint(0, 3)):
             user_perms[gen.rng.choice(candidates)] = gen.rng.choice(["read", "read", "write", "write", "admin"])
         if name == "infra-core":
             user_perms = {devs[0]: "write", devs[1]: "read", devs[2]: "admin"}
@@ -187,7 +187,7 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
 
     def scim_user(email: str, external_id: str, active: bool = True) -> dict:
         account = by_email[email]
-        given, _, family = account["display_name"].partition(" ")
+        given, _unused, family = account["display_name"].partition(" ")
         return {"userName": email, "externalId": external_id, "active": active, "displayName": account["display_name"],
                 "name": {"givenName": given, "familyName": family or given},
                 "emails": [{"value": email, "type": "work", "primary": True}]}

@@ -117,7 +117,7 @@ def _basic(header: str) -> tuple[str, str] | None:
         return None
     if ":" not in raw:
         return None
-    user, _, password = raw.partition(":")
+    user, _unused, password = raw.partition(":")
     return user, password
 
 

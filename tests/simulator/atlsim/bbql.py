@@ -102,7 +102,7 @@ class _Parser:
         raise BBQLError("Invalid query: expected %s at position %d, found %s" % (expected, pos, found))
 
     def keyword(self, word: str) -> bool:
-        kind, value, _ = self.peek()
+        kind, value, _unused = self.peek()
         if kind == "word" and value.upper() == word:
             self.pos += 1
             return True
@@ -129,7 +129,7 @@ class _Parser:
         return parts[0] if len(parts) == 1 else (lambda obj: all(p(obj) for p in parts))
 
     def term(self):
-        kind, value, _ = self.peek()
+        kind, value, _unused = self.peek()
         if kind == "punct" and value == "(":
             self.next()
             inner = self.expr()
@@ -151,7 +151,7 @@ class _Parser:
             return self.membership(value, fdef, negate=True)
         if self.keyword("IN"):
             return self.membership(value, fdef, negate=False)
-        kind, op, _ = self.peek()
+        kind, op, _unused = self.peek()
         if kind != "op":
             self.fail("an operator (=, !=, ~, !~, >, >=, <, <=, IN, NOT IN)")
         self.next()

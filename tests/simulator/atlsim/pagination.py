@@ -40,7 +40,7 @@ def _token(page: int) -> str:
 def _untoken(value: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        prefix, _, number = raw.partition(":")
+        prefix, _unused, number = raw.partition(":")
         if prefix != "atlsim-page":
             raise ValueError(value)
         return int(number)

@@ -79,7 +79,7 @@ def get_member(ctx: Ctx):
 def list_permissions(ctx: Ctx):
     ws = workspace_of(ctx)
     require_member(ctx, ws)
-    items, _ = filtered(ctx, _members(ws, ctx.state.accounts), PERMISSION_FIELDS)
+    items, _unused = filtered(ctx, _members(ws, ctx.state.accounts), PERMISSION_FIELDS)
     return page_response(ctx, items, lambda item: ser.membership(ws, item[0], ctx.api_url, permission=item[1]))
 
 

@@ -66,7 +66,7 @@ def _check_grant(ctx: Ctx, ws, repo, permission: str, new_users) -> None:
 
 # -- users -----------------------------------------------------------------------------------------
 def list_users(ctx: Ctx):
-    _, repo = _repo(ctx)
+    _unused, repo = _repo(ctx)
     accounts = ctx.state.accounts.by_id
     items = [(accounts[account_id], perm) for account_id, perm in repo.user_perms.items()]
     return page_response(ctx, items, lambda item: ser.user_permission(repo, item[0], item[1], ctx.api_url))
@@ -81,7 +81,7 @@ def _explicit_user(ctx: Ctx, repo):
 
 
 def get_user(ctx: Ctx):
-    _, repo = _repo(ctx)
+    _unused, repo = _repo(ctx)
     account, permission = _explicit_user(ctx, repo)
     return object_response(ctx, ser.user_permission(repo, account, permission, ctx.api_url))
 
@@ -102,14 +102,14 @@ def put_user(ctx: Ctx):
 
 def delete_user(ctx: Ctx):
     ws, repo = _repo(ctx)
-    account, _ = _explicit_user(ctx, repo)
+    account, _unused = _explicit_user(ctx, repo)
     ws.delete_user_perm(repo, account["account_id"])
     return empty_response(204)
 
 
 # -- groups ----------------------------------------------------------------------------------------
 def list_groups(ctx: Ctx):
-    _, repo = _repo(ctx)
+    _unused, repo = _repo(ctx)
     items = list(repo.group_perms.items())
     return page_response(ctx, items, lambda item: ser.group_permission(repo, item[0], item[1], ctx.api_url))
 

@@ -32,6 +32,7 @@ FIELDS = {
     "permission": Field(lambda e: e[2], kind="permission"),
 }
 
+
 def entries(ws, accounts, repos=None) -> list:
     """(repo, account, permission) for every user with access, by repository then display name."""
     if repos is None and "permission_entries" in ws.cache:
@@ -58,7 +59,7 @@ def list_workspace(ctx: Ctx):
     key = ("permission_query", ctx.arg("q"), ctx.arg("sort"))
     items = ws.cache.get(key)
     if items is None:  # following ``next`` pages does not filter the whole workspace again
-        items, _ = filtered(ctx, entries(ws, ctx.state.accounts), FIELDS)
+        items, _unused = filtered(ctx, entries(ws, ctx.state.accounts), FIELDS)
         if len(ws.cache) > 64:
             ws.cache.clear()
         ws.cache[key] = items
@@ -73,7 +74,7 @@ def list_repository(ctx: Ctx):
         raise ApiError(404, "Repository %s/%s not found" % (ws.slug, ctx.params["repo_slug"]))
     if caller_level(ctx, ws, repo) != "admin":
         raise ApiError(403, "Forbidden", "The requesting user isn't an admin of the repository.")
-    items, _ = filtered(ctx, entries(ws, ctx.state.accounts, [repo]), FIELDS)
+    items, _unused = filtered(ctx, entries(ws, ctx.state.accounts, [repo]), FIELDS)
     return page_response(ctx, items, _render(ctx))
 
 

@@ -61,7 +61,7 @@ def list_repositories(ctx: Ctx):
         if role in ROLES and PERM_RANK.get(level, 0) < ROLES[role]:
             continue
         visible.append(repo)
-    items, _ = filtered(ctx, visible, FIELDS)
+    items, _unused = filtered(ctx, visible, FIELDS)
     return page_response(ctx, items, lambda repo: ser.repository_full(repo, ctx.api_url))
 
 

@@ -81,9 +81,8 @@ def test_oauth_client_credentials_token(sim_client):
 
 
 def test_oauth_client_id_and_secret_in_the_form_are_accepted(sim_client):
-    resp = sim_client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials",
-                                                               "client_id": "demo-client-id",
-                                                               "client_secret": "demo-client-secret"})
+    form = {"grant_type": "client_credentials", "client_id": "demo-client-id", "client_secret": "demo-client-secret"}
+    resp = sim_client.post("/site/oauth2/access_token", data=form)
     assert resp.status_code == 200
 
 

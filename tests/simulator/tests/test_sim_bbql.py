@@ -27,7 +27,7 @@ FIELDS = {
 
 
 def names(q, sort=None):
-    items, _ = apply(ITEMS, q, sort, FIELDS)
+    items, _unused = apply(ITEMS, q, sort, FIELDS)
     return [i["name"] for i in items]
 
 

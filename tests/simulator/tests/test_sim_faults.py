@@ -55,7 +55,7 @@ def test_error_rate_uses_a_seeded_rng(sim_app, sim_client):
     def run():
         sim_app.faults.clear()
         sim_app.configure_faults({"error_rate": 0.5, "error_statuses": [500, 503], "fault_seed": 7})
-        return [sim_client.get("/2.0/user?fields=uuid", headers=ADMIN).status_code for _ in range(40)]
+        return [sim_client.get("/2.0/user?fields=uuid", headers=ADMIN).status_code for _unused in range(40)]
     first, second = run(), run()
     assert first == second
     assert {500, 503, 200} == set(first)
@@ -64,7 +64,7 @@ def test_error_rate_uses_a_seeded_rng(sim_app, sim_client):
 
 def test_burst_429(sim_app, sim_client):
     sim_app.configure_faults({"burst_429": 2})
-    statuses = [sim_client.get("/2.0/user", headers=ADMIN) for _ in range(3)]
+    statuses = [sim_client.get("/2.0/user", headers=ADMIN) for _unused in range(3)]
     assert [resp.status_code for resp in statuses] == [429, 429, 200]
     assert statuses[0].get_data(as_text=True) == "Rate limit for this resource has been exceeded"
     assert "Retry-After" not in statuses[0].headers
@@ -172,7 +172,7 @@ def test_keep_alive_connection_is_reused(sim):
     session = requests.Session()
     session.auth = demo.ADMIN
     before = sim.server.httpd.connections_accepted
-    statuses = [session.get(sim.api_url + "/user", timeout=5).status_code for _ in range(5)]
+    statuses = [session.get(sim.api_url + "/user", timeout=5).status_code for _unused in range(5)]
     assert statuses == [200] * 5
     assert sim.server.httpd.connections_accepted - before == 1
     session.close()

@@ -33,8 +33,8 @@ def limited_app(**limits):
 
 
 def test_over_the_limit_is_429_text_plain_without_retry_after():
-    app, client, _ = limited_app()
-    for _ in range(3):
+    app, client, _unused = limited_app()
+    for _unused in range(3):
         assert client.get("/2.0/user", headers=basic("a@x.example", "t1")).status_code == 200
     resp = client.get("/2.0/user", headers=basic("a@x.example", "t1"))
     assert resp.status_code == 429
@@ -61,7 +61,7 @@ def test_window_is_rolling():
 
 
 def test_the_window_is_per_user_not_per_token():
-    _, client, _ = limited_app()
+    _unused, client, _unused = limited_app()
     client.get("/2.0/user", headers=basic("a@x.example", "t1"))
     client.get("/2.0/user", headers=basic("a@x.example", "t2"))
     token = client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials"},
@@ -72,7 +72,7 @@ def test_the_window_is_per_user_not_per_token():
 
 
 def test_unauthenticated_is_limited_per_ip():
-    _, client, _ = limited_app()
+    _unused, client, _unused = limited_app()
     assert client.get("/2.0/user").status_code == 401
     assert client.get("/2.0/user", headers=basic("a@x.example", "wrong")).status_code == 401
     assert client.get("/2.0/user").status_code == 429
@@ -81,7 +81,7 @@ def test_unauthenticated_is_limited_per_ip():
 
 
 def test_access_tokens_get_the_scaled_limit_and_headers_on_repositories_only():
-    _, client, _ = limited_app()
+    _unused, client, _unused = limited_app()
     headers = bearer("wtok")
     for index in range(5):
         resp = client.get("/2.0/repositories/w", headers=headers)
@@ -103,14 +103,14 @@ def test_access_tokens_get_the_scaled_limit_and_headers_on_repositories_only():
 def test_rate_limit_knob_overrides_the_seed(sim_app, sim_client):
     sim_app.configure_faults({"rate_limit": 2})
     headers = basic(*demo.ADMIN)
-    assert [sim_client.get("/2.0/user", headers=headers).status_code for _ in range(3)] == [200, 200, 429]
+    assert [sim_client.get("/2.0/user", headers=headers).status_code for _unused in range(3)] == [200, 200, 429]
     sim_app.reset()
     assert sim_client.get("/2.0/user", headers=headers).status_code == 200
 
 
 def test_demo_seed_limit_is_1000_per_hour(sim_app, sim_client):
     headers = basic(*demo.MEMBER)
-    statuses = [sim_client.get("/2.0/user?fields=uuid", headers=headers).status_code for _ in range(1001)]
+    statuses = [sim_client.get("/2.0/user?fields=uuid", headers=headers).status_code for _unused in range(1001)]
     assert statuses.count(200) == 1000 and statuses[-1] == 429
     sim_app.clock.advance(3600)
     assert sim_client.get("/2.0/user", headers=headers).status_code == 200
@@ -119,7 +119,7 @@ def test_demo_seed_limit_is_1000_per_hour(sim_app, sim_client):
 def test_limiter_unit():
     clock = FakeClock(0)
     limiter = RateLimiter(clock=clock, window=10)
-    assert [limiter.hit("k", 2)[0] for _ in range(3)] == [True, True, False]
+    assert [limiter.hit("k", 2)[0] for _unused in range(3)] == [True, True, False]
     assert limiter.retry_after("k") == 10
     clock.advance(10)
     assert limiter.hit("k", 2) == (True, 1)
