@@ -1,0 +1,290 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""BitbucketClient: typed Bitbucket Cloud resource calls (users, members, permissions) over a Transport.
+
+Every method makes the fewest requests that answer its question and says so in its docstring.
+Nothing here decides what to change: modules plan with ``_engine`` and call these methods.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError
+from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import (
+    BITBUCKET_MAX_PAGELEN,
+    iter_bitbucket_pages,
+    iter_bitbucket_values,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
+
+# Bitbucket accepts at most 90 addresses in one ``user.email IN (...)`` filter.
+EMAIL_BATCH = 90
+# Account ids per ``user.account_id IN (...)`` filter: keeps the URL well under 8 KB.
+ACCOUNT_ID_BATCH = 50
+PERMISSION_LEVELS = ("read", "write", "admin")
+
+_UUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
+
+
+class IncompleteListError(ApiError):
+    """A paginated list ended before its last page (the API sent a broken ``next`` chain)."""
+
+
+def identifier_kind(value):
+    """``"email"``, ``"uuid"`` or ``"account_id"`` for a user identifier given by a person."""
+    value = (value or "").strip()
+    if "@" in value:
+        return "email"
+    if _UUID.match(value):
+        return "uuid"
+    return "account_id"
+
+
+def normalize_identifier(value):
+    """Emails lower-cased, UUIDs as ``{lower-case-uuid}``, account ids stripped."""
+    value = (value or "").strip()
+    kind = identifier_kind(value)
+    if kind == "email":
+        return value.lower()
+    if kind == "uuid":
+        return "{%s}" % _UUID.match(value).group(1).lower()
+    return value
+
+
+def bbql_string(value):
+    """A BBQL string literal: double quotes, with backslashes and quotes escaped."""
+    return '"%s"' % str(value).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def bbql_in(field, values):
+    """``field IN ("a","b")`` (the documented form, also for a single value)."""
+    return "%s IN (%s)" % (field, ",".join(bbql_string(v) for v in values))
+
+
+def chunks(values, size):
+    """Split a list into lists of at most ``size`` items."""
+    values = list(values)
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def _seg(value):
+    """One URL path segment (``{uuid}`` braces and any ``/`` escaped; ``:`` kept for account ids)."""
+    return quote(str(value), safe=":@")
+
+
+def user_key(user):
+    """The stable key of a user object: its account_id (its uuid when the API left it out)."""
+    user = user or {}
+    return user.get("account_id") or user.get("uuid")
+
+
+def user_summary(user):
+    """The identity fields of a user object that modules return."""
+    user = user or {}
+    summary = {
+        "account_id": user.get("account_id"),
+        "uuid": user.get("uuid"),
+        "display_name": user.get("display_name"),
+        "nickname": user.get("nickname"),
+    }
+    if user.get("email"):
+        summary["email"] = user["email"]
+    return summary
+
+
+class BitbucketClient(object):
+    """Typed calls of the Bitbucket Cloud API (``/2.0``) over one :class:`Transport`.
+
+    The client is not meant to be shared between threads: :meth:`for_worker` gives each worker
+    thread its own client (own Transport and requests.Session, same auth object), and
+    :meth:`absorb_stats` adds a worker's request counts back into this client's.
+    """
+
+    def __init__(self, transport, pagelen=BITBUCKET_MAX_PAGELEN):
+        self.transport = transport
+        self.pagelen = pagelen
+
+    @property
+    def stats(self):
+        return self.transport.stats
+
+    @property
+    def auth_kind(self):
+        return getattr(self.transport, "auth_kind", None)
+
+    # -- threads -----------------------------------------------------------------------------------------
+
+    def for_worker(self):
+        """A client for another thread: a new Transport (own session and stats) with the same base URL,
+        auth object, timeouts, TLS settings, retry policy and warn callback."""
+        t = self.transport
+        verify = t.verify
+        clone = Transport(t.base_url, t.auth, timeout=t.timeout, validate_certs=verify is not False,
+                          ca_path=verify if isinstance(verify, str) else None,
+                          retry_policy=t.retry_policy, warn=t.warn)
+        return BitbucketClient(clone, pagelen=self.pagelen)
+
+    def absorb_stats(self, other):
+        """Add the request counts of another client (a worker's) to this client's stats."""
+        if other is self or other.transport is self.transport:
+            return
+        for method, count in other.stats.counts.items():
+            self.stats.counts[method] = self.stats.counts.get(method, 0) + count
+        if other.stats.rate_limit:
+            self.stats.rate_limit = dict(other.stats.rate_limit)
+
+    def close(self):
+        self.transport.close()
+
+    # -- the caller ---------------------------------------------------------------------------------------
+
+    def current_user(self):
+        """``GET /user``: the account the credentials belong to (1 request)."""
+        return self.transport.get_json("/user")
+
+    def current_user_emails(self):
+        """``GET /user/emails`` (every page): the caller's addresses, confirmed or not."""
+        return list(iter_bitbucket_values(self.transport, "/user/emails", pagelen=self.pagelen))
+
+    def get_user(self, selected_user):
+        """``GET /users/{account_id or {uuid}}``: a public profile, or None when there is none (1 request)."""
+        response = self.transport.request("GET", "/users/%s" % _seg(selected_user), allow=(404,))
+        if response.status_code == 404:
+            return None
+        return self.transport.decode_json(response, "GET", "/users/%s" % _seg(selected_user)) or {}
+
+    # -- workspace ----------------------------------------------------------------------------------------
+
+    def iter_workspace_permissions(self, workspace, q=None):
+        """``GET /workspaces/{ws}/permissions`` (every page): ``workspace_membership`` objects with
+        ``permission`` (owner, collaborator, member) and ``user``; one request per 100 members."""
+        params = {"q": q} if q else None
+        return iter_bitbucket_values(self.transport, "/workspaces/%s/permissions" % _seg(workspace),
+                                     params=params, pagelen=self.pagelen)
+
+    def workspace_owners(self, workspace):
+        """The owner account(s) of the workspace: ``q=permission="owner"`` (1 request)."""
+        return [m.get("user") or {} for m in self.iter_workspace_permissions(workspace, q='permission = "owner"')]
+
+    def workspace_permissions_for(self, workspace, account_ids):
+        """Memberships (with permission) of the given account ids, ``q=user.account_id IN (...)`` in
+        batches of 50; returns {account_id: membership}."""
+        found = {}
+        for batch in chunks(sorted(set(account_ids)), ACCOUNT_ID_BATCH):
+            for membership in self.iter_workspace_permissions(workspace, q=bbql_in("user.account_id", batch)):
+                key = user_key(membership.get("user"))
+                if key:
+                    found[key] = membership
+        return found
+
+    def get_member(self, workspace, member):
+        """``GET /workspaces/{ws}/members/{account_id or {uuid}}``: the membership, or None when the
+        account is not a member (1 request)."""
+        path = "/workspaces/%s/members/%s" % (_seg(workspace), _seg(member))
+        response = self.transport.request("GET", path, allow=(404,))
+        if response.status_code == 404:
+            return None
+        return self.transport.decode_json(response, "GET", path) or {}
+
+    def members_by_email(self, workspace, emails):
+        """Workspace members with these addresses: ``GET /workspaces/{ws}/members`` with
+        ``q=user.email IN (...)`` (at most 90 addresses per request) and ``fields=+values.user.email``.
+
+        Needs a workspace admin (or a workspace access token). Returns {lower-case email: user}
+        (each user holds ``email``); addresses that match no member are simply absent.
+        """
+        wanted = []
+        for email in emails:
+            email = (email or "").strip().lower()
+            if email and email not in wanted:
+                wanted.append(email)
+        found = {}
+        path = "/workspaces/%s/members" % _seg(workspace)
+        for batch in chunks(wanted, EMAIL_BATCH):
+            params = {"q": bbql_in("user.email", batch), "fields": "+values.user.email"}
+            for membership in iter_bitbucket_values(self.transport, path, params=params, pagelen=self.pagelen):
+                user = dict(membership.get("user") or {})
+                email = (user.get("email") or "").strip().lower()
+                if email in batch:
+                    found[email] = user
+        return found
+
+    def iter_effective_repository_permissions(self, workspace, q=None):
+        """``GET /workspaces/{ws}/permissions/repositories`` (every page): effective permissions
+        (direct or through groups) of every user on every repository; workspace admins only."""
+        params = {"q": q} if q else None
+        return iter_bitbucket_values(self.transport, "/workspaces/%s/permissions/repositories" % _seg(workspace),
+                                     params=params, pagelen=self.pagelen)
+
+    # -- repository explicit permissions --------------------------------------------------------------
+
+    def _users_path(self, workspace, repository, user=None):
+        path = "/repositories/%s/%s/permissions-config/users" % (_seg(workspace), _seg(repository))
+        if user is not None:
+            path += "/" + _seg(user)
+        return path
+
+    def _read_complete(self, path):
+        """Every value of a list, or an error: ApiError when a page fails, IncompleteListError when the
+        ``next`` chain breaks (so callers never act on a partial list)."""
+        values = []
+        last = None
+        for page in iter_bitbucket_pages(self.transport, path, pagelen=self.pagelen):
+            values.extend(page.get("values", []))
+            last = page
+        if last is not None and last.get("next"):
+            path_only = self.transport.path_of(self.transport.url_for(path))
+            raise IncompleteListError("GET %s: the list could not be read to its last page (the API returned a broken "
+                                      "next link), so nothing was changed from it" % path_only,
+                                      method="GET", path=path_only, status=200, secrets=self.transport.secrets)
+        return values
+
+    def list_user_permissions(self, workspace, repository):
+        """Explicit user permissions of a repository, every page (``permissions-config/users``, 100 per
+        request): {account_id: {"permission": ..., "user": {...}}}. Raises on any failed page."""
+        current = {}
+        for item in self._read_complete(self._users_path(workspace, repository)):
+            permission = item.get("permission")
+            key = user_key(item.get("user"))
+            if key and permission in PERMISSION_LEVELS:
+                current[key] = {"permission": permission, "user": item.get("user") or {}}
+        return current
+
+    def get_user_permission(self, workspace, repository, user):
+        """The explicit permission of one user (``GET .../permissions-config/users/{user}``), or None.
+
+        A 404 means "no explicit permission" or "no such repository"; only then a second request
+        (``GET .../permissions-config/users?pagelen=1``) tells which, raising NotFoundError for a
+        missing repository. So: 1 request when the user has a permission, 2 when not.
+        """
+        path = self._users_path(workspace, repository, user)
+        response = self.transport.request("GET", path, allow=(404,))
+        if response.status_code != 404:
+            body = self.transport.decode_json(response, "GET", path) or {}
+            permission = body.get("permission")
+            return permission if permission in PERMISSION_LEVELS else None
+        self.transport.request("GET", self._users_path(workspace, repository), params={"pagelen": 1})
+        return None
+
+    def list_group_permissions(self, workspace, repository):
+        """Explicit group permissions of a repository (``permissions-config/groups``, every page)."""
+        path = "/repositories/%s/%s/permissions-config/groups" % (_seg(workspace), _seg(repository))
+        return self._read_complete(path)
+
+    def set_user_permission(self, workspace, repository, user, permission):
+        """``PUT .../permissions-config/users/{user}`` with ``{"permission": ...}`` (idempotent, retried)."""
+        if permission not in PERMISSION_LEVELS:
+            raise ValueError("permission must be one of %s" % ", ".join(PERMISSION_LEVELS))
+        path = self._users_path(workspace, repository, user)
+        response = self.transport.request("PUT", path, json={"permission": permission}, idempotent=True)
+        return self.transport.decode_json(response, "PUT", path) or {}
+
+    def remove_user_permission(self, workspace, repository, user):
+        """``DELETE .../permissions-config/users/{user}``; True when removed now, False when there was
+        nothing left to remove (404: e.g. an earlier attempt of a retried DELETE already removed it)."""
+        path = self._users_path(workspace, repository, user)
+        response = self.transport.request("DELETE", path, idempotent=True, allow=(404,))
+        return response.status_code != 404

@@ -1,0 +1,172 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The work of the ``bitbucket_member_info`` module: read members, their roles and permissions with
+as few requests as the question allows, join in memory, never fail on "not found".
+
+Request plan:
+
+* every member: ``/workspaces/{ws}/permissions`` (one request per 100 members; it carries the user
+  objects and the workspace role, so no separate ``/members`` listing is needed);
+* one member by account id or ``{uuid}``: the same listing filtered with BBQL (1 request);
+* members by email: ``/workspaces/{ws}/members?q=user.email IN (...)`` (90 per request), then their
+  roles with ``user.account_id IN (...)`` (50 per request), or the whole role listing when over 100;
+* effective repository permissions: one paginated ``/workspaces/{ws}/permissions/repositories``
+  query for all returned members (narrowed with BBQL when they are 50 or fewer), never one per member;
+* profiles: one ``/users/{id}`` per member (only with include_profile).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+    ACCOUNT_ID_BATCH,
+    bbql_in,
+    identifier_kind,
+    normalize_identifier,
+    user_key,
+    user_summary,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError, NotFoundError
+
+# Above this many members, reading the whole role listing costs fewer requests than filtering by id.
+FILTER_BY_ID_MAX = 2 * ACCOUNT_ID_BATCH
+
+
+def _member(membership, email=None):
+    user = dict((membership or {}).get("user") or {})
+    if email and not user.get("email"):
+        user["email"] = email
+    entry = user_summary(user)
+    entry["workspace_permission"] = (membership or {}).get("permission")
+    return entry
+
+
+def _repository_slug(repository):
+    repository = repository or {}
+    full_name = repository.get("full_name") or ""
+    if "/" in full_name:
+        return full_name.split("/", 1)[1]
+    return repository.get("slug") or repository.get("name") or full_name
+
+
+def _one_member(client, workspace, member):
+    """(member entry or None): 1 request by id/uuid, 2 by email."""
+    key = normalize_identifier(member)
+    kind = identifier_kind(key)
+    if kind == "email":
+        user = client.members_by_email(workspace, [key]).get(key)
+        if user is None:
+            return None
+        memberships = client.workspace_permissions_for(workspace, [user_key(user)])
+        return _member(memberships.get(user_key(user), {"user": user}), email=user.get("email"))
+    field = "user.uuid" if kind == "uuid" else "user.account_id"
+    for membership in client.iter_workspace_permissions(workspace, q=bbql_in(field, [key])):
+        return _member(membership)
+    return None
+
+
+def _members_by_email(client, workspace, emails):
+    """(entries in the order asked, not-found emails)."""
+    wanted = []
+    for email in emails:
+        key = normalize_identifier(email)
+        if key and key not in wanted:
+            wanted.append(key)
+    found = client.members_by_email(workspace, wanted)
+    ids = [user_key(u) for u in found.values()]
+    if len(ids) <= FILTER_BY_ID_MAX:
+        memberships = client.workspace_permissions_for(workspace, ids) if ids else {}
+    else:
+        wanted_ids = set(ids)
+        memberships = dict((user_key(m.get("user")), m) for m in client.iter_workspace_permissions(workspace)
+                           if user_key(m.get("user")) in wanted_ids)
+    members, not_found = [], []
+    for email in wanted:
+        user = found.get(email)
+        if user is None:
+            not_found.append(email)
+            continue
+        members.append(_member(memberships.get(user_key(user), {"user": user}), email=user.get("email") or email))
+    return members, not_found
+
+
+def _add_effective_permissions(client, workspace, members):
+    """One paginated query for everyone, joined in memory: member["repository_permissions"] = {slug: permission}."""
+    ids = [m["account_id"] for m in members if m.get("account_id")]
+    query = bbql_in("user.account_id", ids) if ids and len(ids) <= ACCOUNT_ID_BATCH else None
+    by_id = dict((account_id, {}) for account_id in ids)
+    for item in client.iter_effective_repository_permissions(workspace, q=query):
+        account_id = user_key(item.get("user"))
+        if account_id in by_id:
+            by_id[account_id][_repository_slug(item.get("repository"))] = item.get("permission")
+    for member in members:
+        member["repository_permissions"] = dict(sorted(by_id.get(member.get("account_id"), {}).items()))
+
+
+def _repository_permissions(client, workspace, repository, warn):
+    """Explicit user and group permissions of one repository, or None (with a warning) when it is not found."""
+    try:
+        users = client.list_user_permissions(workspace, repository)
+        groups = client.list_group_permissions(workspace, repository)
+    except NotFoundError as err:
+        if warn is not None:
+            warn("Repository %s/%s was not found: %s" % (workspace, repository, err.message))
+        return None
+    user_list = []
+    for entry in users.values():
+        summary = user_summary(entry["user"])
+        summary["permission"] = entry["permission"]
+        user_list.append(summary)
+    group_list = []
+    for item in groups:
+        group = item.get("group") or {}
+        group_list.append({"slug": group.get("slug"), "name": group.get("name"), "full_slug": group.get("full_slug"),
+                           "permission": item.get("permission")})
+    return {
+        "repository": repository,
+        "users": sorted(user_list, key=lambda u: ((u.get("display_name") or "").lower(), u.get("account_id") or "")),
+        "groups": sorted(group_list, key=lambda g: g.get("slug") or ""),
+    }
+
+
+def _current_user(client):
+    if client.auth_kind == "access_token":
+        raise ConfigurationError("whoami needs the credentials of a user (API token or OAuth consumer): workspace, project "
+                                 "and repository access tokens are not user accounts, and GET /user and /user/emails "
+                                 "refuse them")
+    me = user_summary(client.current_user())
+    addresses = client.current_user_emails()
+    me["emails"] = [e.get("email") for e in addresses if e.get("email")]
+    primary = [e.get("email") for e in addresses if e.get("is_primary")]
+    me["primary_email"] = primary[0] if primary else None
+    if me["primary_email"] and not me.get("email"):
+        me["email"] = me["primary_email"]
+    return me
+
+
+def run_member_info(client, params, warn=None):
+    """Gather what the params ask for; return the module result (without api_calls)."""
+    workspace = params["workspace"]
+    result = {"members": [], "member": None, "not_found": [], "repository_permissions": None, "current_user": None}
+    if params.get("whoami"):
+        result["current_user"] = _current_user(client)
+    if params.get("member"):
+        entry = _one_member(client, workspace, params["member"])
+        if entry is None:
+            result["not_found"].append(params["member"])
+        else:
+            result["members"] = [entry]
+            result["member"] = entry
+    elif params.get("emails"):
+        result["members"], result["not_found"] = _members_by_email(client, workspace, params["emails"])
+    elif not (params.get("repository") or params.get("whoami")):
+        result["members"] = [_member(m) for m in client.iter_workspace_permissions(workspace)]
+    if params.get("include_permissions") and result["members"]:
+        _add_effective_permissions(client, workspace, result["members"])
+    if params.get("include_profile"):
+        for member in result["members"]:
+            profile = client.get_user(member["account_id"] or member["uuid"])
+            member["profile"] = dict((k, v) for k, v in profile.items() if k != "links") if profile is not None else None
+    if params.get("repository"):
+        result["repository_permissions"] = _repository_permissions(client, workspace, params["repository"], warn)
+    return result

@@ -1,0 +1,297 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Domain logic of explicit repository user permissions: who is asked for, what is there,
+what must change (decided by ``_engine.reconcile``), what must never change, and applying it.
+
+Safety rules, all checked before the first write (check mode runs them too):
+
+* a grant to the workspace owner is refused (Bitbucket does not allow explicit permissions for the owner);
+* the caller's own explicit ``admin`` permission is never removed or lowered: asked explicitly,
+  the task is refused; through ``exclusive``, the caller is kept (reported as ``protected``);
+* ``exclusive`` removes only what a list read to its last page shows.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+    identifier_kind,
+    normalize_identifier,
+    user_key,
+    user_summary,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._engine import reconcile
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    AtlassianError,
+    AuthenticationError,
+    ConfigurationError,
+    ForbiddenError,
+)
+
+RANK = {"read": 1, "write": 2, "admin": 3}
+
+
+class RefusedError(AtlassianError):
+    """A request the module refuses before any write (owner, caller's own admin, unknown user)."""
+
+
+class UserRequest(object):
+    """One wanted explicit permission: ``identifier`` (as given), ``permission``, ``state``."""
+
+    def __init__(self, identifier, permission=None, state="present"):
+        self.identifier = (identifier or "").strip()
+        self.key = normalize_identifier(self.identifier)
+        self.kind = identifier_kind(self.identifier)
+        self.permission = permission
+        self.state = state or "present"
+        if not self.identifier:
+            raise ConfigurationError("A user identifier is empty: give an account_id, a {uuid} or an email address")
+        if self.state == "present" and not self.permission:
+            raise ConfigurationError("permission is required to grant %s (state=present)" % self.identifier)
+
+
+def requests_from_params(params):
+    """(list of UserRequest, list of exempt identifiers) from the module params; ConfigurationError on misuse."""
+    if params.get("user"):
+        if params.get("exclusive"):
+            raise ConfigurationError("exclusive applies to a users list: use users instead of user")
+        requests = [UserRequest(params["user"], params.get("permission"), params.get("state") or "present")]
+    else:
+        requests = [UserRequest(u.get("user"), u.get("permission"), u.get("state") or "present")
+                    for u in params.get("users") or []]
+    exempt = [e.strip() for e in params.get("exempt") or [] if e and e.strip()]
+    if exempt and not params.get("exclusive"):
+        raise ConfigurationError("exempt applies only with exclusive=true")
+    return requests, exempt
+
+
+class Directory(object):
+    """Identifiers resolved to account ids: emails with batched member look-ups, ``{uuid}``s with one
+    member look-up each; account ids are taken as given (no request)."""
+
+    def __init__(self):
+        self.account_ids = {}   # normalized identifier -> account_id or None
+        self.users = {}         # account_id -> user summary
+
+    def learn(self, user):
+        key = user_key(user)
+        if key:
+            known = self.users.setdefault(key, {"account_id": key})
+            for name, value in user_summary(user).items():
+                if value is not None:
+                    known[name] = value
+        return key
+
+    def resolve(self, client, workspace, identifiers):
+        keys = [normalize_identifier(i) for i in identifiers]
+        emails = [k for k in keys if identifier_kind(k) == "email" and k not in self.account_ids]
+        if emails:
+            found = client.members_by_email(workspace, emails)
+            for email in emails:
+                self.account_ids[email] = self.learn(found[email]) if email in found else None
+        for key in keys:
+            if key in self.account_ids:
+                continue
+            if identifier_kind(key) == "uuid":
+                membership = client.get_member(workspace, key)
+                self.account_ids[key] = self.learn(membership.get("user") or {}) if membership is not None else None
+            else:
+                self.account_ids[key] = key
+                self.users.setdefault(key, {"account_id": key})
+        return self
+
+    def account_id(self, identifier):
+        return self.account_ids.get(normalize_identifier(identifier))
+
+
+class Targets(object):
+    """What a task asks for, by account id: ``desired`` {id: permission}, ``absent`` ids,
+    ``exempt`` ids, ``named`` {id: identifier as given}, ``not_found`` identifiers."""
+
+    def __init__(self, requests, exempt, directory):
+        self.desired = {}
+        self.absent = set()
+        self.exempt = set()
+        self.named = {}
+        self.not_found = []
+        unknown = []
+        wishes = {}
+        for request in requests:
+            account_id = directory.account_id(request.identifier)
+            if account_id is None:
+                if request.state == "present":
+                    unknown.append(request.identifier)
+                elif request.identifier not in self.not_found:
+                    self.not_found.append(request.identifier)
+                continue
+            wish = request.permission if request.state == "present" else "absent"
+            if wishes.get(account_id, wish) != wish:
+                raise ConfigurationError("%s is listed twice with different wishes (as %s and as %s)"
+                                         % (account_id, self.named[account_id], request.identifier))
+            wishes[account_id] = wish
+            self.named.setdefault(account_id, request.identifier)
+            if wish == "absent":
+                self.absent.add(account_id)
+            else:
+                self.desired[account_id] = wish
+        if unknown:
+            raise RefusedError("Cannot grant a permission to %s: no workspace member has this email address or uuid "
+                               "(invite them to the workspace first). Nothing was changed." % ", ".join(unknown))
+        for identifier in exempt:
+            account_id = directory.account_id(identifier)
+            if account_id is None:
+                self.not_found.append(identifier)
+            else:
+                self.exempt.add(account_id)
+
+    @property
+    def involved(self):
+        return set(self.desired) | self.absent
+
+
+class RepoState(object):
+    """What phase 1 read from one repository: ``current`` {account_id: permission} (None when the read
+    failed), the user objects seen, and ``error``."""
+
+    def __init__(self, repository, current=None, users=None, error=None):
+        self.repository = repository
+        self.current = current
+        self.users = users or {}
+        self.error = error
+
+
+def read_repository(client, workspace, repository, targets, exclusive):
+    """Read the explicit permissions a plan needs, with the fewest requests: the single
+    ``permissions-config/users/{id}`` GET when one user is involved (not exclusive), else the whole
+    list (100 per page). Errors are returned in the RepoState, never raised."""
+    involved = sorted(targets.involved)
+    try:
+        if not exclusive and len(involved) == 1:
+            permission = client.get_user_permission(workspace, repository, involved[0])
+            current = {involved[0]: permission} if permission else {}
+            return RepoState(repository, current)
+        listed = client.list_user_permissions(workspace, repository)
+    except AtlassianError as err:
+        return RepoState(repository, error=err)
+    current = {}
+    users = {}
+    for account_id, entry in listed.items():
+        if exclusive or account_id in targets.involved:
+            current[account_id] = entry["permission"]
+            users[account_id] = entry["user"]
+    return RepoState(repository, current, users)
+
+
+def plan_repository(state, targets, exclusive, keep=()):
+    """The engine's plan for one repository that was read."""
+    return reconcile(state.current, targets.desired, absent=targets.absent, exclusive=exclusive,
+                     keep=set(keep) | targets.exempt)
+
+
+def admin_losses(plans):
+    """{account_id: [repositories]} of explicit admin permissions the plans remove or lower."""
+    losses = {}
+    for repository, plan in plans.items():
+        lost = [k for k, v in plan.remove.items() if v == "admin"]
+        lost += [k for k, (before, after) in plan.update.items() if before == "admin" and RANK[after] < RANK["admin"]]
+        for account_id in lost:
+            losses.setdefault(account_id, []).append(repository)
+    return losses
+
+
+def caller_account(client):
+    """The caller's account id (``GET /user``); RefusedError when it cannot be known."""
+    if client.auth_kind == "access_token":
+        return None
+    try:
+        me = client.current_user()
+    except AtlassianError as err:
+        raise RefusedError("These changes remove or lower explicit admin permissions, and the caller's own account could not "
+                           "be read to make sure it is not one of them (%s). Nothing was changed." % err.message,
+                           method=err.method, path=err.path, status=err.status, api_message=err.api_message) from None
+    return user_key(me)
+
+
+def check_caller(caller, losses, targets):
+    """Refuse when the task explicitly removes or lowers the caller's own admin permission."""
+    if caller and caller in losses and caller in targets.involved:
+        raise RefusedError("Refusing to remove or lower your own admin permission (%s) on %s: you would lose the right to "
+                           "manage these permissions. Nothing was changed."
+                           % (targets.named.get(caller, caller), ", ".join(sorted(losses[caller]))))
+
+
+def check_owner(client, workspace, plans, targets):
+    """Refuse a grant to the workspace owner (1 request, made only when a plan adds someone)."""
+    if not any(plan.add for plan in plans.values()):
+        return
+    for owner in client.workspace_owners(workspace):
+        for key in (owner.get("account_id"), owner.get("uuid")):
+            if key and key in targets.desired:
+                raise RefusedError("Refusing to grant an explicit permission to %s: it is the owner of workspace %s, who "
+                                   "already has full access and cannot be given explicit permissions. Nothing was changed."
+                                   % (targets.named.get(key, key), workspace))
+
+
+def _failure(account_id, operation, err):
+    return {"user": account_id, "operation": operation, "status": getattr(err, "status", None),
+            "message": getattr(err, "message", None) or str(err)}
+
+
+def stops_everything(err, auth_kind):
+    """True for errors that no other request of the task can avoid (bad credentials, access token)."""
+    return isinstance(err, AuthenticationError) or (isinstance(err, ForbiddenError) and auth_kind == "access_token")
+
+
+class Outcome(object):
+    """What was applied to one repository: ``added``/``updated``/``removed`` like a Plan, plus ``failed``."""
+
+    def __init__(self):
+        self.add = {}
+        self.update = {}
+        self.remove = {}
+        self.failed = []
+        self.fatal = None
+
+
+def apply_plan(client, workspace, repository, plan):
+    """Apply a plan: removals first (they free seats on plans with a user limit), then updates, then
+    additions. Each write is idempotent. A 401/403 stops this repository (the rest is reported as not
+    attempted); any other error fails that write only."""
+    outcome = Outcome()
+    steps = [("revoke", k, None) for k in sorted(plan.remove)]
+    steps += [("update", k, plan.update[k][1]) for k in sorted(plan.update)]
+    steps += [("grant", k, plan.add[k]) for k in sorted(plan.add)]
+    stopped = None
+    for operation, account_id, permission in steps:
+        if stopped is not None:
+            outcome.failed.append({"user": account_id, "operation": operation, "status": None,
+                                   "message": "not attempted after an earlier failure on this repository: %s" % stopped.message})
+            continue
+        try:
+            if operation == "revoke":
+                client.remove_user_permission(workspace, repository, account_id)
+                outcome.remove[account_id] = plan.remove[account_id]
+            else:
+                client.set_user_permission(workspace, repository, account_id, permission)
+                if operation == "update":
+                    outcome.update[account_id] = plan.update[account_id]
+                else:
+                    outcome.add[account_id] = permission
+        except AtlassianError as err:
+            outcome.failed.append(_failure(account_id, operation, err))
+            if isinstance(err, (AuthenticationError, ForbiddenError)):
+                stopped = err
+                if stops_everything(err, client.auth_kind):
+                    outcome.fatal = err
+    return outcome
+
+
+def outcome_after(before, outcome):
+    """The permissions after what was actually applied."""
+    after = dict(before)
+    for key in outcome.remove:
+        after.pop(key, None)
+    after.update(outcome.add)
+    for key, (_before, value) in outcome.update.items():
+        after[key] = value
+    return dict(sorted(after.items()))

@@ -1,0 +1,269 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bitbucket_member_info
+short_description: Look up Bitbucket Cloud workspace members, their roles and their repository permissions
+version_added: "0.1.0"
+author:
+  - accessops maintainers (@accessops)
+description:
+  - Lists the members of a Bitbucket Cloud workspace with their workspace role (V(owner), V(collaborator), V(member)),
+    or looks up one member (by account ID, C({uuid}) or email address) or many members by email address.
+  - Optionally adds each member's effective repository permissions (direct or through groups), their public profile,
+    the explicit user and group permissions of one repository, and the caller's own account and email addresses.
+  - Never fails because something was not found; what matched nobody is listed in RV(not_found).
+  - "Members: without O(member) nor O(emails), every member is listed, unless the task only asks for O(repository)
+    and/or O(whoami)."
+extends_documentation_fragment:
+  - accessops.atlassian.bitbucket
+attributes:
+  check_mode:
+    description: Can run in check mode and return the same information (the module only reads).
+    support: full
+  diff_mode:
+    description: Will return details on what has changed when in diff mode.
+    support: none
+    details:
+      - The module changes nothing, so there is no diff.
+  action_group:
+    description: Use C(group/accessops.atlassian.bitbucket) or C(group/accessops.atlassian.atlassian) in C(module_defaults)
+      to set the connection options of this module once.
+    support: full
+    membership:
+      - accessops.atlassian.bitbucket
+      - accessops.atlassian.atlassian
+options:
+  workspace:
+    description: The workspace slug (or UUID).
+    type: str
+    required: true
+  member:
+    description:
+      - One member to look up, as an Atlassian account ID, a C({uuid}) or an email address.
+      - Looking up by email needs a workspace admin.
+    type: str
+  emails:
+    description:
+      - Email addresses to resolve to workspace members (90 per request). Needs a workspace admin.
+      - Addresses that match no member are returned in RV(not_found).
+    type: list
+    elements: str
+  repository:
+    description:
+      - A repository slug; adds its explicit user and group permissions as RV(repository_permissions).
+      - A repository that does not exist gives a warning and a null RV(repository_permissions).
+    type: str
+  include_permissions:
+    description:
+      - Add each returned member's effective repository permissions (the highest level, direct or through groups).
+      - Read with one paginated query for all members, never one per member. Needs a workspace admin.
+    type: bool
+    default: false
+  include_profile:
+    description:
+      - Add each returned member's public profile (C(GET /users/{id})). Costs one request per member.
+    type: bool
+    default: false
+  whoami:
+    description:
+      - Add the caller's own account and email addresses as RV(current_user).
+      - Needs an API token or an OAuth consumer; workspace, project and repository access tokens are not user
+        accounts, and the task fails with a message saying so.
+    type: bool
+    default: false
+notes:
+  - "API token scopes: C(read:workspace:bitbucket) (members and roles), C(read:repository:bitbucket) (repository and
+    effective permissions), C(read:user:bitbucket) (profiles, O(whoami)). OAuth consumer scopes: C(account),
+    C(repository:admin) (for O(repository)), C(email) (for O(whoami))."
+  - "Requests: listing every member costs one request per 100 members; O(include_permissions) adds one request per
+    100 permissions of the returned members. RV(api_calls) gives the exact count."
+  - Bitbucket never shows members' email addresses, except to a workspace admin who filters by them (O(member) as
+    an email, O(emails)); RV(members[].email) is only set then.
+seealso:
+  - module: accessops.atlassian.bitbucket_repo_permission
+"""
+
+EXAMPLES = r"""
+- name: List every member of the workspace with their role
+  accessops.atlassian.bitbucket_member_info:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+  register: everyone
+
+- name: Show the workspace owner's name
+  ansible.builtin.debug:
+    msg: "{{ everyone.members | selectattr('workspace_permission', 'equalto', 'owner') | map(attribute='display_name') | list }}"
+
+- name: Look up one member by email, with the repositories they can reach
+  accessops.atlassian.bitbucket_member_info:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    member: dev001@acme.example
+    include_permissions: true
+  register: dev
+
+- name: Resolve many email addresses at once
+  accessops.atlassian.bitbucket_member_info:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    emails:
+      - dev001@acme.example
+      - dev002@acme.example
+      - nobody@acme.example
+  register: resolved
+
+- name: Account ids by email, and who is unknown
+  ansible.builtin.debug:
+    msg:
+      ids: "{{ resolved.members | items2dict(key_name='email', value_name='account_id') }}"
+      unknown: "{{ resolved.not_found }}"
+
+- name: Who has explicit access to a repository, and who am I
+  accessops.atlassian.bitbucket_member_info:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    repository: infra-core
+    whoami: true
+  register: repo
+"""
+
+RETURN = r"""
+members:
+  description: The members asked for (every member without O(member) nor O(emails)).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    account_id:
+      description: Atlassian account ID.
+      type: str
+      sample: "557058:0001"
+    uuid:
+      description: Bitbucket user UUID.
+      type: str
+      sample: "{1f6b4a10-7f8e-4c9b-9a11-2c7d0e8b5a01}"
+    display_name:
+      description: Display name (as the user's privacy settings allow).
+      type: str
+      sample: Dev 001
+    nickname:
+      description: Nickname.
+      type: str
+      sample: dev001
+    workspace_permission:
+      description: V(owner), V(collaborator) or V(member).
+      type: str
+      sample: member
+    email:
+      description: Email address, only when the member was looked up by email.
+      type: str
+      returned: when looked up by email
+      sample: dev001@acme.example
+    repository_permissions:
+      description: Effective permission per repository slug.
+      type: dict
+      returned: when O(include_permissions=true)
+      sample: {"infra-core": "write", "web": "read"}
+    profile:
+      description: The public profile (C(GET /users/{id}) without links), null when there is none.
+      type: dict
+      returned: when O(include_profile=true)
+member:
+  description: The member found for O(member) (same content as its RV(members) entry), else null.
+  returned: always
+  type: dict
+not_found:
+  description: The O(member) or O(emails) values that matched no workspace member.
+  returned: always
+  type: list
+  elements: str
+  sample: ["nobody@acme.example"]
+repository_permissions:
+  description: Explicit permissions of O(repository), null when not asked for or not found.
+  returned: always
+  type: dict
+  sample:
+    repository: infra-core
+    users: [{"account_id": "557058:0001", "uuid": "{...}", "display_name": "Dev 001", "nickname": "dev001", "permission": "write"}]
+    groups: [{"slug": "developers", "name": "Developers", "full_slug": "acme:developers", "permission": "read"}]
+current_user:
+  description: The caller's account with C(emails) (all addresses) and C(primary_email), when O(whoami=true), else null.
+  returned: always
+  type: dict
+  sample: {"account_id": "557058:0000", "display_name": "Admin", "emails": ["admin@acme.example"], "primary_email": "admin@acme.example"}
+api_calls:
+  description: HTTP requests sent by the task, by method, retries included.
+  returned: always
+  type: dict
+  sample: {"total": 3, "GET": 3}
+rate_limit:
+  description: The last rate-limit headers Bitbucket sent (only for access tokens), else empty.
+  returned: always
+  type: dict
+  sample: {}
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+    BITBUCKET_REQUIRED_TOGETHER,
+    bitbucket_argument_spec,
+    bitbucket_transport_from_params,
+    error_result,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import BitbucketClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_members import run_member_info
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+
+
+def argument_spec():
+    spec = bitbucket_argument_spec()
+    spec.update(
+        workspace=dict(type="str", required=True),
+        member=dict(type="str"),
+        emails=dict(type="list", elements="str"),
+        repository=dict(type="str"),
+        include_permissions=dict(type="bool", default=False),
+        include_profile=dict(type="bool", default=False),
+        whoami=dict(type="bool", default=False),
+    )
+    return spec
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        mutually_exclusive=[("member", "emails")],
+        required_together=BITBUCKET_REQUIRED_TOGETHER,
+    )
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+
+    client = None
+    try:
+        client = BitbucketClient(bitbucket_transport_from_params(module.params, warn=module.warn))
+        result = run_member_info(client, module.params, warn=module.warn)
+    except AtlassianError as err:
+        stats = client.stats if client is not None else None
+        module.fail_json(changed=False, api_calls=stats.as_result() if stats else {"total": 0},
+                         rate_limit=stats.rate_limit if stats else {}, **error_result(err))
+    finally:
+        if client is not None:
+            client.close()
+
+    module.exit_json(changed=False, api_calls=client.stats.as_result(), rate_limit=client.stats.rate_limit, **result)
+
+
+if __name__ == "__main__":
+    main()

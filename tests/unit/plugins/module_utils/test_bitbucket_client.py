@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""BitbucketClient: request shapes, batching, strict list reads, 404 meanings, worker clients."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import responses
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._auth import ApiTokenAuth
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+    BitbucketClient,
+    IncompleteListError,
+    bbql_in,
+    bbql_string,
+    chunks,
+    identifier_kind,
+    normalize_identifier,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, NotFoundError
+from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
+from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
+    API,
+    calls,
+    membership,
+    page,
+    perm,
+)
+
+USERS = "/repositories/acme/infra-core/permissions-config/users"
+
+
+def make_client(max_retries=0):
+    transport = Transport(API, ApiTokenAuth("admin@acme.example", "secret-token"), timeout=7,
+                          retry_policy=RetryPolicy(max_retries=max_retries, sleep=lambda s: None, rng=lambda: 0.0))
+    return BitbucketClient(transport)
+
+
+@pytest.mark.parametrize("value, kind, normal", [
+    ("Dev1@Acme.Example", "email", "dev1@acme.example"),
+    ("{0F1E2D3C-0000-4000-8000-000000000001}", "uuid", "{0f1e2d3c-0000-4000-8000-000000000001}"),
+    ("0f1e2d3c-0000-4000-8000-000000000001", "uuid", "{0f1e2d3c-0000-4000-8000-000000000001}"),
+    ("557058:0f1e2d3c-0000-4000-8000-000000000001", "account_id", "557058:0f1e2d3c-0000-4000-8000-000000000001"),
+    (" 5b10ac8d82e05b22cc7d4ef5 ", "account_id", "5b10ac8d82e05b22cc7d4ef5"),
+])
+def test_identifiers(value, kind, normal):
+    assert identifier_kind(value) == kind
+    assert normalize_identifier(value) == normal
+
+
+def test_bbql_quoting_and_chunks():
+    assert bbql_string('a"b\\c') == '"a\\"b\\\\c"'
+    assert bbql_in("user.email", ["a@x", "b@y"]) == 'user.email IN ("a@x","b@y")'
+    assert bbql_in("user.uuid", ["{u}"]) == 'user.uuid IN ("{u}")'
+    assert chunks(range(5), 2) == [[0, 1], [2, 3], [4]]
+
+
+@responses.activate
+def test_members_by_email_batches_of_90_deduplicated_case_insensitively():
+    emails = ["u%03d@acme.example" % i for i in range(181)] + ["U000@ACME.example", " "]
+    first = page([membership("u000", email="U000@acme.example"), membership("zz", email="other@acme.example")])
+    responses.add("GET", API + "/workspaces/acme/members", json=first)
+    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    found = make_client().members_by_email("acme", emails)
+    seen = calls(responses)
+    assert [c[1].count("@acme.example") for c in seen] == [90, 90, 1]
+    assert all("fields=+values.user.email" in c[1] for c in seen)
+    assert list(found) == ["u000@acme.example"]
+    assert found["u000@acme.example"]["account_id"] == "557058:u000"
+
+
+@responses.activate
+def test_single_permission_read_meanings_of_404():
+    client = make_client()
+    responses.add("GET", API + USERS + "/557058:a", json=perm("a", "none"))
+    assert client.get_user_permission("acme", "infra-core", "557058:a") is None
+    responses.add("GET", API + USERS + "/557058:b", status=404)
+    responses.add("GET", API + USERS, json=page([]))
+    assert client.get_user_permission("acme", "infra-core", "557058:b") is None
+    assert calls(responses)[-1] == ("GET", "/2.0" + USERS + "?pagelen=1")
+    responses.add("GET", API + "/repositories/acme/gone/permissions-config/users/557058:b", status=404)
+    responses.add("GET", API + "/repositories/acme/gone/permissions-config/users", status=404)
+    with pytest.raises(NotFoundError):
+        client.get_user_permission("acme", "gone", "557058:b")
+
+
+@responses.activate
+def test_uuid_goes_into_the_path_escaped():
+    responses.add("GET", API + USERS + "/%7Babc%7D", json=perm("a", "read"))
+    assert make_client().get_user_permission("acme", "infra-core", "{abc}") == "read"
+    assert responses.calls[0].request.url.endswith("/users/%7Babc%7D")
+
+
+@responses.activate
+def test_list_reads_every_page_and_skips_none():
+    responses.add("GET", API + USERS, json=page([perm("a", "read"), perm("n", "none")], next_url=API + USERS + "?page=2"))
+    responses.add("GET", API + USERS + "?page=2", json=page([perm("b", "admin")]))
+    listed = make_client().list_user_permissions("acme", "infra-core")
+    assert dict((k, v["permission"]) for k, v in listed.items()) == {"557058:a": "read", "557058:b": "admin"}
+
+
+@responses.activate
+def test_list_raises_on_a_failed_page_and_on_a_broken_chain():
+    responses.add("GET", API + USERS, json=page([perm("a", "read")], next_url=API + USERS + "?page=2"))
+    responses.add("GET", API + USERS + "?page=2", status=500)
+    with pytest.raises(ApiError) as failed:
+        make_client().list_user_permissions("acme", "infra-core")
+    assert failed.value.status == 500
+    responses.reset()
+    responses.add("GET", API + USERS, json=page([perm("a", "read")], next_url=API + USERS + "?page=2"))
+    responses.add("GET", API + USERS + "?page=2", json=page([], next_url=API + USERS + "?page=3"))
+    with pytest.raises(IncompleteListError):
+        make_client().list_user_permissions("acme", "infra-core")
+
+
+@responses.activate
+def test_writes():
+    client = make_client()
+    responses.add("PUT", API + USERS + "/557058:a", json=perm("a", "write"))
+    assert client.set_user_permission("acme", "infra-core", "557058:a", "write")["permission"] == "write"
+    responses.add("DELETE", API + USERS + "/557058:a", status=204)
+    responses.add("DELETE", API + USERS + "/557058:b", status=404)
+    assert client.remove_user_permission("acme", "infra-core", "557058:a") is True
+    assert client.remove_user_permission("acme", "infra-core", "557058:b") is False
+    with pytest.raises(ValueError):
+        client.set_user_permission("acme", "infra-core", "557058:a", "owner")
+
+
+@responses.activate
+def test_get_user_and_member_return_none_on_404():
+    client = make_client()
+    responses.add("GET", API + "/users/557058:x", status=404)
+    responses.add("GET", API + "/workspaces/acme/members/557058:x", status=404)
+    assert client.get_user("557058:x") is None
+    assert client.get_member("acme", "557058:x") is None
+
+
+def test_worker_client_copies_settings_and_shares_auth(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("x")
+    transport = Transport(API, ApiTokenAuth("a@b", "t"), timeout=9, ca_path=str(ca))
+    client = BitbucketClient(transport, pagelen=50)
+    worker = client.for_worker()
+    assert worker.transport is not transport and worker.transport.session is not transport.session
+    assert worker.transport.auth is transport.auth
+    assert (worker.transport.timeout, worker.transport.verify, worker.pagelen) == (9, str(ca), 50)
+    assert worker.transport.retry_policy is transport.retry_policy
+
+
+@responses.activate
+def test_pool_runs_in_parallel_keeps_order_and_merges_counts():
+    for i in range(8):
+        responses.add("GET", API + "/users/u%d" % i, json={"account_id": "u%d" % i})
+    client = make_client()
+    threads = set()
+    transports = set()
+
+    def work(worker, i):
+        threads.add(threading.get_ident())
+        transports.add(id(worker.transport))
+        return worker.get_user("u%d" % i)["account_id"]
+
+    with WorkerPool(client, concurrency=3) as pool:
+        assert pool.map(work, range(8)) == ["u%d" % i for i in range(8)]
+    assert client.stats.as_result() == {"total": 8, "GET": 8}
+    assert id(client.transport) not in transports
+    assert 1 <= len(transports) <= 3
+
+
+@responses.activate
+def test_pool_of_one_uses_the_main_client_in_order():
+    client = make_client()
+    order = []
+    with WorkerPool(client, concurrency=1) as pool:
+        pool.map(lambda worker, i: order.append((worker is client, i)), range(3))
+    assert order == [(True, 0), (True, 1), (True, 2)]

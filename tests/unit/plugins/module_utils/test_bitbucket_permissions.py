@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""_permissions: targets, plans, safety rules and applying a plan (with a fake client)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    ConfigurationError,
+    ForbiddenError,
+    PlanLimitError,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions import (
+    Directory,
+    RefusedError,
+    RepoState,
+    Targets,
+    UserRequest,
+    admin_losses,
+    apply_plan,
+    check_caller,
+    outcome_after,
+    plan_repository,
+)
+
+
+def directory(mapping):
+    found = Directory()
+    found.account_ids.update(mapping)
+    return found
+
+
+def targets(*requests, exempt=(), known=None):
+    known = known or {}
+    for request in requests:
+        known.setdefault(request.key, request.key)
+    for identifier in exempt:
+        known.setdefault(identifier, identifier)
+    return Targets(list(requests), list(exempt), directory(known))
+
+
+def test_targets_map_emails_and_report_unknown_removals():
+    result = targets(UserRequest("A@x.example", "read"), UserRequest("b@x.example", state="absent"),
+                     known={"a@x.example": "id-a", "b@x.example": None})
+    assert result.desired == {"id-a": "read"}
+    assert result.absent == set()
+    assert result.not_found == ["b@x.example"]
+    assert result.named == {"id-a": "A@x.example"}
+
+
+def test_unknown_grant_is_refused_and_conflicts_are_errors():
+    with pytest.raises(RefusedError):
+        targets(UserRequest("ghost@x.example", "read"), known={"ghost@x.example": None})
+    with pytest.raises(ConfigurationError):
+        targets(UserRequest("a@x.example", "read"), UserRequest("id-a", "write"), known={"a@x.example": "id-a"})
+    same = targets(UserRequest("a@x.example", "read"), UserRequest("id-a", "read"), known={"a@x.example": "id-a"})
+    assert same.desired == {"id-a": "read"}
+
+
+def test_plan_scopes_to_named_users_unless_exclusive():
+    wanted = targets(UserRequest("id-a", "write"), UserRequest("id-b", state="absent"), exempt=())
+    state = RepoState("r", {"id-a": "read", "id-b": "admin"})
+    plan = plan_repository(state, wanted, exclusive=False)
+    assert plan.update == {"id-a": ("read", "write")} and plan.remove == {"id-b": "admin"}
+    exclusive = targets(UserRequest("id-a", "write"), exempt=["id-e"])
+    plan = plan_repository(RepoState("r", {"id-a": "write", "id-c": "read", "id-e": "read", "me": "admin"}), exclusive,
+                           exclusive=True, keep=("me",))
+    assert plan.remove == {"id-c": "read"}
+    assert sorted(plan.protected) == ["id-e", "me"]
+
+
+def test_admin_losses_and_caller_check():
+    wanted = targets(UserRequest("me", "write"), UserRequest("id-b", state="absent"))
+    plans = {"r1": plan_repository(RepoState("r1", {"me": "admin", "id-b": "admin"}), wanted, False),
+             "r2": plan_repository(RepoState("r2", {"me": "write", "id-b": "read"}), wanted, False)}
+    losses = admin_losses(plans)
+    assert losses == {"me": ["r1"], "id-b": ["r1"]}
+    with pytest.raises(RefusedError, match="your own admin permission"):
+        check_caller("me", losses, wanted)
+    check_caller("someone-else", losses, wanted)
+    check_caller(None, losses, wanted)
+
+
+class FakeClient(object):
+    auth_kind = "api_token"
+
+    def __init__(self, failures=None):
+        self.failures = failures or {}
+        self.writes = []
+
+    def _maybe_fail(self, account_id):
+        if account_id in self.failures:
+            raise self.failures[account_id]
+
+    def set_user_permission(self, workspace, repository, account_id, permission):
+        self.writes.append(("PUT", account_id, permission))
+        self._maybe_fail(account_id)
+
+    def remove_user_permission(self, workspace, repository, account_id):
+        self.writes.append(("DELETE", account_id))
+        self._maybe_fail(account_id)
+        return True
+
+
+def test_apply_order_and_partial_failure():
+    wanted = targets(UserRequest("a", "read"), UserRequest("b", "admin"), UserRequest("c", "write"),
+                     UserRequest("d", state="absent"))
+    plan = plan_repository(RepoState("r", {"b": "read", "d": "write"}), wanted, False)
+    client = FakeClient({"a": PlanLimitError("limit", status=402)})
+    outcome = apply_plan(client, "acme", "r", plan)
+    assert client.writes == [("DELETE", "d"), ("PUT", "b", "admin"), ("PUT", "a", "read"), ("PUT", "c", "write")]
+    assert outcome.remove == {"d": "write"} and outcome.update == {"b": ("read", "admin")} and outcome.add == {"c": "write"}
+    assert [(f["user"], f["operation"], f["status"]) for f in outcome.failed] == [("a", "grant", 402)]
+    assert outcome_after(plan.before(), outcome) == {"b": "admin", "c": "write"}
+    assert outcome.fatal is None
+
+
+def test_a_403_stops_the_repository_and_reports_the_rest_as_not_attempted():
+    wanted = targets(UserRequest("a", "read"), UserRequest("b", "read"))
+    plan = plan_repository(RepoState("r", {}), wanted, False)
+    client = FakeClient({"a": ForbiddenError("denied", status=403)})
+    outcome = apply_plan(client, "acme", "r", plan)
+    assert client.writes == [("PUT", "a", "read")]
+    assert [f["status"] for f in outcome.failed] == [403, None]
+    assert outcome.failed[1]["message"].startswith("not attempted")
+    assert outcome.fatal is None
+    client = FakeClient({"a": ForbiddenError("denied", status=403)})
+    client.auth_kind = "access_token"
+    assert apply_plan(client, "acme", "r", plan).fatal is not None

@@ -1,0 +1,210 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""bitbucket_member_info: the exact HTTP calls, in order, for each question."""
+
+from __future__ import annotations
+
+import responses
+
+from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_member_info as module
+from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
+    ACCESS_TOKEN_ARGS,
+    ADMIN_ARGS,
+    API,
+    aid,
+    calls,
+    error,
+    membership,
+    page,
+    perm,
+    run_module,
+    user,
+)
+
+PERMS = "/2.0/workspaces/acme/permissions"
+
+
+def args(**kwargs):
+    result = dict(ADMIN_ARGS)
+    result.update(kwargs)
+    return result
+
+
+def effective(name, repo, permission):
+    return {"type": "repository_permission", "permission": permission, "user": user(name),
+            "repository": {"type": "repository", "full_name": "acme/" + repo, "name": repo.title()}}
+
+
+@responses.activate
+def test_every_member_from_the_role_listing_one_request_per_page():
+    members = [membership("m%03d" % i) for i in range(150)]
+    members[0]["permission"] = "owner"
+    responses.add("GET", API + PERMS[4:], json=page(members[:100], next_url=API + PERMS[4:] + "?page=2"))
+    responses.add("GET", API + PERMS[4:] + "?page=2", json=page(members[100:]))
+    result, failed = run_module(module, args())
+    assert not failed and result["changed"] is False
+    assert calls(responses) == [("GET", PERMS + "?pagelen=100"), ("GET", PERMS + "?page=2")]
+    assert len(result["members"]) == 150
+    assert result["members"][0] == {"account_id": aid("m000"), "uuid": user("m000")["uuid"], "display_name": "M000",
+                                    "nickname": "m000", "workspace_permission": "owner"}
+    assert result["member"] is None and result["not_found"] == []
+    assert result["api_calls"] == {"total": 2, "GET": 2}
+
+
+@responses.activate
+def test_one_member_by_account_id_is_one_filtered_request():
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev1", "collaborator")]))
+    result, failed = run_module(module, args(member=aid("dev1")))
+    assert not failed
+    assert calls(responses) == [("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100')]
+    assert result["member"]["workspace_permission"] == "collaborator"
+    assert result["members"] == [result["member"]]
+
+
+@responses.activate
+def test_one_member_by_uuid():
+    uuid = user("dev1")["uuid"]
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev1")]))
+    result, failed = run_module(module, args(member=uuid.strip("{}").upper()))
+    assert not failed
+    assert calls(responses) == [("GET", PERMS + '?q=user.uuid IN ("%s")&pagelen=100' % uuid)]
+    assert result["member"]["account_id"] == aid("dev1")
+
+
+@responses.activate
+def test_one_member_by_email_then_its_role():
+    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev1", email="dev1@acme.example")]))
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev1", "member")]))
+    result, failed = run_module(module, args(member="Dev1@Acme.example"))
+    assert not failed
+    assert calls(responses) == [
+        ("GET", '/2.0/workspaces/acme/members?q=user.email IN ("dev1@acme.example")&fields=+values.user.email&pagelen=100'),
+        ("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100'),
+    ]
+    assert result["member"]["email"] == "dev1@acme.example"
+    assert result["member"]["workspace_permission"] == "member"
+
+
+@responses.activate
+def test_member_not_found_is_reported_not_failed():
+    responses.add("GET", API + PERMS[4:], json=page([]))
+    result, failed = run_module(module, args(member=aid("ghost")))
+    assert not failed
+    assert result["member"] is None and result["members"] == []
+    assert result["not_found"] == [aid("ghost")]
+
+
+@responses.activate
+def test_emails_in_batches_of_90_then_roles_filtered_by_id():
+    emails = ["u%03d@acme.example" % i for i in range(95)]
+    first = [membership("u%03d" % i, email=emails[i]) for i in range(90) if i != 7]
+    responses.add("GET", API + "/workspaces/acme/members", json=page(first))
+    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("u090", email=emails[90])]))
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(50)]))
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(50, 91) if i != 7]))
+    result, failed = run_module(module, args(emails=emails + ["U000@acme.example"]))
+    assert not failed
+    seen = calls(responses)
+    assert [c[1].split("?")[0] for c in seen] == ["/2.0/workspaces/acme/members"] * 2 + [PERMS] * 2
+    assert seen[0][1].count("@acme.example") == 90 and seen[1][1].count("@acme.example") == 5
+    assert seen[2][1].count("557058:") == 50 and seen[3][1].count("557058:") == 40
+    assert result["not_found"] == ["u007@acme.example"] + emails[91:]
+    assert [m["email"] for m in result["members"]] == [e for e in emails[:91] if e != "u007@acme.example"]
+    assert all(m["workspace_permission"] == "member" for m in result["members"])
+
+
+@responses.activate
+def test_include_permissions_is_one_query_for_all_members():
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev1"), membership("dev2")]))
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([
+        effective("dev1", "infra-core", "write"), effective("dev2", "web", "read"), effective("dev1", "web", "admin")]))
+    result, failed = run_module(module, args(include_permissions=True))
+    assert not failed
+    assert calls(responses) == [
+        ("GET", PERMS + "?pagelen=100"),
+        ("GET", '/2.0/workspaces/acme/permissions/repositories?q=user.account_id IN ("557058:dev1","557058:dev2")&pagelen=100'),
+    ]
+    assert result["members"][0]["repository_permissions"] == {"infra-core": "write", "web": "admin"}
+    assert result["members"][1]["repository_permissions"] == {"web": "read"}
+
+
+@responses.activate
+def test_include_permissions_for_many_members_reads_the_whole_listing_unfiltered():
+    responses.add("GET", API + PERMS[4:], json=page([membership("m%03d" % i) for i in range(60)]))
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("m001", "web", "read")]))
+    result, failed = run_module(module, args(include_permissions=True))
+    assert not failed
+    assert calls(responses)[1] == ("GET", "/2.0/workspaces/acme/permissions/repositories?pagelen=100")
+    assert result["members"][1]["repository_permissions"] == {"web": "read"}
+    assert result["members"][2]["repository_permissions"] == {}
+
+
+@responses.activate
+def test_include_profile_reads_each_profile():
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev1")]))
+    profile = dict(user("dev1"), account_status="active", created_on="2020-01-01T00:00:00+00:00")
+    responses.add("GET", API + "/users/557058:dev1", json=profile)
+    result, failed = run_module(module, args(member=aid("dev1"), include_profile=True))
+    assert not failed
+    assert calls(responses)[1] == ("GET", "/2.0/users/557058:dev1")
+    assert result["member"]["profile"]["account_status"] == "active"
+    assert "links" not in result["member"]["profile"]
+
+
+@responses.activate
+def test_repository_explicit_users_and_groups_without_member_listing():
+    repo = "/repositories/acme/infra-core/permissions-config/"
+    responses.add("GET", API + repo + "users", json=page([perm("dev2", "admin"), perm("dev1", "write")]))
+    responses.add("GET", API + repo + "groups", json=page([{"type": "repository_group_permission", "permission": "read",
+                                                            "group": {"slug": "devs", "name": "Devs", "full_slug": "acme:devs"}}]))
+    result, failed = run_module(module, args(repository="infra-core"))
+    assert not failed
+    assert calls(responses) == [("GET", "/2.0" + repo + "users?pagelen=100"), ("GET", "/2.0" + repo + "groups?pagelen=100")]
+    assert result["members"] == []
+    perms = result["repository_permissions"]
+    assert [(u["account_id"], u["permission"]) for u in perms["users"]] == [(aid("dev1"), "write"), (aid("dev2"), "admin")]
+    assert perms["groups"] == [{"slug": "devs", "name": "Devs", "full_slug": "acme:devs", "permission": "read"}]
+
+
+@responses.activate
+def test_missing_repository_is_a_warning_not_a_failure():
+    responses.add("GET", API + "/repositories/acme/nope/permissions-config/users", status=404, json=error("not found"))
+    result, failed = run_module(module, args(repository="nope"))
+    assert not failed
+    assert result["repository_permissions"] is None
+    assert any("acme/nope was not found" in w for w in result.get("warnings", []))
+
+
+@responses.activate
+def test_whoami_returns_the_caller_and_emails():
+    responses.add("GET", API + "/user", json=user("admin"))
+    responses.add("GET", API + "/user/emails", json=page([
+        {"type": "email", "email": "admin@acme.example", "is_primary": True, "is_confirmed": True},
+        {"type": "email", "email": "alt@acme.example", "is_primary": False, "is_confirmed": False}]))
+    result, failed = run_module(module, args(whoami=True))
+    assert not failed
+    assert calls(responses) == [("GET", "/2.0/user"), ("GET", "/2.0/user/emails?pagelen=100")]
+    assert result["current_user"]["account_id"] == aid("admin")
+    assert result["current_user"]["emails"] == ["admin@acme.example", "alt@acme.example"]
+    assert result["current_user"]["primary_email"] == "admin@acme.example"
+    assert result["members"] == []
+
+
+@responses.activate
+def test_whoami_with_an_access_token_fails_clearly_without_requests():
+    result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, whoami=True))
+    assert failed
+    assert "access tokens are not user accounts" in result["msg"]
+    assert len(responses.calls) == 0
+    assert result["api_calls"] == {"total": 0}
+
+
+@responses.activate
+def test_forbidden_listing_fails_with_the_counts():
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", status=403, json=error("Forbidden"))
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev1")]))
+    result, failed = run_module(module, args(include_permissions=True))
+    assert failed
+    assert result["status"] == 403
+    assert result["api_calls"] == {"total": 2, "GET": 2}
+    assert "unit-test-api-token" not in str(result)

@@ -1,0 +1,391 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""bitbucket_repo_permission: the exact HTTP calls, in order, for each path."""
+
+from __future__ import annotations
+
+import pytest
+import responses
+
+from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_repo_permission as module
+from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
+    ACCESS_TOKEN_ARGS,
+    ADMIN_ARGS,
+    API,
+    aid,
+    bodies,
+    calls,
+    error,
+    membership,
+    page,
+    perm,
+    run_module,
+    user,
+)
+
+REPO_USERS = "/2.0/repositories/acme/infra-core/permissions-config/users"
+OWNER_QUERY = '/2.0/workspaces/acme/permissions?q=permission = "owner"&pagelen=100'
+
+
+def args(**kwargs):
+    result = dict(ADMIN_ARGS)
+    result.update(kwargs)
+    return result
+
+
+def add_owner(rsps, name="owner"):
+    rsps.add("GET", API + "/workspaces/acme/permissions", json=page([membership(name, "owner")]))
+
+
+@responses.activate
+def test_single_user_already_right_makes_one_read_and_no_write():
+    responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users/557058:dev1", json=perm("dev1", "write"))
+    result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="write"))
+    assert not failed
+    assert result["changed"] is False
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1")]
+    assert result["results"] == [{"repository": "infra-core", "changed": False, "added": [], "updated": [], "removed": [],
+                                  "unchanged": [aid("dev1")], "protected": [], "failed": []}]
+    assert result["diff"] == []
+    assert result["api_calls"] == {"total": 1, "GET": 1}
+
+
+@responses.activate
+def test_single_user_upgrade_puts_only_the_difference():
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
+    responses.add("PUT", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "write"))
+    result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="write"))
+    assert not failed and result["changed"] is True
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("PUT", REPO_USERS + "/557058:dev1")]
+    assert bodies(responses, "PUT") == [{"permission": "write"}]
+    assert result["results"][0]["updated"] == [aid("dev1")]
+    assert result["diff"] == [{"before_header": "acme/infra-core", "after_header": "acme/infra-core",
+                               "before": '"557058:dev1": read\n', "after": '"557058:dev1": write\n'}]
+    assert result["permissions"] == {"before": {"infra-core": {aid("dev1"): "read"}},
+                                     "after": {"infra-core": {aid("dev1"): "write"}}}
+    assert result["api_calls"] == {"total": 2, "GET": 1, "PUT": 1}
+
+
+def _new_grant(rsps, put=True):
+    rsps.add("GET", API + REPO_USERS[4:] + "/557058:dev1", status=404, json=error("not found"))
+    rsps.add("GET", API + REPO_USERS[4:], json=page([perm("dev9", "read")]))
+    add_owner(rsps)
+    if put:
+        rsps.add("PUT", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
+
+
+NEW_GRANT_READS = [
+    ("GET", REPO_USERS + "/557058:dev1"),
+    ("GET", REPO_USERS + "?pagelen=1"),
+    ("GET", OWNER_QUERY),
+]
+
+
+@responses.activate
+def test_new_grant_confirms_the_repository_checks_the_owner_then_puts():
+    _new_grant(responses)
+    result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
+    assert not failed and result["changed"] is True
+    assert calls(responses) == NEW_GRANT_READS + [("PUT", REPO_USERS + "/557058:dev1")]
+    assert result["results"][0]["added"] == [aid("dev1")]
+
+
+def test_check_mode_reads_only_and_predicts_the_real_diff():
+    with responses.RequestsMock() as rsps:
+        _new_grant(rsps, put=False)
+        predicted, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"),
+                                       check_mode=True)
+        assert not failed
+        assert calls(rsps) == NEW_GRANT_READS
+    with responses.RequestsMock() as rsps:
+        _new_grant(rsps)
+        real, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
+        assert not failed
+    assert predicted["changed"] is real["changed"] is True
+    assert predicted["diff"] == real["diff"] == [{"before_header": "acme/infra-core", "after_header": "acme/infra-core",
+                                                  "before": "", "after": '"557058:dev1": admin\n'}]
+    assert predicted["permissions"] == real["permissions"]
+    assert predicted["results"] == real["results"]
+
+
+@responses.activate
+def test_emails_are_resolved_in_one_batch_and_the_list_is_read_once_per_repository():
+    responses.add("GET", API + "/workspaces/acme/members", json=page([
+        membership("dev1", email="Dev1@acme.example"), membership("dev2", email="dev2@acme.example")]))
+    for repo in ("infra-core", "web"):
+        responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo,
+                      json=page([perm("dev1", "read"), perm("dev7", "admin")]))
+    add_owner(responses)
+    for repo in ("infra-core", "web"):
+        for name in ("dev1", "dev2"):
+            responses.add("PUT", API + "/repositories/acme/%s/permissions-config/users/557058:%s" % (repo, name),
+                          json=perm(name, "write"))
+    result, failed = run_module(module, args(repositories=["infra-core", "web"], concurrency=1, users=[
+        {"user": "dev1@acme.example", "permission": "write"},
+        {"user": "DEV2@acme.example", "permission": "write"}]))
+    assert not failed
+    assert calls(responses) == [
+        ("GET", '/2.0/workspaces/acme/members?q=user.email IN ("dev1@acme.example","dev2@acme.example")'
+                "&fields=+values.user.email&pagelen=100"),
+        ("GET", "/2.0/repositories/acme/infra-core/permissions-config/users?pagelen=100"),
+        ("GET", "/2.0/repositories/acme/web/permissions-config/users?pagelen=100"),
+        ("GET", OWNER_QUERY),
+        ("PUT", "/2.0/repositories/acme/infra-core/permissions-config/users/557058:dev1"),
+        ("PUT", "/2.0/repositories/acme/infra-core/permissions-config/users/557058:dev2"),
+        ("PUT", "/2.0/repositories/acme/web/permissions-config/users/557058:dev1"),
+        ("PUT", "/2.0/repositories/acme/web/permissions-config/users/557058:dev2"),
+    ]
+    assert [r["updated"] for r in result["results"]] == [[aid("dev1")], [aid("dev1")]]
+    assert [r["added"] for r in result["results"]] == [[aid("dev2")], [aid("dev2")]]
+    # dev7 is not managed (not exclusive): neither in the diff nor touched
+    assert result["permissions"]["before"]["infra-core"] == {aid("dev1"): "read"}
+    assert result["diff"][0]["before"] == '"557058:dev1": read  # Dev1 <Dev1@acme.example>\n'
+    assert result["diff"][0]["after"] == ('"557058:dev1": write  # Dev1 <Dev1@acme.example>\n'
+                                          '"557058:dev2": write  # Dev2 <dev2@acme.example>\n')
+    assert result["users"][aid("dev1")]["email"] == "Dev1@acme.example"
+
+
+@responses.activate
+def test_exclusive_removes_the_unlisted_but_keeps_exempt_and_the_callers_admin():
+    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev5", email="dev5@acme.example")]))
+    responses.add("GET", API + REPO_USERS[4:], json=page(
+        [perm("dev1", "write"), perm("admin", "admin"), perm("dev5", "read")], next_url=API + REPO_USERS[4:] + "?page=2"))
+    responses.add("GET", API + REPO_USERS[4:] + "?page=2", json=page([perm("dev6", "admin"), perm("dev7", "read")]))
+    responses.add("GET", API + "/user", json=user("admin"))
+    for name in ("dev6", "dev7"):
+        responses.add("DELETE", API + REPO_USERS[4:] + "/557058:" + name, status=204)
+    result, failed = run_module(module, args(repository="infra-core", exclusive=True, exempt=["dev5@acme.example"],
+                                             users=[{"user": aid("dev1"), "permission": "write"}]))
+    assert not failed
+    assert calls(responses) == [
+        ("GET", '/2.0/workspaces/acme/members?q=user.email IN ("dev5@acme.example")&fields=+values.user.email&pagelen=100'),
+        ("GET", REPO_USERS + "?pagelen=100"),
+        ("GET", REPO_USERS + "?page=2"),
+        ("GET", "/2.0/user"),
+        ("DELETE", REPO_USERS + "/557058:dev6"),
+        ("DELETE", REPO_USERS + "/557058:dev7"),
+    ]
+    repo = result["results"][0]
+    assert repo["removed"] == [aid("dev6"), aid("dev7")]
+    assert repo["protected"] == [aid("admin"), aid("dev5")]
+    assert repo["unchanged"] == [aid("dev1")]
+    assert result["permissions"]["after"]["infra-core"] == {aid("admin"): "admin", aid("dev1"): "write", aid("dev5"): "read"}
+    assert result["diff"][0]["before"].count("\n") == 5 and result["diff"][0]["after"].count("\n") == 3
+
+
+@responses.activate
+def test_exclusive_removes_nothing_when_a_page_fails():
+    responses.add("GET", API + REPO_USERS[4:], json=page([perm("dev1", "write"), perm("dev6", "read")],
+                                                         next_url=API + REPO_USERS[4:] + "?page=2"))
+    responses.add("GET", API + REPO_USERS[4:] + "?page=2", status=500, json=error("boom"))
+    result, failed = run_module(module, args(repository="infra-core", exclusive=True, users=[]))
+    assert failed
+    assert [c[0] for c in calls(responses)] == ["GET", "GET"]
+    assert result["changed"] is False
+    assert result["failed_repositories"] == ["infra-core"]
+    assert result["results"][0]["failed"][0]["operation"] == "read"
+    assert result["results"][0]["failed"][0]["status"] == 500
+    assert "infra-core" in result["msg"]
+
+
+@responses.activate
+def test_exclusive_removes_nothing_when_the_next_chain_breaks():
+    first = page([perm("dev1", "write"), perm("dev6", "read")], next_url=API + REPO_USERS[4:] + "?page=2")
+    responses.add("GET", API + REPO_USERS[4:], json=first)
+    responses.add("GET", API + REPO_USERS[4:] + "?page=2", json=first)  # the same page again
+    result, failed = run_module(module, args(repository="infra-core", exclusive=True, users=[]))
+    assert failed
+    assert [c[0] for c in calls(responses)] == ["GET", "GET"]
+    assert "last page" in result["results"][0]["failed"][0]["message"]
+
+
+@responses.activate
+def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_was_applied():
+    for repo in ("infra-core", "billing", "web"):
+        responses.add("GET", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, status=404)
+        responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([]))
+    add_owner(responses)
+    responses.add("PUT", API + "/repositories/acme/infra-core/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
+    responses.add("PUT", API + "/repositories/acme/billing/permissions-config/users/557058:dev1", status=402,
+                  json=error("You have reached your plan's user limit"))
+    responses.add("PUT", API + "/repositories/acme/web/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
+    result, failed = run_module(module, args(repositories=["infra-core", "billing", "web"], user=aid("dev1"),
+                                             permission="read", concurrency=1))
+    assert failed
+    assert [c for c in calls(responses) if c[0] == "PUT"] == [
+        ("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")]
+    assert result["changed"] is True
+    assert result["failed_repositories"] == ["billing"]
+    by_repo = dict((r["repository"], r) for r in result["results"])
+    assert by_repo["infra-core"]["added"] == by_repo["web"]["added"] == [aid("dev1")]
+    assert by_repo["billing"]["added"] == []
+    assert by_repo["billing"]["failed"][0]["status"] == 402
+    assert by_repo["billing"]["failed"][0]["operation"] == "grant"
+    assert [d["before_header"] for d in result["diff"]] == ["acme/infra-core", "acme/web"]
+    assert result["permissions"]["after"]["billing"] == {}
+    assert "billing" in result["msg"] and "run the task again" in result["msg"]
+    assert result["api_calls"]["total"] == len(responses.calls)
+
+
+@responses.activate
+def test_access_token_403_stops_after_the_first_repository():
+    responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users", status=403,
+                  json=error("Access denied"))
+    params = dict(ACCESS_TOKEN_ARGS, repositories=["infra-core", "web"], concurrency=1,
+                  users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "permission": "read"}])
+    result, failed = run_module(module, params)
+    assert failed
+    assert calls(responses) == [("GET", "/2.0/repositories/acme/infra-core/permissions-config/users?pagelen=100")]
+    first, second = result["results"]
+    assert first["failed"][0]["status"] == 403
+    assert "access tokens cannot query or change permissions" in first["failed"][0]["message"]
+    assert second["failed"][0]["message"].startswith("not attempted")
+    assert "unit-test-access-token" not in str(result)
+
+
+@responses.activate
+def test_missing_repository_fails_that_repository_without_writes():
+    responses.add("GET", API + "/repositories/acme/nope/permissions-config/users/557058:dev1", status=404)
+    responses.add("GET", API + "/repositories/acme/nope/permissions-config/users", status=404,
+                  json=error("Repository acme/nope not found"))
+    result, failed = run_module(module, args(repository="nope", user=aid("dev1"), state="absent"))
+    assert failed
+    assert calls(responses) == [("GET", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1"),
+                                ("GET", "/2.0/repositories/acme/nope/permissions-config/users?pagelen=1")]
+    assert result["results"][0]["failed"][0]["status"] == 404
+    assert result["changed"] is False
+
+
+@responses.activate
+def test_granting_to_the_owner_is_refused_before_any_write():
+    responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users", json=page([]))
+    add_owner(responses)
+    result, failed = run_module(module, args(repository="infra-core", users=[
+        {"user": aid("dev1"), "permission": "read"}, {"user": aid("owner"), "permission": "admin"}]))
+    assert failed
+    assert [c[0] for c in calls(responses)] == ["GET", "GET"]
+    assert "owner of workspace acme" in result["msg"]
+    assert "Nothing was changed" in result["msg"]
+    assert result["changed"] is False
+
+
+@responses.activate
+def test_removing_my_own_admin_is_refused_before_any_write():
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:admin", json=perm("admin", "admin"))
+    responses.add("GET", API + "/user", json=user("admin"))
+    result, failed = run_module(module, args(repository="infra-core", user=aid("admin"), state="absent"))
+    assert failed
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:admin"), ("GET", "/2.0/user")]
+    assert "your own admin permission" in result["msg"]
+
+
+@responses.activate
+def test_lowering_someone_elses_admin_is_allowed():
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
+    responses.add("GET", API + "/user", json=user("admin"))
+    responses.add("PUT", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
+    result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="read"))
+    assert not failed and result["changed"]
+    assert [c[0] for c in calls(responses)] == ["GET", "GET", "PUT"]
+
+
+@responses.activate
+def test_delete_answered_404_after_a_retry_counts_as_removed():
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
+    responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev1", status=503)
+    responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev1", status=404)
+    result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), state="absent", max_retries=2))
+    assert not failed
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("DELETE", REPO_USERS + "/557058:dev1"),
+                                ("DELETE", REPO_USERS + "/557058:dev1")]
+    assert result["results"][0]["removed"] == [aid("dev1")]
+    assert result["api_calls"] == {"total": 3, "GET": 1, "DELETE": 2}
+
+
+@responses.activate
+def test_uuid_is_resolved_to_an_account_id_once():
+    member = membership("dev1")
+    responses.add("GET", API + "/workspaces/acme/members/" + member["user"]["uuid"].replace("{", "%7B").replace("}", "%7D"),
+                  json=member)
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
+    result, failed = run_module(module, args(repository="infra-core", user=member["user"]["uuid"].upper(), permission="read"))
+    assert not failed and not result["changed"]
+    assert calls(responses) == [("GET", "/2.0/workspaces/acme/members/" + member["user"]["uuid"]),
+                                ("GET", REPO_USERS + "/557058:dev1")]
+
+
+@responses.activate
+def test_unknown_email_to_grant_is_refused_before_any_repository_read():
+    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    result, failed = run_module(module, args(repository="infra-core", user="ghost@acme.example", permission="read"))
+    assert failed
+    assert len(responses.calls) == 1
+    assert "ghost@acme.example" in result["msg"]
+
+
+@responses.activate
+def test_unknown_email_to_remove_is_reported_not_failed():
+    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    result, failed = run_module(module, args(repository="infra-core", user="ghost@acme.example", state="absent"))
+    assert not failed and not result["changed"]
+    assert result["not_found"] == ["ghost@acme.example"]
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_concurrent_repositories_give_the_same_calls_and_counts():
+    repos = ["r%d" % i for i in range(6)]
+    for repo in repos:
+        responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([perm("dev1", "read")]))
+        responses.add("PUT", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, json=perm("dev1", "write"))
+    result, failed = run_module(module, args(repositories=repos, concurrency=4, users=[
+        {"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}]))
+    assert not failed
+    assert sorted(calls(responses)) == sorted(
+        [("GET", "/2.0/repositories/acme/%s/permissions-config/users?pagelen=100" % r) for r in repos]
+        + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in repos])
+    assert [r["repository"] for r in result["results"]] == repos
+    assert result["api_calls"] == {"total": 12, "GET": 6, "PUT": 6}
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"user": aid("dev1"), "permission": "read", "exclusive": True}, "exclusive applies to a users list"),
+    ({"users": [{"user": aid("dev1"), "permission": "read"}], "exempt": [aid("dev2")]}, "exempt applies only"),
+    ({"user": aid("dev1")}, "permission is required"),
+    ({"users": [{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev1"), "state": "absent"}]}, "listed twice"),
+    ({"user": aid("dev1"), "permission": "read", "repository": "acme/infra-core"}, "not a repository slug"),
+    ({"user": aid("dev1"), "permission": "read", "concurrency": 0}, "concurrency must be between"),
+])
+@responses.activate
+def test_misuse_fails_before_any_request(extra, message):
+    params = args(repository="infra-core")
+    params.update(extra)
+    result, failed = run_module(module, params)
+    assert failed
+    assert message in result["msg"]
+    assert len(responses.calls) == 0
+
+
+def test_missing_requests_library(monkeypatch):
+    monkeypatch.setattr(module, "HAS_REQUESTS", False)
+    result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="read"))
+    assert failed
+    assert "requests" in result["msg"]
+
+
+@responses.activate
+def test_a_401_while_writing_stops_every_later_write():
+    repos = ["r%d" % i for i in range(7)]
+    for repo in repos:
+        responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([perm("dev1", "read")]))
+    responses.add("PUT", API + "/repositories/acme/r0/permissions-config/users/557058:dev1", status=401,
+                  json=error("Token expired"))
+    result, failed = run_module(module, args(repositories=repos, concurrency=1, users=[
+        {"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}]))
+    assert failed
+    assert [c[0] for c in calls(responses)] == ["GET"] * 7 + ["PUT"]
+    assert result["failed_repositories"] == repos
+    assert [r["failed"][0]["operation"] for r in result["results"]] == ["update"] * 7
+    assert all(r["failed"][0]["message"].startswith("not attempted") for r in result["results"][1:])
+    assert result["msg"].startswith("Failed on 7 of 7 repositories") and "and 2 more" in result["msg"]
+    assert result["changed"] is False
