@@ -78,10 +78,10 @@ class RetryPolicy(object):
         self.base = float(base)
         self.cap = float(cap)
         self.max_total_wait = float(max_total_wait)
-        self.sleep = sleep or time.sleep
-        self.clock = clock or time.monotonic
-        self.rng = rng or random.random
-        self.now = now or time.time
+        self.sleep = sleep if sleep is not None else time.sleep
+        self.clock = clock if clock is not None else time.monotonic
+        self.rng = rng if rng is not None else random.random
+        self.now = now if now is not None else time.time
 
     def backoff(self, attempt):
         """The full-jitter backoff before retry number ``attempt`` (0 for the first retry)."""
