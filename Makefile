@@ -55,7 +55,7 @@ sanity: venv tree
 units: venv tree
 	cd $(COLL)
 	$(VPY) -m coverage erase
-	$(VPY) -m coverage run --source=plugins/module_utils,plugins/modules -m pytest -q -p no:cacheprovider tests/unit $(PYTEST_ARGS)
+	PYTHONPATH=$(BUILD) $(VPY) -m coverage run --source=plugins/module_utils,plugins/modules -m pytest -q -p no:cacheprovider tests/unit $(PYTEST_ARGS)
 	$(VPY) -m coverage report --include='plugins/module_utils/*' --fail-under=90
 	$(VPY) -m coverage report --include='plugins/modules/*'
 
@@ -64,7 +64,7 @@ simulator-tests: venv
 
 integration: venv tree
 	cd $(COLL)
-	$(VPY) -m pytest -q -p no:cacheprovider tests/integration $(PYTEST_ARGS)
+	PYTHONPATH=$(BUILD) $(VPY) -m pytest -q -p no:cacheprovider tests/integration $(PYTEST_ARGS)
 
 test: venv
 	start=$$(date +%s)
