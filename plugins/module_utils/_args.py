@@ -118,9 +118,24 @@ def scim_transport_from_params(params, warn=None, **kwargs):
     return Transport(base_url, auth, warn=warn, **options)
 
 
-def error_result(err):
+def accounting(client):
+    """``api_calls`` and ``rate_limit`` of a client (anything with ``.stats``), for every module result.
+
+    ``client`` may be None (the error came before any request), which reads as no call made.
+    """
+    stats = getattr(client, "stats", None)
+    if stats is None:
+        return {"api_calls": {"total": 0}, "rate_limit": {}}
+    return {"api_calls": stats.as_result(), "rate_limit": stats.rate_limit}
+
+
+def error_result(err, client=None):
     """The keys a module passes to ``fail_json`` for an error of the client:
-    ``msg``, ``status``, ``method``, ``path``, ``api_message`` (None when unknown)."""
+    ``msg``, ``status``, ``method``, ``path``, ``api_message`` (None when unknown), and the
+    ``api_calls`` and ``rate_limit`` of ``client`` (none made when there is no client yet)."""
     if isinstance(err, AtlassianError):
-        return err.as_result()
-    return {"msg": str(err), "status": None, "method": None, "path": None, "api_message": None}
+        result = err.as_result()
+    else:
+        result = {"msg": str(err), "status": None, "method": None, "path": None, "api_message": None}
+    result.update(accounting(client))
+    return result

@@ -256,6 +256,7 @@ rate_limit:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+    accounting,
     error_result,
     scim_argument_spec,
     scim_transport_from_params,
@@ -300,10 +301,8 @@ def main():
         client = ScimClient(scim_transport_from_params(params, warn=module.warn))
         result = ensure_user(client, params["user_name"], desired, state=params["state"], check_mode=module.check_mode)
     except AtlassianError as err:
-        stats = client.stats if client is not None else None
-        module.fail_json(api_calls=stats.as_result() if stats else {"total": 0},
-                         rate_limit=stats.rate_limit if stats else {}, **error_result(err))
-    module.exit_json(api_calls=client.stats.as_result(), rate_limit=client.stats.rate_limit, **result)
+        module.fail_json(**error_result(err, client))
+    module.exit_json(**accounting(client), **result)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,7 @@ rate_limit:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+    accounting,
     error_result,
     scim_argument_spec,
     scim_transport_from_params,
@@ -188,11 +189,9 @@ def main():
         client = ScimClient(scim_transport_from_params(params, warn=module.warn))
         users = read_users(client, params["user_name"], params["external_id"], params["active"])
     except AtlassianError as err:
-        stats = client.stats if client is not None else None
-        module.fail_json(api_calls=stats.as_result() if stats else {"total": 0},
-                         rate_limit=stats.rate_limit if stats else {}, **error_result(err))
+        module.fail_json(**error_result(err, client))
     module.exit_json(changed=False, users=users, total=len(users),
-                     api_calls=client.stats.as_result(), rate_limit=client.stats.rate_limit)
+                     **accounting(client))
 
 
 if __name__ == "__main__":

@@ -218,6 +218,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
     BITBUCKET_REQUIRED_TOGETHER,
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
+    accounting,
     error_result,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import BitbucketClient
@@ -255,14 +256,12 @@ def main():
         client = BitbucketClient(bitbucket_transport_from_params(module.params, warn=module.warn))
         result = run_member_info(client, module.params, warn=module.warn)
     except AtlassianError as err:
-        stats = client.stats if client is not None else None
-        module.fail_json(changed=False, api_calls=stats.as_result() if stats else {"total": 0},
-                         rate_limit=stats.rate_limit if stats else {}, **error_result(err))
+        module.fail_json(changed=False, **error_result(err, client))
     finally:
         if client is not None:
             client.close()
 
-    module.exit_json(changed=False, api_calls=client.stats.as_result(), rate_limit=client.stats.rate_limit, **result)
+    module.exit_json(changed=False, **accounting(client), **result)
 
 
 if __name__ == "__main__":

@@ -292,6 +292,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
     BITBUCKET_REQUIRED_TOGETHER,
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
+    accounting,
     error_result,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import BitbucketClient
@@ -347,15 +348,12 @@ def main():
         client = BitbucketClient(bitbucket_transport_from_params(module.params, warn=module.warn))
         result, failed = run_repo_permission(client, module.params, check_mode=module.check_mode)
     except AtlassianError as err:
-        stats = client.stats if client is not None else None
-        module.fail_json(changed=False, api_calls=stats.as_result() if stats else {"total": 0},
-                         rate_limit=stats.rate_limit if stats else {}, **error_result(err))
+        module.fail_json(changed=False, **error_result(err, client))
     finally:
         if client is not None:
             client.close()
 
-    result["api_calls"] = client.stats.as_result()
-    result["rate_limit"] = client.stats.rate_limit
+    result.update(accounting(client))
     if failed:
         module.fail_json(**result)
     module.exit_json(**result)

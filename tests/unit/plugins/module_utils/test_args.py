@@ -19,13 +19,14 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
     DEFAULT_SCIM_URL,
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
+    accounting,
     error_result,
     scim_argument_spec,
     scim_base_url,
     scim_transport_from_params,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import DEFAULT_TOKEN_URL
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError, NotFoundError
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, ConfigurationError, NotFoundError
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 
 BITBUCKET_ENV = {
@@ -182,7 +183,28 @@ def test_scim_base_url():
 
 def test_error_result():
     err = NotFoundError("GET /x failed with HTTP 404: gone", method="GET", path="/x", status=404, api_message="gone")
-    assert error_result(err) == {"msg": "GET /x failed with HTTP 404: gone", "status": 404, "method": "GET", "path": "/x",
-                                 "api_message": "gone"}
-    assert error_result(ValueError("boom")) == {"msg": "boom", "status": None, "method": None, "path": None,
-                                                "api_message": None}
+    none_made = {"api_calls": {"total": 0}, "rate_limit": {}}
+    assert error_result(err) == dict(none_made, msg="GET /x failed with HTTP 404: gone", status=404, method="GET",
+                                     path="/x", api_message="gone")
+    assert error_result(ValueError("boom")) == dict(none_made, msg="boom", status=None, method=None, path=None,
+                                                    api_message=None)
+
+
+def test_error_result_with_a_client_adds_its_accounting():
+    class Stats(object):
+        rate_limit = {"limit": 1000, "resource": "api", "near_limit": False}
+
+        def as_result(self):
+            return {"total": 2, "GET": 2}
+
+    class Client(object):
+        stats = Stats()
+
+    result = error_result(ApiError("boom", method="GET", path="/x", status=500), Client())
+    assert result["api_calls"] == {"total": 2, "GET": 2}
+    assert result["rate_limit"] == {"limit": 1000, "resource": "api", "near_limit": False}
+    assert result["status"] == 500
+
+
+def test_accounting_before_any_client_reads_as_no_call():
+    assert accounting(None) == {"api_calls": {"total": 0}, "rate_limit": {}}
