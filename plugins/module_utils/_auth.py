@@ -192,6 +192,16 @@ def _given(value):
     return value is not None and value != ""
 
 
+def _header_safe(option, value):
+    """A token sent as-is in an HTTP header must be printable ASCII with no spaces (a pasted curly quote or a
+    trailing newline would otherwise fail deep in the HTTP library). The message names the option, never the value."""
+    text = str(value)
+    if not text or any(ord(char) <= 32 or ord(char) >= 127 for char in text):
+        raise ConfigurationError("%s holds characters a token cannot have (spaces, line breaks or non-ASCII characters such as "
+                                 "curly quotes): check how it was copied" % option)
+    return text
+
+
 def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=None, client_secret=None,
                    token_url=None):
     """Pick the one Bitbucket auth method the options describe; ConfigurationError otherwise."""
@@ -216,7 +226,7 @@ def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=N
             raise ConfigurationError("username and api_token must be given together (username is the Atlassian account email)")
         return ApiTokenAuth(username, api_token)
     if methods[0] == "access_token":
-        return AccessTokenAuth(access_token)
+        return AccessTokenAuth(_header_safe("access_token", access_token))
     if not (_given(client_id) and _given(client_secret)):
         raise ConfigurationError("client_id and client_secret must be given together (OAuth consumer key and secret)")
     return ClientCredentialsAuth(client_id, client_secret, token_url or DEFAULT_TOKEN_URL)
@@ -226,4 +236,4 @@ def scim_auth(scim_token=None):
     """The SCIM Bearer auth; ConfigurationError when no directory API key is given."""
     if not _given(scim_token):
         raise ConfigurationError("No SCIM directory API key given: set scim_token or the ATLASSIAN_SCIM_TOKEN environment variable")
-    return ScimTokenAuth(scim_token)
+    return ScimTokenAuth(_header_safe("scim_token", scim_token))

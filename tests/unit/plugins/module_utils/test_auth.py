@@ -264,3 +264,13 @@ def test_client_credentials_shared_between_threads_fetches_once(mocked, make_tra
     assert headers == ["Bearer oauth-access-token-AAAA1111"] * 6
     assert cc_auth.fetch_count == 1
     assert len(mocked.calls) == 1
+
+
+@pytest.mark.parametrize("bad", ["SuperSecretTokenValue\u2019X", "token-with-newline\n", "two words", "tab\there"])
+def test_tokens_that_cannot_go_in_a_header_are_refused_without_echoing_them(bad):
+    with pytest.raises(ConfigurationError) as caught:
+        bitbucket_auth(access_token=bad)
+    assert "access_token" in str(caught.value) and bad.strip() not in str(caught.value)
+    with pytest.raises(ConfigurationError) as caught:
+        scim_auth(bad)
+    assert "scim_token" in str(caught.value) and bad.strip() not in str(caught.value)
