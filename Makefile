@@ -13,12 +13,13 @@ SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.yml
 PYTEST_ARGS ?=
 
-.PHONY: help venv tree sanity units simulator-tests integration test demo simulator build changelog lint clean
+.PHONY: help venv tree sanity units simulator-tests integration test demo simulator bench build changelog clean
 
 help:
 	@echo "make test       sanity + unit (coverage) + simulator + integration tests (builds .venv first)"
 	@echo "make demo       run the main job against the local simulator"
 	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT))"
+	@echo "make bench      scale benchmark (10,000 members, 2,000 repositories): API calls, connections, seconds"
 	@echo "make build      build the collection tarball"
 
 $(STAMP): tests/requirements.txt
@@ -81,6 +82,9 @@ demo: venv
 
 simulator: venv
 	PYTHONPATH=tests/simulator $(VPY) -m atlsim --seed $(SIM_SEED) --port $(SIM_PORT)
+
+bench: venv
+	$(VPY) tests/benchmarks/bench_scale.py $(BENCH_ARGS)
 
 build: venv tree
 	cd $(COLL)
