@@ -22,7 +22,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._transport imp
 
 # Bitbucket accepts at most 90 addresses in one ``user.email IN (...)`` filter.
 EMAIL_BATCH = 90
-# Account ids per ``user.account_id IN (...)`` filter: keeps the URL well under 8 KB.
+# Account ids (or uuids) per ``user.account_id IN (...)`` / ``user.uuid IN (...)`` filter: keeps the URL well under 8 KB.
 ACCOUNT_ID_BATCH = 50
 PERMISSION_LEVELS = ("read", "write", "admin")
 
@@ -128,12 +128,17 @@ class BitbucketClient(object):
         return BitbucketClient(clone, pagelen=self.pagelen)
 
     def absorb_stats(self, other):
-        """Add the request counts of another client (a worker's) to this client's stats."""
+        """Add the request counts of another client (a worker's) to this client's stats.
+
+        Rate-limit headers are not merged here (which worker merges last says nothing about which
+        headers are the most recent): :class:`WorkerPool` keeps the most recent ones. Only when this
+        client has seen none are the other client's taken.
+        """
         if other is self or other.transport is self.transport:
             return
         for method, count in other.stats.counts.items():
             self.stats.counts[method] = self.stats.counts.get(method, 0) + count
-        if other.stats.rate_limit:
+        if other.stats.rate_limit and not self.stats.rate_limit:
             self.stats.rate_limit = dict(other.stats.rate_limit)
 
     def close(self):
@@ -168,6 +173,13 @@ class BitbucketClient(object):
     def workspace_owners(self, workspace):
         """The owner account(s) of the workspace: ``q=permission="owner"`` (1 request)."""
         return [m.get("user") or {} for m in self.iter_workspace_permissions(workspace, q='permission = "owner"')]
+
+    def iter_workspace_members(self, workspace, q=None):
+        """``GET /workspaces/{ws}/members`` (every page): ``workspace_membership`` objects with ``user``
+        and no ``permission``; one request per 100 members. Workspace access tokens may read it."""
+        params = {"q": q} if q else None
+        return iter_bitbucket_values(self.transport, "/workspaces/%s/members" % _seg(workspace),
+                                     params=params, pagelen=self.pagelen)
 
     def workspace_permissions_for(self, workspace, account_ids):
         """Memberships (with permission) of the given account ids, ``q=user.account_id IN (...)`` in
@@ -212,6 +224,24 @@ class BitbucketClient(object):
                     found[email] = user
         return found
 
+    def members_by_uuid(self, workspace, uuids):
+        """Workspace members with these ``{uuid}``s: ``GET /workspaces/{ws}/members`` with
+        ``q=user.uuid IN (...)``, at most 50 per request. Returns {normalized uuid: user}; uuids that
+        match no member are simply absent."""
+        wanted = []
+        for value in uuids:
+            key = normalize_identifier(value)
+            if identifier_kind(key) == "uuid" and key not in wanted:
+                wanted.append(key)
+        found = {}
+        for batch in chunks(wanted, ACCOUNT_ID_BATCH):
+            for membership in self.iter_workspace_members(workspace, q=bbql_in("user.uuid", batch)):
+                user = dict(membership.get("user") or {})
+                key = normalize_identifier(user.get("uuid"))
+                if key in batch:
+                    found[key] = user
+        return found
+
     def iter_effective_repository_permissions(self, workspace, q=None):
         """``GET /workspaces/{ws}/permissions/repositories`` (every page): effective permissions
         (direct or through groups) of every user on every repository; workspace admins only."""
@@ -253,12 +283,14 @@ class BitbucketClient(object):
                 current[key] = {"permission": permission, "user": item.get("user") or {}}
         return current
 
-    def get_user_permission(self, workspace, repository, user):
+    def get_user_permission(self, workspace, repository, user, confirm_missing=True):
         """The explicit permission of one user (``GET .../permissions-config/users/{user}``), or None.
 
-        A 404 means "no explicit permission" or "no such repository"; only then a second request
-        (``GET .../permissions-config/users?pagelen=1``) tells which, raising NotFoundError for a
-        missing repository. So: 1 request when the user has a permission, 2 when not.
+        A 404 means "no explicit permission" or "no such repository". With ``confirm_missing`` a second
+        request (``GET .../permissions-config/users?pagelen=1``) tells which, raising NotFoundError for a
+        missing repository: 1 request when the user has a permission, 2 when not. Without it, a 404
+        reads as "no explicit permission" (1 request): use that only when a later write finds out
+        anyway (a ``PUT`` to a missing repository answers 404).
         """
         path = self._users_path(workspace, repository, user)
         response = self.transport.request("GET", path, allow=(404,))
@@ -266,7 +298,8 @@ class BitbucketClient(object):
             body = self.transport.decode_json(response, "GET", path) or {}
             permission = body.get("permission")
             return permission if permission in PERMISSION_LEVELS else None
-        self.transport.request("GET", self._users_path(workspace, repository), params={"pagelen": 1})
+        if confirm_missing:
+            self.transport.request("GET", self._users_path(workspace, repository), params={"pagelen": 1})
         return None
 
     def list_group_permissions(self, workspace, repository):

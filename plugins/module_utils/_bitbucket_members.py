@@ -14,6 +14,10 @@ Request plan:
 * effective repository permissions: one paginated ``/workspaces/{ws}/permissions/repositories``
   query for all returned members (narrowed with BBQL when they are 50 or fewer), never one per member;
 * profiles: one ``/users/{id}`` per member (only with include_profile).
+
+Workspace access tokens may not read ``/workspaces/{ws}/permissions`` (HTTP 403) but may read
+``/workspaces/{ws}/members`` and filter it by email: after that 403 (asked once per task), members
+come from ``/members`` (same filters, same paging) with ``workspace_permission: null`` and a warning.
 """
 
 from __future__ import annotations
@@ -26,7 +30,11 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
     user_key,
     user_summary,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError, NotFoundError
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    AuthenticationError,
+    ForbiddenError,
+    NotFoundError,
+)
 
 # Above this many members, reading the whole role listing costs fewer requests than filtering by id.
 FILTER_BY_ID_MAX = 2 * ACCOUNT_ID_BATCH
@@ -49,37 +57,81 @@ def _repository_slug(repository):
     return repository.get("slug") or repository.get("name") or full_name
 
 
-def _one_member(client, workspace, member):
+class Roles(object):
+    """Workspace memberships with their role from ``/workspaces/{ws}/permissions``, or, once an access
+    token was refused that listing (403), from ``/workspaces/{ws}/members`` without a role (one warning)."""
+
+    def __init__(self, client, workspace, warn=None):
+        self.client = client
+        self.workspace = workspace
+        self.warn = warn
+        self.available = True
+
+    def _unavailable(self, err):
+        """True (after one warning) when a 403 means this access token may not read roles."""
+        if not (isinstance(err, ForbiddenError) and self.client.auth_kind == "access_token"):
+            return False
+        self.available = False
+        if self.warn is not None:
+            self.warn("Workspace roles are not available with this access token (%s %s answered HTTP 403: workspace, "
+                      "project and repository access tokens cannot read workspace permissions), so members are read from "
+                      "/workspaces/%s/members and workspace_permission is null. Use an API token or OAuth consumer of a "
+                      "workspace admin to get the roles." % (err.method, err.path, self.workspace))
+        return True
+
+    def listing(self, q=None):
+        """Every membership matching ``q`` (every page), with ``permission`` when roles are available."""
+        if self.available:
+            try:
+                return list(self.client.iter_workspace_permissions(self.workspace, q=q))
+            except ForbiddenError as err:
+                if not self._unavailable(err):
+                    raise
+        return list(self.client.iter_workspace_members(self.workspace, q=q))
+
+    def for_ids(self, account_ids):
+        """{account_id: membership}, or {} when roles are not available: filtered by id (50 per request)
+        for up to 100 ids, else the whole role listing (fewer requests)."""
+        if not account_ids or not self.available:
+            return {}
+        try:
+            if len(account_ids) <= FILTER_BY_ID_MAX:
+                return self.client.workspace_permissions_for(self.workspace, account_ids)
+            wanted = set(account_ids)
+            return dict((user_key(m.get("user")), m) for m in self.client.iter_workspace_permissions(self.workspace)
+                        if user_key(m.get("user")) in wanted)
+        except ForbiddenError as err:
+            if not self._unavailable(err):
+                raise
+        return {}
+
+
+def _one_member(roles, member):
     """(member entry or None): 1 request by id/uuid, 2 by email."""
+    client, workspace = roles.client, roles.workspace
     key = normalize_identifier(member)
     kind = identifier_kind(key)
     if kind == "email":
         user = client.members_by_email(workspace, [key]).get(key)
         if user is None:
             return None
-        memberships = client.workspace_permissions_for(workspace, [user_key(user)])
+        memberships = roles.for_ids([user_key(user)])
         return _member(memberships.get(user_key(user), {"user": user}), email=user.get("email"))
     field = "user.uuid" if kind == "uuid" else "user.account_id"
-    for membership in client.iter_workspace_permissions(workspace, q=bbql_in(field, [key])):
+    for membership in roles.listing(q=bbql_in(field, [key])):
         return _member(membership)
     return None
 
 
-def _members_by_email(client, workspace, emails):
+def _members_by_email(roles, emails):
     """(entries in the order asked, not-found emails)."""
     wanted = []
     for email in emails:
         key = normalize_identifier(email)
         if key and key not in wanted:
             wanted.append(key)
-    found = client.members_by_email(workspace, wanted)
-    ids = [user_key(u) for u in found.values()]
-    if len(ids) <= FILTER_BY_ID_MAX:
-        memberships = client.workspace_permissions_for(workspace, ids) if ids else {}
-    else:
-        wanted_ids = set(ids)
-        memberships = dict((user_key(m.get("user")), m) for m in client.iter_workspace_permissions(workspace)
-                           if user_key(m.get("user")) in wanted_ids)
+    found = roles.client.members_by_email(roles.workspace, wanted)
+    memberships = roles.for_ids([user_key(u) for u in found.values()])
     members, not_found = [], []
     for email in wanted:
         user = found.get(email)
@@ -130,11 +182,17 @@ def _repository_permissions(client, workspace, repository, warn):
 
 
 def _current_user(client):
-    if client.auth_kind == "access_token":
-        raise ConfigurationError("whoami needs the credentials of a user (API token or OAuth consumer): workspace, project "
-                                 "and repository access tokens are not user accounts, and GET /user and /user/emails "
-                                 "refuse them")
-    me = user_summary(client.current_user())
+    """The caller's account and addresses (2 requests). An access token may be a user's OAuth access token,
+    so ``GET /user`` is tried; its 401/403 then means a workspace, project or repository access token."""
+    try:
+        me = user_summary(client.current_user())
+    except (AuthenticationError, ForbiddenError) as err:
+        if client.auth_kind != "access_token":
+            raise
+        raise type(err)("whoami needs the credentials of a user: %s %s refused this access_token (HTTP %s). Workspace, project "
+                        "and repository access tokens are not user accounts; use an API token, an OAuth consumer, or an "
+                        "OAuth access token with the account scope" % (err.method, err.path, err.status),
+                        method=err.method, path=err.path, status=err.status, api_message=err.api_message) from None
     addresses = client.current_user_emails()
     me["emails"] = [e.get("email") for e in addresses if e.get("email")]
     primary = [e.get("email") for e in addresses if e.get("is_primary")]
@@ -147,20 +205,21 @@ def _current_user(client):
 def run_member_info(client, params, warn=None):
     """Gather what the params ask for; return the module result (without api_calls)."""
     workspace = params["workspace"]
+    roles = Roles(client, workspace, warn)
     result = {"members": [], "member": None, "not_found": [], "repository_permissions": None, "current_user": None}
     if params.get("whoami"):
         result["current_user"] = _current_user(client)
     if params.get("member"):
-        entry = _one_member(client, workspace, params["member"])
+        entry = _one_member(roles, params["member"])
         if entry is None:
             result["not_found"].append(params["member"])
         else:
             result["members"] = [entry]
             result["member"] = entry
     elif params.get("emails"):
-        result["members"], result["not_found"] = _members_by_email(client, workspace, params["emails"])
+        result["members"], result["not_found"] = _members_by_email(roles, params["emails"])
     elif not (params.get("repository") or params.get("whoami")):
-        result["members"] = [_member(m) for m in client.iter_workspace_permissions(workspace)]
+        result["members"] = [_member(m) for m in roles.listing()]
     if params.get("include_permissions") and result["members"]:
         _add_effective_permissions(client, workspace, result["members"])
     if params.get("include_profile"):

@@ -130,8 +130,8 @@ def run_repo_permission(client, params, check_mode=False):
     def read(worker, repository):
         if abort.error is not None:
             return RepoState(repository, error=abort.not_attempted())
-        state = read_repository(worker, workspace, repository, targets, exclusive)
-        if state.error is not None and stops_everything(state.error, worker.auth_kind):
+        state = read_repository(worker, workspace, repository, targets, exclusive, check_mode=check_mode)
+        if state.error is not None and stops_everything(state.error):
             abort.set(state.error)
         return state
 

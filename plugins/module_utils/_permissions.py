@@ -9,10 +9,14 @@ Safety rules, all checked before the first write (check mode runs them too):
 * a grant to the workspace owner is refused (Bitbucket does not allow explicit permissions for the owner);
 * the caller's own explicit ``admin`` permission is never removed or lowered: asked explicitly,
   the task is refused; through ``exclusive``, the caller is kept (reported as ``protected``);
-* ``exclusive`` removes only what a list read to its last page shows.
+* ``exclusive`` removes only what a list read to its last page shows;
+* every ``exempt`` identifier must match a workspace member (a typo would protect nobody), and a user
+  cannot be both asked to be removed and exempt.
 """
 
 from __future__ import annotations
+
+import re
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
     identifier_kind,
@@ -26,6 +30,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     AuthenticationError,
     ConfigurationError,
     ForbiddenError,
+    NotFoundError,
 )
 
 RANK = {"read": 1, "write": 2, "admin": 3}
@@ -62,12 +67,26 @@ def requests_from_params(params):
     exempt = [e.strip() for e in params.get("exempt") or [] if e and e.strip()]
     if exempt and not params.get("exclusive"):
         raise ConfigurationError("exempt applies only with exclusive=true")
+    check_absent_exempt(dict((r.key, r.identifier) for r in requests if r.state == "absent"),
+                        dict((normalize_identifier(i), i) for i in exempt))
     return requests, exempt
 
 
+def check_absent_exempt(absent, exempt):
+    """ConfigurationError when a user is both asked to be removed (state: absent) and exempt from removal.
+
+    ``absent`` and ``exempt`` map what identifies a user (its normalized identifier before resolution,
+    its account id after) to the identifier as given."""
+    for key, identifier in absent.items():
+        if key in exempt:
+            raise ConfigurationError("%s is listed with state: absent and is also in exempt (as %s): the task cannot both "
+                                     "remove and protect its permission; remove it from one of the two lists. Nothing was "
+                                     "changed." % (identifier, exempt[key]))
+
+
 class Directory(object):
-    """Identifiers resolved to account ids: emails with batched member look-ups, ``{uuid}``s with one
-    member look-up each; account ids are taken as given (no request)."""
+    """Identifiers resolved to account ids: emails (90 per request) and ``{uuid}``s (50 per request) with
+    batched member look-ups; account ids are taken as given (no request)."""
 
     def __init__(self):
         self.account_ids = {}   # normalized identifier -> account_id or None
@@ -89,13 +108,13 @@ class Directory(object):
             found = client.members_by_email(workspace, emails)
             for email in emails:
                 self.account_ids[email] = self.learn(found[email]) if email in found else None
+        uuids = [k for k in keys if identifier_kind(k) == "uuid" and k not in self.account_ids]
+        if uuids:
+            found = client.members_by_uuid(workspace, uuids)
+            for key in uuids:
+                self.account_ids[key] = self.learn(found[key]) if key in found else None
         for key in keys:
-            if key in self.account_ids:
-                continue
-            if identifier_kind(key) == "uuid":
-                membership = client.get_member(workspace, key)
-                self.account_ids[key] = self.learn(membership.get("user") or {}) if membership is not None else None
-            else:
+            if key not in self.account_ids:
                 self.account_ids[key] = key
                 self.users.setdefault(key, {"account_id": key})
         return self
@@ -137,12 +156,20 @@ class Targets(object):
         if unknown:
             raise RefusedError("Cannot grant a permission to %s: no workspace member has this email address or uuid "
                                "(invite them to the workspace first). Nothing was changed." % ", ".join(unknown))
+        unresolved = []
+        exempt_ids = {}
         for identifier in exempt:
             account_id = directory.account_id(identifier)
             if account_id is None:
-                self.not_found.append(identifier)
+                unresolved.append(identifier)
             else:
                 self.exempt.add(account_id)
+                exempt_ids.setdefault(account_id, identifier)
+        if unresolved:
+            raise RefusedError("Cannot exempt %s: no workspace member has this email address or uuid, so exclusive could "
+                               "remove the permission it is meant to protect. Correct the exempt list (or name the user "
+                               "by account ID). Nothing was changed." % ", ".join(unresolved))
+        check_absent_exempt(dict((k, self.named[k]) for k in self.absent), exempt_ids)
 
     @property
     def involved(self):
@@ -160,14 +187,19 @@ class RepoState(object):
         self.error = error
 
 
-def read_repository(client, workspace, repository, targets, exclusive):
+def read_repository(client, workspace, repository, targets, exclusive, check_mode=False):
     """Read the explicit permissions a plan needs, with the fewest requests: the single
     ``permissions-config/users/{id}`` GET when one user is involved (not exclusive), else the whole
-    list (100 per page). Errors are returned in the RepoState, never raised."""
+    list (100 per page). Errors are returned in the RepoState, never raised.
+
+    When that single GET answers 404, whether the repository exists is checked with a second
+    request only when it changes the answer: in check mode, and for a removal (state: absent). A real
+    grant needs no check: its ``PUT`` answers 404 for a missing repository (see :func:`apply_plan`)."""
     involved = sorted(targets.involved)
     try:
         if not exclusive and len(involved) == 1:
-            permission = client.get_user_permission(workspace, repository, involved[0])
+            confirm = check_mode or involved[0] in targets.absent
+            permission = client.get_user_permission(workspace, repository, involved[0], confirm_missing=confirm)
             current = {involved[0]: permission} if permission else {}
             return RepoState(repository, current)
         listed = client.list_user_permissions(workspace, repository)
@@ -200,11 +232,20 @@ def admin_losses(plans):
 
 
 def caller_account(client):
-    """The caller's account id (``GET /user``); RefusedError when it cannot be known."""
-    if client.auth_kind == "access_token":
-        return None
+    """The caller's account id (``GET /user``, 1 request); RefusedError when it cannot be known.
+
+    An ``access_token`` may be a user's OAuth access token (whose admin permission must be protected
+    like any other caller's) or a workspace / project / repository access token, which is no user:
+    only a 401/403 from ``GET /user`` with an access token means "no user account" (None). Such a
+    token cannot change permissions anyway."""
     try:
         me = client.current_user()
+    except (AuthenticationError, ForbiddenError) as err:
+        if client.auth_kind == "access_token":
+            return None
+        raise RefusedError("These changes remove or lower explicit admin permissions, and the caller's own account could not "
+                           "be read to make sure it is not one of them (%s). Nothing was changed." % err.message,
+                           method=err.method, path=err.path, status=err.status, api_message=err.api_message) from None
     except AtlassianError as err:
         raise RefusedError("These changes remove or lower explicit admin permissions, and the caller's own account could not "
                            "be read to make sure it is not one of them (%s). Nothing was changed." % err.message,
@@ -237,9 +278,20 @@ def _failure(account_id, operation, err):
             "message": getattr(err, "message", None) or str(err)}
 
 
-def stops_everything(err, auth_kind):
-    """True for errors that no other request of the task can avoid (bad credentials, access token)."""
-    return isinstance(err, AuthenticationError) or (isinstance(err, ForbiddenError) and auth_kind == "access_token")
+_ACCESS_TOKEN_REFUSED = re.compile(r"access[ -]tokens?\b.*\b(cannot|can ?not|can't|are not allowed|is not allowed|not supported)",
+                                   re.IGNORECASE)
+
+
+def access_token_refused(err):
+    """True for a 403 whose API message says access tokens cannot be used (not for any 403 seen with an access token:
+    an OAuth access token of a user may be refused one repository and allowed the next)."""
+    return isinstance(err, ForbiddenError) and bool(_ACCESS_TOKEN_REFUSED.search(err.api_message or ""))
+
+
+def stops_everything(err, auth_kind=None):  # pylint: disable=unused-argument
+    """True for errors that no other request of the task can avoid: bad credentials (401) and a 403 saying
+    access tokens cannot be used. ``auth_kind`` is accepted for compatibility and not used."""
+    return isinstance(err, AuthenticationError) or access_token_refused(err)
 
 
 class Outcome(object):
@@ -256,7 +308,8 @@ class Outcome(object):
 def apply_plan(client, workspace, repository, plan):
     """Apply a plan: removals first (they free seats on plans with a user limit), then updates, then
     additions. Each write is idempotent. A 401/403 stops this repository (the rest is reported as not
-    attempted); any other error fails that write only."""
+    attempted), and so does a 404 on a ``PUT`` (the repository is not there); any other error fails that
+    write only."""
     outcome = Outcome()
     steps = [("revoke", k, None) for k in sorted(plan.remove)]
     steps += [("update", k, plan.update[k][1]) for k in sorted(plan.update)]
@@ -277,11 +330,16 @@ def apply_plan(client, workspace, repository, plan):
                     outcome.update[account_id] = plan.update[account_id]
                 else:
                     outcome.add[account_id] = permission
+        except NotFoundError as err:
+            stopped = NotFoundError("Repository %s/%s not found (or not visible with these credentials): %s"
+                                    % (workspace, repository, err.message), method=err.method, path=err.path,
+                                    status=err.status, api_message=err.api_message)
+            outcome.failed.append(_failure(account_id, operation, stopped))
         except AtlassianError as err:
             outcome.failed.append(_failure(account_id, operation, err))
             if isinstance(err, (AuthenticationError, ForbiddenError)):
                 stopped = err
-                if stops_everything(err, client.auth_kind):
+                if stops_everything(err):
                     outcome.fatal = err
     return outcome
 

@@ -45,11 +45,12 @@ options:
   member:
     description:
       - One member to look up, as an Atlassian account ID, a C({uuid}) or an email address.
-      - Looking up by email needs a workspace admin.
+      - Looking up by email needs a workspace admin (or a workspace access token).
     type: str
   emails:
     description:
-      - Email addresses to resolve to workspace members (90 per request). Needs a workspace admin.
+      - Email addresses to resolve to workspace members (90 per request). Needs a workspace admin (or a workspace access
+        token).
       - Addresses that match no member are returned in RV(not_found).
     type: list
     elements: str
@@ -72,8 +73,8 @@ options:
   whoami:
     description:
       - Add the caller's own account and email addresses as RV(current_user).
-      - Needs an API token or an OAuth consumer; workspace, project and repository access tokens are not user
-        accounts, and the task fails with a message saying so.
+      - Needs an API token, an OAuth consumer or an OAuth access token. Workspace, project and repository access tokens
+        are not user accounts; Bitbucket refuses them on C(GET /user), and the task fails with a message saying so.
     type: bool
     default: false
 notes:
@@ -84,6 +85,10 @@ notes:
     100 permissions of the returned members. RV(api_calls) gives the exact count."
   - Bitbucket never shows members' email addresses, except to a workspace admin who filters by them (O(member) as
     an email, O(emails)); RV(members[].email) is only set then.
+  - "Workspace access tokens: Bitbucket lets them list members and look members up by email, but not read workspace
+    roles (C(/workspaces/{workspace}/permissions) answers HTTP 403). Members are then read from
+    C(/workspaces/{workspace}/members) (same filters, one request per 100), RV(members[].workspace_permission) is null,
+    and the task warns once. O(include_permissions) needs user credentials of a workspace admin."
 seealso:
   - module: accessops.atlassian.bitbucket_repo_permission
 """
@@ -160,7 +165,7 @@ members:
       type: str
       sample: dev001
     workspace_permission:
-      description: V(owner), V(collaborator) or V(member).
+      description: V(owner), V(collaborator) or V(member); null with a workspace access token (which may not read roles).
       type: str
       sample: member
     email:
@@ -206,7 +211,7 @@ api_calls:
   type: dict
   sample: {"total": 3, "GET": 3}
 rate_limit:
-  description: The last rate-limit headers Bitbucket sent (only for access tokens), else empty.
+  description: The most recent rate-limit headers Bitbucket sent (only for access tokens), else empty.
   returned: always
   type: dict
   sample: {}
@@ -215,7 +220,6 @@ rate_limit:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    BITBUCKET_REQUIRED_TOGETHER,
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
     accounting,
@@ -246,7 +250,6 @@ def main():
         argument_spec=argument_spec(),
         supports_check_mode=True,
         mutually_exclusive=[("member", "emails")],
-        required_together=BITBUCKET_REQUIRED_TOGETHER,
     )
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)

@@ -20,7 +20,12 @@ description:
     Nothing is removed from a repository whose permission list could not be read to its last page.
   - Safety rules checked before the first write, also in check mode. Granting a permission to the workspace owner is
     refused. The caller's own explicit C(admin) permission is never removed nor lowered; asking for it fails the task,
-    and O(exclusive) keeps it (reported as C(protected)).
+    and O(exclusive) keeps it (reported as C(protected)). This holds for an OAuth access token passed as O(access_token)
+    too; only a token that Bitbucket refuses on C(GET /user) (a workspace, project or repository access token, which
+    cannot change permissions anyway) is not checked.
+  - With O(exclusive), every O(exempt) entry must match a workspace member, else the task fails before any write (a
+    mistyped address would otherwise protect nobody). A user cannot be both in O(exempt) and listed with
+    O(users[].state=absent).
   - Repositories are handled in parallel (O(concurrency)). When some repositories fail (for example HTTP 402 at the
     plan's user limit, 403, 404), the others still finish, the task fails, and C(results) says exactly what was
     applied, so running the task again completes the job.
@@ -34,7 +39,8 @@ attributes:
     support: full
     details:
       - Check mode makes the same read requests and the same safety checks as a real run, and predicts exactly the
-        C(diff) the real run then makes.
+        C(diff) the real run then makes. When a single user has no explicit permission on a repository, check mode makes
+        one more read to tell a missing repository (the real run learns it from the C(PUT)).
   diff_mode:
     description: Returns details on what has changed (or would change in check mode) when in diff mode.
     support: full
@@ -107,6 +113,8 @@ options:
   exempt:
     description:
       - Users (account ID, C({uuid}) or email) whose explicit permissions O(exclusive) never removes.
+      - Each email address or C({uuid}) must match a workspace member, else the task fails before any write.
+      - A user listed here cannot also be listed in O(users) with O(users[].state=absent).
     type: list
     elements: str
     default: []
@@ -118,18 +126,20 @@ options:
     type: int
     default: 4
 notes:
-  - "Credentials: an API token (O(username) is the Atlassian account email) or an OAuth consumer (client credentials)
-    of a user who is admin of the repositories. Workspace, project and repository access tokens cannot read or change
-    permissions (Bitbucket answers HTTP 403)."
+  - "Credentials: an API token (O(username) is the Atlassian account email), an OAuth consumer (client credentials) or
+    an OAuth access token (O(access_token)) of a user who is admin of the repositories. Workspace, project and
+    repository access tokens cannot read or change permissions (Bitbucket answers HTTP 403: the task then stops at the
+    first such answer)."
   - "API token scopes: C(read:repository:bitbucket), C(admin:repository:bitbucket), C(write:permission:bitbucket),
     C(delete:permission:bitbucket), C(read:workspace:bitbucket) (email and uuid look-ups, owner check) and
     C(read:user:bitbucket) (to recognize the caller before removing or lowering an admin permission).
     OAuth consumer scopes: C(repository:admin), C(account)."
   - "Resolving email addresses needs a workspace admin (Bitbucket only lets admins filter members by email)."
-  - "Requests: one per repository to read (one per 100 explicit permissions when several users are involved, or one or
-    two when a single user is), one per change, plus one per 90 email addresses, one per C({uuid}), one to find the
-    workspace owner when someone is added, and one C(GET /user) when an admin permission would be removed or lowered.
-    C(api_calls) in the result gives the exact count."
+  - "Requests: one per repository to read (one per 100 explicit permissions when several users are involved, or one
+    when a single user is; two when that user has no explicit permission and is to be removed, or in check mode), one
+    per change, plus one per 90 email addresses, one per 50 C({uuid})s, one to find the workspace owner when someone is
+    added, and one C(GET /user) when an admin permission would be removed or lowered. C(api_calls) in the result gives
+    the exact count."
 seealso:
   - module: accessops.atlassian.bitbucket_member_info
   - name: Bitbucket Cloud REST API, repository permissions
@@ -231,7 +241,8 @@ results:
     - One entry per repository, in the order given. C(added), C(updated) and C(removed) list the account IDs whose
       permission was actually granted, changed or revoked (would be, in check mode).
     - C(failed) lists what could not be done, with the HTTP status and the reason; C(operation) is C(read),
-      C(grant), C(update) or C(revoke), and C(user) is null for a failed read.
+      C(grant), C(update) or C(revoke), and C(user) is null for a failed read. A repository that does not exist fails
+      with HTTP 404 on its read, or on its C(grant) (message C(Repository <workspace>/<slug> not found ...)).
   returned: always
   type: list
   elements: dict
@@ -269,7 +280,7 @@ users:
   sample:
     "557058:0003": {"account_id": "557058:0003", "uuid": "{0b0f...}", "display_name": "Dev 003", "email": "dev003@acme.example"}
 not_found:
-  description: Identifiers to remove or exempt that match no workspace member (nothing to do for them).
+  description: Identifiers to remove (O(state=absent)) that match no workspace member (nothing to do for them).
   returned: always
   type: list
   elements: str
@@ -280,7 +291,7 @@ api_calls:
   type: dict
   sample: {"total": 4, "GET": 3, "PUT": 1}
 rate_limit:
-  description: The last rate-limit headers Bitbucket sent (only for access tokens), else empty.
+  description: The most recent rate-limit headers Bitbucket sent (only for access tokens), else empty.
   returned: always
   type: dict
   sample: {}
@@ -289,7 +300,6 @@ rate_limit:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    BITBUCKET_REQUIRED_TOGETHER,
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
     accounting,
@@ -335,7 +345,6 @@ def main():
         supports_check_mode=True,
         mutually_exclusive=[("repository", "repositories"), ("user", "users")],
         required_one_of=[("repository", "repositories"), ("user", "users")],
-        required_together=BITBUCKET_REQUIRED_TOGETHER,
         required_by={"permission": "user", "state": "user"},
     )
     if not HAS_REQUESTS:

@@ -72,3 +72,15 @@ def examples_playbook(module_name):
 
 def examples_env(sim):
     return {"BITBUCKET_API_URL": sim.api_url}
+
+
+def oauth_access_token(sim, client_id="demo-client-id", client_secret="demo-client-secret"):
+    """An OAuth access token of the demo consumer (client credentials grant), to pass as ``access_token``;
+    the token request is left out of the simulator's log."""
+    import requests  # pylint: disable=import-outside-toplevel
+
+    response = requests.post(sim.token_url, data={"grant_type": "client_credentials"}, auth=(client_id, client_secret),
+                             timeout=10)
+    response.raise_for_status()
+    sim.clear_log()
+    return response.json()["access_token"]

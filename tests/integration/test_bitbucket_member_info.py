@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
-from bitbucket_helpers import account_id, examples_env, examples_playbook, explicit, playbook, report, workspace
+from bitbucket_helpers import (
+    account_id,
+    examples_env,
+    examples_playbook,
+    explicit,
+    oauth_access_token,
+    playbook,
+    report,
+    workspace,
+)
 
 PLAYBOOK = playbook("bitbucket_member_info.yml")
 
@@ -86,7 +95,37 @@ def test_whoami_with_an_access_token_says_why_it_cannot(sim, ansible_run):
     task = run(ansible_run, bb_access_token="demo-workspace-access-token", whoami=True)
     assert task["_status"] == "failed"
     assert "access tokens are not user accounts" in task["msg"]
-    assert sim.log() == []
+    assert [(e["method"], e["path"], e["status"]) for e in sim.log()] == [("GET", "/2.0/user", 401)]
+    assert "demo-workspace-access-token" not in str(task)
+
+
+def test_whoami_with_an_oauth_access_token(sim, ansible_run):
+    token = oauth_access_token(sim)
+    task = run(ansible_run, bb_access_token=token, whoami=True)
+    assert task["_status"] == "ok", task.get("msg")
+    assert task["current_user"]["account_id"] == account_id(sim, "admin@acme.example")
+    assert token not in str(task)
+
+
+def test_workspace_access_token_lists_members_and_resolves_emails_without_roles(sim, ansible_run):
+    ws = workspace(sim)
+    everyone = run(ansible_run, bb_access_token="demo-workspace-access-token")
+    assert everyone["_status"] == "ok", everyone.get("msg")
+    assert len(everyone["members"]) == len(ws.members)
+    assert all(m["workspace_permission"] is None for m in everyone["members"])
+    assert len([w for w in everyone["warnings"] if "workspace_permission is null" in w]) == 1
+    counts = report("member_info, workspace access token, all %d members" % len(ws.members), sim)
+    assert counts == everyone["api_calls"] == {"total": 4, "GET": 4}
+
+    sim.clear_log()
+    emails = ["dev001@acme.example", "dev002@acme.example", "nobody@acme.example"]
+    looked_up = run(ansible_run, bb_access_token="demo-workspace-access-token", emails=emails)
+    assert looked_up["_status"] == "ok", looked_up.get("msg")
+    assert [(m["email"], m["account_id"], m["workspace_permission"]) for m in looked_up["members"]] == [
+        (e, account_id(sim, e), None) for e in emails[:2]]
+    assert looked_up["not_found"] == ["nobody@acme.example"]
+    counts = report("member_info, workspace access token, 3 emails", sim)
+    assert counts == looked_up["api_calls"] == {"total": 2, "GET": 2}
 
 
 def test_check_mode_reads_the_same_and_writes_nothing(sim, ansible_run):

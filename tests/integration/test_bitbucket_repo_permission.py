@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
-from bitbucket_helpers import account_id, examples_env, examples_playbook, explicit, playbook, report, workspace
+from bitbucket_helpers import (
+    account_id,
+    examples_env,
+    examples_playbook,
+    explicit,
+    oauth_access_token,
+    playbook,
+    report,
+    workspace,
+)
 
 PLAYBOOK = playbook("bitbucket_repo_permission.yml")
 REPOS = ["infra-core", "infra-api", "web-core"]
@@ -132,6 +141,45 @@ def test_access_tokens_fail_with_a_clear_message(sim, ansible_run):
     assert "demo-workspace-access-token" not in str(task)
 
 
+def test_an_oauth_access_token_keeps_the_callers_admin(sim, ansible_run):
+    me = account_id(sim, "admin@acme.example")
+    dev010 = account_id(sim, "dev010@acme.example")
+    team = [{"user": me, "permission": "admin"}, {"user": dev010, "permission": "admin"}]
+    granted = run(ansible_run, repository="infra-api", users=team)
+    assert granted["_status"] == "ok", granted.get("msg")
+    token = oauth_access_token(sim)
+    kept = run(ansible_run, bb_access_token=token, repository="infra-api", exclusive=True, users=[])
+    assert kept["_status"] == "ok", kept.get("msg")
+    assert kept["results"][0]["protected"] == [me]
+    assert dev010 in kept["results"][0]["removed"]
+    assert explicit(sim, "infra-api") == {me: "admin"}
+    assert token not in str(kept)
+
+    refused = run(ansible_run, bb_access_token=token, repository="infra-api", user=me, state="absent")
+    assert refused["_status"] == "failed"
+    assert "your own admin permission" in refused["msg"]
+    assert explicit(sim, "infra-api") == {me: "admin"}
+
+
+def test_a_mistyped_exempt_address_changes_nothing(sim, ansible_run):
+    before = explicit(sim, "infra-core")
+    task = run(ansible_run, repository="infra-core", exclusive=True, users=[],
+               exempt=["dev003@acme.exmaple"])
+    assert task["_status"] == "failed"
+    assert "Cannot exempt dev003@acme.exmaple" in task["msg"]
+    assert sim.writes() == []
+    assert explicit(sim, "infra-core") == before
+    assert [e["path"] for e in sim.log()] == ["/2.0/workspaces/acme/members"]
+
+
+def test_uuids_are_resolved_in_one_request(sim, ansible_run):
+    uuids = [sim.state.accounts.get_by_email("dev%03d@acme.example" % i)["uuid"] for i in (10, 11, 12)]
+    task = run(ansible_run, repository="infra-api", users=[{"user": u, "permission": "read"} for u in uuids])
+    assert task["_status"] == "ok", task.get("msg")
+    assert [e["path"] for e in sim.log()].count("/2.0/workspaces/acme/members") == 1
+    report("repo_permission, 3 users by uuid, one repository", sim)
+
+
 def test_oauth_consumer_with_parallel_workers_fetches_one_token(sim, ansible_run):
     repos = list(workspace(sim).repos)[:6]
     task = run(ansible_run, bb_client_id="demo-client-id", bb_client_secret="demo-client-secret", repositories=repos,
@@ -201,6 +249,8 @@ def test_call_counts_of_the_main_paths(sim, ansible_run):
                                                                        permission="read")),
             ("same again (no change)", dict(repository="infra-api", user=account_id(sim, "dev020@acme.example"),
                                             permission="read")),
+            ("one user by account id, one repository, removal of a missing permission", dict(
+                repository="infra-api", user=account_id(sim, "dev021@acme.example"), state="absent")),
             ("3 users by email x 10 repositories, concurrency 4", dict(
                 repositories=list(workspace(sim).repos)[:10], users=TEAM)),
             ("exclusive, 1 user x 10 repositories", dict(

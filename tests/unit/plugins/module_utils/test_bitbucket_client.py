@@ -87,6 +87,24 @@ def test_single_permission_read_meanings_of_404():
     responses.add("GET", API + "/repositories/acme/gone/permissions-config/users", status=404)
     with pytest.raises(NotFoundError):
         client.get_user_permission("acme", "gone", "557058:b")
+    before = len(responses.calls)
+    assert client.get_user_permission("acme", "gone", "557058:b", confirm_missing=False) is None
+    assert calls(responses)[before:] == [("GET", "/2.0/repositories/acme/gone/permissions-config/users/557058:b")]
+
+
+@responses.activate
+def test_members_by_uuid_batches_of_50_with_one_filtered_query_each():
+    uuids = ["{00000000-0000-4000-8000-%012d}" % i for i in range(120)]
+    hit = membership("u1")
+    hit["user"]["uuid"] = uuids[1].upper()
+    responses.add("GET", API + "/workspaces/acme/members", json=page([hit]))
+    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    found = make_client().members_by_uuid("acme", [u.strip("{}").upper() for u in uuids] + [uuids[0], "557058:x"])
+    seen = calls(responses)
+    assert [c[1].count("-4000-8000-") for c in seen] == [50, 50, 20]
+    assert seen[0][1].startswith('/2.0/workspaces/acme/members?q=user.uuid IN ("%s",' % uuids[0])
+    assert list(found) == [uuids[1]] and found[uuids[1]]["account_id"] == "557058:u1"
 
 
 @responses.activate
@@ -179,3 +197,35 @@ def test_pool_of_one_uses_the_main_client_in_order():
     with WorkerPool(client, concurrency=1) as pool:
         pool.map(lambda worker, i: order.append((worker is client, i)), range(3))
     assert order == [(True, 0), (True, 1), (True, 2)]
+
+
+@responses.activate
+def test_pool_keeps_the_most_recent_rate_limit_headers_and_warns_once():
+    warnings = []
+    transport = Transport(API, ApiTokenAuth("admin@acme.example", "secret-token"), warn=warnings.append,
+                          retry_policy=RetryPolicy(max_retries=0, sleep=lambda s: None, rng=lambda: 0.0))
+    client = BitbucketClient(transport)
+    for i in range(6):
+        responses.add("GET", API + "/users/u%d" % i, json={"account_id": "u%d" % i},
+                      headers={"X-RateLimit-Limit": str(1000 + i), "X-RateLimit-Resource": "api",
+                               "X-RateLimit-NearLimit": "true"})
+    responses.add("GET", API + "/users/plain", json={"account_id": "plain"})
+    last_one_may_go = threading.Event()
+    order = []
+    lock = threading.Lock()
+
+    def work(worker, name):
+        if name == "u0":  # the first item answers last, after every other worker
+            assert last_one_may_go.wait(5)
+        with lock:
+            worker.get_user(name)
+            order.append(name)
+            if len(order) == 6:
+                last_one_may_go.set()
+
+    with WorkerPool(client, concurrency=3) as pool:
+        pool.map(work, ["u0", "u1", "u2", "u3", "u4", "plain", "u5"])
+    assert order[-1] == "u0"
+    assert client.stats.rate_limit == {"limit": 1000, "resource": "api", "near_limit": True}
+    assert len(warnings) == 1 and "near its rate limit" in warnings[0]
+    assert client.stats.as_result() == {"total": 7, "GET": 7}

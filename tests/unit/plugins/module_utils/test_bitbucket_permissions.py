@@ -7,8 +7,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    ApiError,
+    AuthenticationError,
     ConfigurationError,
     ForbiddenError,
+    NotFoundError,
     PlanLimitError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions import (
@@ -19,9 +22,12 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._permissions i
     UserRequest,
     admin_losses,
     apply_plan,
+    caller_account,
     check_caller,
     outcome_after,
     plan_repository,
+    requests_from_params,
+    stops_everything,
 )
 
 
@@ -126,5 +132,85 @@ def test_a_403_stops_the_repository_and_reports_the_rest_as_not_attempted():
     assert outcome.failed[1]["message"].startswith("not attempted")
     assert outcome.fatal is None
     client = FakeClient({"a": ForbiddenError("denied", status=403)})
-    client.auth_kind = "access_token"
-    assert apply_plan(client, "acme", "r", plan).fatal is not None
+    client.auth_kind = "access_token"  # e.g. a user's OAuth access token without admin on this repository
+    assert apply_plan(client, "acme", "r", plan).fatal is None
+    refused = ForbiddenError("refused", status=403, api_message="Access tokens cannot be used for this resource")
+    client = FakeClient({"a": refused})
+    assert apply_plan(client, "acme", "r", plan).fatal is refused
+
+
+def test_a_404_on_a_put_is_a_missing_repository_and_stops_it():
+    wanted = targets(UserRequest("a", "read"), UserRequest("b", "read"))
+    plan = plan_repository(RepoState("r", {}), wanted, False)
+    client = FakeClient({"a": NotFoundError("PUT /x failed with HTTP 404", status=404)})
+    outcome = apply_plan(client, "acme", "r", plan)
+    assert client.writes == [("PUT", "a", "read")]
+    assert outcome.failed[0]["status"] == 404
+    assert outcome.failed[0]["message"].startswith("Repository acme/r not found")
+    assert outcome.failed[1]["message"].startswith("not attempted after an earlier failure on this repository: Repository")
+    assert outcome.fatal is None
+
+
+@pytest.mark.parametrize("message, stops", [
+    ("Access tokens cannot be used for this resource", True),
+    ("Access token can't be used with this endpoint", True),
+    ("Access denied", False),
+    ("Your credentials lack one or more required privilege scopes.", False),
+    (None, False),
+])
+def test_only_an_access_token_refusal_stops_everything(message, stops):
+    assert stops_everything(ForbiddenError("x", status=403, api_message=message)) is stops
+    assert stops_everything(AuthenticationError("x", status=401)) is True
+    assert stops_everything(PlanLimitError("x", status=402, api_message=message)) is False
+
+
+class CallerClient(object):
+    def __init__(self, auth_kind, answer):
+        self.auth_kind = auth_kind
+        self.answer = answer
+        self.calls = 0
+
+    def current_user(self):
+        self.calls += 1
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def test_caller_of_an_oauth_access_token_is_asked_for():
+    client = CallerClient("access_token", {"account_id": "me", "uuid": "{u}"})
+    assert caller_account(client) == "me" and client.calls == 1
+
+
+@pytest.mark.parametrize("err", [AuthenticationError("no", status=401), ForbiddenError("no", status=403)])
+def test_an_access_token_without_a_user_has_no_caller(err):
+    assert caller_account(CallerClient("access_token", err)) is None
+
+
+@pytest.mark.parametrize("auth_kind, err", [
+    ("api_token", AuthenticationError("no", status=401)),
+    ("client_credentials", ForbiddenError("no", status=403)),
+    ("access_token", ApiError("boom", status=500)),
+])
+def test_an_unknown_caller_is_refused_otherwise(auth_kind, err):
+    with pytest.raises(RefusedError, match="could not be read"):
+        caller_account(CallerClient(auth_kind, err))
+
+
+def test_an_exempt_that_matches_nobody_is_refused():
+    with pytest.raises(RefusedError, match="Cannot exempt typo@x.example"):
+        targets(UserRequest("id-a", "read"), exempt=["typo@x.example"], known={"typo@x.example": None})
+
+
+def test_absent_and_exempt_is_a_contradiction_after_resolution():
+    with pytest.raises(ConfigurationError, match="state: absent and is also in exempt"):
+        targets(UserRequest("a@x.example", state="absent"), exempt=["id-a"], known={"a@x.example": "id-a"})
+
+
+def test_absent_and_exempt_is_a_contradiction_before_any_request():
+    params = {"users": [{"user": "A@x.example", "state": "absent"}], "exclusive": True, "exempt": ["a@X.example"]}
+    with pytest.raises(ConfigurationError, match="A@x.example is listed with state: absent"):
+        requests_from_params(params)
+    params["users"][0]["state"] = "present"
+    params["users"][0]["permission"] = "read"
+    assert len(requests_from_params(params)[0]) == 1

@@ -191,12 +191,98 @@ def test_whoami_returns_the_caller_and_emails():
 
 
 @responses.activate
-def test_whoami_with_an_access_token_fails_clearly_without_requests():
+def test_whoami_with_a_workspace_access_token_asks_then_fails_clearly():
+    responses.add("GET", API + "/user", status=401, json=error("Token is invalid, expired, or not supported for this endpoint."))
     result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, whoami=True))
     assert failed
     assert "access tokens are not user accounts" in result["msg"]
+    assert calls(responses) == [("GET", "/2.0/user")]
+    assert result["status"] == 401
+    assert result["api_calls"] == {"total": 1, "GET": 1}
+    assert "unit-test-access-token" not in str(result)
+
+
+@responses.activate
+def test_whoami_with_an_oauth_access_token_returns_the_caller():
+    responses.add("GET", API + "/user", json=user("admin"))
+    responses.add("GET", API + "/user/emails", json=page([{"type": "email", "email": "admin@acme.example", "is_primary": True}]))
+    result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, whoami=True))
+    assert not failed
+    assert calls(responses) == [("GET", "/2.0/user"), ("GET", "/2.0/user/emails?pagelen=100")]
+    assert result["current_user"]["primary_email"] == "admin@acme.example"
+
+
+@responses.activate
+def test_whoami_with_a_rejected_api_token_keeps_the_api_tokens_reason():
+    responses.add("GET", API + "/user", status=401, json=error("Unauthorized"))
+    result, failed = run_module(module, args(whoami=True))
+    assert failed
+    assert "access tokens are not user accounts" not in result["msg"]
+    assert "API token is invalid" in result["msg"]
+
+
+ACCESS_DENIED = error("Access tokens cannot be used for this resource")
+MEMBERS = "/2.0/workspaces/acme/members"
+
+
+@responses.activate
+def test_access_token_lists_every_member_from_members_without_roles():
+    responses.add("GET", API + PERMS[4:], status=403, json=ACCESS_DENIED)
+    plain = [dict((k, v) for k, v in membership("m%03d" % i).items() if k != "permission") for i in range(120)]
+    responses.add("GET", API + MEMBERS[4:], json=page(plain[:100], next_url=API + MEMBERS[4:] + "?page=2"))
+    responses.add("GET", API + MEMBERS[4:] + "?page=2", json=page(plain[100:]))
+    result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS))
+    assert not failed
+    assert calls(responses) == [("GET", PERMS + "?pagelen=100"), ("GET", MEMBERS + "?pagelen=100"),
+                                ("GET", MEMBERS + "?page=2")]
+    assert len(result["members"]) == 120
+    assert all(m["workspace_permission"] is None for m in result["members"])
+    assert result["members"][0]["account_id"] == aid("m000")
+    assert len(result["warnings"]) == 1 and "workspace_permission is null" in result["warnings"][0]
+
+
+@responses.activate
+def test_access_token_looks_up_emails_with_null_roles():
+    responses.add("GET", API + MEMBERS[4:], json=page([membership("dev1", email="dev1@acme.example")]))
+    responses.add("GET", API + PERMS[4:], status=403, json=ACCESS_DENIED)
+    result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, emails=["dev1@acme.example", "nobody@acme.example"]))
+    assert not failed
+    assert calls(responses) == [
+        ("GET", MEMBERS + '?q=user.email IN ("dev1@acme.example","nobody@acme.example")&fields=+values.user.email&pagelen=100'),
+        ("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100'),
+    ]
+    assert [(m["email"], m["workspace_permission"]) for m in result["members"]] == [("dev1@acme.example", None)]
+    assert result["not_found"] == ["nobody@acme.example"]
+    assert len(result["warnings"]) == 1
+
+
+@responses.activate
+def test_access_token_one_member_by_account_id_falls_back_to_the_same_filter_on_members():
+    responses.add("GET", API + PERMS[4:], status=403, json=ACCESS_DENIED)
+    responses.add("GET", API + MEMBERS[4:], json=page([membership("dev1")]))
+    result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, member=aid("dev1")))
+    assert not failed
+    query = '?q=user.account_id IN ("557058:dev1")&pagelen=100'
+    assert calls(responses) == [("GET", PERMS + query), ("GET", MEMBERS + query)]
+    assert result["member"]["account_id"] == aid("dev1")
+
+
+@responses.activate
+def test_an_api_token_refused_the_roles_still_fails():
+    responses.add("GET", API + PERMS[4:], status=403, json=error("Forbidden"))
+    result, failed = run_module(module, args())
+    assert failed
+    assert calls(responses) == [("GET", PERMS + "?pagelen=100")]
+    assert result["status"] == 403
+
+
+@responses.activate
+def test_an_environment_username_with_a_task_access_token_names_both_methods(monkeypatch):
+    monkeypatch.setenv("BITBUCKET_USERNAME", "admin@acme.example")
+    result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS))
+    assert failed
+    assert "Several Bitbucket authentication methods given (username + api_token, access_token)" in result["msg"]
     assert len(responses.calls) == 0
-    assert result["api_calls"] == {"total": 0}
 
 
 @responses.activate

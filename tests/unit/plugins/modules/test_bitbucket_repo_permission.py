@@ -66,37 +66,34 @@ def test_single_user_upgrade_puts_only_the_difference():
     assert result["api_calls"] == {"total": 2, "GET": 1, "PUT": 1}
 
 
-def _new_grant(rsps, put=True):
+def _new_grant(rsps, check_mode=False):
     rsps.add("GET", API + REPO_USERS[4:] + "/557058:dev1", status=404, json=error("not found"))
-    rsps.add("GET", API + REPO_USERS[4:], json=page([perm("dev9", "read")]))
+    if check_mode:
+        rsps.add("GET", API + REPO_USERS[4:], json=page([perm("dev9", "read")]))
     add_owner(rsps)
-    if put:
+    if not check_mode:
         rsps.add("PUT", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
 
 
-NEW_GRANT_READS = [
-    ("GET", REPO_USERS + "/557058:dev1"),
-    ("GET", REPO_USERS + "?pagelen=1"),
-    ("GET", OWNER_QUERY),
-]
-
-
 @responses.activate
-def test_new_grant_confirms_the_repository_checks_the_owner_then_puts():
+def test_new_grant_checks_the_owner_then_puts_without_confirming_the_repository():
     _new_grant(responses)
     result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
     assert not failed and result["changed"] is True
-    assert calls(responses) == NEW_GRANT_READS + [("PUT", REPO_USERS + "/557058:dev1")]
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", OWNER_QUERY),
+                                ("PUT", REPO_USERS + "/557058:dev1")]
     assert result["results"][0]["added"] == [aid("dev1")]
+    assert result["api_calls"] == {"total": 3, "GET": 2, "PUT": 1}
 
 
 def test_check_mode_reads_only_and_predicts_the_real_diff():
     with responses.RequestsMock() as rsps:
-        _new_grant(rsps, put=False)
+        _new_grant(rsps, check_mode=True)
         predicted, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"),
                                        check_mode=True)
         assert not failed
-        assert calls(rsps) == NEW_GRANT_READS
+        # check mode cannot let a PUT tell a missing repository: it confirms the 404 with a second read
+        assert calls(rsps) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", REPO_USERS + "?pagelen=1"), ("GET", OWNER_QUERY)]
     with responses.RequestsMock() as rsps:
         _new_grant(rsps)
         real, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
@@ -203,7 +200,6 @@ def test_exclusive_removes_nothing_when_the_next_chain_breaks():
 def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_was_applied():
     for repo in ("infra-core", "billing", "web"):
         responses.add("GET", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, status=404)
-        responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([]))
     add_owner(responses)
     responses.add("PUT", API + "/repositories/acme/infra-core/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
     responses.add("PUT", API + "/repositories/acme/billing/permissions-config/users/557058:dev1", status=402,
@@ -212,8 +208,10 @@ def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_wa
     result, failed = run_module(module, args(repositories=["infra-core", "billing", "web"], user=aid("dev1"),
                                              permission="read", concurrency=1))
     assert failed
-    assert [c for c in calls(responses) if c[0] == "PUT"] == [
-        ("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")]
+    assert calls(responses) == (
+        [("GET", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")]
+        + [("GET", OWNER_QUERY)]
+        + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")])
     assert result["changed"] is True
     assert result["failed_repositories"] == ["billing"]
     by_repo = dict((r["repository"], r) for r in result["results"])
@@ -230,7 +228,7 @@ def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_wa
 @responses.activate
 def test_access_token_403_stops_after_the_first_repository():
     responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users", status=403,
-                  json=error("Access denied"))
+                  json=error("Access tokens cannot be used for this resource"))
     params = dict(ACCESS_TOKEN_ARGS, repositories=["infra-core", "web"], concurrency=1,
                   users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "permission": "read"}])
     result, failed = run_module(module, params)
@@ -305,12 +303,11 @@ def test_delete_answered_404_after_a_retry_counts_as_removed():
 @responses.activate
 def test_uuid_is_resolved_to_an_account_id_once():
     member = membership("dev1")
-    responses.add("GET", API + "/workspaces/acme/members/" + member["user"]["uuid"].replace("{", "%7B").replace("}", "%7D"),
-                  json=member)
+    responses.add("GET", API + "/workspaces/acme/members", json=page([member]))
     responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
     result, failed = run_module(module, args(repository="infra-core", user=member["user"]["uuid"].upper(), permission="read"))
     assert not failed and not result["changed"]
-    assert calls(responses) == [("GET", "/2.0/workspaces/acme/members/" + member["user"]["uuid"]),
+    assert calls(responses) == [("GET", '/2.0/workspaces/acme/members?q=user.uuid IN ("%s")&pagelen=100' % member["user"]["uuid"]),
                                 ("GET", REPO_USERS + "/557058:dev1")]
 
 
@@ -355,6 +352,8 @@ def test_concurrent_repositories_give_the_same_calls_and_counts():
     ({"users": [{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev1"), "state": "absent"}]}, "listed twice"),
     ({"user": aid("dev1"), "permission": "read", "repository": "acme/infra-core"}, "not a repository slug"),
     ({"user": aid("dev1"), "permission": "read", "concurrency": 0}, "concurrency must be between"),
+    ({"users": [{"user": "Dev2@acme.example", "state": "absent"}], "exclusive": True, "exempt": ["dev2@acme.example"]},
+     "state: absent and is also in exempt"),
 ])
 @responses.activate
 def test_misuse_fails_before_any_request(extra, message):

@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""bitbucket_repo_permission: access tokens, the caller's own admin, exempt users, missing repositories and uuid
+look-ups; the exact HTTP calls, in order."""
+
+from __future__ import annotations
+
+import responses
+
+from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_repo_permission as module
+from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
+    ACCESS_TOKEN_ARGS,
+    ADMIN_ARGS,
+    API,
+    aid,
+    calls,
+    error,
+    membership,
+    page,
+    perm,
+    run_module,
+    user,
+)
+
+REPO_USERS = "/2.0/repositories/acme/infra-core/permissions-config/users"
+OWNER_QUERY = '/2.0/workspaces/acme/permissions?q=permission = "owner"&pagelen=100'
+# An access_token may be a user's OAuth access token or a workspace/project/repository access token:
+# only Bitbucket's answers tell them apart.
+OAUTH_TOKEN_ARGS = dict(ACCESS_TOKEN_ARGS)
+
+
+def args(**kwargs):
+    result = dict(ADMIN_ARGS)
+    result.update(kwargs)
+    return result
+
+
+def add_owner(rsps, name="owner"):
+    rsps.add("GET", API + "/workspaces/acme/permissions", json=page([membership(name, "owner")]))
+
+
+@responses.activate
+def test_an_oauth_access_token_keeps_the_callers_admin_with_exclusive():
+    responses.add("GET", API + REPO_USERS[4:], json=page([perm("admin", "admin"), perm("dev6", "admin")]))
+    responses.add("GET", API + "/user", json=user("admin"))
+    responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev6", status=204)
+    result, failed = run_module(module, dict(OAUTH_TOKEN_ARGS, repository="infra-core", exclusive=True, users=[]))
+    assert not failed
+    assert calls(responses) == [("GET", REPO_USERS + "?pagelen=100"), ("GET", "/2.0/user"),
+                                ("DELETE", REPO_USERS + "/557058:dev6")]
+    assert result["results"][0]["protected"] == [aid("admin")]
+    assert result["results"][0]["removed"] == [aid("dev6")]
+
+
+@responses.activate
+def test_an_oauth_access_token_may_not_remove_its_own_admin():
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:admin", json=perm("admin", "admin"))
+    responses.add("GET", API + "/user", json=user("admin"))
+    result, failed = run_module(module, dict(OAUTH_TOKEN_ARGS, repository="infra-core", user=aid("admin"), state="absent"))
+    assert failed
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:admin"), ("GET", "/2.0/user")]
+    assert "your own admin permission" in result["msg"]
+
+
+@responses.activate
+def test_an_access_token_that_is_no_user_skips_the_self_protection():
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
+    responses.add("GET", API + "/user", status=401, json=error("Token is invalid, expired, or not supported for this endpoint."))
+    responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev1", status=204)
+    result, failed = run_module(module, dict(OAUTH_TOKEN_ARGS, repository="infra-core", user=aid("dev1"), state="absent"))
+    assert not failed
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", "/2.0/user"),
+                                ("DELETE", REPO_USERS + "/557058:dev1")]
+
+
+@responses.activate
+def test_an_oauth_access_token_refused_one_repository_still_does_the_others():
+    responses.add("GET", API + "/repositories/acme/locked/permissions-config/users", status=403, json=error("Access denied"))
+    responses.add("GET", API + "/repositories/acme/web/permissions-config/users", json=page([]))
+    add_owner(responses)
+    responses.add("PUT", API + "/repositories/acme/web/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
+    params = dict(OAUTH_TOKEN_ARGS, repositories=["locked", "web"], concurrency=1,
+                  users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "state": "absent"}])
+    result, failed = run_module(module, params)
+    assert failed
+    assert calls(responses) == [("GET", "/2.0/repositories/acme/locked/permissions-config/users?pagelen=100"),
+                                ("GET", "/2.0/repositories/acme/web/permissions-config/users?pagelen=100"),
+                                ("GET", OWNER_QUERY),
+                                ("PUT", "/2.0/repositories/acme/web/permissions-config/users/557058:dev1")]
+    assert result["failed_repositories"] == ["locked"]
+    assert result["results"][1]["added"] == [aid("dev1")]
+
+
+@responses.activate
+def test_a_grant_on_a_missing_repository_fails_that_repository_at_the_put():
+    responses.add("GET", API + "/repositories/acme/nope/permissions-config/users/557058:dev1", status=404)
+    add_owner(responses)
+    responses.add("PUT", API + "/repositories/acme/nope/permissions-config/users/557058:dev1", status=404,
+                  json=error("Repository acme/nope not found"))
+    result, failed = run_module(module, args(repository="nope", user=aid("dev1"), permission="read"))
+    assert failed
+    assert calls(responses) == [("GET", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1"),
+                                ("GET", OWNER_QUERY),
+                                ("PUT", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1")]
+    failure = result["results"][0]["failed"][0]
+    assert (failure["operation"], failure["status"]) == ("grant", 404)
+    assert failure["message"].startswith("Repository acme/nope not found")
+    assert result["changed"] is False and result["diff"] == []
+    assert result["failed_repositories"] == ["nope"]
+
+
+@responses.activate
+def test_several_uuids_are_resolved_with_one_batched_query():
+    members = [membership("dev%d" % i) for i in range(3)]
+    uuids = [m["user"]["uuid"] for m in members]
+    responses.add("GET", API + "/workspaces/acme/members", json=page(members[:2]))  # the third uuid is no member
+    responses.add("GET", API + REPO_USERS[4:], json=page([perm("dev0", "read"), perm("dev7", "write")]))
+    responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev0", status=204)
+    result, failed = run_module(module, args(repository="infra-core", users=[
+        {"user": u.upper(), "state": "absent"} for u in uuids]))
+    assert not failed
+    assert calls(responses) == [
+        ("GET", "/2.0/workspaces/acme/members?q=user.uuid IN (%s)&pagelen=100" % ",".join('"%s"' % u for u in uuids)),
+        ("GET", REPO_USERS + "?pagelen=100"),
+        ("DELETE", REPO_USERS + "/557058:dev0"),
+    ]
+    assert result["not_found"] == [uuids[2].upper()]
+    assert result["results"][0]["removed"] == [aid("dev0")]
+
+
+@responses.activate
+def test_an_exempt_email_that_matches_nobody_stops_exclusive_before_any_read():
+    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev5", email="dev5@acme.example")]))
+    result, failed = run_module(module, args(repository="infra-core", exclusive=True, users=[],
+                                             exempt=["dev5@acme.example", "dev6@acme.exmaple"]))
+    assert failed
+    assert calls(responses) == [
+        ("GET", '/2.0/workspaces/acme/members?q=user.email IN ("dev5@acme.example","dev6@acme.exmaple")'
+                "&fields=+values.user.email&pagelen=100")]
+    assert "Cannot exempt dev6@acme.exmaple" in result["msg"] and "Nothing was changed" in result["msg"]
+    assert result["changed"] is False
+
+
+@responses.activate
+def test_absent_by_email_and_exempt_by_account_id_is_refused_before_any_repository_read():
+    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev5", email="dev5@acme.example")]))
+    result, failed = run_module(module, args(repository="infra-core", exclusive=True, exempt=[aid("dev5")],
+                                             users=[{"user": "dev5@acme.example", "state": "absent"}]))
+    assert failed
+    assert [c[1].split("?")[0] for c in calls(responses)] == ["/2.0/workspaces/acme/members"]
+    assert "state: absent and is also in exempt" in result["msg"]
+
+
+@responses.activate
+def test_an_environment_username_with_a_task_access_token_names_both_methods(monkeypatch):
+    monkeypatch.setenv("BITBUCKET_USERNAME", "admin@acme.example")
+    result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, repository="infra-core", user=aid("dev1"), permission="read"))
+    assert failed
+    assert "Several Bitbucket authentication methods given (username + api_token, access_token)" in result["msg"]
+    assert "required together" not in result["msg"]
+    assert len(responses.calls) == 0
