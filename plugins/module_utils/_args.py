@@ -26,9 +26,9 @@ DEFAULT_SCIM_URL = "https://api.atlassian.com"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
 
-BITBUCKET_REQUIRED_TOGETHER = [("username", "api_token"), ("client_id", "client_secret")]
-# Kept empty on purpose: see the module docstring (checked by bitbucket_transport_from_params).
-BITBUCKET_AUTH_MUTUALLY_EXCLUSIVE = []
+# No mutually_exclusive / required_together lists for AnsibleModule: with environment fallbacks they fail
+# with generic messages (or wrongly, when a variable is set in the environment and another method in the task).
+# bitbucket_transport_from_params checks the auth choice and names the options and variables involved.
 
 
 def _common_spec(prefix):

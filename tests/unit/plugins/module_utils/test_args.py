@@ -13,8 +13,6 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.accessops.atlassian.plugins.doc_fragments import bitbucket as bitbucket_fragment
 from ansible_collections.accessops.atlassian.plugins.doc_fragments import scim as scim_fragment
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    BITBUCKET_AUTH_MUTUALLY_EXCLUSIVE,
-    BITBUCKET_REQUIRED_TOGETHER,
     DEFAULT_API_URL,
     DEFAULT_SCIM_URL,
     bitbucket_argument_spec,
@@ -74,8 +72,6 @@ def test_spec_types_and_defaults():
         assert spec["ca_path"]["type"] == "path"
         assert spec["timeout"]["type"] == "float" and spec["timeout"]["default"] == 30
         assert spec["max_retries"]["type"] == "int" and spec["max_retries"]["default"] == 5
-    assert BITBUCKET_REQUIRED_TOGETHER == [("username", "api_token"), ("client_id", "client_secret")]
-    assert BITBUCKET_AUTH_MUTUALLY_EXCLUSIVE == []
 
 
 @pytest.mark.parametrize("fragment, spec_fn", [(bitbucket_fragment, bitbucket_argument_spec), (scim_fragment, scim_argument_spec)])
@@ -103,7 +99,7 @@ def test_env_fallbacks_through_ansible_module(monkeypatch):
     monkeypatch.setenv("BITBUCKET_TIMEOUT", "12.5")
     monkeypatch.setenv("BITBUCKET_MAX_RETRIES", "2")
     monkeypatch.setenv("BITBUCKET_API_URL", "http://127.0.0.1:8080/2.0")
-    module = _module(bitbucket_argument_spec(), {}, required_together=BITBUCKET_REQUIRED_TOGETHER)
+    module = _module(bitbucket_argument_spec(), {})
     assert module.params["api_token"] == "env-token"
     assert "env-token" in module.no_log_values
     transport = bitbucket_transport_from_params(module.params)
