@@ -9,6 +9,15 @@ check mode shows exactly what a real run then changes.
 
 Atlassian's directory accepts filters on ``userName eq`` and ``externalId eq`` only, clears
 omitted attributes on ``PUT`` (so this client never sends one) and answers 409 to a duplicate.
+
+``department`` and ``organization`` live in two places. Atlassian's ScimUser has them as writable
+top-level attributes and its enterprise extension is read-only (what a client writes there is ignored,
+RFC 7643 section 7); RFC 7643 servers keep them in the enterprise extension only (and refuse unknown
+top-level attributes). So they are read top-level first, then from the extension, and written where the
+server takes them: top-level for a user that carries the Atlassian extension
+(``urn:scim:schemas:extension:atlassian-external:1.0``), the enterprise extension otherwise. A new user
+is POSTed in the RFC 7643 form, which every server accepts; when the created user is Atlassian's and the
+values were ignored, one PATCH sets them top-level (an extra call only then).
 """
 
 from __future__ import annotations
@@ -16,7 +25,12 @@ from __future__ import annotations
 import copy
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import diff_attributes, make_diff
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, ConflictError, TransportError
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    ApiError,
+    ConfigurationError,
+    ConflictError,
+    TransportError,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_scim_resources
 
 CORE_USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -26,15 +40,16 @@ PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USERS_PATH = "/Users"
 
 # Module option -> SCIM attribute path (RFC 7644 PATCH path syntax). ``email`` is handled apart:
-# it is the primary entry of the multi-valued ``emails``.
+# it is the primary entry of the multi-valued ``emails``; ``department`` and ``organization`` have the
+# path of Atlassian's top-level attributes here, see ``attribute_path`` for the other servers.
 ATTRIBUTE_PATHS = {
     "given_name": "name.givenName",
     "family_name": "name.familyName",
     "display_name": "displayName",
     "nick_name": "nickName",
     "title": "title",
-    "department": ENTERPRISE_USER_SCHEMA + ":department",
-    "organization": ENTERPRISE_USER_SCHEMA + ":organization",
+    "department": "department",
+    "organization": "organization",
     "timezone": "timezone",
     "preferred_language": "preferredLanguage",
     "locale": "locale",
@@ -45,10 +60,21 @@ EMAIL_OPTION = "email"
 # Every option the user module manages, in the order results and diffs show them.
 MANAGED_OPTIONS = ("email",) + tuple(ATTRIBUTE_PATHS)
 
-# Atlassian's own description lists department and organization as top-level attributes too; they are
-# written in the RFC 7643 enterprise extension (which Atlassian and every RFC 7644 server accept) and
-# read from it, falling back to a top-level value when a server only returns that.
-_TOP_LEVEL_FALLBACK = ("department", "organization")
+# Options that are top-level attributes on Atlassian and attributes of the enterprise extension on RFC 7643 servers.
+ENTERPRISE_OPTIONS = ("department", "organization")
+
+
+def is_atlassian_user(user):
+    """Whether a SCIM user comes from Atlassian's service (it carries the Atlassian extension)."""
+    user = user or {}
+    return ATLASSIAN_EXTERNAL_SCHEMA in (user.get("schemas") or []) or isinstance(user.get(ATLASSIAN_EXTERNAL_SCHEMA), dict)
+
+
+def attribute_path(option, atlassian):
+    """The PATCH path of an option for this flavour of server (see the module docstring)."""
+    if option in ENTERPRISE_OPTIONS and not atlassian:
+        return ENTERPRISE_USER_SCHEMA + ":" + option
+    return ATTRIBUTE_PATHS[option]
 
 
 def scim_filter_eq(attribute, value):
@@ -99,8 +125,8 @@ def user_view(user):
     view = {EMAIL_OPTION: entry.get("value") if entry else None}
     for option, path in ATTRIBUTE_PATHS.items():
         value = _read_path(user, path)
-        if value is None and option in _TOP_LEVEL_FALLBACK:
-            value = user.get(option)
+        if value is None and option in ENTERPRISE_OPTIONS:
+            value = _read_path(user, attribute_path(option, atlassian=False))
         view[option] = value
     return view
 
@@ -135,6 +161,9 @@ def _set_path(user, path, value):
         node = node.setdefault(part, {})
     if value == "":
         node.pop(parts[-1], None)
+        if urn and not node:  # an extension left empty is no longer returned
+            user.pop(urn, None)
+            user["schemas"] = [schema for schema in user["schemas"] if schema != urn]
     else:
         node[parts[-1]] = value
 
@@ -147,19 +176,28 @@ def _emails_with_primary(user, address):
     return [{"value": address, "type": "work", "primary": True}] + others
 
 
-def apply_changes(user, changes):
-    """A copy of ``user`` with ``changes`` ({option: (before, after)}) applied, as the server will store it."""
+def apply_changes(user, changes, atlassian=None):
+    """A copy of ``user`` with ``changes`` ({option: (before, after)}) applied, as the server will store it.
+
+    ``atlassian`` (default: what ``user`` shows) picks where department / organization go; on Atlassian the
+    read-only enterprise extension repeats the top-level value.
+    """
+    if atlassian is None:
+        atlassian = is_atlassian_user(user)
     result = copy.deepcopy(user)
     for option, (_before, after) in changes.items():
         if option == EMAIL_OPTION:
             result["emails"] = _emails_with_primary(result, after)
-        else:
-            _set_path(result, ATTRIBUTE_PATHS[option], after)
+            continue
+        _set_path(result, attribute_path(option, atlassian), after)
+        if atlassian and option in ENTERPRISE_OPTIONS:
+            _set_path(result, attribute_path(option, atlassian=False), after)
     return result
 
 
 def patch_operations(user, changes):
     """The RFC 7644 PatchOp operations for ``changes``: one ``replace`` (or ``remove``) per attribute."""
+    atlassian = is_atlassian_user(user)
     operations = []
     for option in MANAGED_OPTIONS:
         if option not in changes:
@@ -168,19 +206,22 @@ def patch_operations(user, changes):
         if option == EMAIL_OPTION:
             operations.append({"op": "replace", "path": "emails", "value": _emails_with_primary(user, after)})
         elif after == "":
-            operations.append({"op": "remove", "path": ATTRIBUTE_PATHS[option]})
+            operations.append({"op": "remove", "path": attribute_path(option, atlassian)})
         else:
-            operations.append({"op": "replace", "path": ATTRIBUTE_PATHS[option], "value": after})
+            operations.append({"op": "replace", "path": attribute_path(option, atlassian), "value": after})
     return operations
 
 
 def create_payload(user_name, desired):
-    """The POST body of a new user: ``userName``, every attribute set, and ``active`` (true unless told)."""
+    """The POST body of a new user: ``userName``, every attribute set, and ``active`` (true unless told).
+
+    It is in the RFC 7643 form (department / organization in the enterprise extension), which every server takes.
+    """
     payload = {"schemas": [CORE_USER_SCHEMA], "userName": user_name}
     values = dict((k, v) for k, v in desired.items() if v is not None and v != "")
     values.setdefault("active", True)
     changes = dict((k, (None, values[k])) for k in MANAGED_OPTIONS if k in values)
-    return apply_changes(payload, changes)
+    return apply_changes(payload, changes, atlassian=False)
 
 
 def diff_view(view, options, user_name):
@@ -322,7 +363,30 @@ def _create(client, user_name, desired, check_mode):
         result = _update(client, user_name, existing, desired, check_mode)
         result.update(changed=True, diff=make_diff({}, diff_view(user_view(result["user"]), shown, user_name)))
         return result
+    created = _complete_creation(client, created, desired)
     return _result(True, created, {}, diff_view(user_view(created), shown, user_name))
+
+
+def _complete_creation(client, created, desired):
+    """On Atlassian, set top-level the department / organization the POST carried in the read-only extension.
+
+    One PATCH, only when the created user is Atlassian's and lacks a value the task sets.
+    """
+    if not is_atlassian_user(created):
+        return created
+    view = user_view(created)
+    wanted = desired_for(view, dict((o, desired.get(o)) for o in ENTERPRISE_OPTIONS))
+    changes = diff_attributes(view, wanted)
+    if not changes or not created.get("id"):
+        return created
+    return client.patch_user(created["id"], patch_operations(created, changes))
+
+
+def _require_email(user_name, desired):
+    if not desired.get(EMAIL_OPTION):
+        raise ConfigurationError(
+            "email is required to create the user %r: Atlassian's SCIM API requires a primary email address to create "
+            "a user, and this module requires it on every SCIM server" % user_name)
 
 
 def ensure_user(client, user_name, desired, state="present", check_mode=False):
@@ -340,5 +404,6 @@ def ensure_user(client, user_name, desired, state="present", check_mode=False):
             client.delete_user(current["id"])
         return _result(True, current, diff_view(view, _shown_options(view), user_name), {})
     if current is None:
+        _require_email(user_name, desired)
         return _create(client, user_name, desired, check_mode)
     return _update(client, user_name, current, desired, check_mode)

@@ -51,8 +51,11 @@ options:
     type: bool
   email:
     description:
-      - The primary email address of the user (SCIM C(emails), type C(work), primary). Atlassian requires it to create a
-        user and only accepts addresses on a verified domain of the organization.
+      - The primary email address of the user (SCIM C(emails), type C(work), primary). Atlassian only accepts addresses on
+        a verified domain of the organization.
+      - B(Required to create a user.) Atlassian's SCIM API requires a primary email address on creation; the module
+        requires it on every SCIM server, and fails before sending the C(POST) (also in check mode) when it is missing
+        and the user does not exist yet. It is not needed to update, deactivate or delete an existing user.
       - It is compared without regard to case. When it differs, the primary address is replaced by this one; the other
         addresses of the user are kept.
       - It cannot be empty.
@@ -77,12 +80,17 @@ options:
     type: str
   department:
     description:
-      - Department, C(department) of the enterprise extension C(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User).
+      - Department. On Atlassian it is the top-level SCIM attribute C(department) (Atlassian repeats it in the enterprise
+        extension, which is read-only there). On other SCIM servers it is C(department) of the enterprise extension
+        C(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User), as RFC 7643 defines it.
+      - The module tells Atlassian's service by the extension C(urn:scim:schemas:extension:atlassian-external:1.0) its users
+        carry. A new user is created in the RFC 7643 form; on Atlassian, which ignores that form, one more C(PATCH) then sets
+        O(department) and O(organization) (only when the task sets them).
     type: str
   organization:
     description:
-      - Organization, C(organization) of the enterprise extension
-        C(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User).
+      - Organization. Written and read like O(department) (top-level C(organization) on Atlassian, C(organization) of the
+        enterprise extension elsewhere).
     type: str
   timezone:
     description: Time zone in the IANA format, for example V(Europe/Paris), SCIM C(timezone).
@@ -200,6 +208,8 @@ user:
       familyName: Doe
     displayName: Jane Doe
     title: Site Reliability Engineer
+    department: Platform
+    organization: Acme
     timezone: Europe/Paris
     active: true
     emails:

@@ -15,6 +15,7 @@ import pytest
 from atlsim import DEMO_SEED
 
 PLAYBOOKS = Path(__file__).parent / "playbooks"
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 USER = "integration.user@acme.example"
 ATTRIBUTES = dict(email=USER, given_name="Integration", family_name="User", display_name="Integration User",
                   title="Engineer", department="Platform", organization="Acme", timezone="Europe/Paris",
@@ -41,7 +42,10 @@ def test_first_run_creates_second_run_changes_nothing(sim, ansible_run):
     assert first["_status"] == "ok" and first["changed"] is True
     assert first["atlassian_account_id"]
     assert first["user"]["userName"] == USER and first["user"]["title"] == "Engineer"
-    assert [m for m, _p in scim_calls(sim.log())] == ["GET", "POST"]
+    # Atlassian ignores the read-only enterprise extension of the POST: one PATCH sets them top-level.
+    assert [m for m, _p in scim_calls(sim.log())] == ["GET", "POST", "PATCH"]
+    assert (first["user"]["department"], first["user"]["organization"]) == ("Platform", "Acme")
+    assert first["user"][ENTERPRISE] == {"department": "Platform", "organization": "Acme"}
 
     sim.clear_log()
     _run, second = run_user(ansible_run, **ATTRIBUTES)
@@ -72,7 +76,8 @@ def test_check_mode_predicts_exactly_what_the_real_run_changes(sim, ansible_run,
     _run, real = run_user(ansible_run, diff=True, **options)
     assert real["changed"] is True
     assert predicted["diff"] == real["diff"]
-    assert len(sim.writes()) == 1
+    # A creation with department / organization on Atlassian is a POST then a PATCH; everything else one write.
+    assert len(sim.writes()) == (2 if scenario == "create" else 1)
     _run, again = run_user(ansible_run, check=True, **options)
     assert again["changed"] is False, "after the real run there is nothing left to change"
 
@@ -105,7 +110,7 @@ def test_lost_create_answer_is_not_repeated_and_the_user_is_adopted(sim, ansible
     sim.faults(lose_write_answer_next={"count": 1, "method": "POST", "path_prefix": "/scim/"})
     _run, task = run_user(ansible_run, **ATTRIBUTES)
     assert task["_status"] == "ok" and task["changed"] is True
-    assert [m for m, _p in scim_calls(sim.log())] == ["GET", "POST", "GET"]
+    assert [m for m, _p in scim_calls(sim.log())] == ["GET", "POST", "GET", "PATCH"]  # the PATCH: department top-level
     assert task["user"]["userName"] == USER and task["atlassian_account_id"]
     _run, again = run_user(ansible_run, **ATTRIBUTES)
     assert again["changed"] is False
@@ -115,7 +120,7 @@ def test_server_errors_on_reads_are_retried(sim, ansible_run):
     sim.faults(fail_next=[{"status": 503, "count": 1, "method": "GET", "path_prefix": "/scim/"}])
     _run, task = run_user(ansible_run, **ATTRIBUTES)
     assert task["_status"] == "ok" and task["changed"] is True
-    assert task["api_calls"] == {"total": 3, "GET": 2, "POST": 1}
+    assert task["api_calls"] == {"total": 4, "GET": 2, "POST": 1, "PATCH": 1}
 
 
 @pytest.mark.parametrize("token, directory, status, words", [
@@ -160,7 +165,10 @@ def test_same_lifecycle_playbook_on_atlassian_and_on_a_plain_rfc7644_server(sim,
         assert atlassian.task(name)["diff"] == plain.task(name)["diff"], name
     assert re.fullmatch(r"\d+:[0-9a-f-]+", atlassian.task("Create")["atlassian_account_id"])
     assert plain.task("Create")["atlassian_account_id"] is None
-    assert plain.task("Update")["user"]["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] == {
-        "department": "Operations", "organization": "Acme"}
+    assert plain.task("Update")["user"][ENTERPRISE] == {"department": "Operations", "organization": "Acme"}
+    assert "department" not in plain.task("Update")["user"]
+    updated = atlassian.task("Update")["user"]
+    assert (updated["department"], updated["organization"]) == ("Operations", "Acme")
+    assert updated[ENTERPRISE] == {"department": "Operations", "organization": "Acme"}
     assert plain_sim.writes() and not [e for e in plain_sim.log() if e["method"] == "PUT"]
     assert not [e for e in sim.log() if e["method"] == "PUT"]

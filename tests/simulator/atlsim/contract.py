@@ -8,6 +8,11 @@ resolve to the same server and path template.
 
 Every departure from a strict validation is a named entry of :data:`SPEC_QUIRKS`, applied where the
 spec itself is wrong or silent; nothing else is relaxed.
+
+The specs mark few attributes required (a Bitbucket membership ``{"type": "workspace_membership"}`` or a
+SCIM user without ``id`` would pass), so a contract check alone could pass on an empty shape. The named
+entries of :data:`STRICTNESS_OVERLAY` add the ``required`` lists the documented behaviour implies; each is
+applied to the schema it names, on top of what the spec requires.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ BITBUCKET_SPEC = "bitbucket-cloud-swagger.v3.json"
 SCIM_SPEC = "atlassian-user-provisioning-scim.2022-08-29.json"
 BITBUCKET_HOST = "https://api.bitbucket.org"
 SCIM_HOST = "https://api.atlassian.com"
+ATLASSIAN_EXTENSION = "urn:scim:schemas:extension:atlassian-external:1.0"
 
 # Where the spec cannot be used as is, and why. Each quirk is applied in exactly one place below.
 SPEC_QUIRKS = {
@@ -47,7 +53,51 @@ SPEC_QUIRKS = {
         "RFC 7643 section 3.1 and the service itself use the resource type name 'User' / 'Group'; the enum is dropped, "
         "the attribute stays a string."
     ),
+    "SCIM_PROJECTION": (
+        "An answer to a request with `attributes` or `excludedAttributes` holds only what was asked plus what is "
+        "returned always (RFC 7644 section 3.9): SCIM_USER_IDENTITY then requires only id and schemas."
+    ),
 }
+
+# Where the spec is stricter in fact than on paper: entry -> (kind, schema, attributes an answer must carry, why).
+# "paginated_*" stands for every paginated list of the Bitbucket spec; "schema/property" names the schema of one
+# property; "GET /path" the schema of the operation's 200 JSON answer. Kind "atlassian" entries only apply to a contract built for Atlassian's own SCIM service
+# (``SpecContract.scim(..., atlassian=True)``), not to a plain RFC 7644 server.
+STRICTNESS_OVERLAY = {
+    "BB_PAGE_VALUES": ("bitbucket", "paginated_*", ("values",),
+                       "narrative_pagination: only `values` and `next` are guaranteed in a page; `values` always is"),
+    "BB_USER_IDENTITY": ("bitbucket", "user", ("type", "account_id", "uuid", "display_name"),
+                         "a user is known by its account_id and uuid, and every answer names it"),
+    "BB_ACCOUNT_IDENTITY": ("bitbucket", "account", ("type", "uuid", "display_name"),
+                            "any account (a repository owner is a workspace-like account without account_id)"),
+    "BB_CURRENT_USER": ("bitbucket", "GET /user", ("account_id",),
+                        "the spec answers an `account`; the authenticated caller is a user, known by its account_id"),
+    "BB_SELECTED_USER": ("bitbucket", "GET /users/{selected_user}", ("account_id",),
+                         "the spec answers an `account`; /users/{selected_user} finds users only"),
+    "BB_MEMBERSHIP": ("bitbucket", "workspace_membership", ("user", "workspace"),
+                      "a membership links a user to a workspace"),
+    "BB_MEMBERSHIP_USER": ("bitbucket", "workspace_membership/user", ("account_id",),
+                           "the member (declared an `account`) is a user, known by its account_id"),
+    "BB_REPOSITORY_USER_PERMISSION": ("bitbucket", "repository_user_permission", ("permission", "user"),
+                                      "an explicit permission names its level and its user (the spec's example, like "
+                                      "Bitbucket, leaves `repository` out of permissions-config answers)"),
+    "BB_REPOSITORY_GROUP_PERMISSION": ("bitbucket", "repository_group_permission", ("permission", "group"),
+                                       "an explicit permission names its level and its group (no `repository`, as above)"),
+    "BB_REPOSITORY_PERMISSION": ("bitbucket", "repository_permission", ("permission", "user", "repository"),
+                                 "an effective permission names its level, its user and its repository"),
+    "SCIM_USER_IDENTITY": ("scim", "ScimUser", ("id", "userName", "meta", "schemas"),
+                           "RFC 7643: id and schemas are always returned, userName and meta by default"),
+    "SCIM_ATLASSIAN_ACCOUNT": ("atlassian", "ScimUser", (ATLASSIAN_EXTENSION,),
+                               "Atlassian links every directory user to an Atlassian account"),
+    "SCIM_ATLASSIAN_ACCOUNT_ID": ("atlassian", "ExternalAtlassianScimExtension", ("atlassianAccountId",),
+                                  "the extension exists to carry the account id"),
+}
+# Attributes the overlay requires although the spec declares them only on a derived schema.
+UNDECLARED_ALLOWED = {  # declared on `user`, not on its base `account`
+    ("workspace_membership/user", "account_id"), ("GET /user", "account_id"), ("GET /users/{selected_user}", "account_id"),
+}
+# RFC 7644 section 3.9: with ``attributes`` / ``excludedAttributes`` only the attributes returned "always" are sure.
+SCIM_ALWAYS_RETURNED = ("id", "schemas")
 
 USER_EMAILS_PAGE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -146,20 +196,29 @@ class SpecContract:
         self.spec = spec
         self.host_url = host_url
         # SCIM answers are application/scim+json, a JSON media type openapi-core does not know by default.
-        config = Config(extra_media_type_deserializers={"application/scim+json": json_loads})
-        self.api = OpenAPI.from_dict(spec, config=config)
+        self.config = Config(extra_media_type_deserializers={"application/scim+json": json_loads})
+        self.api = OpenAPI.from_dict(spec, config=self.config)
+        self.projected_api: OpenAPI | None = None
         self.error_schema = spec["components"]["schemas"][error_schema]
         self.error_schema_name = error_schema
 
     @classmethod
     def bitbucket(cls, directory: Path) -> SpecContract:
-        return cls(_load(directory / BITBUCKET_SPEC), BITBUCKET_HOST, "error")
+        spec = _load(directory / BITBUCKET_SPEC)
+        apply_overlay(spec, ("bitbucket",))
+        return cls(spec, BITBUCKET_HOST, "error")
 
     @classmethod
-    def scim(cls, directory: Path) -> SpecContract:
+    def scim(cls, directory: Path, atlassian: bool = True) -> SpecContract:
+        """The SCIM contract; ``atlassian`` adds the Atlassian-only requirements (the account link)."""
         spec = _load(directory / SCIM_SPEC)
         spec["components"]["schemas"]["ScimMetadata"]["properties"]["resourceType"].pop("enum")  # SCIM_META_RESOURCE_TYPE_ENUM
-        return cls(spec, SCIM_HOST, "ScimError")
+        projected = copy.deepcopy(spec)
+        apply_overlay(spec, ("scim", "atlassian") if atlassian else ("scim",))
+        apply_overlay(projected, ("scim",), only=SCIM_ALWAYS_RETURNED)  # SCIM_PROJECTION
+        contract = cls(spec, SCIM_HOST, "ScimError")
+        contract.projected_api = OpenAPI.from_dict(projected, config=contract.config)
+        return contract
 
     def check(self, method: str, path: str, query: str, request_headers: Mapping[str, str], request_body: bytes | None,
               status: int, response_headers: Headers, data: bytes | None) -> str:
@@ -176,8 +235,11 @@ class SpecContract:
         if self.host_url == BITBUCKET_HOST and status == 200 and path.rstrip("/").endswith("/2.0/user/emails"):
             self._check_schema(USER_EMAILS_PAGE_SCHEMA, data, where, "BB_USER_EMAILS_NO_200")
             return "BB_USER_EMAILS_NO_200"
+        api = self.api
+        if self.projected_api is not None and {"attributes", "excludedAttributes"} & set(request.parameters.query):
+            api = self.projected_api  # SCIM_PROJECTION
         try:
-            self.api.validate_response(request, response)
+            api.validate_response(request, response)
         except ResponseNotFound:
             if status < 400:
                 raise ContractViolation(f"{where}: the spec declares no {status} answer for this operation") from None
@@ -198,6 +260,65 @@ class SpecContract:
         if errors:
             details = "\n".join(f"  at {'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors)
             raise ContractViolation(f"{where} ({how})\n{details}")
+
+
+def apply_overlay(spec: dict[str, Any], kinds: tuple[str, ...], only: tuple[str, ...] | None = None) -> list[str]:
+    """Add the ``required`` lists of the :data:`STRICTNESS_OVERLAY` entries of these kinds; return the entry names.
+
+    ``only`` keeps just these attributes of each list. A schema the overlay names must exist and declare (itself or
+    through ``allOf``) every attribute it requires, so that a renamed schema or attribute cannot void the overlay.
+    """
+    schemas = spec["components"]["schemas"]
+    applied = []
+    for name, (kind, target, attributes, _why) in STRICTNESS_OVERLAY.items():
+        if kind not in kinds:
+            continue
+        targets = [n for n in schemas if n.startswith("paginated_")] if target == "paginated_*" else [target]
+        wanted = [a for a in attributes if only is None or a in only]
+        for target_name in targets:
+            schema = _overlay_target(spec, target_name)
+            missing = [a for a in wanted if a not in _declared(schemas, schema) and (target_name, a) not in UNDECLARED_ALLOWED]
+            if missing:
+                raise ValueError(f"{name}: {target_name} declares no {missing}")
+            for attribute in wanted:
+                if (target_name, attribute) in UNDECLARED_ALLOWED:  # declare it (as `user` does) beside the requirement
+                    schema.setdefault("properties", {}).setdefault(attribute, {"type": "string"})
+            required = schema.setdefault("required", [])
+            required.extend(a for a in wanted if a not in required)
+        applied.append(name)
+    return applied
+
+
+def _overlay_target(spec: dict[str, Any], target: str) -> dict[str, Any]:
+    """The schema ``target`` names; a ``$ref`` there is wrapped (``allOf``) so that it can take a ``required``."""
+    if target.startswith("GET "):
+        holder = spec["paths"][target[4:]]["get"]["responses"]["200"]["content"]["application/json"]
+        return _wrapped(holder, "schema")
+    schemas = spec["components"]["schemas"]
+    schema_name, _slash, prop = target.partition("/")
+    schema = schemas[schema_name]
+    if not prop:
+        return schema
+    for part in [schema, *schema.get("allOf", [])]:
+        if prop in (part.get("properties") or {}):
+            return _wrapped(part["properties"], prop)
+    raise ValueError(f"{target}: no such property")
+
+
+def _wrapped(holder: dict[str, Any], key: str) -> dict[str, Any]:
+    if "$ref" in holder[key]:
+        holder[key] = {"allOf": [holder[key]]}  # OpenAPI 3.0 ignores the siblings of a $ref
+    return holder[key]
+
+
+def _declared(schemas: dict[str, Any], schema: dict[str, Any]) -> set[str]:
+    """The property names a schema declares, following ``allOf`` and ``$ref``."""
+    if "$ref" in schema:
+        return _declared(schemas, schemas[schema["$ref"].rsplit("/", 1)[-1]])
+    names = set(schema.get("properties") or {})
+    for part in schema.get("allOf") or []:
+        names |= _declared(schemas, part)
+    return names
 
 
 def _load(path: Path) -> dict[str, Any]:

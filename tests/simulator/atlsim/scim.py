@@ -42,6 +42,7 @@ from scim2_server.responses import ScimResponse
 
 from .scim_atlassian import ATLASSIAN_EXTENSION_URN
 from .scim_atlassian import ENTERPRISE_USER_URN
+from .scim_atlassian import MIRRORED_ATTRIBUTES
 from .scim_atlassian import AtlassianExternal
 from .scim_atlassian import DirectoryApplication
 from .scim_atlassian import DirectoryService
@@ -49,12 +50,14 @@ from .scim_atlassian import SimulatorStorage
 from .scim_atlassian import account_hints
 from .scim_atlassian import atlassian_provider
 from .scim_atlassian import linked_account_id
+from .scim_atlassian import mirror_enterprise
 from .scim_atlassian import plain_provider
 
 __all__ = ["ATLASSIAN_EXTENSION_URN", "ScimApp", "build_scim_app"]
 
 SCIM_PREFIX = "/scim/directory/"
-# Attributes a seed may give at the top level of a user, that RFC 7643 keeps in the enterprise extension.
+# Attributes a seed may give at the top level of a user, that RFC 7643 keeps in the enterprise extension
+# (Atlassian keeps department and organization top-level and repeats them in its read-only extension).
 ENTERPRISE_ATTRIBUTES = ("department", "organization", "division", "costCenter", "employeeNumber")
 SEED_NAMESPACE = uuid.UUID("6f1c3f0e-3f43-4d0c-9d61-5b0d7f3c2a10")
 
@@ -150,16 +153,25 @@ class ScimApp:
                 storage.create(group_type, self._seed_group(service, group_type, directory_id, group, ids_by_name))
         return _Directory(directory_id, application, storage)
 
-    @staticmethod
-    def _seed_resource(service: DirectoryService, resource_type: ResourceType, directory_id: str,
+    def _seed_resource(self, service: DirectoryService, resource_type: ResourceType, directory_id: str,
                        data: dict[str, Any]) -> Resource[Any]:
+        """A seeded user. Atlassian mode keeps department / organization top-level (mirrored into the extension)."""
         data = copy.deepcopy(data)
-        enterprise = {key: data.pop(key) for key in ENTERPRISE_ATTRIBUTES if key in data}
-        if enterprise:
-            data.setdefault(ENTERPRISE_USER_URN, {}).update(enterprise)
+        top_level = MIRRORED_ATTRIBUTES if self.extension else ()
+        extension = data.setdefault(ENTERPRISE_USER_URN, {})
+        for key in ENTERPRISE_ATTRIBUTES:
+            if key in top_level and key in extension:
+                data.setdefault(key, extension.pop(key))
+            elif key not in top_level and key in data:
+                extension[key] = data.pop(key)
+        if not extension:
+            del data[ENTERPRISE_USER_URN]
         data.setdefault("schemas", [str(resource_type.schema_)])
         data.setdefault("id", str(uuid.uuid5(SEED_NAMESPACE, f"{directory_id}/User/{str(data['userName']).casefold()}")))
-        return service.get_model(resource_type).model_validate(data)
+        resource = service.get_model(resource_type).model_validate(data)
+        if self.extension:
+            mirror_enterprise(resource, resource.EnterpriseUser)
+        return resource
 
     @staticmethod
     def _seed_group(service: DirectoryService, resource_type: ResourceType, directory_id: str,

@@ -9,7 +9,12 @@ documented behaviour of Atlassian's user provisioning API:
 - user searches accept only ``userName eq "..."`` and ``externalId eq "..."``;
 - no bulk, no sorting, no ETags; at most 100 results a page (100 by default);
 - PATCH answers 200 with the user (RFC 7644 also allows the 204 scim2-server sends);
-- DELETE unlinks the Atlassian account (the user then answers 404).
+- DELETE unlinks the Atlassian account (the user then answers 404);
+- ``department`` and ``organization`` are writable *top-level* attributes of the user (POST, PUT, PATCH
+  path ``department``), mirrored into the enterprise extension, which is read-only as a whole: what a
+  client writes into it is ignored (RFC 7643 section 7: readOnly values sent by a client SHALL be ignored);
+- POST and PUT require ``schemas`` (else 400 invalidSyntax) and ``emails`` with one primary address
+  (else 400 invalidValue), as the specification says.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from scim2_models import Extension
 from scim2_models import Filter
 from scim2_models import Group
 from scim2_models import InvalidFilterException
+from scim2_models import InvalidSyntaxException
+from scim2_models import InvalidValueException
 from scim2_models import Mutability
 from scim2_models import Patch
 from scim2_models import Resource
@@ -39,7 +46,7 @@ from scim2_models import ScimProvider
 from scim2_models import ServiceProviderConfig
 from scim2_models import Sort
 from scim2_models import UnauthorizedException
-from scim2_models import User
+from scim2_models import User as CoreUser
 from scim2_models.path.expressions import CompareOperator
 from scim2_models.path.expressions import Comparison
 from scim2_server.applications.wsgi import WSGIApplication
@@ -58,6 +65,8 @@ CORE_USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 FILTERABLE_USER_ATTRIBUTES = frozenset({f"{CORE_USER_URN}:userName", f"{CORE_USER_URN}:externalId"})
 ATLASSIAN_PAGE_SIZE = 100
+# Top-level attributes of Atlassian's ScimUser that the read-only enterprise extension repeats.
+MIRRORED_ATTRIBUTES = ("department", "organization")
 
 
 class AtlassianExternal(Extension):
@@ -67,6 +76,18 @@ class AtlassianExternal(Extension):
 
     atlassian_account_id: Annotated[str | None, Mutability.read_only] = None
     """The id of the Atlassian account the directory user is linked to."""
+
+
+class User(CoreUser):
+    """User Account"""
+
+    __schema__ = URN(CORE_USER_URN)
+
+    department: str | None = None
+    """User department (Atlassian ScimUser: top level, writable)."""
+
+    organization: str | None = None
+    """User organization (Atlassian ScimUser: top level, writable)."""
 
 
 AtlassianUser = User[EnterpriseUser | AtlassianExternal]
@@ -113,6 +134,35 @@ def account_hints(resource: Resource[Any]) -> tuple[str | None, str | None, str 
     return email, display, getattr(resource, "nick_name", None)
 
 
+def mirror_enterprise(resource: Resource[Any], kept: EnterpriseUser | None = None) -> None:
+    """Make the read-only enterprise extension of an Atlassian user repeat its top-level department and organization.
+
+    ``kept`` is the extension the server holds (its other attributes stay); the extension is dropped when empty.
+    """
+    extension = kept.model_copy(deep=True) if kept is not None else EnterpriseUser()
+    for attribute in MIRRORED_ATTRIBUTES:
+        setattr(extension, attribute, getattr(resource, attribute, None))
+    filled = any(value is not None for name, value in extension if name != "schemas")
+    resource.EnterpriseUser = extension if filled else None
+
+
+def check_full_user(data: Any) -> None:
+    """Refuse a POST / PUT body of a user without ``schemas``, or without ``emails`` with one primary address."""
+    if not isinstance(data, dict):
+        return  # scim2-server refuses it with its own error
+    if not data.get("schemas"):
+        raise InvalidSyntaxException(detail="schemas is required during user creation or modification")
+    emails = data.get("emails")
+    if not isinstance(emails, list):
+        if emails is None:
+            raise InvalidValueException(detail="emails is required during user creation or modification")
+        return  # a wrong type: scim2-server's validation answers it
+    if not emails:
+        raise InvalidValueException(detail="emails is required during user creation or modification")
+    if not any(isinstance(entry, dict) and entry.get("primary") is True for entry in emails):
+        raise InvalidValueException(detail="One value of emails must be marked as primary")
+
+
 def linked_account_id(resource: Resource[Any]) -> str | None:
     """Return the atlassianAccountId a stored user carries, if any."""
     extension = getattr(resource, "AtlassianExternal", None)
@@ -146,17 +196,39 @@ class DirectoryService(ScimService):
         self.atlassian = atlassian
         self.link = link
 
+    def _atlassian_user(self, resource_type: ResourceType) -> bool:
+        return self.atlassian and resource_type.name == "User"
+
     def read_creation(self, resource_type: ResourceType, body: bytes, content_type: str | None) -> Resource[Any]:
+        if self._atlassian_user(resource_type):
+            check_full_user(self.decode_body(body, content_type))
         resource = super().read_creation(resource_type, body, content_type)
+        if self._atlassian_user(resource_type):
+            mirror_enterprise(resource)  # what the client wrote into the read-only extension is ignored
         if self.link is not None:
             self.link(resource_type, resource)
         return resource
 
+    def read_replacement(self, resource_type: ResourceType, body: bytes, content_type: str | None) -> Resource[Any]:
+        if self._atlassian_user(resource_type):
+            check_full_user(self.decode_body(body, content_type))
+        return super().read_replacement(resource_type, body, content_type)
+
     def apply_replacement(self, current: Resource[Any], replacement: Resource[Any], conditions: Any) -> Resource[Any] | None:
-        # RFC 7644 PUT keeps read-only attributes; the read-only extension as a whole must survive too.
-        if self.atlassian and linked_account_id(current) is not None:
-            replacement.AtlassianExternal = current.AtlassianExternal.model_copy()
+        if self.atlassian and isinstance(current, User):
+            # RFC 7644 PUT keeps read-only attributes; the read-only extensions as a whole must survive too.
+            if linked_account_id(current) is not None:
+                replacement.AtlassianExternal = current.AtlassianExternal.model_copy()
+            mirror_enterprise(replacement, current.EnterpriseUser)
         return super().apply_replacement(current, replacement, conditions)
+
+    def apply_patch(self, current: Resource[Any], patch_op: Any, conditions: Any) -> Resource[Any] | None:
+        if not (self.atlassian and isinstance(current, User)):
+            return super().apply_patch(current, patch_op, conditions)
+        original = current.model_copy(deep=True)
+        super().apply_patch(current, patch_op, conditions)
+        mirror_enterprise(current, original.EnterpriseUser)  # a write into the read-only extension is ignored
+        return current if current.model_dump() != original.model_dump() else None
 
     def read_search(self, resource_types: list[ResourceType], payload: Any) -> tuple[Any, Any]:
         search_request, position = super().read_search(resource_types, payload)

@@ -4,7 +4,9 @@
 Every exchange below is validated: the operation's declared response when the spec lists the status,
 else (an error status the spec does not list for that operation) the spec's ``error`` schema. Each call
 also asserts the status, so the test knows which answer it validated. Quirks of the spec itself are the
-named entries of ``atlsim.contract.SPEC_QUIRKS``. Skipped when the reference documents are absent.
+named entries of ``atlsim.contract.SPEC_QUIRKS``; the ``required`` attributes the spec leaves out are added by
+``atlsim.contract.STRICTNESS_OVERLAY`` (its self-tests: test_contract_strictness.py). Skipped when the reference
+documents are absent.
 """
 
 from __future__ import annotations

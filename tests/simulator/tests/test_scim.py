@@ -115,14 +115,14 @@ def test_create_links_the_primary_email_account(scim):
     ([{"value": "first@acme.example"}, {"value": "second@acme.example"}], "first@acme.example"),
     (None, "bare-name"),
 ], ids=["first-email-without-primary", "no-email-uses-userName"])
-def test_create_falls_back_to_first_email_then_user_name(scim, emails, expected):
-    client = scim
-    accounts = client.accounts
-    body = {"userName": "bare-name", "name": {"givenName": "Bare", "familyName": "Name"}}
+def test_seeded_user_link_falls_back_to_first_email_then_user_name(emails, expected):
+    """A POST needs a primary email (see test_scim_attributes); a seeded user may lack one and is linked anyway."""
+    seeded = {"userName": "bare-name", "name": {"givenName": "Bare", "familyName": "Name"}}
     if emails:
-        body["emails"] = emails
-    assert client.post("/Users", body).status_code == 201
-    assert accounts.calls[-1] == ("ensure_account", (expected, "Bare Name", None))
+        seeded["emails"] = emails
+    client = make_client({"directories": [{"id": "dir0", "api_key": "key-dir0", "users": [seeded]}]})
+    assert client.accounts.calls == [("ensure_account", (expected, "Bare Name", None))]
+    assert client.find("bare-name")[0][ATLASSIAN_EXTENSION_URN]["atlassianAccountId"] == client.accounts.account_id(expected)
 
 
 def test_client_cannot_choose_the_account_id(scim):

@@ -9,7 +9,7 @@ import pytest
 import responses
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import ScimTokenAuth
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, ConflictError
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, ConfigurationError, ConflictError
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
     ATLASSIAN_EXTERNAL_SCHEMA,
     CORE_USER_SCHEMA,
@@ -21,6 +21,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
     create_payload,
     desired_for,
     ensure_user,
+    is_atlassian_user,
     patch_operations,
     primary_email_entry,
     scim_filter_eq,
@@ -79,9 +80,52 @@ def test_user_view_reads_every_managed_attribute():
     assert set(user_view({})).issuperset({"email", "active"}) and all(v is None for v in user_view({}).values())
 
 
-def test_department_falls_back_to_a_top_level_value():
+def test_department_is_read_top_level_first_then_from_the_enterprise_extension():
     assert user_view({"department": "Ops", "organization": "Acme"})["department"] == "Ops"
-    assert user_view({"department": "Old", ENTERPRISE_USER_SCHEMA: {"department": "New"}})["department"] == "New"
+    assert user_view({ENTERPRISE_USER_SCHEMA: {"department": "Ext"}})["department"] == "Ext"
+    # Atlassian: the top-level attribute is the writable one; the read-only extension only repeats it.
+    assert user_view({"department": "Top", ENTERPRISE_USER_SCHEMA: {"department": "Stale"}})["department"] == "Top"
+
+
+def test_is_atlassian_user():
+    assert is_atlassian_user(_user(schemas=[CORE_USER_SCHEMA, ATLASSIAN_EXTERNAL_SCHEMA]))
+    assert is_atlassian_user(_user(**{ATLASSIAN_EXTERNAL_SCHEMA: {"atlassianAccountId": "712020:x"}}))
+    assert not is_atlassian_user(_user(schemas=[CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA]))
+    assert not is_atlassian_user(None)
+
+
+def test_atlassian_user_gets_top_level_department_and_a_mirrored_prediction():
+    user = _user(schemas=[CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, ATLASSIAN_EXTERNAL_SCHEMA], department="R&D",
+                 **{ENTERPRISE_USER_SCHEMA: {"department": "R&D"}, ATLASSIAN_EXTERNAL_SCHEMA: {"atlassianAccountId": "a"}})
+    changes = {"department": ("R&D", "Ops"), "organization": (None, "Acme")}
+    assert patch_operations(user, changes) == [
+        {"op": "replace", "path": "department", "value": "Ops"},
+        {"op": "replace", "path": "organization", "value": "Acme"},
+    ]
+    predicted = apply_changes(user, changes)
+    assert (predicted["department"], predicted["organization"]) == ("Ops", "Acme")
+    assert predicted[ENTERPRISE_USER_SCHEMA] == {"department": "Ops", "organization": "Acme"}
+    cleared = apply_changes(user, {"department": ("R&D", "")})
+    assert patch_operations(user, {"department": ("R&D", "")}) == [{"op": "remove", "path": "department"}]
+    assert "department" not in cleared and ENTERPRISE_USER_SCHEMA not in cleared
+    assert cleared["schemas"] == [CORE_USER_SCHEMA, ATLASSIAN_EXTERNAL_SCHEMA]
+
+
+def test_rfc_user_gets_department_in_the_enterprise_extension():
+    user = _user(**{ENTERPRISE_USER_SCHEMA: {"department": "R&D", "employeeNumber": "7"}})
+    assert patch_operations(user, {"department": ("R&D", "")}) == [
+        {"op": "remove", "path": ENTERPRISE_USER_SCHEMA + ":department"}]
+    cleared = apply_changes(user, {"department": ("R&D", "")})
+    assert cleared[ENTERPRISE_USER_SCHEMA] == {"employeeNumber": "7"} and "department" not in cleared
+
+
+def test_creating_without_email_fails_before_any_post(client):
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, USERS, json={"totalResults": 0, "Resources": []})
+        for check_mode in (False, True):
+            with pytest.raises(ConfigurationError, match="email is required to create the user 'new@acme.example'"):
+                ensure_user(client, "new@acme.example", {"given_name": "New"}, check_mode=check_mode)
+        assert [c.request.method for c in rsps.calls] == ["GET", "GET"]
 
 
 def test_atlassian_account_id():

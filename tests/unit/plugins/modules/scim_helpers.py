@@ -138,7 +138,11 @@ def scim_error(status, detail, scim_type=None):
 
 
 def make_user(user_name="jane@acme.example", user_id="u-1", account_id="712020:aaaa-1111", **attributes):
-    """A user as Atlassian returns it."""
+    """A user as Atlassian returns it (department top-level, repeated in the read-only enterprise extension).
+
+    ``account_id=None``: a user of a plain RFC 7643 server (no Atlassian extension, department in the enterprise
+    extension only).
+    """
     user = {
         "schemas": [CORE, ENTERPRISE, ATLASSIAN],
         "id": user_id,
@@ -147,6 +151,7 @@ def make_user(user_name="jane@acme.example", user_id="u-1", account_id="712020:a
         "displayName": "Jane Doe",
         "active": True,
         "emails": [{"value": user_name, "type": "work", "primary": True}],
+        "department": "Platform",
         ENTERPRISE: {"department": "Platform"},
         "meta": {"resourceType": "User", "location": USERS + "/" + user_id},
     }
@@ -154,8 +159,15 @@ def make_user(user_name="jane@acme.example", user_id="u-1", account_id="712020:a
         user[ATLASSIAN] = {"atlassianAccountId": account_id}
     else:
         user["schemas"] = [CORE, ENTERPRISE]
+        del user["department"]
     user.update(attributes)
     return user
+
+
+def atlassian_dept(department=None, organization=None):
+    """The department / organization attributes of an Atlassian user: top-level, and mirrored in the extension."""
+    values = dict((k, v) for k, v in (("department", department), ("organization", organization)) if v is not None)
+    return dict(values, **{ENTERPRISE: dict(values)})
 
 
 def user_args(**kwargs):

@@ -22,6 +22,7 @@ from .scim_helpers import (  # pylint: disable=unused-import
     USERS,
     USERS_PATH,
     api,
+    atlassian_dept,
     by_name,
     calls,
     list_response,
@@ -54,7 +55,7 @@ def test_no_change_reads_once(api):
 
 def test_change_sends_one_patch_with_only_the_changed_attributes(api):
     current = make_user(title="Engineer")
-    updated = make_user(title="Manager", **{ENTERPRISE: {"department": "Ops"}})
+    updated = make_user(title="Manager", **atlassian_dept("Ops"))
     api.add(responses.GET, USERS, json=list_response(current))
     api.add(responses.PATCH, USERS + "/u-1", json=updated)
     result, failed = run_module(module, args(given_name="Jane", title="Manager", department="Ops", timezone=None))
@@ -63,7 +64,7 @@ def test_change_sends_one_patch_with_only_the_changed_attributes(api):
         ("GET", USERS_PATH, by_name(NAME), None),
         ("PATCH", USER_PATH, {}, patch_body(
             {"op": "replace", "path": "title", "value": "Manager"},
-            {"op": "replace", "path": ENTERPRISE + ":department", "value": "Ops"},
+            {"op": "replace", "path": "department", "value": "Ops"},  # top-level: Atlassian's extension is read-only
         )),
     ]
     assert result["changed"] is True
@@ -75,8 +76,12 @@ def test_change_sends_one_patch_with_only_the_changed_attributes(api):
     }
 
 
-def test_every_attribute_maps_to_its_scim_path(api):
-    current = make_user()
+@pytest.mark.parametrize("account_id,organization_path", [
+    ("712020:aaaa-1111", "organization"),
+    (None, ENTERPRISE + ":organization"),
+], ids=["atlassian-top-level", "rfc7643-enterprise-extension"])
+def test_every_attribute_maps_to_its_scim_path(api, account_id, organization_path):
+    current = make_user(account_id=account_id)
     api.add(responses.GET, USERS, json=list_response(current))
     api.add(responses.PATCH, USERS + "/u-1", json=current)
     values = dict(family_name="Roe", display_name="Jane Roe", nick_name="JR", title="CTO", organization="Acme",
@@ -89,7 +94,7 @@ def test_every_attribute_maps_to_its_scim_path(api):
         {"op": "replace", "path": "displayName", "value": "Jane Roe"},
         {"op": "replace", "path": "nickName", "value": "JR"},
         {"op": "replace", "path": "title", "value": "CTO"},
-        {"op": "replace", "path": ENTERPRISE + ":organization", "value": "Acme"},
+        {"op": "replace", "path": organization_path, "value": "Acme"},
         {"op": "replace", "path": "timezone", "value": "Europe/Paris"},
         {"op": "replace", "path": "preferredLanguage", "value": "fr-FR"},
         {"op": "replace", "path": "locale", "value": "fr-FR"},
