@@ -19,6 +19,7 @@ import inspect
 import re
 import threading
 import time
+from http import HTTPStatus
 
 from werkzeug.wrappers import Request, Response
 
@@ -98,19 +99,31 @@ class SimApp:
         self.limiter = RateLimiter(clock=self.clock)
         self.router = Router(ALL_ROUTES)
         self._lock = threading.RLock()
-        self.state: State
-        self.credentials: Credentials
+        self._world: tuple[State, Credentials]
         self.scim_app = None
-        self._build()
+        self._install(self._new_world())
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _new_world(self) -> tuple[State, Credentials]:
+        """A fresh (state, credentials) pair from the seed; nothing is installed yet."""
         state = State(self.seed)
-        self.credentials = Credentials(self.seed, state.accounts, self.clock, state.token_lifetime)
-        self.limiter.window = state.rate_limits["window_seconds"]
+        return state, Credentials(self.seed, state.accounts, self.clock, state.token_lifetime)
+
+    def _install(self, world: tuple[State, Credentials]) -> None:
+        """Make ``world`` current in one assignment: a request reads state and credentials from one
+        snapshot (``self._world``), so it never sees the new credentials with the old state."""
+        self._world = world
+        self.limiter.window = world[0].rate_limits["window_seconds"]
         self.limiter.clear()
-        self.state = state
         self.scim_app = self._build_scim()
+
+    @property
+    def state(self) -> State:
+        return self._world[0]
+
+    @property
+    def credentials(self) -> Credentials:
+        return self._world[1]
 
     def _build_scim(self):
         """The SCIM app for the current account registry: built once, then reset (``reset(accounts=...)``)."""
@@ -133,8 +146,9 @@ class SimApp:
         return self.state.accounts
 
     def reset(self) -> None:
+        world = self._new_world()  # built before taking the lock: the swap itself is one assignment
         with self._lock:
-            self._build()
+            self._install(world)
             self.log.clear()
             self.faults.clear()
             if hasattr(self.clock, "reset"):
@@ -145,8 +159,9 @@ class SimApp:
         return self.faults.configure(knobs)
 
     def _expire_tokens(self) -> None:
-        with self.state.lock:
-            self.credentials.expire_all()
+        state, credentials = self._world
+        with state.lock:
+            credentials.expire_all()
 
     # -- WSGI ------------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
@@ -155,22 +170,33 @@ class SimApp:
             return control.handle(self, request)(environ, start_response)
         return self.handle(request)(environ, start_response)
 
+    def _identify(self, request: Request, kind: str, credentials: Credentials):
+        """(principal or None, credential id for the log) of a request."""
+        if kind == "bitbucket":
+            principal = credentials.authenticate(request)
+            return principal, principal.credential
+        if kind == "token":
+            return None, credentials.token_client_id(request)
+        if kind == "scim":
+            return None, self._scim_identity(request)
+        return None, "anonymous"
+
+    def log_server_answer(self, environ: dict, status: int) -> None:
+        """Record an answer the HTTP server gave without calling the app (e.g. an unreadable body)."""
+        request = Request(environ)
+        if request.path == "/_sim" or request.path.startswith("/_sim/"):
+            return
+        started = self.clock()
+        _unused, credential = self._identify(request, _kind(request.path), self.credentials)
+        self.log.add(request.method, request.path, request.query_string.decode("latin-1"), status, credential, started)
+
     def handle(self, request: Request) -> Response:
         started = self.clock()
         method, path = request.method, request.path
         query = request.query_string.decode("latin-1")
         kind = _kind(path)
-        state, credentials = self.state, self.credentials
-        principal = None
-        if kind == "bitbucket":
-            principal = credentials.authenticate(request)
-            credential = principal.credential
-        elif kind == "token":
-            credential = credentials.token_client_id(request)
-        elif kind == "scim":
-            credential = self._scim_identity(request)
-        else:
-            credential = "anonymous"
+        state, credentials = self._world
+        principal, credential = self._identify(request, kind, credentials)
 
         def done(response: Response | None, fault: str | None = None) -> Response | None:
             self.log.add(method, path, query, response.status_code if response is not None else None,
@@ -179,15 +205,18 @@ class SimApp:
 
         if self.faults.latency_ms:
             self.sleep(self.faults.latency_ms / 1000.0)
+        key, limit, scaled = self._rate_limit(state, kind, principal, credential, request, path)
         pre = self.faults.before(method, path)
         if pre is not None:
             name, status = pre
             if status is None:
                 done(None, name)
                 raise DropConnection("atlsim: %s" % name)
-            return done(self._fault_response(kind, status), name)
+            response = self._fault_response(kind, status)
+            if status == 429 and scaled:  # as the limiter's own 429: at the limit, near it
+                response.headers.update(scaled_headers(limit, limit))
+            return done(response, name)
 
-        key, limit, scaled = self._rate_limit(kind, principal, credential, request, path)
         allowed, used = self.limiter.hit(key, limit)
         extra = scaled_headers(limit, used) if scaled else {}
         if not allowed:
@@ -244,9 +273,10 @@ class SimApp:
                     return "scim:%s" % (directory.get("key_id") or directory.get("id"))
         return "scim:invalid"
 
-    def _rate_limit(self, kind: str, principal, credential: str, request: Request, path: str):
-        """(window key, limit, scaled?) for this request."""
-        limits = self.state.rate_limits
+    def _rate_limit(self, state: State, kind: str, principal, credential: str, request: Request, path: str):
+        """(window key, limit, scaled?) for this request. Rejected or missing credentials count against the
+        client address with the unauthenticated limit, never against a user's or a token's window."""
+        limits = state.rate_limits
         override = self.faults.rate_limit
         if kind == "bitbucket":
             scaled = principal.is_access_token and path.startswith("/2.0/repositories/")
@@ -259,7 +289,7 @@ class SimApp:
             key = principal.rate_key + (":api" if scaled else "")
         else:
             scaled = False
-            known = credential.startswith(("scim:", "oauth:")) and credential != "scim:invalid"
+            known = credential.startswith(("scim:", "oauth:")) and credential not in ("scim:invalid", "oauth:invalid")
             limit = limits["default"] if known else limits["unauthenticated"]
             key = credential if known else "ip:%s" % (request.remote_addr or "unknown")
             key = "%s:%s" % (kind, key)
@@ -279,7 +309,7 @@ class SimApp:
         if status in (502, 503, 504):
             reason = REASONS[status]
             return text_response(GATEWAY_PAGE.format(status=status, reason=reason), status, "text/html")
-        message = REASONS.get(status, "Simulated failure")
+        message = REASONS.get(status) or HTTPStatus(status).phrase
         if kind == "scim":
             return _scim_error(status, message)
         if kind == "token":

@@ -4,7 +4,10 @@
 tokens (Bearer), workspace/project/repository access tokens (Bearer); scope checks per endpoint.
 
 Never log or echo a secret: principals carry a ``credential`` id (``api_token:<id>``,
-``oauth:<client_id>``, ``access_token:<id>``) that the request log records instead.
+``oauth:<client_id>``, ``access_token:<id>``) that the request log records instead. Rejected
+credentials are logged as ``invalid:basic:<email>`` (only when the user part is a known account
+email), ``invalid:basic``, ``invalid:bearer``, ``invalid:scheme``, or ``oauth:<client_id>`` for an
+expired OAuth token; they are rate limited per client address (``ip:<remote>``).
 """
 
 from __future__ import annotations
@@ -175,7 +178,9 @@ class Credentials:
                 if _same(item["token"], token):
                     return Principal("api_token", "api_token:" + item["id"], "user:" + item["account"]["account_id"],
                                      account=item["account"], scopes=item["scopes"], rate_limit=item["rate_limit"])
-            return Principal("invalid", "invalid:basic:" + email, "ip:" + remote, failure=INVALID_TOKEN)
+            known = self.accounts.get_by_email(email)  # the user part may be a pasted secret: log only known emails
+            credential = "invalid:basic:" + known["email"] if known is not None else "invalid:basic"
+            return Principal("invalid", credential, "ip:" + remote, failure=INVALID_TOKEN)
         if scheme == "bearer":
             token = header.split(None, 1)[1].strip() if " " in header.strip() else ""
             issued = self.issued.get(token) if token else None
@@ -183,7 +188,8 @@ class Credentials:
                 consumer = issued["consumer"]
                 credential = "oauth:" + consumer["client_id"]
                 if issued["expires"] <= self.clock():
-                    return Principal("invalid", credential, "user:" + consumer["account"]["account_id"], failure=EXPIRED_TOKEN)
+                    # rejected: the unauthenticated limit on the client's address, not the user's window
+                    return Principal("invalid", credential, "ip:" + remote, failure=EXPIRED_TOKEN)
                 return Principal("oauth", credential, "user:" + consumer["account"]["account_id"],
                                  account=consumer["account"], scopes=expand_classic(consumer["scopes"]),
                                  rate_limit=consumer["rate_limit"])
@@ -193,7 +199,8 @@ class Credentials:
                                      scopes=item["scopes"], token_kind=item["kind"], workspace=item["workspace"],
                                      project=item["project"], repo=item["repo"], rate_limit=item["rate_limit"])
             return Principal("invalid", "invalid:bearer", "ip:" + remote, failure=INVALID_TOKEN)
-        return Principal("invalid", "invalid:" + scheme, "ip:" + remote, failure=INVALID_TOKEN)
+        # no or unknown scheme: the header may be a bare secret, so log neither it nor its first word
+        return Principal("invalid", "invalid:scheme", "ip:" + remote, failure=INVALID_TOKEN)
 
     def expire_all(self) -> int:
         """Make every OAuth token issued so far expired (tokens issued later are valid)."""
@@ -204,12 +211,14 @@ class Credentials:
 
     # -- the OAuth token endpoint ----------------------------------------------------------------
     def token_client_id(self, request: Request) -> str:
-        """The client id presented to the token endpoint (for the request log)."""
-        pair = _basic(request.headers.get("Authorization", "")) if request.headers.get("Authorization") else None
-        if pair:
-            return "oauth:" + pair[0]
-        client_id = request.form.get("client_id")
-        return "oauth:" + client_id if client_id else "anonymous"
+        """The client id presented to the token endpoint, for the request log: ``oauth:<client_id>`` for a
+        known consumer, ``oauth:invalid`` for anything else (it may be a secret), ``anonymous`` for nothing."""
+        header = request.headers.get("Authorization")
+        pair = _basic(header) if header else None
+        client_id = pair[0] if pair else request.form.get("client_id")
+        if not header and not client_id:
+            return "anonymous"
+        return "oauth:" + client_id if client_id in self.consumers else "oauth:invalid"
 
     def token_endpoint(self, request: Request) -> Response:
         """``POST /site/oauth2/access_token`` with ``grant_type=client_credentials`` (RFC 6749 4.4)."""

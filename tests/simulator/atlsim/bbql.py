@@ -49,6 +49,7 @@ class Query:
     predicate: Callable[[Any], bool]
     fields_used: set = field(default_factory=set)
     literals: dict = field(default_factory=dict)
+    operators: dict = field(default_factory=dict)  # field -> set of operators used on it ("=", "IN", "NOT IN"...)
 
     def values_for(self, name: str) -> list:
         return self.literals.get(name, [])
@@ -87,6 +88,7 @@ class _Parser:
         self.pos = 0
         self.used: set = set()
         self.literals: dict = {}
+        self.operators: dict = {}
 
     def peek(self):
         return self.tokens[self.pos]
@@ -114,7 +116,7 @@ class _Parser:
         pred = self.expr()
         if self.peek()[0] != "end":
             self.fail("AND, OR or the end of the query")
-        return Query(pred, self.used, self.literals)
+        return Query(pred, self.used, self.literals, self.operators)
 
     def expr(self):
         parts = [self.and_expr()]
@@ -145,17 +147,23 @@ class _Parser:
                             % (value, ", ".join(sorted(self.fields))))
         self.used.add(value)
         fdef = self.fields[value]
+        ops = self.operators.setdefault(value, set())
         if self.keyword("NOT"):
             if not self.keyword("IN"):
                 self.fail("IN after NOT")
+            ops.add("NOT IN")
             return self.membership(value, fdef, negate=True)
         if self.keyword("IN"):
+            ops.add("IN")
             return self.membership(value, fdef, negate=False)
         kind, op, _unused = self.peek()
         if kind != "op":
             self.fail("an operator (=, !=, ~, !~, >, >=, <, <=, IN, NOT IN)")
         self.next()
+        ops.add(op)
         literal = self.value(value, fdef)
+        if literal is _NULL:
+            ops.add("null")
         return self.compare(value, fdef, op, literal)
 
     def value(self, name: str, fdef: Field):
@@ -211,6 +219,8 @@ class _Parser:
         else:
             wanted = set(items)
         has_null = any(item is _NULL for item in items)
+        if has_null:
+            self.operators.setdefault(name, set()).add("null")
 
         def pred(obj):
             got = getter(obj)

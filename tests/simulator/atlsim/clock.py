@@ -5,6 +5,7 @@ can move time forward (token expiry, the rate-limit window) without sleeping."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 
@@ -22,8 +23,12 @@ class SimClock:
             return self._base() + self._offset
 
     def advance(self, seconds: float) -> float:
+        """Move forward ``seconds`` (>= 0: the simulated time never goes back)."""
+        seconds = float(seconds)
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError("advance must be a finite number of seconds >= 0, not %r" % seconds)
         with self._lock:
-            self._offset += float(seconds)
+            self._offset += seconds
         return self()
 
     def reset(self) -> None:

@@ -6,13 +6,14 @@
 ``GET /_sim/log``         the request log (JSON list); ``DELETE /_sim/log`` clears it
 ``POST /_sim/reset``      back to the seed: state, OAuth tokens, rate-limit windows, log, faults
 ``GET /_sim/faults``      the fault knobs; ``POST`` sets some (JSON object), ``DELETE`` clears all
-``POST /_sim/clock``      ``{"advance": seconds}`` moves the simulator's clock forward
+``POST /_sim/clock``      ``{"advance": seconds}`` moves the simulator's clock forward (seconds >= 0, else 400)
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import math
 
 from werkzeug.wrappers import Request, Response
 
@@ -31,6 +32,19 @@ def _body(request: Request):
     if not raw:
         return {}
     return json.loads(raw.decode("utf-8"))
+
+
+def _advance_clock(app, body) -> Response:
+    """``{"advance": seconds}``: a finite number >= 0 (time never goes back: token expiry and the
+    rate-limit windows assume it)."""
+    if not isinstance(body, dict):
+        raise ValueError("the body must be a JSON object {\"advance\": seconds}")
+    advance = body.get("advance", 0)
+    if isinstance(advance, bool) or not isinstance(advance, (int, float)) or not math.isfinite(advance) or advance < 0:
+        raise ValueError("advance must be a number of seconds >= 0, not %r" % (advance,))
+    if not hasattr(app.clock, "advance"):
+        raise ValueError("this simulator's clock cannot be moved")
+    return json_response({"now": app.clock.advance(float(advance))})
 
 
 def handle(app, request: Request) -> Response:
@@ -59,10 +73,7 @@ def handle(app, request: Request) -> Response:
             app.faults.clear()
             return empty_response(204)
         if route == ("POST", "/_sim/clock"):
-            advance = _body(request).get("advance", 0)
-            if not hasattr(app.clock, "advance"):
-                return json_response({"error": "this simulator's clock cannot be moved"}, 400)
-            return json_response({"now": app.clock.advance(float(advance))})
+            return _advance_clock(app, _body(request))
     except (ValueError, TypeError, AttributeError) as exc:
         return json_response({"error": str(exc)}, 400)
     return json_response({"error": "no control endpoint %s %s" % route}, 404)

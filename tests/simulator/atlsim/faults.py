@@ -4,7 +4,7 @@
 
 Knobs (``POST /_sim/faults`` JSON, ``SimHandle.faults(**knobs)``, or ``python -m atlsim`` flags):
 
-``latency_ms``                 every answer waits that long first
+``latency_ms``                 every answer waits that long first (at most 10000)
 ``error_rate``                 fraction of requests answered with one of ``error_statuses`` (default
                                [500, 502, 503]); drawn from ``random.Random(fault_seed)`` (default 0)
 ``fail_next``                  ``[{"status": 503, "count": 2, "method": "GET", "path_prefix": "/2.0/..."}]``
@@ -21,14 +21,22 @@ Knobs (``POST /_sim/faults`` JSON, ``SimHandle.faults(**knobs)``, or ``python -m
 
 The counter knobs (``burst_429``, ``drop_next``, ``lose_write_answer_next``, ``malformed_json_next``) also
 accept ``{"count": N, "method": "PUT", "path_prefix": "/2.0/repositories"}`` to target requests.
+Bounds: ``latency_ms`` <= 10000, ``seconds`` <= 120, every ``count`` <= 10000; statuses (``fail_next``,
+``error_statuses``) are HTTP error statuses 400..599 with a reason phrase. Anything else raises
+``ValueError`` (400 from ``POST /_sim/faults``, an error from the CLI) and changes nothing.
 Posting knobs updates only the knobs given; ``DELETE /_sim/faults`` clears all.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import threading
+from http import HTTPStatus
 
+MAX_LATENCY_MS = 10000
+MAX_SECONDS = 120
+MAX_COUNT = 10000
 COUNTERS = ("burst_429", "drop_next", "lose_write_answer_next", "malformed_json_next")
 KNOBS = ("latency_ms", "error_rate", "error_statuses", "fault_seed", "fail_next", "slow_next",
          "expire_tokens", "rate_limit", "pagination") + COUNTERS
@@ -59,27 +67,47 @@ class Rule:
         return out
 
 
-def _int(name: str, value, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or value < minimum:
-        raise ValueError("%s must be an integer >= %d, not %r" % (name, minimum, value))
+def _int(name: str, value, minimum: int = 0, maximum: int | None = None) -> int:
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or int(value) != value or value < minimum or (maximum is not None and value > maximum)):
+        bounds = ">= %d" % minimum if maximum is None else "between %d and %d" % (minimum, maximum)
+        raise ValueError("%s must be an integer %s, not %r" % (name, bounds, value))
     return int(value)
+
+
+def _status(name: str, value) -> int:
+    """An error status the fault can answer with: 400..599 with a standard reason phrase."""
+    status = _int(name, value, 400, 599)
+    try:
+        HTTPStatus(status)
+    except ValueError as exc:
+        raise ValueError("%s: %d is not an HTTP error status with a reason phrase" % (name, status)) from exc
+    return status
 
 
 def _rule(name: str, value, need_status: bool = False, need_seconds: bool = False) -> Rule:
     if not isinstance(value, dict):
         if need_status or need_seconds:
             raise ValueError("%s must be an object" % name)
-        return Rule(_int(name, value))
+        return Rule(_int(name, value, 0, MAX_COUNT))
     unknown = set(value) - {"count", "method", "path_prefix", "status", "seconds"}
     if unknown:
         raise ValueError("%s: unknown keys %s" % (name, sorted(unknown)))
     status = value.get("status")
-    if need_status and (status is None or _int(name + ".status", status, 100) > 599):
-        raise ValueError("%s.status must be an HTTP status" % name)
+    if need_status:
+        status = _status(name + ".status", status)
+    elif status is not None:
+        raise ValueError("%s takes no status" % name)
     seconds = value.get("seconds", 0)
-    if need_seconds and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0):
-        raise ValueError("%s.seconds must be a number >= 0" % name)
-    return Rule(_int(name + ".count", value.get("count", 1)), value.get("method"), value.get("path_prefix"),
+    if need_seconds and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds)
+                         or not 0 <= seconds <= MAX_SECONDS):
+        raise ValueError("%s.seconds must be a number between 0 and %d" % (name, MAX_SECONDS))
+    if not need_seconds and "seconds" in value:
+        raise ValueError("%s takes no seconds" % name)
+    for key in ("method", "path_prefix"):
+        if value.get(key) is not None and not isinstance(value[key], str):
+            raise ValueError("%s.%s must be a string" % (name, key))
+    return Rule(_int(name + ".count", value.get("count", 1), 0, MAX_COUNT), value.get("method"), value.get("path_prefix"),
                 status, float(seconds))
 
 
@@ -113,7 +141,7 @@ class Faults:
         updates: dict = {}
         for name, value in knobs.items():
             if name == "latency_ms":
-                updates[name] = _int(name, value)
+                updates[name] = _int(name, value, 0, MAX_LATENCY_MS)
             elif name == "error_rate":
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                     raise ValueError("error_rate must be a number between 0 and 1")
@@ -121,11 +149,13 @@ class Faults:
             elif name == "error_statuses":
                 if not isinstance(value, list) or not value:
                     raise ValueError("error_statuses must be a non-empty list")
-                updates[name] = [_int(name, item, 400) for item in value]
+                updates[name] = [_status(name, item) for item in value]
             elif name == "fault_seed":
                 updates[name] = _int(name, value)
             elif name == "fail_next":
                 items = value if isinstance(value, list) else [value]
+                if len(items) > 100:
+                    raise ValueError("fail_next takes at most 100 rules")
                 updates[name] = [_rule(name, item, need_status=True) for item in items]
             elif name == "slow_next":
                 updates[name] = _rule(name, value, need_seconds=True)

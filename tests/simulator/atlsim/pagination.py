@@ -10,7 +10,8 @@ its maximum); a ``page`` past the last one: 404 ``Invalid page``; a ``page`` tha
 number: 400 ``Invalid page``.
 
 Iterator mode (fault knob ``pagination: iterator``): only ``pagelen``, ``values`` and ``next``, the
-``page`` value in ``next`` being an opaque token, as for Bitbucket's iterator-based collections.
+``page`` value in ``next`` being an opaque token, as for Bitbucket's iterator-based collections;
+there a numeric ``page`` (or any value not handed out in ``next``) is 400 ``Invalid page``.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _untoken(value: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
         prefix, _unused, number = raw.partition(":")
-        if prefix != "atlsim-page":
+        if prefix != "atlsim-page" or not number.isdigit() or int(number) < 1:
             raise ValueError(value)
         return int(number)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -66,8 +67,8 @@ def paginate(ctx: Ctx, items: Sequence, render: Callable, mode: str = "page", de
     if pagelen > MAX_PAGELEN:
         raise ApiError(400, "Invalid pagelen")
     raw_page = ctx.arg("page")
-    if mode == "iterator" and raw_page and not raw_page.isdigit():
-        page = _untoken(raw_page)
+    if mode == "iterator":  # only the opaque token handed out in ``next``; a page number is 400
+        page = _untoken(raw_page) if raw_page else 1
     else:
         page = _positive_int(raw_page, 1, "Invalid page")
     total = len(items)

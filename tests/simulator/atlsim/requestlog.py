@@ -6,7 +6,8 @@ Entry: ``{"method", "path", "query", "status", "credential", "time", "fault"}`` 
 decoded path, ``query`` the raw query string, ``status`` the HTTP status sent (``None`` when the
 connection was closed without an answer), ``credential`` the credential id (never a secret:
 ``api_token:<id>``, ``oauth:<client_id>``, ``access_token:<id>``, ``scim:<directory id>``,
-``anonymous`` or ``invalid:...``), ``time`` the clock value when the request arrived, and ``fault``
+``anonymous``; rejected: ``invalid:basic:<known email>``, ``invalid:basic``, ``invalid:bearer``,
+``invalid:scheme``, ``oauth:invalid``, ``scim:invalid``), ``time`` the clock value when the request arrived, and ``fault``
 the injected fault that shaped the answer (or ``None``).
 """
 

@@ -4,9 +4,11 @@
 
 Members never show an email, except: a workspace admin (or a workspace access token) filtering
 with ``q=user.email IN ("a@x", ...)`` (at most 90 addresses, more: 400) may add
-``fields=+values.user.email``, and then only the matched addresses appear. Anyone else using
-``user.email`` in ``q`` gets 403. The workspace role (owner / collaborator / member) is only on
-``/permissions`` (``workspace_membership.permission``), which access tokens may not read.
+``fields=+values.user.email``, and then only the matched addresses appear. Only ``=`` and ``IN``
+with string addresses are accepted on ``user.email`` (any other operator, or null: 400), so the
+filter cannot enumerate addresses. Anyone else using ``user.email`` in ``q`` gets 403. The
+workspace role (owner / collaborator / member) is only on ``/permissions``
+(``workspace_membership.permission``), which access tokens may not read.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from .partial import hidden_requested
 from .routes_common import Route, filtered, is_workspace_admin, object_response, page_response, require_member, workspace_of
 from .web import ApiError, Ctx
 
-MAX_EMAILS = 90
+MAX_EMAILS = 90  # distinct addresses (compared case-insensitively)
+EMAIL_OPERATORS = frozenset(("=", "IN"))  # exact matches only: ~, !=, NOT IN, null would enumerate emails
 WS_AUTH = RouteAuth(classic=None, granular=("read:workspace:bitbucket",))
 MEMBERS_AUTH = RouteAuth(classic="account", granular=("read:workspace:bitbucket",))
 PERMISSIONS_AUTH = RouteAuth(classic="account", granular=("read:workspace:bitbucket",), access_tokens="deny")
@@ -48,15 +51,18 @@ def list_members(ctx: Ctx):
     ws = workspace_of(ctx)
     require_member(ctx, ws)
     items, query = filtered(ctx, _members(ws, ctx.state.accounts), MEMBER_FIELDS, sortable=False)
-    emails = query.values_for("user.email") if query is not None else []
+    emails = set(query.values_for("user.email")) if query is not None else set()
     if query is not None and "user.email" in query.fields_used:
         if not (is_workspace_admin(ctx, ws) or ctx.principal.token_kind == "workspace"):
             raise ApiError(403, "Forbidden", "Only workspace administrators, integrations and workspace access "
                                              "tokens can filter workspace members by email.")
+        refused = sorted(query.operators.get("user.email", set()) - EMAIL_OPERATORS)
+        if refused:
+            raise ApiError(400, "Bad request", "user.email can only be matched exactly: user.email = \"a@x\" or "
+                                               "user.email IN (\"a@x\", \"b@y\"), not with %s." % ", ".join(refused))
         if len(emails) > MAX_EMAILS:
             raise ApiError(400, "Bad request",
                            "When filtering by email, you can query up to %d addresses at a time." % MAX_EMAILS)
-    emails = set(emails)
     show = bool(emails) and hidden_requested(ctx.arg("fields"), "values.user.email")
 
     def render(item):

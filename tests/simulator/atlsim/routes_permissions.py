@@ -3,9 +3,11 @@
 """Effective repository permissions: ``/2.0/workspaces/{workspace}/permissions/repositories[/{repo_slug}]``.
 
 One ``repository_permission`` per (user, repository) with the highest of the user's direct and
-group-derived permissions (workspace admins have admin everywhere). The workspace-wide list is
-for workspace admins only, the per-repository one for the repository's admins; access tokens
-get 403. BBQL ``q`` on ``user.account_id``, ``user.uuid``, ``user.display_name``,
+group-derived permissions ("direct or via groups"); a workspace admin without either is not
+listed (being a workspace admin is an authorization rule, :meth:`Workspace.perm_of`, not a
+repository permission). The workspace-wide list is for workspace admins only, the
+per-repository one for the repository's admins (workspace admins included); access tokens get
+403. BBQL ``q`` on ``user.account_id``, ``user.uuid``, ``user.display_name``,
 ``user.nickname``, ``repository.name``, ``repository.full_name``, ``repository.uuid`` and
 ``permission`` (ordered read < write < admin), ``sort`` on the same fields.
 """

@@ -49,12 +49,14 @@ class _Handler(BaseHTTPRequestHandler):
             if len(body) > MAX_BODY:
                 raise ValueError("request body too large")
 
-    def _read_body(self) -> bytes | None:
+    def _read_body(self) -> bytes:
+        """The request body. Without Content-Length or Transfer-Encoding it is empty (RFC 9112 6.3),
+        whatever the method: ``curl -X POST URL`` sends neither."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunked()
         length = self.headers.get("Content-Length")
         if length is None:
-            return None
+            return b""
         size = int(length)
         if size < 0 or size > MAX_BODY:
             raise ValueError("bad Content-Length")
@@ -108,6 +110,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         self.wfile.flush()
 
+    def _log_own_answer(self, status: int) -> None:
+        """Put an answer the server gives by itself (the app never saw the request) in the request log."""
+        record = getattr(self.server.app, "log_server_answer", None)
+        if record is not None:
+            record(self._environ(b""), status)
+
     def _drop(self) -> None:
         self.close_connection = True
         try:
@@ -133,14 +141,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._read_body()
         except ValueError:
             self.close_connection = True
+            self._log_own_answer(400)
             self._send("400 Bad Request", [("Content-Type", "text/plain")], b"Bad request body")
             return
-        if body is None:
-            if self.command in ("POST", "PUT", "PATCH"):
-                self._send("411 Length Required", [("Content-Type", "application/json")],
-                           b'{"type": "error", "error": {"message": "Length Required"}}')
-                return
-            body = b""
         captured: dict = {}
 
         def start_response(status, headers, exc_info=None):  # pylint: disable=unused-argument

@@ -257,12 +257,11 @@ class Workspace:
         return self.repos.get(ident)
 
     def effective(self, repo: Repo) -> dict[str, str]:
-        """account_id -> highest of: implicit admin (workspace admins), direct and group permissions."""
+        """account_id -> highest of the user's direct and group permissions on ``repo``: what
+        ``/permissions/repositories`` reports. Workspace admin status is not a permission here; it is an
+        authorization rule applied by :meth:`perm_of`."""
         if repo.effective_cache is None:
             eff: dict[str, str] = {}
-            for account_id, member in self.members.items():
-                if member["admin"]:
-                    eff[account_id] = "admin"
             for slug, perm in repo.group_perms.items():
                 rank = PERM_RANK[perm]
                 for account_id in self.groups[slug]["members"]:
@@ -275,12 +274,18 @@ class Workspace:
         return repo.effective_cache
 
     def perm_of(self, account_id: str, repo: Repo) -> str | None:
+        """What ``account_id`` may do on ``repo`` (authorization): admin for workspace admins, else the
+        effective (direct or group) permission."""
+        if self.is_admin(account_id):
+            return "admin"
         return self.effective(repo).get(account_id)
 
     def users_with_access(self) -> set:
-        """Distinct accounts with any access to any repository (what the plan's user limit counts)."""
+        """Distinct accounts with access to any repository (what the plan's user limit counts): every user
+        with a direct or group permission on some repository, plus the workspace admins (who reach every
+        repository without one)."""
         if self._access is None:
-            users: set = set()
+            users: set = {account_id for account_id, member in self.members.items() if member["admin"]}
             for repo in self.repos.values():
                 users.update(self.effective(repo))
             self._access = users

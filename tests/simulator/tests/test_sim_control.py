@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,6 +74,55 @@ def test_reset_restores_the_seed_and_clears_log_and_faults(sim_app, sim_client):
 def test_clock_endpoint_moves_time(sim_app, sim_client):
     before = sim_app.clock()
     assert sim_client.post("/_sim/clock", json={"advance": 60}).get_json()["now"] == before + 60
+
+
+@pytest.mark.parametrize("advance", [-1, -0.5, "10", None, True, float("nan"), float("inf")])
+def test_clock_cannot_go_back(sim_app, sim_client, advance):
+    before = sim_app.clock()
+    resp = sim_client.post("/_sim/clock", data=json.dumps({"advance": advance}), content_type="application/json")
+    assert resp.status_code == 400 and "advance" in resp.get_json()["error"]
+    assert sim_app.clock() == before
+    assert sim_client.post("/_sim/clock", json=[1]).status_code == 400
+
+
+def test_sim_clock_refuses_negative_advance():
+    from atlsim.clock import SimClock  # pylint: disable=import-outside-toplevel
+    clock = SimClock(base=lambda: 100.0)
+    assert clock.advance(0) == 100.0
+    with pytest.raises(ValueError):
+        clock.advance(-5)
+    assert clock() == 100.0
+
+
+def test_reset_installs_state_and_credentials_together(sim_app, monkeypatch):
+    import atlsim.app as app_module  # pylint: disable=import-outside-toplevel
+    old_state, old_credentials = sim_app.state, sim_app.credentials
+    seen = []
+
+    class Watching(app_module.Credentials):
+        def __init__(self, *args, **kwargs):
+            seen.append((sim_app.state is old_state, sim_app.credentials is old_credentials))
+            super().__init__(*args, **kwargs)
+    monkeypatch.setattr(app_module, "Credentials", Watching)
+    clear = sim_app.limiter.clear
+    consistent = []
+
+    def watching_clear():  # runs in the middle of reset: state and credentials must already match
+        consistent.append(sim_app.credentials.accounts is sim_app.state.accounts)
+        clear()
+    monkeypatch.setattr(sim_app.limiter, "clear", watching_clear)
+    sim_app.reset()
+    assert seen == [(True, True)]  # nothing was installed while the new world was built
+    assert consistent == [True]
+    assert sim_app.state is not old_state and sim_app.credentials.accounts is sim_app.state.accounts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("seed build failed")
+    monkeypatch.setattr(app_module, "Credentials", broken)
+    current = (sim_app.state, sim_app.credentials)
+    with pytest.raises(RuntimeError):
+        sim_app.reset()
+    assert (sim_app.state, sim_app.credentials) == current  # all or nothing
 
 
 def test_account_registry_interface(sim_app):

@@ -176,3 +176,45 @@ def test_keep_alive_connection_is_reused(sim):
     assert statuses == [200] * 5
     assert sim.server.httpd.connections_accepted - before == 1
     session.close()
+
+
+@pytest.mark.parametrize("knobs", [
+    {"latency_ms": 10001}, {"slow_next": {"count": 1, "seconds": 121}}, {"slow_next": {"count": 10001, "seconds": 1}},
+    {"burst_429": 10001}, {"drop_next": {"count": 10001}}, {"fail_next": [{"status": 503, "count": 10001}]},
+    {"fail_next": [{"status": 200}]}, {"fail_next": [{"status": 302}]}, {"fail_next": [{"status": 600}]},
+    {"fail_next": [{"status": 499}]}, {"error_statuses": [500, 399]}, {"error_statuses": [599]},
+    {"slow_next": {"count": 1, "seconds": float("inf")}}, {"latency_ms": float("nan")},
+    {"burst_429": {"count": 1, "status": 500}}, {"fail_next": [{"status": 503, "method": 3}]},
+])
+def test_out_of_bounds_knobs_are_400_and_change_nothing(sim_client, knobs):
+    before = sim_client.get("/_sim/faults").get_json()
+    resp = sim_client.post("/_sim/faults", data=json.dumps(knobs).replace("Infinity", "1e999"),
+                           content_type="application/json")
+    assert resp.status_code == 400 and resp.get_json()["error"]
+    assert sim_client.get("/_sim/faults").get_json() == before
+
+
+def test_knobs_at_their_bounds_are_accepted(sim_app):
+    snapshot = sim_app.configure_faults({"latency_ms": 10000, "slow_next": {"count": 10000, "seconds": 120},
+                                         "fail_next": [{"status": 418, "count": 10000}], "error_statuses": [400, 599 - 88]})
+    assert snapshot["latency_ms"] == 10000 and snapshot["slow_next"] == {"count": 10000, "seconds": 120.0}
+    assert snapshot["fail_next"] == [{"count": 10000, "status": 418}] and snapshot["error_statuses"] == [400, 511]
+
+
+def test_fail_next_other_status_uses_its_reason_phrase(sim_app, sim_client):
+    sim_app.configure_faults({"fail_next": [{"status": 418, "count": 1}]})
+    resp = sim_client.get("/2.0/user", headers=ADMIN)
+    assert resp.status_code == 418 and resp.get_json()["error"]["message"] == "I'm a Teapot"
+
+
+@pytest.mark.parametrize("argv", [["--latency-ms", "10001"], ["--slow-next", "1:500"], ["--fail-next", "200:1"],
+                                  ["--error-statuses", "500,700"], ["--burst-429", "20000"]])
+def test_cli_refuses_out_of_bounds_knobs(argv, capsys, monkeypatch):
+    from atlsim import __main__ as cli  # pylint: disable=import-outside-toplevel
+
+    def no_server(*args, **kwargs):
+        raise AssertionError("the CLI accepted %r" % (argv,))
+    monkeypatch.setattr(cli, "SimServer", no_server)
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--port", "0"] + argv)
+    assert caught.value.code == 2 and "must be" in capsys.readouterr().err

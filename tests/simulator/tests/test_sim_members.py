@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -126,6 +127,37 @@ def test_email_filter_limit_is_90_addresses(sim_client):
                               query_string={"q": email_query(*(ninety + ["dev091@acme.example"]))})
     assert too_many.status_code == 400
     assert "90" in too_many.get_json()["error"]["detail"]
+
+
+@pytest.mark.parametrize("q", [
+    'user.email ~ "acme"', 'user.email !~ "x"', 'user.email != "dev001@acme.example"',
+    'user.email NOT IN ("dev001@acme.example")', 'user.email > "a"', 'user.email = null', 'user.email IN (null)',
+    'user.email = "dev001@acme.example" OR user.email ~ "acme"',
+    'user.nickname ~ "dev" AND user.email != "x@y"',
+])
+def test_email_filter_takes_only_exact_matches(sim_client, q):
+    resp = sim_client.get("/2.0/workspaces/acme/members", headers=ADMIN,
+                          query_string={"q": q, "fields": "+values.user.email", "pagelen": "100"})
+    assert resp.status_code == 400
+    body = resp.get_json()
+    assert body["type"] == "error" and body["error"]["message"] == "Bad request"
+    assert "user.email" in body["error"]["detail"]
+    assert all(address in q for address in re.findall(r"[\w.+-]+@[\w.-]+\.example", resp.get_data(as_text=True)))
+
+
+def test_email_filter_equal_and_in_may_be_combined(sim_client):
+    q = 'user.email = "dev001@acme.example" OR user.email IN ("dev002@acme.example")'
+    body = sim_client.get("/2.0/workspaces/acme/members", headers=ADMIN,
+                          query_string={"q": q, "fields": "+values.user.email"}).get_json()
+    assert sorted(item["user"]["email"] for item in body["values"]) == ["dev001@acme.example", "dev002@acme.example"]
+
+
+def test_email_filter_limit_counts_distinct_addresses(sim_client):
+    ninety = ["dev%03d@acme.example" % index for index in range(1, 91)]
+    repeated = ninety + [email.upper() for email in ninety[:20]] + ninety[:5]
+    ok = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": email_query(*repeated), "pagelen": "100"},
+                        headers=ADMIN)
+    assert ok.status_code == 200 and ok.get_json()["size"] == 90
 
 
 def test_members_bad_query_is_400(sim_client):

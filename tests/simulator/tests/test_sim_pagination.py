@@ -114,3 +114,13 @@ def test_hidden_fields_need_an_explicit_request():
     assert apply_fields({"values": [{"user": {"email": "a@x", "id": 1}}]}, None, ("values.user.email",)) == {
         "values": [{"user": {"id": 1}}]}
     assert apply_fields(doc, "+values.user.email", ("values.user.email",)) == {"values": [{"user": {"email": "a@x", "id": 1}}]}
+
+
+@pytest.mark.parametrize("page", ["1", "2", "3", "0", "abc", "YXRsc2ltLXBhZ2U6MA", "YXRsc2ltLXBhZ2U6eA"])
+def test_iterator_mode_accepts_only_the_opaque_token(sim_app, sim_client, page):
+    sim_app.configure_faults({"pagination": "iterator"})
+    resp = sim_client.get(MEMBERS + "?page=" + page, headers=ADMIN)
+    assert resp.status_code == 400 and resp.get_json()["error"]["message"] == "Invalid page"
+    first = sim_client.get(MEMBERS, headers=ADMIN).get_json()
+    token = parse_qs(urlsplit(first["next"]).query)["page"][0]
+    assert sim_client.get(MEMBERS + "?page=" + token, headers=ADMIN).status_code == 200

@@ -176,3 +176,16 @@ def test_cannot_grant_above_own_level(sim_app):
     with pytest.raises(ApiError) as caught:
         _check_grant(ctx, ws, ws.repos["infra-core"], "admin", [target])
     assert caught.value.status == 403
+
+
+def test_users_with_access_counts_direct_group_and_workspace_admins():
+    """The 402 count: users with a direct or group permission on some repository, plus the workspace admins
+    (who reach every repository); workspace admins are not in the effective permission lists."""
+    from atlsim.app import create_app  # pylint: disable=import-outside-toplevel
+    seed = small_seed(None)
+    seed["workspaces"][0]["repositories"][0]["group_permissions"] = {"late": "read"}
+    ws = create_app(seed).state.workspaces["w"]
+    assert ws.users_with_access() == {"557058:1", "557058:2", "557058:3", "557058:4", "557058:5"}
+    assert set(ws.effective(ws.repos["r1"])) == {"557058:4", "557058:5"}
+    assert set(ws.effective(ws.repos["r2"])) == {"557058:3"}
+    assert ws.perm_of("557058:2", ws.repos["r1"]) == "admin" and ws.perm_of("557058:1", ws.repos["r2"]) == "admin"

@@ -29,7 +29,7 @@ def all_values(client, url, headers, **query):
 
 
 def expected_effective(sim_app, slug):
-    """Recompute from the seed: highest of workspace admin, group and direct permissions."""
+    """Recompute from the seed: highest of group and direct permissions (workspace admins are not listed)."""
     seed_ws = next(ws for ws in sim_app.seed["workspaces"] if ws["slug"] == "acme")
     repo = next(r for r in seed_ws["repositories"] if r["slug"] == slug)
     accounts = sim_app.state.accounts
@@ -40,9 +40,6 @@ def expected_effective(sim_app, slug):
         account_id = accounts.get_by_email(email)["account_id"] if "@" in email else email
         if RANK[perm] > RANK.get(best.get(account_id), 0):
             best[account_id] = perm
-    for member in seed_ws["members"]:
-        if isinstance(member, dict) and member.get("admin", member.get("role") == "owner"):
-            grant(member["user"], "admin")
     for group, perm in repo["group_permissions"].items():
         for email in groups[group]:
             grant(email, perm)
@@ -59,6 +56,29 @@ def test_effective_permissions_of_a_repository_match_the_seed(sim_app, sim_clien
     assert item["type"] == "repository_permission"
     assert item["repository"]["full_name"] == "acme/infra-core"
     assert set(item) == {"type", "permission", "user", "repository"}
+
+
+def test_workspace_admins_are_not_listed_without_a_direct_or_group_permission(sim_app, sim_client):
+    """Effective = direct or via groups; workspace admin status only authorizes the caller."""
+    accounts = sim_app.state.accounts
+    admin = accounts.get_by_email(demo.ADMIN[0])["account_id"]
+    owner = accounts.get_by_email(demo.OWNER[0])["account_id"]
+    listed = {item["user"]["account_id"] for item in all_values(sim_client, WS_PERMS, ADMIN)}
+    assert admin not in listed and owner not in listed
+    ws = sim_app.state.workspaces["acme"]
+    direct_or_group = {account_id for repo in ws.repos.values() for account_id in repo.user_perms}
+    direct_or_group.update(m for repo in ws.repos.values() for slug in repo.group_perms for m in ws.groups[slug]["members"])
+    assert listed == direct_or_group
+    # still admins of every repository for what they may call
+    assert sim_client.get(WS_PERMS + "/infra-core", headers=ADMIN).status_code == 200
+    assert sim_client.get("/2.0/repositories/acme/infra-core/permissions-config/users", headers=ADMIN).status_code == 200
+    assert all(ws.perm_of(admin, repo) == "admin" for repo in ws.repos.values())
+    # a direct permission given to the admin shows up as that permission, not as admin
+    resp = sim_client.put("/2.0/repositories/acme/infra-core/permissions-config/users/" + admin,
+                          json={"permission": "read"}, headers=basic(*demo.OWNER))
+    assert resp.status_code == 200
+    values = all_values(sim_client, WS_PERMS + "/infra-core", ADMIN, q='user.account_id="%s"' % admin)
+    assert [item["permission"] for item in values] == ["read"]
 
 
 def test_direct_beats_group_and_group_beats_nothing(sim_app, sim_client):

@@ -125,3 +125,40 @@ def test_limiter_unit():
     assert limiter.hit("k", 2) == (True, 1)
     assert scaled_headers(100, 81)["X-RateLimit-NearLimit"] == "true"
     assert scaled_headers(100, 80)["X-RateLimit-NearLimit"] == "false"
+
+
+def test_expired_oauth_token_is_401_even_when_the_users_window_is_full():
+    """A rejected token counts against the client address, not the user's window (it was 429 before)."""
+    app, client, _unused = limited_app()
+    token = client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials"},
+                        headers=basic("c", "s")).get_json()["access_token"]
+    for _unused in range(3):  # the user's window (default 3) is now full, above the unauthenticated limit (2)
+        assert client.get("/2.0/user", headers=basic("a@x.example", "t1")).status_code == 200
+    app.configure_faults({"expire_tokens": True})
+    expired = client.get("/2.0/user", headers=bearer(token))
+    assert expired.status_code == 401
+    assert expired.get_json()["error"]["message"].startswith("Access token expired")
+    assert app.log.entries()[-1]["credential"] == "oauth:c"
+    assert app.limiter.count("ip:127.0.0.1") == 1 and app.limiter.count("user:557058:1") == 3
+    # the rejected requests share the address's unauthenticated window
+    assert client.get("/2.0/user", headers=bearer(token)).status_code == 401
+    assert client.get("/2.0/user", headers=bearer(token)).status_code == 429
+    assert client.get("/2.0/user", headers=bearer(token), environ_base={"REMOTE_ADDR": "127.0.0.2"}).status_code == 401
+
+
+def test_injected_429_for_access_tokens_on_repositories_has_the_limiter_headers():
+    app, client, _unused = limited_app()
+    app.configure_faults({"burst_429": 1, "fail_next": [{"status": 429, "count": 1, "path_prefix": "/2.0/repositories/"}]})
+    real = None
+    for fault in ("burst_429", "fail_next"):
+        resp = client.get("/2.0/repositories/w", headers=bearer("wtok"))
+        assert resp.status_code == 429 and app.log.entries()[-1]["fault"] == fault
+        assert resp.headers["X-RateLimit-Limit"] == "5" and resp.headers["X-RateLimit-Resource"] == "api"
+        assert resp.headers["X-RateLimit-NearLimit"] == "true" and "Retry-After" not in resp.headers
+    for _unused in range(6):
+        real = client.get("/2.0/repositories/w", headers=bearer("wtok"))
+    assert real.status_code == 429 and real.headers["X-RateLimit-NearLimit"] == "true"
+    # not for others, and not elsewhere
+    app.configure_faults({"burst_429": 2})
+    assert "X-RateLimit-Limit" not in client.get("/2.0/repositories/w", headers=basic("a@x.example", "t1")).headers
+    assert "X-RateLimit-Limit" not in client.get("/2.0/workspaces/w/members", headers=bearer("wtok")).headers
