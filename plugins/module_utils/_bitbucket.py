@@ -170,6 +170,12 @@ class BitbucketClient(object):
         return iter_bitbucket_values(self.transport, "/workspaces/%s/permissions" % _seg(workspace),
                                      params=params, pagelen=self.pagelen)
 
+    def iter_workspace_permission_pages(self, workspace, q=None):
+        """The pages (dicts, with ``size`` when Bitbucket sends it) of ``/workspaces/{ws}/permissions``."""
+        params = {"q": q} if q else None
+        return iter_bitbucket_pages(self.transport, "/workspaces/%s/permissions" % _seg(workspace),
+                                    params=params, pagelen=self.pagelen)
+
     def workspace_owners(self, workspace):
         """The owner account(s) of the workspace: ``q=permission="owner"`` (1 request)."""
         return [m.get("user") or {} for m in self.iter_workspace_permissions(workspace, q='permission = "owner"')]

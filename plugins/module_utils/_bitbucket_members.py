@@ -10,7 +10,9 @@ Request plan:
   objects and the workspace role, so no separate ``/members`` listing is needed);
 * one member by account id or ``{uuid}``: the same listing filtered with BBQL (1 request);
 * members by email: ``/workspaces/{ws}/members?q=user.email IN (...)`` (90 per request), then their
-  roles with ``user.account_id IN (...)`` (50 per request), or the whole role listing when over 100;
+  roles with ``user.account_id IN (...)`` (50 per request) for up to 100 members; above that the
+  first page of the whole role listing, whose ``size`` decides whether the rest of the listing or
+  the id filter costs fewer requests;
 * effective repository permissions: one paginated ``/workspaces/{ws}/permissions/repositories``
   query for all returned members (narrowed with BBQL when they are 50 or fewer), never one per member;
 * profiles: one ``/users/{id}`` per member (only with include_profile).
@@ -91,19 +93,40 @@ class Roles(object):
 
     def for_ids(self, account_ids):
         """{account_id: membership}, or {} when roles are not available: filtered by id (50 per request)
-        for up to 100 ids, else the whole role listing (fewer requests)."""
+        for up to 100 ids, else whichever costs fewer requests of the whole role listing and the filter."""
         if not account_ids or not self.available:
             return {}
         try:
             if len(account_ids) <= FILTER_BY_ID_MAX:
                 return self.client.workspace_permissions_for(self.workspace, account_ids)
-            wanted = set(account_ids)
-            return dict((user_key(m.get("user")), m) for m in self.client.iter_workspace_permissions(self.workspace)
-                        if user_key(m.get("user")) in wanted)
+            return self._listing_or_filter(account_ids)
         except ForbiddenError as err:
             if not self._unavailable(err):
                 raise
         return {}
+
+
+    def _listing_or_filter(self, account_ids):
+        """Read the first page of the whole role listing; when its ``size`` shows that filtering the ids
+        still missing (50 per request) costs fewer requests than the pages left, switch to the filter
+        (one page read for little at most); without ``size``, read the listing to its end."""
+        wanted = set(account_ids)
+        found = {}
+        pagelen = self.client.pagelen
+        for index, page in enumerate(self.client.iter_workspace_permission_pages(self.workspace)):
+            values = page.get("values") or []
+            for membership in values:
+                key = user_key(membership.get("user"))
+                if key in wanted:
+                    found[key] = membership
+            size = page.get("size")
+            if index == 0 and page.get("next") and isinstance(size, int):
+                missing = [account_id for account_id in account_ids if account_id not in found]
+                pages_left = -(-max(size - len(values), 0) // pagelen)
+                if -(-len(missing) // ACCOUNT_ID_BATCH) < pages_left:
+                    found.update(self.client.workspace_permissions_for(self.workspace, missing))
+                    return found
+        return found
 
 
 def _one_member(roles, member):

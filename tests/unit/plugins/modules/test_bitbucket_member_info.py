@@ -94,6 +94,48 @@ def test_member_not_found_is_reported_not_failed():
     assert result["not_found"] == [aid("ghost")]
 
 
+def _emails_found(count):
+    """``count`` emails, all members: the email look-ups answer them 90 a page."""
+    emails = ["u%03d@acme.example" % i for i in range(count)]
+    for start in range(0, count, 90):
+        responses.add("GET", API + "/workspaces/acme/members",
+                      json=page([membership("u%03d" % i, email=emails[i]) for i in range(start, min(start + 90, count))]))
+    return emails
+
+
+@responses.activate
+def test_many_emails_in_a_large_workspace_switch_from_the_listing_to_the_id_filter():
+    emails = _emails_found(150)
+    first_page = dict(page([membership("other%03d" % i) for i in range(100)], next_url=API + PERMS[4:] + "?page=2"))
+    first_page["size"] = 10000
+    responses.add("GET", API + PERMS[4:], json=first_page)
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i, "collaborator") for i in range(50)]))
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i, "collaborator") for i in range(50, 100)]))
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i, "collaborator") for i in range(100, 150)]))
+    result, failed = run_module(module, args(emails=emails))
+    assert not failed
+    seen = calls(responses)
+    # 2 email look-ups, 1 listing page (size 10,000: 99 pages left), then 3 id filters instead of 99 pages
+    assert [c[1].split("?")[0] for c in seen] == ["/2.0/workspaces/acme/members"] * 2 + [PERMS] * 4
+    assert seen[2][1] == PERMS + "?pagelen=100"
+    assert [c[1].count("557058:") for c in seen[3:]] == [50, 50, 50]
+    assert len(result["members"]) == 150 and all(m["workspace_permission"] == "collaborator" for m in result["members"])
+    assert result["api_calls"] == {"total": 6, "GET": 6}
+
+
+@responses.activate
+def test_many_emails_in_a_small_workspace_read_the_whole_listing():
+    emails = _emails_found(150)
+    first_page = dict(page([membership("u%03d" % i) for i in range(100)], next_url=API + PERMS[4:] + "?page=2"))
+    first_page["size"] = 160
+    responses.add("GET", API + PERMS[4:], json=first_page)
+    responses.add("GET", API + PERMS[4:] + "?page=2", json=page([membership("u%03d" % i) for i in range(100, 160)]))
+    result, failed = run_module(module, args(emails=emails))
+    assert not failed
+    assert [c[1] for c in calls(responses)[2:]] == [PERMS + "?pagelen=100", PERMS + "?page=2"]
+    assert len(result["members"]) == 150 and all(m["workspace_permission"] == "member" for m in result["members"])
+
+
 @responses.activate
 def test_emails_in_batches_of_90_then_roles_filtered_by_id():
     emails = ["u%03d@acme.example" % i for i in range(95)]
