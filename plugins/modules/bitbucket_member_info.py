@@ -220,9 +220,9 @@ rate_limit:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+    accounting,
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
-    accounting,
     error_result,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import BitbucketClient
