@@ -7,16 +7,21 @@ PYTHON ?= python3.11
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The oldest ansible-core the collection supports (meta/runtime.yml), for the compatibility run.
+OLDEST_CORE ?= 2.16.14
+VENV_OLDEST := $(CURDIR)/.venv-core-oldest
+STAMP_OLDEST := $(VENV_OLDEST)/.installed-$(OLDEST_CORE)
 BUILD := $(or $(BUILD_DIR),/tmp/accessops-build-$(shell printf %s "$(CURDIR)" | md5sum | cut -c1-8))
 COLL := $(BUILD)/ansible_collections/accessops/atlassian
 SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.yml
 PYTEST_ARGS ?=
 
-.PHONY: help venv tree sanity units simulator-tests integration test demo simulator bench build changelog clean
+.PHONY: help venv tree sanity units simulator-tests integration integration-oldest test demo simulator bench build changelog clean
 
 help:
-	@echo "make test       sanity + unit (coverage) + simulator + integration tests (builds .venv first)"
+	@echo "make test       sanity + unit (coverage) + simulator + integration tests, the latter also on the oldest"
+	@echo "                supported ansible-core (builds .venv and .venv-core-oldest first)"
 	@echo "make demo       run the main job against the local simulator"
 	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT))"
 	@echo "make bench      scale benchmark (10,000 members, 2,000 repositories): API calls, connections, seconds"
@@ -32,6 +37,14 @@ $(STAMP): tests/requirements.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# Same pins as .venv but the oldest supported ansible-core: the integration tests (real ansible-playbook
+# runs) prove the modules on it. Unit tests use ansible-core 2.19's test helpers and run on .venv only.
+$(STAMP_OLDEST): tests/requirements.txt
+	[ -x $(VENV_OLDEST)/bin/python ] || $(PYTHON) -m venv $(VENV_OLDEST)
+	sed 's/^ansible-core==.*/ansible-core==$(OLDEST_CORE)/' tests/requirements.txt > $(VENV_OLDEST)/requirements.txt
+	$(VENV_OLDEST)/bin/python -m pip install --quiet --disable-pip-version-check -r $(VENV_OLDEST)/requirements.txt
+	touch $(STAMP_OLDEST)
 
 # Lay the collection out as ansible_collections/accessops/atlassian (what ansible-test needs):
 # every file git tracks plus new files it does not ignore, as they are in the work tree.
@@ -67,12 +80,18 @@ integration: venv tree
 	cd $(COLL)
 	PYTHONPATH=$(BUILD) $(VPY) -m pytest -q -p no:cacheprovider tests/integration $(PYTEST_ARGS)
 
+integration-oldest: $(STAMP_OLDEST) tree
+	cd $(COLL)
+	$(VENV_OLDEST)/bin/ansible --version | head -1
+	PYTHONPATH=$(BUILD) $(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider tests/integration $(PYTEST_ARGS)
+
 test: venv
 	start=$$(date +%s)
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory units
 	$(MAKE) --no-print-directory simulator-tests
 	$(MAKE) --no-print-directory integration
+	$(MAKE) --no-print-directory integration-oldest
 	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
 
 demo: venv
@@ -94,4 +113,4 @@ changelog: venv
 	$(VENV)/bin/antsibull-changelog lint
 
 clean:
-	rm -rf $(BUILD) .pytest_cache .coverage
+	rm -rf $(BUILD) .pytest_cache .coverage .venv-core-oldest

@@ -105,7 +105,6 @@ class Roles(object):
                 raise
         return {}
 
-
     def _listing_or_filter(self, account_ids):
         """Read the first page of the whole role listing; when its ``size`` shows that filtering the ids
         still missing (50 per request) costs fewer requests than the pages left, switch to the filter
