@@ -13,8 +13,9 @@ Request plan:
   roles with ``user.account_id IN (...)`` (50 per request) for up to 100 members; above that the
   first page of the whole role listing, whose ``size`` decides whether the rest of the listing or
   the id filter costs fewer requests;
-* effective repository permissions: one paginated ``/workspaces/{ws}/permissions/repositories``
-  query for all returned members (narrowed with BBQL when they are 50 or fewer), never one per member;
+* effective repository permissions: paginated ``/workspaces/{ws}/permissions/repositories``
+  queries joined in memory, never one per member: the whole listing when every member is asked
+  for, else one query per 50 members narrowed with BBQL;
 * profiles: one ``/users/{id}`` per member (only with include_profile).
 
 Workspace access tokens may not read ``/workspaces/{ws}/permissions`` (HTTP 403) but may read
@@ -27,6 +28,7 @@ from __future__ import annotations
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
     ACCOUNT_ID_BATCH,
     bbql_in,
+    chunks,
     identifier_kind,
     normalize_identifier,
     user_key,
@@ -164,15 +166,20 @@ def _members_by_email(roles, emails):
     return members, not_found
 
 
-def _add_effective_permissions(client, workspace, members):
-    """One paginated query for everyone, joined in memory: member["repository_permissions"] = {slug: permission}."""
+def _add_effective_permissions(client, workspace, members, everyone=False):
+    """member["repository_permissions"] = {slug: permission}, joined in memory from paginated
+    ``/workspaces/{ws}/permissions/repositories`` queries, never one per member: the whole listing
+    when every member was asked for, else one query per 50 members (``user.account_id IN (...)``),
+    which reads only their permissions (the whole listing of a large workspace runs to thousands
+    of pages, against a rate limit of about 1,000 requests an hour)."""
     ids = [m["account_id"] for m in members if m.get("account_id")]
-    query = bbql_in("user.account_id", ids) if ids and len(ids) <= ACCOUNT_ID_BATCH else None
     by_id = dict((account_id, {}) for account_id in ids)
-    for item in client.iter_effective_repository_permissions(workspace, q=query):
-        account_id = user_key(item.get("user"))
-        if account_id in by_id:
-            by_id[account_id][_repository_slug(item.get("repository"))] = item.get("permission")
+    queries = [None] if everyone or not ids else [bbql_in("user.account_id", batch) for batch in chunks(ids, ACCOUNT_ID_BATCH)]
+    for query in queries:
+        for item in client.iter_effective_repository_permissions(workspace, q=query):
+            account_id = user_key(item.get("user"))
+            if account_id in by_id:
+                by_id[account_id][_repository_slug(item.get("repository"))] = item.get("permission")
     for member in members:
         member["repository_permissions"] = dict(sorted(by_id.get(member.get("account_id"), {}).items()))
 
@@ -240,10 +247,11 @@ def run_member_info(client, params, warn=None):
             result["member"] = entry
     elif params.get("emails"):
         result["members"], result["not_found"] = _members_by_email(roles, params["emails"])
-    elif not (params.get("repository") or params.get("whoami")):
+    everyone = not (params.get("member") or params.get("emails") or params.get("repository") or params.get("whoami"))
+    if everyone:
         result["members"] = [_member(m) for m in roles.listing()]
     if params.get("include_permissions") and result["members"]:
-        _add_effective_permissions(client, workspace, result["members"])
+        _add_effective_permissions(client, workspace, result["members"], everyone=everyone)
     if params.get("include_profile"):
         for member in result["members"]:
             profile = client.get_user(member["account_id"] or member["uuid"])

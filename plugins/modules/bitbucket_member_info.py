@@ -62,7 +62,8 @@ options:
   include_permissions:
     description:
       - Add each returned member's effective repository permissions (the highest level, direct or through groups).
-      - Read with one paginated query for all members, never one per member. Needs a workspace admin.
+      - Read with paginated queries joined in memory, never one per member - the whole workspace listing when
+        every member is returned, else one query per 50 returned members. Needs a workspace admin.
     type: bool
     default: false
   include_profile:
@@ -82,7 +83,7 @@ notes:
     effective permissions), C(read:user:bitbucket) (profiles, O(whoami)). OAuth consumer scopes: C(account),
     C(repository:admin) (for O(repository)), C(email) (for O(whoami))."
   - "Requests: listing every member costs one request per 100 members; O(include_permissions) adds one request per
-    100 permissions of the returned members. RV(api_calls) gives the exact count."
+    100 permissions of the returned members (plus one per 50 members when only some are returned). RV(api_calls) gives the exact count."
   - Bitbucket never shows members' email addresses, except to a workspace admin who filters by them (O(member) as
     an email, O(emails)); RV(members[].email) is only set then.
   - "Workspace access tokens: Bitbucket lets them list members and look members up by email, but not read workspace

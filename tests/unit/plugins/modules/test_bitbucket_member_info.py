@@ -156,7 +156,7 @@ def test_emails_in_batches_of_90_then_roles_filtered_by_id():
 
 
 @responses.activate
-def test_include_permissions_is_one_query_for_all_members():
+def test_include_permissions_for_every_member_is_one_unfiltered_listing():
     responses.add("GET", API + PERMS[4:], json=page([membership("dev1"), membership("dev2")]))
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([
         effective("dev1", "infra-core", "write"), effective("dev2", "web", "read"), effective("dev1", "web", "admin")]))
@@ -164,7 +164,7 @@ def test_include_permissions_is_one_query_for_all_members():
     assert not failed
     assert calls(responses) == [
         ("GET", PERMS + "?pagelen=100"),
-        ("GET", '/2.0/workspaces/acme/permissions/repositories?q=user.account_id IN ("557058:dev1","557058:dev2")&pagelen=100'),
+        ("GET", "/2.0/workspaces/acme/permissions/repositories?pagelen=100"),
     ]
     assert result["members"][0]["repository_permissions"] == {"infra-core": "write", "web": "admin"}
     assert result["members"][1]["repository_permissions"] == {"web": "read"}
@@ -179,6 +179,23 @@ def test_include_permissions_for_many_members_reads_the_whole_listing_unfiltered
     assert calls(responses)[1] == ("GET", "/2.0/workspaces/acme/permissions/repositories?pagelen=100")
     assert result["members"][1]["repository_permissions"] == {"web": "read"}
     assert result["members"][2]["repository_permissions"] == {}
+
+
+@responses.activate
+def test_include_permissions_for_some_members_is_one_filtered_query_per_50():
+    emails = _emails_found(60)
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(50)]))
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(50, 60)]))
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("u001", "web", "read")]))
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("u055", "api", "write")]))
+    result, failed = run_module(module, args(emails=emails, include_permissions=True))
+    assert not failed
+    effective_calls = [c[1] for c in calls(responses) if "/permissions/repositories" in c[1]]
+    assert [c.count("557058:") for c in effective_calls] == [50, 10]
+    assert all("q=user.account_id IN (" in c for c in effective_calls)
+    by_email = dict((m["email"], m["repository_permissions"]) for m in result["members"])
+    assert by_email["u001@acme.example"] == {"web": "read"} and by_email["u055@acme.example"] == {"api": "write"}
+    assert by_email["u002@acme.example"] == {}
 
 
 @responses.activate
