@@ -103,6 +103,8 @@ def main(argv=None):
     scenarios = [
         ("member_info: every member (%d)" % args.members, "bitbucket_member_info", {"workspace": "acme"}),
         ("member_info: 500 emails", "bitbucket_member_info", {"workspace": "acme", "emails": emails}),
+        ("member_info: 50 emails + effective permissions", "bitbucket_member_info",
+         {"workspace": "acme", "emails": emails[:50], "include_permissions": True}),
         ("member_info: one member + effective permissions", "bitbucket_member_info",
          {"workspace": "acme", "member": "dev010@acme.example", "include_permissions": True}),
         ("repo_permission: 1 user x %d repos, concurrency 1" % len(repos), "bitbucket_repo_permission",
@@ -131,7 +133,7 @@ def main(argv=None):
     print("%-62s %9s %9s %11s %9s %8s" % ("scenario", "api_calls", "answered", "connections", "seconds", "changed"))
     for label, calls, answered, conns, elapsed, changed in rows:
         print("%-62s %9s %9d %11d %9.1f %8s" % (label, calls, answered, conns, elapsed, changed))
-    serial, parallel = rows[3][4], rows[5][4]
+    serial, parallel = rows[4][4], rows[6][4]
     print("grant over %d repositories: concurrency 8 took %.2fx the time of concurrency 1" % (len(repos), parallel / serial))
     return 0
 
