@@ -141,3 +141,19 @@ def membership(name, permission="member", email=None):
 
 def error(message):
     return {"type": "error", "error": {"message": message}}
+
+
+REPO_USERS = "/2.0/repositories/acme/infra-core/permissions-config/users"
+OWNER_QUERY = '/2.0/workspaces/acme/permissions?q=permission = "owner"&pagelen=100'
+
+
+def args(**kwargs):
+    """The admin's API-token connection options plus ``kwargs``."""
+    result = dict(ADMIN_ARGS)
+    result.update(kwargs)
+    return result
+
+
+def add_owner(rsps, name="owner"):
+    """The answer to the owner look-up: ``name`` is the workspace owner."""
+    rsps.add("GET", API + "/workspaces/acme/permissions", json=page([membership(name, "owner")]))

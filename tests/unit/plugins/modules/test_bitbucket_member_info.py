@@ -9,9 +9,9 @@ import responses
 from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_member_info as module
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
     ACCESS_TOKEN_ARGS,
-    ADMIN_ARGS,
     API,
     aid,
+    args,
     calls,
     error,
     membership,
@@ -22,12 +22,6 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
 )
 
 PERMS = "/2.0/workspaces/acme/permissions"
-
-
-def args(**kwargs):
-    result = dict(ADMIN_ARGS)
-    result.update(kwargs)
-    return result
 
 
 def effective(name, repo, permission):

@@ -10,9 +10,12 @@ import responses
 from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_repo_permission as module
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
     ACCESS_TOKEN_ARGS,
-    ADMIN_ARGS,
     API,
+    OWNER_QUERY,
+    REPO_USERS,
+    add_owner,
     aid,
+    args,
     bodies,
     calls,
     error,
@@ -22,19 +25,6 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
     run_module,
     user,
 )
-
-REPO_USERS = "/2.0/repositories/acme/infra-core/permissions-config/users"
-OWNER_QUERY = '/2.0/workspaces/acme/permissions?q=permission = "owner"&pagelen=100'
-
-
-def args(**kwargs):
-    result = dict(ADMIN_ARGS)
-    result.update(kwargs)
-    return result
-
-
-def add_owner(rsps, name="owner"):
-    rsps.add("GET", API + "/workspaces/acme/permissions", json=page([membership(name, "owner")]))
 
 
 @responses.activate

@@ -10,9 +10,12 @@ import responses
 from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_repo_permission as module
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
     ACCESS_TOKEN_ARGS,
-    ADMIN_ARGS,
     API,
+    OWNER_QUERY,
+    REPO_USERS,
+    add_owner,
     aid,
+    args,
     calls,
     error,
     membership,
@@ -22,21 +25,9 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
     user,
 )
 
-REPO_USERS = "/2.0/repositories/acme/infra-core/permissions-config/users"
-OWNER_QUERY = '/2.0/workspaces/acme/permissions?q=permission = "owner"&pagelen=100'
 # An access_token may be a user's OAuth access token or a workspace/project/repository access token:
 # only Bitbucket's answers tell them apart.
 OAUTH_TOKEN_ARGS = dict(ACCESS_TOKEN_ARGS)
-
-
-def args(**kwargs):
-    result = dict(ADMIN_ARGS)
-    result.update(kwargs)
-    return result
-
-
-def add_owner(rsps, name="owner"):
-    rsps.add("GET", API + "/workspaces/acme/permissions", json=page([membership(name, "owner")]))
 
 
 @responses.activate
