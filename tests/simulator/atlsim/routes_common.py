@@ -102,3 +102,13 @@ def page_response(ctx: Ctx, items: list, render: Callable, hidden: tuple = ()) -
 
 def object_response(ctx: Ctx, body: dict, status: int = 200) -> Response:
     return json_response(apply_fields(body, ctx.arg("fields")), status)
+
+
+def user_fields(account_of: Callable) -> dict:
+    """The BBQL fields on ``user.*`` of a listing whose items hold an account: ``account_of(item)``."""
+    return {
+        "user.account_id": bbql.Field(lambda item: account_of(item)["account_id"]),
+        "user.uuid": bbql.Field(lambda item: account_of(item)["uuid"], fold=True),
+        "user.display_name": bbql.Field(lambda item: account_of(item)["display_name"]),
+        "user.nickname": bbql.Field(lambda item: account_of(item)["nickname"]),
+    }

@@ -17,7 +17,8 @@ from . import serializers as ser
 from .auth import RouteAuth
 from .bbql import Field
 from .partial import hidden_requested
-from .routes_common import Route, filtered, is_workspace_admin, object_response, page_response, require_member, workspace_of
+from .routes_common import (Route, filtered, is_workspace_admin, object_response, page_response, require_member, user_fields,
+                            workspace_of)
 from .web import ApiError, Ctx
 
 MAX_EMAILS = 90  # distinct addresses (compared case-insensitively)
@@ -26,12 +27,7 @@ WS_AUTH = RouteAuth(classic=None, granular=("read:workspace:bitbucket",))
 MEMBERS_AUTH = RouteAuth(classic="account", granular=("read:workspace:bitbucket",))
 PERMISSIONS_AUTH = RouteAuth(classic="account", granular=("read:workspace:bitbucket",), access_tokens="deny")
 
-USER_FIELDS = {
-    "user.account_id": Field(lambda item: item[0]["account_id"]),
-    "user.uuid": Field(lambda item: item[0]["uuid"], fold=True),
-    "user.display_name": Field(lambda item: item[0]["display_name"]),
-    "user.nickname": Field(lambda item: item[0]["nickname"]),
-}
+USER_FIELDS = user_fields(lambda item: item[0])
 MEMBER_FIELDS = dict(USER_FIELDS, **{"user.email": Field(lambda item: item[0]["email"].lower(), fold=True)})
 PERMISSION_FIELDS = dict(USER_FIELDS, permission=Field(lambda item: item[1]))
 

@@ -17,22 +17,19 @@ from __future__ import annotations
 from . import serializers as ser
 from .auth import RouteAuth
 from .bbql import Field
-from .routes_common import Route, caller_level, filtered, is_workspace_admin, page_response, require_member, workspace_of
+from .routes_common import (Route, caller_level, filtered, is_workspace_admin, page_response, require_member, user_fields,
+                            workspace_of)
 from .web import ApiError, Ctx
 
 WS_AUTH = RouteAuth(classic="account", granular=("read:repository:bitbucket",), access_tokens="deny")
 REPO_AUTH = RouteAuth(classic="repository", granular=("read:repository:bitbucket",), access_tokens="deny")
 
-FIELDS = {
-    "user.account_id": Field(lambda e: e[1]["account_id"]),
-    "user.uuid": Field(lambda e: e[1]["uuid"], fold=True),
-    "user.display_name": Field(lambda e: e[1]["display_name"]),
-    "user.nickname": Field(lambda e: e[1]["nickname"]),
+FIELDS = dict(user_fields(lambda e: e[1]), **{
     "repository.name": Field(lambda e: e[0].name),
     "repository.full_name": Field(lambda e: e[0].full_name),
     "repository.uuid": Field(lambda e: e[0].uuid, fold=True),
     "permission": Field(lambda e: e[2], kind="permission"),
-}
+})
 
 
 def entries(ws, accounts, repos=None) -> list:

@@ -10,6 +10,7 @@ import responses
 from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_repo_permission as module
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
     ACCESS_TOKEN_ARGS,
+    ADMIN_ARGS,
     API,
     OWNER_QUERY,
     REPO_USERS,
@@ -257,11 +258,13 @@ def test_granting_to_the_owner_is_refused_before_any_write():
     assert result["changed"] is False
 
 
+@pytest.mark.parametrize("connection", [ADMIN_ARGS, ACCESS_TOKEN_ARGS], ids=["api-token", "oauth-access-token"])
 @responses.activate
-def test_removing_my_own_admin_is_refused_before_any_write():
+def test_removing_my_own_admin_is_refused_before_any_write(connection):
+    # an access_token may be a user's OAuth access token: GET /user answering tells it is one
     responses.add("GET", API + REPO_USERS[4:] + "/557058:admin", json=perm("admin", "admin"))
     responses.add("GET", API + "/user", json=user("admin"))
-    result, failed = run_module(module, args(repository="infra-core", user=aid("admin"), state="absent"))
+    result, failed = run_module(module, dict(connection, repository="infra-core", user=aid("admin"), state="absent"))
     assert failed
     assert calls(responses) == [("GET", REPO_USERS + "/557058:admin"), ("GET", "/2.0/user")]
     assert "your own admin permission" in result["msg"]

@@ -44,16 +44,6 @@ def test_an_oauth_access_token_keeps_the_callers_admin_with_exclusive():
 
 
 @responses.activate
-def test_an_oauth_access_token_may_not_remove_its_own_admin():
-    responses.add("GET", API + REPO_USERS[4:] + "/557058:admin", json=perm("admin", "admin"))
-    responses.add("GET", API + "/user", json=user("admin"))
-    result, failed = run_module(module, dict(OAUTH_TOKEN_ARGS, repository="infra-core", user=aid("admin"), state="absent"))
-    assert failed
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:admin"), ("GET", "/2.0/user")]
-    assert "your own admin permission" in result["msg"]
-
-
-@responses.activate
 def test_an_access_token_that_is_no_user_skips_the_self_protection():
     responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
     responses.add("GET", API + "/user", status=401, json=error("Token is invalid, expired, or not supported for this endpoint."))
