@@ -12,6 +12,9 @@ class ModuleDocFragment(object):
 options:
   api_url:
     description:
+      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, spaces or line breaks.
+        Plain C(http://) is accepted with a warning unless the host is this machine (credentials would travel
+        unencrypted).
       - Base URL of the Bitbucket Cloud REST API, including the C(/2.0) version path.
       - If not set in the task, the value of the E(BITBUCKET_API_URL) environment variable is used.
     type: str
@@ -55,6 +58,9 @@ options:
     type: str
   token_url:
     description:
+      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, spaces or line breaks.
+        Plain C(http://) is accepted with a warning unless the host is this machine (credentials would travel
+        unencrypted).
       - The OAuth 2.0 token endpoint used with O(client_id) and O(client_secret).
       - If not set in the task, the value of the E(BITBUCKET_TOKEN_URL) environment variable is used.
     type: str
@@ -63,6 +69,10 @@ options:
     description:
       - Whether to verify the TLS certificates of the API and token endpoints.
       - Only set this to V(false) against a test server you control.
+      - V(false) makes every task warn.
+      - When O(ca_path) is not set, C(requests) trusts the file named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE)
+        if one is set; the task then warns unless that file is a default trust store. Set O(ca_path) to make the
+        choice explicit.
       - If not set in the task, the value of the E(BITBUCKET_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
@@ -76,12 +86,14 @@ options:
   timeout:
     description:
       - Seconds to wait for the server to accept a connection, and then for each answer.
+      - A number greater than 0 and at most 3600.
       - If not set in the task, the value of the E(BITBUCKET_TIMEOUT) environment variable is used.
     type: float
     default: 30
   max_retries:
     description:
       - How many times a request is retried when the API answers HTTP 429, 502, 503 or 504, or the connection fails.
+      - From 0 to 20.
       - Retries wait with exponential backoff and full jitter, honour C(Retry-After) when the server sends it, and
         stop after 120 seconds in total.
       - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP 429.

@@ -12,6 +12,9 @@ class ModuleDocFragment(object):
 options:
   scim_url:
     description:
+      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, spaces or line breaks.
+        Plain C(http://) is accepted with a warning unless the host is this machine (credentials would travel
+        unencrypted).
       - Base URL of the Atlassian user provisioning API. The modules talk to
         C({scim_url}/scim/directory/{directory_id}).
       - If not set in the task, the value of the E(ATLASSIAN_SCIM_URL) environment variable is used.
@@ -22,6 +25,7 @@ options:
       - ID of the identity provider directory of the Atlassian organization, shown in Atlassian Administration when
         the directory API key is created.
       - Required, in the task or through the environment.
+      - Letters, digits, C(-), C(_), C(.) and C(~) only (it becomes one URL path segment).
       - If not set in the task, the value of the E(ATLASSIAN_SCIM_DIRECTORY_ID) environment variable is used.
     type: str
   scim_token:
@@ -34,6 +38,10 @@ options:
     description:
       - Whether to verify the TLS certificate of the API.
       - Only set this to V(false) against a test server you control.
+      - V(false) makes every task warn.
+      - When O(ca_path) is not set, C(requests) trusts the file named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE)
+        if one is set; the task then warns unless that file is a default trust store. Set O(ca_path) to make the
+        choice explicit.
       - If not set in the task, the value of the E(ATLASSIAN_SCIM_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
@@ -47,12 +55,14 @@ options:
   timeout:
     description:
       - Seconds to wait for the server to accept a connection, and then for each answer.
+      - A number greater than 0 and at most 3600.
       - If not set in the task, the value of the E(ATLASSIAN_SCIM_TIMEOUT) environment variable is used.
     type: float
     default: 30
   max_retries:
     description:
       - How many times a request is retried when the API answers HTTP 429, 502, 503 or 504, or the connection fails.
+      - From 0 to 20.
       - Retries wait with exponential backoff and full jitter, honour C(Retry-After) when the server sends it, and
         stop after 120 seconds in total.
       - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP 429.

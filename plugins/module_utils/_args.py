@@ -15,11 +15,13 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
     DEFAULT_TOKEN_URL,
+    ClientCredentialsAuth,
     bitbucket_auth,
     scim_auth,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 
 DEFAULT_API_URL = "https://api.bitbucket.org/2.0"
 DEFAULT_SCIM_URL = "https://api.atlassian.com"
@@ -66,22 +68,41 @@ def scim_argument_spec():
     return spec
 
 
-def _transport_options(params):
+def _or_default(params, option, default):
+    """The option's value, its default when it is not set at all (None); an empty string stays empty (and is refused:
+    an empty variable must not switch the target to the default service)."""
+    value = params.get(option)
+    return default if value is None else value
+
+
+URL_OPTIONS = ("api_url", "token_url", "scim_url")
+
+
+def protect_url_credentials(module):
+    """Mask a password written into a URL option wherever ansible-core shows the options (the failed result's
+    ``invocation``), before the option is refused."""
+    module.no_log_values.update(validate.url_passwords(module.params, URL_OPTIONS))
+
+
+def _transport_options(params, warn=None):
+    """timeout, TLS and retry options, validated (ConfigurationError naming the option)."""
     max_retries = params.get("max_retries")
     if max_retries is None:
         max_retries = DEFAULT_MAX_RETRIES
-    if max_retries < 0:
-        raise ConfigurationError("max_retries must be 0 or more")
+    validate.bounded_int(max_retries, "max_retries", 0, validate.MAX_RETRIES)
     timeout = params.get("timeout")
     if timeout is None:
         timeout = DEFAULT_TIMEOUT
+    timeout = validate.timeout(timeout)
     validate_certs = params.get("validate_certs")
-    return dict(
-        timeout=timeout,
-        validate_certs=True if validate_certs is None else validate_certs,
-        ca_path=params.get("ca_path") or None,
-        max_retries=max_retries,
-    )
+    validate_certs = True if validate_certs is None else validate_certs
+    ca_path = params.get("ca_path") or None
+    if ca_path is not None:
+        validate.text(ca_path, "ca_path", "the path of a CA bundle file", max_chars=4096)
+    if not validate_certs and warn is not None:
+        warn("validate_certs is false: TLS certificates are not verified, so anyone on the network path can read and "
+             "change the requests, credentials included. Use ca_path for a private CA instead")
+    return dict(timeout=timeout, validate_certs=validate_certs, ca_path=ca_path, max_retries=max_retries)
 
 
 def bitbucket_transport_from_params(params, warn=None, **kwargs):
@@ -89,31 +110,36 @@ def bitbucket_transport_from_params(params, warn=None, **kwargs):
 
     ``kwargs`` (e.g. ``retry_policy``, ``session``) go to Transport unchanged.
     """
+    api_url = validate.url(_or_default(params, "api_url", DEFAULT_API_URL), "api_url", warn)
     auth = bitbucket_auth(
         username=params.get("username"),
         api_token=params.get("api_token"),
         access_token=params.get("access_token"),
         client_id=params.get("client_id"),
         client_secret=params.get("client_secret"),
-        token_url=params.get("token_url") or DEFAULT_TOKEN_URL,
+        token_url=_or_default(params, "token_url", DEFAULT_TOKEN_URL),
     )
-    options = _transport_options(params)
+    if isinstance(auth, ClientCredentialsAuth):
+        validate.url(auth.token_url, "token_url", warn)
+    options = _transport_options(params, warn)
     options.update(kwargs)
-    return Transport(params.get("api_url") or DEFAULT_API_URL, auth, warn=warn, **options)
+    return Transport(api_url, auth, warn=warn, **options)
 
 
 def scim_base_url(scim_url, directory_id):
-    """``{scim_url}/scim/directory/{directory_id}``."""
-    if not directory_id or "/" in directory_id or "?" in directory_id or "#" in directory_id:
-        raise ConfigurationError("directory_id is required (set it or ATLASSIAN_SCIM_DIRECTORY_ID) and must be a plain identifier")
-    return (scim_url or DEFAULT_SCIM_URL).rstrip("/") + "/scim/directory/" + directory_id
+    """``{scim_url}/scim/directory/{directory_id}`` (both validated)."""
+    if directory_id is None or directory_id == "":
+        raise ConfigurationError("directory_id is required: set it or ATLASSIAN_SCIM_DIRECTORY_ID")
+    directory_id = validate.opaque_id(directory_id, "directory_id", "a directory id (letters, digits, '-', '_', '.', '~')")
+    return (scim_url or DEFAULT_SCIM_URL).rstrip("/") + "/scim/directory/" + validate.encode_segment(directory_id)
 
 
 def scim_transport_from_params(params, warn=None, **kwargs):
     """A Transport for one SCIM directory from module params (ConfigurationError on bad options)."""
+    scim_url = validate.url(_or_default(params, "scim_url", DEFAULT_SCIM_URL), "scim_url", warn)
+    base_url = scim_base_url(scim_url, params.get("directory_id"))
     auth = scim_auth(params.get("scim_token"))
-    base_url = scim_base_url(params.get("scim_url"), params.get("directory_id"))
-    options = _transport_options(params)
+    options = _transport_options(params, warn)
     options.update(kwargs)
     return Transport(base_url, auth, warn=warn, **options)
 

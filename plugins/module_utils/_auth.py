@@ -24,6 +24,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     ApiError,
     AuthenticationError,
     ConfigurationError,
+    UnexpectedAnswerError,
     error_from_response,
     parse_error_body,
 )
@@ -162,7 +163,7 @@ class ClientCredentialsAuth(_Auth):
         self.fetch_count += 1
         path = transport.path_of(self.token_url)
         if response.status_code in (400, 401):
-            _body, api_message, _scim = parse_error_body(response.text)
+            _body, api_message, _scim = parse_error_body(response.text, self.secrets)
             raise AuthenticationError(
                 "Could not obtain an OAuth access token from token_url (HTTP %s%s): check client_id and client_secret "
                 "of the OAuth consumer (it must be private to use the client credentials grant)"
@@ -180,6 +181,11 @@ class ClientCredentialsAuth(_Auth):
         if not token or not isinstance(token, str):
             raise ApiError("POST %s answered HTTP %s without an access_token in a JSON body" % (path, response.status_code),
                            method="POST", path=path, status=response.status_code, secrets=self.secrets)
+        if not _header_ok(token):
+            raise UnexpectedAnswerError(
+                "POST %s (token_url) issued an OAuth access token that cannot be sent in an HTTP header (it holds "
+                "spaces, line breaks or non-ASCII characters), so it was not used" % path,
+                method="POST", path=path, status=response.status_code, secrets=self.secrets + (token,))
         self._token = token
         expires_in = payload.get("expires_in")
         if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0:
@@ -192,13 +198,27 @@ def _given(value):
     return value is not None and value != ""
 
 
+def _header_ok(text):
+    return bool(text) and not any(ord(char) <= 32 or ord(char) >= 127 for char in text)
+
+
 def _header_safe(option, value):
-    """A token sent as-is in an HTTP header must be printable ASCII with no spaces (a pasted curly quote or a
-    trailing newline would otherwise fail deep in the HTTP library). The message names the option, never the value."""
-    text = str(value)
-    if not text or any(ord(char) <= 32 or ord(char) >= 127 for char in text):
-        raise ConfigurationError("%s holds characters a token cannot have (spaces, line breaks or non-ASCII characters such as "
-                                 "curly quotes): check how it was copied" % option)
+    """A credential must be printable ASCII with no spaces (a pasted curly quote or a trailing newline would
+    otherwise fail deep in the HTTP library, or be sent as part of the secret). The message names the option,
+    never the value."""
+    text = value if isinstance(value, str) else str(value)
+    if not _header_ok(text):
+        raise ConfigurationError("%s holds characters a credential cannot have (spaces, line breaks or non-ASCII characters "
+                                 "such as curly quotes): check how it was copied" % option)
+    return text
+
+
+def _username(value):
+    """The Atlassian account email that goes with an API token."""
+    text = value if isinstance(value, str) else str(value)
+    if not _header_ok(text) or ":" in text or "@" not in text.strip("@"):
+        raise ConfigurationError("username must be the Atlassian account email address the API token belongs to "
+                                 "(API tokens do not work with a Bitbucket nickname), without spaces, ':' or line breaks")
     return text
 
 
@@ -224,12 +244,13 @@ def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=N
     if methods[0] == "username + api_token":
         if not (_given(username) and _given(api_token)):
             raise ConfigurationError("username and api_token must be given together (username is the Atlassian account email)")
-        return ApiTokenAuth(username, api_token)
+        return ApiTokenAuth(_username(username), _header_safe("api_token", api_token))
     if methods[0] == "access_token":
         return AccessTokenAuth(_header_safe("access_token", access_token))
     if not (_given(client_id) and _given(client_secret)):
         raise ConfigurationError("client_id and client_secret must be given together (OAuth consumer key and secret)")
-    return ClientCredentialsAuth(client_id, client_secret, token_url or DEFAULT_TOKEN_URL)
+    return ClientCredentialsAuth(_header_safe("client_id", client_id), _header_safe("client_secret", client_secret),
+                                 token_url or DEFAULT_TOKEN_URL)
 
 
 def scim_auth(scim_token=None):

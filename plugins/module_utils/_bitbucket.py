@@ -9,10 +9,8 @@ Nothing here decides what to change: modules plan with ``_engine`` and call thes
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, UnexpectedAnswerError
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import (
     BITBUCKET_MAX_PAGELEN,
     iter_bitbucket_pages,
@@ -26,7 +24,7 @@ EMAIL_BATCH = 90
 ACCOUNT_ID_BATCH = 50
 PERMISSION_LEVELS = ("read", "write", "admin")
 
-_UUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
+_UUID = validate.UUID
 
 
 class IncompleteListError(ApiError):
@@ -71,8 +69,49 @@ def chunks(values, size):
 
 
 def _seg(value):
-    """One URL path segment (``{uuid}`` braces and any ``/`` escaped; ``:`` kept for account ids)."""
-    return quote(str(value), safe=":@")
+    """One URL path segment (``{uuid}`` braces and any ``/`` escaped; ``:`` kept for account ids).
+
+    Task options are validated before any request (``_validate``); a value that still is not a safe segment
+    came from a server's answer: UnexpectedAnswerError, before the request is sent."""
+    return validate.server_segment(value, "the value")
+
+
+def same_user(user, asked):
+    """True when the user object ``user`` is the account asked for (account id, or ``{uuid}`` in any case)."""
+    user = user or {}
+    asked = normalize_identifier(asked)
+    if identifier_kind(asked) == "uuid":
+        return normalize_identifier(user.get("uuid") or "") == asked
+    return user.get("account_id") == asked or normalize_identifier(user.get("uuid") or "") == asked
+
+
+def _who(user):
+    user = user or {}
+    return user.get("account_id") or user.get("uuid") or "an object without account_id"
+
+
+def unexpected(method, path, message):
+    """UnexpectedAnswerError for a 2xx answer that does not match the request (zero writes follow)."""
+    return UnexpectedAnswerError("%s %s %s" % (method, path, message), method=method, path=path, status=200)
+
+
+def check_filtered(items, wanted, key_of, field, method, path):
+    """Every item of a filtered read must match the filter: ``key_of(item)`` in ``wanted``."""
+    for item in items:
+        key = key_of(item)
+        if key not in wanted:
+            raise unexpected(method, path, "filtered on %s answered %s, which does not match the filter: the server "
+                                           "ignored or misapplied the filter" % (field, key or "an item without %s" % field))
+    return items
+
+
+def check_repository(item, workspace, repository, method, path):
+    """An item of a repository's permission list must be about that repository (when it says which)."""
+    full_name = ((item or {}).get("repository") or {}).get("full_name")
+    if full_name and not workspace.startswith("{") and not repository.startswith("{") \
+            and full_name.lower() != ("%s/%s" % (workspace, repository)).lower():
+        raise unexpected(method, path, "answered a permission of repository %s instead of %s/%s"
+                         % (full_name, workspace, repository))
 
 
 def user_key(user):
@@ -156,10 +195,23 @@ class BitbucketClient(object):
 
     def get_user(self, selected_user):
         """``GET /users/{account_id or {uuid}}``: a public profile, or None when there is none (1 request)."""
-        response = self.transport.request("GET", "/users/%s" % _seg(selected_user), allow=(404,))
+        path = "/users/%s" % _seg(selected_user)
+        response = self.transport.request("GET", path, allow=(404,))
         if response.status_code == 404:
             return None
-        return self.transport.decode_json(response, "GET", "/users/%s" % _seg(selected_user)) or {}
+        return self._keyed(self.transport.decode_json(response, "GET", path) or {}, selected_user, path)
+
+    def _shown(self, path):
+        """The path of a request as messages show it (with the base path, without a query)."""
+        return self.transport.path_of(self.transport.url_for(path))
+
+    def _keyed(self, user, asked, path, field=None):
+        """``user`` (or ``user[field]``) when it is the account asked for; UnexpectedAnswerError otherwise."""
+        subject = (user or {}).get(field) if field else user
+        if not same_user(subject, asked):
+            raise unexpected("GET", self._shown(path),
+                             "answered %s although %s was asked for" % (_who(subject), asked))
+        return user
 
     # -- workspace ----------------------------------------------------------------------------------------
 
@@ -176,10 +228,6 @@ class BitbucketClient(object):
         return iter_bitbucket_pages(self.transport, "/workspaces/%s/permissions" % _seg(workspace),
                                     params=params, pagelen=self.pagelen)
 
-    def workspace_owners(self, workspace):
-        """The owner account(s) of the workspace: ``q=permission="owner"`` (1 request)."""
-        return [m.get("user") or {} for m in self.iter_workspace_permissions(workspace, q='permission = "owner"')]
-
     def iter_workspace_members(self, workspace, q=None):
         """``GET /workspaces/{ws}/members`` (every page): ``workspace_membership`` objects with ``user``
         and no ``permission``; one request per 100 members. Workspace access tokens may read it."""
@@ -191,11 +239,24 @@ class BitbucketClient(object):
         """Memberships (with permission) of the given account ids, ``q=user.account_id IN (...)`` in
         batches of 50; returns {account_id: membership}."""
         found = {}
+        path = self._shown("/workspaces/%s/permissions" % _seg(workspace))
         for batch in chunks(sorted(set(account_ids)), ACCOUNT_ID_BATCH):
-            for membership in self.iter_workspace_permissions(workspace, q=bbql_in("user.account_id", batch)):
-                key = user_key(membership.get("user"))
-                if key:
-                    found[key] = membership
+            listed = list(self.iter_workspace_permissions(workspace, q=bbql_in("user.account_id", batch)))
+            for membership in check_filtered(listed, batch, lambda m: (m.get("user") or {}).get("account_id"),
+                                             "user.account_id", "GET", path):
+                found[user_key(membership.get("user"))] = membership
+        return found
+
+    def members_by_account_id(self, workspace, account_ids):
+        """Workspace members with these account ids: ``GET /workspaces/{ws}/members`` with
+        ``q=user.account_id IN (...)``, 50 per request; {account_id: user}, absent ids are not members."""
+        found = {}
+        path = self._shown("/workspaces/%s/members" % _seg(workspace))
+        for batch in chunks(sorted(set(account_ids)), ACCOUNT_ID_BATCH):
+            listed = list(self.iter_workspace_members(workspace, q=bbql_in("user.account_id", batch)))
+            for membership in check_filtered(listed, batch, lambda m: (m.get("user") or {}).get("account_id"),
+                                             "user.account_id", "GET", path):
+                found[membership["user"]["account_id"]] = dict(membership["user"])
         return found
 
     def get_member(self, workspace, member):
@@ -205,7 +266,7 @@ class BitbucketClient(object):
         response = self.transport.request("GET", path, allow=(404,))
         if response.status_code == 404:
             return None
-        return self.transport.decode_json(response, "GET", path) or {}
+        return self._keyed(self.transport.decode_json(response, "GET", path) or {}, member, path, field="user")
 
     def members_by_email(self, workspace, emails):
         """Workspace members with these addresses: ``GET /workspaces/{ws}/members`` with
@@ -223,11 +284,11 @@ class BitbucketClient(object):
         path = "/workspaces/%s/members" % _seg(workspace)
         for batch in chunks(wanted, EMAIL_BATCH):
             params = {"q": bbql_in("user.email", batch), "fields": "+values.user.email"}
-            for membership in iter_bitbucket_values(self.transport, path, params=params, pagelen=self.pagelen):
-                user = dict(membership.get("user") or {})
-                email = (user.get("email") or "").strip().lower()
-                if email in batch:
-                    found[email] = user
+            listed = list(iter_bitbucket_values(self.transport, path, params=params, pagelen=self.pagelen))
+            for membership in check_filtered(listed, batch, lambda m: ((m.get("user") or {}).get("email") or "").strip().lower(),
+                                             "user.email", "GET", self._shown(path)):
+                user = dict(membership["user"])
+                found[user["email"].strip().lower()] = user
         return found
 
     def members_by_uuid(self, workspace, uuids):
@@ -240,12 +301,13 @@ class BitbucketClient(object):
             if identifier_kind(key) == "uuid" and key not in wanted:
                 wanted.append(key)
         found = {}
+        path = self._shown("/workspaces/%s/members" % _seg(workspace))
         for batch in chunks(wanted, ACCOUNT_ID_BATCH):
-            for membership in self.iter_workspace_members(workspace, q=bbql_in("user.uuid", batch)):
-                user = dict(membership.get("user") or {})
-                key = normalize_identifier(user.get("uuid"))
-                if key in batch:
-                    found[key] = user
+            listed = list(self.iter_workspace_members(workspace, q=bbql_in("user.uuid", batch)))
+            for membership in check_filtered(listed, batch, lambda m: normalize_identifier((m.get("user") or {}).get("uuid") or ""),
+                                             "user.uuid", "GET", path):
+                user = dict(membership["user"])
+                found[normalize_identifier(user["uuid"])] = user
         return found
 
     def iter_effective_repository_permissions(self, workspace, q=None):
@@ -282,10 +344,17 @@ class BitbucketClient(object):
         """Explicit user permissions of a repository, every page (``permissions-config/users``, 100 per
         request): {account_id: {"permission": ..., "user": {...}}}. Raises on any failed page."""
         current = {}
-        for item in self._read_complete(self._users_path(workspace, repository)):
+        path = self._users_path(workspace, repository)
+        shown = self._shown(path)
+        for item in self._read_complete(path):
+            check_repository(item, workspace, repository, "GET", shown)
             permission = item.get("permission")
             key = user_key(item.get("user"))
             if key and permission in PERMISSION_LEVELS:
+                # the key goes into the URL of a later PUT or DELETE: it must be an account id or a {uuid}
+                if validate.identifier_kind(key) not in ("account_id", "uuid"):
+                    raise unexpected("GET", shown, "answered a user whose account id %r is neither an account id nor a "
+                                                   "{uuid} (it would become a URL path segment)" % key[:80])
                 current[key] = {"permission": permission, "user": item.get("user") or {}}
         return current
 
@@ -302,6 +371,9 @@ class BitbucketClient(object):
         response = self.transport.request("GET", path, allow=(404,))
         if response.status_code != 404:
             body = self.transport.decode_json(response, "GET", path) or {}
+            if body:
+                self._keyed(body, user, path, field="user")
+            check_repository(body, workspace, repository, "GET", self._shown(path))
             permission = body.get("permission")
             return permission if permission in PERMISSION_LEVELS else None
         if confirm_missing:
@@ -311,7 +383,10 @@ class BitbucketClient(object):
     def list_group_permissions(self, workspace, repository):
         """Explicit group permissions of a repository (``permissions-config/groups``, every page)."""
         path = "/repositories/%s/%s/permissions-config/groups" % (_seg(workspace), _seg(repository))
-        return self._read_complete(path)
+        items = self._read_complete(path)
+        for item in items:
+            check_repository(item, workspace, repository, "GET", self._shown(path))
+        return items
 
     def set_user_permission(self, workspace, repository, user, permission):
         """``PUT .../permissions-config/users/{user}`` with ``{"permission": ...}`` (idempotent, retried)."""

@@ -25,9 +25,11 @@ come from ``/members`` (same filters, same paging) with ``workspace_permission: 
 
 from __future__ import annotations
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
     ACCOUNT_ID_BATCH,
     bbql_in,
+    check_filtered,
     chunks,
     identifier_kind,
     normalize_identifier,
@@ -36,6 +38,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     AuthenticationError,
+    ConfigurationError,
     ForbiddenError,
     NotFoundError,
 )
@@ -142,9 +145,17 @@ def _one_member(roles, member):
         memberships = roles.for_ids([user_key(user)])
         return _member(memberships.get(user_key(user), {"user": user}), email=user.get("email"))
     field = "user.uuid" if kind == "uuid" else "user.account_id"
-    for membership in roles.listing(q=bbql_in(field, [key])):
+    listed = roles.listing(q=bbql_in(field, [key]))
+    check_filtered(listed, (key,), lambda m: _key_of(m.get("user"), kind), field, "GET",
+                   client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % workspace)))
+    for membership in listed:
         return _member(membership)
     return None
+
+
+def _key_of(user, kind):
+    user = user or {}
+    return normalize_identifier(user.get("uuid") or "") if kind == "uuid" else user.get("account_id")
 
 
 def _members_by_email(roles, emails):
@@ -174,9 +185,14 @@ def _add_effective_permissions(client, workspace, members, everyone=False):
     of pages, against a rate limit of about 1,000 requests an hour)."""
     ids = [m["account_id"] for m in members if m.get("account_id")]
     by_id = dict((account_id, {}) for account_id in ids)
-    queries = [None] if everyone or not ids else [bbql_in("user.account_id", batch) for batch in chunks(ids, ACCOUNT_ID_BATCH)]
-    for query in queries:
-        for item in client.iter_effective_repository_permissions(workspace, q=query):
+    batches = [None] if everyone or not ids else chunks(ids, ACCOUNT_ID_BATCH)
+    path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions/repositories" % workspace))
+    for batch in batches:
+        query = bbql_in("user.account_id", batch) if batch else None
+        listed = list(client.iter_effective_repository_permissions(workspace, q=query))
+        if batch:
+            check_filtered(listed, batch, lambda item: user_key(item.get("user")), "user.account_id", "GET", path)
+        for item in listed:
             account_id = user_key(item.get("user"))
             if account_id in by_id:
                 by_id[account_id][_repository_slug(item.get("repository"))] = item.get("permission")
@@ -231,8 +247,26 @@ def _current_user(client):
     return me
 
 
+def validate_params(params):
+    """The identifiers and slugs of the task, checked before any request (ConfigurationError naming the option)."""
+    params = dict(params)
+    params["workspace"] = validate.workspace(params["workspace"])
+    if params.get("member") is not None:
+        validate.user_identifier(params["member"], "member")
+    if params.get("emails") is not None:
+        if not params["emails"]:
+            raise ConfigurationError("emails is an empty list: give at least one address, or leave emails out to list "
+                                     "every member")
+        for email in params["emails"]:
+            validate.user_identifier(email, "emails", kinds=("email",))
+    if params.get("repository") is not None:
+        params["repository"] = validate.repository(params["repository"])
+    return params
+
+
 def run_member_info(client, params, warn=None):
     """Gather what the params ask for; return the module result (without api_calls)."""
+    params = validate_params(params)
     workspace = params["workspace"]
     roles = Roles(client, workspace, warn)
     result = {"members": [], "member": None, "not_found": [], "repository_permissions": None, "current_user": None}

@@ -17,7 +17,12 @@ import threading
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import WorkerPool
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    AtlassianError,
+    ConfigurationError,
+    UnexpectedAnswerError,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions import (
     Directory,
     Outcome,
@@ -41,18 +46,18 @@ class NotAttemptedError(AtlassianError):
 
 
 def repositories_from_params(params):
-    """The repository slugs of the task, in order, without duplicates."""
-    given = [params["repository"]] if params.get("repository") else list(params.get("repositories") or [])
+    """The repository slugs of the task, in order, without duplicates (validated, ConfigurationError naming the option)."""
+    if params.get("repository") is not None:
+        given, option = [params["repository"]], "repository"
+    else:
+        given, option = list(params.get("repositories") or []), "repositories"
     slugs = []
     for slug in given:
-        slug = (slug or "").strip()
-        if not slug or "/" in slug:
-            raise ConfigurationError("Repository %r is not a repository slug (give the slug only, e.g. infra-core; "
-                                     "the workspace is the workspace option)" % slug)
+        slug = validate.repository(slug, option)
         if slug not in slugs:
             slugs.append(slug)
     if not slugs:
-        raise ConfigurationError("No repository given: set repository or repositories")
+        raise ConfigurationError("No repository given: repositories is empty (set repository or repositories)")
     return slugs
 
 
@@ -119,11 +124,11 @@ def _failure_message(results, total):
 def run_repo_permission(client, params, check_mode=False):
     """Do the task; return ``(result, failed)``. Raises AtlassianError (nothing written) for a refusal
     or a failure before the first write."""
-    workspace = params["workspace"]
+    workspace = validate.workspace(params["workspace"])
     exclusive = bool(params.get("exclusive"))
     repositories = repositories_from_params(params)
     requests, exempt = requests_from_params(params)
-    directory = Directory().resolve(client, workspace, [r.identifier for r in requests] + exempt)
+    directory = Directory().resolve(client, workspace, [r.identifier for r in requests] + exempt, confirm=exempt)
     targets = Targets(requests, exempt, directory)
     abort = _Abort()
 
@@ -141,9 +146,13 @@ def run_repo_permission(client, params, check_mode=False):
         else:
             states = [RepoState(repository, {}) for repository in repositories]
         for state in states:
+            if isinstance(state.error, UnexpectedAnswerError):
+                raise state.error
             for user in state.users.values():
                 directory.learn(user)
         readable = [s for s in states if s.error is None]
+        if len(readable) == len(states):
+            _report_unknown_removals(client, workspace, readable, targets, directory)
         plans = dict((s.repository, plan_repository(s, targets, exclusive)) for s in readable)
         losses = admin_losses(plans)
         if losses:
@@ -151,7 +160,7 @@ def run_repo_permission(client, params, check_mode=False):
             check_caller(caller, losses, targets)
             if exclusive and caller in losses:
                 plans = dict((s.repository, plan_repository(s, targets, exclusive, keep=(caller,))) for s in readable)
-        check_owner(client, workspace, plans, targets)
+        check_owner(client, workspace, plans, targets, directory)
 
         outcomes = {}
         if not check_mode:
@@ -202,6 +211,17 @@ def run_repo_permission(client, params, check_mode=False):
     if failed:
         result["msg"] = _failure_message(results, len(repositories))
     return result, failed
+
+
+def _report_unknown_removals(client, workspace, states, targets, directory):
+    """Removals of account ids found on no repository read: one membership look-up (50 per request) tells a
+    person who has nothing left to remove from an id that matches nobody (reported in ``not_found``)."""
+    seen = set()
+    for state in states:
+        seen.update(state.current)
+    unseen = [a for a in targets.absent if a not in seen and a not in directory.confirmed]
+    if unseen:
+        targets.mark_not_found(directory.unconfirmed(client, workspace, unseen))
 
 
 def _not_attempted(plan, err):

@@ -26,18 +26,43 @@ _GENERIC_PATTERNS = (
 )
 
 _MAX_BODY_CHARS = 2000
+# A run of this many leading characters of a secret (or more) is masked too: a secret cut by a truncation
+# (a server's, a log's) must not leak all but its last characters.
+SECRET_PREFIX_CHARS = 8
 
 
 def _secret_forms(secret):
-    """The spellings in which ``secret`` may appear in text: raw, URL-quoted, base64."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret, safe="")}
+    """The spellings in which ``secret`` may appear in text: raw, URL-quoted, JSON-escaped, base64."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret, safe=""), json.dumps(secret)[1:-1]}
     forms.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
     return forms
 
 
+def _mask_prefixes(text, form):
+    """Replace every run of text that is ``form`` or a prefix of it at least SECRET_PREFIX_CHARS long."""
+    if len(form) <= SECRET_PREFIX_CHARS:
+        return text.replace(form, REDACTED)
+    head = form[:SECRET_PREFIX_CHARS]
+    out = []
+    start = 0
+    while True:
+        index = text.find(head, start)
+        if index < 0:
+            out.append(text[start:])
+            return "".join(out)
+        end = index + SECRET_PREFIX_CHARS
+        while end < len(text) and end - index < len(form) and text[end] == form[end - index]:
+            end += 1
+        out.append(text[start:index])
+        out.append(REDACTED)
+        start = end
+
+
 def redact(text, secrets=()):
-    """Return ``text`` with every known secret (and its encoded forms) and every
-    ``Basic xxx`` / ``Bearer xxx`` credential replaced by ``********``."""
+    """Return ``text`` with every known secret (its encoded forms, and any prefix of them at least
+    SECRET_PREFIX_CHARS long) and every ``Basic xxx`` / ``Bearer xxx`` credential replaced by ``********``.
+
+    Redact before cutting text: :func:`truncate` is only ever applied to redacted text."""
     if text is None:
         return None
     text = str(text)
@@ -46,7 +71,7 @@ def redact(text, secrets=()):
         if secret:
             forms.update(_secret_forms(str(secret)))
     for form in sorted(forms, key=len, reverse=True):
-        text = text.replace(form, REDACTED)
+        text = _mask_prefixes(text, form)
     for pattern, replacement in _GENERIC_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
@@ -133,6 +158,17 @@ class RateLimitedError(ApiError):
     """429 still answered after the retries."""
 
 
+class UnexpectedAnswerError(ApiError):
+    """A 2xx answer that does not match what was asked (a filter or key the server ignored, an object of
+    another user, an id that is not a safe URL path segment, a redirect of a write). Nothing is acted on."""
+
+    PREFIX = "Unexpected answer from the API: "
+
+    def __init__(self, message, **kwargs):
+        super(UnexpectedAnswerError, self).__init__(self.PREFIX + message + ". Nothing was changed because of it.",
+                                                    **kwargs)
+
+
 _CLASSES = {
     401: AuthenticationError,
     402: PlanLimitError,
@@ -166,26 +202,28 @@ _HINT_OTHER = {
 }
 
 
-def _truncate(text):
-    if text is not None and len(text) > _MAX_BODY_CHARS:
-        return text[:_MAX_BODY_CHARS] + "...(truncated)"
+def truncate(text, limit=_MAX_BODY_CHARS):
+    """``text`` cut to ``limit`` characters; apply to redacted text only."""
+    if text is not None and len(text) > limit:
+        return text[:limit] + "...(truncated)"
     return text
 
 
-def parse_error_body(text):
+def parse_error_body(text, secrets=()):
     """Return ``(body, api_message, scim_type)`` from an error body of any shape.
 
     Bitbucket: ``{"type": "error", "error": {"message": ..., "detail": ...}}``; SCIM:
     ``{"schemas": [...], "status": "409", "detail": ..., "scimType": ...}``; OAuth:
     ``{"error": "invalid_client", "error_description": ...}``; anything else: plain text.
+    The text is redacted (``secrets``) before anything is cut from it.
     """
-    text = (text or "").strip()
+    text = redact((text or "").strip(), secrets)
     try:
         body = json.loads(text) if text else None
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        plain = _truncate(" ".join(text.split())) if text else None
+        plain = truncate(" ".join(text.split())) if text else None
         return (body if body is not None else plain), plain, None
     api_message = None
     error = body.get("error")
@@ -201,12 +239,12 @@ def parse_error_body(text):
     if api_message is None and body.get("message"):
         api_message = str(body["message"])
     scim_type = body.get("scimType")
-    return body, _truncate(api_message), scim_type
+    return body, truncate(api_message), scim_type
 
 
 def error_from_response(status, text, method, path, secrets=(), auth_kind=None, note=None):
     """Build the typed :class:`ApiError` for a non-2xx answer."""
-    body, api_message, scim_type = parse_error_body(text)
+    body, api_message, scim_type = parse_error_body(text, secrets)
     cls = _CLASSES.get(status, ApiError)
     if status == 401:
         hint = _HINT_401.get(auth_kind, "the credentials were rejected")

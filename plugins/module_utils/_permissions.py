@@ -18,7 +18,12 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+    ACCOUNT_ID_BATCH,
+    bbql_in,
+    check_filtered,
+    chunks,
     identifier_kind,
     normalize_identifier,
     user_key,
@@ -43,28 +48,29 @@ class RefusedError(AtlassianError):
 class UserRequest(object):
     """One wanted explicit permission: ``identifier`` (as given), ``permission``, ``state``."""
 
-    def __init__(self, identifier, permission=None, state="present"):
-        self.identifier = (identifier or "").strip()
-        self.key = normalize_identifier(self.identifier)
-        self.kind = identifier_kind(self.identifier)
+    def __init__(self, identifier, permission=None, state="present", option="user"):
+        self.kind, self.key = validate.user_identifier(identifier, option)
+        self.identifier = identifier.strip()
         self.permission = permission
         self.state = state or "present"
-        if not self.identifier:
-            raise ConfigurationError("A user identifier is empty: give an account_id, a {uuid} or an email address")
         if self.state == "present" and not self.permission:
             raise ConfigurationError("permission is required to grant %s (state=present)" % self.identifier)
 
 
 def requests_from_params(params):
     """(list of UserRequest, list of exempt identifiers) from the module params; ConfigurationError on misuse."""
-    if params.get("user"):
+    if params.get("user") is not None:
         if params.get("exclusive"):
             raise ConfigurationError("exclusive applies to a users list: use users instead of user")
         requests = [UserRequest(params["user"], params.get("permission"), params.get("state") or "present")]
     else:
-        requests = [UserRequest(u.get("user"), u.get("permission"), u.get("state") or "present")
-                    for u in params.get("users") or []]
-    exempt = [e.strip() for e in params.get("exempt") or [] if e and e.strip()]
+        requests = [UserRequest(u.get("user"), u.get("permission"), u.get("state") or "present",
+                                option="users[%d].user" % index)
+                    for index, u in enumerate(params.get("users") or [])]
+    if not requests and not params.get("exclusive"):
+        raise ConfigurationError("users is an empty list: nothing would be granted or revoked (an empty list is only "
+                                 "meaningful with exclusive=true, where it removes every explicit user permission)")
+    exempt = [e.strip() for e in params.get("exempt") or [] if validate.user_identifier(e, "exempt")]
     if exempt and not params.get("exclusive"):
         raise ConfigurationError("exempt applies only with exclusive=true")
     check_absent_exempt(dict((r.key, r.identifier) for r in requests if r.state == "absent"),
@@ -91,17 +97,21 @@ class Directory(object):
     def __init__(self):
         self.account_ids = {}   # normalized identifier -> account_id or None
         self.users = {}         # account_id -> user summary
+        self.confirmed = set()  # account ids known to be workspace members (seen in an answer)
 
     def learn(self, user):
         key = user_key(user)
         if key:
+            self.confirmed.add(key)
             known = self.users.setdefault(key, {"account_id": key})
             for name, value in user_summary(user).items():
                 if value is not None:
                     known[name] = value
         return key
 
-    def resolve(self, client, workspace, identifiers):
+    def resolve(self, client, workspace, identifiers, confirm=()):
+        """Resolve emails and {uuid}s (batched look-ups); account ids are taken as given, except those in
+        ``confirm``, whose membership is checked (50 per request): a non-member resolves to None."""
         keys = [normalize_identifier(i) for i in identifiers]
         emails = [k for k in keys if identifier_kind(k) == "email" and k not in self.account_ids]
         if emails:
@@ -117,10 +127,24 @@ class Directory(object):
             if key not in self.account_ids:
                 self.account_ids[key] = key
                 self.users.setdefault(key, {"account_id": key})
+        # after the email and uuid look-ups, which may already have shown these accounts
+        account_ids = [k for k in (normalize_identifier(i) for i in confirm) if identifier_kind(k) == "account_id"]
+        for key in self.unconfirmed(client, workspace, account_ids):
+            self.account_ids[key] = None
         return self
 
     def account_id(self, identifier):
         return self.account_ids.get(normalize_identifier(identifier))
+
+    def unconfirmed(self, client, workspace, account_ids):
+        """The account ids among ``account_ids`` that are no workspace member (one request per 50 not yet seen)."""
+        todo = sorted(set(a for a in account_ids if a not in self.confirmed))
+        if not todo:
+            return []
+        found = client.members_by_account_id(workspace, todo)
+        for user in found.values():
+            self.learn(user)
+        return [a for a in todo if a not in found]
 
 
 class Targets(object):
@@ -145,7 +169,7 @@ class Targets(object):
                 continue
             wish = request.permission if request.state == "present" else "absent"
             if wishes.get(account_id, wish) != wish:
-                raise ConfigurationError("%s is listed twice with different wishes (as %s and as %s)"
+                raise ConfigurationError("users: %s is listed twice with different wishes (as %s and as %s)"
                                          % (account_id, self.named[account_id], request.identifier))
             wishes[account_id] = wish
             self.named.setdefault(account_id, request.identifier)
@@ -166,7 +190,7 @@ class Targets(object):
                 self.exempt.add(account_id)
                 exempt_ids.setdefault(account_id, identifier)
         if unresolved:
-            raise RefusedError("Cannot exempt %s: no workspace member has this email address or uuid, so exclusive could "
+            raise RefusedError("Cannot exempt %s: no workspace member has this email address, account ID or uuid, so exclusive could "
                                "remove the permission it is meant to protect. Correct the exempt list (or name the user "
                                "by account ID). Nothing was changed." % ", ".join(unresolved))
         check_absent_exempt(dict((k, self.named[k]) for k in self.absent), exempt_ids)
@@ -174,6 +198,13 @@ class Targets(object):
     @property
     def involved(self):
         return set(self.desired) | self.absent
+
+    def mark_not_found(self, account_ids):
+        """Removals of account ids that match no workspace member: reported in ``not_found`` (nothing to remove)."""
+        for account_id in sorted(account_ids):
+            identifier = self.named.get(account_id, account_id)
+            if identifier not in self.not_found:
+                self.not_found.append(identifier)
 
 
 class RepoState(object):
@@ -261,16 +292,43 @@ def check_caller(caller, losses, targets):
                            % (targets.named.get(caller, caller), ", ".join(sorted(losses[caller]))))
 
 
-def check_owner(client, workspace, plans, targets):
-    """Refuse a grant to the workspace owner (1 request, made only when a plan adds someone)."""
-    if not any(plan.add for plan in plans.values()):
+def check_owner(client, workspace, plans, targets, directory):
+    """Refuse a grant to the workspace owner, or to an account id that is no workspace member (Bitbucket: "the
+    selected user must be a member of the workspace"). Made only when a plan adds someone: one request,
+    ``permission = "owner" OR user.account_id IN (...)`` for the added account ids not yet seen in an answer
+    (50 per request)."""
+    added = set()
+    for plan in plans.values():
+        added.update(plan.add)
+    if not added:
         return
-    for owner in client.workspace_owners(workspace):
-        for key in (owner.get("account_id"), owner.get("uuid")):
-            if key and key in targets.desired:
-                raise RefusedError("Refusing to grant an explicit permission to %s: it is the owner of workspace %s, who "
-                                   "already has full access and cannot be given explicit permissions. Nothing was changed."
-                                   % (targets.named.get(key, key), workspace))
+    unseen = sorted(a for a in added if a not in directory.confirmed)
+    batches = chunks(unseen, ACCOUNT_ID_BATCH) or [[]]
+    members = set()
+    path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % workspace))
+    for index, batch in enumerate(batches):
+        query = ['permission = "owner"'] if index == 0 else []
+        if batch:
+            query.append(bbql_in("user.account_id", batch))
+        listed = list(client.iter_workspace_permissions(workspace, q=" OR ".join(query)))
+        check_filtered(listed, set(batch) | {"owner"},
+                       lambda m: "owner" if m.get("permission") == "owner" else (m.get("user") or {}).get("account_id"),
+                       "permission and user.account_id", "GET", path)
+        for membership in listed:
+            user = membership.get("user") or {}
+            members.add(directory.learn(user))
+            if membership.get("permission") != "owner":
+                continue
+            for key in (user.get("account_id"), user.get("uuid")):
+                if key and key in targets.desired:
+                    raise RefusedError("Refusing to grant an explicit permission to %s: it is the owner of workspace %s, "
+                                       "who already has full access and cannot be given explicit permissions. Nothing was "
+                                       "changed." % (targets.named.get(key, key), workspace))
+    unknown = [a for a in unseen if a not in members]
+    if unknown:
+        raise RefusedError("Cannot grant a permission to %s: no workspace member has this account ID (Bitbucket grants "
+                           "explicit permissions to workspace members only; check the ID, or invite the person first). "
+                           "Nothing was changed." % ", ".join(targets.named.get(a, a) for a in unknown))
 
 
 def _failure(account_id, operation, err):

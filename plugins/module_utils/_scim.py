@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import copy
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import diff_attributes, make_diff
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
     ConfigurationError,
     ConflictError,
     TransportError,
+    UnexpectedAnswerError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_scim_resources
 
@@ -250,18 +252,52 @@ class ScimClient(object):
                            secrets=self.transport.secrets)
         return body
 
+    def _path(self, path):
+        return self.transport.path_of(self.transport.url_for(path))
+
+    def _check_filtered(self, resources, attribute, value):
+        """Every resource of an ``attribute eq value`` answer must match it (userName without case, as SCIM
+        compares it; externalId exactly): UnexpectedAnswerError otherwise, before anything acts on it."""
+        for resource in resources:
+            found = resource.get(attribute) if isinstance(resource, dict) else None
+            matches = isinstance(found, str) and (found.lower() == value.lower() if attribute == "userName" else found == value)
+            if not matches:
+                raise UnexpectedAnswerError(
+                    "GET %s filtered on %s eq %r answered a user whose %s is %r: the server ignored or misapplied the "
+                    "filter" % (self._path(USERS_PATH), attribute, value, attribute, found),
+                    method="GET", path=self._path(USERS_PATH), status=200, secrets=self.transport.secrets)
+        return resources
+
+    def _check_user(self, user, method, path, user_id=None, user_name=None):
+        """A user answered for a keyed request must be the one asked for (same id, same userName)."""
+        if user_id is not None and user.get("id") != user_id:
+            raise UnexpectedAnswerError("%s %s answered the user with id %r instead of %r"
+                                        % (method, self._path(path), user.get("id"), user_id),
+                                        method=method, path=self._path(path), status=200, secrets=self.transport.secrets)
+        if user_name is not None and str(user.get("userName") or "").lower() != user_name.lower():
+            raise UnexpectedAnswerError("%s %s answered a user named %r instead of %r"
+                                        % (method, self._path(path), user.get("userName"), user_name),
+                                        method=method, path=self._path(path), status=200, secrets=self.transport.secrets)
+        return user
+
+    def user_path(self, user_id):
+        """``/Users/{id}`` for an id taken from an answer: a safe path segment, encoded, or UnexpectedAnswerError."""
+        return "%s/%s" % (USERS_PATH, validate.server_segment(user_id, "a user id", "GET", self._path(USERS_PATH)))
+
     def find_users(self, attribute, value, count=100):
-        """Every user whose ``attribute`` (``userName`` or ``externalId``) equals ``value``."""
+        """Every user whose ``attribute`` (``userName`` or ``externalId``) equals ``value`` (each checked)."""
         params = {"filter": scim_filter_eq(attribute, value)}
-        return list(iter_scim_resources(self.transport, USERS_PATH, params=params, count=count))
+        return self._check_filtered(list(iter_scim_resources(self.transport, USERS_PATH, params=params, count=count)),
+                                    attribute, value)
 
     def find_user(self, user_name):
         """The user named ``user_name`` (one GET with a ``userName eq`` filter), or None.
 
-        SCIM compares userName without case; when several users match, the exact spelling wins.
+        SCIM compares userName without case; when several users match, the exact spelling wins. Every user of
+        the answer must have that userName (a server that ignores the filter is refused).
         """
         page = self.transport.get_json(USERS_PATH, params={"filter": scim_filter_eq("userName", user_name)})
-        resources = [r for r in (page.get("Resources") or []) if isinstance(r, dict)]
+        resources = self._check_filtered(list(page.get("Resources") or []), "userName", user_name)
         if len(resources) > 1:
             exact = [r for r in resources if r.get("userName") == user_name]
             if len(exact) != 1:
@@ -275,18 +311,22 @@ class ScimClient(object):
         return iter_scim_resources(self.transport, USERS_PATH, count=count)
 
     def get_user(self, user_id):
-        return self._object("GET", "%s/%s" % (USERS_PATH, user_id))
+        path = self.user_path(user_id)
+        return self._check_user(self._object("GET", path), "GET", path, user_id=user_id)
 
     def create_user(self, payload):
         """POST a new user. Never retried once it may have reached the server (the caller re-reads)."""
-        return self._object("POST", USERS_PATH, json=payload)
+        created = self._object("POST", USERS_PATH, json=payload)
+        self._check_user(created, "POST", USERS_PATH, user_name=payload["userName"])
+        self.user_path(created.get("id"))
+        return created
 
     def patch_user(self, user_id, operations):
         """One PATCH of absolute values (so safe to retry); the user as stored afterwards.
 
         RFC 7644 lets a server answer 204 No Content: the user is then read again.
         """
-        path = "%s/%s" % (USERS_PATH, user_id)
+        path = self.user_path(user_id)
         body = self.transport.request_json("PATCH", path, json={"schemas": [PATCH_OP_SCHEMA], "Operations": operations},
                                            idempotent=True)
         if body is None:
@@ -294,11 +334,11 @@ class ScimClient(object):
         if not isinstance(body, dict):
             raise ApiError("PATCH %s answered without a JSON object" % path, method="PATCH", path=path,
                            secrets=self.transport.secrets)
-        return body
+        return self._check_user(body, "PATCH", path, user_id=user_id)
 
     def delete_user(self, user_id):
         """DELETE a user (Atlassian: deactivate and unlink); a 404 means it is already gone."""
-        self.transport.request("DELETE", "%s/%s" % (USERS_PATH, user_id), allow=(404,))
+        self.transport.request("DELETE", self.user_path(user_id), allow=(404,))
 
 
 def _shown_options(view):
@@ -389,13 +429,34 @@ def _require_email(user_name, desired):
             "a user, and this module requires it on every SCIM server" % user_name)
 
 
+MAX_ATTRIBUTE_CHARS = 1024
+
+
+def validate_user_params(user_name, desired):
+    """``user_name`` and the attribute values, checked before any request (ConfigurationError naming the option)."""
+    user_name = validate.text(user_name, "user_name", "the userName of the SCIM user (usually the email address)")
+    if desired.get(EMAIL_OPTION) is not None and not desired[EMAIL_OPTION].strip():
+        raise ConfigurationError("email must not be empty: a SCIM user keeps a primary email address")
+    for option in MANAGED_OPTIONS:
+        value = desired.get(option)
+        if isinstance(value, str) and value != "":
+            if option == EMAIL_OPTION:
+                validate.user_identifier(value, option, kinds=("email",))
+            else:
+                validate.text(value, option, "a value without line breaks or control characters", MAX_ATTRIBUTE_CHARS)
+    return user_name
+
+
 def ensure_user(client, user_name, desired, state="present", check_mode=False):
     """Make the user ``user_name`` match ``desired`` ({option: value}; None = not managed, "" = clear) or absent.
 
     Returns ``changed``, ``user`` (the resource afterwards; predicted in check mode; for ``absent`` the
     user as it was before), ``atlassian_account_id`` and ``diff`` (managed attributes only).
     """
+    user_name = validate_user_params(user_name, desired)
     current = client.find_user(user_name)
+    if current is not None:
+        client.user_path(current.get("id"))  # an id that is no safe path segment stops here, before any write
     if state == "absent":
         if current is None:
             return _result(False, None, {}, {})

@@ -13,15 +13,18 @@ OAuth client-credentials token request (counted as ``POST``).
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import ssl
 import traceback
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
     ConfigurationError,
     TransportError,
+    UnexpectedAnswerError,
     error_from_response,
     redact,
 )
@@ -46,6 +49,10 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 _QUERY = re.compile(r"\?[^\s)'\"]*")
+# Redirects followed for reads, to the API's own origin only; a write answered by a redirect is an error.
+MAX_REDIRECTS = 5
+_READ_METHODS = ("GET", "HEAD")
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
 def _origin(url):
@@ -55,6 +62,33 @@ def _origin(url):
 
 def _truthy(value):
     return str(value).strip().lower() in ("1", "true", "yes")
+
+
+def _default_trust_stores():
+    """The trust store files requests and OpenSSL use by default (real paths)."""
+    paths = set()
+    try:
+        import certifi  # requests depends on it
+        paths.add(certifi.where())
+    except ImportError:  # pragma: no cover
+        pass
+    defaults = ssl.get_default_verify_paths()
+    paths.update(p for p in (defaults.cafile, defaults.openssl_cafile) if p)
+    paths.update(("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"))
+    return set(os.path.realpath(p) for p in paths)
+
+
+def _warn_ca_bundle_variable(warn):
+    """requests trusts the file named by REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) instead of its default store when
+    verify is true: honoured, and said when that file is not a default trust store (a TLS-inspecting proxy's CA?)."""
+    for name in CA_BUNDLE_VARIABLES:
+        value = os.environ.get(name)
+        if value:
+            if os.path.realpath(value) not in _default_trust_stores():
+                warn("The environment variable %s is set, so TLS certificates are checked against the CA file it names "
+                     "instead of the default trust store. Set ca_path to the file you mean to trust to make this "
+                     "explicit (and silence this warning)" % name)
+            return
 
 
 class ApiStats(object):
@@ -130,8 +164,8 @@ class Transport(object):
             self.timeout = float(timeout)
         except (TypeError, ValueError):
             raise ConfigurationError("timeout must be a number of seconds") from None
-        if self.timeout <= 0:
-            raise ConfigurationError("timeout must be greater than 0")
+        if not math.isfinite(self.timeout) or self.timeout <= 0:
+            raise ConfigurationError("timeout must be a finite number of seconds greater than 0")
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         if not validate_certs:
@@ -151,6 +185,8 @@ class Transport(object):
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
         self.session.verify = self.verify
+        if self.verify is True and warn is not None:
+            _warn_ca_bundle_variable(warn)
 
     # -- helpers ---------------------------------------------------------------------------------------
 
@@ -251,7 +287,7 @@ class Transport(object):
             self.stats.record(method)
             try:
                 response = self.session.request(method, url, timeout=self.timeout, verify=self.verify,
-                                                auth=_HeaderAuth(auth_header), **kwargs)
+                                                auth=_HeaderAuth(auth_header), allow_redirects=False, **kwargs)
             except rex.RequestException as exc:
                 retryable, detail = self._classify(exc, idem)
                 delay = policy.next_delay(attempt, policy.clock() - started) if retryable else None
@@ -283,6 +319,7 @@ class Transport(object):
         url = self.url_for(path_or_url)
         path = self.path_of(url)
         refreshed = False
+        hops = 0
         while True:
             auth_header = self.auth.header(self) if self.auth is not None else None
             response = self.send(method, url, idempotent=idempotent, auth_header=auth_header,
@@ -290,6 +327,11 @@ class Transport(object):
             if response.status_code == 401 and not refreshed and getattr(self.auth, "refreshable", False):
                 refreshed = True
                 self.auth.invalidate(auth_header)
+                continue
+            if 300 <= response.status_code < 400 and response.status_code != 304:
+                url = self._redirect_target(method, url, response, hops)
+                hops += 1
+                params = None  # the Location holds the whole URL, query included
                 continue
             break
         status = response.status_code
@@ -303,6 +345,27 @@ class Transport(object):
                     "read the current state before trying again")
         raise error_from_response(status, response.text, method, path, secrets=self.secrets,
                                   auth_kind=self.auth_kind, note=note)
+
+    def _redirect_target(self, method, url, response, hops):
+        """The URL to read again after a redirect: only for a read, to the API's own origin, a few times.
+        Anything else raises: a write is only reported as applied when the API itself answered it."""
+        status = response.status_code
+        location = response.headers.get("Location")
+        target = urljoin(url, location) if location else None
+        response.close()
+        path = self.path_of(url)
+        if method in _READ_METHODS and target and _origin(target) in self._origins and hops < MAX_REDIRECTS:
+            return target
+        where = "%s://%s" % _origin(target) if target else "no Location"
+        if method not in _READ_METHODS:
+            raise UnexpectedAnswerError(
+                "%s %s was answered with an HTTP %s redirect (to %s) instead of by the API, so it was not applied and was "
+                "not sent again: check api_url (a proxy or a moved endpoint?)" % (method, path, status, where),
+                method=method, path=path, status=status, secrets=self.secrets)
+        raise UnexpectedAnswerError(
+            "%s %s was answered with an HTTP %s redirect to %s, which is not followed (only redirects to the API's own "
+            "origin are, at most %d times): check api_url" % (method, path, status, where, MAX_REDIRECTS),
+            method=method, path=path, status=status, secrets=self.secrets)
 
     def decode_json(self, response, method, path_or_url):
         """The JSON body of a response; None when the body is empty; ApiError when it is not JSON."""

@@ -14,7 +14,13 @@ author:
 description:
   - Creates, updates, deactivates or deletes a user of an identity provider directory of an Atlassian organization with
     the Atlassian user provisioning API (SCIM 2.0, RFC 7643 and RFC 7644). It works with any RFC 7644 SCIM server as well.
-  - The user is found by O(user_name) with the filter C(userName eq "...").
+  - The user is found by O(user_name) with the filter C(userName eq "..."). Every user of the answer must have that
+    C(userName) (without regard to case), every C(id) the server gives must be a plain URL path segment, and an answer
+    to C(GET), C(PATCH) or C(POST) must be the user asked for; otherwise the task fails with C(Unexpected answer from
+    the API) before any write, so a server that ignores the filter never makes the module change or delete another
+    user.
+  - O(user_name), O(email) and every attribute are validated before the first request (blank, control characters,
+    malformed email address).
   - Only the attributes the task sets are compared and changed, with one minimal C(PATCH) request. The module never
     sends C(PUT), which would clear every attribute the request omits.
   - A user that does not exist is created with C(POST). When the server answers 409 because the user was created in the
@@ -268,6 +274,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
     accounting,
     error_result,
+    protect_url_credentials,
     scim_argument_spec,
     scim_transport_from_params,
 )
@@ -298,13 +305,10 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    protect_url_credentials(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    if not params["user_name"].strip():
-        module.fail_json(msg="user_name must not be empty")
-    if params["email"] is not None and not params["email"].strip():
-        module.fail_json(msg="email must not be empty: a SCIM user keeps a primary email address")
     desired = dict((option, params[option]) for option in MANAGED_OPTIONS)
     client = None
     try:

@@ -17,6 +17,9 @@ description:
   - Finds one user by O(user_name) or the users of an O(external_id) with the server's C(eq) filter, or lists every
     user of the directory page by page (C(startIndex) and C(count)).
   - The module only reads; it never changes anything.
+  - Every user of a filtered answer must match the filter (C(userName) without regard to case, C(externalId)
+    exactly); a server that ignores the filter fails the task with C(Unexpected answer from the API) instead of
+    reporting other users as the ones asked for.
 extends_documentation_fragment:
   - accessops.atlassian.scim
 options:
@@ -148,9 +151,11 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
     accounting,
     error_result,
+    protect_url_credentials,
     scim_argument_spec,
     scim_transport_from_params,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim import ScimClient
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import (
@@ -162,9 +167,9 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._transport imp
 def read_users(client, user_name=None, external_id=None, active=None):
     """The users the options select: by userName, by externalId or all of them; then by ``active``."""
     if user_name is not None:
-        users = client.find_users("userName", user_name)
+        users = client.find_users("userName", validate.text(user_name, "user_name", "a userName"))
     elif external_id is not None:
-        users = client.find_users("externalId", external_id)
+        users = client.find_users("externalId", validate.text(external_id, "external_id", "an externalId"))
     else:
         users = list(client.iter_users())
     if active is not None:
@@ -181,6 +186,7 @@ def main():
         active=dict(type="bool"),
     )
     module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("user_name", "external_id")], supports_check_mode=True)
+    protect_url_credentials(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params

@@ -17,6 +17,12 @@ description:
   - Optionally adds each member's effective repository permissions (direct or through groups), their public profile,
     the explicit user and group permissions of one repository, and the caller's own account and email addresses.
   - Never fails because something was not found; what matched nobody is listed in RV(not_found).
+  - Fails before any request on a blank or malformed O(member) or O(emails) entry (neither an email address, an account
+    ID nor a C({uuid})), an empty O(emails) list, or a bad O(workspace) or O(repository) slug; an empty O(member) never
+    reads as "every member".
+  - Every answer of a filtered or keyed read is checked against what was asked (a server that ignores the filter, or
+    answers another user, fails the task with C(Unexpected answer from the API)), so a member is never reported as
+    someone else.
   - "Members: without O(member) nor O(emails), every member is listed, unless the task only asks for O(repository)
     and/or O(whoami)."
 extends_documentation_fragment:
@@ -225,6 +231,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
     error_result,
+    protect_url_credentials,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import BitbucketClient
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_members import run_member_info
@@ -252,6 +259,7 @@ def main():
         supports_check_mode=True,
         mutually_exclusive=[("member", "emails")],
     )
+    protect_url_credentials(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 

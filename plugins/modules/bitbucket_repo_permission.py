@@ -23,9 +23,14 @@ description:
     and O(exclusive) keeps it (reported as C(protected)). This holds for an OAuth access token passed as O(access_token)
     too; only a token that Bitbucket refuses on C(GET /user) (a workspace, project or repository access token, which
     cannot change permissions anyway) is not checked.
-  - With O(exclusive), every O(exempt) entry must match a workspace member, else the task fails before any write (a
-    mistyped address would otherwise protect nobody). A user cannot be both in O(exempt) and listed with
-    O(users[].state=absent).
+  - With O(exclusive), every O(exempt) entry (email, account ID or C({uuid})) must match a workspace member, else the
+    task fails before any write (a mistyped identifier would otherwise protect nobody). A user cannot be both in
+    O(exempt) and listed with O(users[].state=absent).
+  - Every identifier, slug and connection option is validated before the first request; a blank or malformed value
+    (neither an email address, nor an account ID, nor a C({uuid})) fails the task with a message naming the option.
+  - Every answer is checked against what was asked (a filtered look-up that returns someone else, an object of
+    another user, an id that is not a plain URL path segment, a write answered by a redirect) before anything acts
+    on it; such an answer fails the task with C(Unexpected answer from the API) and nothing is written.
   - Repositories are handled in parallel (O(concurrency)). When some repositories fail (for example HTTP 402 at the
     plan's user limit, 403, 404), the others still finish, the task fails, and C(results) says exactly what was
     applied, so running the task again completes the job.
@@ -138,8 +143,10 @@ notes:
   - "Requests: one per repository to read (one per 100 explicit permissions when several users are involved, or one
     when a single user is; two when that user has no explicit permission and is to be removed, or in check mode), one
     per change, plus one per 90 email addresses, one per 50 C({uuid})s, one to find the workspace owner when someone is
-    added, and one C(GET /user) when an admin permission would be removed or lowered. C(api_calls) in the result gives
-    the exact count."
+    added (the same request confirms that the account IDs to be granted are workspace members), one per 50 account IDs
+    to remove that no repository read showed (to tell a member with nothing left to remove from an ID that matches
+    nobody), one per 50 O(exempt) account IDs, and one C(GET /user) when an admin permission would be removed or lowered.
+    C(api_calls) in the result gives the exact count."
 seealso:
   - module: accessops.atlassian.bitbucket_member_info
   - name: Bitbucket Cloud REST API, repository permissions
@@ -280,7 +287,11 @@ users:
   sample:
     "557058:0003": {"account_id": "557058:0003", "uuid": "{0b0f...}", "display_name": "Dev 003", "email": "dev003@acme.example"}
 not_found:
-  description: Identifiers to remove (O(state=absent)) that match no workspace member (nothing to do for them).
+  description:
+    - Identifiers to remove (O(state=absent)) that match no workspace member. The task does not fail for them (there
+      is nothing to remove, so a second run of a completed offboarding stays green), but they are always listed here.
+    - An identifier to grant that matches no workspace member fails the task before any write, and so does an
+      O(exempt) entry that matches nobody.
   returned: always
   type: list
   elements: str
@@ -304,6 +315,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
     error_result,
+    protect_url_credentials,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import BitbucketClient
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_repo_permission import run_repo_permission
@@ -347,6 +359,7 @@ def main():
         required_one_of=[("repository", "repositories"), ("user", "users")],
         required_by={"permission": "user", "state": "user"},
     )
+    protect_url_credentials(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     if not 1 <= module.params["concurrency"] <= MAX_CONCURRENCY:

@@ -164,7 +164,7 @@ def test_scim_factory(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("params, words", [
     ({"scim_token": "k"}, "directory_id is required"),
-    ({"scim_token": "k", "directory_id": "a/b"}, "plain identifier"),
+    ({"scim_token": "k", "directory_id": "a/b"}, "is not a directory id"),
     ({"directory_id": "d"}, "ATLASSIAN_SCIM_TOKEN"),
 ])
 def test_scim_factory_errors(params, words):

@@ -20,7 +20,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
     normalize_identifier,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import WorkerPool
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, NotFoundError
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, NotFoundError, UnexpectedAnswerError
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
@@ -62,7 +62,7 @@ def test_bbql_quoting_and_chunks():
 @responses.activate
 def test_members_by_email_batches_of_90_deduplicated_case_insensitively():
     emails = ["u%03d@acme.example" % i for i in range(181)] + ["U000@ACME.example", " "]
-    first = page([membership("u000", email="U000@acme.example"), membership("zz", email="other@acme.example")])
+    first = page([membership("u000", email="U000@acme.example")])
     responses.add("GET", API + "/workspaces/acme/members", json=first)
     responses.add("GET", API + "/workspaces/acme/members", json=page([]))
     responses.add("GET", API + "/workspaces/acme/members", json=page([]))
@@ -72,6 +72,65 @@ def test_members_by_email_batches_of_90_deduplicated_case_insensitively():
     assert all("fields=+values.user.email" in c[1] for c in seen)
     assert list(found) == ["u000@acme.example"]
     assert found["u000@acme.example"]["account_id"] == "557058:u000"
+
+
+@pytest.mark.parametrize("answer", [
+    membership("zz", email="other@acme.example"),      # the filter was ignored
+    membership("zz"),                                 # the email was not shown: nothing proves who it is
+])
+@responses.activate
+def test_members_by_email_refuses_an_answer_that_does_not_match_the_filter(answer):
+    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("u000", email="u000@acme.example"), answer]))
+    with pytest.raises(UnexpectedAnswerError, match="filtered on user.email answered .* does not match the filter"):
+        make_client().members_by_email("acme", ["u000@acme.example"])
+
+
+@pytest.mark.parametrize("method, answer", [
+    ("members_by_uuid", membership("u2")),
+    ("members_by_account_id", membership("u2")),
+    ("workspace_permissions_for", membership("u2")),
+])
+@responses.activate
+def test_filtered_member_reads_refuse_other_users(method, answer):
+    path = "/workspaces/acme/permissions" if method == "workspace_permissions_for" else "/workspaces/acme/members"
+    responses.add("GET", API + path, json=page([answer]))
+    asked = ["{00000000-0000-4000-8000-000000000001}"] if method == "members_by_uuid" else ["557058:u1"]
+    with pytest.raises(UnexpectedAnswerError, match="does not match the filter"):
+        getattr(make_client(), method)("acme", asked)
+
+
+@responses.activate
+def test_keyed_reads_refuse_another_users_object():
+    client = make_client()
+    responses.add("GET", API + USERS + "/557058:a", json=perm("b", "write"))
+    with pytest.raises(UnexpectedAnswerError, match="answered 557058:b although 557058:a was asked for"):
+        client.get_user_permission("acme", "infra-core", "557058:a")
+    responses.add("GET", API + "/users/557058:a", json={"account_id": "557058:b"})
+    with pytest.raises(UnexpectedAnswerError, match="although 557058:a was asked for"):
+        client.get_user("557058:a")
+    responses.add("GET", API + "/workspaces/acme/members/557058:a", json=membership("b"))
+    with pytest.raises(UnexpectedAnswerError, match="although 557058:a was asked for"):
+        client.get_member("acme", "557058:a")
+
+
+@responses.activate
+def test_a_permission_list_of_another_repository_or_with_unsafe_ids_is_refused():
+    other = perm("a", "read")
+    other["repository"] = {"full_name": "acme/other"}
+    responses.add("GET", API + USERS, json=page([other]))
+    with pytest.raises(UnexpectedAnswerError, match="of repository acme/other instead of acme/infra-core"):
+        make_client().list_user_permissions("acme", "infra-core")
+    hostile = perm("a", "read")
+    hostile["user"]["account_id"] = "../../557058:a"
+    responses.replace("GET", API + USERS, json=page([hostile]))
+    with pytest.raises(UnexpectedAnswerError, match="neither an account id nor a"):
+        make_client().list_user_permissions("acme", "infra-core")
+
+
+def test_server_values_that_are_not_safe_path_segments_are_refused_before_the_request():
+    for value in ("..", ".", "", "a/b", "..%2F", "a\\b", "a\nb", "a b", "x?y"):
+        with pytest.raises(UnexpectedAnswerError, match="not a safe URL path segment"):
+            make_client().remove_user_permission("acme", "infra-core", value)
 
 
 @responses.activate
@@ -109,9 +168,12 @@ def test_members_by_uuid_batches_of_50_with_one_filtered_query_each():
 
 @responses.activate
 def test_uuid_goes_into_the_path_escaped():
-    responses.add("GET", API + USERS + "/%7Babc%7D", json=perm("a", "read"))
-    assert make_client().get_user_permission("acme", "infra-core", "{abc}") == "read"
-    assert responses.calls[0].request.url.endswith("/users/%7Babc%7D")
+    uuid = "{0f1e2d3c-0000-4000-8000-00000000000a}"
+    answer = perm("a", "read")
+    answer["user"]["uuid"] = uuid.upper()
+    responses.add("GET", API + USERS + "/%7B0f1e2d3c-0000-4000-8000-00000000000a%7D", json=answer)
+    assert make_client().get_user_permission("acme", "infra-core", uuid) == "read"
+    assert responses.calls[0].request.url.endswith("/users/%7B0f1e2d3c-0000-4000-8000-00000000000a%7D")
 
 
 @responses.activate

@@ -48,42 +48,42 @@ def targets(*requests, exempt=(), known=None):
 
 def test_targets_map_emails_and_report_unknown_removals():
     result = targets(UserRequest("A@x.example", "read"), UserRequest("b@x.example", state="absent"),
-                     known={"a@x.example": "id-a", "b@x.example": None})
-    assert result.desired == {"id-a": "read"}
+                     known={"a@x.example": "557058:a", "b@x.example": None})
+    assert result.desired == {"557058:a": "read"}
     assert result.absent == set()
     assert result.not_found == ["b@x.example"]
-    assert result.named == {"id-a": "A@x.example"}
+    assert result.named == {"557058:a": "A@x.example"}
 
 
 def test_unknown_grant_is_refused_and_conflicts_are_errors():
     with pytest.raises(RefusedError):
         targets(UserRequest("ghost@x.example", "read"), known={"ghost@x.example": None})
     with pytest.raises(ConfigurationError):
-        targets(UserRequest("a@x.example", "read"), UserRequest("id-a", "write"), known={"a@x.example": "id-a"})
-    same = targets(UserRequest("a@x.example", "read"), UserRequest("id-a", "read"), known={"a@x.example": "id-a"})
-    assert same.desired == {"id-a": "read"}
+        targets(UserRequest("a@x.example", "read"), UserRequest("557058:a", "write"), known={"a@x.example": "557058:a"})
+    same = targets(UserRequest("a@x.example", "read"), UserRequest("557058:a", "read"), known={"a@x.example": "557058:a"})
+    assert same.desired == {"557058:a": "read"}
 
 
 def test_plan_scopes_to_named_users_unless_exclusive():
-    wanted = targets(UserRequest("id-a", "write"), UserRequest("id-b", state="absent"), exempt=())
-    state = RepoState("r", {"id-a": "read", "id-b": "admin"})
+    wanted = targets(UserRequest("557058:a", "write"), UserRequest("557058:b", state="absent"), exempt=())
+    state = RepoState("r", {"557058:a": "read", "557058:b": "admin"})
     plan = plan_repository(state, wanted, exclusive=False)
-    assert plan.update == {"id-a": ("read", "write")} and plan.remove == {"id-b": "admin"}
-    exclusive = targets(UserRequest("id-a", "write"), exempt=["id-e"])
-    plan = plan_repository(RepoState("r", {"id-a": "write", "id-c": "read", "id-e": "read", "me": "admin"}), exclusive,
-                           exclusive=True, keep=("me",))
-    assert plan.remove == {"id-c": "read"}
-    assert sorted(plan.protected) == ["id-e", "me"]
+    assert plan.update == {"557058:a": ("read", "write")} and plan.remove == {"557058:b": "admin"}
+    exclusive = targets(UserRequest("557058:a", "write"), exempt=["557058:e"])
+    plan = plan_repository(RepoState("r", {"557058:a": "write", "557058:c": "read", "557058:e": "read", "557058:me": "admin"}), exclusive,
+                           exclusive=True, keep=("557058:me",))
+    assert plan.remove == {"557058:c": "read"}
+    assert sorted(plan.protected) == ["557058:e", "557058:me"]
 
 
 def test_admin_losses_and_caller_check():
-    wanted = targets(UserRequest("me", "write"), UserRequest("id-b", state="absent"))
-    plans = {"r1": plan_repository(RepoState("r1", {"me": "admin", "id-b": "admin"}), wanted, False),
-             "r2": plan_repository(RepoState("r2", {"me": "write", "id-b": "read"}), wanted, False)}
+    wanted = targets(UserRequest("557058:me", "write"), UserRequest("557058:b", state="absent"))
+    plans = {"r1": plan_repository(RepoState("r1", {"557058:me": "admin", "557058:b": "admin"}), wanted, False),
+             "r2": plan_repository(RepoState("r2", {"557058:me": "write", "557058:b": "read"}), wanted, False)}
     losses = admin_losses(plans)
-    assert losses == {"me": ["r1"], "id-b": ["r1"]}
+    assert losses == {"557058:me": ["r1"], "557058:b": ["r1"]}
     with pytest.raises(RefusedError, match="your own admin permission"):
-        check_caller("me", losses, wanted)
+        check_caller("557058:me", losses, wanted)
     check_caller("someone-else", losses, wanted)
     check_caller(None, losses, wanted)
 
@@ -110,41 +110,41 @@ class FakeClient(object):
 
 
 def test_apply_order_and_partial_failure():
-    wanted = targets(UserRequest("a", "read"), UserRequest("b", "admin"), UserRequest("c", "write"),
-                     UserRequest("d", state="absent"))
-    plan = plan_repository(RepoState("r", {"b": "read", "d": "write"}), wanted, False)
-    client = FakeClient({"a": PlanLimitError("limit", status=402)})
+    wanted = targets(UserRequest("557058:a", "read"), UserRequest("557058:b", "admin"), UserRequest("557058:c", "write"),
+                     UserRequest("557058:d", state="absent"))
+    plan = plan_repository(RepoState("r", {"557058:b": "read", "557058:d": "write"}), wanted, False)
+    client = FakeClient({"557058:a": PlanLimitError("limit", status=402)})
     outcome = apply_plan(client, "acme", "r", plan)
-    assert client.writes == [("DELETE", "d"), ("PUT", "b", "admin"), ("PUT", "a", "read"), ("PUT", "c", "write")]
-    assert outcome.remove == {"d": "write"} and outcome.update == {"b": ("read", "admin")} and outcome.add == {"c": "write"}
-    assert [(f["user"], f["operation"], f["status"]) for f in outcome.failed] == [("a", "grant", 402)]
-    assert outcome_after(plan.before(), outcome) == {"b": "admin", "c": "write"}
+    assert client.writes == [("DELETE", "557058:d"), ("PUT", "557058:b", "admin"), ("PUT", "557058:a", "read"), ("PUT", "557058:c", "write")]
+    assert outcome.remove == {"557058:d": "write"} and outcome.update == {"557058:b": ("read", "admin")} and outcome.add == {"557058:c": "write"}
+    assert [(f["user"], f["operation"], f["status"]) for f in outcome.failed] == [("557058:a", "grant", 402)]
+    assert outcome_after(plan.before(), outcome) == {"557058:b": "admin", "557058:c": "write"}
     assert outcome.fatal is None
 
 
 def test_a_403_stops_the_repository_and_reports_the_rest_as_not_attempted():
-    wanted = targets(UserRequest("a", "read"), UserRequest("b", "read"))
+    wanted = targets(UserRequest("557058:a", "read"), UserRequest("557058:b", "read"))
     plan = plan_repository(RepoState("r", {}), wanted, False)
-    client = FakeClient({"a": ForbiddenError("denied", status=403)})
+    client = FakeClient({"557058:a": ForbiddenError("denied", status=403)})
     outcome = apply_plan(client, "acme", "r", plan)
-    assert client.writes == [("PUT", "a", "read")]
+    assert client.writes == [("PUT", "557058:a", "read")]
     assert [f["status"] for f in outcome.failed] == [403, None]
     assert outcome.failed[1]["message"].startswith("not attempted")
     assert outcome.fatal is None
-    client = FakeClient({"a": ForbiddenError("denied", status=403)})
+    client = FakeClient({"557058:a": ForbiddenError("denied", status=403)})
     client.auth_kind = "access_token"  # e.g. a user's OAuth access token without admin on this repository
     assert apply_plan(client, "acme", "r", plan).fatal is None
     refused = ForbiddenError("refused", status=403, api_message="Access tokens cannot be used for this resource")
-    client = FakeClient({"a": refused})
+    client = FakeClient({"557058:a": refused})
     assert apply_plan(client, "acme", "r", plan).fatal is refused
 
 
 def test_a_404_on_a_put_is_a_missing_repository_and_stops_it():
-    wanted = targets(UserRequest("a", "read"), UserRequest("b", "read"))
+    wanted = targets(UserRequest("557058:a", "read"), UserRequest("557058:b", "read"))
     plan = plan_repository(RepoState("r", {}), wanted, False)
-    client = FakeClient({"a": NotFoundError("PUT /x failed with HTTP 404", status=404)})
+    client = FakeClient({"557058:a": NotFoundError("PUT /x failed with HTTP 404", status=404)})
     outcome = apply_plan(client, "acme", "r", plan)
-    assert client.writes == [("PUT", "a", "read")]
+    assert client.writes == [("PUT", "557058:a", "read")]
     assert outcome.failed[0]["status"] == 404
     assert outcome.failed[0]["message"].startswith("Repository acme/r not found")
     assert outcome.failed[1]["message"].startswith("not attempted after an earlier failure on this repository: Repository")
@@ -178,8 +178,8 @@ class CallerClient(object):
 
 
 def test_caller_of_an_oauth_access_token_is_asked_for():
-    client = CallerClient("access_token", {"account_id": "me", "uuid": "{u}"})
-    assert caller_account(client) == "me" and client.calls == 1
+    client = CallerClient("access_token", {"account_id": "557058:me", "uuid": "{u}"})
+    assert caller_account(client) == "557058:me" and client.calls == 1
 
 
 @pytest.mark.parametrize("err", [AuthenticationError("no", status=401), ForbiddenError("no", status=403)])
@@ -199,12 +199,12 @@ def test_an_unknown_caller_is_refused_otherwise(auth_kind, err):
 
 def test_an_exempt_that_matches_nobody_is_refused():
     with pytest.raises(RefusedError, match="Cannot exempt typo@x.example"):
-        targets(UserRequest("id-a", "read"), exempt=["typo@x.example"], known={"typo@x.example": None})
+        targets(UserRequest("557058:a", "read"), exempt=["typo@x.example"], known={"typo@x.example": None})
 
 
 def test_absent_and_exempt_is_a_contradiction_after_resolution():
     with pytest.raises(ConfigurationError, match="state: absent and is also in exempt"):
-        targets(UserRequest("a@x.example", state="absent"), exempt=["id-a"], known={"a@x.example": "id-a"})
+        targets(UserRequest("a@x.example", state="absent"), exempt=["557058:a"], known={"a@x.example": "557058:a"})
 
 
 def test_absent_and_exempt_is_a_contradiction_before_any_request():

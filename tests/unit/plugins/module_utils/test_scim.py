@@ -9,7 +9,12 @@ import pytest
 import responses
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import ScimTokenAuth
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, ConfigurationError, ConflictError
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    ApiError,
+    ConfigurationError,
+    ConflictError,
+    UnexpectedAnswerError,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
     ATLASSIAN_EXTERNAL_SCHEMA,
     CORE_USER_SCHEMA,
@@ -223,10 +228,54 @@ def test_patch_is_sent_as_idempotent_and_retried_on_503(client, fake_clock):
 def test_iter_users_and_find_users(client):
     with responses.RequestsMock() as rsps:
         rsps.add(responses.GET, USERS, json={"totalResults": 1, "Resources": [_user()]})
-        rsps.add(responses.GET, USERS, json={"totalResults": 1, "Resources": [_user()]})
+        rsps.add(responses.GET, USERS, json={"totalResults": 1, "Resources": [_user(externalId="e")]})
         assert [u["id"] for u in client.iter_users()] == ["u-1"]
         assert [u["id"] for u in client.find_users("externalId", "e")] == ["u-1"]
         assert rsps.calls[1].request.params["filter"] == 'externalId eq "e"'
+
+
+@pytest.mark.parametrize("attribute, value, answer", [
+    ("userName", "leaver@acme.example", _user()),                       # the filter was ignored
+    ("externalId", "e-1", _user(externalId="e-2")),
+    ("externalId", "e-1", _user()),                                     # no externalId at all
+])
+def test_filtered_reads_refuse_users_that_do_not_match(client, attribute, value, answer):
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, USERS, json={"totalResults": 1, "Resources": [answer]})
+        with pytest.raises(UnexpectedAnswerError, match="filtered on %s eq .* ignored or misapplied the filter" % attribute):
+            client.find_users(attribute, value)
+
+
+def test_user_name_matches_without_case_but_another_user_is_refused_with_zero_writes(client):
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, USERS, json={"Resources": [_user(userName="JANE@acme.example")]})
+        assert client.find_user("jane@ACME.example")["id"] == "u-1"
+        rsps.add(responses.GET, USERS, json={"Resources": [_user()]})
+        with pytest.raises(UnexpectedAnswerError, match="answered a user whose userName is 'jane@acme.example'"):
+            ensure_user(client, "leaver@acme.example", {}, state="absent")
+        assert [c.request.method for c in rsps.calls] == ["GET", "GET"]
+
+
+@pytest.mark.parametrize("hostile", ["../../other-directory/Users/x", "..", "a/b", "%2e%2e", "", None, "a\nb"])
+def test_a_user_id_that_is_no_safe_path_segment_is_never_put_in_a_url(client, hostile):
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, USERS, json={"Resources": [_user(id=hostile)]})
+        with pytest.raises(UnexpectedAnswerError, match="not a safe URL path segment"):
+            ensure_user(client, "jane@acme.example", {"title": "x"})
+        assert len(rsps.calls) == 1
+
+
+def test_keyed_answers_of_another_user_are_refused(client):
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, USERS + "/u-1", json=_user(id="u-2"))
+        with pytest.raises(UnexpectedAnswerError, match="answered the user with id 'u-2' instead of 'u-1'"):
+            client.get_user("u-1")
+        rsps.add(responses.PATCH, USERS + "/u-1", json=_user(id="u-2"))
+        with pytest.raises(UnexpectedAnswerError, match="instead of 'u-1'"):
+            client.patch_user("u-1", [])
+        rsps.add(responses.POST, USERS, json=_user(userName="other@acme.example"))
+        with pytest.raises(UnexpectedAnswerError, match="answered a user named 'other@acme.example'"):
+            client.create_user({"userName": "jane@acme.example"})
 
 
 def test_ensure_user_conflict_error_keeps_details(client):

@@ -144,7 +144,17 @@ def error(message):
 
 
 REPO_USERS = "/2.0/repositories/acme/infra-core/permissions-config/users"
-OWNER_QUERY = '/2.0/workspaces/acme/permissions?q=permission = "owner"&pagelen=100'
+
+
+def owner_query(*names):
+    """The owner look-up, which also confirms that the account ids about to be granted are workspace members."""
+    query = 'permission = "owner"'
+    if names:
+        query += " OR user.account_id IN (%s)" % ",".join('"%s"' % aid(name) for name in names)
+    return "/2.0/workspaces/acme/permissions?q=%s&pagelen=100" % query
+
+
+OWNER_QUERY = owner_query()
 
 
 def args(**kwargs):
@@ -154,6 +164,7 @@ def args(**kwargs):
     return result
 
 
-def add_owner(rsps, name="owner"):
-    """The answer to the owner look-up: ``name`` is the workspace owner."""
-    rsps.add("GET", API + "/workspaces/acme/permissions", json=page([membership(name, "owner")]))
+def add_owner(rsps, name="owner", members=()):
+    """The answer to the owner look-up: ``name`` is the workspace owner, ``members`` the members it confirms."""
+    rsps.add("GET", API + "/workspaces/acme/permissions",
+             json=page([membership(name, "owner")] + [membership(member) for member in members]))

@@ -90,7 +90,7 @@ def test_case_insensitive_match_is_adopted(api):
 
 
 @pytest.mark.parametrize("bad, message", [
-    (dict(user_name=" "), "user_name must not be empty"),
+    (dict(user_name=" "), "user_name is empty"),
     (dict(email=""), "email must not be empty"),
 ])
 def test_invalid_options_fail_before_any_call(api, bad, message):

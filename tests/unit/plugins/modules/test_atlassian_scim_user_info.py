@@ -88,12 +88,19 @@ def test_user_without_active_counts_as_active(api):
 
 
 def test_lookup_by_user_name(api):
-    api.add(responses.GET, USERS, json=list_response(make_user()))
+    api.add(responses.GET, USERS, json=list_response(make_user(user_name='Jane"@acme.example')))
     result, failed = run_module(module, args(user_name='jane"@acme.example'))
     assert not failed
     query = {"filter": 'userName eq "jane\\"@acme.example"', "startIndex": "1", "count": "100"}
     assert calls(api) == [("GET", USERS_PATH, query, None)]
-    assert result["total"] == 1 and result["users"][0]["userName"] == "jane@acme.example"
+    assert result["total"] == 1 and result["users"][0]["userName"] == 'Jane"@acme.example'
+
+
+def test_a_server_that_ignores_the_filter_is_refused(api):
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    result, failed = run_module(module, args(user_name="leaver@acme.example"))
+    assert failed and result["msg"].startswith("Unexpected answer from the API: GET /scim/directory/")
+    assert "ignored or misapplied the filter" in result["msg"] and "users" not in result
 
 
 def test_lookup_by_external_id_not_found(api):

@@ -136,8 +136,8 @@ def test_emails_in_batches_of_90_then_roles_filtered_by_id():
     first = [membership("u%03d" % i, email=emails[i]) for i in range(90) if i != 7]
     responses.add("GET", API + "/workspaces/acme/members", json=page(first))
     responses.add("GET", API + "/workspaces/acme/members", json=page([membership("u090", email=emails[90])]))
-    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(50)]))
-    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(50, 91) if i != 7]))
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(51) if i != 7]))
+    responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(51, 91)]))
     result, failed = run_module(module, args(emails=emails + ["U000@acme.example"]))
     assert not failed
     seen = calls(responses)

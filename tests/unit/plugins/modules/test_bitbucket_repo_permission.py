@@ -15,6 +15,7 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
     OWNER_QUERY,
     REPO_USERS,
     add_owner,
+    owner_query,
     aid,
     args,
     bodies,
@@ -61,7 +62,7 @@ def _new_grant(rsps, check_mode=False):
     rsps.add("GET", API + REPO_USERS[4:] + "/557058:dev1", status=404, json=error("not found"))
     if check_mode:
         rsps.add("GET", API + REPO_USERS[4:], json=page([perm("dev9", "read")]))
-    add_owner(rsps)
+    add_owner(rsps, members=["dev1"])
     if not check_mode:
         rsps.add("PUT", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
 
@@ -71,7 +72,7 @@ def test_new_grant_checks_the_owner_then_puts_without_confirming_the_repository(
     _new_grant(responses)
     result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
     assert not failed and result["changed"] is True
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", OWNER_QUERY),
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", owner_query("dev1")),
                                 ("PUT", REPO_USERS + "/557058:dev1")]
     assert result["results"][0]["added"] == [aid("dev1")]
     assert result["api_calls"] == {"total": 3, "GET": 2, "PUT": 1}
@@ -84,14 +85,15 @@ def test_check_mode_reads_only_and_predicts_the_real_diff():
                                        check_mode=True)
         assert not failed
         # check mode cannot let a PUT tell a missing repository: it confirms the 404 with a second read
-        assert calls(rsps) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", REPO_USERS + "?pagelen=1"), ("GET", OWNER_QUERY)]
+        assert calls(rsps) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", REPO_USERS + "?pagelen=1"),
+                               ("GET", owner_query("dev1"))]
     with responses.RequestsMock() as rsps:
         _new_grant(rsps)
         real, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
         assert not failed
     assert predicted["changed"] is real["changed"] is True
     assert predicted["diff"] == real["diff"] == [{"before_header": "acme/infra-core", "after_header": "acme/infra-core",
-                                                  "before": "", "after": '"557058:dev1": admin\n'}]
+                                                  "before": "", "after": '"557058:dev1": admin  # Dev1\n'}]
     assert predicted["permissions"] == real["permissions"]
     assert predicted["results"] == real["results"]
 
@@ -191,7 +193,7 @@ def test_exclusive_removes_nothing_when_the_next_chain_breaks():
 def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_was_applied():
     for repo in ("infra-core", "billing", "web"):
         responses.add("GET", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, status=404)
-    add_owner(responses)
+    add_owner(responses, members=["dev1"])
     responses.add("PUT", API + "/repositories/acme/infra-core/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
     responses.add("PUT", API + "/repositories/acme/billing/permissions-config/users/557058:dev1", status=402,
                   json=error("You have reached your plan's user limit"))
@@ -201,7 +203,7 @@ def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_wa
     assert failed
     assert calls(responses) == (
         [("GET", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")]
-        + [("GET", OWNER_QUERY)]
+        + [("GET", owner_query("dev1"))]
         + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")])
     assert result["changed"] is True
     assert result["failed_repositories"] == ["billing"]
@@ -328,14 +330,18 @@ def test_concurrent_repositories_give_the_same_calls_and_counts():
     for repo in repos:
         responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([perm("dev1", "read")]))
         responses.add("PUT", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, json=perm("dev1", "write"))
+    # dev2 has nothing to remove anywhere: one look-up tells a member from an id that matches nobody
+    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
     result, failed = run_module(module, args(repositories=repos, concurrency=4, users=[
         {"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}]))
     assert not failed
     assert sorted(calls(responses)) == sorted(
         [("GET", "/2.0/repositories/acme/%s/permissions-config/users?pagelen=100" % r) for r in repos]
+        + [("GET", '/2.0/workspaces/acme/members?q=user.account_id IN ("557058:dev2")&pagelen=100')]
         + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in repos])
     assert [r["repository"] for r in result["results"]] == repos
-    assert result["api_calls"] == {"total": 12, "GET": 6, "PUT": 6}
+    assert result["not_found"] == [aid("dev2")]
+    assert result["api_calls"] == {"total": 13, "GET": 7, "PUT": 6}
 
 
 @pytest.mark.parametrize("extra, message", [
@@ -370,12 +376,14 @@ def test_a_401_while_writing_stops_every_later_write():
     repos = ["r%d" % i for i in range(7)]
     for repo in repos:
         responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([perm("dev1", "read")]))
+    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev2")]))
     responses.add("PUT", API + "/repositories/acme/r0/permissions-config/users/557058:dev1", status=401,
                   json=error("Token expired"))
     result, failed = run_module(module, args(repositories=repos, concurrency=1, users=[
         {"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}]))
     assert failed
-    assert [c[0] for c in calls(responses)] == ["GET"] * 7 + ["PUT"]
+    assert [c[0] for c in calls(responses)] == ["GET"] * 8 + ["PUT"]
+    assert result["not_found"] == []
     assert result["failed_repositories"] == repos
     assert [r["failed"][0]["operation"] for r in result["results"]] == ["update"] * 7
     assert all(r["failed"][0]["message"].startswith("not attempted") for r in result["results"][1:])

@@ -11,9 +11,9 @@ from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_re
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
     ACCESS_TOKEN_ARGS,
     API,
-    OWNER_QUERY,
     REPO_USERS,
     add_owner,
+    owner_query,
     aid,
     args,
     calls,
@@ -58,7 +58,7 @@ def test_an_access_token_that_is_no_user_skips_the_self_protection():
 def test_an_oauth_access_token_refused_one_repository_still_does_the_others():
     responses.add("GET", API + "/repositories/acme/locked/permissions-config/users", status=403, json=error("Access denied"))
     responses.add("GET", API + "/repositories/acme/web/permissions-config/users", json=page([]))
-    add_owner(responses)
+    add_owner(responses, members=["dev1"])
     responses.add("PUT", API + "/repositories/acme/web/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
     params = dict(OAUTH_TOKEN_ARGS, repositories=["locked", "web"], concurrency=1,
                   users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "state": "absent"}])
@@ -66,7 +66,7 @@ def test_an_oauth_access_token_refused_one_repository_still_does_the_others():
     assert failed
     assert calls(responses) == [("GET", "/2.0/repositories/acme/locked/permissions-config/users?pagelen=100"),
                                 ("GET", "/2.0/repositories/acme/web/permissions-config/users?pagelen=100"),
-                                ("GET", OWNER_QUERY),
+                                ("GET", owner_query("dev1")),
                                 ("PUT", "/2.0/repositories/acme/web/permissions-config/users/557058:dev1")]
     assert result["failed_repositories"] == ["locked"]
     assert result["results"][1]["added"] == [aid("dev1")]
@@ -75,13 +75,13 @@ def test_an_oauth_access_token_refused_one_repository_still_does_the_others():
 @responses.activate
 def test_a_grant_on_a_missing_repository_fails_that_repository_at_the_put():
     responses.add("GET", API + "/repositories/acme/nope/permissions-config/users/557058:dev1", status=404)
-    add_owner(responses)
+    add_owner(responses, members=["dev1"])
     responses.add("PUT", API + "/repositories/acme/nope/permissions-config/users/557058:dev1", status=404,
                   json=error("Repository acme/nope not found"))
     result, failed = run_module(module, args(repository="nope", user=aid("dev1"), permission="read"))
     assert failed
     assert calls(responses) == [("GET", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1"),
-                                ("GET", OWNER_QUERY),
+                                ("GET", owner_query("dev1")),
                                 ("PUT", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1")]
     failure = result["results"][0]["failed"][0]
     assert (failure["operation"], failure["status"]) == ("grant", 404)
@@ -120,6 +120,40 @@ def test_an_exempt_email_that_matches_nobody_stops_exclusive_before_any_read():
                 "&fields=+values.user.email&pagelen=100")]
     assert "Cannot exempt dev6@acme.exmaple" in result["msg"] and "Nothing was changed" in result["msg"]
     assert result["changed"] is False
+
+
+@responses.activate
+def test_a_grant_to_an_account_id_that_is_no_member_is_refused_before_any_write():
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:gone", status=404, json=error("not found"))
+    add_owner(responses)  # the owner, and no member with that account id
+    result, failed = run_module(module, args(repository="infra-core", user=aid("gone"), permission="write"))
+    assert failed
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:gone"), ("GET", owner_query("gone"))]
+    assert result["msg"].startswith("Cannot grant a permission to 557058:gone: no workspace member has this account ID")
+    assert "Repository" not in result["msg"] and result["changed"] is False
+
+
+@responses.activate
+def test_revoking_an_account_id_that_matches_nobody_reports_it_and_a_rerun_stays_green():
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:gone", status=404, json=error("not found"))
+    responses.add("GET", API + REPO_USERS[4:], json=page([]))
+    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    result, failed = run_module(module, args(repository="infra-core", user=aid("gone"), state="absent"))
+    assert not failed and result["changed"] is False
+    assert result["not_found"] == [aid("gone")]
+    assert calls(responses) == [("GET", REPO_USERS + "/557058:gone"), ("GET", REPO_USERS + "?pagelen=1"),
+                                ("GET", '/2.0/workspaces/acme/members?q=user.account_id IN ("557058:gone")&pagelen=100')]
+
+
+@responses.activate
+def test_an_exempt_account_id_that_matches_nobody_stops_exclusive_before_any_repository_read():
+    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev5")]))
+    result, failed = run_module(module, args(repository="infra-core", exclusive=True, users=[],
+                                             exempt=[aid("dev5"), aid("dev55")]))
+    assert failed
+    assert calls(responses) == [
+        ("GET", '/2.0/workspaces/acme/members?q=user.account_id IN ("557058:dev5","557058:dev55")&pagelen=100')]
+    assert "Cannot exempt 557058:dev55" in result["msg"] and "Nothing was changed" in result["msg"]
 
 
 @responses.activate
