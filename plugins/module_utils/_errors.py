@@ -38,24 +38,33 @@ def _secret_forms(secret):
     return forms
 
 
-def _mask_prefixes(text, form):
-    """Replace every run of text that is ``form`` or a prefix of it at least SECRET_PREFIX_CHARS long."""
-    if len(form) <= SECRET_PREFIX_CHARS:
-        return text.replace(form, REDACTED)
-    head = form[:SECRET_PREFIX_CHARS]
+def _mask_prefixes(text, forms):
+    """Replace every run of text that is a prefix, at least SECRET_PREFIX_CHARS long, of one of ``forms`` (a secret
+    cut by a truncation); at each place the longest such run of any form is masked."""
+    heads = {}
+    for form in forms:
+        if len(form) > SECRET_PREFIX_CHARS:
+            heads.setdefault(form[:SECRET_PREFIX_CHARS], []).append(form)
+    if not heads:
+        return text
     out = []
-    start = 0
-    while True:
-        index = text.find(head, start)
-        if index < 0:
-            out.append(text[start:])
-            return "".join(out)
+    index = start = 0
+    while index <= len(text) - SECRET_PREFIX_CHARS:
+        candidates = heads.get(text[index:index + SECRET_PREFIX_CHARS])
+        if not candidates:
+            index += 1
+            continue
         end = index + SECRET_PREFIX_CHARS
-        while end < len(text) and end - index < len(form) and text[end] == form[end - index]:
-            end += 1
+        for form in candidates:
+            stop = index + SECRET_PREFIX_CHARS
+            while stop < len(text) and stop - index < len(form) and text[stop] == form[stop - index]:
+                stop += 1
+            end = max(end, stop)
         out.append(text[start:index])
         out.append(REDACTED)
-        start = end
+        index = start = end
+    out.append(text[start:])
+    return "".join(out)
 
 
 def redact(text, secrets=()):
@@ -71,7 +80,8 @@ def redact(text, secrets=()):
         if secret:
             forms.update(_secret_forms(str(secret)))
     for form in sorted(forms, key=len, reverse=True):
-        text = _mask_prefixes(text, form)
+        text = text.replace(form, REDACTED)
+    text = _mask_prefixes(text, forms)
     for pattern, replacement in _GENERIC_PATTERNS:
         text = pattern.sub(replacement, text)
     return text

@@ -49,6 +49,8 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 _QUERY = re.compile(r"\?[^\s)'\"]*")
+# A "." or ".." path segment, also percent-encoded: never in a URL taken from an answer (next, Location).
+_DOT_SEGMENT = re.compile(r"(?i)(^|/)(\.|%2e){1,2}(/|$)")
 # Redirects followed for reads, to the API's own origin only; a write answered by a redirect is an error.
 MAX_REDIRECTS = 5
 _READ_METHODS = ("GET", "HEAD")
@@ -215,6 +217,10 @@ class Transport(object):
                 raise ApiError("Refusing to send credentials to %s, which is not the API host of %s"
                                % (redact(self.path_of(path_or_url), self.secrets), _origin(self.base_url)[1]),
                                path=self.path_of(path_or_url), secrets=self.secrets)
+            if _DOT_SEGMENT.search(urlsplit(path_or_url).path) or any(ord(c) < 33 or ord(c) == 127 for c in path_or_url):
+                raise UnexpectedAnswerError("the API gave a link (%s) with '.' or '..' path segments or control characters, "
+                                            "which is not followed" % redact(_QUERY.sub("", path_or_url), self.secrets),
+                                            path=self.path_of(path_or_url), secrets=self.secrets)
             return path_or_url
         return self.base_url + "/" + path_or_url.lstrip("/")
 
@@ -355,7 +361,7 @@ class Transport(object):
         response.close()
         path = self.path_of(url)
         if method in _READ_METHODS and target and _origin(target) in self._origins and hops < MAX_REDIRECTS:
-            return target
+            return self.url_for(target)
         where = "%s://%s" % _origin(target) if target else "no Location"
         if method not in _READ_METHODS:
             raise UnexpectedAnswerError(

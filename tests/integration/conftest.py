@@ -121,3 +121,11 @@ def ansible_run(request, tmp_path, ansible_collections_path):
         return RunResult(proc.returncode, proc.stdout, proc.stderr, tasks, names)
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # pylint: disable=unused-argument
+    """The fault-matrix line of test_misbehaving_server.py (also in tests/integration/.fault_matrix.json)."""
+    line = getattr(config, "accessops_fault_matrix", None)
+    if line:
+        terminalreporter.write_sep("-", "misbehaving server")
+        terminalreporter.write_line(line)

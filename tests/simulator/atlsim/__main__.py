@@ -9,6 +9,7 @@ The fault flags set the same knobs as ``POST /_sim/faults``.
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 
@@ -40,6 +41,17 @@ def _slow_next(text: str) -> dict:
         raise argparse.ArgumentTypeError("--slow-next wants COUNT:SECONDS") from exc
 
 
+def _faults(text: str) -> dict:
+    """A JSON object of knobs, as ``POST /_sim/faults`` takes it."""
+    try:
+        knobs = json.loads(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("--faults wants a JSON object of fault knobs") from exc
+    if not isinstance(knobs, dict):
+        raise argparse.ArgumentTypeError("--faults wants a JSON object of fault knobs")
+    return knobs
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="atlsim", description="Local Bitbucket Cloud + Atlassian SCIM simulator")
     p.add_argument("--seed", default=str(DEMO_SEED), help="YAML/JSON seed file (default: the demo seed)")
@@ -59,11 +71,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--malformed-json-next", type=int)
     p.add_argument("--rate-limit", type=int, help="override every rate limit (requests per window)")
     p.add_argument("--pagination", choices=("page", "iterator"))
+    p.add_argument("--faults", type=_faults, metavar="JSON",
+                   help='any knobs as a JSON object, e.g. \'{"ignore_filters": 5}\' (applied before the flags above)')
     return p
 
 
 def knobs_from(args: argparse.Namespace) -> dict:
-    knobs = {}
+    knobs = dict(getattr(args, "faults", None) or {})
     for name in ("latency_ms", "error_rate", "fault_seed", "fail_next", "burst_429", "drop_next", "slow_next",
                  "lose_write_answer_next", "malformed_json_next", "rate_limit", "pagination"):
         value = getattr(args, name)

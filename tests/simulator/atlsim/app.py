@@ -7,8 +7,10 @@ endpoint; ``/scim/...`` the SCIM app of :mod:`atlsim.scim` (``build_scim_app(see
 imported lazily: 404 while it does not exist); ``/_sim/...`` control (:mod:`atlsim.control`).
 
 Every request except ``/_sim`` goes through, in order: latency, the faults that replace the answer
-(drop / 429 burst / fail_next / error_rate), the rate limiter, the handler, ``slow_next``,
-``lose_write_answer_next``, ``malformed_json_next``, and the request log.
+(drop / 429 burst / fail_next / error_rate, then ``redirect_writes``), the rate limiter, the handler (with
+``ignore_filters`` / ``wrong_object_next``), ``hostile_ids`` / ``oauth_token_linebreak``, ``slow_next``,
+``lose_write_answer_next``, ``malformed_json_next``, ``echo_credentials`` (any error answer), and the request log.
+``/_sim/sink...`` (:mod:`atlsim.misbehave`) answers anything with 200 and is logged.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from . import control
 from .auth import Credentials, require
 from .clock import SimClock
 from .faults import Faults
+from .misbehave import SINK, Misbehave
 from .ratelimit import RATE_LIMIT_BODY, RateLimiter, scaled_headers
 from .requestlog import READ_METHODS, RequestLog
 from .routes_members import ROUTES as MEMBER_ROUTES
@@ -81,6 +84,11 @@ def _kind(path: str) -> str:
     return "other"
 
 
+def _join(first: str | None, second: str) -> str:
+    """The ``fault`` of a log entry shaped by several knobs: ``a+b``."""
+    return second if not first else "%s+%s" % (first, second)
+
+
 def _scim_error(status: int, detail: str, headers: dict | None = None) -> Response:
     return json_response({"schemas": [SCIM_ERROR], "status": str(status), "detail": detail}, status, headers)
 
@@ -96,6 +104,7 @@ class SimApp:
         self.sleep = sleep if sleep is not None else time.sleep
         self.log = RequestLog()
         self.faults = Faults(on_expire_tokens=self._expire_tokens)
+        self.misbehave = Misbehave(self)
         self.limiter = RateLimiter(clock=self.clock)
         self.router = Router(ALL_ROUTES)
         self._lock = threading.RLock()
@@ -151,6 +160,7 @@ class SimApp:
             self._install(world)
             self.log.clear()
             self.faults.clear()
+            self.misbehave.clear()
             if hasattr(self.clock, "reset"):
                 self.clock.reset()
 
@@ -166,6 +176,8 @@ class SimApp:
     # -- WSGI ------------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
         request = Request(environ)
+        if (request.path == SINK or request.path.startswith(SINK + "/")) and control.is_loopback(request.remote_addr):
+            return self.misbehave.sink(request)(environ, start_response)
         if request.path == "/_sim" or request.path.startswith("/_sim/"):
             return control.handle(self, request)(environ, start_response)
         return self.handle(request)(environ, start_response)
@@ -180,6 +192,10 @@ class SimApp:
         if kind == "scim":
             return None, self._scim_identity(request)
         return None, "anonymous"
+
+    def credential_of(self, request: Request, path: str | None = None) -> str:
+        """The credential id the request log shows for ``request`` (judged as if it were sent to ``path``)."""
+        return self._identify(request, _kind(path or request.path), self.credentials)[1]
 
     def log_server_answer(self, environ: dict, status: int) -> None:
         """Record an answer the HTTP server gave without calling the app (e.g. an unreadable body)."""
@@ -199,6 +215,10 @@ class SimApp:
         principal, credential = self._identify(request, kind, credentials)
 
         def done(response: Response | None, fault: str | None = None) -> Response | None:
+            if response is not None and fault != "lose_write_answer_next" and self.misbehave.echo(request, kind, response):
+                fault = _join(fault, "echo_credentials")
+            if fault is None and self.misbehave.hostile_used(request):
+                fault = "hostile_id_used"
             self.log.add(method, path, query, response.status_code if response is not None else None,
                          credential, started, fault)
             return response
@@ -216,13 +236,24 @@ class SimApp:
             if status == 429 and scaled:  # as the limiter's own 429: at the limit, near it
                 response.headers.update(scaled_headers(limit, limit))
             return done(response, name)
+        redirect = self.misbehave.redirect(request)
+        if redirect is not None:
+            return done(redirect, "redirect_writes")
 
         allowed, used = self.limiter.hit(key, limit)
         extra = scaled_headers(limit, used) if scaled else {}
         if not allowed:
             return done(self._too_many(kind, key, extra))
 
+        fault = None
+        shaped = None
         if kind == "bitbucket":
+            shaped = self.misbehave.bitbucket(request, state, lambda req: self._dispatch(req, state, principal))
+        elif kind == "scim":
+            shaped = self.misbehave.scim(request, self.scim_app)
+        if shaped is not None:
+            response, fault = shaped
+        elif kind == "bitbucket":
             response = self._dispatch(request, state, principal)
         elif kind == "token":
             with state.lock:
@@ -235,11 +266,13 @@ class SimApp:
             response = not_found_url().response()
         for name, value in extra.items():
             response.headers[name] = value
+        rewritten = self.misbehave.after(request, kind, response)
+        if rewritten:
+            fault = _join(fault, rewritten)
 
-        fault = None
         delay = self.faults.slow(method, path)
         if delay:
-            fault = "slow_next"
+            fault = _join(fault, "slow_next")
             self.sleep(delay)
         if method not in READ_METHODS and kind != "token" and self.faults.take("lose_write_answer_next", method, path):
             done(response, "lose_write_answer_next")
@@ -247,7 +280,7 @@ class SimApp:
         if response.mimetype.endswith("json") and response.get_data() and self.faults.take("malformed_json_next", method, path):
             data = response.get_data()
             response.set_data(data[:max(1, len(data) // 2)])
-            fault = "malformed_json_next"
+            fault = _join(fault, "malformed_json_next")
         return done(response, fault)
 
     # -- pieces ----------------------------------------------------------------------------------

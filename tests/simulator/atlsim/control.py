@@ -7,6 +7,9 @@
 ``POST /_sim/reset``      back to the seed: state, OAuth tokens, rate-limit windows, log, faults
 ``GET /_sim/faults``      the fault knobs; ``POST`` sets some (JSON object), ``DELETE`` clears all
 ``POST /_sim/clock``      ``{"advance": seconds}`` moves the simulator's clock forward (seconds >= 0, else 400)
+
+``/_sim/sink...`` is no control endpoint: the app answers it (200 ``{}``, any method) and logs it, see
+:mod:`atlsim.misbehave` (``redirect_writes``).
 """
 
 from __future__ import annotations

@@ -19,10 +19,35 @@ Knobs (``POST /_sim/faults`` JSON, ``SimHandle.faults(**knobs)``, or ``python -m
 ``pagination``                 ``"page"`` (default, list-based: page/size/previous) or ``"iterator"``
                                (only pagelen/values/next, with an opaque ``next``)
 
-The counter knobs (``burst_429``, ``drop_next``, ``lose_write_answer_next``, ``malformed_json_next``) also
-accept ``{"count": N, "method": "PUT", "path_prefix": "/2.0/repositories"}`` to target requests.
-Bounds: ``latency_ms`` <= 10000, ``seconds`` <= 120, every ``count`` <= 10000; statuses (``fail_next``,
-``error_statuses``) are HTTP error statuses 400..599 with a reason phrase. Anything else raises
+A misbehaving server (:mod:`atlsim.misbehave`; answers that a client must not trust):
+
+``ignore_filters``             the next N filtered reads ignore their filter: Bitbucket ``q`` is dropped (the
+                               unfiltered listing, paginated as asked); SCIM ``GET /Users?filter=`` serves the
+                               users that do NOT match it
+``wrong_object_next``          the next N keyed GETs (``/2.0/users/{id}``, ``/2.0/workspaces/{ws}/members/{id}``,
+                               ``.../permissions-config/users/{id}``, SCIM ``/Users/{id}``) answer 200 with
+                               another user's object (also instead of a 404)
+``hostile_ids``                the next N answers holding user ids carry path-traversal ids: SCIM ``id`` ->
+                               ``../../other-directory/Users/<id>``, Bitbucket list ``user.account_id`` ->
+                               ``../../<account_id>``; a later request using one is logged with fault
+                               ``hostile_id_used``
+``echo_credentials``           ``{"count": N, "pad": P, "step": S}``: the next N error answers (4xx/5xx, any cause)
+                               carry in their message field ``"x" * P`` then the raw Authorization header, the
+                               decoded Basic ``user:password`` and the bare token/password (the pad grows by S
+                               after each answer; P + S * (N - 1) <= 10000)
+``redirect_writes``            ``{"count": N, "status": 307}`` (301, 302, 303, 307, 308): the next N writes (not
+                               GET/HEAD, token endpoint included) are not applied but redirected to another origin
+                               (``http://localhost:PORT/_sim/sink<path>`` for 127.0.0.1, and the other way round);
+                               the sink answers 200 ``{}`` to anything and logs it with fault ``sink``
+``oauth_token_linebreak``      the next N OAuth access tokens issued hold a line break in the middle (and are
+                               not valid)
+
+The counter knobs (``burst_429``, ``drop_next``, ``lose_write_answer_next``, ``malformed_json_next``,
+``ignore_filters``, ``wrong_object_next``, ``hostile_ids``, ``oauth_token_linebreak``; ``echo_credentials`` too)
+also accept ``{"count": N, "method": "PUT", "path_prefix": "/2.0/repositories"}`` to target requests.
+Bounds: ``latency_ms`` <= 10000, ``seconds`` <= 120, every ``count`` <= 10000, ``pad`` + ``step`` * (count - 1)
+<= 10000; statuses (``fail_next``, ``error_statuses``) are HTTP error statuses 400..599 with a reason phrase,
+``redirect_writes`` statuses one of 301, 302, 303, 307, 308. Anything else raises
 ``ValueError`` (400 from ``POST /_sim/faults``, an error from the CLI) and changes nothing.
 Posting knobs updates only the knobs given; ``DELETE /_sim/faults`` clears all.
 """
@@ -37,21 +62,27 @@ from http import HTTPStatus
 MAX_LATENCY_MS = 10000
 MAX_SECONDS = 120
 MAX_COUNT = 10000
-COUNTERS = ("burst_429", "drop_next", "lose_write_answer_next", "malformed_json_next")
+MAX_PAD = 10000
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+COUNTERS = ("burst_429", "drop_next", "lose_write_answer_next", "malformed_json_next",
+            "ignore_filters", "wrong_object_next", "hostile_ids", "oauth_token_linebreak")
+RULES = COUNTERS + ("echo_credentials", "redirect_writes")  # one Rule each in Faults.counters
 KNOBS = ("latency_ms", "error_rate", "error_statuses", "fault_seed", "fail_next", "slow_next",
-         "expire_tokens", "rate_limit", "pagination") + COUNTERS
+         "expire_tokens", "rate_limit", "pagination") + RULES
 
 
 class Rule:
     """A counter of faults, optionally restricted to a method and a path prefix."""
 
     def __init__(self, count: int, method: str | None = None, path_prefix: str | None = None,
-                 status: int | None = None, seconds: float = 0.0):
+                 status: int | None = None, seconds: float = 0.0, pad: int | None = None, step: int = 0):
         self.count = count
         self.method = method.upper() if method else None
         self.path_prefix = path_prefix
         self.status = status
         self.seconds = seconds
+        self.pad = pad
+        self.step = step
 
     def matches(self, method: str, path: str) -> bool:
         return (self.count > 0 and (self.method is None or self.method == method)
@@ -59,11 +90,13 @@ class Rule:
 
     def as_dict(self) -> dict:
         out: dict = {"count": self.count}
-        for key in ("method", "path_prefix", "status"):
+        for key in ("method", "path_prefix", "status", "pad"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.seconds:
             out["seconds"] = self.seconds
+        if self.step:
+            out["step"] = self.step
         return out
 
 
@@ -85,16 +118,23 @@ def _status(name: str, value) -> int:
     return status
 
 
-def _rule(name: str, value, need_status: bool = False, need_seconds: bool = False) -> Rule:
+def _rule(name: str, value, need_status: bool = False, need_seconds: bool = False, padded: bool = False,
+          statuses: tuple | None = None) -> Rule:
+    """A counter rule: an int (the count) or ``{"count", "method", "path_prefix"}`` plus, per knob, ``status``
+    (``need_status``: an error status; ``statuses``: one of those), ``seconds`` or ``pad`` / ``step``."""
+    need_status = need_status or statuses is not None
     if not isinstance(value, dict):
         if need_status or need_seconds:
             raise ValueError("%s must be an object" % name)
-        return Rule(_int(name, value, 0, MAX_COUNT))
-    unknown = set(value) - {"count", "method", "path_prefix", "status", "seconds"}
+        return Rule(_int(name, value, 0, MAX_COUNT), pad=0 if padded else None)
+    unknown = set(value) - {"count", "method", "path_prefix", "status", "seconds", "pad", "step"}
     if unknown:
         raise ValueError("%s: unknown keys %s" % (name, sorted(unknown)))
     status = value.get("status")
-    if need_status:
+    if statuses is not None:
+        if isinstance(status, bool) or status not in statuses:
+            raise ValueError("%s.status must be one of %s, not %r" % (name, ", ".join(map(str, statuses)), status))
+    elif need_status:
         status = _status(name + ".status", status)
     elif status is not None:
         raise ValueError("%s takes no status" % name)
@@ -104,11 +144,19 @@ def _rule(name: str, value, need_status: bool = False, need_seconds: bool = Fals
         raise ValueError("%s.seconds must be a number between 0 and %d" % (name, MAX_SECONDS))
     if not need_seconds and "seconds" in value:
         raise ValueError("%s takes no seconds" % name)
+    if not padded and ("pad" in value or "step" in value):
+        raise ValueError("%s takes no pad or step" % name)
     for key in ("method", "path_prefix"):
         if value.get(key) is not None and not isinstance(value[key], str):
             raise ValueError("%s.%s must be a string" % (name, key))
-    return Rule(_int(name + ".count", value.get("count", 1), 0, MAX_COUNT), value.get("method"), value.get("path_prefix"),
-                status, float(seconds))
+    count = _int(name + ".count", value.get("count", 1), 0, MAX_COUNT)
+    pad = step = None
+    if padded:
+        pad = _int(name + ".pad", value.get("pad", 0), 0, MAX_PAD)
+        step = _int(name + ".step", value.get("step", 0), 0, MAX_PAD)
+        if pad + step * max(count - 1, 0) > MAX_PAD:
+            raise ValueError("%s: pad + step * (count - 1) must be at most %d" % (name, MAX_PAD))
+    return Rule(count, value.get("method"), value.get("path_prefix"), status, float(seconds), pad, step or 0)
 
 
 class Faults:
@@ -126,7 +174,7 @@ class Faults:
             self.rng = random.Random(0)
             self.fail_next: list[Rule] = []
             self.slow_next = Rule(0)
-            self.counters = {name: Rule(0) for name in COUNTERS}
+            self.counters = {name: Rule(0) for name in RULES}
             self.rate_limit: int | None = None
             self.pagination = "page"
 
@@ -161,6 +209,10 @@ class Faults:
                 updates[name] = _rule(name, value, need_seconds=True)
             elif name in COUNTERS:
                 updates[name] = _rule(name, value)
+            elif name == "echo_credentials":
+                updates[name] = _rule(name, value, padded=True)
+            elif name == "redirect_writes":
+                updates[name] = _rule(name, value, statuses=REDIRECT_STATUSES)
             elif name == "rate_limit":
                 updates[name] = None if value is None else _int(name, value, 1)
             elif name == "pagination":
@@ -171,7 +223,7 @@ class Faults:
                 raise ValueError("expire_tokens must be true or false")
         with self._lock:
             for name, value in updates.items():
-                if name in COUNTERS:
+                if name in RULES:
                     self.counters[name] = value
                 else:
                     setattr(self, name, value)
@@ -198,6 +250,24 @@ class Faults:
                 rule.count -= 1
                 return True
             return False
+
+    def take_rule(self, name: str, method: str, path: str) -> Rule | None:
+        """Consume one unit of rule ``name`` if it applies; return a copy of it as it was used (``pad`` then
+        grows by ``step`` for the next answer)."""
+        with self._lock:
+            rule = self.counters[name]
+            if not rule.matches(method, path):
+                return None
+            used = Rule(1, rule.method, rule.path_prefix, rule.status, rule.seconds, rule.pad, rule.step)
+            rule.count -= 1
+            if rule.pad is not None:
+                rule.pad = min(MAX_PAD, rule.pad + rule.step)
+            return used
+
+    def armed(self, name: str, method: str, path: str) -> bool:
+        """Whether rule ``name`` would apply to this request (consumes nothing)."""
+        with self._lock:
+            return self.counters[name].matches(method, path)
 
     def before(self, method: str, path: str) -> tuple[str, int | None] | None:
         """The fault replacing this request's answer, if any: ("drop", None), ("429", 429) or ("status", N)."""

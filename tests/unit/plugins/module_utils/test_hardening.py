@@ -241,3 +241,16 @@ def test_well_formed_identifiers(value, kind):
 def test_malformed_identifiers_name_the_option(value):
     with pytest.raises(ConfigurationError, match="^users\\[3\\].user "):
         validate.user_identifier(value, "users[3].user")
+
+
+@pytest.mark.parametrize("link", [API + "/../../evil", API + "/a/%2E%2E/b", API + "/x/./y", API + "/x\n", API + "/x y"])
+def test_links_from_answers_with_dot_segments_or_control_characters_are_not_followed(make_transport, link):
+    with pytest.raises(UnexpectedAnswerError, match="is not followed"):
+        make_transport().url_for(link)
+    assert make_transport().url_for(API + "/a.b/..c/d?page=2") == API + "/a.b/..c/d?page=2"
+
+
+def test_secrets_sharing_a_prefix_with_another_form_are_masked_whole():
+    auth = ClientCredentialsAuth("demo-client-id", "demo-client-secret", TOKEN_URL)
+    text = "echo demo-client-id:demo-client-secret demo-client-secret demo-client-secr"
+    assert redact(text, auth.secrets) == "echo %s %s %s" % (REDACTED, REDACTED, REDACTED)
