@@ -30,17 +30,20 @@ options:
     description:
       - An Atlassian API token with Bitbucket scopes, sent with O(username) over HTTP Basic authentication.
       - Managing workspace members and permissions needs scopes such as C(read:workspace:bitbucket),
-        C(read:permission:bitbucket), C(write:permission:bitbucket) and C(delete:permission:bitbucket), and the
-        account must be an administrator of the workspace.
+        C(read:repository:bitbucket) / C(read:project:bitbucket) to read permissions, and
+        C(admin:repository:bitbucket) / C(admin:project:bitbucket) plus C(write:permission:bitbucket) (grant, change)
+        or C(delete:permission:bitbucket) (revoke) to change them; the account must be an administrator of the
+        repositories or projects.
+      - The only credentials Bitbucket accepts for permission changes (C(permissions-config) C(PUT) and C(DELETE)).
       - App passwords were removed from Bitbucket Cloud and cannot be used; create an API token instead.
       - If not set in the task, the value of the E(BITBUCKET_API_TOKEN) environment variable is used.
     type: str
   access_token:
     description:
       - A Bearer token. Either an OAuth 2.0 access token, or a workspace, project or repository access token.
-      - Workspace, project and repository access tokens B(cannot query or change permissions); use O(username) and
-        O(api_token), or an OAuth consumer (O(client_id) and O(client_secret)) of a workspace administrator for
-        modules that read or manage permissions.
+      - Workspace, project and repository access tokens B(cannot query or change permissions); an OAuth access token
+        can read them but B(cannot change them) (Bitbucket accepts only HTTP Basic credentials for permission writes).
+        Use O(username) and O(api_token) for modules that manage permissions.
       - OAuth 2.0 access tokens expire after about one to two hours and are not refreshed by the modules.
       - If not set in the task, the value of the E(BITBUCKET_ACCESS_TOKEN) environment variable is used.
     type: str
@@ -49,6 +52,9 @@ options:
       - Key of a private Bitbucket OAuth consumer, used with O(client_secret) for the OAuth 2.0 client credentials grant.
       - The modules request an access token from O(token_url) once per task, and once more if the API rejects it
         with HTTP 401. The token acts as the owner of the consumer, with the consumer's scopes.
+      - An OAuth consumer can read permissions but B(cannot change them). Bitbucket refuses OAuth for permission
+        writes (JWT and OAuth authentication methods are unsupported), so the permission modules fail such a task
+        before the first write; use O(username) and O(api_token).
       - If not set in the task, the value of the E(BITBUCKET_CLIENT_ID) environment variable is used.
     type: str
   client_secret:

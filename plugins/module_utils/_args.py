@@ -165,3 +165,38 @@ def error_result(err, client=None):
         result = {"msg": str(err), "status": None, "method": None, "path": None, "api_message": None}
     result.update(accounting(client))
     return result
+
+
+def permission_argument_spec(scope):
+    """Options of an explicit-permission module for ``scope`` (``_permission_scopes.REPOSITORY`` or ``PROJECT``):
+    the Bitbucket connection, the targets, users and groups with the scope's permission levels."""
+    levels = list(scope.levels)
+
+    def subjects(name):
+        return dict(type="list", elements="dict", required_if=[("state", "present", ("permission",))],
+                    options={name: dict(type="str", required=True), "permission": dict(type="str", choices=levels),
+                             "state": dict(type="str", choices=["present", "absent"], default="present")})
+
+    spec = bitbucket_argument_spec()
+    spec.update({
+        "workspace": dict(type="str", required=True),
+        scope.name: dict(type="str"),
+        scope.plural: dict(type="list", elements="str"),
+        "user": dict(type="str"),
+        "users": subjects("user"),
+        "group": dict(type="str"),
+        "groups": subjects("group"),
+        "permission": dict(type="str", choices=levels),
+        "state": dict(type="str", choices=["present", "absent"]),
+        "exclusive": dict(type="bool", default=False),
+        "exempt": dict(type="list", elements="str", default=[]),
+        "concurrency": dict(type="int", default=4),
+    })
+    return spec
+
+
+def permission_module_kwargs(scope):
+    """The AnsibleModule arguments of an explicit-permission module (besides ``argument_spec``)."""
+    return dict(supports_check_mode=True,
+                mutually_exclusive=[(scope.name, scope.plural), ("user", "users"), ("group", "groups")],
+                required_one_of=[(scope.name, scope.plural), ("user", "users", "group", "groups")])

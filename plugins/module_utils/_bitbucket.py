@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, UnexpectedAnswerError
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import GROUP, REPOSITORY, USER
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import (
     BITBUCKET_MAX_PAGELEN,
     iter_bitbucket_pages,
@@ -22,7 +23,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._transport imp
 EMAIL_BATCH = 90
 # Account ids (or uuids) per ``user.account_id IN (...)`` / ``user.uuid IN (...)`` filter: keeps the URL well under 8 KB.
 ACCOUNT_ID_BATCH = 50
-PERMISSION_LEVELS = ("read", "write", "admin")
 
 _UUID = validate.UUID
 
@@ -68,12 +68,7 @@ def chunks(values, size):
     return [values[i:i + size] for i in range(0, len(values), size)]
 
 
-def _seg(value):
-    """One URL path segment (``{uuid}`` braces and any ``/`` escaped; ``:`` kept for account ids).
-
-    Task options are validated before any request (``_validate``); a value that still is not a safe segment
-    came from a server's answer: UnexpectedAnswerError, before the request is sent."""
-    return validate.server_segment(value, "the value")
+_seg = validate.path_segment
 
 
 def same_user(user, asked):
@@ -105,15 +100,6 @@ def check_filtered(items, wanted, key_of, field, method, path):
     return items
 
 
-def check_repository(item, workspace, repository, method, path):
-    """An item of a repository's permission list must be about that repository (when it says which)."""
-    full_name = ((item or {}).get("repository") or {}).get("full_name")
-    if full_name and not workspace.startswith("{") and not repository.startswith("{") \
-            and full_name.lower() != ("%s/%s" % (workspace, repository)).lower():
-        raise unexpected(method, path, "answered a permission of repository %s instead of %s/%s"
-                         % (full_name, workspace, repository))
-
-
 def user_key(user):
     """The stable key of a user object: its account_id (its uuid when the API left it out)."""
     user = user or {}
@@ -138,8 +124,7 @@ class BitbucketClient(object):
     """Typed calls of the Bitbucket Cloud API (``/2.0``) over one :class:`Transport`.
 
     The client is not meant to be shared between threads: :meth:`for_worker` gives each worker
-    thread its own client (own Transport and requests.Session, same auth object), and
-    :meth:`absorb_stats` adds a worker's request counts back into this client's.
+    thread its own client (own Transport and requests.Session, same auth object and ApiStats).
     """
 
     def __init__(self, transport, pagelen=BITBUCKET_MAX_PAGELEN):
@@ -157,28 +142,15 @@ class BitbucketClient(object):
     # -- threads -----------------------------------------------------------------------------------------
 
     def for_worker(self):
-        """A client for another thread: a new Transport (own session and stats) with the same base URL,
-        auth object, timeouts, TLS settings, retry policy and warn callback."""
+        """A client for another thread: a new Transport (own requests.Session) with the same base URL, auth object,
+        timeouts, TLS settings, retry policy, warn callback and ApiStats (so every request of the task is counted
+        once, in one place, and the near-limit warning appears once)."""
         t = self.transport
         verify = t.verify
         clone = Transport(t.base_url, t.auth, timeout=t.timeout, validate_certs=verify is not False,
                           ca_path=verify if isinstance(verify, str) else None,
-                          retry_policy=t.retry_policy, warn=t.warn)
+                          retry_policy=t.retry_policy, warn=t.warn, stats=t.stats)
         return BitbucketClient(clone, pagelen=self.pagelen)
-
-    def absorb_stats(self, other):
-        """Add the request counts of another client (a worker's) to this client's stats.
-
-        Rate-limit headers are not merged here (which worker merges last says nothing about which
-        headers are the most recent): :class:`WorkerPool` keeps the most recent ones. Only when this
-        client has seen none are the other client's taken.
-        """
-        if other is self or other.transport is self.transport:
-            return
-        for method, count in other.stats.counts.items():
-            self.stats.counts[method] = self.stats.counts.get(method, 0) + count
-        if other.stats.rate_limit and not self.stats.rate_limit:
-            self.stats.rate_limit = dict(other.stats.rate_limit)
 
     def close(self):
         self.transport.close()
@@ -317,13 +289,11 @@ class BitbucketClient(object):
         return iter_bitbucket_values(self.transport, "/workspaces/%s/permissions/repositories" % _seg(workspace),
                                      params=params, pagelen=self.pagelen)
 
-    # -- repository explicit permissions --------------------------------------------------------------
+    def iter_projects(self, workspace):
+        """``GET /workspaces/{ws}/projects`` (every page, 100 per request): the project objects."""
+        return iter_bitbucket_values(self.transport, "/workspaces/%s/projects" % _seg(workspace), pagelen=self.pagelen)
 
-    def _users_path(self, workspace, repository, user=None):
-        path = "/repositories/%s/%s/permissions-config/users" % (_seg(workspace), _seg(repository))
-        if user is not None:
-            path += "/" + _seg(user)
-        return path
+    # -- explicit permissions (repositories and projects, users and groups) ------------------------------
 
     def _read_complete(self, path):
         """Every value of a list, or an error: ApiError when a page fails, IncompleteListError when the
@@ -334,71 +304,98 @@ class BitbucketClient(object):
             values.extend(page.get("values", []))
             last = page
         if last is not None and last.get("next"):
-            path_only = self.transport.path_of(self.transport.url_for(path))
+            path_only = self._shown(path)
             raise IncompleteListError("GET %s: the list could not be read to its last page (the API returned a broken "
                                       "next link), so nothing was changed from it" % path_only,
                                       method="GET", path=path_only, status=200, secrets=self.transport.secrets)
         return values
 
-    def list_user_permissions(self, workspace, repository):
-        """Explicit user permissions of a repository, every page (``permissions-config/users``, 100 per
-        request): {account_id: {"permission": ..., "user": {...}}}. Raises on any failed page."""
+    def _check_item(self, item, scope, subject, workspace, target, path):
+        """A permission item must be about the target asked for and have a key that is safe in a URL."""
+        if not scope.is_about(item, workspace, target):
+            raise unexpected("GET", self._shown(path), "answered a permission of %s %s instead of %s/%s"
+                             % (scope.name, scope.item_key(item), workspace, target))
+        key = subject.item_key(item)
+        if key is not None and not subject.valid_key(key):
+            what = "an account id nor a {uuid}" if subject.name == "user" else "a group slug"
+            raise unexpected("GET", self._shown(path), "answered a %s whose key %r is neither %s (it would become a URL "
+                                                       "path segment)" % (subject.name, str(key)[:80], what))
+        return key
+
+    def list_permissions(self, scope, subject, workspace, target):
+        """Explicit permissions of one repository or project for users or groups, every page (100 per request):
+        {key: {"permission": ..., "subject": user or group object}}; ``none`` entries are left out. Raises on any
+        failed page, and UnexpectedAnswerError for an item about another target or with an unsafe key."""
         current = {}
-        path = self._users_path(workspace, repository)
-        shown = self._shown(path)
+        path = scope.path(workspace, target, subject)
         for item in self._read_complete(path):
-            check_repository(item, workspace, repository, "GET", shown)
+            key = self._check_item(item, scope, subject, workspace, target, path)
             permission = item.get("permission")
-            key = user_key(item.get("user"))
-            if key and permission in PERMISSION_LEVELS:
-                # the key goes into the URL of a later PUT or DELETE: it must be an account id or a {uuid}
-                if validate.identifier_kind(key) not in ("account_id", "uuid"):
-                    raise unexpected("GET", shown, "answered a user whose account id %r is neither an account id nor a "
-                                                   "{uuid} (it would become a URL path segment)" % key[:80])
-                current[key] = {"permission": permission, "user": item.get("user") or {}}
+            if key and permission in scope.levels:
+                current[key] = {"permission": permission, "subject": item.get(subject.field) or {}}
         return current
 
-    def get_user_permission(self, workspace, repository, user, confirm_missing=True):
-        """The explicit permission of one user (``GET .../permissions-config/users/{user}``), or None.
+    def get_permission(self, scope, subject, workspace, target, key, confirm_missing=True):
+        """The explicit permission of one user or group (``GET .../permissions-config/{users|groups}/{key}``), or None.
 
-        A 404 means "no explicit permission" or "no such repository". With ``confirm_missing`` a second
-        request (``GET .../permissions-config/users?pagelen=1``) tells which, raising NotFoundError for a
-        missing repository: 1 request when the user has a permission, 2 when not. Without it, a 404
-        reads as "no explicit permission" (1 request): use that only when a later write finds out
-        anyway (a ``PUT`` to a missing repository answers 404).
+        A 404 means "no explicit permission" or "no such target" (or, for a group, "no such group"). With
+        ``confirm_missing`` a second request (the list, ``pagelen=1``) tells which, raising NotFoundError for a
+        missing target: 1 request when there is a permission, 2 when not. Without it, a 404 reads as "no explicit
+        permission" (1 request): use that only when a later write finds out anyway (its ``PUT`` answers 404).
         """
-        path = self._users_path(workspace, repository, user)
+        path = scope.path(workspace, target, subject, key)
         response = self.transport.request("GET", path, allow=(404,))
         if response.status_code != 404:
             body = self.transport.decode_json(response, "GET", path) or {}
             if body:
-                self._keyed(body, user, path, field="user")
-            check_repository(body, workspace, repository, "GET", self._shown(path))
+                found = subject.item_key(body)
+                asked_user = subject.name == "user"
+                if (asked_user and not same_user(body.get("user"), key)) or (not asked_user and found != key.lower()):
+                    raise unexpected("GET", self._shown(path), "answered %s although %s was asked for"
+                                     % (found or "an object without a key", key))
+                self._check_item(body, scope, subject, workspace, target, path)
             permission = body.get("permission")
-            return permission if permission in PERMISSION_LEVELS else None
+            return permission if permission in scope.levels else None
         if confirm_missing:
-            self.transport.request("GET", self._users_path(workspace, repository), params={"pagelen": 1})
+            self.target_exists(scope, subject, workspace, target)
         return None
 
-    def list_group_permissions(self, workspace, repository):
-        """Explicit group permissions of a repository (``permissions-config/groups``, every page)."""
-        path = "/repositories/%s/%s/permissions-config/groups" % (_seg(workspace), _seg(repository))
-        items = self._read_complete(path)
-        for item in items:
-            check_repository(item, workspace, repository, "GET", self._shown(path))
-        return items
+    def target_exists(self, scope, subject, workspace, target):
+        """``GET .../permissions-config/{users|groups}?pagelen=1``: NotFoundError when the target does not exist."""
+        self.transport.request("GET", scope.path(workspace, target, subject), params={"pagelen": 1})
 
-    def set_user_permission(self, workspace, repository, user, permission):
-        """``PUT .../permissions-config/users/{user}`` with ``{"permission": ...}`` (idempotent, retried)."""
-        if permission not in PERMISSION_LEVELS:
-            raise ValueError("permission must be one of %s" % ", ".join(PERMISSION_LEVELS))
-        path = self._users_path(workspace, repository, user)
+    def set_permission(self, scope, subject, workspace, target, key, permission):
+        """``PUT .../permissions-config/{users|groups}/{key}`` with ``{"permission": ...}`` (idempotent, retried)."""
+        if permission not in scope.levels:
+            raise ValueError("permission must be one of %s" % ", ".join(scope.levels))
+        path = scope.path(workspace, target, subject, key)
         response = self.transport.request("PUT", path, json={"permission": permission}, idempotent=True)
         return self.transport.decode_json(response, "PUT", path) or {}
 
-    def remove_user_permission(self, workspace, repository, user):
-        """``DELETE .../permissions-config/users/{user}``; True when removed now, False when there was
-        nothing left to remove (404: e.g. an earlier attempt of a retried DELETE already removed it)."""
-        path = self._users_path(workspace, repository, user)
+    def remove_permission(self, scope, subject, workspace, target, key):
+        """``DELETE .../permissions-config/{users|groups}/{key}``; True when removed now, False when there was nothing
+        left to remove (404: e.g. an earlier attempt of a retried DELETE already removed it)."""
+        path = scope.path(workspace, target, subject, key)
         response = self.transport.request("DELETE", path, idempotent=True, allow=(404,))
         return response.status_code != 404
+
+    # the repository-and-user forms, as member_info and the tests use them
+
+    def list_user_permissions(self, workspace, repository):
+        """{account_id: {"permission": ..., "user": {...}}} of a repository (see :meth:`list_permissions`)."""
+        listed = self.list_permissions(REPOSITORY, USER, workspace, repository)
+        return dict((k, {"permission": v["permission"], "user": v["subject"]}) for k, v in listed.items())
+
+    def list_group_permissions(self, workspace, repository):
+        """[{"permission": ..., "group": {...}}] of a repository (see :meth:`list_permissions`)."""
+        listed = self.list_permissions(REPOSITORY, GROUP, workspace, repository)
+        return [{"permission": v["permission"], "group": v["subject"]} for _k, v in sorted(listed.items())]
+
+    def get_user_permission(self, workspace, repository, user, confirm_missing=True):
+        return self.get_permission(REPOSITORY, USER, workspace, repository, user, confirm_missing=confirm_missing)
+
+    def set_user_permission(self, workspace, repository, user, permission):
+        return self.set_permission(REPOSITORY, USER, workspace, repository, user, permission)
+
+    def remove_user_permission(self, workspace, repository, user):
+        return self.remove_permission(REPOSITORY, USER, workspace, repository, user)

@@ -42,6 +42,8 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     ForbiddenError,
     NotFoundError,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory, is_not_a_user, whoami
+from ansible_collections.accessops.atlassian.plugins.module_utils._member_access import add_explicit_permissions
 
 # Above this many members, reading the whole role listing costs fewer requests than filtering by id.
 FILTER_BY_ID_MAX = 2 * ACCOUNT_ID_BATCH
@@ -134,16 +136,13 @@ class Roles(object):
 
 
 def _one_member(roles, member):
-    """(member entry or None): 1 request by id/uuid, 2 by email."""
+    """(member entry or None): 1 request by id/uuid (the role listing, filtered), 2 by email."""
     client, workspace = roles.client, roles.workspace
     key = normalize_identifier(member)
     kind = identifier_kind(key)
     if kind == "email":
-        user = client.members_by_email(workspace, [key]).get(key)
-        if user is None:
-            return None
-        memberships = roles.for_ids([user_key(user)])
-        return _member(memberships.get(user_key(user), {"user": user}), email=user.get("email"))
+        members, _not_found = _members_by_email(roles, [key])
+        return members[0] if members else None
     field = "user.uuid" if kind == "uuid" else "user.account_id"
     listed = roles.listing(q=bbql_in(field, [key]))
     check_filtered(listed, (key,), lambda m: _key_of(m.get("user"), kind), field, "GET",
@@ -159,21 +158,23 @@ def _key_of(user, kind):
 
 
 def _members_by_email(roles, emails):
-    """(entries in the order asked, not-found emails)."""
+    """(entries in the order asked, not-found emails): the identity resolver (90 addresses per request), then the
+    roles of those found."""
     wanted = []
     for email in emails:
         key = normalize_identifier(email)
         if key and key not in wanted:
             wanted.append(key)
-    found = roles.client.members_by_email(roles.workspace, wanted)
-    memberships = roles.for_ids([user_key(u) for u in found.values()])
+    directory = Directory().resolve(roles.client, roles.workspace, wanted)
+    memberships = roles.for_ids([a for a in (directory.account_id(e) for e in wanted) if a])
     members, not_found = [], []
     for email in wanted:
-        user = found.get(email)
-        if user is None:
+        account_id = directory.account_id(email)
+        if account_id is None:
             not_found.append(email)
             continue
-        members.append(_member(memberships.get(user_key(user), {"user": user}), email=user.get("email") or email))
+        user = directory.users[account_id]
+        members.append(_member(memberships.get(account_id, {"user": user}), email=user.get("email") or email))
     return members, not_found
 
 
@@ -230,21 +231,14 @@ def _current_user(client):
     """The caller's account and addresses (2 requests). An access token may be a user's OAuth access token,
     so ``GET /user`` is tried; its 401/403 then means a workspace, project or repository access token."""
     try:
-        me = user_summary(client.current_user())
+        return whoami(client, emails=True)
     except (AuthenticationError, ForbiddenError) as err:
-        if client.auth_kind != "access_token":
+        if not is_not_a_user(client, err):
             raise
         raise type(err)("whoami needs the credentials of a user: %s %s refused this access_token (HTTP %s). Workspace, project "
                         "and repository access tokens are not user accounts; use an API token, an OAuth consumer, or an "
                         "OAuth access token with the account scope" % (err.method, err.path, err.status),
                         method=err.method, path=err.path, status=err.status, api_message=err.api_message) from None
-    addresses = client.current_user_emails()
-    me["emails"] = [e.get("email") for e in addresses if e.get("email")]
-    primary = [e.get("email") for e in addresses if e.get("is_primary")]
-    me["primary_email"] = primary[0] if primary else None
-    if me["primary_email"] and not me.get("email"):
-        me["email"] = me["primary_email"]
-    return me
 
 
 def validate_params(params):
@@ -261,6 +255,7 @@ def validate_params(params):
             validate.user_identifier(email, "emails", kinds=("email",))
     if params.get("repository") is not None:
         params["repository"] = validate.repository(params["repository"])
+    validate.bounded_int(4 if params.get("concurrency") is None else params["concurrency"], "concurrency", 1, 16)
     return params
 
 
@@ -286,6 +281,7 @@ def run_member_info(client, params, warn=None):
         result["members"] = [_member(m) for m in roles.listing()]
     if params.get("include_permissions") and result["members"]:
         _add_effective_permissions(client, workspace, result["members"], everyone=everyone)
+        add_explicit_permissions(client, workspace, result["members"], concurrency=params.get("concurrency") or 4)
     if params.get("include_profile"):
         for member in result["members"]:
             profile = client.get_user(member["account_id"] or member["uuid"])

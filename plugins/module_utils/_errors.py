@@ -197,8 +197,9 @@ _HINT_401 = {
 }
 
 _HINT_403 = {
-    "api_token": ("the API token lacks a required scope (e.g. read:workspace:bitbucket, read:permission:bitbucket, "
-                  "write:permission:bitbucket, admin:workspace:bitbucket) or its account lacks admin rights on the target"),
+    "api_token": ("the API token lacks a required scope (e.g. read:workspace:bitbucket, read:repository:bitbucket, "
+                  "admin:repository:bitbucket or admin:project:bitbucket with write:permission:bitbucket / "
+                  "delete:permission:bitbucket) or its account lacks admin rights on the target"),
     "access_token": ("workspace, project and repository access tokens cannot query or change permissions; "
                      "use an API token or OAuth consumer of a workspace admin (or the token lacks a required scope)"),
     "client_credentials": "the OAuth consumer lacks a required scope, or its owner lacks admin rights on the target",

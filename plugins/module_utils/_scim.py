@@ -245,6 +245,9 @@ class ScimClient(object):
     def stats(self):
         return self.transport.stats
 
+    def close(self):
+        self.transport.close()
+
     def _object(self, method, path, **kwargs):
         body = self.transport.request_json(method, path, **kwargs)
         if not isinstance(body, dict):

@@ -20,6 +20,7 @@ import ssl
 import traceback
 from urllib.parse import urljoin, urlsplit
 
+from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import ApiStats
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
     ConfigurationError,
@@ -62,10 +63,6 @@ def _origin(url):
     return (parts.scheme.lower(), parts.netloc.lower())
 
 
-def _truthy(value):
-    return str(value).strip().lower() in ("1", "true", "yes")
-
-
 def _default_trust_stores():
     """The trust store files requests and OpenSSL use by default (real paths)."""
     paths = set()
@@ -93,43 +90,6 @@ def _warn_ca_bundle_variable(warn):
             return
 
 
-class ApiStats(object):
-    """Requests actually sent, by method (retries and token requests included), and the last
-    rate-limit headers seen."""
-
-    def __init__(self):
-        self.counts = {}
-        self.rate_limit = {}
-
-    @property
-    def total(self):
-        return sum(self.counts.values())
-
-    def record(self, method):
-        self.counts[method] = self.counts.get(method, 0) + 1
-
-    def as_result(self):
-        result = {"total": self.total}
-        for method in sorted(self.counts):
-            result[method] = self.counts[method]
-        return result
-
-    def observe(self, headers):
-        """Remember X-RateLimit-* headers; return True when they say the limit is near."""
-        limit = headers.get("X-RateLimit-Limit")
-        resource = headers.get("X-RateLimit-Resource")
-        near = headers.get("X-RateLimit-NearLimit")
-        if limit is None and resource is None and near is None:
-            return False
-        try:
-            limit = int(limit) if limit is not None else None
-        except ValueError:
-            limit = None
-        near = _truthy(near) if near is not None else False
-        self.rate_limit = {"limit": limit, "resource": resource, "near_limit": near}
-        return near
-
-
 class _HeaderAuth(object):
     """requests auth callable that sets (or leaves out) the Authorization header.
 
@@ -152,7 +112,7 @@ class Transport(object):
     """HTTP access to one API (Bitbucket ``/2.0`` or one SCIM directory)."""
 
     def __init__(self, base_url, auth, timeout=30, validate_certs=True, ca_path=None, max_retries=5,
-                 retry_policy=None, session=None, warn=None):
+                 retry_policy=None, session=None, warn=None, stats=None):
         if session is None and not HAS_REQUESTS:
             raise ConfigurationError("The Python library requests is required")
         parts = urlsplit(base_url or "")
@@ -176,8 +136,8 @@ class Transport(object):
             self.verify = ca_path or True
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.warn = warn
-        self.stats = ApiStats()
-        self._warned_near_limit = False
+        # one ApiStats per task: a worker's Transport is given the main one (see BitbucketClient.for_worker)
+        self.stats = stats if stats is not None else ApiStats()
         self.last_retries = 0
         self._origins = {_origin(self.base_url)}
         token_url = getattr(auth, "token_url", None)
@@ -230,8 +190,7 @@ class Transport(object):
         return urlsplit(url).path or "/"
 
     def _observe(self, response):
-        if self.stats.observe(response.headers) and not self._warned_near_limit:
-            self._warned_near_limit = True
+        if self.stats.observe(response.headers):
             if self.warn is not None:
                 rate = self.stats.rate_limit
                 self.warn("Bitbucket reports the token is near its rate limit (X-RateLimit-NearLimit: resource %s, limit %s "

@@ -163,6 +163,12 @@ def server_segment(value, what, method=None, path=None):
     return encode_segment(value)
 
 
+def path_segment(value):
+    """One URL path segment for a value already validated as a task option, or taken from an answer (then checked
+    here: UnexpectedAnswerError before the request is sent); ``{uuid}`` braces and any reserved character encoded."""
+    return server_segment(value, "the value")
+
+
 # -- connection options ------------------------------------------------------------------------------------
 
 def is_loopback(host):

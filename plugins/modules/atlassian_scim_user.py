@@ -34,6 +34,8 @@ description:
     collection.
 extends_documentation_fragment:
   - accessops.atlassian.scim
+  - accessops.atlassian.attributes
+  - accessops.atlassian.attributes.scim_actiongroup
 options:
   user_name:
     description:
@@ -112,18 +114,13 @@ options:
     type: str
 attributes:
   check_mode:
-    description: Can run in check mode and return the changed status and the diff a real run would produce, with reads only.
     support: full
+    details:
+      - Check mode makes the same reads as a real run and predicts the changed status and the diff it produces.
   diff_mode:
-    description: Returns the managed attributes before and after the change, when in diff mode.
     support: full
-  action_group:
-    description: Use C(group/accessops.atlassian.scim) or C(group/accessops.atlassian.atlassian) in C(module_defaults) to set
-      the connection options once.
-    support: full
-    membership:
-      - accessops.atlassian.scim
-      - accessops.atlassian.atlassian
+    details:
+      - Returns the managed attributes before and after the change.
 notes:
   - The Atlassian account ID of the user (RV(atlassian_account_id)) is what the Bitbucket modules need to add the user to a
     workspace or give it repository permissions.
@@ -269,24 +266,17 @@ rate_limit:
   sample: {}
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    accounting,
-    error_result,
-    protect_url_credentials,
     scim_argument_spec,
     scim_transport_from_params,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
+from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
     MANAGED_OPTIONS,
     ScimClient,
     ensure_user,
-)
-from ansible_collections.accessops.atlassian.plugins.module_utils._transport import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
 )
 
 
@@ -303,20 +293,15 @@ def argument_spec():
     return spec
 
 
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    protect_url_credentials(module)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+def _ensure(client, module):
     params = module.params
     desired = dict((option, params[option]) for option in MANAGED_OPTIONS)
-    client = None
-    try:
-        client = ScimClient(scim_transport_from_params(params, warn=module.warn))
-        result = ensure_user(client, params["user_name"], desired, state=params["state"], check_mode=module.check_mode)
-    except AtlassianError as err:
-        module.fail_json(**error_result(err, client))
-    module.exit_json(**accounting(client), **result)
+    return ensure_user(client, params["user_name"], desired, state=params["state"], check_mode=module.check_mode), False
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    run_module(module, lambda params, warn: ScimClient(scim_transport_from_params(params, warn=warn)), _ensure)
 
 
 if __name__ == "__main__":

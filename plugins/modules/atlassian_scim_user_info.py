@@ -22,6 +22,9 @@ description:
     reporting other users as the ones asked for.
 extends_documentation_fragment:
   - accessops.atlassian.scim
+  - accessops.atlassian.attributes
+  - accessops.atlassian.attributes.info_module
+  - accessops.atlassian.attributes.scim_actiongroup
 options:
   user_name:
     description:
@@ -39,20 +42,6 @@ options:
       - Atlassian filters on C(userName) and C(externalId) only, so this filter is applied by the module to the users read.
       - A user without an C(active) attribute (possible on other SCIM servers) counts as active.
     type: bool
-attributes:
-  check_mode:
-    description: Can run in check mode; the module only reads, so it behaves the same.
-    support: full
-  diff_mode:
-    description: Returns no diff; the module changes nothing.
-    support: none
-  action_group:
-    description: Use C(group/accessops.atlassian.scim) or C(group/accessops.atlassian.atlassian) in C(module_defaults) to set
-      the connection options once.
-    support: full
-    membership:
-      - accessops.atlassian.scim
-      - accessops.atlassian.atlassian
 notes:
   - Listing every user reads the whole directory, 100 users a request.
   - A user of the directory is an Atlassian account of the organization; it does not mean that the user can reach
@@ -146,22 +135,15 @@ rate_limit:
   sample: {}
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    accounting,
-    error_result,
-    protect_url_credentials,
     scim_argument_spec,
     scim_transport_from_params,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
+from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim import ScimClient
-from ansible_collections.accessops.atlassian.plugins.module_utils._transport import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-)
 
 
 def read_users(client, user_name=None, external_id=None, active=None):
@@ -186,18 +168,13 @@ def main():
         active=dict(type="bool"),
     )
     module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("user_name", "external_id")], supports_check_mode=True)
-    protect_url_credentials(module)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    client = None
-    try:
-        client = ScimClient(scim_transport_from_params(params, warn=module.warn))
+
+    def work(client, module):
+        params = module.params
         users = read_users(client, params["user_name"], params["external_id"], params["active"])
-    except AtlassianError as err:
-        module.fail_json(**error_result(err, client))
-    module.exit_json(changed=False, users=users, total=len(users),
-                     **accounting(client))
+        return {"changed": False, "users": users, "total": len(users)}, False
+
+    run_module(module, lambda params, warn: ScimClient(scim_transport_from_params(params, warn=warn)), work)
 
 
 if __name__ == "__main__":

@@ -27,22 +27,9 @@ description:
     and/or O(whoami)."
 extends_documentation_fragment:
   - accessops.atlassian.bitbucket
-attributes:
-  check_mode:
-    description: Can run in check mode and return the same information (the module only reads).
-    support: full
-  diff_mode:
-    description: Will return details on what has changed when in diff mode.
-    support: none
-    details:
-      - The module changes nothing, so there is no diff.
-  action_group:
-    description: Use C(group/accessops.atlassian.bitbucket) or C(group/accessops.atlassian.atlassian) in C(module_defaults)
-      to set the connection options of this module once.
-    support: full
-    membership:
-      - accessops.atlassian.bitbucket
-      - accessops.atlassian.atlassian
+  - accessops.atlassian.attributes
+  - accessops.atlassian.attributes.info_module
+  - accessops.atlassian.attributes.bitbucket_actiongroup
 options:
   workspace:
     description: The workspace slug (or UUID).
@@ -67,11 +54,20 @@ options:
     type: str
   include_permissions:
     description:
-      - Add each returned member's effective repository permissions (the highest level, direct or through groups).
-      - Read with paginated queries joined in memory, never one per member - the whole workspace listing when
-        every member is returned, else one query per 50 returned members. Needs a workspace admin.
+      - Add each returned member's effective repository permissions (the highest level, direct, through the project,
+        through groups or the workspace role), and their explicit repository and project user permissions, so that
+        access that comes only through a group or the workspace role shows as an effective permission without an
+        explicit one.
+      - Effective permissions are read with paginated queries joined in memory, never one per member - the whole
+        workspace listing when every member is returned, else one query per 50 returned members. Explicit ones are
+        read from the permission lists of the repositories the members can reach and of every project, concurrently
+        (O(concurrency)). Needs a workspace admin.
     type: bool
     default: false
+  concurrency:
+    description: How many permission lists O(include_permissions) reads at the same time (1 to 16).
+    type: int
+    default: 4
   include_profile:
     description:
       - Add each returned member's public profile (C(GET /users/{id})). Costs one request per member.
@@ -89,7 +85,9 @@ notes:
     effective permissions), C(read:user:bitbucket) (profiles, O(whoami)). OAuth consumer scopes: C(account),
     C(repository:admin) (for O(repository)), C(email) (for O(whoami))."
   - "Requests: listing every member costs one request per 100 members; O(include_permissions) adds one request per
-    100 permissions of the returned members (plus one per 50 members when only some are returned). RV(api_calls) gives the exact count."
+    100 effective permissions of the returned members (plus one per 50 members when only some are returned), one per
+    100 projects, and one per 100 explicit user permissions of each project and of each repository the returned
+    members can reach. RV(api_calls) gives the exact count."
   - Bitbucket never shows members' email addresses, except to a workspace admin who filters by them (O(member) as
     an email, O(emails)); RV(members[].email) is only set then.
   - "Workspace access tokens: Bitbucket lets them list members and look members up by email, but not read workspace
@@ -185,6 +183,14 @@ members:
       type: dict
       returned: when O(include_permissions=true)
       sample: {"infra-core": "write", "web": "read"}
+    explicit_permissions:
+      description:
+        - The member's explicit user permissions, per repository slug and per project key. An effective permission in
+          RV(members[].repository_permissions) with neither an explicit repository permission nor one on its project
+          comes through a group or the workspace role.
+      type: dict
+      returned: when O(include_permissions=true)
+      sample: {"repositories": {"infra-core": "write"}, "projects": {"INFRA": "read"}}
     profile:
       description: The public profile (C(GET /users/{id}) without links), null when there is none.
       type: dict
@@ -224,19 +230,11 @@ rate_limit:
   sample: {}
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    accounting,
-    bitbucket_argument_spec,
-    bitbucket_transport_from_params,
-    error_result,
-    protect_url_credentials,
-)
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import BitbucketClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._args import bitbucket_argument_spec
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_members import run_member_info
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
-from ansible_collections.accessops.atlassian.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.accessops.atlassian.plugins.module_utils._module import bitbucket_client, run_module
 
 
 def argument_spec():
@@ -249,6 +247,7 @@ def argument_spec():
         include_permissions=dict(type="bool", default=False),
         include_profile=dict(type="bool", default=False),
         whoami=dict(type="bool", default=False),
+        concurrency=dict(type="int", default=4),
     )
     return spec
 
@@ -259,21 +258,9 @@ def main():
         supports_check_mode=True,
         mutually_exclusive=[("member", "emails")],
     )
-    protect_url_credentials(module)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-
-    client = None
-    try:
-        client = BitbucketClient(bitbucket_transport_from_params(module.params, warn=module.warn))
-        result = run_member_info(client, module.params, warn=module.warn)
-    except AtlassianError as err:
-        module.fail_json(changed=False, **error_result(err, client))
-    finally:
-        if client is not None:
-            client.close()
-
-    module.exit_json(changed=False, **accounting(client), **result)
+    run_module(module, bitbucket_client,
+               lambda client, module: (dict(changed=False, **run_member_info(client, module.params, warn=module.warn)),
+                                       False))
 
 
 if __name__ == "__main__":

@@ -141,24 +141,26 @@ def test_access_tokens_fail_with_a_clear_message(sim, ansible_run):
     assert "demo-workspace-access-token" not in str(task)
 
 
-def test_an_oauth_access_token_keeps_the_callers_admin(sim, ansible_run):
+def test_an_oauth_access_token_reads_but_is_refused_before_any_permission_write(sim, ansible_run):
     me = account_id(sim, "admin@acme.example")
     dev010 = account_id(sim, "dev010@acme.example")
     team = [{"user": me, "permission": "admin"}, {"user": dev010, "permission": "admin"}]
     granted = run(ansible_run, repository="infra-api", users=team)
     assert granted["_status"] == "ok", granted.get("msg")
     token = oauth_access_token(sim)
-    kept = run(ansible_run, bb_access_token=token, repository="infra-api", exclusive=True, users=[])
-    assert kept["_status"] == "ok", kept.get("msg")
-    assert kept["results"][0]["protected"] == [me]
-    assert dev010 in kept["results"][0]["removed"]
-    assert explicit(sim, "infra-api") == {me: "admin"}
-    assert token not in str(kept)
-
-    refused = run(ansible_run, bb_access_token=token, repository="infra-api", user=me, state="absent")
+    unchanged = run(ansible_run, bb_access_token=token, repository="infra-api", users=team)
+    assert unchanged["_status"] == "ok" and unchanged["changed"] is False, unchanged.get("msg")
+    sim.clear_log()
+    refused = run(ansible_run, bb_access_token=token, repository="infra-api", exclusive=True, users=[])
     assert refused["_status"] == "failed"
-    assert "your own admin permission" in refused["msg"]
-    assert explicit(sim, "infra-api") == {me: "admin"}
+    assert "only for HTTP Basic credentials" in refused["msg"] and "username" in refused["msg"]
+    assert sim.writes() == [] and explicit(sim, "infra-api") == {me: "admin", dev010: "admin"}
+    assert token not in str(refused)
+
+    own = run(ansible_run, bb_access_token=token, repository="infra-api", user=me, state="absent")
+    assert own["_status"] == "failed"
+    assert "your own admin permission" in own["msg"]
+    assert explicit(sim, "infra-api") == {me: "admin", dev010: "admin"}
 
 
 def test_a_mistyped_exempt_address_changes_nothing(sim, ansible_run):
@@ -182,9 +184,13 @@ def test_uuids_are_resolved_in_one_request(sim, ansible_run):
 
 def test_oauth_consumer_with_parallel_workers_fetches_one_token(sim, ansible_run):
     repos = list(workspace(sim).repos)[:6]
+    granted = run(ansible_run, repositories=repos, concurrency=3, users=TEAM)
+    assert granted["_status"] == "ok" and granted["changed"] is True
+    sim.clear_log()
+    # OAuth reads permissions (it cannot change them): the same task again, with nothing left to do
     task = run(ansible_run, bb_client_id="demo-client-id", bb_client_secret="demo-client-secret", repositories=repos,
                concurrency=3, users=TEAM)
-    assert task["_status"] == "ok" and task["changed"] is True
+    assert task["_status"] == "ok" and task["changed"] is False, task.get("msg")
     token_requests = [e for e in sim.log() if e["path"].endswith("/access_token")]
     assert len(token_requests) == 1
     assert task["api_calls"]["POST"] == 1
@@ -233,7 +239,8 @@ def test_examples_run_against_the_simulator(sim, ansible_run):
                          extra_vars={"bitbucket_api_token": "demo-admin-api-token"}, env=examples_env(sim))
     assert result.rc == 0, result.stdout + result.stderr
     assert [t["_status"] for t in result.tasks] == ["ok"] * len(result.tasks)
-    assert len(result.tasks) == 5
+    assert len(result.tasks) == 6
+    assert sim.state.workspace("acme").repo("infra-api").group_perms.get("developers") == "write"
     dev003 = account_id(sim, "dev003@acme.example")
     assert explicit(sim, "infra-api")[dev003] == "admin"
     allowed = {dev003, account_id(sim, "dev004@acme.example"), account_id(sim, "dev010@acme.example")}

@@ -112,16 +112,27 @@ def test_retries_give_up_then_a_rerun_completes_the_job(sim, ansible_run):
 
 
 def test_an_expired_oauth_token_is_fetched_again_once(sim, ansible_run):
+    # OAuth can read permissions but not change them: the grant is made with the API token, then an OAuth consumer
+    # checks it (a task that changes nothing) across an expired token
     repos = ["infra-core", "infra-api"]
-    first = grant(ansible_run, repos[:1], auth=OAUTH)
-    assert first["_status"] == "ok"
+    first = grant(ansible_run, repos)
+    assert first["_status"] == "ok" and first["changed"] is True
+    warm = grant(ansible_run, repos[:1], auth=OAUTH)
+    assert warm["_status"] == "ok" and warm["changed"] is False
     sim.clear_log()
     sim.faults(expire_tokens=True)  # tokens from the earlier run (and the next one's, once issued, are valid)
     result = grant(ansible_run, repos, auth=OAUTH)
-    assert result["_status"] == "ok" and result["changed"] is True, result.get("msg")
+    assert result["_status"] == "ok" and result["changed"] is False, result.get("msg")
     token_posts = [e for e in sim.log() if e["path"] == "/site/oauth2/access_token"]
     assert len(token_posts) == 1
     assert_granted_and_settled(sim, ansible_run, repos, auth=OAUTH)
+
+
+def test_an_oauth_consumer_is_refused_before_any_permission_write(sim, ansible_run):
+    result = grant(ansible_run, ["infra-core"], auth=OAUTH)
+    assert result["_status"] == "failed"
+    assert "only for HTTP Basic credentials" in result["msg"] and "api_token" in result["msg"]
+    assert [e for e in sim.writes() if e["path"] != "/site/oauth2/access_token"] == []
 
 
 def test_malformed_json_fails_clearly_and_writes_nothing(sim, ansible_run):

@@ -8,6 +8,10 @@
 Every seed holds the demo credentials of docs/DESIGN.md (workspace ``acme``, owner
 ``owner@acme.example``, admin ``admin@acme.example``, member ``dev001@acme.example``, the OAuth
 consumer, the access tokens and the SCIM directory), so the same playbooks run against any size.
+Every repository belongs to one of the projects INFRA, PLAT, WEB, DATA, MOB, which carry explicit user and
+group permissions (``create-repo`` and an explicit ``none`` included); repositories carry explicit user
+permissions (random) and group permissions (by project, plus auditors, contractors and QA on some).
+Additions to a seed never draw from the RNG, so the existing accounts, ids and permissions stay as they were.
 ``.json`` output is written as JSON (fastest to load), anything else as YAML.
 """
 
@@ -34,14 +38,28 @@ PREFIXES = {"INFRA": ["infra", "terraform", "ansible", "k8s", "network", "dns", 
             "DATA": ["data", "etl", "warehouse", "ml", "reporting", "analytics", "events", "lake"],
             "MOB": ["mobile", "ios", "android", "push", "sdk", "wallet", "offline", "maps"]}
 SUFFIXES = ["core", "api", "service", "ui", "worker", "config", "tools", "pipeline", "client", "lib", "jobs", "tests"]
+# API token scopes as the spec names them (there is no read:permission:bitbucket: reading permissions takes
+# read:repository:bitbucket / read:project:bitbucket, changing them admin:* plus write/delete:permission:bitbucket)
 ALL_API_SCOPES = ["read:user:bitbucket", "read:workspace:bitbucket", "admin:workspace:bitbucket",
                   "read:repository:bitbucket", "write:repository:bitbucket", "admin:repository:bitbucket",
-                  "read:project:bitbucket", "read:permission:bitbucket", "write:permission:bitbucket",
+                  "read:project:bitbucket", "admin:project:bitbucket", "write:permission:bitbucket",
                   "delete:permission:bitbucket"]
 READ_API_SCOPES = ["read:user:bitbucket", "read:workspace:bitbucket", "read:repository:bitbucket",
-                   "read:project:bitbucket", "read:permission:bitbucket"]
-ALL_CLASSIC_SCOPES = ["account", "email", "project", "repository", "repository:write", "repository:admin",
-                      "pullrequest", "pullrequest:write"]
+                   "read:project:bitbucket"]
+ALL_CLASSIC_SCOPES = ["account", "email", "project", "project:admin", "repository", "repository:write",
+                      "repository:admin", "pullrequest", "pullrequest:write"]
+PROJECT_FACTS = {  # description, is_private (WEB holds the public repositories: a private project cannot)
+    "INFRA": ("Servers, networks, CI runners and their automation", True),
+    "PLAT": ("Shared services: auth, billing, search, payments", True),
+    "WEB": ("Public sites, the storefront and their design system", False),
+    "DATA": ("Pipelines, the warehouse, reporting and ML", True),
+    "MOB": ("iOS and Android apps and their SDKs", True),
+}
+# explicit project group permissions (create-repo gives write on the project's repositories; none gives nothing)
+PROJECT_GROUPS = {"INFRA": {"ops": "admin", "auditors": "read"}, "PLAT": {"developers": "write", "qa": "read"},
+                  "WEB": {"developers": "write", "contractors": "read"},
+                  "DATA": {"developers": "create-repo", "auditors": "read", "contractors": "none"},
+                  "MOB": {"qa": "write"}}
 
 
 class Gen:
@@ -85,6 +103,28 @@ def _repo_names(count: int) -> list:
             seen.add(name)
             names.append((key, name))
     return names[:count]
+
+
+def _project_permissions(devs: list, grouped: int, teams: list) -> tuple[dict, dict]:
+    """(user permissions, group permissions) of each project, by email / group slug. ``grouped``: how many of
+    ``devs`` (the first ones) belong to a default group; project users are mostly people of no group, who reach
+    the project's repositories through that permission only. No RNG: the seed's random draws stay as they were."""
+    free = devs[grouped:] or devs
+
+    def free_dev(index: int) -> str:
+        return free[index % len(free)]
+    users = {
+        "INFRA": {devs[2]: "read"},                                   # dev003: below their admin on infra-core
+        "PLAT": {free_dev(0): "admin", free_dev(2): "create-repo"},   # dev179: project admin (API token below)
+        "WEB": {free_dev(3): "read", devs[min(119, len(devs) - 1)]: "write"},
+        "DATA": {free_dev(1): "write", free_dev(4): "read"},
+        "MOB": {},
+    }
+    groups = {key: dict(perms) for key, perms in PROJECT_GROUPS.items()}
+    if len(teams) >= 2:  # scale seeds: two teams granted on a whole project
+        groups["DATA"][teams[0]["slug"]] = "write"
+        groups["WEB"][teams[1]["slug"]] = "read"
+    return users, groups
 
 
 def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
@@ -134,6 +174,10 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
             group_perms["auditors"] = "read"
         if teams:
             group_perms[teams[index % len(teams)]["slug"]] = "write"
+        if name.endswith("-tests") and "qa" not in group_perms:  # QA writes the test suites
+            group_perms["qa"] = "write"
+        if index % 9 == 4:  # contractors work on a few repositories
+            group_perms["contractors"] = "write"
         user_perms = {}
         for _unused in range(gen.rng.randint(0, 3)):
             user_perms[gen.rng.choice(candidates)] = gen.rng.choice(["read", "read", "write", "write", "admin"])
@@ -148,14 +192,21 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
 
     acme_members = [{"user": owner, "role": "owner"}, {"user": admin, "role": "collaborator", "admin": True}]
     acme_members += devs
+    project_users, project_groups_of = _project_permissions(devs, cut[-1], teams)
+    project_admin = next(email for email, perm in project_users["PLAT"].items() if perm == "admin")
     workspaces = [
         {"slug": "acme", "name": "ACME Corp", "uuid": gen.uuid(), "created_on": "2016-03-01T09:00:00+00:00",
          "plan_user_limit": 300 if members <= 300 else members * 2,
-         "members": acme_members, "projects": [{"key": key, "name": name, "uuid": gen.uuid()} for key, name in PROJECTS],
+         "members": acme_members,
+         "projects": [{"key": key, "name": name, "uuid": gen.uuid(), "description": PROJECT_FACTS[key][0],
+                       "is_private": PROJECT_FACTS[key][1], "created_on": "2017-%02d-01T09:00:00+00:00" % (index + 1),
+                       "user_permissions": project_users[key], "group_permissions": project_groups_of[key]}
+                      for index, (key, name) in enumerate(PROJECTS)],
          "groups": groups, "repositories": repos},
         {"slug": "globex", "name": "Globex", "uuid": gen.uuid(), "plan_user_limit": 5,
          "members": [{"user": globex_owner, "role": "owner"}] + globex_devs + [devs[1]],
-         "projects": [{"key": "GX", "name": "Globex", "uuid": gen.uuid()}],
+         "projects": [{"key": "GX", "name": "Globex", "uuid": gen.uuid(), "description": "Everything Globex",
+                       "group_permissions": {"developers": "write"}}],
          "groups": [{"slug": "developers", "name": "Developers", "members": globex_devs}],
          "repositories": [{"slug": "globex-%s" % name, "project": "GX", "uuid": gen.uuid(),
                            "group_permissions": {"developers": "write"}} for name in ("api", "web", "infra")]},
@@ -167,6 +218,8 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
             {"id": "demo-owner", "email": owner, "token": "demo-owner-api-token", "scopes": ALL_API_SCOPES},
             {"id": "demo-member", "email": devs[0], "token": "demo-member-api-token", "scopes": READ_API_SCOPES},
             {"id": "demo-repo-admin", "email": devs[2], "token": "demo-repo-admin-api-token", "scopes": ALL_API_SCOPES},
+            {"id": "demo-project-admin", "email": project_admin, "token": "demo-project-admin-api-token",
+             "scopes": ALL_API_SCOPES},
         ],
         "oauth_consumers": [
             {"client_id": "demo-client-id", "client_secret": "demo-client-secret", "owner": admin,

@@ -35,12 +35,15 @@ from .requestlog import READ_METHODS, RequestLog
 from .routes_members import ROUTES as MEMBER_ROUTES
 from .routes_permconfig import ROUTES as PERMCONFIG_ROUTES
 from .routes_permissions import ROUTES as PERMISSION_ROUTES
+from .routes_project_permconfig import ROUTES as PROJECT_PERMCONFIG_ROUTES
+from .routes_projects import ROUTES as PROJECT_ROUTES
 from .routes_repositories import ROUTES as REPOSITORY_ROUTES
 from .routes_users import ROUTES as USER_ROUTES
 from .state import State, load_seed
 from .web import ApiError, Ctx, DropConnection, json_response, not_found_url, text_response
 
-ALL_ROUTES = USER_ROUTES + MEMBER_ROUTES + PERMISSION_ROUTES + PERMCONFIG_ROUTES + REPOSITORY_ROUTES
+ALL_ROUTES = (USER_ROUTES + MEMBER_ROUTES + PERMISSION_ROUTES + PERMCONFIG_ROUTES + REPOSITORY_ROUTES + PROJECT_ROUTES
+              + PROJECT_PERMCONFIG_ROUTES)
 TOKEN_PATH = "/site/oauth2/access_token"
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 GATEWAY_PAGE = ("<html><head><title>{status} {reason}</title></head><body><h1>{status} {reason}</h1>"

@@ -42,6 +42,13 @@ INVALID_TOKEN = "Token is invalid, expired, or not supported for this endpoint."
 EXPIRED_TOKEN = "Access token expired. Use your refresh token to obtain a new access token."
 MISSING_SCOPES = "Your credentials lack one or more required privilege scopes."
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Basic realm="Bitbucket.org HTTP"'}
+# permission writes (PUT/DELETE on permissions-config): the spec's "JWT and OAuth authentication methods are
+# unsupported" (projects) and "only ... via app passwords" (repositories; app passwords are now API tokens)
+UNSUPPORTED_METHOD = "This authentication method is not supported for permission changes."
+UNSUPPORTED_METHOD_DETAIL = ("Due to security concerns, OAuth access tokens (client credentials included), JWT and "
+                             "workspace, project or repository access tokens cannot change permissions: integrations "
+                             "and add-ons are not allowed to. Use an API token (HTTP Basic with your Atlassian account "
+                             "email and the token).")
 
 
 def expand_classic(scopes) -> frozenset:
@@ -62,12 +69,15 @@ class RouteAuth:
     ``classic``: the ``security: oauth2`` scope (OAuth consumers, access tokens; None = any);
     ``granular``: ``x-atlassian-oauth2-scopes`` (API tokens; all of them are required, no implication);
     ``access_tokens``: ``allow``, ``deny`` (403: access tokens cannot query/change permissions) or
-    ``unsupported`` (401: e.g. ``/user`` has no meaning for an access token).
+    ``unsupported`` (401: e.g. ``/user`` has no meaning for an access token);
+    ``basic_only``: only HTTP Basic credentials (API tokens) may call it; OAuth and access tokens get 403
+    :data:`UNSUPPORTED_METHOD` (permission writes).
     """
 
     classic: str | None = None
     granular: tuple = ()
     access_tokens: str = "allow"
+    basic_only: bool = False
 
 
 @dataclass
@@ -100,6 +110,18 @@ class Principal:
             return repo.project_key == self.project
         if self.token_kind == "repository":
             return repo.slug == self.repo
+        return True
+
+    def allows_project(self, project) -> bool:
+        if not self.is_access_token:
+            return True
+        if self.workspace != project.workspace.slug:
+            return False
+        if self.token_kind == "project":
+            return project.key == self.project
+        if self.token_kind == "repository":
+            repo = project.workspace.repos.get(self.repo)
+            return repo is not None and repo.project_key == project.key
         return True
 
     def token_level(self) -> str | None:
@@ -248,6 +270,8 @@ def require(principal: Principal, route: RouteAuth) -> None:
     if principal.kind == "anonymous":
         raise ApiError(401, "Unauthorized", "This API is only accessible with the following authentication types: "
                        "api-token, oauth2, access-token", headers=WWW_AUTHENTICATE)
+    if route.basic_only and principal.kind in ("oauth", "access_token"):
+        raise ApiError(403, UNSUPPORTED_METHOD, UNSUPPORTED_METHOD_DETAIL)
     if principal.is_access_token:
         if route.access_tokens == "unsupported":
             raise ApiError(401, INVALID_TOKEN, headers=WWW_AUTHENTICATE)

@@ -13,6 +13,7 @@ ADMIN_READONLY = ("admin@acme.example", "demo-admin-readonly-api-token")  # same
 OWNER = ("owner@acme.example", "demo-owner-api-token")            # workspace owner, all scopes
 MEMBER = ("dev001@acme.example", "demo-member-api-token")         # plain member, read scopes
 REPO_ADMIN = ("dev003@acme.example", "demo-repo-admin-api-token")  # admin of infra-core only, all scopes
+PROJECT_ADMIN = ("dev179@acme.example", "demo-project-admin-api-token")  # admin of project PLAT only, all scopes
 OAUTH_CLIENT = ("demo-client-id", "demo-client-secret")           # admin's consumer, all scopes
 OAUTH_READONLY_CLIENT = ("demo-readonly-client-id", "demo-readonly-client-secret")
 WORKSPACE_ACCESS_TOKEN = "demo-workspace-access-token"            # workspace acme

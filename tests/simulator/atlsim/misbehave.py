@@ -5,11 +5,12 @@
 ``ignore_filters``         Bitbucket: ``q`` is dropped before dispatch (``next`` links then lack it too); SCIM
                            ``GET /Users?filter=...``: the users that do NOT match the filter, paginated as asked
 ``wrong_object_next``      keyed GETs of a user answer 200 with another user's object (also instead of a 404);
-                           401/403 and unknown parents (workspace, repository, directory) are left alone
+                           401/403 and unknown parents (workspace, repository, project, directory) are left alone
 ``hostile_ids``            ids in answers become path-traversal strings (SCIM ``id`` of every user:
                            ``../../other-directory/Users/<id>``; Bitbucket list ``user.account_id``: ``../../<id>``);
                            a request that then reaches the server with one (``..``, ``%2e%2e``, ``other-directory``, a
-                           handed-out account id right below a repository) is logged with fault ``hostile_id_used``
+                           handed-out account id right below a repository or a project) is logged with fault
+                           ``hostile_id_used``
 ``echo_credentials``       error answers (4xx/5xx, whatever produced them) carry ``"x" * pad`` then the raw
                            Authorization header, the decoded Basic ``user:password`` and the bare secret (and a
                            ``client_secret`` posted in the token request's form) in the message field of the API's
@@ -51,6 +52,8 @@ BB_KEYED = (
     ("member", re.compile(r"^/2\.0/workspaces/(?P<workspace>[^/]+)/members/(?P<user>[^/]+)/?$")),
     ("permission", re.compile(r"^/2\.0/repositories/(?P<workspace>[^/]+)/(?P<repo>[^/]+)/permissions-config/users/"
                               r"(?P<user>[^/]+)/?$")),
+    ("project_permission", re.compile(r"^/2\.0/workspaces/(?P<workspace>[^/]+)/projects/(?P<project>[^/]+)/"
+                                      r"permissions-config/users/(?P<user>[^/]+)/?$")),
 )
 MAX_SCIM_PAGES = 100  # bounds the unfiltered listing read for ignore_filters (100 users a page)
 
@@ -154,13 +157,17 @@ class Misbehave:
         if kind == "member":
             other = next((a for a in ws.members if a != asked_id), None)
             return ser.membership(ws, accounts.by_id[other], api) if other else None
-        repo = ws.repo(params["repo"])
-        if repo is None:
+        holder = ws.repo(params["repo"]) if kind == "permission" else ws.project(params["project"])
+        if holder is None:
             return None
-        other, permission = next(((a, p) for a, p in repo.user_perms.items() if a != asked_id), (None, None))
+        other, permission = next(((a, p) for a, p in holder.user_perms.items() if a != asked_id), (None, None))
         if other is None:
             other, permission = next((a for a in ws.members if a != asked_id and not ws.is_owner(a)), None), "read"
-        return ser.user_permission(repo, accounts.by_id[other], permission, api) if other else None
+        if other is None:
+            return None
+        if kind == "permission":
+            return ser.user_permission(holder, accounts.by_id[other], permission, api)
+        return ser.project_user_permission(holder, accounts.by_id[other], permission, api)
 
     # -- SCIM ------------------------------------------------------------------------------------------
     def scim(self, request: Request, scim_app):
@@ -289,7 +296,7 @@ class Misbehave:
         segments = path.split("/")
         if ".." in segments or "." in segments or "/../" in path or "%2e%2e" in raw or "/other-directory/" in path:
             return True
-        if path.startswith("/2.0/repositories/") and self.hostile_accounts:
+        if path.startswith(("/2.0/repositories/", "/2.0/workspaces/")) and self.hostile_accounts:
             with self._lock:
                 handed = set(self.hostile_accounts)
             return any(seg in handed and segments[i - 1] not in ("users", "members") for i, seg in enumerate(segments))

@@ -7,8 +7,9 @@ with ``q=user.email IN ("a@x", ...)`` (at most 90 addresses, more: 400) may add
 ``fields=+values.user.email``, and then only the matched addresses appear. Only ``=`` and ``IN``
 with string addresses are accepted on ``user.email`` (any other operator, or null: 400), so the
 filter cannot enumerate addresses. Anyone else using ``user.email`` in ``q`` gets 403. The
-workspace role (owner / collaborator / member) is only on ``/permissions``
-(``workspace_membership.permission``), which access tokens may not read.
+workspace role (owner / collaborator / member) is shown only on ``/permissions``
+(``workspace_membership.permission``), which access tokens may not read; ``/members`` may be filtered on it
+(``q=permission="owner"``: the workspace object's ``links.owners``), the answer still without ``permission``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ MEMBERS_AUTH = RouteAuth(classic="account", granular=("read:workspace:bitbucket"
 PERMISSIONS_AUTH = RouteAuth(classic="account", granular=("read:workspace:bitbucket",), access_tokens="deny")
 
 USER_FIELDS = user_fields(lambda item: item[0])
-MEMBER_FIELDS = dict(USER_FIELDS, **{"user.email": Field(lambda item: item[0]["email"].lower(), fold=True)})
-PERMISSION_FIELDS = dict(USER_FIELDS, permission=Field(lambda item: item[1]))
+ROLE_FIELD = Field(lambda item: item[1])  # the workspace role: owner | collaborator | member
+MEMBER_FIELDS = dict(USER_FIELDS, permission=ROLE_FIELD,
+                     **{"user.email": Field(lambda item: item[0]["email"].lower(), fold=True)})
+PERMISSION_FIELDS = dict(USER_FIELDS, permission=ROLE_FIELD)
 
 
 def _members(ws, accounts) -> list:

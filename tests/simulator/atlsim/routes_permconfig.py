@@ -4,28 +4,24 @@
 ``/2.0/repositories/{workspace}/{repo_slug}/permissions-config/users[/{selected_user_id}]`` and
 ``.../groups[/{group_slug}]`` (GET list / GET / PUT / DELETE).
 
-Lists hold EXPLICIT permissions only (no group-derived or implicit ones) and take no BBQL.
-Checks, in order: 404 unknown or invisible repository; 403 caller not a repository admin (access
-tokens: always 403); PUT: 400 body not exactly ``{"permission": "read|write|admin"}``; 404 unknown
-user/group; 400 user not a workspace member or the workspace owner; 403 grant above the caller's
-own level; 402 the plan's user limit would be passed (distinct users with any access vs the
-workspace ``plan_user_limit``); 200 with the object. DELETE: 404 when no explicit permission, 204.
+Lists hold EXPLICIT permissions only (no group-derived, project or implicit ones) and take no BBQL.
+Checks, in order: 401; PUT/DELETE with OAuth or an access token: 403 (HTTP Basic only, :mod:`atlsim.permconfig`);
+access tokens: 403; missing scope: 403; 404 unknown workspace, unknown or invisible repository; 403 caller not a
+repository admin; PUT: 400 body not exactly ``{"permission": "read|write|admin"}``; 404 unknown user/group; 400 user
+not a workspace member or the workspace owner; 403 grant above the caller's own level; 402 the plan's user limit would
+be passed (distinct users with any access vs the workspace ``plan_user_limit``); 200 with the object.
+GET one / DELETE: 404 when there is no explicit permission; DELETE 204.
 """
 
 from __future__ import annotations
 
 from . import serializers as ser
-from .auth import RouteAuth
+from .permconfig import check_grant, group_of, no_explicit, permission_body, route_auths, selected_member
 from .routes_common import Route, caller_level, object_response, page_response, repo_of, require_repo_admin, user_of, workspace_of
-from .state import PERM_RANK
-from .web import ApiError, Ctx, empty_response
+from .state import PERM_RANK, PERMISSIONS
+from .web import Ctx, empty_response
 
-READ_AUTH = RouteAuth(classic="repository:admin", granular=("read:repository:bitbucket",), access_tokens="deny")
-PUT_AUTH = RouteAuth(classic="repository:admin", granular=("admin:repository:bitbucket", "write:permission:bitbucket"),
-                     access_tokens="deny")
-DELETE_AUTH = RouteAuth(classic="repository:admin", granular=("admin:repository:bitbucket", "delete:permission:bitbucket"),
-                        access_tokens="deny")
-PLAN_LIMIT = "You have reached your plan's user limit and must upgrade before giving access to additional users."
+READ_AUTH, PUT_AUTH, DELETE_AUTH = route_auths("repository:admin", "admin:repository:bitbucket", "read:repository:bitbucket")
 BASE = "/2.0/repositories/{workspace}/{repo_slug}/permissions-config"
 
 
@@ -36,32 +32,8 @@ def _repo(ctx: Ctx):
     return ws, repo
 
 
-def _permission_body(ctx: Ctx) -> str:
-    body = ctx.json_body()
-    if not isinstance(body, dict):
-        raise ApiError(400, "Bad request", "The request body must be a JSON object: {\"permission\": \"read|write|admin\"}.")
-    extra = sorted(set(body) - {"permission"})
-    if extra:
-        raise ApiError(400, "Bad request", "Unexpected field(s): %s. Only 'permission' is accepted." % ", ".join(extra))
-    if "permission" not in body:
-        raise ApiError(400, "Bad request", "permission: This field is required.")
-    permission = body["permission"]
-    if not isinstance(permission, str) or permission not in PERM_RANK:
-        raise ApiError(400, "Bad request", "permission: %r is not a valid choice (read, write, admin)." % (permission,))
-    return permission
-
-
 def _check_grant(ctx: Ctx, ws, repo, permission: str, new_users) -> None:
-    level = caller_level(ctx, ws, repo)
-    if PERM_RANK[permission] > PERM_RANK.get(level, 0):
-        raise ApiError(403, "Forbidden", "You cannot grant a permission higher than your own (%s)." % level)
-    limit = ws.plan_user_limit
-    if limit is not None:
-        access = ws.users_with_access()
-        added = [account_id for account_id in new_users if account_id not in access]
-        if added and len(access) + len(added) > int(limit):
-            raise ApiError(402, PLAN_LIMIT, "The workspace plan allows %s users with access; %d already have access."
-                           % (limit, len(access)))
+    check_grant(ws, caller_level(ctx, ws, repo), permission, PERM_RANK, new_users)
 
 
 # -- users -----------------------------------------------------------------------------------------
@@ -76,7 +48,7 @@ def _explicit_user(ctx: Ctx, repo):
     account = user_of(ctx, "selected_user_id")
     permission = repo.user_perms.get(account["account_id"])
     if permission is None:
-        raise ApiError(404, "No explicit permission for %s on %s" % (ctx.params["selected_user_id"], repo.full_name))
+        raise no_explicit(ctx.params["selected_user_id"], repo.full_name)
     return account, permission
 
 
@@ -88,15 +60,10 @@ def get_user(ctx: Ctx):
 
 def put_user(ctx: Ctx):
     ws, repo = _repo(ctx)
-    permission = _permission_body(ctx)
-    account = user_of(ctx, "selected_user_id")
-    account_id = account["account_id"]
-    if account_id not in ws.members:
-        raise ApiError(400, "Bad request", "%s is not a member of workspace %s." % (ctx.params["selected_user_id"], ws.slug))
-    if ws.is_owner(account_id):
-        raise ApiError(400, "Bad request", "The workspace owner's repository permission cannot be changed.")
-    _check_grant(ctx, ws, repo, permission, [account_id])
-    ws.set_user_perm(repo, account_id, permission)
+    permission = permission_body(ctx, PERMISSIONS)
+    account = selected_member(ctx, ws, "repository")
+    _check_grant(ctx, ws, repo, permission, [account["account_id"]])
+    ws.set_user_perm(repo, account["account_id"], permission)
     return object_response(ctx, ser.user_permission(repo, account, permission, ctx.api_url))
 
 
@@ -114,25 +81,23 @@ def list_groups(ctx: Ctx):
     return page_response(ctx, items, lambda item: ser.group_permission(repo, item[0], item[1], ctx.api_url))
 
 
-def _group(ctx: Ctx, ws) -> str:
-    slug = ctx.params["group_slug"]
-    if slug not in ws.groups:
-        raise ApiError(404, "No group with slug '%s' in workspace %s." % (slug, ws.slug))
+def _explicit_group(ctx: Ctx, ws, repo) -> str:
+    slug = group_of(ctx, ws)
+    if slug not in repo.group_perms:
+        raise no_explicit("group " + slug, repo.full_name)
     return slug
 
 
 def get_group(ctx: Ctx):
     ws, repo = _repo(ctx)
-    slug = _group(ctx, ws)
-    if slug not in repo.group_perms:
-        raise ApiError(404, "No explicit permission for group %s on %s" % (slug, repo.full_name))
+    slug = _explicit_group(ctx, ws, repo)
     return object_response(ctx, ser.group_permission(repo, slug, repo.group_perms[slug], ctx.api_url))
 
 
 def put_group(ctx: Ctx):
     ws, repo = _repo(ctx)
-    permission = _permission_body(ctx)
-    slug = _group(ctx, ws)
+    permission = permission_body(ctx, PERMISSIONS)
+    slug = group_of(ctx, ws)
     _check_grant(ctx, ws, repo, permission, ws.groups[slug]["members"])
     ws.set_group_perm(repo, slug, permission)
     return object_response(ctx, ser.group_permission(repo, slug, permission, ctx.api_url))
@@ -140,9 +105,7 @@ def put_group(ctx: Ctx):
 
 def delete_group(ctx: Ctx):
     ws, repo = _repo(ctx)
-    slug = _group(ctx, ws)
-    if slug not in repo.group_perms:
-        raise ApiError(404, "No explicit permission for group %s on %s" % (slug, repo.full_name))
+    slug = _explicit_group(ctx, ws, repo)
     ws.delete_group_perm(repo, slug)
     return empty_response(204)
 

@@ -2,12 +2,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Effective repository permissions: ``/2.0/workspaces/{workspace}/permissions/repositories[/{repo_slug}]``.
 
-One ``repository_permission`` per (user, repository) with the highest of the user's direct and
-group-derived permissions ("direct or via groups"); a workspace admin without either is not
-listed (being a workspace admin is an authorization rule, :meth:`Workspace.perm_of`, not a
-repository permission). The workspace-wide list is for workspace admins only, the
-per-repository one for the repository's admins (workspace admins included); access tokens get
-403. BBQL ``q`` on ``user.account_id``, ``user.uuid``, ``user.display_name``,
+One ``repository_permission`` per (user, repository) with the highest of the user's permissions through
+the four explicit paths (repository user, project user, repository group, project group; project
+``create-repo`` is ``write``, :meth:`Workspace.effective`); a workspace admin without one is not listed
+(being a workspace admin is an authorization rule, :meth:`Workspace.perm_of`, not a repository
+permission). The workspace-wide list is for workspace admins only, the per-repository one for the
+repository's admins (workspace and project admins included); access tokens get 403. BBQL ``q`` on ``user.account_id``, ``user.uuid``, ``user.display_name``,
 ``user.nickname``, ``repository.name``, ``repository.full_name``, ``repository.uuid`` and
 ``permission`` (ordered read < write < admin), ``sort`` on the same fields.
 """
@@ -33,7 +33,7 @@ FIELDS = dict(user_fields(lambda e: e[1]), **{
 
 
 def entries(ws, accounts, repos=None) -> list:
-    """(repo, account, permission) for every user with access, by repository then display name."""
+    """(repo, account, permission) for every user with an effective permission, by repository then display name."""
     if repos is None and "permission_entries" in ws.cache:
         return ws.cache["permission_entries"]
     out = []

@@ -36,7 +36,8 @@ FIELDS = {
     "scm": Field(lambda r: "git"),
     "is_private": Field(lambda r: r.is_private, kind="bool"),
     "project.key": Field(lambda r: r.project_key),
-    "project.name": Field(lambda r: r.workspace.projects[r.project_key]["name"] if r.project_key else None),
+    "project.name": Field(lambda r: r.project.name),
+    "project.uuid": Field(lambda r: r.project.uuid, fold=True),
     "created_on": Field(lambda r: _dt(r.created_on), kind="datetime"),
     "updated_on": Field(lambda r: _dt(r.updated_on), kind="datetime"),
 }

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """JSON shapes of the Bitbucket objects, per the OpenAPI schemas (``user``, ``workspace``,
 ``workspace_membership``, ``repository``, ``project``, ``group``, ``repository_permission``,
-``repository_user_permission``, ``repository_group_permission``). Links are absolute URLs built
+``repository_user_permission``, ``repository_group_permission``, ``project_user_permission``,
+``project_group_permission``). Links are absolute URLs built
 on the address the client used, so they can be followed against the simulator.
 """
 
@@ -95,18 +96,34 @@ def membership(ws, account: dict, api: str, permission: str | None = None) -> di
     return body
 
 
-def project(ws, key: str) -> dict:
-    proj = ws.projects[key]
+def _owner(ws, api: str) -> dict:
+    """The workspace as the ``team`` owning a repository or a project."""
+    return {"type": "team", "display_name": ws.name, "uuid": ws.uuid, "username": ws.slug,
+            "links": {"self": _href("%s/workspaces/%s" % (api, q(ws.slug))), "html": _href("%s/%s/" % (HTML, q(ws.slug)))}}
+
+
+def project(proj) -> dict:
+    """The condensed ``project`` embedded in a repository (the spec's ``project.links`` holds html and avatar only)."""
+    ws = proj.workspace
     return {
         "type": "project",
-        "key": key,
-        "uuid": proj["uuid"],
-        "name": proj["name"],
+        "key": proj.key,
+        "uuid": proj.uuid,
+        "name": proj.name,
         "links": {
-            "html": _href("%s/%s/workspace/projects/%s" % (HTML, q(ws.slug), q(key))),
-            "avatar": _href("%s/%s/workspace/projects/%s/avatar/32" % (HTML, q(ws.slug), q(key))),
+            "html": _href("%s/%s/workspace/projects/%s" % (HTML, q(ws.slug), q(proj.key))),
+            "avatar": _href("%s/%s/workspace/projects/%s/avatar/32" % (HTML, q(ws.slug), q(proj.key))),
         },
     }
+
+
+def project_full(proj, api: str) -> dict:
+    """``GET /workspaces/{ws}/projects[/{key}]``."""
+    body = project(proj)
+    body.update({"description": proj.description, "is_private": proj.is_private, "created_on": proj.created_on,
+                 "updated_on": proj.updated_on, "has_publicly_visible_repos": proj.has_publicly_visible_repos,
+                 "owner": _owner(proj.workspace, api)})
+    return body
 
 
 def repository(repo, api: str) -> dict:
@@ -148,13 +165,10 @@ def repository_full(repo, api: str) -> dict:
         "has_issues": False,
         "has_wiki": False,
         "mainbranch": {"type": "branch", "name": "main"},
-        "owner": {"type": "team", "display_name": ws.name, "uuid": ws.uuid, "username": ws.slug,
-                  "links": {"self": _href("%s/workspaces/%s" % (api, q(ws.slug))),
-                            "html": _href("%s/%s/" % (HTML, q(ws.slug)))}},
+        "owner": _owner(ws, api),
         "workspace": workspace(ws, api),
     })
-    if repo.project_key is not None:
-        body["project"] = project(ws, repo.project_key)
+    body["project"] = project(repo.project)
     return body
 
 
@@ -187,4 +201,18 @@ def group_permission(repo, slug: str, permission: str, api: str) -> dict:
     """``repository_group_permission`` (explicit, on ``permissions-config/groups``)."""
     base = "%s/repositories/%s/%s" % (api, q(repo.workspace.slug), q(repo.slug))
     return {"type": "repository_group_permission", "permission": permission, "group": group(repo.workspace, slug, api),
+            "links": {"self": _href("%s/permissions-config/groups/%s" % (base, q(slug)))}}
+
+
+def project_user_permission(proj, account: dict, permission: str, api: str) -> dict:
+    """``project_user_permission`` (explicit, on ``projects/{key}/permissions-config/users``)."""
+    base = "%s/workspaces/%s/projects/%s" % (api, q(proj.workspace.slug), q(proj.key))
+    return {"type": "project_user_permission", "permission": permission, "user": user(account, api),
+            "links": {"self": _href("%s/permissions-config/users/%s" % (base, q(account["account_id"])))}}
+
+
+def project_group_permission(proj, slug: str, permission: str, api: str) -> dict:
+    """``project_group_permission`` (explicit, on ``projects/{key}/permissions-config/groups``)."""
+    base = "%s/workspaces/%s/projects/%s" % (api, q(proj.workspace.slug), q(proj.key))
+    return {"type": "project_group_permission", "permission": permission, "group": group(proj.workspace, slug, api),
             "links": {"self": _href("%s/permissions-config/groups/%s" % (base, q(slug)))}}

@@ -1,144 +1,35 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Seed loading and the in-memory model: accounts, workspaces, members, groups, repositories, permissions.
+"""The in-memory model built from a seed: workspaces, members, groups, projects, repositories, permissions.
 
 Lookups are indexed (accounts by id / uuid / email, repositories by slug / uuid) and effective
-permissions are computed per repository once and cached until a permission of that repository
-changes, so a 10,000-member seed loads in seconds and answers quickly.
+permissions are computed per repository once and cached until a permission of that repository (or of
+its project) changes, so a 10,000-member seed loads in seconds and answers quickly.
+
+Four explicit paths give a user access to a repository: a user permission on the repository, a user
+permission on its project, a group permission on the repository, a group permission on its project. The
+effective permission is the highest of them; a project permission gives its level on every repository of
+the project, ``create-repo`` giving ``write`` (Bitbucket: "Create ... provides write access to all
+repositories in that project"). ``none`` (an explicit entry giving nothing) may come from a seed: it is
+listed where the spec says the value can be returned and never grants access.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import threading
-import uuid as uuidlib
-from datetime import datetime, timezone
 
-import yaml
+from .accounts import DEFAULT_CREATED_ON, Accounts, SeedError, load_seed, norm_uuid, now_iso, stable_uuid
 
-PERMISSIONS = ("read", "write", "admin")
-PERM_RANK = {"read": 1, "write": 2, "admin": 3}
+__all__ = ["Accounts", "SeedError", "load_seed", "State", "Workspace", "Repo", "Project", "PERM_RANK",
+           "PROJECT_PERM_RANK", "PERMISSIONS", "PROJECT_PERMISSIONS", "REPO_LEVEL_OF_PROJECT"]
+
+PERMISSIONS = ("read", "write", "admin")  # what a repository permission PUT accepts
+PERM_RANK = {"none": 0, "read": 1, "write": 2, "admin": 3}
+PROJECT_PERMISSIONS = ("read", "write", "create-repo", "admin")  # what a project permission PUT accepts
+PROJECT_PERM_RANK = {"none": 0, "read": 1, "write": 2, "create-repo": 3, "admin": 4}
+REPO_LEVEL_OF_PROJECT = {"read": "read", "write": "write", "create-repo": "write", "admin": "admin"}
 WORKSPACE_ROLES = ("owner", "collaborator", "member")
-DEFAULT_CREATED_ON = "2020-01-01T00:00:00+00:00"
-
-_SEED_CACHE: dict = {}
-
-
-class SeedError(ValueError):
-    """The seed is inconsistent (unknown user, duplicate id, bad permission...)."""
-
-
-def load_seed(source) -> dict:
-    """Return the seed as a dict: ``source`` is a dict (returned as is) or a path to a YAML/JSON file.
-
-    Parsed files are cached by (path, mtime): the seed dict is never mutated by the simulator.
-    """
-    if isinstance(source, dict):
-        return source
-    path = os.fspath(source)
-    key = (os.path.abspath(path), os.stat(path).st_mtime_ns)
-    if key not in _SEED_CACHE:
-        with open(path, encoding="utf-8") as handle:
-            if path.endswith(".json"):
-                data = json.load(handle)
-            else:
-                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-                data = yaml.load(handle, Loader=loader)  # nosec - SafeLoader / CSafeLoader only
-        if not isinstance(data, dict):
-            raise SeedError("%s: the seed must be a mapping" % path)
-        _SEED_CACHE[key] = data
-    return _SEED_CACHE[key]
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
-
-
-def stable_uuid(*parts: str) -> str:
-    """A braced UUID derived from ``parts``: stable across runs when the seed gives none."""
-    return "{%s}" % uuidlib.uuid5(uuidlib.NAMESPACE_URL, "atlsim:" + "/".join(parts))
-
-
-def norm_uuid(value: str) -> str:
-    value = str(value).strip().lower()
-    return value if value.startswith("{") else "{%s}" % value
-
-
-class Accounts:
-    """The Atlassian account registry (shared with the SCIM app, which calls ``ensure_account``/``unlink``)."""
-
-    def __init__(self, lock: threading.RLock):
-        self.lock = lock
-        self.by_id: dict[str, dict] = {}
-        self.by_uuid: dict[str, dict] = {}
-        self.by_email: dict[str, dict] = {}
-        self.unlinked: set[str] = set()
-
-    def add(self, entry: dict) -> dict:
-        for key in ("account_id", "email"):
-            if not entry.get(key):
-                raise SeedError("account %r lacks %s" % (entry, key))
-        email = str(entry["email"]).strip()
-        account = {
-            "account_id": str(entry["account_id"]),
-            "uuid": norm_uuid(entry.get("uuid") or stable_uuid("account", str(entry["account_id"]))),
-            "nickname": str(entry.get("nickname") or email.split("@", 1)[0]),
-            "display_name": str(entry.get("display_name") or email.split("@", 1)[0]),
-            "email": email,
-            "created_on": str(entry.get("created_on") or DEFAULT_CREATED_ON),
-            "account_status": str(entry.get("account_status") or "active"),
-        }
-        if account["account_id"] in self.by_id or account["uuid"] in self.by_uuid or email.lower() in self.by_email:
-            raise SeedError("duplicate account %s / %s / %s" % (account["account_id"], account["uuid"], email))
-        self.by_id[account["account_id"]] = account
-        self.by_uuid[account["uuid"]] = account
-        self.by_email[email.lower()] = account
-        return account
-
-    def get(self, ident: str | None) -> dict | None:
-        """An account by Atlassian account id or ``{uuid}`` (as the API accepts them)."""
-        if not ident:
-            return None
-        ident = str(ident).strip()
-        if ident.startswith("{") and ident.endswith("}"):
-            return self.by_uuid.get(ident.lower())
-        return self.by_id.get(ident)
-
-    def get_by_email(self, email: str) -> dict | None:
-        return self.by_email.get(str(email).strip().lower())
-
-    def ref(self, ref: str, where: str) -> dict:
-        """Resolve a seed reference: an email, an account id or a ``{uuid}``."""
-        account = self.get_by_email(ref) if "@" in str(ref) else self.get(ref)
-        if account is None:
-            raise SeedError("%s: unknown account %r" % (where, ref))
-        return account
-
-    def ensure_account(self, email: str, display_name: str | None = None, nickname: str | None = None) -> dict:
-        """The account holding ``email``, created (as a new Atlassian account, member of nothing) when missing."""
-        with self.lock:
-            existing = self.get_by_email(email)
-            if existing is not None:
-                return dict(existing)
-            new_id = str(uuidlib.uuid4())
-            account = self.add({
-                "account_id": "712020:%s" % new_id,
-                "uuid": "{%s}" % uuidlib.uuid4(),
-                "email": email,
-                "display_name": display_name or str(email).split("@", 1)[0],
-                "nickname": nickname or str(email).split("@", 1)[0],
-                "created_on": now_iso(),
-            })
-            return dict(account)
-
-    def unlink(self, account_id: str) -> None:
-        """Mark the account as unlinked from its SCIM directory (the Bitbucket side is unchanged)."""
-        with self.lock:
-            self.unlinked.add(str(account_id))
-
-    def __len__(self) -> int:
-        return len(self.by_id)
+DEFAULT_PROJECT = ("PROJ", "Untitled project")  # a repository of a workspace without projects lands there
 
 
 class Repo:
@@ -152,7 +43,7 @@ class Repo:
         self.slug = str(entry["slug"])
         self.name = str(entry.get("name") or self.slug)
         self.uuid = norm_uuid(entry.get("uuid") or stable_uuid("repo", workspace.slug, self.slug))
-        self.project_key = entry.get("project")
+        self.project_key = str(entry["project"]) if entry.get("project") is not None else None
         self.is_private = bool(entry.get("is_private", True))
         self.description = str(entry.get("description") or "")
         self.created_on = str(entry.get("created_on") or DEFAULT_CREATED_ON)
@@ -165,10 +56,39 @@ class Repo:
     def full_name(self) -> str:
         return "%s/%s" % (self.workspace.slug, self.slug)
 
+    @property
+    def project(self) -> "Project":
+        return self.workspace.projects[self.project_key]
 
-def _check_perm(value, where: str) -> str:
-    if value not in PERM_RANK:
-        raise SeedError("%s: permission must be one of read/write/admin, not %r" % (where, value))
+
+class Project:
+    """A project, its repositories (slugs) and its explicit permissions."""
+
+    __slots__ = ("workspace", "key", "name", "uuid", "description", "is_private", "created_on", "updated_on",
+                 "user_perms", "group_perms", "repos", "declared")
+
+    def __init__(self, workspace: "Workspace", entry: dict, declared: bool = True):
+        self.workspace = workspace
+        self.key = str(entry["key"])
+        self.name = str(entry.get("name") or self.key)
+        self.uuid = norm_uuid(entry.get("uuid") or stable_uuid("project", workspace.slug, self.key))
+        self.description = str(entry.get("description") or "")
+        self.is_private = bool(entry.get("is_private", True))
+        self.created_on = str(entry.get("created_on") or DEFAULT_CREATED_ON)
+        self.updated_on = str(entry.get("updated_on") or self.created_on)
+        self.user_perms: dict[str, str] = {}
+        self.group_perms: dict[str, str] = {}
+        self.repos: list[str] = []
+        self.declared = declared  # False: created for a repository naming an undeclared key
+
+    @property
+    def has_publicly_visible_repos(self) -> bool:
+        return any(not self.workspace.repos[slug].is_private for slug in self.repos)
+
+
+def _check_perm(value, where: str, ranks: dict) -> str:
+    if value not in ranks:
+        raise SeedError("%s: permission must be one of %s, not %r" % (where, "/".join(ranks), value))
     return value
 
 
@@ -184,7 +104,7 @@ class Workspace:
         self.is_private = bool(entry.get("is_private", True))
         self.created_on = str(entry.get("created_on") or DEFAULT_CREATED_ON)
         self.members: dict[str, dict] = {}
-        self.projects: dict[str, dict] = {}
+        self.projects: dict[str, Project] = {}
         self.groups: dict[str, dict] = {}
         self.repos: dict[str, Repo] = {}
         self.repos_by_uuid: dict[str, Repo] = {}
@@ -203,10 +123,6 @@ class Workspace:
             if role not in WORKSPACE_ROLES:
                 raise SeedError("%s: role %r is not one of %s" % (where, role, WORKSPACE_ROLES))
             self.members[account["account_id"]] = {"role": role, "admin": bool(item.get("admin", role == "owner"))}
-        for item in entry.get("projects") or ():
-            key = str(item["key"])
-            self.projects[key] = {"key": key, "name": str(item.get("name") or key),
-                                  "uuid": norm_uuid(item.get("uuid") or stable_uuid("project", self.slug, key))}
         for item in entry.get("groups") or ():
             slug = str(item["slug"])
             members = []
@@ -217,27 +133,46 @@ class Workspace:
                 members.append(account["account_id"])
             self.groups[slug] = {"slug": slug, "name": str(item.get("name") or slug), "members": members,
                                  "member_set": frozenset(members)}
+        for item in entry.get("projects") or ():
+            project = Project(self, item)
+            if project.key in self.projects:
+                raise SeedError("%s: duplicate project %s" % (where, project.key))
+            self._load_perms(project, item, "%s project %s" % (where, project.key), PROJECT_PERM_RANK)
+            self.projects[project.key] = project
         for item in entry.get("repositories") or ():
-            repo = Repo(self, item)
-            if repo.slug in self.repos:
-                raise SeedError("%s: duplicate repository %s" % (where, repo.slug))
-            if repo.project_key is None and self.projects:
-                repo.project_key = next(iter(self.projects))
-            if repo.project_key is not None and repo.project_key not in self.projects:
-                self.projects[repo.project_key] = {"key": repo.project_key, "name": repo.project_key,
-                                                   "uuid": stable_uuid("project", self.slug, repo.project_key)}
-            rwhere = "%s repository %s" % (where, repo.slug)
-            for ref, perm in (item.get("user_permissions") or {}).items():
-                account = self.accounts.ref(ref, rwhere)
-                if account["account_id"] not in self.members:
-                    raise SeedError("%s: %s is not a workspace member" % (rwhere, ref))
-                repo.user_perms[account["account_id"]] = _check_perm(perm, rwhere)
-            for slug, perm in (item.get("group_permissions") or {}).items():
-                if slug not in self.groups:
-                    raise SeedError("%s: unknown group %s" % (rwhere, slug))
-                repo.group_perms[slug] = _check_perm(perm, rwhere)
-            self.repos[repo.slug] = repo
-            self.repos_by_uuid[repo.uuid] = repo
+            self._load_repo(item, where)
+        for project in self.projects.values():
+            if project.is_private and project.declared and project.has_publicly_visible_repos:
+                raise SeedError("%s project %s: a private project cannot contain public repositories" % (where, project.key))
+            if not project.declared:
+                project.is_private = not project.has_publicly_visible_repos
+
+    def _load_repo(self, item: dict, where: str) -> None:
+        repo = Repo(self, item)
+        if repo.slug in self.repos:
+            raise SeedError("%s: duplicate repository %s" % (where, repo.slug))
+        if repo.project_key is None:
+            repo.project_key = next(iter(self.projects), DEFAULT_PROJECT[0])
+        if repo.project_key not in self.projects:
+            name = DEFAULT_PROJECT[1] if repo.project_key == DEFAULT_PROJECT[0] else repo.project_key
+            self.projects[repo.project_key] = Project(self, {"key": repo.project_key, "name": name}, declared=False)
+        self._load_perms(repo, item, "%s repository %s" % (where, repo.slug), PERM_RANK)
+        self.repos[repo.slug] = repo
+        self.repos_by_uuid[repo.uuid] = repo
+        self.projects[repo.project_key].repos.append(repo.slug)
+
+    def _load_perms(self, holder, item: dict, where: str, ranks: dict) -> None:
+        for ref, perm in (item.get("user_permissions") or {}).items():
+            account = self.accounts.ref(ref, where)
+            if account["account_id"] not in self.members:
+                raise SeedError("%s: %s is not a workspace member" % (where, ref))
+            if self.is_owner(account["account_id"]):
+                raise SeedError("%s: %s is the workspace owner (no explicit permission)" % (where, ref))
+            holder.user_perms[account["account_id"]] = _check_perm(perm, where, ranks)
+        for slug, perm in (item.get("group_permissions") or {}).items():
+            if slug not in self.groups:
+                raise SeedError("%s: unknown group %s" % (where, slug))
+            holder.group_perms[slug] = _check_perm(perm, where, ranks)
 
     # -- queries ---------------------------------------------------------------------------------
     def member(self, account_id: str) -> dict | None:
@@ -256,64 +191,110 @@ class Workspace:
             return self.repos_by_uuid.get(ident.lower())
         return self.repos.get(ident)
 
+    def project(self, key: str) -> Project | None:
+        return self.projects.get(key)
+
+    def _paths(self, repo: Repo):
+        """(permission on ``repo``, account ids) for each explicit path: project groups, project users,
+        repository groups, repository users; ``none`` entries give nothing."""
+        project = self.projects[repo.project_key]
+        for slug, perm in project.group_perms.items():
+            if perm != "none":
+                yield REPO_LEVEL_OF_PROJECT[perm], self.groups[slug]["members"]
+        for account_id, perm in project.user_perms.items():
+            if perm != "none":
+                yield REPO_LEVEL_OF_PROJECT[perm], (account_id,)
+        for slug, perm in repo.group_perms.items():
+            yield perm, self.groups[slug]["members"]
+        for account_id, perm in repo.user_perms.items():
+            yield perm, (account_id,)
+
     def effective(self, repo: Repo) -> dict[str, str]:
-        """account_id -> highest of the user's direct and group permissions on ``repo``: what
+        """account_id -> highest of the user's permissions on ``repo`` through the four explicit paths: what
         ``/permissions/repositories`` reports. Workspace admin status is not a permission here; it is an
         authorization rule applied by :meth:`perm_of`."""
         if repo.effective_cache is None:
             eff: dict[str, str] = {}
-            for slug, perm in repo.group_perms.items():
+            for perm, account_ids in self._paths(repo):
                 rank = PERM_RANK[perm]
-                for account_id in self.groups[slug]["members"]:
+                if rank == 0:
+                    continue
+                for account_id in account_ids:
                     if PERM_RANK.get(eff.get(account_id), 0) < rank:
                         eff[account_id] = perm
-            for account_id, perm in repo.user_perms.items():
-                if PERM_RANK.get(eff.get(account_id), 0) < PERM_RANK[perm]:
-                    eff[account_id] = perm
             repo.effective_cache = eff
         return repo.effective_cache
 
     def perm_of(self, account_id: str, repo: Repo) -> str | None:
         """What ``account_id`` may do on ``repo`` (authorization): admin for workspace admins, else the
-        effective (direct or group) permission."""
+        effective permission."""
         if self.is_admin(account_id):
             return "admin"
         return self.effective(repo).get(account_id)
 
+    def project_level(self, account_id: str | None, project: Project) -> str | None:
+        """What ``account_id`` may do on ``project`` (authorization): admin for workspace admins, else the
+        highest of its project user permission and the project permissions of its groups."""
+        if account_id is None:
+            return None
+        if self.is_admin(account_id):
+            return "admin"
+        best = project.user_perms.get(account_id)
+        for slug, perm in project.group_perms.items():
+            if PROJECT_PERM_RANK[perm] > PROJECT_PERM_RANK.get(best, 0) and account_id in self.groups[slug]["member_set"]:
+                best = perm
+        return best if best != "none" else None
+
     def users_with_access(self) -> set:
-        """Distinct accounts with access to any repository (what the plan's user limit counts): every user
-        with a direct or group permission on some repository, plus the workspace admins (who reach every
-        repository without one)."""
+        """Distinct accounts with access (what the plan's user limit counts): every user with a permission
+        (other than ``none``) through any of the four explicit paths, on any repository or project (a project
+        permission counts even while the project holds no repository), plus the workspace admins (who reach
+        every repository without one)."""
         if self._access is None:
             users: set = {account_id for account_id, member in self.members.items() if member["admin"]}
             for repo in self.repos.values():
                 users.update(self.effective(repo))
+            for project in self.projects.values():
+                users.update(a for a, perm in project.user_perms.items() if perm != "none")
+                for slug, perm in project.group_perms.items():
+                    if perm != "none":
+                        users.update(self.groups[slug]["members"])
             self._access = users
         return self._access
 
-    def _changed(self, repo: Repo) -> None:
-        repo.effective_cache = None
+    def _changed(self, repos, touched) -> None:
+        for repo in repos:
+            repo.effective_cache = None
         self._access = None
         self.version += 1
         self.cache.clear()
-        repo.updated_on = now_iso()
+        touched.updated_on = now_iso()
 
     # -- writes ----------------------------------------------------------------------------------
     def set_user_perm(self, repo: Repo, account_id: str, perm: str) -> None:
         repo.user_perms[account_id] = perm
-        self._changed(repo)
+        self._changed((repo,), repo)
 
     def delete_user_perm(self, repo: Repo, account_id: str) -> None:
         del repo.user_perms[account_id]
-        self._changed(repo)
+        self._changed((repo,), repo)
 
     def set_group_perm(self, repo: Repo, slug: str, perm: str) -> None:
         repo.group_perms[slug] = perm
-        self._changed(repo)
+        self._changed((repo,), repo)
 
     def delete_group_perm(self, repo: Repo, slug: str) -> None:
         del repo.group_perms[slug]
-        self._changed(repo)
+        self._changed((repo,), repo)
+
+    def set_project_perm(self, project: Project, kind: str, ident: str, perm: str) -> None:
+        """``kind`` "users" (``ident`` an account id) or "groups" (a group slug)."""
+        (project.user_perms if kind == "users" else project.group_perms)[ident] = perm
+        self._changed([self.repos[slug] for slug in project.repos], project)
+
+    def delete_project_perm(self, project: Project, kind: str, ident: str) -> None:
+        del (project.user_perms if kind == "users" else project.group_perms)[ident]
+        self._changed([self.repos[slug] for slug in project.repos], project)
 
 
 class State:

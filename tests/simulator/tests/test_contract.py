@@ -11,38 +11,22 @@ documents are absent.
 
 from __future__ import annotations
 
-import base64
 import copy
 from pathlib import Path
 
 import pytest
-from werkzeug.test import Client
 
 from atlsim import DEMO_SEED
 from atlsim.app import create_app
 from atlsim.contract import SpecContract
 from atlsim.contract import reference_dir
+from atlsim.contract_client import ContractClient
 from atlsim.state import load_seed
 
 REFERENCE = reference_dir(Path(__file__).resolve().parents[3])
 
 
-def _basic(email, token):
-    return "Basic " + base64.b64encode(f"{email}:{token}".encode()).decode()
-
-
-AUTH = {
-    "admin": _basic("admin@acme.example", "demo-admin-api-token"),
-    "member": _basic("dev001@acme.example", "demo-member-api-token"),
-    "repo-admin": _basic("dev003@acme.example", "demo-repo-admin-api-token"),
-    "owner": _basic("owner@acme.example", "demo-owner-api-token"),
-    "bad": _basic("admin@acme.example", "not-the-token"),
-    "workspace-token": "Bearer demo-workspace-access-token",
-    "repo-token": "Bearer demo-repo-access-token",
-    "none": None,
-}
 WS = "acme"
-REPO = "infra-core"
 PERMS = "/repositories/{workspace}/{repo_slug}/permissions-config"
 
 
@@ -54,32 +38,9 @@ def fixture_spec():
     return SpecContract.bitbucket(REFERENCE)
 
 
-class Api:
-    """Calls the simulator in-process with a path *template* of the spec; validates every answer."""
-
-    def __init__(self, spec, app):
-        self.spec = spec
-        self.app = app
-        self.client = Client(app)
-
-    def __call__(self, method, template, expect, as_="admin", body=None, query=None, **params):
-        path = "/2.0" + template.format(**{"workspace": WS, "repo_slug": REPO, **params})
-        headers = {"Authorization": AUTH[as_]} if AUTH[as_] else {}
-        answer = self.client.open(path, method=method, headers=headers, json=body, query_string=query,
-                                  environ_overrides={"REMOTE_ADDR": "127.0.0.1"})
-        assert answer.status_code == expect, f"{method} {path} as {as_}: {answer.status_code} {answer.get_data(as_text=True)[:500]}"
-        request = answer.request
-        self.spec.check(method, request.path, request.query_string.decode(), headers, None,
-                        answer.status_code, answer.headers, answer.get_data())
-        return answer
-
-    def account(self, email):
-        return self.app.state.accounts.get_by_email(email)["account_id"]
-
-
 @pytest.fixture(name="api")
 def fixture_api(spec):
-    return Api(spec, create_app(DEMO_SEED))
+    return ContractClient(spec, create_app(DEMO_SEED))
 
 
 # -- users ----------------------------------------------------------------------------------------
@@ -204,7 +165,7 @@ def test_permission_config_user_plan_limit(spec):
     with_access = workspace.users_with_access()
     newcomer = next(account_id for account_id in workspace.members if account_id not in with_access)
     next(ws for ws in seed["workspaces"] if ws["slug"] == WS)["plan_user_limit"] = len(with_access)
-    api = Api(spec, create_app(seed))
+    api = ContractClient(spec, create_app(seed))
     api("PUT", PERMS + "/users/{selected_user_id}", 402, body={"permission": "read"}, selected_user_id=newcomer)
     api("PUT", PERMS + "/groups/{group_slug}", 200, body={"permission": "write"}, group_slug="developers")
 

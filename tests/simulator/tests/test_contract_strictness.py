@@ -42,6 +42,9 @@ SCIM_USER = {
     ATLASSIAN_EXTENSION: {"atlassianAccountId": "557058:0001"},
 }
 PERMS = "/2.0/repositories/acme/infra-core/permissions-config"
+PROJECT = {"type": "project", "key": "PLAT", "uuid": "{7b2f0d3e-0000-4000-8000-0000000000bb}", "name": "Platform"}
+PROJECT_PERMS = "/2.0/workspaces/acme/projects/PLAT/permissions-config"
+GROUP = {"type": "group", "slug": "developers", "name": "Developers"}
 
 # (id, GET path, query, valid body, attributes whose absence must fail ("a/0/b" = body["a"][0]["b"]))
 BITBUCKET_CASES = [
@@ -63,8 +66,22 @@ BITBUCKET_CASES = [
      {"values": [{"type": "repository_permission", "permission": "admin", "user": USER, "repository": REPOSITORY}]},
      ["values", "values/0/permission", "values/0/user", "values/0/repository", "values/0/user/account_id"]),
     ("repositories", "/2.0/repositories/acme", "",
-     {"values": [{**REPOSITORY, "owner": {"type": "team", "uuid": WORKSPACE["uuid"], "display_name": "Acme"}}]},
-     ["values", "values/0/owner/uuid", "values/0/owner/display_name"]),
+     {"values": [{**REPOSITORY, "owner": {"type": "team", "uuid": WORKSPACE["uuid"], "display_name": "Acme"},
+                  "project": PROJECT}]},
+     ["values", "values/0/owner/uuid", "values/0/owner/display_name", "values/0/project/key", "values/0/project/uuid"]),
+    ("projects", "/2.0/workspaces/acme/projects", "", {"values": [PROJECT]},
+     ["values", "values/0/type", "values/0/key", "values/0/uuid", "values/0/name"]),
+    ("project", "/2.0/workspaces/acme/projects/PLAT", "", PROJECT, ["type", "key", "uuid", "name"]),
+    ("project-permissions-config-users", PROJECT_PERMS + "/users", "",
+     {"values": [{"type": "project_user_permission", "permission": "create-repo", "user": USER}]},
+     ["values", "values/0/permission", "values/0/user", "values/0/user/account_id"]),
+    ("project-permissions-config-user", PROJECT_PERMS + "/users/557058:0001", "",
+     {"type": "project_user_permission", "permission": "none", "user": USER}, ["permission", "user", "user/uuid"]),
+    ("project-permissions-config-groups", PROJECT_PERMS + "/groups", "",
+     {"values": [{"type": "project_group_permission", "permission": "admin", "group": GROUP}]},
+     ["values", "values/0/permission", "values/0/group", "values/0/group/slug"]),
+    ("project-permissions-config-group", PROJECT_PERMS + "/groups/developers", "",
+     {"type": "project_group_permission", "permission": "write", "group": GROUP}, ["permission", "group", "group/slug"]),
 ]
 SCIM_CASES = [
     ("user", "/scim/directory/d/Users/1", "", SCIM_USER,
@@ -124,9 +141,22 @@ def test_bitbucket_answer_without_a_required_attribute_fails(contracts, path, qu
         _check(contracts["bitbucket"], path, query, _without(body, where))
 
 
+def test_project_levels_follow_the_spec(contracts):
+    """create-repo is a project level, not a repository one; none may be returned for both."""
+    user = {"type": "project_user_permission", "permission": "create-repo", "user": USER}
+    assert _check(contracts["bitbucket"], PROJECT_PERMS + "/users/557058:0001", "", user) == "operation"
+    with pytest.raises(ContractViolation, match="create-repo"):
+        _check(contracts["bitbucket"], PERMS + "/users/557058:0001", "", dict(user, type="repository_user_permission"))
+    with pytest.raises(ContractViolation, match="owner"):
+        _check(contracts["bitbucket"], PROJECT_PERMS + "/users/557058:0001", "", dict(user, permission="owner"))
+
+
 def test_empty_shapes_fail(contracts):
     for path, body in [("/2.0/workspaces/acme/members", {}), ("/2.0/user", {"type": "team"}),
-                       (PERMS + "/users/557058:0001", {"type": "repository_user_permission"})]:
+                       (PERMS + "/users/557058:0001", {"type": "repository_user_permission"}),
+                       (PROJECT_PERMS + "/users/557058:0001", {"type": "project_user_permission"}),
+                       (PROJECT_PERMS + "/groups/qa", {"type": "project_group_permission"}),
+                       ("/2.0/workspaces/acme/projects/PLAT", {"type": "project"})]:
         with pytest.raises(ContractViolation, match="required property"):
             _check(contracts["bitbucket"], path, "", body)
 

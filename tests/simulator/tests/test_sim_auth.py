@@ -10,6 +10,7 @@ from atlsim import demo
 from atlsim.demo import basic, bearer
 
 INFRA = "/2.0/repositories/acme/infra-core"
+PROJECT = "/2.0/workspaces/acme/projects/INFRA"
 
 
 def token(client, creds=demo.OAUTH_CLIENT, **form):
@@ -133,6 +134,10 @@ def test_access_tokens_cannot_call_user(sim_client):
 @pytest.mark.parametrize("path", [
     INFRA + "/permissions-config/users",
     INFRA + "/permissions-config/groups",
+    INFRA + "/permissions-config/groups/ops",
+    PROJECT + "/permissions-config/users",
+    PROJECT + "/permissions-config/groups",
+    PROJECT + "/permissions-config/groups/ops",
     "/2.0/workspaces/acme/permissions/repositories",
     "/2.0/workspaces/acme/permissions/repositories/infra-core",
     "/2.0/workspaces/acme/permissions",
@@ -144,10 +149,39 @@ def test_access_tokens_cannot_query_permissions(sim_client, path, access_token):
     assert "access tokens" in resp.get_json()["error"]["detail"].lower()
 
 
-def test_access_tokens_cannot_change_permissions(sim_client):
-    resp = sim_client.put(INFRA + "/permissions-config/groups/qa", json={"permission": "read"},
-                          headers=bearer(demo.REPO_ACCESS_TOKEN))
+WRITES = [(method, base + tail) for base in (INFRA, PROJECT) for tail in ("/permissions-config/users/{user}",
+                                                                          "/permissions-config/groups/qa")
+          for method in ("PUT", "DELETE")]
+
+
+@pytest.mark.parametrize("method,path", WRITES)
+@pytest.mark.parametrize("kind", ["oauth", "oauth-readonly", "workspace", "project", "repository"])
+def test_permission_writes_refuse_oauth_and_access_tokens(sim_app, sim_client, method, path, kind):
+    """Only HTTP Basic credentials (API tokens) change permissions: the spec's "JWT and OAuth authentication methods
+    are unsupported" / "only ... via app passwords" (app passwords are now API tokens)."""
+    headers = {"oauth": lambda: bearer(token(sim_client).get_json()["access_token"]),
+               "oauth-readonly": lambda: bearer(token(sim_client, demo.OAUTH_READONLY_CLIENT).get_json()["access_token"]),
+               "workspace": lambda: bearer(demo.WORKSPACE_ACCESS_TOKEN), "project": lambda: bearer(demo.PROJECT_ACCESS_TOKEN),
+               "repository": lambda: bearer(demo.REPO_ACCESS_TOKEN)}[kind]()
+    user = sim_app.state.accounts.get_by_email("dev001@acme.example")["account_id"]
+    ws = sim_app.state.workspaces["acme"]
+    before = [(dict(h.user_perms), dict(h.group_perms)) for h in (ws.repos["infra-core"], ws.projects["INFRA"])]
+    resp = sim_client.open(path.format(user=user), method=method, json={"permission": "read"} if method == "PUT" else None,
+                           headers=headers)
     assert resp.status_code == 403
+    error = resp.get_json()
+    assert error["type"] == "error"
+    assert error["error"]["message"] == "This authentication method is not supported for permission changes."
+    assert "API token" in error["error"]["detail"]
+    assert [(dict(h.user_perms), dict(h.group_perms)) for h in (ws.repos["infra-core"], ws.projects["INFRA"])] == before
+
+
+def test_oauth_may_read_permissions_and_a_rejected_token_is_still_401(sim_client):
+    access = bearer(token(sim_client).get_json()["access_token"])
+    assert sim_client.get(INFRA + "/permissions-config/users", headers=access).status_code == 200
+    assert sim_client.get(PROJECT + "/permissions-config/groups", headers=access).status_code == 200
+    resp = sim_client.put(INFRA + "/permissions-config/groups/qa", json={"permission": "read"}, headers=bearer("nope"))
+    assert resp.status_code == 401
 
 
 def test_repository_access_token_is_confined_to_its_repository(sim_client):

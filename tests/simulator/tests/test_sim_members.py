@@ -187,3 +187,23 @@ def test_workspace_object(sim_client):
     assert body["type"] == "workspace" and body["slug"] == "acme" and body["uuid"].startswith("{")
     by_uuid = sim_client.get("/2.0/workspaces/" + quote(body["uuid"], safe=""), headers=MEMBER)
     assert by_uuid.status_code == 200 and by_uuid.get_json()["slug"] == "acme"
+
+
+@pytest.mark.parametrize("q", ['permission="owner"', 'permission = "owner"', '( permission  =  "owner" )',
+                               'permission IN ("owner")'])
+def test_members_accept_the_owners_link_query(sim_app, sim_client, q):
+    """The workspace object's links.owners is members?q=permission="owner": the members list answers it with the
+    owner memberships (as members, without the role)."""
+    body = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": q}, headers=MEMBER).get_json()
+    assert body["size"] == 1
+    assert body["values"][0]["user"]["account_id"] == account(sim_app, "owner@acme.example")["account_id"]
+    assert "permission" not in body["values"][0] and body["values"][0]["type"] == "workspace_membership"
+
+
+def test_following_the_owners_link(sim_client):
+    href = sim_client.get("/2.0/workspaces/acme", headers=ADMIN).get_json()["links"]["owners"]["href"]
+    assert href.endswith("/2.0/workspaces/acme/members?q=permission%3D%22owner%22")
+    owners = sim_client.get(href, headers=bearer(demo.WORKSPACE_ACCESS_TOKEN)).get_json()
+    assert [m["user"]["nickname"] for m in owners["values"]] == ["olivia.owner"]
+    admins = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": 'permission != "member"'}, headers=ADMIN)
+    assert admins.get_json()["size"] == 2

@@ -86,9 +86,12 @@ def test_ignore_filters_on_scim_paginates_the_complement_and_leaves_errors_alone
     ("/2.0/users/%s", lambda body: body["account_id"]),
     ("/2.0/workspaces/acme/members/%s", lambda body: body["user"]["account_id"]),
     (PERMS + "/%s", lambda body: body["user"]["account_id"]),
+    ("/2.0/workspaces/acme/projects/PLAT/permissions-config/users/%s", lambda body: body["user"]["account_id"]),
 ])
 def test_wrong_object_next_answers_another_bitbucket_user(sim_app, sim_client, path, key):
     dev002 = account(sim_app, "dev002@acme.example")
+    ws = sim_app.state.workspaces["acme"]
+    ws.projects["PLAT"].user_perms.setdefault(dev002, "read")  # an explicit permission to find
     sim_app.configure_faults({"wrong_object_next": 1})
     wrong = sim_client.get(path % dev002, headers=ADMIN)
     assert wrong.status_code == 200 and key(wrong.get_json()) != dev002
@@ -155,6 +158,18 @@ def test_a_request_using_a_hostile_id_is_marked_in_the_log(sim):
                     ("GET", "/scim/directory/other-directory/Users/" + scim_handed.rsplit("/", 1)[1], "hostile_id_used"),
                     ("GET", USERS + "/../x", "hostile_id_used")]
     assert sim.writes()[0]["status"] == 404 and len(sim.state.workspace("acme").repo("infra-core").user_perms) == 3
+
+
+def test_a_hostile_id_below_a_project_is_marked_in_the_log(sim):
+    sim.faults(hostile_ids=1)
+    base = sim.api_url + "/workspaces/acme/projects/PLAT/permissions-config/users"
+    with requests.Session() as session:
+        handed = session.get(base, auth=demo.ADMIN, timeout=10).json()["values"][0]["user"]["account_id"]
+        assert handed.startswith("../../")
+        assert session.delete(base + "/" + handed, auth=demo.ADMIN, timeout=10).status_code == 404
+    assert [(e["path"], e["fault"]) for e in sim.log()[1:]] == [
+        ("/2.0/workspaces/acme/projects/PLAT/" + handed[len("../../"):], "hostile_id_used")]
+    assert len(sim.state.workspace("acme").projects["PLAT"].user_perms) == 2
 
 
 # -- echo_credentials ----------------------------------------------------------------------------------

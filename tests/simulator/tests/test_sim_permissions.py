@@ -13,6 +13,7 @@ ADMIN = basic(*demo.ADMIN)
 MEMBER = basic(*demo.MEMBER)
 WS_PERMS = "/2.0/workspaces/acme/permissions/repositories"
 RANK = {"read": 1, "write": 2, "admin": 3}
+PROJECT_TO_REPO = {"read": "read", "write": "write", "create-repo": "write", "admin": "admin", "none": None}
 
 
 def all_values(client, url, headers, **query):
@@ -29,46 +30,54 @@ def all_values(client, url, headers, **query):
 
 
 def expected_effective(sim_app, slug):
-    """Recompute from the seed: highest of group and direct permissions (workspace admins are not listed)."""
+    """Recompute from the seed: highest of the project group, project user, repository group and repository user
+    permissions (project create-repo is write on the repositories, none is nothing; workspace admins are not listed)."""
     seed_ws = next(ws for ws in sim_app.seed["workspaces"] if ws["slug"] == "acme")
     repo = next(r for r in seed_ws["repositories"] if r["slug"] == slug)
+    project = next(p for p in seed_ws["projects"] if p["key"] == repo["project"])
     accounts = sim_app.state.accounts
     groups = {g["slug"]: g["members"] for g in seed_ws["groups"]}
     best = {}
 
     def grant(email, perm):
+        perm = PROJECT_TO_REPO[perm]
         account_id = accounts.get_by_email(email)["account_id"] if "@" in email else email
-        if RANK[perm] > RANK.get(best.get(account_id), 0):
+        if perm and RANK[perm] > RANK.get(best.get(account_id), 0):
             best[account_id] = perm
-    for group, perm in repo["group_permissions"].items():
-        for email in groups[group]:
+    for holder in (project, repo):
+        for group, perm in (holder.get("group_permissions") or {}).items():
+            for email in groups[group]:
+                grant(email, perm)
+        for email, perm in (holder.get("user_permissions") or {}).items():
             grant(email, perm)
-    for email, perm in repo["user_permissions"].items():
-        grant(email, perm)
     return best
 
 
-def test_effective_permissions_of_a_repository_match_the_seed(sim_app, sim_client):
-    values = all_values(sim_client, WS_PERMS + "/infra-core", ADMIN)
+@pytest.mark.parametrize("slug", ["infra-core", "platform-core", "web-core", "data-core", "mobile-core", "web-tests"])
+def test_effective_permissions_of_a_repository_match_the_seed(sim_app, sim_client, slug):
+    values = all_values(sim_client, WS_PERMS + "/" + slug, ADMIN)
     got = {item["user"]["account_id"]: item["permission"] for item in values}
-    assert got == expected_effective(sim_app, "infra-core")
+    assert got == expected_effective(sim_app, slug)
+    values = all_values(sim_client, WS_PERMS + "/infra-core", ADMIN)
     item = values[0]
     assert item["type"] == "repository_permission"
     assert item["repository"]["full_name"] == "acme/infra-core"
     assert set(item) == {"type", "permission", "user", "repository"}
 
 
-def test_workspace_admins_are_not_listed_without_a_direct_or_group_permission(sim_app, sim_client):
-    """Effective = direct or via groups; workspace admin status only authorizes the caller."""
+def test_workspace_admins_are_not_listed_without_an_explicit_permission(sim_app, sim_client):
+    """Effective = repository or project, direct or via groups; workspace admin status only authorizes the caller."""
     accounts = sim_app.state.accounts
     admin = accounts.get_by_email(demo.ADMIN[0])["account_id"]
     owner = accounts.get_by_email(demo.OWNER[0])["account_id"]
     listed = {item["user"]["account_id"] for item in all_values(sim_client, WS_PERMS, ADMIN)}
     assert admin not in listed and owner not in listed
     ws = sim_app.state.workspaces["acme"]
-    direct_or_group = {account_id for repo in ws.repos.values() for account_id in repo.user_perms}
-    direct_or_group.update(m for repo in ws.repos.values() for slug in repo.group_perms for m in ws.groups[slug]["members"])
-    assert listed == direct_or_group
+    explicit = set()
+    for holder in list(ws.repos.values()) + [p for p in ws.projects.values() if p.repos]:
+        explicit.update(account_id for account_id, perm in holder.user_perms.items() if perm != "none")
+        explicit.update(m for slug, perm in holder.group_perms.items() if perm != "none" for m in ws.groups[slug]["members"])
+    assert listed == explicit
     # still admins of every repository for what they may call
     assert sim_client.get(WS_PERMS + "/infra-core", headers=ADMIN).status_code == 200
     assert sim_client.get("/2.0/repositories/acme/infra-core/permissions-config/users", headers=ADMIN).status_code == 200

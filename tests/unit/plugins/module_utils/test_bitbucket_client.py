@@ -123,7 +123,7 @@ def test_a_permission_list_of_another_repository_or_with_unsafe_ids_is_refused()
     hostile = perm("a", "read")
     hostile["user"]["account_id"] = "../../557058:a"
     responses.replace("GET", API + USERS, json=page([hostile]))
-    with pytest.raises(UnexpectedAnswerError, match="neither an account id nor a"):
+    with pytest.raises(UnexpectedAnswerError, match="is neither an account id nor a {uuid}"):
         make_client().list_user_permissions("acme", "infra-core")
 
 

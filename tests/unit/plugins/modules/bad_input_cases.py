@@ -46,11 +46,12 @@ _BITBUCKET = {"username": "admin@acme.example", "api_token": API_TOKEN, "workspa
 BASES = {
     "bitbucket_repo_permission": dict(_BITBUCKET, repository="infra-core", user="557058:dev1", permission="write"),
     "bitbucket_member_info": dict(_BITBUCKET),
+    "bitbucket_project_permission": dict(_BITBUCKET, project="INFRA", group="developers", permission="create-repo"),
     "atlassian_scim_user": {"directory_id": "dir-1", "scim_token": SCIM_TOKEN, "user_name": "jane@acme.example",
                             "email": "jane@acme.example"},
     "atlassian_scim_user_info": {"directory_id": "dir-1", "scim_token": SCIM_TOKEN},
 }
-SHORT_NAMES = {"bitbucket_repo_permission": "perm", "bitbucket_member_info": "member",
+SHORT_NAMES = {"bitbucket_repo_permission": "perm", "bitbucket_member_info": "member", "bitbucket_project_permission": "proj",
                "atlassian_scim_user": "scim", "atlassian_scim_user_info": "sciminfo"}
 MODULES = dict((short, module) for module, short in SHORT_NAMES.items())
 
@@ -83,6 +84,35 @@ def case(short, option, what, changes=None, unset=(), expect=FAIL, known_limit=N
     CASES.append(entry)
     return entry
 
+
+# --- bitbucket_project_permission ----------------------------------------------------------------------------------
+# project keys and group slugs become path segments: the API's own syntax, before any request.
+case("proj", "project", "empty", {"project": ""})
+case("proj", "project", "dotdot", {"project": ".."})
+case("proj", "project", "slash", {"project": "INFRA/WEB"})
+case("proj", "project", "pct2e", {"project": "%2e%2e"})
+case("proj", "project", "space", {"project": "IN FRA"})
+case("proj", "project", "digit-first", {"project": "1NFRA"})
+case("proj", "project", "dash", {"project": "IN-FRA"})
+case("proj", "project", "newline", {"project": "INFRA\n"})
+case("proj", "project", "long", {"project": "A" * 5000})
+case("proj", "projects", "empty-list", {"projects": []}, unset=("project",))
+case("proj", "projects", "element-dotdot", {"projects": ["INFRA", ".."]}, unset=("project",))
+case("proj", "group", "empty", {"group": ""})
+case("proj", "group", "dotdot", {"group": ".."})
+case("proj", "group", "slash", {"group": "dev/ops"})
+case("proj", "group", "nonascii", {"group": "développeurs"})
+case("proj", "groups", "element-blank", {"groups": [{"group": " ", "permission": "read"}]}, unset=("group", "permission"))
+case("proj", "groups", "duplicate-contradiction", {"groups": [{"group": "qa", "permission": "read"},
+                                                              {"group": "QA", "state": "absent"}]},
+     unset=("group", "permission"))
+case("proj", "permission", "repository-level-only", {"permission": "owner"})
+case("proj", "exclusive", "with-single-group", {"exclusive": True})
+case("proj", "exempt", "without-users", {"groups": [], "exclusive": True, "exempt": ["557058:dev1"]},
+     unset=("group", "permission"))
+case("proj", "concurrency", "zero", {"concurrency": 0})
+case("proj", "workspace", "dotdot", {"workspace": ".."})
+case("proj", "project", "ok-create-repo-check-mode", {"_ansible_check_mode": True}, expect=OK)
 
 # --- bitbucket_repo_permission -------------------------------------------------------------------------------------
 # user: blank or malformed identifiers (neither an email, an account id nor a {uuid}), before any request.

@@ -13,6 +13,7 @@ from urllib.parse import unquote_plus, urlsplit
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _module as shell
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 
 API = "https://api.bitbucket.org/2.0"
@@ -66,7 +67,7 @@ def run_module(module, args, check_mode=False, sleeps=None):
     if check_mode:
         args["_ansible_check_mode"] = True
     sleeps = sleeps if sleeps is not None else Sleeps()
-    real_factory = module.bitbucket_transport_from_params
+    real_factory = shell.bitbucket_transport_from_params
 
     def factory(params, warn=None, **kwargs):
         kwargs.setdefault("retry_policy", RetryPolicy(max_retries=params.get("max_retries") or 0, sleep=sleeps,
@@ -77,7 +78,7 @@ def run_module(module, args, check_mode=False, sleeps=None):
             mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json), \
             mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json), \
             mock.patch.object(basic.AnsibleModule, "warn", _warn), \
-            mock.patch.object(module, "bitbucket_transport_from_params", factory):
+            mock.patch.object(shell, "bitbucket_transport_from_params", factory):
         try:
             module.main()
         except ExitJson as done:
@@ -131,6 +132,17 @@ def perm(name, permission):
     return {"type": "repository_user_permission", "permission": permission, "user": user(name)}
 
 
+def group_perm(slug, permission, kind="repository"):
+    """A repository or project group permission item (as Bitbucket lists them)."""
+    return {"type": "%s_group_permission" % kind, "permission": permission,
+            "group": {"type": "group", "slug": slug, "name": slug.capitalize()}}
+
+
+def project_perm(name, permission):
+    return {"type": "project_user_permission", "permission": permission, "user": user(name),
+            "project": {"type": "project", "key": "INFRA"}}
+
+
 def membership(name, permission="member", email=None):
     entry = {"type": "workspace_membership", "permission": permission, "user": user(name),
              "workspace": {"type": "workspace", "slug": "acme"}}
@@ -144,6 +156,9 @@ def error(message):
 
 
 REPO_USERS = "/2.0/repositories/acme/infra-core/permissions-config/users"
+REPO_GROUPS = "/2.0/repositories/acme/infra-core/permissions-config/groups"
+PROJECT_USERS = "/2.0/workspaces/acme/projects/INFRA/permissions-config/users"
+PROJECT_GROUPS = "/2.0/workspaces/acme/projects/INFRA/permissions-config/groups"
 
 
 def owner_query(*names):

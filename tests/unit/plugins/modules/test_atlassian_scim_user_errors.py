@@ -11,6 +11,7 @@ import json
 import pytest
 import responses
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _module as shell
 from ansible_collections.accessops.atlassian.plugins.modules import atlassian_scim_user as module
 
 from .scim_helpers import (  # pylint: disable=unused-import
@@ -116,7 +117,7 @@ def test_missing_token_from_environment(api, monkeypatch):
 
 
 def test_requests_missing(api, monkeypatch):
-    monkeypatch.setattr(module, "HAS_REQUESTS", False)
+    monkeypatch.setattr(shell, "HAS_REQUESTS", False)  # the one module shell checks it
     result, failed = run_module(module, args())
     assert failed and "requests" in result["msg"]
     assert len(api.calls) == 0

@@ -10,6 +10,7 @@ import json
 import pytest
 import responses
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _module as shell
 from ansible_collections.accessops.atlassian.plugins.modules import atlassian_scim_user_info as module
 
 from .scim_helpers import (  # pylint: disable=unused-import
@@ -148,7 +149,7 @@ def test_error_on_a_later_page_fails_instead_of_returning_part_of_the_directory(
 
 
 def test_requests_missing(api, monkeypatch):
-    monkeypatch.setattr(module, "HAS_REQUESTS", False)
+    monkeypatch.setattr(shell, "HAS_REQUESTS", False)  # the one module shell checks it
     result, failed = run_module(module, args())
     assert failed and "requests" in result["msg"]
     assert len(api.calls) == 0

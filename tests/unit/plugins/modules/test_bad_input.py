@@ -158,6 +158,8 @@ def _answer(request):
                                "workspace": {"type": "workspace", "slug": WORKSPACE}})
         if len(rest) == 6 and rest[3:5] == ["permissions-config", "users"]:
             return _not_found("Explicit permission")
+    if len(rest) == 7 and rest[0] == "workspaces" and rest[2] == "projects" and rest[4] == "permissions-config":
+        return _not_found("Explicit permission")
     return _json(200, {"pagelen": 100, "values": []})
 
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 import responses
 
 from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_member_info as module
@@ -17,6 +19,7 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
     membership,
     page,
     perm,
+    project_perm,
     run_module,
     user,
 )
@@ -149,25 +152,48 @@ def test_emails_in_batches_of_90_then_roles_filtered_by_id():
     assert all(m["workspace_permission"] == "member" for m in result["members"])
 
 
+def _no_explicit_permissions():
+    responses.add("GET", API + "/workspaces/acme/projects", json=page([]))
+    responses.add("GET", re.compile(re.escape(API) + r"/repositories/acme/[^/]+/permissions-config/users"), json=page([]))
+
+
 @responses.activate
 def test_include_permissions_for_every_member_is_one_unfiltered_listing():
     responses.add("GET", API + PERMS[4:], json=page([membership("dev1"), membership("dev2")]))
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([
         effective("dev1", "infra-core", "write"), effective("dev2", "web", "read"), effective("dev1", "web", "admin")]))
-    result, failed = run_module(module, args(include_permissions=True))
+    projects = [{"type": "project", "key": "INFRA"}, {"type": "project", "key": "WEB"}]
+    responses.add("GET", API + "/workspaces/acme/projects", json=page(projects))
+    responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users", json=page([perm("dev1", "write")]))
+    responses.add("GET", API + "/repositories/acme/web/permissions-config/users", json=page([perm("dev9", "read")]))
+    responses.add("GET", API + "/workspaces/acme/projects/INFRA/permissions-config/users", json=page([
+        project_perm("dev2", "read")]))
+    responses.add("GET", API + "/workspaces/acme/projects/WEB/permissions-config/users", json=page([]))
+    result, failed = run_module(module, args(include_permissions=True, concurrency=1))
     assert not failed
     assert calls(responses) == [
         ("GET", PERMS + "?pagelen=100"),
         ("GET", "/2.0/workspaces/acme/permissions/repositories?pagelen=100"),
+        # every explicit path: the lists of the repositories they reach, and of every project
+        ("GET", "/2.0/workspaces/acme/projects?pagelen=100"),
+        ("GET", "/2.0/repositories/acme/infra-core/permissions-config/users?pagelen=100"),
+        ("GET", "/2.0/repositories/acme/web/permissions-config/users?pagelen=100"),
+        ("GET", "/2.0/workspaces/acme/projects/INFRA/permissions-config/users?pagelen=100"),
+        ("GET", "/2.0/workspaces/acme/projects/WEB/permissions-config/users?pagelen=100"),
     ]
-    assert result["members"][0]["repository_permissions"] == {"infra-core": "write", "web": "admin"}
-    assert result["members"][1]["repository_permissions"] == {"web": "read"}
+    dev1, dev2 = result["members"]
+    assert dev1["repository_permissions"] == {"infra-core": "write", "web": "admin"}
+    assert dev2["repository_permissions"] == {"web": "read"}
+    # dev1's admin on web comes through a group or the workspace role; dev2 reads web through nothing explicit either
+    assert dev1["explicit_permissions"] == {"repositories": {"infra-core": "write"}, "projects": {}}
+    assert dev2["explicit_permissions"] == {"repositories": {}, "projects": {"INFRA": "read"}}
 
 
 @responses.activate
 def test_include_permissions_for_many_members_reads_the_whole_listing_unfiltered():
     responses.add("GET", API + PERMS[4:], json=page([membership("m%03d" % i) for i in range(60)]))
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("m001", "web", "read")]))
+    _no_explicit_permissions()
     result, failed = run_module(module, args(include_permissions=True))
     assert not failed
     assert calls(responses)[1] == ("GET", "/2.0/workspaces/acme/permissions/repositories?pagelen=100")
@@ -182,6 +208,7 @@ def test_include_permissions_for_some_members_is_one_filtered_query_per_50():
     responses.add("GET", API + PERMS[4:], json=page([membership("u%03d" % i) for i in range(50, 60)]))
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("u001", "web", "read")]))
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("u055", "api", "write")]))
+    _no_explicit_permissions()
     result, failed = run_module(module, args(emails=emails, include_permissions=True))
     assert not failed
     effective_calls = [c[1] for c in calls(responses) if "/permissions/repositories" in c[1]]

@@ -5,6 +5,7 @@ look-ups; the exact HTTP calls, in order."""
 
 from __future__ import annotations
 
+import pytest
 import responses
 
 from ansible_collections.accessops.atlassian.plugins.modules import bitbucket_repo_permission as module
@@ -31,45 +32,56 @@ OAUTH_TOKEN_ARGS = dict(ACCESS_TOKEN_ARGS)
 
 
 @responses.activate
-def test_an_oauth_access_token_keeps_the_callers_admin_with_exclusive():
+def test_an_oauth_access_token_reads_then_is_refused_before_any_write_keeping_the_callers_admin_check():
+    # Bitbucket changes permissions for HTTP Basic credentials only; the caller's admin is still checked first
     responses.add("GET", API + REPO_USERS[4:], json=page([perm("admin", "admin"), perm("dev6", "admin")]))
     responses.add("GET", API + "/user", json=user("admin"))
-    responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev6", status=204)
     result, failed = run_module(module, dict(OAUTH_TOKEN_ARGS, repository="infra-core", exclusive=True, users=[]))
-    assert not failed
-    assert calls(responses) == [("GET", REPO_USERS + "?pagelen=100"), ("GET", "/2.0/user"),
-                                ("DELETE", REPO_USERS + "/557058:dev6")]
-    assert result["results"][0]["protected"] == [aid("admin")]
-    assert result["results"][0]["removed"] == [aid("dev6")]
+    assert failed
+    assert calls(responses) == [("GET", REPO_USERS + "?pagelen=100"), ("GET", "/2.0/user")]
+    assert "only for HTTP Basic credentials" in result["msg"] and "an access token" in result["msg"]
+    assert "set username (the Atlassian account email) and api_token" in result["msg"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+@responses.activate
+def test_an_oauth_consumer_is_refused_before_any_write_also_in_check_mode(check_mode):
+    token = {"access_token": "issued-unit-token", "expires_in": 7200}
+    responses.add("POST", "https://bitbucket.org/site/oauth2/access_token", json=token)
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
+    params = dict(args(repository="infra-core", user=aid("dev1"), permission="write"), client_id="unit-client",
+                  client_secret="unit-client-secret-0123456789")
+    del params["username"], params["api_token"]
+    result, failed = run_module(module, params, check_mode=check_mode)
+    assert failed
+    assert calls(responses) == [("POST", "/site/oauth2/access_token"), ("GET", REPO_USERS + "/557058:dev1")]
+    assert "an OAuth consumer (client_id + client_secret)" in result["msg"] and "Nothing was changed" in result["msg"]
 
 
 @responses.activate
-def test_an_access_token_that_is_no_user_skips_the_self_protection():
-    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
-    responses.add("GET", API + "/user", status=401, json=error("Token is invalid, expired, or not supported for this endpoint."))
-    responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev1", status=204)
-    result, failed = run_module(module, dict(OAUTH_TOKEN_ARGS, repository="infra-core", user=aid("dev1"), state="absent"))
-    assert not failed
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", "/2.0/user"),
-                                ("DELETE", REPO_USERS + "/557058:dev1")]
+def test_an_oauth_consumer_may_run_a_task_that_changes_nothing():
+    responses.add("POST", "https://bitbucket.org/site/oauth2/access_token", json={"access_token": "issued-unit-token"})
+    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "write"))
+    params = dict(args(repository="infra-core", user=aid("dev1"), permission="write"), client_id="unit-client",
+                  client_secret="unit-client-secret-0123456789")
+    del params["username"], params["api_token"]
+    result, failed = run_module(module, params)
+    assert not failed and result["changed"] is False
 
 
 @responses.activate
-def test_an_oauth_access_token_refused_one_repository_still_does_the_others():
+def test_an_access_token_refused_one_repository_is_reported_and_nothing_is_written():
     responses.add("GET", API + "/repositories/acme/locked/permissions-config/users", status=403, json=error("Access denied"))
     responses.add("GET", API + "/repositories/acme/web/permissions-config/users", json=page([]))
     add_owner(responses, members=["dev1"])
-    responses.add("PUT", API + "/repositories/acme/web/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
     params = dict(OAUTH_TOKEN_ARGS, repositories=["locked", "web"], concurrency=1,
                   users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "state": "absent"}])
     result, failed = run_module(module, params)
     assert failed
     assert calls(responses) == [("GET", "/2.0/repositories/acme/locked/permissions-config/users?pagelen=100"),
                                 ("GET", "/2.0/repositories/acme/web/permissions-config/users?pagelen=100"),
-                                ("GET", owner_query("dev1")),
-                                ("PUT", "/2.0/repositories/acme/web/permissions-config/users/557058:dev1")]
-    assert result["failed_repositories"] == ["locked"]
-    assert result["results"][1]["added"] == [aid("dev1")]
+                                ("GET", owner_query("dev1"))]
+    assert "only for HTTP Basic credentials" in result["msg"]
 
 
 @responses.activate

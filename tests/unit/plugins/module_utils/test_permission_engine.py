@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_permissions: targets, plans, safety rules and applying a plan (with a fake client)."""
+"""The permission engine: wishes, plans, safety rules and applying a plan (with a fake client)."""
 
 from __future__ import annotations
 
 import pytest
 
+from ansible_collections.accessops.atlassian.plugins.module_utils._engine import reconcile
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
     AuthenticationError,
@@ -14,21 +15,35 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     NotFoundError,
     PlanLimitError,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._permissions import (
-    Directory,
-    RefusedError,
-    RepoState,
-    Targets,
-    UserRequest,
-    admin_losses,
-    apply_plan,
-    caller_account,
-    check_caller,
-    outcome_after,
-    plan_repository,
-    requests_from_params,
+from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_engine import (
+    TargetState,
+    apply_target,
     stops_everything,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_report import outcome_after
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_requests import (
+    RefusedError,
+    Request,
+    Wishes,
+    requests_from_params,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_safety import (
+    admin_losses,
+    caller_account,
+    check_auth_for_writes,
+    check_caller,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import (
+    GROUP,
+    PROJECT,
+    REPOSITORY,
+    USER,
+)
+
+
+def UserRequest(identifier, permission=None, state="present"):  # pylint: disable=invalid-name
+    return Request(USER, identifier, permission, state)
 
 
 def directory(mapping):
@@ -37,13 +52,29 @@ def directory(mapping):
     return found
 
 
-def targets(*requests, exempt=(), known=None):
+def targets(*requests, exempt=(), known=None, exclusive=False):
     known = known or {}
     for request in requests:
         known.setdefault(request.key, request.key)
     for identifier in exempt:
         known.setdefault(identifier, identifier)
-    return Targets(list(requests), list(exempt), directory(known))
+    resolver = directory(known)
+    wishes = Wishes(USER, list(requests), exclusive or bool(exempt), resolver.account_id)
+    wishes.protect(list(exempt), resolver.account_id)
+    return wishes
+
+
+def plan_repository(state, wishes, exclusive=False, keep=()):
+    return reconcile(state.current["user"], wishes.desired, absent=wishes.absent, exclusive=exclusive,
+                     keep=set(keep) | wishes.exempt)
+
+
+def RepoState(target, current):  # pylint: disable=invalid-name
+    return TargetState(target, {"user": current})
+
+
+def apply_plan(client, workspace, target, plan):
+    return apply_target(client, REPOSITORY, workspace, TargetState(target), {"user": plan})["user"]
 
 
 def test_targets_map_emails_and_report_unknown_removals():
@@ -99,14 +130,19 @@ class FakeClient(object):
         if account_id in self.failures:
             raise self.failures[account_id]
 
-    def set_user_permission(self, workspace, repository, account_id, permission):
-        self.writes.append(("PUT", account_id, permission))
-        self._maybe_fail(account_id)
+    def set_permission(self, scope, subject, workspace, target, key, permission):
+        self.writes.append(("PUT", key, permission))
+        self._maybe_fail(key)
 
-    def remove_user_permission(self, workspace, repository, account_id):
-        self.writes.append(("DELETE", account_id))
-        self._maybe_fail(account_id)
+    def remove_permission(self, scope, subject, workspace, target, key):
+        self.writes.append(("DELETE", key))
+        self._maybe_fail(key)
         return True
+
+    def target_exists(self, scope, subject, workspace, target):
+        self.writes.append(("GET", target))
+        if target == "gone":
+            raise NotFoundError("GET failed with HTTP 404", status=404)
 
 
 def test_apply_order_and_partial_failure():
@@ -166,6 +202,7 @@ def test_only_an_access_token_refusal_stops_everything(message, stops):
 
 class CallerClient(object):
     def __init__(self, auth_kind, answer):
+        self.transport = None
         self.auth_kind = auth_kind
         self.answer = answer
         self.calls = 0
@@ -213,4 +250,49 @@ def test_absent_and_exempt_is_a_contradiction_before_any_request():
         requests_from_params(params)
     params["users"][0]["state"] = "present"
     params["users"][0]["permission"] = "read"
-    assert len(requests_from_params(params)[0]) == 1
+    assert len(requests_from_params(params)[0]["user"][0]) == 1
+
+
+class Plans(object):
+    def __init__(self, changed):
+        self.changed = changed
+
+
+@pytest.mark.parametrize("auth_kind, refused", [("api_token", False), ("client_credentials", True), ("access_token", True)])
+def test_permission_writes_need_basic_credentials(auth_kind, refused):
+    client = FakeClient()
+    client.auth_kind = auth_kind
+    check_auth_for_writes(client, REPOSITORY, [Plans(False)])  # reading is fine with any method
+    if refused:
+        with pytest.raises(RefusedError, match="only for HTTP Basic credentials .* set username .* and api_token"):
+            check_auth_for_writes(client, PROJECT, [Plans(False), Plans(True)])
+    else:
+        check_auth_for_writes(client, PROJECT, [Plans(True)])
+
+
+def test_a_group_404_on_an_existing_target_names_the_group_and_the_others_go_on():
+    plan = reconcile({}, {"ghosts": "write", "devs": "read"})
+    client = FakeClient({"ghosts": NotFoundError("PUT /x failed with HTTP 404", method="PUT", path="/x", status=404)})
+    outcome = apply_target(client, PROJECT, "acme", TargetState("INFRA"), {"group": plan})["group"]
+    assert client.writes == [("PUT", "devs", "read"), ("PUT", "ghosts", "write"), ("GET", "INFRA")]
+    assert outcome.add == {"devs": "read"}
+    assert outcome.failed[0]["group"] == "ghosts"
+    assert outcome.failed[0]["message"].startswith("Group ghosts not found in workspace acme")
+    missing = FakeClient({"devs": NotFoundError("PUT /x failed with HTTP 404", method="PUT", path="/x", status=404)})
+    outcome = apply_target(missing, PROJECT, "acme", TargetState("gone"), {"group": plan})["group"]
+    assert outcome.failed[0]["message"].startswith("Project acme/gone not found")
+    assert outcome.failed[1]["message"].startswith("not attempted after an earlier failure on this project")
+
+
+def test_group_requests_are_slugs_and_exclusive_needs_a_list():
+    assert Request(GROUP, " Developers ", "read").key == "developers"
+    for bad in ("", "a/b", "..", "dév"):
+        with pytest.raises(ConfigurationError, match="^group"):
+            Request(GROUP, bad, "read")
+    with pytest.raises(ConfigurationError, match="exclusive applies to a groups list"):
+        requests_from_params({"group": "devs", "permission": "read", "exclusive": True})
+    asks, exempt = requests_from_params({"users": [], "groups": [{"group": "devs", "permission": "write"}],
+                                         "exclusive": True})
+    assert asks["user"] == ([], True) and asks["group"][1] is True and exempt == []
+    with pytest.raises(ConfigurationError, match="exempt names users"):
+        requests_from_params({"groups": [], "exclusive": True, "exempt": ["557058:a"]})

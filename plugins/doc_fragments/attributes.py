@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+    """The attributes every module documents (check mode, diff mode, action group), written once."""
+
+    # Every module: the descriptions; each module sets support and details.
+    DOCUMENTATION = r"""
+options: {}
+attributes:
+  check_mode:
+    description: Can run in check mode and return the changed status prediction without modifying anything.
+  diff_mode:
+    description: Returns details on what has changed (or possibly needs changing in check mode), when in diff mode.
+"""
+
+    # Modules that only read.
+    INFO_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+"""
+
+    BITBUCKET_ACTIONGROUP = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/accessops.atlassian.bitbucket) or C(group/accessops.atlassian.atlassian) in
+      C(module_defaults) to set the connection options of this module once.
+    support: full
+    membership:
+      - accessops.atlassian.bitbucket
+      - accessops.atlassian.atlassian
+"""
+
+    SCIM_ACTIONGROUP = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/accessops.atlassian.scim) or C(group/accessops.atlassian.atlassian) in
+      C(module_defaults) to set the connection options of this module once.
+    support: full
+    membership:
+      - accessops.atlassian.scim
+      - accessops.atlassian.atlassian
+"""

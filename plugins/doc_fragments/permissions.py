@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+    """The subject options of every explicit-permission module (repositories and projects, users and groups);
+    each module adds its target options and the options whose permission levels depend on the target."""
+
+    DOCUMENTATION = r"""
+options:
+  workspace:
+    description: The workspace slug (or C({uuid})).
+    type: str
+    required: true
+  user:
+    description:
+      - One user, as an Atlassian account ID (C(557058:6c1b...)), a C({uuid}) or an email address of a workspace member.
+      - Use with O(permission) and O(state). At most one of O(user) and O(users).
+      - At least one of O(user), O(users), O(group) and O(groups) is required.
+    type: str
+  group:
+    description:
+      - One group, by its slug (C(developers)). Groups belong to the Atlassian organization; Bitbucket has no
+        endpoint that lists them, so an unknown slug is only found out when Bitbucket refuses the C(PUT) (HTTP 404),
+        which the task then reports naming the group; in check mode it cannot be known.
+      - Use with O(permission) and O(state). At most one of O(group) and O(groups).
+    type: str
+  state:
+    description:
+      - V(present) grants O(permission) to O(user) and/or O(group) (or changes it); V(absent) removes their explicit
+        permission.
+      - Defaults to V(present).
+    type: str
+    choices: [present, absent]
+  exclusive:
+    description:
+      - Also remove the explicit permission of every subject not listed, for each list the task gives (O(users) and/or
+        O(groups)). A task that names only users never touches groups, and the reverse. O(exempt) users and the
+        caller's own admin permission are kept.
+      - Removes nothing from a target unless every page of its current explicit permissions was read.
+    type: bool
+    default: false
+  exempt:
+    description:
+      - Users (account ID, C({uuid}) or email) whose explicit permissions O(exclusive) never removes.
+      - Each must match a workspace member, else the task fails before any write.
+      - A user listed here cannot also be listed in O(users) with state V(absent).
+    type: list
+    elements: str
+    default: []
+  concurrency:
+    description:
+      - How many targets are read and written at the same time (1 to 16). V(1) handles them one after another.
+      - Each worker uses its own HTTP session; the rate limit of Bitbucket (about 1,000 requests per hour per user)
+        is shared by all of them.
+    type: int
+    default: 4
+notes:
+  - "Permission changes need an API token: O(username) (the Atlassian account email) and O(api_token). Bitbucket
+    refuses OAuth (O(client_id) / O(client_secret), or an OAuth O(access_token)) for permission writes (\"JWT and OAuth
+    authentication methods are unsupported\"), so a task that would change something with them fails before the first
+    write, also in check mode; a task that changes nothing may use them. Workspace, project and repository access
+    tokens cannot even read permissions (HTTP 403: the task stops at the first such answer)."
+  - Explicit entries with the level C(none), which Bitbucket may list, grant no access; they are left out of the results
+    and never changed (they are not a level a task can set, and O(exclusive) leaves them in place).
+  - Every identifier, slug and connection option is validated before the first request; a blank or malformed value
+    fails the task with a message naming the option.
+  - Every answer is checked against what was asked (a filtered look-up that returns someone else, an object of
+    another user or group, an id that is not a plain URL path segment, a write answered by a redirect) before anything
+    acts on it; such an answer fails the task with C(Unexpected answer from the API) and nothing is written.
+  - Safety rules checked before the first write, also in check mode. Granting a permission to the workspace owner, or
+    to an account ID that is no workspace member, is refused. The caller's own explicit C(admin) permission is never
+    removed nor lowered; asking for it fails the task, and O(exclusive) keeps it (reported as C(protected)).
+  - Targets are handled in parallel (O(concurrency)). When some fail (for example HTTP 402 at the plan's user limit,
+    403, 404), the others still finish, the task fails, and C(results) says exactly what was applied, so running the
+    task again completes the job.
+"""

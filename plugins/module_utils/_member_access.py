@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every explicit path of access of some members, for ``bitbucket_member_info`` with ``include_permissions``: their
+explicit repository and project user permissions, next to the effective ones, so that access that comes only through
+a group or the workspace role shows as an effective permission without an explicit one.
+
+Requests, read concurrently by the worker pool: one permission list per repository the members can reach (from the
+effective permissions already read; 100 users per page), the project listing (100 projects per page) and one
+permission list per project. Never one request per member.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import NotFoundError
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import PROJECT, REPOSITORY, USER
+
+
+def _listing(scope, workspace):
+    def read(worker, target):
+        try:
+            return target, worker.list_permissions(scope, USER, workspace, target)
+        except NotFoundError:  # gone since the effective permissions were read
+            return target, {}
+    return read
+
+
+def add_explicit_permissions(client, workspace, members, concurrency=4):
+    """member["explicit_permissions"] = {"repositories": {slug: permission}, "projects": {key: permission}} for each
+    member (their ``repository_permissions`` must be there already)."""
+    ids = set(m["account_id"] for m in members if m.get("account_id"))
+    repositories = sorted(set(slug for m in members for slug in (m.get("repository_permissions") or {})))
+    projects = sorted(set(p.get("key") for p in client.iter_projects(workspace) if p.get("key")))
+    found = dict((account_id, {"repositories": {}, "projects": {}}) for account_id in ids)
+    with WorkerPool(client, concurrency) as pool:
+        for kind, scope, targets in (("repositories", REPOSITORY, repositories), ("projects", PROJECT, projects)):
+            for target, listed in pool.map(_listing(scope, workspace), targets):
+                for account_id, entry in listed.items():
+                    if account_id in found:
+                        found[account_id][kind][target] = entry["permission"]
+    for member in members:
+        member["explicit_permissions"] = found.get(member.get("account_id"), {"repositories": {}, "projects": {}})

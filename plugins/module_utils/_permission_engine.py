@@ -1,0 +1,311 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one permission engine of every explicit Bitbucket permission (repositories and projects, users and groups),
+parametrized by a ``_permission_scopes.Scope``; the subjects (users, groups) are those the task names.
+
+1. Resolve identities once (``_identity.Directory``) and read every target (worker pool): one GET when a single
+   user or group is involved (not exclusive), else the whole list, 100 per page.
+2. Plan each target and subject with ``_engine.reconcile`` and run the safety checks (``_permission_safety``).
+   Nothing has been written yet, so a refusal leaves everything as it was. Check mode stops here.
+3. Apply the plans (worker pool); a target that fails does not stop the others.
+
+The result says exactly what was applied, so running the task again completes the job. Check mode and the real run
+compute the after-state with the same code (``Plan.after`` and ``outcome_after``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import MAX_CONCURRENCY, WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._engine import reconcile
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    AtlassianError,
+    AuthenticationError,
+    ConfigurationError,
+    ForbiddenError,
+    NotFoundError,
+    UnexpectedAnswerError,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_report import Outcome, report
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_requests import Wishes, requests_from_params
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_safety import (
+    admin_losses,
+    caller_account,
+    check_auth_for_writes,
+    check_caller,
+    check_owner,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import GROUP, SUBJECTS, USER
+
+
+class NotAttemptedError(AtlassianError):
+    """A target left alone because an earlier error makes every request fail."""
+
+
+def targets_from_params(params, scope):
+    """The targets of the task (repository slugs or project keys), in order, without duplicates (validated)."""
+    if params.get(scope.name) is not None:
+        given, option = [params[scope.name]], scope.name
+    else:
+        given, option = list(params.get(scope.plural) or []), scope.plural
+    targets = []
+    for value in given:
+        value = scope.validate_key(value, option)
+        if value not in targets:
+            targets.append(value)
+    if not targets:
+        names = (scope.name, scope.plural, scope.name, scope.plural)
+        raise ConfigurationError("No %s given: %s is empty (set %s or %s)" % names)
+    return targets
+
+
+class _Abort(object):
+    """The first error that makes every other request fail (shared between worker threads)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.error = None
+
+    def set(self, err):
+        with self._lock:
+            if self.error is None:
+                self.error = err
+
+    def not_attempted(self):
+        return NotAttemptedError("not attempted: %s" % self.error.message, status=None)
+
+
+_ACCESS_TOKEN_REFUSED = re.compile(r"access[ -]tokens?\b.*\b(cannot|can ?not|can't|are not allowed|is not allowed|not supported)",
+                                   re.IGNORECASE)
+
+
+def stops_everything(err):
+    """True for errors that no other request of the task can avoid: bad credentials (401) and a 403 whose API message
+    says access tokens cannot be used (not any 403: a user may be refused one repository and allowed the next)."""
+    return isinstance(err, AuthenticationError) or (
+        isinstance(err, ForbiddenError) and bool(_ACCESS_TOKEN_REFUSED.search(err.api_message or "")))
+
+
+class TargetState(object):
+    """What phase 1 read from one target: ``current`` {subject: {key: permission}}, ``objects`` {subject: {key: obj}},
+    ``exists`` (a list or a confirming read showed the target), ``error``."""
+
+    def __init__(self, target, current=None, objects=None, exists=False, error=None):
+        self.target = target
+        self.current = current or {}
+        self.objects = objects or {}
+        self.exists = exists
+        self.error = error
+
+
+def read_target(client, scope, workspace, target, wishes, check_mode=False):
+    """Read what the plans need with the fewest requests; errors are returned in the TargetState, never raised.
+
+    A single involved user or group (not exclusive) is read with one GET; when it answers 404, whether the target
+    exists is checked with a second request only when it changes the answer: in check mode, and for a removal. A
+    real grant needs no check: its ``PUT`` answers 404 for a missing target."""
+    state = TargetState(target)
+    try:
+        for name, wish in wishes.items():
+            involved = sorted(wish.involved)
+            if not wish.exclusive and len(involved) <= 1:
+                state.objects[name] = {}
+                state.current[name] = {}
+                if involved:
+                    confirm = (check_mode or involved[0] in wish.absent) and not state.exists
+                    permission = client.get_permission(scope, wish.subject, workspace, target, involved[0],
+                                                       confirm_missing=confirm)
+                    state.exists = state.exists or confirm or permission is not None
+                    if permission:
+                        state.current[name] = {involved[0]: permission}
+                continue
+            listed = client.list_permissions(scope, wish.subject, workspace, target)
+            state.exists = True
+            kept = dict((k, v) for k, v in listed.items() if wish.exclusive or k in wish.involved)
+            state.current[name] = dict((k, v["permission"]) for k, v in kept.items())
+            state.objects[name] = dict((k, v["subject"]) for k, v in kept.items())
+    except AtlassianError as err:
+        return TargetState(target, error=err)
+    return state
+
+
+def _failure(subject, key, operation, err):
+    return {subject.name: key, "operation": operation, "status": getattr(err, "status", None),
+            "message": getattr(err, "message", None) or str(err)}
+
+
+def apply_target(client, scope, workspace, state, plans):
+    """Apply the plans ({subject name: Plan}) of one target: every removal first (they free seats on plans with a user
+    limit), then updates, then additions. Each write is idempotent. A 401/403 stops this target (the rest is reported
+    as not attempted), and so does a 404 on a ``PUT`` for a missing target; a 404 on a group ``PUT`` of a target that
+    exists names the unknown group and fails that write only; any other error fails that write only."""
+    outcomes = dict((name, Outcome()) for name in plans)
+    subjects = dict((s.name, s) for s in SUBJECTS)
+    steps = []
+    for operation in ("revoke", "update", "grant"):
+        for name, plan in plans.items():
+            source = {"revoke": plan.remove, "update": plan.update, "grant": plan.add}[operation]
+            for key in sorted(source):
+                value = None if operation == "revoke" else (plan.update[key][1] if operation == "update" else plan.add[key])
+                steps.append((operation, subjects[name], key, value))
+    stopped = None
+    for operation, subject, key, permission in steps:
+        outcome = outcomes[subject.name]
+        if stopped is not None:
+            outcome.failed.append({subject.name: key, "operation": operation, "status": None,
+                                   "message": "not attempted after an earlier failure on this %s: %s"
+                                   % (scope.name, stopped.message)})
+            continue
+        try:
+            if operation == "revoke":
+                client.remove_permission(scope, subject, workspace, state.target, key)
+                outcome.remove[key] = plans[subject.name].remove[key]
+            else:
+                client.set_permission(scope, subject, workspace, state.target, key, permission)
+                if operation == "update":
+                    outcome.update[key] = plans[subject.name].update[key]
+                else:
+                    outcome.add[key] = permission
+        except NotFoundError as err:
+            if subject is GROUP and operation != "revoke" and _target_exists(client, scope, subject, workspace, state):
+                outcome.failed.append(_failure(subject, key, operation, NotFoundError(
+                    "Group %s not found in workspace %s: Bitbucket answered %s %s with HTTP 404 although %s %s exists "
+                    "(check the group slug)" % (key, workspace, err.method, err.path, scope.name, state.target),
+                    method=err.method, path=err.path, status=err.status, api_message=err.api_message)))
+                continue
+            stopped = NotFoundError("%s %s/%s not found (or not visible with these credentials): %s"
+                                    % (scope.name.capitalize(), workspace, state.target, err.message), method=err.method,
+                                    path=err.path, status=err.status, api_message=err.api_message)
+            outcome.failed.append(_failure(subject, key, operation, stopped))
+        except AtlassianError as err:
+            outcome.failed.append(_failure(subject, key, operation, err))
+            if isinstance(err, (AuthenticationError, ForbiddenError)):
+                stopped = err
+                if stops_everything(err):
+                    outcome.fatal = err
+    return outcomes
+
+
+def _target_exists(client, scope, subject, workspace, state):
+    if state.exists:
+        return True
+    try:
+        client.target_exists(scope, subject, workspace, state.target)
+    except NotFoundError:
+        return False
+    state.exists = True
+    return True
+
+
+def _wishes(client, workspace, params):
+    """({subject name: Wishes}, Directory) of the task: identities resolved, exempt users confirmed."""
+    asks, exempt = requests_from_params(params)
+    directory = Directory()
+    wishes = {}
+    if "user" in asks:
+        requests, exclusive = asks["user"]
+        directory.resolve(client, workspace, [r.identifier for r in requests] + exempt, confirm=exempt)
+        wishes["user"] = Wishes(USER, requests, exclusive, directory.account_id)
+        wishes["user"].protect(exempt, directory.account_id)
+    if "group" in asks:
+        requests, exclusive = asks["group"]
+        wishes["group"] = Wishes(GROUP, requests, exclusive, lambda identifier: identifier.strip().lower())
+    return wishes, directory
+
+
+def _plans(states, wishes, keep=()):
+    """{target: {subject name: Plan}} of the targets that were read."""
+    plans = {}
+    for state in states:
+        if state.error is None:
+            plans[state.target] = dict(
+                (name, reconcile(state.current[name], wish.desired, absent=wish.absent, exclusive=wish.exclusive,
+                                 keep=set(keep if name == "user" else ()) | wish.exempt))
+                for name, wish in wishes.items())
+    return plans
+
+
+def _check_users(client, workspace, states, plans, wishes, directory):
+    """The user rules (unknown removals, the caller's own admin, the owner); the plans again when the caller is kept."""
+    users = wishes.get("user")
+    if users is None:
+        return plans
+    if all(s.error is None for s in states):
+        seen = set()
+        for state in states:
+            seen.update(state.current.get("user", {}))
+        unseen = [a for a in users.absent if a not in seen and a not in directory.confirmed]
+        if unseen:
+            users.mark_not_found(directory.unconfirmed(client, workspace, unseen))
+    user_plans = dict((target, plan["user"]) for target, plan in plans.items())
+    losses = admin_losses(user_plans)
+    if losses:
+        caller = caller_account(client)
+        check_caller(caller, losses, users)
+        if users.exclusive and caller in losses:
+            plans = _plans(states, wishes, keep=(caller,))
+            user_plans = dict((target, plan["user"]) for target, plan in plans.items())
+    check_owner(client, workspace, user_plans, users, directory)
+    return plans
+
+
+def run_permissions(client, scope, params, check_mode=False):
+    """Do the task of a permission module for ``scope``; return ``(result, failed)``. Raises AtlassianError (nothing
+    written) for a refusal or a failure before the first write."""
+    workspace = validate.workspace(params["workspace"])
+    concurrency = validate.bounded_int(4 if params.get("concurrency") is None else params["concurrency"], "concurrency",
+                                       1, MAX_CONCURRENCY)
+    targets = targets_from_params(params, scope)
+    wishes, directory = _wishes(client, workspace, params)
+    abort = _Abort()
+
+    def read(worker, target):
+        if abort.error is not None:
+            return TargetState(target, error=abort.not_attempted())
+        state = read_target(worker, scope, workspace, target, wishes, check_mode=check_mode)
+        if state.error is not None and stops_everything(state.error):
+            abort.set(state.error)
+        return state
+
+    outcomes = {}
+    with WorkerPool(client, concurrency) as pool:
+        states = pool.map(read, targets)
+        for state in states:
+            if isinstance(state.error, UnexpectedAnswerError):
+                raise state.error
+            for user in state.objects.get("user", {}).values():
+                directory.learn(user)
+        plans = _check_users(client, workspace, states, _plans(states, wishes), wishes, directory)
+        check_auth_for_writes(client, scope, [p for by_subject in plans.values() for p in by_subject.values()])
+        if not check_mode:
+            by_target = dict((s.target, s) for s in states)
+
+            def apply(worker, target):
+                if abort.error is not None:
+                    return target, _not_attempted(plans[target], abort.not_attempted())
+                done = apply_target(worker, scope, workspace, by_target[target], plans[target])
+                for outcome in done.values():
+                    if outcome.fatal is not None:
+                        abort.set(outcome.fatal)
+                return target, done
+
+            changed = [t for t in targets if t in plans and any(p.changed for p in plans[t].values())]
+            outcomes = dict(pool.map(apply, changed))
+    return report(scope, workspace, states, plans, outcomes, wishes, directory, check_mode)
+
+
+def _not_attempted(plans, err):
+    outcomes = {}
+    subjects = dict((s.name, s) for s in SUBJECTS)
+    for name, plan in plans.items():
+        outcome = outcomes[name] = Outcome()
+        for operation, keys in (("revoke", plan.remove), ("update", plan.update), ("grant", plan.add)):
+            for key in sorted(keys):
+                outcome.failed.append({subjects[name].name: key, "operation": operation, "status": None,
+                                       "message": err.message})
+    return outcomes

@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The result of a permission task, from what was read, planned and applied: one entry per target (users at the
+top, groups under ``groups``), the before/after permissions, and the ``--diff`` text. Check mode reports the plans,
+a real run what was applied, with the same code.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
+
+
+class Outcome(object):
+    """What was applied to one target for one subject: ``add``/``update``/``remove`` like a Plan, plus ``failed``
+    and ``fatal`` (an error that stops the task)."""
+
+    def __init__(self):
+        self.add = {}
+        self.update = {}
+        self.remove = {}
+        self.failed = []
+        self.fatal = None
+
+
+def outcome_after(before, outcome):
+    """The permissions after what was actually applied."""
+    after = dict(before)
+    for key in outcome.remove:
+        after.pop(key, None)
+    after.update(outcome.add)
+    for key, (_before, value) in outcome.update.items():
+        after[key] = value
+    return dict(sorted(after.items()))
+
+
+def _lists(done, plan):
+    return {"added": sorted(done.add), "updated": sorted(done.update), "removed": sorted(done.remove),
+            "unchanged": sorted(plan.unchanged)}
+
+
+def _target_result(scope, state, plans, outcomes, check_mode):
+    """The result entry of one target, and {subject: (before, after)}."""
+    result = {scope.name: state.target, "changed": False, "added": [], "updated": [], "removed": [], "unchanged": [],
+              "protected": [], "failed": []}
+    if state.error is not None:
+        err = state.error
+        result["failed"].append({"user": None, "operation": "read", "status": err.status, "message": err.message})
+        return result, {}
+    sides = {}
+    for name, plan in plans.items():
+        outcome = (outcomes or {}).get(name) or Outcome()
+        done = plan if check_mode else outcome
+        lists = _lists(done, plan)
+        if name == "user":
+            result.update(lists)
+            result["protected"] = sorted(plan.protected)
+        else:
+            result["groups"] = dict(lists, protected=sorted(plan.protected))
+        result["changed"] = result["changed"] or bool(done.add or done.update or done.remove)
+        if not check_mode:
+            result["failed"].extend(outcome.failed)
+        before = plan.before()
+        sides[name] = (before, plan.after() if check_mode else outcome_after(before, outcome))
+    return result, sides
+
+
+def render_permissions(users, groups, known):
+    """Explicit permissions as YAML text for ``--diff``: one ``"account_id": permission`` line per user, sorted by
+    account id, with the display name and email (when known) as a comment; then one ``"group:slug": permission``
+    line per group."""
+    lines = []
+    for account_id, permission in sorted(users.items()):
+        info = known.get(account_id) or {}
+        label = " ".join(part for part in (info.get("display_name"),
+                                           "<%s>" % info["email"] if info.get("email") else None) if part)
+        lines.append('"%s": %s%s' % (account_id, permission, "  # " + label if label else ""))
+    for slug, permission in sorted(groups.items()):
+        lines.append('"group:%s": %s' % (slug, permission))
+    return "".join(line + "\n" for line in lines)
+
+
+def _failure_message(scope, results):
+    failed = [r for r in results if r["failed"]]
+    parts = []
+    for entry in failed[:5]:
+        first = entry["failed"][0]
+        who = first.get("user") or first.get("group")
+        parts.append("%s (%s%s: %s)" % (entry[scope.name], first["operation"], " %s" % who if who else "", first["message"]))
+    more = " and %d more" % (len(failed) - 5) if len(failed) > 5 else ""
+    return ("Failed on %d of %d %s: %s%s. Everything else was applied and is listed in results; fix the cause and run "
+            "the task again to complete it." % (len(failed), len(results), scope.plural, "; ".join(parts), more))
+
+
+def report(scope, workspace, states, plans, outcomes, wishes, directory, check_mode):
+    """``(result, failed)`` of the task."""
+    results, diffs = [], []
+    sides_of = {}
+    for state in states:
+        entry, sides = _target_result(scope, state, plans.get(state.target, {}), outcomes.get(state.target),
+                                      check_mode)
+        results.append(entry)
+        if state.error is None:
+            sides_of[state.target] = sides
+        if entry["changed"]:
+            header = "%s/%s" % (workspace, state.target)
+            users = sides.get("user", ({}, {}))
+            groups = sides.get("group", ({}, {}))
+            diffs.append(make_diff(render_permissions(users[0], groups[0], directory.users),
+                                   render_permissions(users[1], groups[1], directory.users),
+                                   before_header=header, after_header=header))
+    result = {"changed": any(r["changed"] for r in results), "diff": diffs, "results": results,
+              "failed_%s" % scope.plural: [r[scope.name] for r in results if r["failed"]]}
+    for name, key in (("user", "permissions"), ("group", "group_permissions")):
+        if name in wishes:
+            result[key] = {"before": dict((t, s[name][0]) for t, s in sides_of.items()),
+                           "after": dict((t, s[name][1]) for t, s in sides_of.items())}
+    users = wishes.get("user")
+    if users is not None:
+        involved = set(users.involved)
+        for sides in sides_of.values():
+            involved.update(sides["user"][0])
+        result["users"] = dict((k, v) for k, v in sorted(directory.users.items()) if k in involved)
+        result["not_found"] = users.not_found
+    else:
+        result["users"] = {}
+        result["not_found"] = []
+    failed = bool(result["failed_%s" % scope.plural])
+    if failed:
+        result["msg"] = _failure_message(scope, results)
+    return result, failed

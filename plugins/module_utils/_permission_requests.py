@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a permission task asks, from the module options to one ``Wishes`` per subject kind (users, groups), keyed
+by account id or group slug once identities are resolved. Every check here runs before any request, or before any
+write, and fails with a message naming the option.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import normalize_identifier
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import GROUP, USER
+
+
+class RefusedError(AtlassianError):
+    """A request the module refuses before any write (owner, caller's own admin, unknown user, auth method)."""
+
+
+class Request(object):
+    """One wanted explicit permission of a user or a group: ``identifier`` (as given), ``key`` (normalized),
+    ``permission``, ``state``."""
+
+    def __init__(self, subject, identifier, permission=None, state="present", option=None):
+        self.subject = subject
+        option = option or subject.name
+        if subject is USER:
+            self.kind, self.key = validate.user_identifier(identifier, option)
+        else:
+            self.kind = "slug"
+            self.key = validate.slug(identifier, option, "a group slug (letters, digits, '-', '_', '.')").lower()
+        self.identifier = identifier.strip()
+        self.permission = permission
+        self.state = state or "present"
+        if self.state == "present" and not self.permission:
+            raise ConfigurationError("permission is required to grant %s (state=present)" % self.identifier)
+
+
+def _asks(params, subject):
+    """(requests, exclusive) of one subject kind, or None when the task does not name it."""
+    one, many = subject.name, subject.plural
+    if params.get(one) is not None:
+        if params.get("exclusive") and params.get(many) is None:
+            raise ConfigurationError("exclusive applies to a %s list: use %s instead of %s" % (many, many, one))
+        return [Request(subject, params[one], params.get("permission"), params.get("state") or "present")], False
+    if params.get(many) is None:
+        return None
+    requests = [Request(subject, item.get(one), item.get("permission"), item.get("state") or "present",
+                        option="%s[%d].%s" % (many, index, one))
+                for index, item in enumerate(params[many])]
+    if not requests and not params.get("exclusive"):
+        raise ConfigurationError("%s is an empty list: nothing would be granted or revoked (an empty list is only "
+                                 "meaningful with exclusive=true, where it removes every explicit %s permission)"
+                                 % (many, one))
+    return requests, bool(params.get("exclusive"))
+
+
+def requests_from_params(params):
+    """({subject name: (requests, exclusive)} for the subjects the task names, exempt user identifiers)."""
+    asks = {}
+    for subject in (USER, GROUP):
+        found = _asks(params, subject)
+        if found is not None:
+            asks[subject.name] = found
+    if not asks:
+        raise ConfigurationError("Nothing to do: give user, users, group or groups")
+    if params.get("user") is None and params.get("group") is None:
+        for option in ("permission", "state"):
+            if params.get(option) is not None:
+                raise ConfigurationError("%s applies to user or group; in users and groups each entry has its own" % option)
+    exempt = [e.strip() for e in params.get("exempt") or [] if validate.user_identifier(e, "exempt")]
+    if exempt and not params.get("exclusive"):
+        raise ConfigurationError("exempt applies only with exclusive=true")
+    if exempt and "user" not in asks:
+        raise ConfigurationError("exempt names users, and the task names no users list for exclusive to apply to")
+    user_requests = asks.get("user", ([], False))[0]
+    check_absent_exempt(dict((r.key, r.identifier) for r in user_requests if r.state == "absent"),
+                        dict((normalize_identifier(i), i) for i in exempt))
+    return asks, exempt
+
+
+def check_absent_exempt(absent, exempt):
+    """ConfigurationError when a user is both asked to be removed (state: absent) and exempt from removal.
+
+    ``absent`` and ``exempt`` map what identifies a user (its normalized identifier before resolution,
+    its account id after) to the identifier as given."""
+    for key, identifier in absent.items():
+        if key in exempt:
+            raise ConfigurationError("%s is listed with state: absent and is also in exempt (as %s): the task cannot both "
+                                     "remove and protect its permission; remove it from one of the two lists. Nothing was "
+                                     "changed." % (identifier, exempt[key]))
+
+
+class Wishes(object):
+    """What a task asks of one subject kind, by key (account id or group slug): ``desired`` {key: permission},
+    ``absent`` keys, ``exempt`` keys, ``exclusive``, ``named`` {key: identifier as given}, ``not_found``."""
+
+    def __init__(self, subject, requests, exclusive, resolve):
+        self.subject = subject
+        self.exclusive = exclusive
+        self.desired = {}
+        self.absent = set()
+        self.exempt = set()
+        self.named = {}
+        self.not_found = []
+        unknown = []
+        wishes = {}
+        for request in requests:
+            key = resolve(request.identifier)
+            if key is None:
+                if request.state == "present":
+                    unknown.append(request.identifier)
+                elif request.identifier not in self.not_found:
+                    self.not_found.append(request.identifier)
+                continue
+            wish = request.permission if request.state == "present" else "absent"
+            if wishes.get(key, wish) != wish:
+                raise ConfigurationError("%s: %s is listed twice with different wishes (as %s and as %s)"
+                                         % (subject.plural, key, self.named[key], request.identifier))
+            wishes[key] = wish
+            self.named.setdefault(key, request.identifier)
+            if wish == "absent":
+                self.absent.add(key)
+            else:
+                self.desired[key] = wish
+        if unknown:
+            raise RefusedError("Cannot grant a permission to %s: no workspace member has this email address or uuid "
+                               "(invite them to the workspace first). Nothing was changed." % ", ".join(unknown))
+
+    @property
+    def involved(self):
+        return set(self.desired) | self.absent
+
+    def protect(self, exempt, resolve):
+        """Resolve the ``exempt`` identifiers (each must match someone) into ``self.exempt``."""
+        unresolved = []
+        exempt_ids = {}
+        for identifier in exempt:
+            key = resolve(identifier)
+            if key is None:
+                unresolved.append(identifier)
+            else:
+                self.exempt.add(key)
+                exempt_ids.setdefault(key, identifier)
+        if unresolved:
+            raise RefusedError("Cannot exempt %s: no workspace member has this email address, account ID or uuid, so "
+                               "exclusive could remove the permission it is meant to protect. Correct the exempt list. "
+                               "Nothing was changed." % ", ".join(unresolved))
+        check_absent_exempt(dict((k, self.named[k]) for k in self.absent), exempt_ids)
+
+    def mark_not_found(self, keys):
+        """Removals that match nobody: reported in ``not_found`` (nothing to remove)."""
+        for key in sorted(keys):
+            identifier = self.named.get(key, key)
+            if identifier not in self.not_found:
+                self.not_found.append(identifier)

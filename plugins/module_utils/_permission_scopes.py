@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What an explicit Bitbucket permission is about, defined once: the scope (a repository or a project), the subject
+(a user or a group), the permission levels each scope accepts, and the ``permissions-config`` paths.
+
+The permission engine (``_permission_engine``) and the client (``_bitbucket``) are parametrized by these
+descriptions, so a new permission module is a Scope and a few lines of option mapping.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
+
+REPOSITORY_LEVELS = ("read", "write", "admin")
+PROJECT_LEVELS = ("read", "write", "create-repo", "admin")
+# Order of the levels (a lowering is a move to a smaller rank); "create-repo" is "write" plus creating repositories.
+RANK = {"read": 1, "write": 2, "create-repo": 3, "admin": 4}
+
+
+class Scope(object):
+    """Where explicit permissions are set: ``name`` (the result key, e.g. ``repository``), ``plural`` (the list
+    option), ``levels``, ``base`` (path of one target, ``%s`` for the workspace and the target's key)."""
+
+    def __init__(self, name, plural, levels, base, validate_key, item_key):
+        self.name = name
+        self.plural = plural
+        self.levels = levels
+        self.base = base
+        self.validate_key = validate_key
+        self.item_key = item_key
+
+    def path(self, workspace, target, subject, key=None):
+        """``{base}/permissions-config/{users|groups}[/{key}]`` with every segment encoded (server values checked)."""
+        path = self.base % (validate.path_segment(workspace), validate.path_segment(target)) + "/permissions-config/" + subject.plural
+        if key is not None:
+            path += "/" + validate.path_segment(key)
+        return path
+
+    def is_about(self, item, workspace, target):
+        """False when a permission item says it is about another target of this scope (None: it does not say)."""
+        found = self.item_key(item or {})
+        if not found or workspace.startswith("{") or target.startswith("{"):
+            return True
+        return found.lower() in (target.lower(), ("%s/%s" % (workspace, target)).lower())
+
+
+def _repository_of(item):
+    return (item.get("repository") or {}).get("full_name")
+
+
+def _project_of(item):
+    return (item.get("project") or {}).get("key")
+
+
+REPOSITORY = Scope("repository", "repositories", REPOSITORY_LEVELS, "/repositories/%s/%s", validate.repository,
+                   _repository_of)
+PROJECT = Scope("project", "projects", PROJECT_LEVELS, "/workspaces/%s/projects/%s", validate.project_key, _project_of)
+
+
+class Subject(object):
+    """Who holds explicit permissions: ``name`` (``user``/``group``), ``plural`` (path segment and list option),
+    ``field`` (the object in a permission item), ``key_of`` (its stable key)."""
+
+    def __init__(self, name, plural, key_of, valid_key):
+        self.name = name
+        self.plural = plural
+        self.field = name
+        self.key_of = key_of
+        self.valid_key = valid_key
+
+    def item_key(self, item):
+        return self.key_of((item or {}).get(self.field) or {})
+
+
+def _user_key(user):
+    return user.get("account_id") or user.get("uuid")
+
+
+def _group_key(group):
+    slug = group.get("slug")
+    return slug.lower() if isinstance(slug, str) else slug
+
+
+def _valid_user_key(key):
+    return validate.identifier_kind(key) in ("account_id", "uuid")
+
+
+def _valid_group_key(key):
+    return isinstance(key, str) and bool(validate.SLUG.match(key)) and key not in (".", "..")
+
+
+USER = Subject("user", "users", _user_key, _valid_user_key)
+GROUP = Subject("group", "groups", _group_key, _valid_group_key)
+SUBJECTS = (USER, GROUP)

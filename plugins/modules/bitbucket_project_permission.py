@@ -1,0 +1,238 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bitbucket_project_permission
+short_description: Grant, change and revoke explicit user and group permissions on Bitbucket Cloud projects
+version_added: "0.1.0"
+author:
+  - accessops maintainers (@accessops)
+description:
+  - Makes the explicit user and group permissions of one or more Bitbucket Cloud projects match what the task asks
+    for, writing only the differences (C(PUT) to grant or change, C(DELETE) to revoke). A project permission applies
+    to every repository of the project, so onboarding a team is one task, not one grant per repository.
+  - Users are named by Atlassian account ID, by C({uuid}) or by email address (resolved once per task, up to 90 per
+    request, among the workspace members). Groups are named by slug.
+  - With O(exclusive=true), explicit permissions of every user not listed in O(users) (nor in O(exempt)), and of every
+    group not listed in O(groups), are removed, for each list the task gives.
+  - Repository permissions are not changed; see M(accessops.atlassian.bitbucket_repo_permission).
+extends_documentation_fragment:
+  - accessops.atlassian.bitbucket
+  - accessops.atlassian.permissions
+  - accessops.atlassian.attributes
+  - accessops.atlassian.attributes.bitbucket_actiongroup
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode makes the same read requests and the same safety checks as a real run, and predicts exactly the
+        C(diff) the real run then makes. When a single user or group has no explicit permission on a project, check
+        mode makes one more read to tell a missing project (the real run learns it from the C(PUT)).
+      - One thing check mode cannot know is whether a group slug exists (Bitbucket has no endpoint that lists groups and
+        answers 404 only to the C(PUT)), so for a mistyped slug it predicts a grant that the real run then reports as
+        failed, naming the group.
+  diff_mode:
+    support: full
+    details:
+      - C(diff) is a list with one entry per changed project, with the explicit permissions before and after.
+options:
+  project:
+    description:
+      - The key of one project (C(INFRA)).
+      - Exactly one of O(project) and O(projects) is required.
+    type: str
+  projects:
+    description:
+      - Keys of several projects of O(workspace); the same permissions are applied to each.
+    type: list
+    elements: str
+  permission:
+    description:
+      - The explicit permission O(user) and/or O(group) must have. Required when O(state=present).
+      - V(create-repo) is V(write) on every repository of the project plus creating repositories in it.
+    type: str
+    choices: [read, write, create-repo, admin]
+  users:
+    description:
+      - Several users, each with its own permission and state.
+      - An empty list is valid with O(exclusive=true) (it removes every explicit user permission but the protected ones).
+    type: list
+    elements: dict
+    suboptions:
+      user:
+        description: Account ID, C({uuid}) or email address.
+        type: str
+        required: true
+      permission:
+        description: The explicit permission to have. Required when O(users[].state=present).
+        type: str
+        choices: [read, write, create-repo, admin]
+      state:
+        description: Whether the explicit permission must be there.
+        type: str
+        choices: [present, absent]
+        default: present
+  groups:
+    description:
+      - Several groups, each with its own permission and state.
+      - An empty list is valid with O(exclusive=true) (it removes every explicit group permission).
+    type: list
+    elements: dict
+    suboptions:
+      group:
+        description: The group slug.
+        type: str
+        required: true
+      permission:
+        description: The explicit permission to have. Required when O(groups[].state=present).
+        type: str
+        choices: [read, write, create-repo, admin]
+      state:
+        description: Whether the explicit permission must be there.
+        type: str
+        choices: [present, absent]
+        default: present
+notes:
+  - "API token scopes: C(read:project:bitbucket), C(admin:project:bitbucket), C(write:permission:bitbucket) (grant,
+    change), C(delete:permission:bitbucket) (revoke), C(read:workspace:bitbucket) (email and uuid look-ups, owner
+    check) and C(read:user:bitbucket) (to recognize the caller before removing or lowering an admin permission).
+    OAuth consumers (C(project:admin), C(account)) can only read."
+  - "Requests: one per project and subject kind to read (one per 100 explicit permissions when several users or groups
+    are involved, or one when a single one is; two when it has no explicit permission and is to be removed, or in check
+    mode), one per change, plus the identity look-ups and safety reads of M(accessops.atlassian.bitbucket_repo_permission).
+    RV(api_calls) gives the exact count."
+seealso:
+  - module: accessops.atlassian.bitbucket_repo_permission
+  - module: accessops.atlassian.bitbucket_member_info
+  - name: Bitbucket Cloud REST API, project permissions
+    description: The C(permissions-config) endpoints of projects this module uses.
+    link: https://developer.atlassian.com/cloud/bitbucket/rest/api-group-projects/
+"""
+
+EXAMPLES = r"""
+- name: The platform team writes to every repository of the INFRA project
+  accessops.atlassian.bitbucket_project_permission:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    project: INFRA
+    users:
+      - user: dev003@acme.example
+        permission: create-repo
+      - user: dev004@acme.example
+        permission: write
+    groups:
+      - group: developers
+        permission: read
+
+- name: Exactly these groups on two projects, no other group (user permissions are left alone)
+  accessops.atlassian.bitbucket_project_permission:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    projects: [INFRA, WEB]
+    groups:
+      - group: developers
+        permission: write
+    exclusive: true
+
+- name: Offboarding - remove one person's explicit project permission
+  accessops.atlassian.bitbucket_project_permission:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    projects: [INFRA, WEB, DATA]
+    user: dev005@acme.example
+    state: absent
+"""
+
+RETURN = r"""
+diff:
+  description:
+    - One entry per project that changed, for C(--diff), with the explicit permissions of the managed users and groups
+      before and after, as YAML text (see M(accessops.atlassian.bitbucket_repo_permission)).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - before_header: acme/INFRA
+      after_header: acme/INFRA
+      before: "\"group:developers\": read\n"
+      after: "\"557058:0003\": create-repo  # Dev 003 <dev003@acme.example>\n\"group:developers\": write\n"
+permissions:
+  description: "Explicit permissions of the managed users before and after, as C({project: {account_id: permission}})."
+  returned: when the task names O(user) or O(users)
+  type: dict
+  sample:
+    before: {"INFRA": {}}
+    after: {"INFRA": {"557058:0003": "create-repo"}}
+group_permissions:
+  description: "Explicit permissions of the managed groups before and after, as C({project: {group_slug: permission}})."
+  returned: when the task names O(group) or O(groups)
+  type: dict
+  sample:
+    before: {"INFRA": {"developers": "read"}}
+    after: {"INFRA": {"developers": "write"}}
+results:
+  description:
+    - One entry per project, in the order given; C(added), C(updated), C(removed), C(unchanged) and C(protected) list
+      account IDs, C(groups) the same for group slugs (when the task manages groups), C(failed) what could not be done
+      (C(operation) is C(read), C(grant), C(update) or C(revoke), with C(user) or C(group), the HTTP status and the
+      reason).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - project: INFRA
+      changed: true
+      added: ["557058:0003"]
+      updated: []
+      removed: []
+      unchanged: []
+      protected: []
+      failed: []
+      groups: {"added": [], "updated": ["developers"], "removed": [], "unchanged": [], "protected": []}
+failed_projects:
+  description: Keys of the projects where something failed; pass them as O(projects) to retry only them.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+users:
+  description: The users involved, by account ID, with what is known about them (uuid, display name, email).
+  returned: always
+  type: dict
+  sample:
+    "557058:0003": {"account_id": "557058:0003", "display_name": "Dev 003", "email": "dev003@acme.example"}
+not_found:
+  description: Identifiers to remove (state V(absent)) that match no workspace member; the task does not fail for them.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+api_calls:
+  description: HTTP requests sent by the task, by method, retries included.
+  returned: always
+  type: dict
+  sample: {"total": 5, "GET": 3, "PUT": 2}
+rate_limit:
+  description: The most recent rate-limit headers Bitbucket sent, else empty.
+  returned: always
+  type: dict
+  sample: {}
+"""
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_permission_module
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import PROJECT
+
+
+def main():
+    run_permission_module(PROJECT)
+
+
+if __name__ == "__main__":
+    main()
