@@ -3,7 +3,8 @@
 """The simulator as one WSGI application.
 
 Dispatch: ``/2.0/...`` Bitbucket Cloud REST API; ``POST /site/oauth2/access_token`` OAuth 2 token
-endpoint; ``/scim/...`` the SCIM app of :mod:`atlsim.scim` (``build_scim_app(seed["scim"], accounts)``,
+endpoint; ``/admin/...`` the organization Admin API (:mod:`atlsim.routes_admin_users`,
+:mod:`atlsim.routes_admin_groups`); ``/scim/...`` the SCIM app of :mod:`atlsim.scim` (``build_scim_app(seed["scim"], accounts)``,
 imported lazily: 404 while it does not exist); ``/_sim/...`` control (:mod:`atlsim.control`).
 
 Every request except ``/_sim`` goes through, in order: latency, the faults that replace the answer
@@ -18,20 +19,24 @@ from __future__ import annotations
 import hmac
 import importlib
 import inspect
-import re
 import threading
 import time
+from datetime import datetime, timezone
 from http import HTTPStatus
 
 from werkzeug.wrappers import Request, Response
 
 from . import control
+from .admin_common import AdminRouter, error_response as admin_error, route_table
+from .admin_common import credential_of as admin_credential
 from .auth import Credentials, require
 from .clock import SimClock
 from .faults import Faults
 from .misbehave import SINK, Misbehave
 from .ratelimit import RATE_LIMIT_BODY, RateLimiter, scaled_headers
 from .requestlog import READ_METHODS, RequestLog
+from .routes_admin_groups import ROUTES as ADMIN_GROUP_ROUTES
+from .routes_admin_users import ROUTES as ADMIN_USER_ROUTES
 from .routes_members import ROUTES as MEMBER_ROUTES
 from .routes_permconfig import ROUTES as PERMCONFIG_ROUTES
 from .routes_permissions import ROUTES as PERMISSION_ROUTES
@@ -55,13 +60,7 @@ class Router:
     """Path patterns like ``/2.0/users/{selected_user}`` matched against the decoded path."""
 
     def __init__(self, routes):
-        self._table: list = []
-        by_pattern: dict = {}
-        for route in routes:
-            by_pattern.setdefault(route.pattern, {})[route.method] = route
-        for pattern, methods in by_pattern.items():
-            regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern))
-            self._table.append((re.compile("^%s$" % regex), methods))
+        self._table: list = route_table(routes)
 
     def match(self, method: str, path: str):
         if len(path) > 1 and path.endswith("/"):
@@ -80,6 +79,8 @@ class Router:
 def _kind(path: str) -> str:
     if path == "/2.0" or path.startswith("/2.0/"):
         return "bitbucket"
+    if path == "/admin" or path.startswith("/admin/"):
+        return "admin"
     if path.rstrip("/") == TOKEN_PATH:
         return "token"
     if path.startswith("/scim/"):
@@ -110,6 +111,7 @@ class SimApp:
         self.misbehave = Misbehave(self)
         self.limiter = RateLimiter(clock=self.clock)
         self.router = Router(ALL_ROUTES)
+        self.admin_router = AdminRouter(ADMIN_USER_ROUTES + ADMIN_GROUP_ROUTES)
         self._lock = threading.RLock()
         self._world: tuple[State, Credentials]
         self.scim_app = None
@@ -185,8 +187,10 @@ class SimApp:
             return control.handle(self, request)(environ, start_response)
         return self.handle(request)(environ, start_response)
 
-    def _identify(self, request: Request, kind: str, credentials: Credentials):
+    def _identify(self, request: Request, kind: str, credentials: Credentials, state: State | None = None):
         """(principal or None, credential id for the log) of a request."""
+        if kind == "admin":
+            return None, admin_credential((state or self.state).admin, request)
         if kind == "bitbucket":
             principal = credentials.authenticate(request)
             return principal, principal.credential
@@ -198,7 +202,8 @@ class SimApp:
 
     def credential_of(self, request: Request, path: str | None = None) -> str:
         """The credential id the request log shows for ``request`` (judged as if it were sent to ``path``)."""
-        return self._identify(request, _kind(path or request.path), self.credentials)[1]
+        state, credentials = self._world
+        return self._identify(request, _kind(path or request.path), credentials, state)[1]
 
     def log_server_answer(self, environ: dict, status: int) -> None:
         """Record an answer the HTTP server gave without calling the app (e.g. an unreadable body)."""
@@ -206,7 +211,8 @@ class SimApp:
         if request.path == "/_sim" or request.path.startswith("/_sim/"):
             return
         started = self.clock()
-        _unused, credential = self._identify(request, _kind(request.path), self.credentials)
+        state, credentials = self._world
+        _unused, credential = self._identify(request, _kind(request.path), credentials, state)
         self.log.add(request.method, request.path, request.query_string.decode("latin-1"), status, credential, started)
 
     def handle(self, request: Request) -> Response:
@@ -215,7 +221,7 @@ class SimApp:
         query = request.query_string.decode("latin-1")
         kind = _kind(path)
         state, credentials = self._world
-        principal, credential = self._identify(request, kind, credentials)
+        principal, credential = self._identify(request, kind, credentials, state)
 
         def done(response: Response | None, fault: str | None = None) -> Response | None:
             if response is not None and fault != "lose_write_answer_next" and self.misbehave.echo(request, kind, response):
@@ -235,7 +241,7 @@ class SimApp:
             if status is None:
                 done(None, name)
                 raise DropConnection("atlsim: %s" % name)
-            response = self._fault_response(kind, status)
+            response = self._fault_response(kind, status, path)
             if status == 429 and scaled:  # as the limiter's own 429: at the limit, near it
                 response.headers.update(scaled_headers(limit, limit))
             return done(response, name)
@@ -246,7 +252,7 @@ class SimApp:
         allowed, used = self.limiter.hit(key, limit)
         extra = scaled_headers(limit, used) if scaled else {}
         if not allowed:
-            return done(self._too_many(kind, key, extra))
+            return done(self._too_many(kind, key, extra, path))
 
         fault = None
         shaped = None
@@ -265,6 +271,8 @@ class SimApp:
             response = Response.from_app(self.scim_app, request.environ)
         elif kind == "scim":
             response = _scim_error(404, "SCIM is not available in this simulator build")
+        elif kind == "admin":
+            response = self.admin_router.dispatch(request, state)
         else:
             response = not_found_url().response()
         for name, value in extra.items():
@@ -325,19 +333,30 @@ class SimApp:
             key = principal.rate_key + (":api" if scaled else "")
         else:
             scaled = False
-            known = credential.startswith(("scim:", "oauth:")) and credential not in ("scim:invalid", "oauth:invalid")
+            known = (credential.startswith(("scim:", "oauth:", "admin:"))
+                     and credential not in ("scim:invalid", "oauth:invalid", "admin:invalid"))
             limit = limits["default"] if known else limits["unauthenticated"]
             key = credential if known else "ip:%s" % (request.remote_addr or "unknown")
             key = "%s:%s" % (kind, key)
         return key, (override or limit), scaled
 
-    def _too_many(self, kind: str, key: str, extra: dict) -> Response:
+    def _too_many(self, kind: str, key: str, extra: dict, path: str = "") -> Response:
+        if kind == "admin":
+            return self._admin_429(self.limiter.retry_after(key), path)
         if kind == "scim":
             return _scim_error(429, "Too many requests", {"Retry-After": str(self.limiter.retry_after(key))})
         return text_response(RATE_LIMIT_BODY, 429, headers=extra)
 
-    @staticmethod
-    def _fault_response(kind: str, status: int) -> Response:
+    def _admin_429(self, seconds: int, path: str) -> Response:
+        """The Admin API's 429: ``Retry-After`` (seconds), ``X-RateLimit-Reset`` (RFC 3339), ``X-RateLimit-Remaining: 0``."""
+        reset = datetime.fromtimestamp(self.clock() + seconds, timezone.utc).replace(microsecond=0)
+        headers = {"Retry-After": str(seconds), "X-RateLimit-Reset": reset.isoformat().replace("+00:00", "Z"),
+                   "X-RateLimit-Remaining": "0"}
+        return admin_error(429, "Rate limit exceeded: retry after %d seconds." % seconds, headers, v1=path.startswith("/admin/v1/"))
+
+    def _fault_response(self, kind: str, status: int, path: str = "") -> Response:
+        if status == 429 and kind == "admin":
+            return self._admin_429(1, path)
         if status == 429:
             if kind == "scim":
                 return _scim_error(429, "Too many requests", {"Retry-After": "1"})
@@ -350,6 +369,8 @@ class SimApp:
             return _scim_error(status, message)
         if kind == "token":
             return json_response({"error": "server_error", "error_description": message}, status)
+        if kind == "admin":
+            return admin_error(status, "%s (fault injected by the simulator)." % message, v1=path.startswith("/admin/v1/"))
         return ApiError(status, message, "Fault injected by the simulator.").response()
 
 

@@ -317,6 +317,9 @@ class Misbehave:
             body["error"]["message"] = echo + (" " + str(original) if original else "")
         elif isinstance(body, dict) and SCIM_ERROR_URN in (body.get("schemas") or ()):  # SCIM
             body["detail"] = echo + (" " + str(body["detail"]) if body.get("detail") else "")
+        elif isinstance(body, dict) and body.get("errors") and isinstance(body["errors"][0], dict):  # Admin API
+            first = body["errors"][0]
+            first["detail"] = echo + (" " + str(first["detail"]) if first.get("detail") else "")
         elif isinstance(body, dict) and "error" in body:                               # OAuth
             original = body.get("error_description")
             body["error_description"] = echo + (" " + str(original) if original else "")

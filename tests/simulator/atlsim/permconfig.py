@@ -71,7 +71,7 @@ def check_grant(ws, level: str | None, permission: str, ranks: dict, new_users) 
     limit = ws.plan_user_limit
     if limit is not None:
         access = ws.users_with_access()
-        added = [account_id for account_id in new_users if account_id not in access]
+        added = [account_id for account_id in new_users if account_id not in access and account_id in ws.members]
         if added and len(access) + len(added) > int(limit):
             raise ApiError(402, PLAN_LIMIT, "The workspace plan allows %s users with access; %d already have access."
                            % (limit, len(access)))

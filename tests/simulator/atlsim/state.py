@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 
 from .accounts import DEFAULT_CREATED_ON, Accounts, SeedError, load_seed, norm_uuid, now_iso, stable_uuid
+from .admin_state import AdminModel
 
 __all__ = ["Accounts", "SeedError", "load_seed", "State", "Workspace", "Repo", "Project", "PERM_RANK",
            "PROJECT_PERM_RANK", "PERMISSIONS", "PROJECT_PERMISSIONS", "REPO_LEVEL_OF_PROJECT"]
@@ -109,6 +110,7 @@ class Workspace:
         self.repos: dict[str, Repo] = {}
         self.repos_by_uuid: dict[str, Repo] = {}
         self._access: set | None = None
+        self.departed: dict[str, dict] = {}  # members taken out by the Admin API live link (atlsim.admin_state)
         self.version = 0  # bumped on every permission change
         self.cache: dict = {}  # derived lists (routes), emptied on every permission change
         self._load(entry)
@@ -220,7 +222,7 @@ class Workspace:
                 if rank == 0:
                     continue
                 for account_id in account_ids:
-                    if PERM_RANK.get(eff.get(account_id), 0) < rank:
+                    if PERM_RANK.get(eff.get(account_id), 0) < rank and account_id in self.members:
                         eff[account_id] = perm
             repo.effective_cache = eff
         return repo.effective_cache
@@ -239,6 +241,8 @@ class Workspace:
             return None
         if self.is_admin(account_id):
             return "admin"
+        if account_id not in self.members:  # explicit permissions of a former member stay stored, unused
+            return None
         best = project.user_perms.get(account_id)
         for slug, perm in project.group_perms.items():
             if PROJECT_PERM_RANK[perm] > PROJECT_PERM_RANK.get(best, 0) and account_id in self.groups[slug]["member_set"]:
@@ -259,8 +263,16 @@ class Workspace:
                 for slug, perm in project.group_perms.items():
                     if perm != "none":
                         users.update(self.groups[slug]["members"])
-            self._access = users
+            self._access = {account_id for account_id in users if account_id in self.members}
         return self._access
+
+    def membership_changed(self) -> None:
+        """The members changed (the Admin API live link): effective permissions and derived lists are stale."""
+        for repo in self.repos.values():
+            repo.effective_cache = None
+        self._access = None
+        self.version += 1
+        self.cache.clear()
 
     def _changed(self, repos, touched) -> None:
         for repo in repos:
@@ -322,6 +334,7 @@ class State:
             "window_seconds": float(limits.get("window_seconds", 3600)),
         }
         self.token_lifetime = int((seed.get("oauth") or {}).get("token_lifetime", 7200))
+        self.admin = AdminModel(seed.get("admin"), self)
 
     def workspace(self, ident: str) -> Workspace | None:
         if ident.startswith("{"):
