@@ -10,6 +10,22 @@ class ModuleDocFragment(object):
     each module adds its target options and the options whose permission levels depend on the target."""
 
     DOCUMENTATION = r"""
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode makes the same read requests and the same safety checks as a real run, and predicts exactly the
+        C(diff) the real run then makes. When a single user or group has no explicit permission on a target
+        (repository or project), check mode makes one more read to tell a missing target (the real run learns it
+        from the C(PUT)).
+      - One thing check mode cannot know is whether a group slug exists (Bitbucket has no endpoint that lists groups and
+        answers 404 only to the C(PUT)), so for a mistyped slug it predicts a grant that the real run then reports as
+        failed, naming the group.
+  diff_mode:
+    support: full
+    details:
+      - C(diff) is a list with one entry per changed target (repository or project), with the explicit permissions
+        before and after.
 options:
   workspace:
     description: The workspace slug (or C({uuid})).
