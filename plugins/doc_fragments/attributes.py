@@ -55,3 +55,15 @@ attributes:
       - accessops.atlassian.scim
       - accessops.atlassian.atlassian
 """
+
+    ADMIN_ACTIONGROUP = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/accessops.atlassian.admin) or C(group/accessops.atlassian.atlassian) in
+      C(module_defaults) to set the connection options of this module once.
+    support: full
+    membership:
+      - accessops.atlassian.admin
+      - accessops.atlassian.atlassian
+"""

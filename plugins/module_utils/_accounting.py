@@ -14,6 +14,13 @@ import threading
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Resource", "X-RateLimit-NearLimit")
 
 
+def _int_or_none(value):
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 def _truthy(value):
     return str(value).strip().lower() in ("1", "true", "yes")
 
@@ -44,9 +51,16 @@ class ApiStats(object):
             return result
 
     def observe(self, headers):
-        """Remember X-RateLimit-* headers; True for the first answer of the task that says the limit is near."""
+        """Remember X-RateLimit-* headers (Bitbucket's limit, resource and near-limit flag, or the Admin API's remaining
+        count and reset time); True for the first answer of the task that says the limit is near."""
         limit, resource, near = (headers.get(name) for name in RATE_LIMIT_HEADERS)
+        remaining, reset = headers.get("X-RateLimit-Remaining"), headers.get("X-RateLimit-Reset")
         if limit is None and resource is None and near is None:
+            if remaining is None and reset is None:
+                return False
+            # the Admin API's 429: how many requests are left and when the window resets
+            with self._lock:
+                self.rate_limit = {"remaining": _int_or_none(remaining), "reset": str(reset)[:64] if reset else None}
             return False
         try:
             limit = int(limit) if limit is not None else None

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Argument specs of the two connection types (with environment fallbacks) and the factories
+"""Argument specs of the three connection types (Bitbucket, SCIM, organization Admin API) (with environment fallbacks) and the factories
 that build a Transport from a module's params.
 
 The choice of exactly one Bitbucket auth method is checked in code (ConfigurationError), not
@@ -16,6 +16,7 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
     DEFAULT_TOKEN_URL,
     ClientCredentialsAuth,
+    admin_auth,
     bitbucket_auth,
     scim_auth,
 )
@@ -25,6 +26,9 @@ from ansible_collections.accessops.atlassian.plugins.module_utils import _valida
 
 DEFAULT_API_URL = "https://api.bitbucket.org/2.0"
 DEFAULT_SCIM_URL = "https://api.atlassian.com"
+DEFAULT_ADMIN_URL = "https://api.atlassian.com"
+# "every directory this key may manage": documented for reads; writes are sent to a concrete directory
+ALL_DIRECTORIES = "-"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
 
@@ -68,6 +72,18 @@ def scim_argument_spec():
     return spec
 
 
+def admin_argument_spec():
+    """Connection options of every organization Admin API module (a new dict each call)."""
+    spec = dict(
+        admin_url=dict(type="str", default=DEFAULT_ADMIN_URL, fallback=(env_fallback, ["ATLASSIAN_ADMIN_URL"])),
+        org_id=dict(type="str", fallback=(env_fallback, ["ATLASSIAN_ORG_ID"])),
+        admin_api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["ATLASSIAN_ADMIN_API_KEY"])),
+        admin_directory_id=dict(type="str", default=ALL_DIRECTORIES, fallback=(env_fallback, ["ATLASSIAN_ADMIN_DIRECTORY_ID"])),
+    )
+    spec.update(_common_spec("ATLASSIAN_ADMIN"))
+    return spec
+
+
 def _or_default(params, option, default):
     """The option's value, its default when it is not set at all (None); an empty string stays empty (and is refused:
     an empty variable must not switch the target to the default service)."""
@@ -75,7 +91,7 @@ def _or_default(params, option, default):
     return default if value is None else value
 
 
-URL_OPTIONS = ("api_url", "token_url", "scim_url")
+URL_OPTIONS = ("api_url", "token_url", "scim_url", "admin_url")
 
 
 def protect_url_credentials(module):
@@ -142,6 +158,31 @@ def scim_transport_from_params(params, warn=None, **kwargs):
     options = _transport_options(params, warn)
     options.update(kwargs)
     return Transport(base_url, auth, warn=warn, **options)
+
+
+def admin_settings(params):
+    """``(org_id, directory_id)`` of the Admin API options, validated (ConfigurationError naming the option)."""
+    org_id = params.get("org_id")
+    if org_id is None or org_id == "":
+        raise ConfigurationError("org_id is required: set it or ATLASSIAN_ORG_ID (the organization id, shown in the URL "
+                                 "of admin.atlassian.com/o/{org_id})")
+    org_id = validate.opaque_id(org_id, "org_id", "an organization id (letters, digits, '-', '_', '.', '~')")
+    directory_id = _or_default(params, "admin_directory_id", ALL_DIRECTORIES)
+    if directory_id != ALL_DIRECTORIES:
+        directory_id = validate.opaque_id(directory_id, "admin_directory_id",
+                                          "a directory id (letters, digits, '-', '_', '.', '~') or '-' for every directory")
+    return org_id, directory_id
+
+
+def admin_transport_from_params(params, warn=None, **kwargs):
+    """A Transport for the organization Admin API (``{admin_url}/admin``) from module params (ConfigurationError on
+    bad options)."""
+    admin_url = validate.url(_or_default(params, "admin_url", DEFAULT_ADMIN_URL), "admin_url", warn)
+    admin_settings(params)
+    auth = admin_auth(params.get("admin_api_key"))
+    options = _transport_options(params, warn)
+    options.update(kwargs)
+    return Transport(admin_url.rstrip("/") + "/admin", auth, warn=warn, **options)
 
 
 def accounting(client):

@@ -12,6 +12,8 @@ Bitbucket Cloud (exactly one per task):
 
 Atlassian SCIM: ``ScimTokenAuth``, ``Bearer`` directory API key.
 
+Atlassian organization Admin API: ``AdminKeyAuth``, ``Bearer`` organization API key.
+
 Every auth object exposes ``kind`` and ``secrets`` (all the values to redact from messages).
 """
 
@@ -108,6 +110,12 @@ class ScimTokenAuth(BearerAuth):
     """Atlassian organization directory API key (``Bearer``) for SCIM."""
 
     kind = "scim_token"
+
+
+class AdminKeyAuth(BearerAuth):
+    """Atlassian organization API key (``Bearer``) for the organization Admin API."""
+
+    kind = "admin_api_key"
 
 
 class ClientCredentialsAuth(_Auth):
@@ -258,3 +266,11 @@ def scim_auth(scim_token=None):
     if not _given(scim_token):
         raise ConfigurationError("No SCIM directory API key given: set scim_token or the ATLASSIAN_SCIM_TOKEN environment variable")
     return ScimTokenAuth(_header_safe("scim_token", scim_token))
+
+
+def admin_auth(admin_api_key=None):
+    """The Admin API Bearer auth; ConfigurationError when no organization API key is given."""
+    if not _given(admin_api_key):
+        raise ConfigurationError("No organization API key given: set admin_api_key or the ATLASSIAN_ADMIN_API_KEY "
+                                 "environment variable")
+    return AdminKeyAuth(_header_safe("admin_api_key", admin_api_key))

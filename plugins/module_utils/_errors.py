@@ -142,6 +142,8 @@ class ApiError(AtlassianError):
         super(ApiError, self).__init__(message, method=method, path=path, status=status, api_message=api_message, secrets=secrets)
         self.body = redact_data(body, secrets)
         self.scim_type = scim_type
+        # the Admin API's error codes (``ADMIN-UAM-409-2``...), [] for other APIs
+        self.codes = api_error_codes(self.body)
 
 
 class AuthenticationError(ApiError):
@@ -194,6 +196,7 @@ _HINT_401 = {
     "access_token": "the access token is invalid, expired or revoked",
     "client_credentials": "the OAuth access token obtained with client_id/client_secret was rejected (expired or revoked consumer)",
     "scim_token": "the directory API key (scim_token) is invalid or revoked, or directory_id does not match it",
+    "admin_api_key": "the organization API key (admin_api_key) is invalid, expired or revoked",
 }
 
 _HINT_403 = {
@@ -204,6 +207,13 @@ _HINT_403 = {
                      "use an API token or OAuth consumer of a workspace admin (or the token lacks a required scope)"),
     "client_credentials": "the OAuth consumer lacks a required scope, or its owner lacks admin rights on the target",
     "scim_token": "the directory API key is not allowed to manage this directory",
+    "admin_api_key": ("the organization API key belongs to another organization than org_id, is a key with scopes (writes "
+                      "need an API key without scopes), or may not manage this directory or group"),
+}
+
+_HINT_429 = {
+    "admin_api_key": "rate limit of the organization Admin API exceeded and still refused after the retries",
+    "scim_token": "rate limit of the user provisioning API exceeded and still refused after the retries",
 }
 
 _HINT_OTHER = {
@@ -220,11 +230,34 @@ def truncate(text, limit=_MAX_BODY_CHARS):
     return text
 
 
+def _admin_error_text(item):
+    """``CODE: detail`` of one item of an Admin API ``{"errors": [...]}`` body (``title`` when there is no detail)."""
+    if not isinstance(item, dict):
+        return str(item)
+    words = item.get("detail") or item.get("title") or item.get("message") or ""
+    code = item.get("code")
+    return "%s: %s" % (code, words) if code and words else str(code or words)
+
+
+def api_error_codes(body):
+    """The ``code`` of each item of an Admin API ``{"errors": [...]}`` body, and the v1 proxy body's ``code``."""
+    if not isinstance(body, dict):
+        return []
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        return [str(item["code"]) for item in errors if isinstance(item, dict) and item.get("code") is not None]
+    if body.get("code") is not None and not isinstance(body.get("code"), (dict, list)):
+        return [str(body["code"])]
+    return []
+
+
 def parse_error_body(text, secrets=()):
     """Return ``(body, api_message, scim_type)`` from an error body of any shape.
 
     Bitbucket: ``{"type": "error", "error": {"message": ..., "detail": ...}}``; SCIM:
-    ``{"schemas": [...], "status": "409", "detail": ..., "scimType": ...}``; OAuth:
+    ``{"schemas": [...], "status": "409", "detail": ..., "scimType": ...}``; Admin API:
+    ``{"errors": [{"id", "code", "status", "title", "detail"}]}`` (``CODE: detail`` of each) or the v1 proxy's
+    ``{"code", "message"}``; OAuth:
     ``{"error": "invalid_client", "error_description": ...}``; anything else: plain text.
     The text is redacted (``secrets``) before anything is cut from it.
     """
@@ -238,13 +271,18 @@ def parse_error_body(text, secrets=()):
         return (body if body is not None else plain), plain, None
     api_message = None
     error = body.get("error")
-    if isinstance(error, dict):
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors:
+        api_message = "; ".join(_admin_error_text(item) for item in errors[:5] if item) or None
+    elif isinstance(error, dict):
         parts = [str(error[k]) for k in ("message", "detail") if error.get(k)]
         api_message = " - ".join(parts) or None
     elif isinstance(error, str):
         api_message = error
         if body.get("error_description"):
             api_message = "%s: %s" % (error, body["error_description"])
+        elif isinstance(body.get("message"), str) and body["message"]:
+            api_message = "%s: %s" % (error, body["message"])  # the gateway's envelope
     if api_message is None and body.get("detail"):
         api_message = str(body["detail"])
     if api_message is None and body.get("message"):
@@ -261,6 +299,8 @@ def error_from_response(status, text, method, path, secrets=(), auth_kind=None, 
         hint = _HINT_401.get(auth_kind, "the credentials were rejected")
     elif status == 403:
         hint = _HINT_403.get(auth_kind, "the credentials lack a required scope or permission")
+    elif status == 429 and auth_kind in _HINT_429:
+        hint = _HINT_429[auth_kind]
     else:
         hint = _HINT_OTHER.get(status)
     message = "%s %s failed with HTTP %s" % (method, path, status)

@@ -14,6 +14,8 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
     accounting,
+    admin_settings,
+    admin_transport_from_params,
     bitbucket_transport_from_params,
     error_result,
     permission_argument_spec,
@@ -49,6 +51,15 @@ def run_module(module, make_client, work):
 def bitbucket_client(params, warn):
     """The BitbucketClient of a task (``make_client`` of :func:`run_module`)."""
     return BitbucketClient(bitbucket_transport_from_params(params, warn=warn))
+
+
+def admin_client(params, warn):
+    """The AdminClient of a task (``make_client`` of :func:`run_module`)."""
+    # imported here: only the Admin API modules need it
+    from ansible_collections.accessops.atlassian.plugins.module_utils._admin import AdminClient
+
+    org_id, directory_id = admin_settings(params)
+    return AdminClient(admin_transport_from_params(params, warn=warn), org_id, directory_id)
 
 
 def run_permission_module(scope):

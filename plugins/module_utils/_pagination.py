@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pagination: Bitbucket ``next`` links and SCIM ``startIndex``/``count``.
+"""Pagination: Bitbucket ``next`` links, SCIM ``startIndex``/``count`` and the Admin API's opaque cursors.
 
 Both stop on loops (a repeated ``next`` URL, a page that adds nothing) instead of spinning,
 and let ApiError raised mid-way propagate: a caller that gets the iterator to its end has
@@ -115,3 +115,51 @@ def iter_scim_resources(transport, path, params=None, count=100):
         total = page.get("totalResults")
         if isinstance(total, int) and not isinstance(total, bool) and start > total:
             return
+
+
+ADMIN_MAX_LIMIT = 100
+
+
+def _admin_page(transport, method, path, body, params):
+    # a search is a read: safe to send again after a timeout, though it is a POST
+    page = transport.request_json(method, path, json=body, params=params, idempotent=True)
+    if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+        path_only = transport.path_of(transport.url_for(path))
+        raise ApiError("%s %s answered a page without a data list" % (method, path_only), method=method, path=path_only,
+                       status=200, secrets=transport.secrets)
+    return page
+
+
+def iter_admin_values(transport, path, body=None, method="POST", limit=ADMIN_MAX_LIMIT):
+    """Yield every item of an Admin API list: ``{"data": [...], "links": {"next": <cursor>}}``.
+
+    ``POST`` searches send ``body`` with ``limit``, then the same body with ``cursor`` (the API discards the other
+    fields when a cursor is given, so resending them is harmless); ``GET`` listings send ``limit``, then ``cursor``
+    alone, in the query. Cursors are opaque values, never URLs. Stops when there is no ``next``, when a cursor repeats
+    or when a page brings nothing.
+    """
+    seen = set()
+    cursor = None
+    while True:
+        if method == "POST":
+            request_body = dict(body or {})
+            request_body["limit"] = limit
+            if cursor is not None:
+                request_body["cursor"] = cursor
+            page = _admin_page(transport, method, path, request_body, None)
+        else:
+            params = {"cursor": cursor} if cursor is not None else {"limit": limit}
+            page = _admin_page(transport, method, path, None, params)
+        values = page["data"]
+        yield from values
+        links = page.get("links")
+        cursor = links.get("next") if isinstance(links, dict) else None
+        if not cursor or not isinstance(cursor, str):
+            return
+        if not values:
+            _warn(transport, "Pagination of %s stopped: an empty page still had a next cursor" % transport.path_of(transport.url_for(path)))
+            return
+        if cursor in seen:
+            _warn(transport, "Pagination of %s stopped: the API repeated a cursor" % transport.path_of(transport.url_for(path)))
+            return
+        seen.add(cursor)

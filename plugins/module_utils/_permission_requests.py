@@ -126,7 +126,8 @@ class Wishes(object):
                 self.desired[key] = wish
         if unknown:
             raise RefusedError("Cannot grant a permission to %s: no workspace member has this email address or uuid "
-                               "(invite them to the workspace first). Nothing was changed." % ", ".join(unknown))
+                               "(give them Bitbucket access first: in an organization, add them to a group that grants the workspace with "
+                               "accessops.atlassian.atlassian_group_member). Nothing was changed." % ", ".join(unknown))
 
     @property
     def involved(self):

@@ -110,5 +110,6 @@ def check_owner(client, workspace, plans, wishes, directory):
     unknown = [a for a in unseen if a not in members]
     if unknown:
         raise RefusedError("Cannot grant a permission to %s: no workspace member has this account ID (Bitbucket grants "
-                           "explicit permissions to workspace members only; check the ID, or invite the person first). "
+                           "explicit permissions to workspace members only; check the ID, or give the person Bitbucket access first, "
+                           "e.g. with accessops.atlassian.atlassian_group_member). "
                            "Nothing was changed." % ", ".join(wishes.named.get(a, a) for a in unknown))

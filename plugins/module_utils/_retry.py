@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Retry policy: exponential backoff with full jitter, ``Retry-After``, bounded waits.
+"""Retry policy: exponential backoff with full jitter, ``Retry-After`` (or ``X-RateLimit-Reset``), bounded waits.
 
 The clock, the sleep function and the random source are injectable so that tests never
 sleep for real and can check every delay exactly.
@@ -9,6 +9,7 @@ sleep for real and can check every delay exactly.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import math
 import random
@@ -57,6 +58,35 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
+def parse_rate_limit_reset(value, now=None):
+    """Seconds until an ``X-RateLimit-Reset`` time (RFC 3339, as the Admin API sends it; epoch seconds are read too),
+    or None when it is unreadable or already past."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    now = time.time() if now is None else now
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = None
+    if seconds is not None:
+        if not math.isfinite(seconds) or seconds < 1e9:  # not an epoch time
+            return None
+        when = seconds
+    else:
+        try:
+            parsed = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            return None
+        when = parsed.timestamp()
+    wait = when - now
+    return wait if wait > 0 else None
+
+
 class RetryPolicy(object):
     """When and how long to wait before trying a request again.
 
@@ -88,15 +118,18 @@ class RetryPolicy(object):
         ceiling = min(self.cap, self.base * (2 ** min(int(attempt), 62)))
         return self.rng() * ceiling
 
-    def next_delay(self, attempt, elapsed, retry_after=None):
+    def next_delay(self, attempt, elapsed, retry_after=None, reset_at=None):
         """Seconds to wait before retry number ``attempt`` (0-based), or None to give up.
 
         ``elapsed``: seconds since the first attempt started; ``retry_after``: the raw
-        ``Retry-After`` header value when the server sent one.
+        ``Retry-After`` header value when the server sent one; ``reset_at``: the raw
+        ``X-RateLimit-Reset`` of a 429, honoured when there is no usable ``Retry-After``.
         """
         if attempt >= self.max_retries:
             return None
         wait = parse_retry_after(retry_after, now=self.now())
+        if wait is None:
+            wait = parse_rate_limit_reset(reset_at, now=self.now())
         if wait is None:
             wait = self.backoff(attempt)
         if elapsed + wait > self.max_total_wait:

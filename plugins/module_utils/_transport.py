@@ -266,7 +266,8 @@ class Transport(object):
                 if status not in RETRY_STATUSES or not (idem or status == 429):
                     self.last_retries = attempt
                     return response
-                delay = policy.next_delay(attempt, policy.clock() - started, response.headers.get("Retry-After"))
+                reset_at = response.headers.get("X-RateLimit-Reset") if status == 429 else None
+                delay = policy.next_delay(attempt, policy.clock() - started, response.headers.get("Retry-After"), reset_at)
                 if delay is None:
                     self.last_retries = attempt
                     return response

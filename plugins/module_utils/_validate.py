@@ -150,6 +150,11 @@ def _show(value, limit=60):
 
 # -- values from a server ----------------------------------------------------------------------------------
 
+def show(value, limit=60):
+    """A value for a message: quoted, cut to ``limit`` characters, control characters escaped."""
+    return _show(value, limit)
+
+
 def server_segment(value, what, method=None, path=None):
     """A value from a server's answer used as a URL path segment (a SCIM id, an account id from a list):
     UnexpectedAnswerError unless it is a plain, safe segment; the encoded segment otherwise."""

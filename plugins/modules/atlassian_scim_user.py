@@ -30,8 +30,12 @@ description:
     O(state=absent) loses access to every Atlassian product of the organization (Jira, Confluence, Bitbucket and the
     others), not only to one of them.
   - B(SCIM grants no Bitbucket access and no repository permission.) Provisioning a user creates or links an Atlassian
-    account; add it to a Bitbucket workspace and give it repository permissions with the Bitbucket modules of this
-    collection.
+    account; give it Bitbucket access by adding it to a group that grants the workspace, with
+    M(accessops.atlassian.atlassian_group_member) (the organization Admin API), then repository and project
+    permissions with the Bitbucket modules of this collection.
+  - Use SCIM when an identity provider drives provisioning (it needs Atlassian Guard). Use the organization Admin API
+    modules for product access (group memberships), to suspend an account without deactivating it everywhere
+    (M(accessops.atlassian.atlassian_user)), and to invite people when the organization has no Guard.
 extends_documentation_fragment:
   - accessops.atlassian.scim
   - accessops.atlassian.attributes
@@ -127,6 +131,8 @@ notes:
   - Renaming a user (changing its C(userName)) is not supported by this module.
 seealso:
   - module: accessops.atlassian.atlassian_scim_user_info
+  - module: accessops.atlassian.atlassian_group_member
+  - module: accessops.atlassian.atlassian_user
   - name: Atlassian user provisioning REST API
     description: The API this module calls.
     link: https://developer.atlassian.com/cloud/admin/user-provisioning/rest/intro/

@@ -6,7 +6,8 @@ The ``ansible_run`` fixture writes the playbook to a temporary file, runs it wit
 collection on ANSIBLE_COLLECTIONS_PATH and the test-only ``task_results`` callback, and
 returns the per-task results for ``localhost`` in order (each with a ``_status`` key:
 ok, failed or skipped). stdout is the default human output, so diff output can be read. The simulator's URLs are passed as extra vars
-(``sim_api_url``, ``sim_scim_url``, ``sim_token_url``) when the ``sim`` fixture is in use.
+(``sim_api_url``, ``sim_scim_url``, ``sim_token_url``, ``sim_admin_url``: the base URL of the organization Admin API,
+``admin_url``) when the ``sim`` fixture is in use.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def ansible_run(request, tmp_path, ansible_collections_path):
         playbook.write_text(playbook_yaml)
         variables = {}
         if sim is not None:
-            variables.update(sim_api_url=sim.api_url, sim_scim_url=sim.scim_url, sim_token_url=sim.token_url)
+            variables.update(sim_api_url=sim.api_url, sim_scim_url=sim.scim_url, sim_token_url=sim.token_url,
+                             sim_admin_url=sim.url)
         variables.update(extra_vars or {})
         cmd = [_ansible_playbook(), "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(variables)]
         if check:
@@ -102,7 +104,7 @@ def ansible_run(request, tmp_path, ansible_collections_path):
             cmd.append("-" + "v" * verbosity)
         run_env = dict(os.environ)
         for name in list(run_env):
-            if name.startswith(("BITBUCKET_", "ATLASSIAN_SCIM_")):
+            if name.startswith(("BITBUCKET_", "ATLASSIAN_SCIM_", "ATLASSIAN_ADMIN_", "ATLASSIAN_ORG_ID")):
                 del run_env[name]
         run_env.update(
             ANSIBLE_COLLECTIONS_PATH=ansible_collections_path,

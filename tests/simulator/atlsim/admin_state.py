@@ -294,5 +294,14 @@ class AdminModel:
             self.keys.append({"id": str(entry["id"]), "key": str(entry["key"]), "org": str(entry["org"]),
                               "scopes": None if scopes is None else frozenset(scopes)})
 
+    def provisioned(self, account_id: str) -> None:
+        """A user created over SCIM: added to the first directory of the first organization (``managementSource``
+        ``synced``), unless the organization already has the account. No group, so no product access."""
+        org = next(iter(self.orgs.values()), None)
+        if org is None or not org.directories or org.record(account_id)[1] is not None:
+            return
+        self.add_user(next(iter(org.directories.values())), account_id, source="synced")
+        org.sync([account_id])
+
     def add_user(self, directory: Directory, account_id: str, source: str | None = None) -> None:
         directory.users[account_id] = {"status": "active", "added": now_iso(), "source": source}

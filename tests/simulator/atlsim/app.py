@@ -130,6 +130,14 @@ class SimApp:
         self.limiter.window = world[0].rate_limits["window_seconds"]
         self.limiter.clear()
         self.scim_app = self._build_scim()
+        if self.scim_app is not None and hasattr(self.scim_app, "on_provision"):
+            self.scim_app.on_provision = self._scim_provisioned
+
+    def _scim_provisioned(self, account_id: str) -> None:
+        """A user created over SCIM joins the organization's directory (managed, ``synced``), without product access."""
+        state = self.state
+        with state.lock:
+            state.admin.provisioned(account_id)
 
     @property
     def state(self) -> State:

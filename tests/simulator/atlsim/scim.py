@@ -88,6 +88,8 @@ class ScimApp:
         self.seed = copy.deepcopy(scim_seed or {})
         self.accounts = accounts
         self.extension = extension
+        # called with the account id of each user a client creates (the simulator adds it to the organization)
+        self.on_provision: Callable[[str], None] | None = None
         self.provider: ScimProvider = atlassian_provider() if extension else plain_provider()
         self._directories: dict[str, _Directory] = {}
         self.reset()
@@ -206,6 +208,9 @@ class ScimApp:
             if _user_name_taken(storage, model, resource_type, getattr(resource, "user_name", None)):
                 raise UniquenessException(detail="A user with this userName already exists in the directory")
             self._link(resource)
+            account_id = linked_account_id(resource)
+            if account_id and self.on_provision is not None:
+                self.on_provision(account_id)
         return link
 
     def _unlink(self, resource: Resource[Any]) -> None:

@@ -10,11 +10,12 @@ import copy
 import pytest
 
 from atlsim import DEMO_SEED, demo
-from atlsim.admin_testkit import BB_USER, DIR, KEY, USERS_GROUP, account_id, account_ids, members
+from atlsim.admin_testkit import ALL, BB_USER, DIR, KEY, USERS_GROUP, account_id, account_ids, members
 from atlsim.app import create_app
 from atlsim.state import SeedError, load_seed
 
 PERM_URL = "/2.0/repositories/acme/infra-core/permissions-config/users/"
+ALL_USERS = ALL + "/users/search"
 EFFECTIVE = "/2.0/workspaces/acme/permissions/repositories/infra-core?pagelen=100"
 
 
@@ -115,3 +116,19 @@ def test_a_seed_without_admin_has_no_organization():
     del seed["admin"]
     app = create_app(seed)
     assert app.state.admin.orgs == {} and len(app.state.workspaces["acme"].members) == 260
+
+
+def test_a_user_created_over_scim_joins_the_organization_without_access(sim_client, sim_app):
+    scim = {"Authorization": "Bearer " + demo.SCIM_API_KEY, "Content-Type": "application/scim+json"}
+    body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "scimhire@acme.example",
+            "emails": [{"value": "scimhire@acme.example", "primary": True}], "active": True}
+    created = sim_client.post("/scim/directory/%s/Users" % demo.SCIM_DIRECTORY, json=body, headers=scim)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    aid = created.get_json()["urn:scim:schemas:extension:atlassian-external:1.0"]["atlassianAccountId"]
+    found = sim_client.post(ALL_USERS, json={"emails": ["scimhire@acme.example"], "expand": ["groups"]}, headers=KEY)
+    users = found.get_json()["data"]
+    assert [(u["accountId"], u["managementSource"], u["status"], u["groups"]) for u in users] == [(aid, "synced", "active", [])]
+    assert aid not in members(sim_client)  # no group, no product access
+    url = DIR + "/groups/%s/memberships" % USERS_GROUP
+    assert sim_client.post(url, json={"accountId": aid}, headers=KEY).status_code == 204
+    assert aid in members(sim_client)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The bad-input cases of the four modules, as data (test_bad_input.py runs them, tests/reliability/gen_reliability.py
+"""The bad-input cases of every module, as data (test_bad_input.py runs them, tests/reliability/gen_reliability.py
 renders them into docs/reliability.md).
 
 Each case is a dict:
@@ -35,8 +35,11 @@ ACCESS_TOKEN = "accesstk.R8nJ3cY6tH1zB5qW7uLm"
 CLIENT_SECRET = "clientsc.S5bF7dW2kM9qX4jP8vNa"
 SCIM_TOKEN = "scimtokn.T4gN8hV3rP6xC2mK9wQe"
 URL_PASSWORD = "urlpassw.U9cL2jB5sD7yF3nH6tRz"
+# The organization API key of the Admin API modules.
+ADMIN_API_KEY = "adminkey.W6hM2tQ9xB4vK7pZ3nFj"
 SECRETS = {"api_token": API_TOKEN, "access_token": ACCESS_TOKEN, "client_secret": CLIENT_SECRET,
-           "scim_token": SCIM_TOKEN, "url_password": URL_PASSWORD}
+           "scim_token": SCIM_TOKEN, "url_password": URL_PASSWORD, "admin_api_key": ADMIN_API_KEY}
+ORG_ID = "0475f711-2971-5a21-a71a-659f380ffd26"
 
 CLIENT_ID = "acme-oauth-consumer-id"
 LONG = "a" * 5000
@@ -50,9 +53,17 @@ BASES = {
     "atlassian_scim_user": {"directory_id": "dir-1", "scim_token": SCIM_TOKEN, "user_name": "jane@acme.example",
                             "email": "jane@acme.example"},
     "atlassian_scim_user_info": {"directory_id": "dir-1", "scim_token": SCIM_TOKEN},
+    "atlassian_user_info": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY},
+    "atlassian_group_info": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY},
+    "atlassian_group_member": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY, "user": "jane@acme.example",
+                               "groups": ["bitbucket-users-acme"]},
+    "atlassian_user": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY, "user": "jane@acme.example",
+                       "state": "suspended"},
 }
 SHORT_NAMES = {"bitbucket_repo_permission": "perm", "bitbucket_member_info": "member", "bitbucket_project_permission": "proj",
-               "atlassian_scim_user": "scim", "atlassian_scim_user_info": "sciminfo"}
+               "atlassian_scim_user": "scim", "atlassian_scim_user_info": "sciminfo", "atlassian_user_info": "userinfo",
+               "atlassian_group_info": "groupinfo", "atlassian_group_member": "groupmember", "atlassian_user": "adminuser"}
+ADMIN_MODULES = ("atlassian_user_info", "atlassian_group_info", "atlassian_group_member", "atlassian_user")
 MODULES = dict((short, module) for module, short in SHORT_NAMES.items())
 
 # Client credentials instead of username + api_token (Bitbucket modules).
@@ -355,6 +366,110 @@ case("sciminfo", "ca_path", "missing-file", {"ca_path": "/nonexistent/ca-bundle.
 case("sciminfo", "directory", "unknown-option", {"directory": "dir-1"})
 # control: a non-ASCII userName is valid (internationalized email address)
 case("sciminfo", "user_name", "ok-nonascii", {"user_name": "zoë@acme.example"}, expect=OK)
+
+# --- atlassian_user_info (organization Admin API: the connection options are checked on this module) -----------------
+case("userinfo", "emails", "empty-list", {"emails": []})
+case("userinfo", "account_ids", "empty-list", {"account_ids": []})
+case("userinfo", "emails", "element-blank", {"emails": ["jane@acme.example", " "]})
+case("userinfo", "emails", "element-account-id", {"emails": ["557058:dev1"]})
+case("userinfo", "emails", "at-no-domain", {"emails": ["a@"]})
+case("userinfo", "emails", "element-newline", {"emails": ["jane@acme.example\n"]})
+case("userinfo", "emails", "dict-not-list", {"emails": {"a": 1}})
+case("userinfo", "account_ids", "element-email", {"account_ids": ["jane@acme.example"]})
+case("userinfo", "account_ids", "element-slash", {"account_ids": ["557058:a/b"]})
+case("userinfo", "account_ids", "element-uuid", {"account_ids": [UUID_NOBODY]})
+case("userinfo", "include_role_assignments", "not-bool", {"include_role_assignments": "sometimes"})
+case("userinfo", "org_id", "missing", unset=("org_id",))
+case("userinfo", "org_id", "empty", {"org_id": ""})
+case("userinfo", "org_id", "blank", {"org_id": "  "})
+case("userinfo", "org_id", "dotdot", {"org_id": ".."})
+case("userinfo", "org_id", "slash", {"org_id": "a/b"})
+case("userinfo", "org_id", "pct2e", {"org_id": "%2e%2e"})
+case("userinfo", "org_id", "newline", {"org_id": ORG_ID + "\n"})
+case("userinfo", "org_id", "long", {"org_id": LONG})
+case("userinfo", "admin_directory_id", "empty", {"admin_directory_id": ""})
+case("userinfo", "admin_directory_id", "dotdot", {"admin_directory_id": ".."})
+case("userinfo", "admin_directory_id", "slash", {"admin_directory_id": "a/b"})
+case("userinfo", "admin_directory_id", "pct2f", {"admin_directory_id": "%2F"})
+case("userinfo", "admin_url", "file", {"admin_url": "file:///etc/passwd"})
+case("userinfo", "admin_url", "credentials", {"admin_url": "https://u:%s@api.atlassian.com" % URL_PASSWORD})
+case("userinfo", "admin_url", "trailing-newline", {"admin_url": "https://api.atlassian.com\n"})
+case("userinfo", "admin_url", "query", {"admin_url": "https://api.atlassian.com?a=b"})
+case("userinfo", "admin_url", "empty", {"admin_url": ""})
+case("userinfo", "admin_url", "no-host", {"admin_url": "https://"})
+case("userinfo", "admin_api_key", "missing", unset=("admin_api_key",))
+case("userinfo", "admin_api_key", "empty", {"admin_api_key": ""})
+case("userinfo", "timeout", "zero", {"timeout": 0})
+case("userinfo", "timeout", "negative", {"timeout": -1})
+case("userinfo", "timeout", "huge", {"timeout": 1e9})
+case("userinfo", "timeout", "nan-string", {"timeout": "nan"})
+case("userinfo", "max_retries", "negative", {"max_retries": -1})
+case("userinfo", "max_retries", "huge", {"max_retries": 1000})
+case("userinfo", "validate_certs", "not-bool", {"validate_certs": "maybe"})
+case("userinfo", "ca_path", "missing-file", {"ca_path": "/nonexistent/ca-bundle.pem"})
+
+# --- atlassian_group_info ------------------------------------------------------------------------------------------
+case("groupinfo", "names", "empty-list", {"names": []})
+case("groupinfo", "ids", "empty-list", {"ids": []})
+case("groupinfo", "ids", "element-name", {"ids": ["bitbucket-users-acme"]})
+case("groupinfo", "ids", "element-braced-uuid", {"ids": [UUID_NOBODY]})
+case("groupinfo", "names", "element-empty", {"names": [""]})
+case("groupinfo", "names", "element-blank", {"names": ["devs", "  "]})
+case("groupinfo", "names", "element-newline", {"names": ["devs\n"]})
+case("groupinfo", "names", "long", {"names": [LONG]})
+case("groupinfo", "workspace", "and-resource-id", {"workspace": "acme", "resource_id": "ari:cloud:bitbucket::workspace/x"})
+case("groupinfo", "workspace", "dotdot", {"workspace": ".."})
+case("groupinfo", "resource_id", "newline", {"resource_id": "ari:cloud:bitbucket::workspace/x\n"})
+case("groupinfo", "include_members", "not-bool", {"include_members": "perhaps"})
+case("groupinfo", "org_id", "pct2f", {"org_id": "%2F"})
+case("groupinfo", "admin_url", "credentials", {"admin_url": "https://u:%s@api.atlassian.com" % URL_PASSWORD})
+case("groupinfo", "timeout", "inf", {"timeout": "inf"})
+
+# --- atlassian_group_member ----------------------------------------------------------------------------------------
+case("groupmember", "user", "missing", unset=("user",))
+case("groupmember", "user", "empty", {"user": ""})
+case("groupmember", "user", "blank", {"user": "  "})
+case("groupmember", "user", "dotdot", {"user": ".."})
+case("groupmember", "user", "at-no-domain", {"user": "a@"})
+case("groupmember", "user", "newline", {"user": "jane@acme.example\n"})
+case("groupmember", "user", "slash", {"user": "557058:a/b"})
+case("groupmember", "user", "uuid", {"user": UUID_NOBODY})
+case("groupmember", "user", "long", {"user": LONG})
+case("groupmember", "user", "list", {"user": [42]})
+case("groupmember", "groups", "missing", unset=("groups",))
+case("groupmember", "groups", "empty-list", {"groups": []})
+case("groupmember", "groups", "element-empty", {"groups": [""]})
+case("groupmember", "groups", "element-blank", {"groups": ["bitbucket-users-acme", " "]})
+case("groupmember", "groups", "element-newline", {"groups": ["bitbucket-users-acme\n"]})
+case("groupmember", "groups", "element-long", {"groups": [LONG]})
+case("groupmember", "groups", "dict-not-list", {"groups": {"a": 1}})
+case("groupmember", "groups", "absent-element-empty", {"groups": [""], "state": "absent"})
+case("groupmember", "state", "choice", {"state": "gone"})
+case("groupmember", "org_id", "missing", unset=("org_id",))
+case("groupmember", "admin_url", "credentials", {"admin_url": "https://u:%s@api.atlassian.com" % URL_PASSWORD})
+case("groupmember", "admin_directory_id", "dotdot", {"admin_directory_id": ".."})
+case("groupmember", "max_retries", "fraction", {"max_retries": 1.5})
+
+# --- atlassian_user ------------------------------------------------------------------------------------------------
+case("adminuser", "user", "missing", unset=("user",))
+case("adminuser", "user", "empty", {"user": ""})
+case("adminuser", "user", "blank", {"user": "  "})
+case("adminuser", "user", "dotdot", {"user": ".."})
+case("adminuser", "user", "at-only", {"user": "@"})
+case("adminuser", "user", "tab", {"user": "jane\t@acme.example"})
+case("adminuser", "user", "nul", {"user": "jane@acme.example\x00"})
+case("adminuser", "user", "uuid-invited", {"user": UUID_NOBODY, "state": "invited"})
+case("adminuser", "user", "empty-removed", {"user": "", "state": "removed"})
+case("adminuser", "user", "account-id-invited", {"user": "557058:6c1b5e2a-0d3b-4b5a-9a56-2f0e8c1d4b7e", "state": "invited"})
+case("adminuser", "groups", "element-empty-invited", {"groups": [""], "state": "invited"})
+case("adminuser", "state", "choice", {"state": "deleted"})
+case("adminuser", "groups", "with-suspended", {"groups": ["bitbucket-users-acme"]})
+case("adminuser", "groups", "with-removed", {"groups": ["bitbucket-users-acme"], "state": "removed"})
+case("adminuser", "send_notification", "not-bool", {"send_notification": "maybe", "state": "invited"})
+case("adminuser", "org_id", "empty", {"org_id": ""})
+case("adminuser", "admin_directory_id", "newline", {"admin_directory_id": "dir-1\n"})
+case("adminuser", "admin_url", "ftp", {"admin_url": "ftp://x"})
+case("adminuser", "timeout", "zero", {"timeout": 0})
 
 
 def cases_by_id():

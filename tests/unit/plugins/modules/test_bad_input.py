@@ -16,7 +16,7 @@ How a case runs:
   printed;
 * every HTTP request is recorded at ``requests.Session.request`` (so an attempt that requests itself refuses, such as
   a ``file://`` URL, counts too), then answered by ``responses`` as an empty workspace / empty directory would answer;
-* no environment variable of the caller (BITBUCKET_*, ATLASSIAN_SCIM_*, CA bundles) and no real sleeping.
+* no environment variable of the caller (BITBUCKET_*, ATLASSIAN_SCIM_*, ATLASSIAN_ADMIN_*, ATLASSIAN_ORG_ID, CA bundles) and no real sleeping.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bad_inpu
 
 MODULE_PACKAGE = "ansible_collections.accessops.atlassian.plugins.modules."
 WRITE_METHODS = ("PUT", "POST", "PATCH", "DELETE")
-NO_LOG_OPTIONS = ("api_token", "access_token", "client_secret", "scim_token")
+NO_LOG_OPTIONS = ("api_token", "access_token", "client_secret", "scim_token", "admin_api_key")
 PIECE = 8  # no piece of a secret this long may appear in a result
 
 WORKSPACE = "acme"
@@ -175,7 +175,8 @@ def run_case(case):
         return real_request(session, method, url, *args, **kwargs)
 
     environ = dict((k, v) for k, v in os.environ.items()
-                   if not k.startswith(("BITBUCKET_", "ATLASSIAN_SCIM_")) and k not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
+                   if not k.startswith(("BITBUCKET_", "ATLASSIAN_SCIM_", "ATLASSIAN_ADMIN_", "ATLASSIAN_ORG_ID"))
+                   and k not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
     ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
     ansible_warnings._global_deprecations.clear()  # pylint: disable=protected-access
     outcome = {"result": None, "failed": None, "requests": attempted, "crash": None}

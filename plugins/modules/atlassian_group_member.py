@@ -1,0 +1,190 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: atlassian_group_member
+short_description: Add an account to, or remove it from, groups of an Atlassian organization (product access)
+version_added: "0.2.0"
+author:
+  - accessops maintainers (@accessops)
+description:
+  - Ensures that one account of the organization is (O(state=present)) or is not (O(state=absent)) a member of each
+    of O(groups), with the organization Admin API.
+  - This is how Bitbucket access is given and taken in an organization - a group that holds the C(atlassian/user)
+    (or C(atlassian/admin)) role on a Bitbucket workspace makes its members workspace members, and repository or
+    project permissions can then be granted to them. Removing the last such membership takes the person out of the
+    workspace members; their explicit Bitbucket permissions stay stored and apply again if they come back.
+  - Leaving a group takes the person out of B(every) product that group grants (use
+    M(accessops.atlassian.atlassian_group_info) to see what a group grants).
+  - Groups that the API says cannot be changed by this key (synced from an identity provider, or not modifiable)
+    are refused before any change, with the reason; change those in the identity provider.
+  - When a product the group grants has no seat left, the task fails with a message naming that product.
+extends_documentation_fragment:
+  - accessops.atlassian.admin
+  - accessops.atlassian.attributes
+  - accessops.atlassian.attributes.admin_actiongroup
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the account and the groups as a real run does, then reports the memberships it would add or remove
+        without sending any change.
+  diff_mode:
+    support: full
+    details:
+      - The diff lists the account's memberships among O(groups), before and after.
+options:
+  user:
+    description:
+      - The account - its email address or its Atlassian account ID.
+      - The account must be in the organization's directory; invite an email first with
+        M(accessops.atlassian.atlassian_user) and O(accessops.atlassian.atlassian_user#module:state=invited).
+    type: str
+    required: true
+  groups:
+    description:
+      - The groups, by name (exact, without regard to case) or by ID (a UUID).
+      - A name held by groups of several directories is refused; name such a group by ID or set O(admin_directory_id).
+      - Every group must exist; nothing is changed when one does not.
+    type: list
+    elements: str
+    required: true
+  state:
+    description:
+      - V(present) adds the account to each group it is not a member of; V(absent) removes it from each group it is
+        a member of. Other groups of the account are left alone.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Requests sent - one search for the account (with its groups), one search for the groups named by name and one
+    for those named by ID, then one request a membership to add or remove.
+  - When a membership change fails after others were made, the task fails and still reports C(changed) and the
+    groups changed in RV(added) or RV(removed); run it again to finish.
+  - The API may answer an addition with HTTP 409 C(ADMIN-UAM-409-2) when the account already is a member (another
+    run, or the identity provider, added it meanwhile); that group is then listed in RV(unchanged_by_api) and does
+    not count as a change.
+seealso:
+  - module: accessops.atlassian.atlassian_group_info
+  - module: accessops.atlassian.atlassian_user
+  - module: accessops.atlassian.bitbucket_repo_permission
+  - name: Organizations REST API
+    description: The API this module calls.
+    link: https://developer.atlassian.com/cloud/admin/organization/rest/intro/
+"""
+
+EXAMPLES = r"""
+- name: Give a new hire Bitbucket access, then write access to a repository
+  module_defaults:
+    group/accessops.atlassian.admin:
+      org_id: "{{ org_id }}"
+      admin_api_key: "{{ vault_admin_api_key }}"
+  block:
+    - name: Add the account to the group that grants the acme workspace
+      accessops.atlassian.atlassian_group_member:
+        user: newhire02@acme.example
+        groups:
+          - bitbucket-users-acme
+
+    - name: Grant write on a repository (the person is a workspace member now)
+      accessops.atlassian.bitbucket_repo_permission:
+        username: "{{ bitbucket_admin_email }}"
+        api_token: "{{ vault_bitbucket_api_token }}"
+        workspace: acme
+        repository: infra-core
+        user: newhire02@acme.example
+        permission: write
+
+- name: Take Bitbucket access away (the person keeps the other products)
+  accessops.atlassian.atlassian_group_member:
+    org_id: "{{ org_id }}"
+    admin_api_key: "{{ vault_admin_api_key }}"
+    user: newhire02@acme.example
+    groups:
+      - bitbucket-users-acme
+    state: absent
+"""
+
+RETURN = r"""
+user:
+  description: The account, as the directory has it (see RV(accessops.atlassian.atlassian_user_info#module:users)).
+  returned: success
+  type: dict
+  sample:
+    account_id: 712020:6c1bd5c7-5a4e-5f6b-9d0d-31b1f0f3a9a2
+    email: newhire02@acme.example
+    name: New Hire 02
+    nickname: newhire02
+    status: active
+    account_status: active
+    membership_status: active
+    management_source: null
+    added_to_org: "2026-11-20T09:00:00Z"
+groups:
+  description: Each group of O(groups), and whether the account is a member after the task (predicted in check mode).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - id: 0e35343a-3bbd-59e8-bdb5-d019d29449e6
+      name: bitbucket-users-acme
+      directory_id: 2ef0f675-904a-5eed-949f-2d150ffd0457
+      member: true
+added:
+  description: The names of the groups the account was added to (would be, in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample:
+    - bitbucket-users-acme
+removed:
+  description: The names of the groups the account was removed from (would be, in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample: []
+unchanged_by_api:
+  description: Groups the API said already held (or no longer held) the account when the change was sent.
+  returned: when the API answered so
+  type: list
+  elements: str
+  sample: []
+api_calls:
+  description: The HTTP requests sent to the Admin API, in total and by method (retries included).
+  returned: always
+  type: dict
+  sample:
+    total: 3
+    POST: 3
+rate_limit:
+  description: The rate-limit headers of the last answer that had some (C(remaining), C(reset)); empty when none had.
+  returned: always
+  type: dict
+  sample: {}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin_ensure import group_membership
+from ansible_collections.accessops.atlassian.plugins.module_utils._args import admin_argument_spec
+from ansible_collections.accessops.atlassian.plugins.module_utils._module import admin_client, run_module
+
+
+def main():
+    spec = admin_argument_spec()
+    spec.update(
+        user=dict(type="str", required=True),
+        groups=dict(type="list", elements="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run_module(module, admin_client,
+               lambda client, module: group_membership(client, module.params, check_mode=module.check_mode))
+
+
+if __name__ == "__main__":
+    main()

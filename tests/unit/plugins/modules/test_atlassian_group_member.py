@@ -1,0 +1,308 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""atlassian_group_member: add and remove memberships, idempotence, check mode, refusals before any write, and the
+API's answers to a write (409 already a member, 409 licence limit, 404 on remove)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.accessops.atlassian.plugins.modules import atlassian_group_member as module
+
+from .admin_helpers import (  # pylint: disable=unused-import
+    DIR,
+    DIRECTORY,
+    GROUPS_SEARCH,
+    ORG,
+    OTHER_DIRECTORY,
+    USERS_SEARCH,
+    add,
+    admin_env,
+    aid,
+    api,
+    args,
+    calls,
+    email,
+    errors,
+    gid,
+    group,
+    group_search,
+    page,
+    run_module,
+    user,
+    user_search,
+    writes,
+)
+
+pytestmark = pytest.mark.usefixtures("admin_env")
+
+USERS = "bitbucket-users-acme"
+ADMINS = "bitbucket-admins-acme"
+SYNCED = "okta-engineering"
+
+
+def _members(name, directory=DIRECTORY):
+    return ORG + "/directories/%s/groups/%s/memberships" % (directory, gid(name))
+
+
+def _task(**kwargs):
+    options = {"user": "NewHire02@acme.example", "groups": [USERS]}
+    options.update(kwargs)
+    return args(**options)
+
+
+def _read(api, member_of=(), groups=(USERS,), **group_options):
+    add(api, "POST", USERS_SEARCH, page([user("newhire02", groups=list(member_of))]))
+    add(api, "POST", GROUPS_SEARCH, page([group(name, **group_options) for name in groups]))
+
+
+READS = [("POST", USERS_SEARCH, {}, user_search(email("newhire02"))),
+         ("POST", GROUPS_SEARCH, {}, group_search(names=[USERS]))]
+
+
+def _diff(before, after):
+    header = "newhire02@acme.example (managed groups)"
+    return {"before": {"groups": before}, "after": {"groups": after}, "before_header": header, "after_header": header}
+
+
+def test_present_adds_the_membership_in_the_group_directory(api):
+    _read(api)
+    add(api, "POST", _members(USERS), status=204)
+    result, failed = run_module(module, _task(), diff=True)
+    assert not failed, result
+    assert calls(api) == READS + [("POST", DIR + "/groups/%s/memberships" % gid(USERS), {}, {"accountId": aid("newhire02")})]
+    assert result["changed"] is True and result["added"] == [USERS] and result["removed"] == []
+    assert result["groups"] == [{"id": gid(USERS), "name": USERS, "directory_id": DIRECTORY, "member": True}]
+    assert result["user"]["account_id"] == aid("newhire02") and "groups" not in result["user"]
+    assert result["diff"] == _diff([], [USERS])
+    assert "unchanged_by_api" not in result
+    assert result["api_calls"] == {"total": 3, "POST": 3}
+
+
+def test_second_run_writes_nothing(api):
+    _read(api, member_of=[USERS])
+    result, failed = run_module(module, _task())
+    assert not failed
+    assert calls(api) == READS and writes(api) == []
+    assert result["changed"] is False and result["added"] == []
+    assert result["groups"][0]["member"] is True and result["diff"] == _diff([USERS], [USERS])
+
+
+def test_check_mode_reads_the_same_and_reports_the_same_without_writing(api):
+    _read(api)
+    checked, failed = run_module(module, _task(), check_mode=True, diff=True)
+    assert not failed and calls(api) == READS
+    _read(api)
+    add(api, "POST", _members(USERS), status=204)
+    applied, failed = run_module(module, _task(), diff=True)
+    assert not failed
+    for key in ("changed", "added", "removed", "groups", "diff", "user"):
+        assert checked[key] == applied[key], key
+    assert checked["api_calls"] == {"total": 2, "POST": 2}
+
+
+def test_absent_removes_only_the_groups_it_is_a_member_of(api):
+    add(api, "POST", USERS_SEARCH, page([user("newhire02", groups=[USERS, "other"])]))
+    add(api, "POST", GROUPS_SEARCH, page([group(USERS), group(ADMINS)]))
+    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), status=204)
+    result, failed = run_module(module, _task(groups=[USERS, ADMINS], state="absent"))
+    assert not failed, result
+    assert writes(api) == [("DELETE", DIR + "/groups/%s/memberships/%s" % (gid(USERS), aid("newhire02")), {}, None)]
+    assert result["changed"] is True and result["removed"] == [USERS] and result["added"] == []
+    assert [(g["name"], g["member"]) for g in result["groups"]] == [(USERS, False), (ADMINS, False)]
+    assert result["diff"]["before"] == {"groups": [USERS]} and result["diff"]["after"] == {"groups": []}
+
+
+def test_absent_when_not_a_member_writes_nothing(api):
+    _read(api, member_of=["other"])
+    result, failed = run_module(module, _task(state="absent"))
+    assert not failed and writes(api) == [] and result["changed"] is False
+
+
+def test_groups_by_id_match_the_ari_ids_of_the_user_groups(api):
+    member = user("newhire02")
+    member["groups"] = [{"id": "ari:cloud:identity::group/" + gid(USERS), "name": USERS}]
+    add(api, "POST", USERS_SEARCH, page([member]))
+    add(api, "POST", GROUPS_SEARCH, page([group(USERS)]))
+    result, failed = run_module(module, args(user=aid("newhire02"), groups=[gid(USERS).upper()]))
+    assert not failed
+    assert calls(api) == [("POST", USERS_SEARCH, {}, {"expand": ["groups"], "accountIds": [aid("newhire02")], "limit": 100}),
+                          ("POST", GROUPS_SEARCH, {}, group_search(ids=[gid(USERS)]))]
+    assert result["changed"] is False and result["groups"][0]["member"] is True
+
+
+def test_only_the_missing_membership_is_written(api):
+    add(api, "POST", USERS_SEARCH, page([user("newhire02", groups=[ADMINS])]))
+    add(api, "POST", GROUPS_SEARCH, page([group(USERS), group(ADMINS, directory=OTHER_DIRECTORY)]))
+    add(api, "POST", _members(USERS), status=204)
+    result, failed = run_module(module, _task(groups=[ADMINS, USERS]))
+    assert not failed
+    assert [c[1] for c in writes(api)] == [_members(USERS)]
+    assert result["added"] == [USERS] and [g["member"] for g in result["groups"]] == [True, True]
+
+
+@pytest.mark.parametrize("options, reason", [
+    ({"synced": True}, "it is synced from an identity provider: change its members there"),
+    ({"modifiable": False}, "it is not modifiable with this API key (managementAccess.modifiable is false)"),
+    ({"managedBy": "external"}, "it is synced from an identity provider"),
+])
+def test_a_group_the_key_cannot_change_is_refused_with_zero_writes(api, options, reason):
+    _read(api, groups=(SYNCED,), **options)
+    result, failed = run_module(module, _task(groups=[SYNCED]))
+    assert failed
+    assert result["msg"].startswith("Cannot add newhire02@acme.example to the group 'okta-engineering': " + reason)
+    assert result["msg"].endswith("Nothing was changed")
+    assert writes(api) == [] and len(calls(api)) == 2
+
+
+def test_a_synced_group_is_refused_even_when_another_group_could_be_changed(api):
+    add(api, "POST", USERS_SEARCH, page([user("newhire02", groups=[USERS, SYNCED])]))
+    add(api, "POST", GROUPS_SEARCH, page([group(USERS), group(SYNCED, synced=True)]))
+    result, failed = run_module(module, _task(groups=[USERS, SYNCED], state="absent"))
+    assert failed and result["msg"].startswith("Cannot remove newhire02@acme.example from the group 'okta-engineering'")
+    assert writes(api) == []
+
+
+def test_a_synced_group_that_needs_no_change_is_fine(api):
+    _read(api, member_of=[SYNCED], groups=(SYNCED,), synced=True)
+    result, failed = run_module(module, _task(groups=[SYNCED]))
+    assert not failed and result["changed"] is False and writes(api) == []
+
+
+def test_a_group_that_does_not_exist_is_refused_with_zero_writes(api):
+    add(api, "POST", USERS_SEARCH, page([user("newhire02")]))
+    add(api, "POST", GROUPS_SEARCH, page([group(USERS)]))
+    result, failed = run_module(module, _task(groups=[USERS, "Ghosts"]))
+    assert failed
+    assert result["msg"] == ("groups: no group 'Ghosts' in the organization's directory (or the key cannot see it); "
+                             "nothing was changed")
+    assert writes(api) == []
+
+
+def test_a_user_not_in_the_directory_is_refused_after_one_search(api):
+    add(api, "POST", USERS_SEARCH, page([]))
+    result, failed = run_module(module, _task())
+    assert failed
+    assert result["msg"].startswith("user 'NewHire02@acme.example' has no account in the organization's directory")
+    assert "state=invited" in result["msg"]
+    assert len(calls(api)) == 1
+
+
+def test_a_search_answering_another_user_is_refused_before_any_write(api):
+    add(api, "POST", USERS_SEARCH, page([user("mallory")]))
+    result, failed = run_module(module, _task())
+    assert failed and result["msg"].startswith("Unexpected answer from the API")
+    assert len(calls(api)) == 1
+
+
+def test_two_accounts_for_one_email_are_refused(api):
+    add(api, "POST", USERS_SEARCH, page([user("newhire02"), user("newhire02", accountId="712020:other")]))
+    result, failed = run_module(module, _task())
+    assert failed and "the directory answered 2 accounts" in result["msg"]
+    assert writes(api) == []
+
+
+def test_409_already_a_member_is_not_a_change(api):
+    _read(api)
+    add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-2", 409, "User is already a member of the group"), status=409)
+    result, failed = run_module(module, _task())
+    assert not failed, result
+    assert result["changed"] is False and result["added"] == []
+    assert result["unchanged_by_api"] == [USERS]
+    assert result["api_calls"] == {"total": 3, "POST": 3}
+
+
+def test_409_licence_limit_names_the_product(api):
+    _read(api)
+    detail = "The product bitbucket (resource acme) has reached its user limit of 300"
+    add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-3", 409, detail, "Product License Limit Exceeded"),
+        status=409)
+    result, failed = run_module(module, _task())
+    assert failed
+    assert result["msg"] == (
+        "Cannot add %s to the group %s: a product is at its user limit (ADMIN-UAM-409-3: %s). Free a seat or raise "
+        "the limit in admin.atlassian.com, then run again" % (aid("newhire02"), USERS, detail))
+    assert result["status"] == 409 and result["api_message"] == "ADMIN-UAM-409-3: " + detail
+    assert result["api_calls"] == {"total": 3, "POST": 3}
+
+
+def test_a_failure_after_a_write_fails_the_task_and_reports_the_change(api):
+    _read(api, groups=(USERS, ADMINS))
+    add(api, "POST", _members(USERS), status=204)
+    add(api, "POST", _members(ADMINS), errors("ADMIN-UAM-400-1", 400, "Bad Request"), status=400)
+    result, failed = run_module(module, _task(groups=[USERS, ADMINS]))
+    assert failed and result["changed"] is True and result["added"] == [USERS]
+    assert result["status"] == 400 and "ADMIN-UAM-400-1: Bad Request" in result["msg"]
+    assert result["msg"].endswith("Changed before the failure: %s; run the task again to finish" % USERS)
+    assert [w[1] for w in writes(api)] == [_members(USERS), _members(ADMINS)]
+
+
+def test_a_failure_of_the_first_write_changes_nothing(api):
+    _read(api, groups=(USERS, ADMINS))
+    add(api, "POST", _members(USERS), errors("ADMIN-UAM-400-1", 400, "Bad Request"), status=400)
+    result, failed = run_module(module, _task(groups=[USERS, ADMINS]))
+    assert failed and result["changed"] is False and [w[1] for w in writes(api)] == [_members(USERS)]
+
+
+def test_another_409_on_add_fails(api):
+    _read(api)
+    add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-1", 409, "Conflict"), status=409)
+    result, failed = run_module(module, _task())
+    assert failed and result["status"] == 409 and "ADMIN-UAM-409-1: Conflict" in result["msg"]
+
+
+def test_404_not_a_member_on_remove_is_not_a_change(api):
+    _read(api, member_of=[USERS])
+    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"),
+        errors("ADMIN-UAM-404-1", 404, "One or more user not found in the directory"), status=404)
+    result, failed = run_module(module, _task(state="absent"))
+    assert not failed, result
+    assert result["changed"] is False and result["removed"] == [] and result["unchanged_by_api"] == [USERS]
+
+
+def test_404_group_gone_on_remove_fails(api):
+    _read(api, member_of=[USERS])
+    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), errors("ADMIN-UAM-404-3", 404, "Group Not Found"),
+        status=404)
+    result, failed = run_module(module, _task(state="absent"))
+    assert failed and result["status"] == 404 and "ADMIN-UAM-404-3: Group Not Found" in result["msg"]
+
+
+def test_a_write_is_refused_when_the_group_directory_is_unknown(api):
+    _read(api, directory=None)
+    result, failed = run_module(module, _task())
+    assert failed
+    assert "the group 'bitbucket-users-acme' was answered without its directoryId" in result["msg"]
+    assert writes(api) == []
+
+
+def test_a_configured_directory_is_searched_and_written(api):
+    add(api, "POST", DIR + "/users/search", page([user("newhire02")]))
+    add(api, "POST", DIR + "/groups/search", page([group(USERS, directory=None)]))
+    add(api, "POST", _members(USERS), status=204)
+    result, failed = run_module(module, _task(admin_directory_id=DIRECTORY))
+    assert not failed and result["changed"] is True
+    assert [c[1] for c in calls(api)] == [DIR + "/users/search", DIR + "/groups/search", _members(USERS)]
+
+
+def test_a_hostile_directory_id_of_a_group_is_not_written_to(api):
+    _read(api, directory="../../v1")
+    result, failed = run_module(module, _task())
+    assert failed and "is not a safe URL path segment" in result["msg"]
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"groups": []}, "groups must name at least one group"),
+    ({"groups": [""]}, "groups is empty"),
+    ({"groups": ["a" * 300]}, "groups is 300 characters long"),
+    ({"user": "  "}, "user is empty"),
+    ({"user": "newhire02@"}, "user 'newhire02@' is not an email address or an Atlassian account ID"),
+    ({"user": "557058:a/b"}, "is not an email address or an Atlassian account ID"),
+    ({"state": "gone"}, "value of state must be one of: present, absent"),
+])
+def test_bad_options_fail_before_any_request(api, options, message):
+    result, failed = run_module(module, _task(**options))
+    assert failed and message in result["msg"], result["msg"]
+    assert calls(api) == []
