@@ -11,18 +11,22 @@ STAMP := $(VENV)/.installed
 OLDEST_CORE ?= 2.16.14
 VENV_OLDEST := $(CURDIR)/.venv-core-oldest
 STAMP_OLDEST := $(VENV_OLDEST)/.installed-$(OLDEST_CORE)
+VENV_LINT := $(CURDIR)/.venv-lint
+STAMP_LINT := $(VENV_LINT)/.installed
 BUILD := $(or $(BUILD_DIR),/tmp/accessops-build-$(shell printf %s "$(CURDIR)" | md5sum | cut -c1-8))
 COLL := $(BUILD)/ansible_collections/accessops/atlassian
 SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.yml
 PYTEST_ARGS ?=
 
-.PHONY: help venv tree sanity units simulator-tests integration integration-oldest test demo simulator bench build changelog clean
+.PHONY: help venv tree sanity lint units simulator-tests integration integration-oldest test demo simulator bench build changelog clean
 
 help:
 	@echo "make test       sanity + unit (coverage) + simulator + integration tests, the latter also on the oldest"
 	@echo "                supported ansible-core (builds .venv and .venv-core-oldest first)"
-	@echo "make demo       run the main job against the local simulator"
+	@echo "make demo       the runbooks against the local simulator: onboarding (check mode, real, again), access"
+	@echo "                review, offboarding with its audit report"
+	@echo "make lint       ansible-lint (production profile) on the roles and playbooks"
 	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT))"
 	@echo "make bench      scale benchmark (10,000 members, 2,000 repositories): API calls, connections, seconds"
 	@echo "make build      build the collection tarball"
@@ -88,16 +92,26 @@ integration-oldest: $(STAMP_OLDEST) tree
 test: venv
 	start=$$(date +%s)
 	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory units
 	$(MAKE) --no-print-directory simulator-tests
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory integration-oldest
 	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
 
-demo: venv
-	echo "make demo lands with the onboarding/offboarding roles; until then: make simulator, then run the module"
-	echo "EXAMPLES against it (tests/integration runs every module's EXAMPLES against the simulator)."
-	exit 2
+# The runbooks against the simulator: onboarding (check mode + diff, real, again), access review, offboarding.
+demo: venv tree
+	tests/demo/run.sh $(VPY) $(BUILD) $(CURDIR)/build/demo-reports
+
+# ansible-lint (production profile) on the roles and playbooks, in its own venv (it pins its own dependencies).
+$(STAMP_LINT): tests/requirements-lint.txt
+	[ -x $(VENV_LINT)/bin/python ] || $(PYTHON) -m venv $(VENV_LINT)
+	$(VENV_LINT)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-lint.txt
+	touch $(STAMP_LINT)
+
+lint: $(STAMP_LINT) tree
+	cd $(COLL)
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production roles playbooks
 
 simulator: venv
 	PYTHONPATH=tests/simulator $(VPY) -m atlsim --seed $(SIM_SEED) --port $(SIM_PORT)
