@@ -11,15 +11,35 @@ STAMP := $(VENV)/.installed
 OLDEST_CORE ?= 2.16.14
 VENV_OLDEST := $(CURDIR)/.venv-core-oldest
 STAMP_OLDEST := $(VENV_OLDEST)/.installed-$(OLDEST_CORE)
+# The newest ansible-core this machine can run (2.20+ need Python >= 3.12): sanity and integration also run on it,
+# with Python 3.13 from pyenv; skipped with a message when that Python is not installed.
+NEWEST_CORE ?= 2.21.5
+PYENV_ROOT_DIR := $(or $(shell pyenv root 2>/dev/null),$(HOME)/.pyenv)
+NEWEST_PYTHON ?= $(shell ls -d $(PYENV_ROOT_DIR)/versions/3.13.*/bin/python3.13 2>/dev/null | sort -V | tail -n 1)
+VENV_NEWEST := $(CURDIR)/.venv-core-newest
+STAMP_NEWEST := $(VENV_NEWEST)/.installed-$(NEWEST_CORE)
+# The integration tests the newest-core stage runs (a representative subset: every module family, the roles through
+# ansible-playbook and ansible-runner, secrets at -vvvv); PYTEST_ARGS still applies.
+NEWEST_TESTS ?= test_bitbucket_repo_permission.py test_admin_access.py \
+  test_scim_user.py test_no_secrets_in_output.py test_role_onboarding.py test_role_offboarding.py \
+  test_role_access_review.py test_awx_runner.py
+VENV_EE := $(CURDIR)/.venv-ee
+STAMP_EE := $(VENV_EE)/.installed
 VENV_LINT := $(CURDIR)/.venv-lint
 STAMP_LINT := $(VENV_LINT)/.installed
+VENV_DOCS ?= $(CURDIR)/.venv-docs
+STAMP_DOCS := $(VENV_DOCS)/.installed
+DOCSITE = $(BUILD)/docsite
+VENV_IMPORTER ?= $(CURDIR)/.venv-importer
+STAMP_IMPORTER := $(VENV_IMPORTER)/.installed
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 BUILD := $(or $(BUILD_DIR),/tmp/accessops-build-$(shell printf %s "$(CURDIR)" | md5sum | cut -c1-8))
 COLL := $(BUILD)/ansible_collections/accessops/atlassian
 SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.yml
 PYTEST_ARGS ?=
 
-.PHONY: help venv tree sanity lint units simulator-tests integration integration-oldest test demo simulator bench build changelog clean
+.PHONY: help venv tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check docs docs-lint importer test demo simulator bench build changelog clean
 
 help:
 	@echo "make test       sanity + unit (coverage) + simulator + integration tests, the latter also on the oldest"
@@ -30,6 +50,11 @@ help:
 	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT))"
 	@echo "make bench      scale benchmark (10,000 members, 2,000 repositories): API calls, connections, seconds"
 	@echo "make build      build the collection tarball"
+	@echo "make docs       the docsite (antsibull-docs + Sphinx, offline) in $(DOCSITE)/build/html"
+	@echo "make docs-lint  antsibull-docs lint-collection-docs; make importer: galaxy-importer on the tarball"
+	@echo "make sanity-newest / integration-newest   sanity and integration on ansible-core $(NEWEST_CORE) with"
+	@echo "                pyenv's Python 3.13 (.venv-core-newest); skipped with a message when it is missing"
+	@echo "make ee-check   ansible-builder introspect / create on the built collection (.venv-ee)"
 
 $(STAMP): tests/requirements.txt
 	if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
@@ -89,14 +114,66 @@ integration-oldest: $(STAMP_OLDEST) tree
 	$(VENV_OLDEST)/bin/ansible --version | sed -n 1p  # sed reads it all: no broken pipe under pipefail
 	PYTHONPATH=$(BUILD) $(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider tests/integration $(PYTEST_ARGS)
 
+# Sanity and integration on the newest ansible-core (NEWEST_CORE) with NEWEST_PYTHON (pyenv's newest 3.13.x).
+$(STAMP_NEWEST): tests/requirements.txt
+	[ -x $(VENV_NEWEST)/bin/python ] || $(NEWEST_PYTHON) -m venv $(VENV_NEWEST)
+	sed 's/^ansible-core==.*/ansible-core==$(NEWEST_CORE)/' tests/requirements.txt > $(VENV_NEWEST)/requirements.txt
+	$(VENV_NEWEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VENV_NEWEST)/bin/python -m pip install --quiet --disable-pip-version-check -r $(VENV_NEWEST)/requirements.txt
+	touch $(STAMP_NEWEST)
+
+sanity-newest: tree
+	if [ -z "$(NEWEST_PYTHON)" ] || [ ! -x "$(NEWEST_PYTHON)" ]; then
+	  echo "SKIPPED sanity on ansible-core $(NEWEST_CORE): no Python 3.13 under $(PYENV_ROOT_DIR)/versions (install it with"
+	  echo "        'pyenv install 3.13' or pass NEWEST_PYTHON=/path/to/python3.13)"; exit 0
+	fi
+	$(MAKE) --no-print-directory $(STAMP_NEWEST)
+	for v in 24_2 25_1 25_2 25_3; do
+	  [ -s ~/.ansible/test/cache/get_pip_$$v.py ] || { mkdir -p ~/.ansible/test/cache; cp .ci/get_pip_shim.py ~/.ansible/test/cache/get_pip_$$v.py; }
+	done
+	cd $(COLL)
+	$(VENV_NEWEST)/bin/ansible --version | sed -n 1p
+	PATH=$(VENV_NEWEST)/bin:$$PATH $(VENV_NEWEST)/bin/ansible-test sanity --venv --python 3.13 --color no
+
+integration-newest: tree
+	if [ -z "$(NEWEST_PYTHON)" ] || [ ! -x "$(NEWEST_PYTHON)" ]; then
+	  echo "SKIPPED integration on ansible-core $(NEWEST_CORE): no Python 3.13 under $(PYENV_ROOT_DIR)/versions (install"
+	  echo "        it with 'pyenv install 3.13' or pass NEWEST_PYTHON=/path/to/python3.13)"; exit 0
+	fi
+	$(MAKE) --no-print-directory $(STAMP_NEWEST)
+	cd $(COLL)
+	$(VENV_NEWEST)/bin/ansible --version | sed -n 1p
+	PYTHONPATH=$(BUILD) $(VENV_NEWEST)/bin/python -m pytest -q -p no:cacheprovider $(addprefix tests/integration/,$(NEWEST_TESTS)) $(PYTEST_ARGS)
+
+# The execution environment: ansible-builder (own venv) introspects the collection installed from its built tarball
+# (exactly requirements.txt + bindep.txt) and writes the build context of the example definition (no image build).
+$(STAMP_EE): tests/requirements-ee.txt
+	[ -x $(VENV_EE)/bin/python ] || $(PYTHON) -m venv $(VENV_EE)
+	$(VENV_EE)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-ee.txt
+	touch $(STAMP_EE)
+
+ee-check: venv $(STAMP_EE) tree
+	rm -rf $(BUILD)/ee && mkdir -p $(BUILD)/ee
+	(cd $(COLL) && $(VENV)/bin/ansible-galaxy collection build --force --output-path $(BUILD)/ee >/dev/null)
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/ee/collections $(VENV)/bin/ansible-galaxy collection install --force -p $(BUILD)/ee/collections $(BUILD)/ee/accessops-atlassian-*.tar.gz >/dev/null
+	$(VENV_EE)/bin/python tests/ee/check_ee.py $(VENV_EE)/bin/ansible-builder $(BUILD)/ee/collections $(CURDIR) \
+	  docs/execution-environment/execution-environment.yml $(BUILD)/ee/context
+
 test: venv
 	start=$$(date +%s)
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory units
+	$(MAKE) --no-print-directory changelog
+	$(MAKE) --no-print-directory docs-lint
+	$(MAKE) --no-print-directory docs
+	$(MAKE) --no-print-directory importer
+	$(MAKE) --no-print-directory ee-check
 	$(MAKE) --no-print-directory simulator-tests
+	$(MAKE) --no-print-directory sanity-newest
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory integration-oldest
+	$(MAKE) --no-print-directory integration-newest
 	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
 
 # The runbooks against the simulator: onboarding (check mode + diff, real, again), access review, offboarding.
@@ -112,6 +189,48 @@ $(STAMP_LINT): tests/requirements-lint.txt
 lint: $(STAMP_LINT) tree
 	cd $(COLL)
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production roles playbooks
+	$(VENV_LINT)/bin/yamllint --strict .  # .yamllint: the settings ansible-lint's yaml rule uses too
+
+# The docsite: antsibull-docs collection pages + docs/docsite (extra docs, links), built by Sphinx with warnings as
+# errors, offline (intersphinx reads a local inventory; DOCS_ONLINE=1 downloads the real ones instead).
+$(STAMP_DOCS): tests/requirements-docs.txt
+	[ -x $(VENV_DOCS)/bin/python ] || $(PYTHON) -m venv $(VENV_DOCS)
+	$(VENV_DOCS)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-docs.txt
+	touch $(STAMP_DOCS)
+
+docs: $(STAMP_DOCS) tree
+	rm -rf $(DOCSITE) && mkdir -p $(DOCSITE) && chmod 700 $(DOCSITE)
+	export ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_DOCS)/bin:$$PATH
+	antsibull-docs sphinx-init --use-current --squash-hierarchy --fail-on-error --dest-dir $(DOCSITE) \
+	  --title "accessops.atlassian" --project "accessops.atlassian" accessops.atlassian >/dev/null
+	cat tests/docs/conf_offline.py >> $(DOCSITE)/conf.py
+	$(VENV_DOCS)/bin/python tests/docs/offline_inventory.py $(DOCSITE)/ansible_devel.inv
+	$(DOCSITE)/build.sh
+	echo "docsite: $(DOCSITE)/build/html/index.html"
+
+# antsibull-docs' collection docs linter on the collection tree (extra docs, links.yml, plugin and role docs).
+docs-lint: $(STAMP_DOCS) tree
+	cd $(COLL)
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_DOCS)/bin:$$PATH antsibull-docs lint-collection-docs --plugin-docs \
+	  --check-extra-docs-refs --validate-collection-refs all .
+
+# galaxy-importer (what Galaxy / Automation Hub run on upload) on the built tarball, without a container engine
+# (tests/galaxy-importer.cfg): fails on any error or warning.
+$(STAMP_IMPORTER): tests/requirements-importer.txt
+	[ -x $(VENV_IMPORTER)/bin/python ] || $(PYTHON) -m venv $(VENV_IMPORTER)
+	$(VENV_IMPORTER)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-importer.txt
+	touch $(STAMP_IMPORTER)
+
+importer: $(STAMP_IMPORTER) build
+	rm -rf $(BUILD)/importer && mkdir -p $(BUILD)/importer/tmp $(BUILD)/importer/ansible-tmp
+	cd $(BUILD)/importer
+	GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy-importer.cfg GALAXY_IMPORTER_TMP_ROOT_DIR=$(BUILD)/importer/tmp \
+	  GALAXY_IMPORTER_ANSIBLE_LOCAL_TMP=$(BUILD)/importer/ansible-tmp PATH=$(VENV_IMPORTER)/bin:$$PATH \
+	  $(VENV_IMPORTER)/bin/python -m galaxy_importer.main $(BUILD)/accessops-atlassian-$(VERSION).tar.gz 2>&1 | tee importer.log
+	if grep -qE '^(WARNING|ERROR|CRITICAL)' importer.log || ! grep -q 'Importer processing completed successfully' importer.log; then
+	  echo "galaxy-importer: errors or warnings above"; exit 1
+	fi
+	echo "galaxy-importer: 0 errors, 0 warnings"
 
 simulator: venv
 	PYTHONPATH=tests/simulator $(VPY) -m atlsim --seed $(SIM_SEED) --port $(SIM_PORT)
@@ -127,4 +246,4 @@ changelog: venv
 	$(VENV)/bin/antsibull-changelog lint
 
 clean:
-	rm -rf $(BUILD) .pytest_cache .coverage .venv-core-oldest
+	rm -rf $(BUILD) .pytest_cache .coverage .venv-core-oldest .venv-docs .venv-importer .venv-core-newest .venv-ee

@@ -18,15 +18,17 @@ attributes:
     description: Returns details on what has changed (or possibly needs changing in check mode), when in diff mode.
 """
 
-    # Modules that only read.
+    # Modules that only read (instead of DOCUMENTATION above: the first fragment's description wins a merge).
     INFO_MODULE = r"""
 options: {}
 attributes:
   check_mode:
+    description: Can run in check mode; the module only reads, so a check-mode run returns the same result.
     support: full
     details:
       - This action does not modify state.
   diff_mode:
+    description: Not applicable; the module only reads and never returns a diff.
     support: N/A
     details:
       - This action does not modify state.

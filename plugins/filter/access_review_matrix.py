@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: access_review_matrix
 short_description: Build the members x repositories access matrix of a Bitbucket workspace
-version_added: "0.1.0"
+version_added: "0.2.0"
 author:
   - accessops maintainers (@accessops)
 description:

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: access_review_render
 short_description: Render an access review matrix as JSON, CSV, Markdown or a self-contained HTML page
-version_added: "0.1.0"
+version_added: "0.2.0"
 author:
   - accessops maintainers (@accessops)
 description:

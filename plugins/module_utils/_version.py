@@ -5,5 +5,5 @@
 
 from __future__ import annotations
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
 USER_AGENT = "accessops.atlassian/%s (+ansible-collection)" % COLLECTION_VERSION

@@ -21,7 +21,6 @@ description:
   - The module only reads; it never changes anything.
 extends_documentation_fragment:
   - accessops.atlassian.admin
-  - accessops.atlassian.attributes
   - accessops.atlassian.attributes.info_module
   - accessops.atlassian.attributes.admin_actiongroup
 options:

@@ -22,7 +22,6 @@ description:
     reporting other users as the ones asked for.
 extends_documentation_fragment:
   - accessops.atlassian.scim
-  - accessops.atlassian.attributes
   - accessops.atlassian.attributes.info_module
   - accessops.atlassian.attributes.scim_actiongroup
 options:

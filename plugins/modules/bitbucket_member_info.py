@@ -27,7 +27,6 @@ description:
     and/or O(whoami)."
 extends_documentation_fragment:
   - accessops.atlassian.bitbucket
-  - accessops.atlassian.attributes
   - accessops.atlassian.attributes.info_module
   - accessops.atlassian.attributes.bitbucket_actiongroup
 options:
@@ -195,10 +194,28 @@ members:
       description: The public profile (C(GET /users/{id}) without links), null when there is none.
       type: dict
       returned: when O(include_profile=true)
+      sample:
+        account_id: "557058:0001"
+        uuid: "{1f6b4a10-7f8e-4c9b-9a11-2c7d0e8b5a01}"
+        display_name: Dev 001
+        nickname: dev001
+        type: user
+        account_status: active
+        created_on: "2024-01-15T09:30:00+00:00"
+        is_staff: false
+        location: null
+        website: null
 member:
   description: The member found for O(member) (same content as its RV(members) entry), else null.
   returned: always
   type: dict
+  sample:
+    account_id: "557058:0001"
+    uuid: "{1f6b4a10-7f8e-4c9b-9a11-2c7d0e8b5a01}"
+    display_name: Dev 001
+    nickname: dev001
+    workspace_permission: member
+    email: dev001@acme.example
 not_found:
   description: The O(member) or O(emails) values that matched no workspace member.
   returned: always

@@ -174,10 +174,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-changed:
-  description: Whether any permission was granted, changed or revoked (would be, in check mode).
-  returned: always
-  type: bool
 diff:
   description:
     - "One entry per repository that changed, for C(--diff): the explicit permissions of the users the task manages

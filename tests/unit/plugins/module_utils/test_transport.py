@@ -58,7 +58,7 @@ def test_user_agent_accept_and_keep_alive_session(mocked, make_transport):
     transport.get_json(PATH)
     assert transport.session is session
     assert USER_AGENT == "accessops.atlassian/%s (+ansible-collection)" % COLLECTION_VERSION
-    assert COLLECTION_VERSION == "0.1.0"
+    assert COLLECTION_VERSION == "0.2.0"
     for call in mocked.calls:
         assert call.request.headers["User-Agent"] == USER_AGENT
         assert call.request.headers["Accept"] == "application/json"
