@@ -31,6 +31,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     UnexpectedAnswerError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_prefetch import prefetch
 from ansible_collections.accessops.atlassian.plugins.module_utils._permission_report import Outcome, report
 from ansible_collections.accessops.atlassian.plugins.module_utils._permission_requests import Wishes, requests_from_params
 from ansible_collections.accessops.atlassian.plugins.module_utils._permission_safety import (
@@ -103,12 +104,15 @@ class TargetState(object):
         self.error = error
 
 
-def read_target(client, scope, workspace, target, wishes, check_mode=False):
+def read_target(client, scope, workspace, target, wishes, check_mode=False, known=None):
     """Read what the plans need with the fewest requests; errors are returned in the TargetState, never raised.
 
     A single involved user or group (not exclusive) is read with one GET; when it answers 404, whether the target
-    exists is checked with a second request only when it changes the answer: in check mode, and for a removal. A
-    real grant needs no check: its ``PUT`` answers 404 for a missing target."""
+    exists is checked with a second request only when it changes the answer: for a removal. In check mode a grant
+    reads the list instead (one request answers both: the permission, and that the target exists). A real grant
+    needs no check: its ``PUT`` answers 404 for a missing target. ``known`` (a ``_prefetch.Known``) holds what the
+    task's prefetch already proved of the user: no access at all (no request), or access (the explicit permission is
+    read, the target exists)."""
     state = TargetState(target)
     try:
         for name, wish in wishes.items():
@@ -116,13 +120,27 @@ def read_target(client, scope, workspace, target, wishes, check_mode=False):
             if not wish.exclusive and len(involved) <= 1:
                 state.objects[name] = {}
                 state.current[name] = {}
-                if involved:
-                    confirm = (check_mode or involved[0] in wish.absent) and not state.exists
-                    permission = client.get_permission(scope, wish.subject, workspace, target, involved[0],
-                                                       confirm_missing=confirm)
-                    state.exists = state.exists or confirm or permission is not None
-                    if permission:
-                        state.current[name] = {involved[0]: permission}
+                if not involved:
+                    continue
+                key = involved[0]
+                access = known.access(target) if known is not None and name == "user" else None
+                if access is False:  # the user has no access to this repository, so no explicit permission
+                    if known.exists(target) is False:
+                        raise known.missing(target)
+                    state.exists = state.exists or bool(known.exists(target))
+                    continue
+                if access is None and check_mode and key not in wish.absent and not state.exists:
+                    listed = client.list_permissions(scope, wish.subject, workspace, target)
+                    state.exists = True
+                    if key in listed:
+                        state.current[name] = {key: listed[key]["permission"]}
+                        state.objects[name] = {key: listed[key]["subject"]}
+                    continue
+                confirm = access is None and key in wish.absent and not state.exists
+                permission = client.get_permission(scope, wish.subject, workspace, target, key, confirm_missing=confirm)
+                state.exists = state.exists or confirm or access is not None or permission is not None
+                if permission:
+                    state.current[name] = {key: permission}
                 continue
             listed = client.list_permissions(scope, wish.subject, workspace, target)
             state.exists = True
@@ -230,7 +248,7 @@ def _plans(states, wishes, keep=()):
     return plans
 
 
-def _check_users(client, workspace, states, plans, wishes, directory):
+def _check_users(client, workspace, states, plans, wishes, directory, owners=None):
     """The user rules (unknown removals, the caller's own admin, the owner); the plans again when the caller is kept."""
     users = wishes.get("user")
     if users is None:
@@ -250,7 +268,7 @@ def _check_users(client, workspace, states, plans, wishes, directory):
         if users.exclusive and caller in losses:
             plans = _plans(states, wishes, keep=(caller,))
             user_plans = dict((target, plan["user"]) for target, plan in plans.items())
-    check_owner(client, workspace, user_plans, users, directory)
+    check_owner(client, workspace, user_plans, users, directory, prefetched=owners)
     return plans
 
 
@@ -263,24 +281,26 @@ def run_permissions(client, scope, params, check_mode=False):
     targets = targets_from_params(params, scope)
     wishes, directory = _wishes(client, workspace, params)
     abort = _Abort()
+    known = owners = None
 
     def read(worker, target):
         if abort.error is not None:
             return TargetState(target, error=abort.not_attempted())
-        state = read_target(worker, scope, workspace, target, wishes, check_mode=check_mode)
+        state = read_target(worker, scope, workspace, target, wishes, check_mode=check_mode, known=known)
         if state.error is not None and stops_everything(state.error):
             abort.set(state.error)
         return state
 
     outcomes = {}
     with WorkerPool(client, concurrency) as pool:
+        known, owners = prefetch(pool, scope, workspace, targets, wishes, directory, check_mode=check_mode)
         states = pool.map(read, targets)
         for state in states:
             if isinstance(state.error, UnexpectedAnswerError):
                 raise state.error
             for user in state.objects.get("user", {}).values():
                 directory.learn(user)
-        plans = _check_users(client, workspace, states, _plans(states, wishes), wishes, directory)
+        plans = _check_users(client, workspace, states, _plans(states, wishes), wishes, directory, owners)
         check_auth_for_writes(client, scope, [p for by_subject in plans.values() for p in by_subject.values()])
         if not check_mode:
             by_target = dict((s.target, s) for s in states)

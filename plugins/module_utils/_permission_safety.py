@@ -77,19 +77,12 @@ def check_caller(caller, losses, wishes):
                            % (wishes.named.get(caller, caller), ", ".join(sorted(losses[caller]))))
 
 
-def check_owner(client, workspace, plans, wishes, directory):
-    """Refuse a grant to the workspace owner, or to an account id that is no workspace member. Made only when a plan
-    adds a user: one request, ``permission = "owner" OR user.account_id IN (...)`` for the added account ids not yet
-    seen in an answer (50 per request)."""
-    added = set()
-    for plan in plans.values():
-        added.update(plan.add)
-    if not added:
-        return
-    unseen = sorted(a for a in added if a not in directory.confirmed)
-    members = set()
+def owner_listing(client, workspace, account_ids):
+    """The memberships answering ``permission = "owner" OR user.account_id IN (...)`` (50 ids per request, checked
+    against the filter): the workspace owner, and which of ``account_ids`` are members."""
     path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % workspace))
-    for index, batch in enumerate(chunks(unseen, ACCOUNT_ID_BATCH) or [[]]):
+    listing = []
+    for index, batch in enumerate(chunks(sorted(set(account_ids)), ACCOUNT_ID_BATCH) or [[]]):
         query = ['permission = "owner"'] if index == 0 else []
         if batch:
             query.append(bbql_in("user.account_id", batch))
@@ -97,16 +90,36 @@ def check_owner(client, workspace, plans, wishes, directory):
         check_filtered(listed, set(batch) | {"owner"},
                        lambda m: "owner" if m.get("permission") == "owner" else (m.get("user") or {}).get("account_id"),
                        "permission and user.account_id", "GET", path)
-        for membership in listed:
-            user = membership.get("user") or {}
-            members.add(directory.learn(user))
-            if membership.get("permission") != "owner":
-                continue
-            for key in (user.get("account_id"), user.get("uuid")):
-                if key and key in wishes.desired:
-                    raise RefusedError("Refusing to grant an explicit permission to %s: it is the owner of workspace %s, "
-                                       "who already has full access and cannot be given explicit permissions. Nothing was "
-                                       "changed." % (wishes.named.get(key, key), workspace))
+        listing.extend(listed)
+    return listing
+
+
+def check_owner(client, workspace, plans, wishes, directory, prefetched=None):
+    """Refuse a grant to the workspace owner, or to an account id that is no workspace member. Made only when a plan
+    adds a user: one request, ``permission = "owner" OR user.account_id IN (...)`` for the added account ids not yet
+    seen in an answer (50 per request); none when ``prefetched`` ``(account ids asked, listing)`` already answers
+    for them (the engine reads it beside its other reads)."""
+    added = set()
+    for plan in plans.values():
+        added.update(plan.add)
+    if not added:
+        return
+    unseen = sorted(a for a in added if a not in directory.confirmed)
+    if prefetched is not None and set(unseen) <= set(prefetched[0]):
+        listing = prefetched[1]
+    else:
+        listing = owner_listing(client, workspace, unseen)
+    members = set()
+    for membership in listing:
+        user = membership.get("user") or {}
+        members.add(directory.learn(user))
+        if membership.get("permission") != "owner":
+            continue
+        for key in (user.get("account_id"), user.get("uuid")):
+            if key and key in wishes.desired:
+                raise RefusedError("Refusing to grant an explicit permission to %s: it is the owner of workspace %s, "
+                                   "who already has full access and cannot be given explicit permissions. Nothing was "
+                                   "changed." % (wishes.named.get(key, key), workspace))
     unknown = [a for a in unseen if a not in members]
     if unknown:
         raise RefusedError("Cannot grant a permission to %s: no workspace member has this account ID (Bitbucket grants "

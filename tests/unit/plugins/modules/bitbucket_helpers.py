@@ -172,6 +172,19 @@ def owner_query(*names):
 OWNER_QUERY = owner_query()
 
 
+def effective_query(name, repositories):
+    """The effective-permission query of one user on some repositories (the engine's prefetch)."""
+    names = ",".join('"acme/%s"' % r for r in repositories)
+    return ('/2.0/workspaces/acme/permissions/repositories?q=user.account_id = "%s" AND repository.full_name IN (%s)'
+            "&pagelen=100" % (aid(name), names))
+
+
+def repository_query(repositories):
+    """The repository listing that shows which repositories exist (the engine's prefetch)."""
+    return ('/2.0/repositories/acme?q=slug IN (%s)&fields=values.slug,values.full_name,next&pagelen=100'
+            % ",".join('"%s"' % r for r in repositories))
+
+
 def args(**kwargs):
     """The admin's API-token connection options plus ``kwargs``."""
     result = dict(ADMIN_ARGS)

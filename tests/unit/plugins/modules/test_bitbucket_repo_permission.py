@@ -21,6 +21,7 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
     args,
     bodies,
     calls,
+    effective_query,
     error,
     membership,
     page,
@@ -60,9 +61,10 @@ def test_single_user_upgrade_puts_only_the_difference():
 
 
 def _new_grant(rsps, check_mode=False):
-    rsps.add("GET", API + REPO_USERS[4:] + "/557058:dev1", status=404, json=error("not found"))
-    if check_mode:
+    if check_mode:  # one list answers both: no permission of dev1, and the repository exists
         rsps.add("GET", API + REPO_USERS[4:], json=page([perm("dev9", "read")]))
+    else:
+        rsps.add("GET", API + REPO_USERS[4:] + "/557058:dev1", status=404, json=error("not found"))
     add_owner(rsps, members=["dev1"])
     if not check_mode:
         rsps.add("PUT", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
@@ -85,9 +87,8 @@ def test_check_mode_reads_only_and_predicts_the_real_diff():
         predicted, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"),
                                        check_mode=True)
         assert not failed
-        # check mode cannot let a PUT tell a missing repository: it confirms the 404 with a second read
-        assert calls(rsps) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", REPO_USERS + "?pagelen=1"),
-                               ("GET", owner_query("dev1"))]
+        # check mode cannot let a PUT tell a missing repository: one list read shows the repository and the user
+        assert calls(rsps) == [("GET", REPO_USERS + "?pagelen=100"), ("GET", owner_query("dev1"))]
     with responses.RequestsMock() as rsps:
         _new_grant(rsps)
         real, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
@@ -192,8 +193,8 @@ def test_exclusive_removes_nothing_when_the_next_chain_breaks():
 
 @responses.activate
 def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_was_applied():
-    for repo in ("infra-core", "billing", "web"):
-        responses.add("GET", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, status=404)
+    # one effective-permission query shows dev1 has no access to any of the three: no per-repository read
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([]))
     add_owner(responses, members=["dev1"])
     responses.add("PUT", API + "/repositories/acme/infra-core/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
     responses.add("PUT", API + "/repositories/acme/billing/permissions-config/users/557058:dev1", status=402,
@@ -203,8 +204,7 @@ def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_wa
                                              permission="read", concurrency=1))
     assert failed
     assert calls(responses) == (
-        [("GET", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")]
-        + [("GET", owner_query("dev1"))]
+        [("GET", effective_query("dev1", ["infra-core", "billing", "web"])), ("GET", owner_query("dev1"))]
         + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")])
     assert result["changed"] is True
     assert result["failed_repositories"] == ["billing"]

@@ -48,13 +48,17 @@ def test_an_oauth_access_token_reads_then_is_refused_before_any_write_keeping_th
 def test_an_oauth_consumer_is_refused_before_any_write_also_in_check_mode(check_mode):
     token = {"access_token": "issued-unit-token", "expires_in": 7200}
     responses.add("POST", "https://bitbucket.org/site/oauth2/access_token", json=token)
-    responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
+    if check_mode:  # check mode reads the list: it also shows that the repository exists
+        responses.add("GET", API + REPO_USERS[4:], json=page([perm("dev1", "read")]))
+    else:
+        responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
     params = dict(args(repository="infra-core", user=aid("dev1"), permission="write"), client_id="unit-client",
                   client_secret="unit-client-secret-0123456789")
     del params["username"], params["api_token"]
     result, failed = run_module(module, params, check_mode=check_mode)
     assert failed
-    assert calls(responses) == [("POST", "/site/oauth2/access_token"), ("GET", REPO_USERS + "/557058:dev1")]
+    read = ("GET", REPO_USERS + ("?pagelen=100" if check_mode else "/557058:dev1"))
+    assert calls(responses) == [("POST", "/site/oauth2/access_token"), read]
     assert "an OAuth consumer (client_id + client_secret)" in result["msg"] and "Nothing was changed" in result["msg"]
 
 

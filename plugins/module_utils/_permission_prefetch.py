@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reads that answer for many repositories at once, so that the permission engine reads a repository on its own only
+when that can change the answer.
+
+* ``effective_access``: the effective permissions of the one user a task names, on all of its repositories, with one
+  query per 50 repositories (``GET /workspaces/{ws}/permissions/repositories`` with
+  ``q=user.account_id = "..." AND repository.full_name IN (...)``). An explicit permission is one path of access, so a
+  workspace member without an effective permission on a repository has no explicit one there: for a person with no
+  access (most onboardings) this one query proves the before-state of every repository, and a first grant writes
+  straight away. Where the query shows access, the explicit permission is read on its own (it may come from a group).
+* ``existing_repositories``: which of the repositories exist, one listing per 50 (``GET /repositories/{ws}`` with
+  ``q=slug IN (...)``), for check mode and removals, which must report a repository that does not exist.
+
+Both answers are checked against what was asked (the user, the repositories) before anything acts on them. A query
+the credentials may not make (403: the effective permissions need a workspace admin) returns None, and the engine
+reads each repository instead.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+    bbql_in,
+    bbql_string,
+    check_filtered,
+    chunks,
+    identifier_kind,
+    same_user,
+    unexpected,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ForbiddenError, NotFoundError
+from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_bitbucket_values
+from ansible_collections.accessops.atlassian.plugins.module_utils._permission_safety import owner_listing
+
+# repositories per filtered query: 50 full names keep the URL far below common limits (about 3 KB)
+REPOSITORY_BATCH = 50
+# a task on fewer repositories reads them one by one: the query would save nothing
+MIN_TARGETS = 3
+
+
+def _full_name(workspace, slug):
+    return ("%s/%s" % (workspace, slug)).lower()
+
+
+def effective_access(client, workspace, targets, key, learn=None):
+    """{target: effective permission} of the user ``key`` (an account id or ``{uuid}``) on ``targets`` (repository
+    slugs), for the targets where the user has access; None when the credentials may not read it (403 / 404).
+    ``learn(user)`` is called with the user object of an answer (it shows the account is a workspace member)."""
+    field = "user.uuid" if identifier_kind(key) == "uuid" else "user.account_id"
+    by_name = dict((_full_name(workspace, t), t) for t in targets)
+    path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions/repositories" % workspace))
+    found = {}
+    try:
+        for batch in chunks(targets, REPOSITORY_BATCH):
+            query = "%s = %s AND %s" % (field, bbql_string(key), bbql_in("repository.full_name", [_full_name(workspace, t) for t in batch]))
+            listed = list(client.iter_effective_repository_permissions(workspace, q=query))
+            wanted = set(_full_name(workspace, t) for t in batch)
+            check_filtered(listed, wanted, lambda item: ((item.get("repository") or {}).get("full_name") or "").lower(),
+                           "repository.full_name", "GET", path)
+            for item in listed:
+                if not same_user(item.get("user"), key):
+                    raise unexpected("GET", path, "filtered on %s answered a permission of another user: the server ignored "
+                                                  "or misapplied the filter" % field)
+                found[by_name[(item["repository"]["full_name"]).lower()]] = item.get("permission")
+                if learn is not None:
+                    learn(item.get("user"))
+    except (ForbiddenError, NotFoundError):
+        return None
+    return found
+
+
+def existing_repositories(client, workspace, targets):
+    """The set of ``targets`` (repository slugs) that exist and are visible, one listing per 50; None when the
+    credentials may not list repositories (403 / 404)."""
+    by_slug = dict((t.lower(), t) for t in targets)
+    path = "/repositories/%s" % workspace
+    shown = client.transport.path_of(client.transport.url_for(path))
+    found = set()
+    try:
+        for batch in chunks(targets, REPOSITORY_BATCH):
+            params = {"q": bbql_in("slug", batch), "fields": "values.slug,values.full_name,next"}
+            listed = list(iter_bitbucket_values(client.transport, path, params=params, pagelen=client.pagelen))
+            check_filtered(listed, set(t.lower() for t in batch), lambda item: (item.get("slug") or "").lower(), "slug",
+                           "GET", shown)
+            found.update(by_slug[item["slug"].lower()] for item in listed)
+    except (ForbiddenError, NotFoundError):
+        return None
+    return found
+
+
+class Known(object):
+    """What the prefetch proved of the task's user: ``access(target)`` is the effective level, False for no access
+    (so no explicit permission), None when unknown; ``exists(target)`` True, False or None (unknown)."""
+
+    def __init__(self, workspace, access, existing=None):
+        self.workspace = workspace
+        self._access = access
+        self._existing = existing
+
+    def access(self, target):
+        return self._access.get(target, False)
+
+    def exists(self, target):
+        if target in self._access:
+            return True
+        if self._existing is None:
+            return None
+        return target in self._existing
+
+    def missing(self, target):
+        return NotFoundError("Repository %s/%s not found (or not visible with these credentials): the repository listing "
+                             "filtered on its slug did not show it" % (self.workspace, target),
+                             method="GET", path="/repositories/%s" % self.workspace, status=404)
+
+
+def prefetch(pool, scope, workspace, targets, wishes, directory, check_mode=False):
+    """``(known, owners)`` for a task about one user (not exclusive) on at least ``MIN_TARGETS`` repositories, read
+    concurrently: the user's effective access and, for a grant, the owner / membership listing that ``check_owner`` needs (``(account ids asked, listing)``). ``(None,
+    None)`` when the task is of another shape; ``known`` is None when the access query is refused, or when it shows
+    no access at all for a removal of an account not known to be a member (Bitbucket lists members only, so only
+    the repositories themselves can show what such an account still holds). Then, in check mode and for removals,
+    which of the repositories without access exist (a real grant's ``PUT`` answers 404 for a missing one)."""
+    users = wishes.get("user")
+    if scope.name != "repository" or users is None or users.exclusive or len(users.involved) != 1 or len(targets) < MIN_TARGETS:
+        return None, None
+    key = next(iter(users.involved))
+    removal = key in users.absent
+    unseen = [] if key in directory.confirmed else [key]
+    jobs = ["access"] + ([] if removal else ["owners"])
+    seen = []
+
+    def run(worker, job):
+        if job == "access":
+            return effective_access(worker, workspace, targets, key, learn=seen.append)
+        return unseen, owner_listing(worker, workspace, unseen)
+
+    results = dict(zip(jobs, pool.map(run, jobs)))
+    access = results["access"]
+    for user in seen[:1]:
+        directory.learn(user)
+    if access is None or (removal and unseen and not access):
+        return None, results.get("owners")
+    rowless = [t for t in targets if t not in access]
+    existing = None
+    if rowless and (check_mode or removal):  # a grant's PUT answers 404 for a missing repository anyway
+        existing = existing_repositories(pool.client, workspace, rowless)
+        if existing is None:
+            return None, results.get("owners")
+    return Known(workspace, access, existing), results.get("owners")
