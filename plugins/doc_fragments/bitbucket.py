@@ -107,6 +107,21 @@ options:
       - If not set in the task, the value of the E(BITBUCKET_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
+  requests_per_hour:
+    description:
+      - "The task's client-side request budget, for Bitbucket's rate limit (about 1,000 requests per user and rolling
+        hour): the task never sends more than this many requests in any hour, and a task larger than that waits for
+        room (paces its requests) instead of being refused with HTTP 429, which Bitbucket answers without
+        C(Retry-After). A task within its budget never waits."
+      - When the job is estimated to need more requests than are left, the task warns before it starts. When Bitbucket
+        sends C(X-RateLimit-Limit) or C(X-RateLimit-NearLimit) (less than 20% left), the budget is lowered to match.
+      - The budget counts this task's own requests only (each task starts a new hour); other tasks and tools using
+        the same account share Bitbucket's limit. C(rate_limit.paced_seconds) in the result says how long the task waited.
+      - V(0) disables pacing (HTTP 429 answers are still retried, see O(max_retries)).
+      - If not set in the task, the value of the E(BITBUCKET_REQUESTS_PER_HOUR) environment variable is used.
+    type: int
+    default: 1000
+    version_added: 0.3.0
 notes:
   - Give exactly one authentication method per task, in the task or through environment variables. The methods are
     O(username) with O(api_token), O(access_token), or O(client_id) with O(client_secret). The modules fail when

@@ -9,7 +9,9 @@ reports the limit is near. One ApiStats is shared by every Transport of a task (
 
 from __future__ import annotations
 
+import collections
 import threading
+import time
 
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Resource", "X-RateLimit-NearLimit")
 
@@ -25,14 +27,88 @@ def _truthy(value):
     return str(value).strip().lower() in ("1", "true", "yes")
 
 
-class ApiStats(object):
-    """Requests actually sent, by method, and the last rate-limit headers seen (thread-safe)."""
+# Bitbucket Cloud: 1,000 requests per rolling hour per user on the standard endpoints (more for access tokens on
+# the repository endpoints); the Admin API and SCIM publish no number.
+BITBUCKET_REQUESTS_PER_HOUR = 1000
+WINDOW_SECONDS = 3600.0
+NEAR_LIMIT_SHARE = 0.2  # X-RateLimit-NearLimit: "true when less than 20% remains"
 
-    def __init__(self):
+
+class RequestBudget(object):
+    """The client-side request budget of a task: at most ``per_hour`` requests in any rolling hour (the unit of
+    Bitbucket's limit), so that a task larger than the budget waits for room instead of being refused with HTTP 429
+    (which comes without Retry-After). A task within its budget never waits. Thread-safe; the clock and the sleep
+    function are injectable."""
+
+    def __init__(self, per_hour, clock=None, sleep=None, window=WINDOW_SECONDS):
+        self.per_hour = int(per_hour)
+        self.window = float(window)
+        self.clock = clock if clock is not None else time.monotonic
+        self.sleep = sleep if sleep is not None else time.sleep
+        self.paced_seconds = 0.0
+        self._sent = collections.deque()
+        self._lock = threading.Lock()
+
+    def _prune(self, now):
+        while self._sent and self._sent[0] <= now - self.window:
+            self._sent.popleft()
+
+    def remaining(self):
+        with self._lock:
+            self._prune(self.clock())
+            return max(0, self.per_hour - len(self._sent))
+
+    def acquire(self):
+        """Wait until the window has room for one more request, then count it."""
+        while True:
+            with self._lock:
+                now = self.clock()
+                self._prune(now)
+                if len(self._sent) < self.per_hour:
+                    self._sent.append(now)
+                    return
+                wait = max(0.001, self._sent[len(self._sent) - self.per_hour] + self.window - now)
+                self.paced_seconds += wait
+            self.sleep(wait)
+
+    def limit_to(self, limit=None, near=False):
+        """Lower the budget to what the server says: its ``X-RateLimit-Limit``; with ``X-RateLimit-NearLimit`` less
+        than a fifth of it is left, so at most that many more requests go out this hour."""
+        with self._lock:
+            if limit:
+                self.per_hour = min(self.per_hour, int(limit))
+            if near:
+                self._prune(self.clock())
+                self.per_hour = min(self.per_hour, len(self._sent) + max(1, int((limit or self.per_hour) * NEAR_LIMIT_SHARE)))
+
+    def shortfall_warning(self, estimate, what):
+        """A warning when ``estimate`` requests exceed what is left of the budget (else None)."""
+        left = self.remaining()
+        if estimate <= left:
+            return None
+        extra = estimate - left
+        minutes = extra * self.window / max(1, self.per_hour) / 60.0
+        return ("%s may need about %d API requests, more than the %d left of this task's request budget (requests_per_hour "
+                "%d, the rate limit Bitbucket applies per user and rolling hour): the task paces its requests instead of "
+                "being refused with HTTP 429, which may take about %d more minutes. Split the job, or run it with a "
+                "larger budget if the account's limit allows." % (what, estimate, left, self.per_hour, max(1, round(minutes))))
+
+
+class ApiStats(object):
+    """Requests actually sent, by method, and the last rate-limit headers seen (thread-safe); the task's
+    ``RequestBudget`` (None: no pacing) is shared the same way."""
+
+    def __init__(self, budget=None):
         self._lock = threading.Lock()
         self.counts = {}
         self.rate_limit = {}
         self._warned = False
+        self.budget = budget
+
+    def pace(self):
+        """Wait for room in the request budget (no-op without one)."""
+        if self.budget is not None:
+            self.budget.acquire()
 
     @property
     def total(self):
@@ -67,6 +143,8 @@ class ApiStats(object):
         except ValueError:
             limit = None
         near = _truthy(near) if near is not None else False
+        if self.budget is not None and (limit or near):
+            self.budget.limit_to(limit, near)
         with self._lock:
             self.rate_limit = {"limit": limit, "resource": resource, "near_limit": near}
             if near and not self._warned:

@@ -20,6 +20,11 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
     bitbucket_auth,
     scim_auth,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import (
+    BITBUCKET_REQUESTS_PER_HOUR,
+    ApiStats,
+    RequestBudget,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
@@ -31,6 +36,7 @@ DEFAULT_ADMIN_URL = "https://api.atlassian.com"
 ALL_DIRECTORIES = "-"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
+MAX_REQUESTS_PER_HOUR = 1000000
 
 # No mutually_exclusive / required_together lists for AnsibleModule: with environment fallbacks they fail
 # with generic messages (or wrongly, when a variable is set in the environment and another method in the task).
@@ -56,6 +62,8 @@ def bitbucket_argument_spec():
         client_id=dict(type="str", fallback=(env_fallback, ["BITBUCKET_CLIENT_ID"])),
         client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["BITBUCKET_CLIENT_SECRET"])),
         token_url=dict(type="str", default=DEFAULT_TOKEN_URL, no_log=False, fallback=(env_fallback, ["BITBUCKET_TOKEN_URL"])),
+        requests_per_hour=dict(type="int", default=BITBUCKET_REQUESTS_PER_HOUR,
+                               fallback=(env_fallback, ["BITBUCKET_REQUESTS_PER_HOUR"])),
     )
     spec.update(_common_spec("BITBUCKET"))
     return spec
@@ -138,6 +146,10 @@ def bitbucket_transport_from_params(params, warn=None, **kwargs):
     if isinstance(auth, ClientCredentialsAuth):
         validate.url(auth.token_url, "token_url", warn)
     options = _transport_options(params, warn)
+    per_hour = _or_default(params, "requests_per_hour", BITBUCKET_REQUESTS_PER_HOUR)
+    per_hour = validate.bounded_int(per_hour, "requests_per_hour", 0, MAX_REQUESTS_PER_HOUR)
+    if per_hour:
+        options["stats"] = ApiStats(budget=RequestBudget(per_hour))
     options.update(kwargs)
     return Transport(api_url, auth, warn=warn, **options)
 
@@ -193,7 +205,11 @@ def accounting(client):
     stats = getattr(client, "stats", None)
     if stats is None:
         return {"api_calls": {"total": 0}, "rate_limit": {}}
-    return {"api_calls": stats.as_result(), "rate_limit": stats.rate_limit}
+    rate_limit = dict(stats.rate_limit)
+    budget = getattr(stats, "budget", None)
+    if budget is not None and budget.paced_seconds:
+        rate_limit["paced_seconds"] = round(budget.paced_seconds, 1)
+    return {"api_calls": stats.as_result(), "rate_limit": rate_limit}
 
 
 def error_result(err, client=None):

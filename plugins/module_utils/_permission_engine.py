@@ -272,6 +272,15 @@ def _check_users(client, workspace, states, plans, wishes, directory, owners=Non
     return plans
 
 
+def warn_if_over_budget(client, what, estimate):
+    """Warn once, before the job starts, when its estimated requests (a read and a write per target and subject, at
+    most) exceed what is left of the task's request budget."""
+    budget = getattr(client.stats, "budget", None)
+    message = budget.shortfall_warning(estimate, what) if budget is not None else None
+    if message and client.transport.warn is not None:
+        client.transport.warn(message)
+
+
 def run_permissions(client, scope, params, check_mode=False):
     """Do the task of a permission module for ``scope``; return ``(result, failed)``. Raises AtlassianError (nothing
     written) for a refusal or a failure before the first write."""
@@ -280,6 +289,7 @@ def run_permissions(client, scope, params, check_mode=False):
                                        1, MAX_CONCURRENCY)
     targets = targets_from_params(params, scope)
     wishes, directory = _wishes(client, workspace, params)
+    warn_if_over_budget(client, "This task (%d %s)" % (len(targets), scope.plural), 2 * len(targets) * len(wishes) + 2)
     abort = _Abort()
     known = owners = None
 

@@ -249,6 +249,7 @@ class Transport(object):
         attempt = 0
         path = self.path_of(url)
         while True:
+            self.stats.pace()
             self.stats.record(method)
             try:
                 response = self.session.request(method, url, timeout=self.timeout, verify=self.verify,

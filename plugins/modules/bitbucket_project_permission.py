@@ -206,7 +206,9 @@ api_calls:
   type: dict
   sample: {"total": 5, "GET": 3, "PUT": 2}
 rate_limit:
-  description: The most recent rate-limit headers Bitbucket sent, else empty.
+  description: >-
+    The most recent rate-limit headers Bitbucket sent, else empty; C(paced_seconds) when the task waited for room
+    in its request budget (O(requests_per_hour)).
   returned: always
   type: dict
   sample: {}

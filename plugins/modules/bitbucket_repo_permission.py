@@ -271,7 +271,9 @@ api_calls:
   type: dict
   sample: {"total": 4, "GET": 3, "PUT": 1}
 rate_limit:
-  description: The most recent rate-limit headers Bitbucket sent (only for access tokens), else empty.
+  description: >-
+    The most recent rate-limit headers Bitbucket sent (only for access tokens), else empty; C(paced_seconds) when the
+    task waited for room in its request budget (O(requests_per_hour)).
   returned: always
   type: dict
   sample: {}

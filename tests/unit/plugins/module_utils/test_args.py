@@ -31,7 +31,7 @@ BITBUCKET_ENV = {
     "api_url": "BITBUCKET_API_URL", "username": "BITBUCKET_USERNAME", "api_token": "BITBUCKET_API_TOKEN",
     "access_token": "BITBUCKET_ACCESS_TOKEN", "client_id": "BITBUCKET_CLIENT_ID", "client_secret": "BITBUCKET_CLIENT_SECRET",
     "token_url": "BITBUCKET_TOKEN_URL", "validate_certs": "BITBUCKET_VALIDATE_CERTS", "ca_path": "BITBUCKET_CA_PATH",
-    "timeout": "BITBUCKET_TIMEOUT", "max_retries": "BITBUCKET_MAX_RETRIES",
+    "timeout": "BITBUCKET_TIMEOUT", "max_retries": "BITBUCKET_MAX_RETRIES", "requests_per_hour": "BITBUCKET_REQUESTS_PER_HOUR",
 }
 SCIM_ENV = {
     "scim_url": "ATLASSIAN_SCIM_URL", "directory_id": "ATLASSIAN_SCIM_DIRECTORY_ID", "scim_token": "ATLASSIAN_SCIM_TOKEN",

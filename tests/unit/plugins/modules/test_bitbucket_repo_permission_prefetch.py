@@ -183,3 +183,20 @@ def test_two_repositories_are_read_one_by_one():
     result, failed = run_module(module, args(repositories=REPOS[:2], user=aid("dev1"), permission="write", concurrency=1))
     assert not failed and result["changed"] is False
     assert calls(responses) == [("GET", users_path(r, "dev1")) for r in REPOS[:2]]
+
+
+@responses.activate
+def test_a_job_larger_than_the_request_budget_is_announced_before_it_starts():
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([]))
+    add_owner(responses, members=["dev1"])
+    for repo in REPOS:
+        responses.add("PUT", API + users_path(repo, "dev1")[4:], json=perm("dev1", "write"))
+    result, failed = run_module(module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1,
+                                             requests_per_hour=100000))
+    assert not failed and not result.get("warnings")
+    responses.calls.reset()
+    result, failed = run_module(module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1,
+                                             requests_per_hour=8))
+    assert not failed
+    assert [w for w in result["warnings"] if w.startswith("This task (4 repositories) may need about 10 API requests, "
+                                                          "more than the 8 left")]
