@@ -10,7 +10,9 @@ access tokens: 403; missing scope: 403; 404 unknown workspace, unknown or invisi
 repository admin; PUT: 400 body not exactly ``{"permission": "read|write|admin"}``; 404 unknown user/group; 400 user
 not a workspace member or the workspace owner; 403 grant above the caller's own level; 402 the plan's user limit would
 be passed (distinct users with any access vs the workspace ``plan_user_limit``); 200 with the object.
-GET one / DELETE: 404 when there is no explicit permission; DELETE 204.
+GET one: 404 when there is no explicit permission. DELETE: 204, also when there is none (the spec: "Deletes the
+repository user permission ..., if one exists"; its 404 is "One or more of the workspace, repository, and user doesn't
+exist"): 404 only for an unknown workspace, repository, user or group.
 """
 
 from __future__ import annotations
@@ -69,8 +71,9 @@ def put_user(ctx: Ctx):
 
 def delete_user(ctx: Ctx):
     ws, repo = _repo(ctx)
-    account, _unused = _explicit_user(ctx, repo)
-    ws.delete_user_perm(repo, account["account_id"])
+    account = user_of(ctx, "selected_user_id")  # 404 unknown user
+    if account["account_id"] in repo.user_perms:  # "if one exists": none to delete is 204 too
+        ws.delete_user_perm(repo, account["account_id"])
     return empty_response(204)
 
 
@@ -105,8 +108,9 @@ def put_group(ctx: Ctx):
 
 def delete_group(ctx: Ctx):
     ws, repo = _repo(ctx)
-    slug = _explicit_group(ctx, ws, repo)
-    ws.delete_group_perm(repo, slug)
+    slug = group_of(ctx, ws)  # 404 unknown group
+    if slug in repo.group_perms:  # "if one exists": none to delete is 204 too
+        ws.delete_group_perm(repo, slug)
     return empty_response(204)
 
 

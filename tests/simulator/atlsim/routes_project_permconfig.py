@@ -11,8 +11,9 @@ access tokens: 403; missing scope: 403; 404 unknown workspace or project (or a p
 caller is not a member of); 403 caller not an admin of the project (workspace admins are; so are users whose own or
 group project permission is ``admin``); PUT: 400 body not exactly ``{"permission": "read|write|create-repo|admin"}``;
 404 unknown user/group; 400 user not a workspace member or the workspace owner; 403 grant above the caller's own
-level; 402 the plan's user limit would be passed; 200 with the object. GET one / DELETE: 404 when there is no
-explicit permission (as for repositories); DELETE 204.
+level; 402 the plan's user limit would be passed; 200 with the object. GET one: 404 when there is no explicit
+permission. DELETE: 204, also when there is none (the spec: "Deletes the project user permission ..., if one exists";
+404 is "One or more of the workspace, project, and selected user doesn't exist"), as for repositories.
 """
 
 from __future__ import annotations
@@ -79,8 +80,9 @@ def put_user(ctx: Ctx):
 
 def delete_user(ctx: Ctx):
     ws, project = _project(ctx)
-    account, _unused = _explicit_user(ctx, project)
-    ws.delete_project_perm(project, "users", account["account_id"])
+    account = user_of(ctx, "selected_user_id")  # 404 unknown user
+    if account["account_id"] in project.user_perms:  # "if one exists": none to delete is 204 too
+        ws.delete_project_perm(project, "users", account["account_id"])
     return empty_response(204)
 
 
@@ -115,8 +117,9 @@ def put_group(ctx: Ctx):
 
 def delete_group(ctx: Ctx):
     ws, project = _project(ctx)
-    slug = _explicit_group(ctx, ws, project)
-    ws.delete_project_perm(project, "groups", slug)
+    slug = group_of(ctx, ws)  # 404 unknown group
+    if slug in project.group_perms:  # "if one exists": none to delete is 204 too
+        ws.delete_project_perm(project, "groups", slug)
     return empty_response(204)
 
 

@@ -29,6 +29,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "atlsim"
     sys_version = ""
     timeout = 60  # an idle keep-alive connection is closed after this many seconds
+    # TCP_NODELAY on every accepted socket (StreamRequestHandler.setup): with Nagle on, a small answer on a reused
+    # keep-alive connection waits for the client's delayed ACK (~40 ms on Linux) before it leaves
+    disable_nagle_algorithm = True
 
     def version_string(self) -> str:
         return self.server_version
@@ -105,9 +108,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
+        # status line, headers and body leave in ONE write (one segment for a small answer), not end_headers()
+        # and then the body: a second small write would be held back by Nagle until the first is ACKed
+        buffer = getattr(self, "_headers_buffer", [])  # http.server's pending header lines (none for HTTP/0.9)
+        self._headers_buffer = []
+        if buffer:
+            buffer.append(b"\r\n")
         if not no_body and body:
-            self.wfile.write(body)
+            buffer.append(body)
+        self.wfile.write(b"".join(buffer))
         self.wfile.flush()
 
     def _log_own_answer(self, status: int) -> None:
@@ -189,6 +198,11 @@ class _Server(ThreadingHTTPServer):
             self._connections.add(request)
             self.connections_accepted += 1
         super().process_request(request, client_address)
+
+    def open_sockets(self) -> list:
+        """The server-side sockets of the connections open now (tests check their options)."""
+        with self._conn_lock:
+            return list(self._connections)
 
     def shutdown_request(self, request):
         with self._conn_lock:

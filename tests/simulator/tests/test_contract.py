@@ -153,7 +153,9 @@ def test_permission_config_user_writes(api):
     api("PUT", one, 404, body={"permission": "read"}, selected_user_id="557058:00000000-0000-0000-0000-000000000000")
     api("PUT", one, 404, body={"permission": "read"}, repo_slug="no-such-repo", selected_user_id=dev010)
     api("DELETE", one, 204, selected_user_id=dev010)
-    api("DELETE", one, 404, selected_user_id=dev010)
+    api("DELETE", one, 204, selected_user_id=dev010)  # "if one exists": none left is 204 too
+    api("DELETE", one, 404, selected_user_id="557058:00000000-0000-0000-0000-000000000000")
+    api("DELETE", one, 404, repo_slug="no-such-repo", selected_user_id=dev010)
     api("DELETE", one, 401, as_="bad", selected_user_id=dev010)
     api("DELETE", one, 403, as_="member", selected_user_id=api.account("dev001@acme.example"))
 
@@ -185,7 +187,8 @@ def test_permission_config_groups(api):
     api("PUT", one, 403, as_="member", body={"permission": "read"}, group_slug="developers")
     api("PUT", one, 404, body={"permission": "read"}, group_slug="no-such-group")
     api("DELETE", one, 204, group_slug="developers")
-    api("DELETE", one, 404, group_slug="developers")
+    api("DELETE", one, 204, group_slug="developers")  # "if one exists": none left is 204 too
+    api("DELETE", one, 404, group_slug="no-such-group")
     api("DELETE", one, 403, as_="workspace-token", group_slug="ops")
     api("DELETE", one, 401, as_="none", group_slug="ops")
 

@@ -111,7 +111,9 @@ def test_project_user_permission_writes(api):
     api("PUT", one, 404, body={"permission": "read"}, selected_user_id="557058:00000000-0000-0000-0000-000000000000")
     api("PUT", one, 404, body={"permission": "read"}, project_key="NOPE", selected_user_id=dev250)
     api("DELETE", one, 204, as_="project-admin", selected_user_id=dev250)
-    api("DELETE", one, 404, selected_user_id=dev250)
+    api("DELETE", one, 204, selected_user_id=dev250)  # "if one exists": none left is 204 too
+    api("DELETE", one, 404, selected_user_id="557058:00000000-0000-0000-0000-000000000000")
+    api("DELETE", one, 404, project_key="NOPE", selected_user_id=dev250)
     api("DELETE", one, 401, as_="bad", selected_user_id=dev250)
     api("DELETE", one, 403, as_="member", selected_user_id=api.account("dev179@acme.example"))
 
@@ -124,7 +126,8 @@ def test_project_group_permission_writes(api):
     api("PUT", one, 403, as_="member", body={"permission": "read"}, group_slug="auditors")
     api("PUT", one, 404, body={"permission": "read"}, group_slug="no-such-group")
     api("DELETE", one, 204, group_slug="auditors")
-    api("DELETE", one, 404, group_slug="auditors")
+    api("DELETE", one, 204, group_slug="auditors")  # "if one exists": none left is 204 too
+    api("DELETE", one, 404, group_slug="no-such-group")
     api("DELETE", one, 204, project_key="DATA", group_slug="contractors")  # an explicit none is removed like any
 
 
