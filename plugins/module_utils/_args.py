@@ -25,6 +25,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._accounting im
     ApiStats,
     RequestBudget,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import DEFAULT_CONCURRENCY
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
@@ -247,7 +248,7 @@ def permission_argument_spec(scope):
         "state": dict(type="str", choices=["present", "absent"]),
         "exclusive": dict(type="bool", default=False),
         "exempt": dict(type="list", elements="str", default=[]),
-        "concurrency": dict(type="int", default=4),
+        "concurrency": dict(type="int", default=DEFAULT_CONCURRENCY),
     })
     return spec
 

@@ -14,6 +14,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 MAX_CONCURRENCY = 16
+# measured (make bench, 100 ms per request): 8 workers halve the time of 4 on a 50-repository grant; 16 gain nothing
+DEFAULT_CONCURRENCY = 8
 
 
 class WorkerPool(object):

@@ -20,7 +20,11 @@ import re
 import threading
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import MAX_CONCURRENCY, WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import (
+    DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY,
+    WorkerPool,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import reconcile
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     AtlassianError,
@@ -285,7 +289,7 @@ def run_permissions(client, scope, params, check_mode=False):
     """Do the task of a permission module for ``scope``; return ``(result, failed)``. Raises AtlassianError (nothing
     written) for a refusal or a failure before the first write."""
     workspace = validate.workspace(params["workspace"])
-    concurrency = validate.bounded_int(4 if params.get("concurrency") is None else params["concurrency"], "concurrency",
+    concurrency = validate.bounded_int(DEFAULT_CONCURRENCY if params.get("concurrency") is None else params["concurrency"], "concurrency",
                                        1, MAX_CONCURRENCY)
     targets = targets_from_params(params, scope)
     wishes, directory = _wishes(client, workspace, params)
