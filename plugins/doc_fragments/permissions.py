@@ -72,9 +72,9 @@ options:
       - How many targets are read and written at the same time (1 to 16). V(1) handles them one after another.
       - Each worker uses its own HTTP session (kept alive); the rate limit of Bitbucket (about 1,000 requests per
         hour per user) and the request budget (O(requests_per_hour)) are shared by all of them.
-      - The default 8 was measured with the collection's benchmark (C(make bench), see the performance guide): at
+      - "The default 8 was measured with the collection's benchmark (C(make bench), see the performance guide): at
         100 ms per request, granting one user 50 repositories took about 13 s with 1 worker, 9 s with 4 and 5-6 s with
-        8, and 16 gained nothing more on a 2-core controller.
+        8, and 16 gained nothing more on a 2-core controller."
     type: int
     default: 8
 notes:
