@@ -117,10 +117,11 @@ class Known(object):
 def prefetch(pool, scope, workspace, targets, wishes, directory, check_mode=False):
     """``(known, owners)`` for a task about one user (not exclusive) on at least ``MIN_TARGETS`` repositories, read
     concurrently: the user's effective access and, for a grant, the owner / membership listing that ``check_owner``
-    needs (``(account ids asked, listing)``). ``(None, None)`` when the task is of another shape; ``known`` is None when the access query is refused, or when it shows
-    no access at all for a removal of an account not known to be a member (Bitbucket lists members only, so only
-    the repositories themselves can show what such an account still holds). Then, in check mode and for removals,
-    which of the repositories without access exist (a real grant's ``PUT`` answers 404 for a missing one)."""
+    needs (``(account ids asked, listing)``). ``(None, None)`` when the task is of another shape; ``known`` is None
+    when the access query is refused, or when it shows no access at all for a removal of an account not known to be
+    a member (Bitbucket lists members only, so only the repositories themselves can show what such an account still
+    holds). Then, in check mode and for removals, which of the repositories without access exist (a real grant's
+    ``PUT`` answers 404 for a missing one)."""
     users = wishes.get("user")
     if scope.name != "repository" or users is None or users.exclusive or len(users.involved) != 1:
         return None, None
