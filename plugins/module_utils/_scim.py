@@ -34,6 +34,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     UnexpectedAnswerError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_scim_resources
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 
 CORE_USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -244,6 +245,15 @@ class ScimClient(object):
     @property
     def stats(self):
         return self.transport.stats
+
+    def for_worker(self):
+        """A client for another thread (``_bitbucket_workers.WorkerPool``): a new Transport (own requests.Session), same
+        base URL, auth, timeouts, TLS settings, retry policy, warn callback and ApiStats (every request counted once)."""
+        t = self.transport
+        clone = Transport(t.base_url, t.auth, timeout=t.timeout, validate_certs=t.verify is not False,
+                          ca_path=t.verify if isinstance(t.verify, str) else None, retry_policy=t.retry_policy, stats=t.stats)
+        clone.warn = t.warn  # set afterwards: the CA-bundle warning was already given once, by the main Transport
+        return ScimClient(clone)
 
     def close(self):
         self.transport.close()

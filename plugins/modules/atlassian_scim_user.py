@@ -33,6 +33,10 @@ description:
     account; give it Bitbucket access by adding it to a group that grants the workspace, with
     M(accessops.atlassian.atlassian_group_member) (the organization Admin API), then repository and project
     permissions with the Bitbucket modules of this collection.
+  - B(Many users in one task.) O(users) lists users, each with the options of the single form; they are handled
+    O(concurrency) at a time, each with exactly the requests the single form makes for it. One user's failure does not
+    stop the others; the task then fails at the end, naming the failed users (RV(failed_users)), and running it again
+    completes the job. Every item is checked before the first request, and a user listed twice is refused.
   - Use SCIM when an identity provider drives provisioning (it needs Atlassian Guard). Use the organization Admin API
     modules for product access (group memberships), to suspend an account without deactivating it everywhere
     (M(accessops.atlassian.atlassian_user)), and to invite people when the organization has no Guard.
@@ -45,16 +49,16 @@ options:
     description:
       - The SCIM C(userName) of the user, unique in the directory. Atlassian directories usually use the email address.
       - The server compares it without regard to case.
+      - Exactly one of O(user_name) and O(users) is required.
     type: str
-    required: true
   state:
     description:
-      - V(present) creates the user when it does not exist and makes the attributes the task sets match.
+      - V(present) (when not set) creates the user when it does not exist and makes the attributes the task sets match.
       - V(absent) deletes the user with C(DELETE). On Atlassian this deactivates the account in the whole organization and
         unlinks it from the directory. Nothing is done when the user does not exist. Attributes are ignored.
+      - With O(users), set it in each item (O(users[].state)) instead.
     type: str
     choices: [present, absent]
-    default: present
   active:
     description:
       - Whether the user is active. V(false) deactivates the user (a C(PATCH) of C(active)) in the whole organization;
@@ -116,15 +120,90 @@ options:
   external_id:
     description: Identifier of the user in the identity provider, SCIM C(externalId).
     type: str
+  users:
+    description:
+      - Several users, each described by the options of the single form. Mutually exclusive with O(user_name).
+      - With O(users), the top-level O(state), O(active), O(email) and the other attribute options are refused (the task
+        fails before any request); set them in each item. They are not defaults for the items, so that no attribute
+        (an email address, an external ID) is given to many users by mistake.
+      - Each user costs the requests of the single form (a C(GET) with the filter C(userName eq "..."), then a C(POST),
+        one C(PATCH), a C(DELETE) or nothing), whatever the other items.
+      - Every item is validated before the first request, and a C(user_name) listed twice (compared without regard to
+        case) is refused before any request.
+      - An empty list does nothing and sends no request.
+    type: list
+    elements: dict
+    version_added: 0.3.0
+    suboptions:
+      user_name:
+        description: The SCIM C(userName) of the user, as O(user_name).
+        type: str
+        required: true
+      state:
+        description: V(present) or V(absent), as O(state).
+        type: str
+        choices: [present, absent]
+        default: present
+      active:
+        description: Whether the user is active, as O(active).
+        type: bool
+      email:
+        description: The primary email address, as O(email) (required to create the user).
+        type: str
+      given_name:
+        description: Given name, as O(given_name). For this option and the ones below, an empty string removes the
+          attribute and an option not set leaves it as it is.
+        type: str
+      family_name:
+        description: Family name, as O(family_name).
+        type: str
+      display_name:
+        description: Display name, as O(display_name).
+        type: str
+      nick_name:
+        description: Nickname, as O(nick_name).
+        type: str
+      title:
+        description: Job title, as O(title).
+        type: str
+      department:
+        description: Department, as O(department).
+        type: str
+      organization:
+        description: Organization, as O(organization).
+        type: str
+      timezone:
+        description: Time zone, as O(timezone).
+        type: str
+      preferred_language:
+        description: Preferred language, as O(preferred_language).
+        type: str
+      locale:
+        description: Locale, as O(locale).
+        type: str
+      external_id:
+        description: Identifier in the identity provider, as O(external_id).
+        type: str
+  concurrency:
+    description:
+      - With O(users), how many users are handled at the same time (1 to 16). V(1) handles them one after another, in
+        order. Results are in the order of O(users) whatever the value.
+      - Each worker uses its own HTTP session; the requests of all of them are counted together in RV(api_calls).
+      - Not used by the single form (it is still checked).
+    type: int
+    default: 8
+    version_added: 0.3.0
 attributes:
   check_mode:
     support: full
     details:
-      - Check mode makes the same reads as a real run and predicts the changed status and the diff it produces.
+      - Check mode makes the same reads as a real run and predicts the changed status and the diff it produces, for every
+        user of O(users) too; it sends no write.
   diff_mode:
     support: full
     details:
-      - Returns the managed attributes before and after the change.
+      - Returns the managed attributes before and after the change; with O(users), one before/after pair per changed
+        user, headed with its C(userName).
 notes:
   - The Atlassian account ID of the user (RV(atlassian_account_id)) is what the Bitbucket modules need to add the user to a
     workspace or give it repository permissions.
@@ -187,6 +266,26 @@ EXAMPLES = r"""
         user_name: jane.doe@acme.example
         state: absent
 
+    - name: Provision a team in one task (4 users at a time, each with the requests of the single form)
+      accessops.atlassian.atlassian_scim_user:
+        users:
+          - user_name: ana.lima@acme.example
+            email: ana.lima@acme.example
+            display_name: Ana Lima
+            department: Platform
+          - user_name: li.wei@acme.example
+            email: li.wei@acme.example
+            display_name: Li Wei
+            title: Engineer
+          - user_name: former.contractor@acme.example
+            state: absent
+        concurrency: 4
+      register: team
+
+    - name: Show the Atlassian account IDs of the team, in the order of the list
+      ansible.builtin.debug:
+        msg: "{{ team.results | map(attribute='atlassian_account_id') | list }}"
+
 - name: Connection options from environment variables
   accessops.atlassian.atlassian_scim_user:
     user_name: john.roe@acme.example
@@ -201,9 +300,10 @@ RETURN = r"""
 user:
   description:
     - The SCIM user resource after the task, as the server returned it.
+    - Only with O(user_name); with O(users), each entry of RV(results) has it.
     - In check mode, the user the module predicts (without C(id) when it would be created).
     - With O(state=absent), the user as it was before it was deleted; V(null) when it did not exist.
-  returned: always
+  returned: when O(user_name) is set
   type: dict
   sample:
     schemas:
@@ -240,7 +340,7 @@ atlassian_account_id:
       C(urn:scim:schemas:extension:atlassian-external:1.0)).
     - V(null) when the server does not have this extension (a SCIM server that is not Atlassian's), when the user
       does not exist, or in check mode for a user that would be created.
-  returned: always
+  returned: when O(user_name) is set
   type: str
   sample: 712020:5f1a9c0e-0d3b-4b5a-9a56-2f0e8c1d4b7e
 diff:
@@ -248,8 +348,10 @@ diff:
     - The managed attributes before and after, keyed by option name. Only the attributes the task sets are shown
       (all known attributes when the user is created or deleted), with O(user_name).
     - C(before) is empty when the user is created, C(after) is empty when it is deleted.
+    - With O(users), a list with one such pair per changed user (in the order of O(users)), with C(before_header)
+      and C(after_header) set to its C(userName); empty when nothing changes.
   returned: always
-  type: dict
+  type: raw
   sample:
     before:
       user_name: jane.doe@acme.example
@@ -257,6 +359,73 @@ diff:
     after:
       user_name: jane.doe@acme.example
       title: Engineering Manager
+results:
+  description:
+    - With O(users), one entry per user, in the order of O(users) (whatever O(concurrency)).
+    - In check mode, what the run would do (as RV(user) and RV(atlassian_account_id) describe it).
+  returned: when O(users) is set
+  type: list
+  elements: dict
+  version_added: 0.3.0
+  contains:
+    user_name:
+      description: The C(userName) of the item.
+      type: str
+      returned: always
+    changed:
+      description:
+        - Whether the user was (or, in check mode, would be) changed.
+        - For a user that failed, whether a write of it had succeeded before the failure.
+      type: bool
+      returned: always
+    user:
+      description: The SCIM user after the task, as RV(user) (V(null) when it failed).
+      type: dict
+      returned: always
+    atlassian_account_id:
+      description: The Atlassian account ID of the user, as RV(atlassian_account_id) (V(null) when it failed).
+      type: str
+      returned: always
+    failed:
+      description: Whether handling this user failed.
+      type: bool
+      returned: always
+    msg:
+      description: Why it failed (no secret). C(not attempted) when an error that every request would meet (HTTP 401,
+        unknown directory) stopped the task before this user.
+      type: str
+      returned: when the user failed
+    status:
+      description: The HTTP status of the failed request (V(null) when there was none).
+      type: int
+      returned: when the user failed
+    method:
+      description: The HTTP method of the failed request (V(null) when there was none).
+      type: str
+      returned: when the user failed
+    path:
+      description: The path of the failed request, without its query string (V(null) when there was none).
+      type: str
+      returned: when the user failed
+    api_message:
+      description: The API's own words about the failure (SCIM C(detail)), when it gave any.
+      type: str
+      returned: when the user failed
+  sample:
+    - user_name: ana.lima@acme.example
+      changed: true
+      user: {id: 7c2d8f0e-5b1a-4a8e-9f55-1f3f1d2b7a10, userName: ana.lima@acme.example, active: true}
+      atlassian_account_id: 712020:5f1a9c0e-0d3b-4b5a-9a56-2f0e8c1d4b7e
+      failed: false
+    - {user_name: former.contractor@acme.example, changed: false, user: null, atlassian_account_id: null, failed: false}
+failed_users:
+  description:
+    - With O(users), the C(userName) of every user that failed, in the order of O(users); empty when none did.
+  returned: when O(users) is set
+  type: list
+  elements: str
+  version_added: 0.3.0
+  sample: []
 api_calls:
   description: The HTTP requests sent to the SCIM API, in total and by method (retries included).
   returned: always
@@ -284,29 +453,52 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
     ScimClient,
     ensure_user,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim_bulk import (
+    DEFAULT_CONCURRENCY,
+    concurrency_of,
+    ensure_users,
+)
+
+
+def _user_options(item):
+    """The options of one user: top level (single form, no defaults there: see ``users``) or in an item of ``users``."""
+    options = dict(
+        user_name=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"]),
+        active=dict(type="bool"),
+    )
+    if item:
+        options["user_name"]["required"] = True
+        options["state"]["default"] = "present"
+    for option in MANAGED_OPTIONS:
+        if option != "active":
+            options[option] = dict(type="str")
+    return options
 
 
 def argument_spec():
     spec = scim_argument_spec()
+    spec.update(_user_options(item=False))
     spec.update(
-        user_name=dict(type="str", required=True),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        active=dict(type="bool"),
+        users=dict(type="list", elements="dict", options=_user_options(item=True)),
+        concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
     )
-    for option in MANAGED_OPTIONS:
-        if option != "active":
-            spec[option] = dict(type="str")
     return spec
 
 
 def _ensure(client, module):
     params = module.params
+    concurrency_of(params)  # checked in both forms, before any request
+    if params["users"] is not None:
+        return ensure_users(client, params, check_mode=module.check_mode)
     desired = dict((option, params[option]) for option in MANAGED_OPTIONS)
-    return ensure_user(client, params["user_name"], desired, state=params["state"], check_mode=module.check_mode), False
+    return ensure_user(client, params["user_name"], desired, state=params["state"] or "present",
+                       check_mode=module.check_mode), False
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
+                           mutually_exclusive=[("user_name", "users")], required_one_of=[("user_name", "users")])
     run_module(module, lambda params, warn: ScimClient(scim_transport_from_params(params, warn=warn)), _ensure)
 
 

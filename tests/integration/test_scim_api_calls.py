@@ -79,3 +79,50 @@ def test_api_calls_per_main_path(sim_factory, ansible_run, capsys):
         for server, name, total, by_method in rows:
             detail = ", ".join("%s %d" % item for item in sorted(by_method.items()))
             print("  %-15s %-24s %d  (%s)" % (server, name, total, detail))
+
+
+BULK_PLAY = """
+- name: Manage many SCIM users
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Manage the users
+      accessops.atlassian.atlassian_scim_user:
+        scim_url: "{{ sim_scim_url }}"
+        directory_id: demo-directory
+        scim_token: demo-scim-api-key
+        users: "{{ team }}"
+"""
+BULK_SIZE = 20
+
+
+def _bulk_team():
+    """BULK_SIZE users: the first half exist in the seed (a title is added: one attribute changed), the rest are new."""
+    team = [dict(user_name="bulk%03d@acme.example" % n, title="Engineer") for n in range(1, BULK_SIZE // 2 + 1)]
+    team += [dict(user_name="fresh%03d@acme.example" % n, email="fresh%03d@acme.example" % n, title="Engineer")
+             for n in range(BULK_SIZE // 2)]
+    return team
+
+
+def test_api_calls_of_the_list_form(sim_factory, ansible_run, capsys):
+    handle = sim_factory(_seed())
+    rows = []
+    for name, expected in (("users: %d, half new" % BULK_SIZE, {"GET": BULK_SIZE, "POST": BULK_SIZE // 2,
+                                                                "PATCH": BULK_SIZE // 2}),
+                           ("users: %d, no change" % BULK_SIZE, {"GET": BULK_SIZE})):
+        handle.clear_log()
+        result = ansible_run(BULK_PLAY, extra_vars=dict(team=_bulk_team(), sim_scim_url=handle.scim_url))
+        assert result.rc == 0, result.stdout + result.stderr
+        task = result.tasks[0]
+        logged = [e for e in handle.log() if e["path"].startswith("/scim/")]
+        by_method = {}
+        for entry in logged:
+            by_method[entry["method"]] = by_method.get(entry["method"], 0) + 1
+        assert by_method == expected, name
+        assert task["api_calls"] == dict(by_method, total=len(logged)), "the module's own count matches the server log"
+        assert task["changed"] is (len(expected) > 1)
+        rows.append((name, len(logged), by_method))
+    with capsys.disabled():
+        print("\nSCIM requests of one atlassian_scim_user task with users (measured from the simulator log):")
+        for name, total, by_method in rows:
+            print("  %-24s %d  (%s)" % (name, total, ", ".join("%s %d" % item for item in sorted(by_method.items()))))

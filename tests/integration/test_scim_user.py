@@ -172,3 +172,88 @@ def test_same_lifecycle_playbook_on_atlassian_and_on_a_plain_rfc7644_server(sim,
     assert updated[ENTERPRISE] == {"department": "Operations", "organization": "Acme"}
     assert plain_sim.writes() and not [e for e in plain_sim.log() if e["method"] == "PUT"]
     assert not [e for e in sim.log() if e["method"] == "PUT"]
+
+
+# -- users: many users in one task ---------------------------------------------------------------------------
+
+TEAM_SIZE = 20
+TEAM_PLAY = """
+- name: Manage many SCIM users
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/accessops.atlassian.scim:
+      scim_url: "{{ sim_scim_url }}"
+      directory_id: demo-directory
+      scim_token: "{{ scim_api_key }}"
+  tasks:
+    - name: Manage the users
+      accessops.atlassian.atlassian_scim_user:
+        users: "{{ team }}"
+        concurrency: "{{ concurrency | default(omit) }}"
+"""
+
+
+def _team(title_of_existing):
+    """TEAM_SIZE users: the even ones exist after the set-up (with ``title_of_existing``), the odd ones are new."""
+    team = []
+    for number in range(TEAM_SIZE):
+        name = "team%02d@acme.example" % number
+        team.append(dict(user_name=name, email=name, display_name="Team Member %02d" % number,
+                         title=title_of_existing if number % 2 == 0 else "Engineer"))
+    return team
+
+
+def run_team(ansible_run, team, check=False, diff=False, **extra):
+    result = ansible_run(TEAM_PLAY, check=check, diff=diff, extra_vars=dict(team=team, scim_api_key="demo-scim-api-key", **extra))
+    assert result.rc in (0, 2), result.stdout + result.stderr
+    assert len(result.tasks) == 1, result.stdout
+    return result, result.tasks[0]
+
+
+def test_users_half_existing_with_one_changed_attribute(sim, ansible_run):
+    existing = [u for i, u in enumerate(_team("Engineer")) if i % 2 == 0]
+    _run, setup = run_team(ansible_run, existing)
+    assert setup["changed"] is True and setup["failed_users"] == []
+    assert sorted(m for m, _p in scim_calls(sim.log())) == ["GET"] * (TEAM_SIZE // 2) + ["POST"] * (TEAM_SIZE // 2)
+    team = _team("Manager")  # the 10 existing users get a new title, the 10 others are created
+
+    sim.clear_log()
+    _run, predicted = run_team(ansible_run, team, check=True, diff=True)
+    assert sim.writes() == [], "check mode must only read"
+    assert [m for m, _p in scim_calls(sim.log())] == ["GET"] * TEAM_SIZE
+    assert predicted["changed"] is True and len(predicted["diff"]) == TEAM_SIZE
+
+    sim.clear_log()
+    result, real = run_team(ansible_run, team, diff=True)
+    assert real["_status"] == "ok" and real["changed"] is True and real["failed_users"] == []
+    assert [r["user_name"] for r in real["results"]] == [u["user_name"] for u in team]
+    assert all(r["changed"] and r["atlassian_account_id"] for r in real["results"])
+    assert predicted["diff"] == real["diff"]
+    log = scim_calls(sim.log())
+    assert sorted(m for m, _p in log) == ["GET"] * TEAM_SIZE + ["PATCH"] * (TEAM_SIZE // 2) + ["POST"] * (TEAM_SIZE // 2)
+    assert real["api_calls"] == {"total": 2 * TEAM_SIZE, "GET": TEAM_SIZE, "PATCH": TEAM_SIZE // 2,
+                                 "POST": TEAM_SIZE // 2}
+    changed = [d for d in real["diff"] if d["before"]]
+    assert len(changed) == TEAM_SIZE // 2
+    assert all(set(d["before"].items()) ^ set(d["after"].items()) ==
+               {("title", "Engineer"), ("title", "Manager")} for d in changed), "only the title changed"
+    assert "team00@acme.example" in result.stdout  # the diff headers name the users
+
+    sim.clear_log()
+    _run, again = run_team(ansible_run, team, concurrency=1)
+    assert again["changed"] is False and again["diff"] == []
+    assert sim.writes() == []
+    assert [m for m, _p in scim_calls(sim.log())] == ["GET"] * TEAM_SIZE
+
+
+def test_users_one_failure_does_not_stop_the_others(sim, ansible_run):
+    team = _team("Engineer")[:4]
+    team[1] = dict(user_name="nomail@acme.example", title="Engineer")  # no email: it cannot be created
+    result, task = run_team(ansible_run, team)
+    assert result.rc == 2 and task["_status"] == "failed"
+    assert task["failed_users"] == ["nomail@acme.example"]
+    assert "nomail@acme.example" in task["msg"] and "run the task again" in task["msg"]
+    assert [r["changed"] for r in task["results"]] == [True, False, True, True]
+    assert sorted(m for m, _p in scim_calls(sim.log())) == ["GET"] * 4 + ["POST"] * 3
+    assert "demo-scim-api-key" not in result.stdout + result.stderr + json.dumps(task)

@@ -338,6 +338,41 @@ case("scim", "timeout", "nan-string", {"timeout": "nan"})
 case("scim", "max_retries", "negative", {"max_retries": -1})
 # creating a user needs its email: known only after the read that finds no such user
 case("scim", "email", "missing-to-create", unset=("email",), expect=FAIL_NO_WRITES)
+# users (the list form): every item checked before the first request, no user twice, no top-level attribute with it
+SCIM_ONE = ("user_name", "email")
+case("scim", "users", "and-user-name", {"users": [{"user_name": "li@acme.example", "email": "li@acme.example"}]},
+     unset=("email",))
+case("scim", "users", "top-level-email", {"users": [{"user_name": "li@acme.example"}]}, unset=("user_name",))
+case("scim", "users", "top-level-title", {"users": [{"user_name": "li@acme.example"}], "title": "x"}, unset=SCIM_ONE)
+case("scim", "users", "top-level-state", {"users": [{"user_name": "li@acme.example"}], "state": "absent"},
+     unset=SCIM_ONE)
+case("scim", "users", "user-name-empty", {"users": [{"user_name": ""}]}, unset=SCIM_ONE)
+case("scim", "users", "user-name-newline", {"users": [{"user_name": "li@acme.example", "state": "absent"},
+                                                      {"user_name": "jane@acme.example\n"}]}, unset=SCIM_ONE)
+case("scim", "users", "user-name-missing", {"users": [{"email": "li@acme.example"}]}, unset=SCIM_ONE)
+case("scim", "users", "email-at-no-domain", {"users": [{"user_name": "li@acme.example", "email": "a@"}]}, unset=SCIM_ONE)
+case("scim", "users", "email-blank", {"users": [{"user_name": "li@acme.example", "email": "  "}]}, unset=SCIM_ONE)
+case("scim", "users", "title-nul", {"users": [{"user_name": "li@acme.example", "title": "a\x00b"}]}, unset=SCIM_ONE)
+case("scim", "users", "duplicate-case", {"users": [{"user_name": "li@acme.example", "email": "li@acme.example"},
+                                                   {"user_name": "LI@acme.example", "state": "absent"}]}, unset=SCIM_ONE)
+case("scim", "users", "state-choice", {"users": [{"user_name": "li@acme.example", "state": "gone"}]}, unset=SCIM_ONE)
+case("scim", "users", "active-not-bool", {"users": [{"user_name": "li@acme.example", "active": "sometimes"}]},
+     unset=SCIM_ONE)
+case("scim", "users", "unknown-suboption", {"users": [{"user_name": "li@acme.example", "titel": "x"}]}, unset=SCIM_ONE)
+case("scim", "users", "dict-not-list", {"users": {"user_name": "li@acme.example"}}, unset=SCIM_ONE)
+case("scim", "users", "element-int", {"users": [42]}, unset=SCIM_ONE, known_limit=ANSIBLE_CORE_NO_LOG_LIMIT)
+case("scim", "concurrency", "zero", {"concurrency": 0})
+case("scim", "concurrency", "too-many", {"users": [{"user_name": "li@acme.example"}], "concurrency": 17}, unset=SCIM_ONE)
+case("scim", "concurrency", "string", {"users": [{"user_name": "li@acme.example"}], "concurrency": "many"},
+     unset=SCIM_ONE)
+# an item without email for a user that does not exist: known after its read; the others are still handled
+case("scim", "users", "missing-email-to-create", {"users": [{"user_name": "li@acme.example", "state": "absent"},
+                                                            {"user_name": "new@acme.example"}]},
+     unset=SCIM_ONE, expect=FAIL_NO_WRITES)
+# control: a list in check mode with the largest concurrency reads only
+case("scim", "users", "ok-check-mode", {"users": [{"user_name": "li@acme.example", "email": "li@acme.example"},
+                                                  {"user_name": "old@acme.example", "state": "absent"}],
+                                        "concurrency": 16, "_ansible_check_mode": True}, unset=SCIM_ONE, expect=OK)
 
 # --- atlassian_scim_user_info --------------------------------------------------------------------------------------
 case("sciminfo", "user_name", "empty", {"user_name": ""})

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Many SCIM users in one task (``users`` of atlassian_scim_user).
+
+Every item is checked before the first request (its options, and no user listed twice, userName compared without
+case as SCIM does). Then each user goes through ``_scim.ensure_user``, so it costs exactly the requests of the
+single form (one filtered GET, then one POST, PATCH or DELETE, or nothing), on a ``WorkerPool``: each worker thread
+has its own ScimClient (``ScimClient.for_worker``: own Transport and requests.Session) and the task's one ApiStats.
+
+A user that fails does not stop the others; its result says whether a write of it had already succeeded. Only an
+error no other request can avoid (401, or 404 on the filtered read: the directory does not exist) stops the users
+not started yet, which are reported as not attempted.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import MAX_CONCURRENCY, WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    AtlassianError,
+    AuthenticationError,
+    ConfigurationError,
+    NotFoundError,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
+    MANAGED_OPTIONS,
+    USERS_PATH,
+    ensure_user,
+    validate_user_params,
+)
+
+DEFAULT_CONCURRENCY = 8
+# Per-user options that the list form takes in each item only (the top-level ones are refused with ``users``).
+ITEM_OPTIONS = ("state",) + MANAGED_OPTIONS
+MAX_NAMED_FAILURES = 10
+
+
+class _Recorder(object):
+    """The worker's ScimClient for one user, remembering whether a write of that user succeeded."""
+
+    def __init__(self, client):
+        self._client = client
+        self.wrote = False
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def _write(self, method, *args):
+        result = method(*args)
+        self.wrote = True
+        return result
+
+    def create_user(self, payload):
+        return self._write(self._client.create_user, payload)
+
+    def patch_user(self, user_id, operations):
+        return self._write(self._client.patch_user, user_id, operations)
+
+    def delete_user(self, user_id):
+        return self._write(self._client.delete_user, user_id)
+
+
+class _Abort(object):
+    """The first error that makes every other request fail (shared between worker threads)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.error = None
+
+    def set(self, err):
+        with self._lock:
+            if self.error is None:
+                self.error = err
+
+
+def _stops_everything(client, err):
+    """Bad credentials (401), or 404 on ``GET /Users`` (an unknown directory): every other user would fail the same."""
+    if isinstance(err, AuthenticationError):
+        return True
+    return isinstance(err, NotFoundError) and err.method == "GET" and err.path == client.transport.path_of(
+        client.transport.url_for(USERS_PATH))
+
+
+def check_items(params):
+    """The validated items of ``users``: a list of (user_name, desired, state). ConfigurationError before any request
+    for a top-level attribute given with ``users``, a bad value of an item, or a user listed twice."""
+    given = [option for option in ITEM_OPTIONS if params.get(option) is not None]
+    if given:
+        raise ConfigurationError(
+            "users: %s cannot be set with users; set %s in each item of users instead"
+            % (", ".join(given), "it" if len(given) == 1 else "them"))
+    items, seen = [], {}
+    for index, item in enumerate(params["users"]):
+        desired = dict((option, item.get(option)) for option in MANAGED_OPTIONS)
+        try:
+            user_name = validate_user_params(item.get("user_name"), desired)
+        except ConfigurationError as err:
+            raise ConfigurationError("users[%d]: %s" % (index, err.message)) from None
+        key = user_name.lower()
+        if key in seen:
+            raise ConfigurationError(
+                "users: %r is listed twice (items %d and %d; userName is compared without regard to case); list each user "
+                "once" % (user_name, seen[key], index))
+        seen[key] = index
+        items.append((user_name, desired, item.get("state") or "present"))
+    return items
+
+
+def _failed_entry(user_name, err, wrote):
+    entry = {"user_name": user_name, "changed": wrote, "user": None, "atlassian_account_id": None, "failed": True}
+    entry.update(err.as_result())
+    return entry
+
+
+def concurrency_of(params):
+    """The validated ``concurrency`` (1 to 16; ConfigurationError otherwise)."""
+    concurrency = params.get("concurrency")
+    return validate.bounded_int(DEFAULT_CONCURRENCY if concurrency is None else concurrency, "concurrency", 1,
+                                MAX_CONCURRENCY)
+
+
+def ensure_users(client, params, check_mode=False):
+    """Do the list form of atlassian_scim_user; return ``(result, failed)``. Raises ConfigurationError (no request
+    sent) for bad options; per-user errors are in the results."""
+    concurrency = concurrency_of(params)
+    items = check_items(params)
+    abort = _Abort()
+
+    def handle(worker, item):
+        user_name, desired, state = item
+        if abort.error is not None:
+            return _failed_entry(user_name, AtlassianError("not attempted: %s" % abort.error.message), False), None
+        recorder = _Recorder(worker)
+        try:
+            done = ensure_user(recorder, user_name, desired, state=state, check_mode=check_mode)
+        except AtlassianError as err:
+            if _stops_everything(worker, err):
+                abort.set(err)
+            return _failed_entry(user_name, err, recorder.wrote), None
+        entry = {"user_name": user_name, "changed": done["changed"], "user": done["user"],
+                 "atlassian_account_id": done["atlassian_account_id"], "failed": False}
+        diff = None
+        if done["changed"]:
+            diff = make_diff(done["diff"]["before"], done["diff"]["after"], before_header=user_name, after_header=user_name)
+        return entry, diff
+
+    with WorkerPool(client, concurrency) as pool:
+        outcomes = pool.map(handle, items)
+    return report([entry for entry, _diff in outcomes], [diff for _entry, diff in outcomes if diff is not None])
+
+
+def _failure_message(results, failed):
+    parts = ["%s (%s)" % (entry["user_name"], entry["msg"]) for entry in failed[:MAX_NAMED_FAILURES]]
+    more = ""
+    if len(failed) > MAX_NAMED_FAILURES:
+        more = " and %d more: %s" % (len(failed) - MAX_NAMED_FAILURES,
+                                     ", ".join(entry["user_name"] for entry in failed[MAX_NAMED_FAILURES:]))
+    return ("Failed on %d of %d users: %s%s. Every other user was handled and is listed in results; fix the cause and "
+            "run the task again to complete the job." % (len(failed), len(results), "; ".join(parts), more))
+
+
+def report(results, diffs):
+    """``(result, failed)``: ``changed``, ``results`` in the order of the items, ``diff`` (one entry per changed user),
+    ``failed_users`` and, when some failed, ``msg``."""
+    failed = [entry for entry in results if entry["failed"]]
+    result = {"changed": any(entry["changed"] for entry in results), "results": results, "diff": diffs,
+              "failed_users": [entry["user_name"] for entry in failed]}
+    if failed:
+        result["msg"] = _failure_message(results, failed)
+    return result, bool(failed)
