@@ -16,6 +16,8 @@ Request plan:
 * effective repository permissions: paginated ``/workspaces/{ws}/permissions/repositories``
   queries joined in memory, never one per member: the whole listing when every member is asked
   for, else one query per 50 members narrowed with BBQL;
+* explicit permissions (``_member_access``): one permission list per reached repository and the project lists, or
+  only the kinds of ``include_explicit``;
 * profiles: one ``/users/{id}`` per member (only with include_profile).
 
 Workspace access tokens may not read ``/workspaces/{ws}/permissions`` (HTTP 403) but may read
@@ -43,7 +45,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     NotFoundError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory, is_not_a_user, whoami
-from ansible_collections.accessops.atlassian.plugins.module_utils._member_access import add_explicit_permissions
+from ansible_collections.accessops.atlassian.plugins.module_utils._member_access import EXPLICIT_KINDS, add_explicit_permissions
 
 # Above this many members, reading the whole role listing costs fewer requests than filtering by id.
 FILTER_BY_ID_MAX = 2 * ACCOUNT_ID_BATCH
@@ -256,6 +258,12 @@ def validate_params(params):
     if params.get("repository") is not None:
         params["repository"] = validate.repository(params["repository"])
     validate.bounded_int(4 if params.get("concurrency") is None else params["concurrency"], "concurrency", 1, 16)
+    kinds = EXPLICIT_KINDS if params.get("include_explicit") is None else params["include_explicit"]
+    unknown = [kind for kind in kinds if kind not in EXPLICIT_KINDS]
+    if unknown:
+        raise ConfigurationError("include_explicit: %s is not one of %s" % (validate.show(str(unknown[0])),
+                                                                            ", ".join(EXPLICIT_KINDS)))
+    params["include_explicit"] = [kind for kind in EXPLICIT_KINDS if kind in kinds]
     return params
 
 
@@ -281,7 +289,8 @@ def run_member_info(client, params, warn=None):
         result["members"] = [_member(m) for m in roles.listing()]
     if params.get("include_permissions") and result["members"]:
         _add_effective_permissions(client, workspace, result["members"], everyone=everyone)
-        add_explicit_permissions(client, workspace, result["members"], concurrency=params.get("concurrency") or 4)
+        add_explicit_permissions(client, workspace, result["members"], concurrency=params.get("concurrency") or 4,
+                                 kinds=params["include_explicit"])
     if params.get("include_profile"):
         for member in result["members"]:
             profile = client.get_user(member["account_id"] or member["uuid"])

@@ -7,7 +7,8 @@ a group or the workspace role shows as an effective permission without an explic
 
 Requests, read concurrently by the worker pool: one permission list per repository the members can reach (from the
 effective permissions already read; 100 users per page), the project listing (100 projects per page) and one
-permission list per project. Never one request per member.
+permission list per project. Never one request per member. ``kinds`` (the module's ``include_explicit``) leaves out
+the repository lists or the project listing and lists, when the caller does not need them.
 """
 
 from __future__ import annotations
@@ -26,18 +27,28 @@ def _listing(scope, workspace):
     return read
 
 
-def add_explicit_permissions(client, workspace, members, concurrency=4):
+EXPLICIT_KINDS = ("repositories", "projects")
+
+
+def add_explicit_permissions(client, workspace, members, concurrency=4, kinds=EXPLICIT_KINDS):
     """member["explicit_permissions"] = {"repositories": {slug: permission}, "projects": {key: permission}} for each
-    member (their ``repository_permissions`` must be there already)."""
+    member (their ``repository_permissions`` must be there already), with only the ``kinds`` asked for: a kind not
+    asked for is left out (not read, so not known to be empty); no kind at all costs no request."""
+    kinds = [kind for kind in EXPLICIT_KINDS if kind in kinds]
     ids = set(m["account_id"] for m in members if m.get("account_id"))
-    repositories = sorted(set(slug for m in members for slug in (m.get("repository_permissions") or {})))
-    projects = sorted(set(p.get("key") for p in client.iter_projects(workspace) if p.get("key")))
-    found = dict((account_id, {"repositories": {}, "projects": {}}) for account_id in ids)
+    targets = {}
+    if "repositories" in kinds:
+        targets["repositories"] = sorted(set(slug for m in members for slug in (m.get("repository_permissions") or {})))
+    if "projects" in kinds:
+        targets["projects"] = sorted(set(p.get("key") for p in client.iter_projects(workspace) if p.get("key")))
+    found = dict((account_id, dict((kind, {}) for kind in kinds)) for account_id in ids)
     with WorkerPool(client, concurrency) as pool:
-        for kind, scope, targets in (("repositories", REPOSITORY, repositories), ("projects", PROJECT, projects)):
-            for target, listed in pool.map(_listing(scope, workspace), targets):
+        for kind, scope in (("repositories", REPOSITORY), ("projects", PROJECT)):
+            if kind not in targets:
+                continue
+            for target, listed in pool.map(_listing(scope, workspace), targets[kind]):
                 for account_id, entry in listed.items():
                     if account_id in found:
                         found[account_id][kind][target] = entry["permission"]
     for member in members:
-        member["explicit_permissions"] = found.get(member.get("account_id"), {"repositories": {}, "projects": {}})
+        member["explicit_permissions"] = found.get(member.get("account_id"), dict((kind, {}) for kind in kinds))

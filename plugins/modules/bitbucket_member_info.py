@@ -60,9 +60,24 @@ options:
       - Effective permissions are read with paginated queries joined in memory, never one per member - the whole
         workspace listing when every member is returned, else one query per 50 returned members. Explicit ones are
         read from the permission lists of the repositories the members can reach and of every project, concurrently
-        (O(concurrency)). Needs a workspace admin.
+        (O(concurrency)); O(include_explicit) leaves either out. Needs a workspace admin.
     type: bool
     default: false
+  include_explicit:
+    description:
+      - With O(include_permissions=true), which explicit user permissions to read next to the effective ones -
+        V(repositories) (one permission list per repository the returned members can reach) and V(projects) (the
+        project listing and one permission list per project).
+      - A kind left out is not read and is absent from RV(members[].explicit_permissions) (not known, rather than
+        empty); V([]) reads the effective permissions only, which costs no request per repository or project. For
+        example V([projects]) gives the effective permissions and the explicit project permissions of a member
+        who reaches hundreds of repositories with a handful of requests.
+      - Only used with O(include_permissions=true).
+    type: list
+    elements: str
+    choices: [repositories, projects]
+    default: [repositories, projects]
+    version_added: 0.3.0
   concurrency:
     description: How many permission lists O(include_permissions) reads at the same time (1 to 16).
     type: int
@@ -86,7 +101,7 @@ notes:
   - "Requests: listing every member costs one request per 100 members; O(include_permissions) adds one request per
     100 effective permissions of the returned members (plus one per 50 members when only some are returned), one per
     100 projects, and one per 100 explicit user permissions of each project and of each repository the returned
-    members can reach. RV(api_calls) gives the exact count."
+    members can reach (only the kinds of O(include_explicit)). RV(api_calls) gives the exact count."
   - Bitbucket never shows members' email addresses, except to a workspace admin who filters by them (O(member) as
     an email, O(emails)); RV(members[].email) is only set then.
   - "Workspace access tokens: Bitbucket lets them list members and look members up by email, but not read workspace
@@ -117,6 +132,18 @@ EXAMPLES = r"""
     member: dev001@acme.example
     include_permissions: true
   register: dev
+
+- name: Effective permissions and explicit project permissions, without a request per repository
+  accessops.atlassian.bitbucket_member_info:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    emails:
+      - dev001@acme.example
+      - dev002@acme.example
+    include_permissions: true
+    include_explicit: [projects]
+  register: access
 
 - name: Resolve many email addresses at once
   accessops.atlassian.bitbucket_member_info:
@@ -187,6 +214,7 @@ members:
         - The member's explicit user permissions, per repository slug and per project key. An effective permission in
           RV(members[].repository_permissions) with neither an explicit repository permission nor one on its project
           comes through a group or the workspace role.
+        - Holds only the kinds of O(include_explicit) (C(repositories), C(projects)); empty with O(include_explicit=[]).
       type: dict
       returned: when O(include_permissions=true)
       sample: {"repositories": {"infra-core": "write"}, "projects": {"INFRA": "read"}}
@@ -262,6 +290,8 @@ def argument_spec():
         emails=dict(type="list", elements="str"),
         repository=dict(type="str"),
         include_permissions=dict(type="bool", default=False),
+        include_explicit=dict(type="list", elements="str", choices=["repositories", "projects"],
+                              default=["repositories", "projects"]),
         include_profile=dict(type="bool", default=False),
         whoami=dict(type="bool", default=False),
         concurrency=dict(type="int", default=4),

@@ -6,7 +6,7 @@ access through a group makes a workspace member, who can then be granted a repos
 
 Several tasks share one ansible-playbook run where a test needs them in sequence; ``TaskLogs`` (through ``run_tasks``)
 gives each task its own request log, so "no write" is read from the simulator, not from the module's own account.
-The Admin API searches are POSTs: ``admin_writes`` keeps only the requests that can change something. Every test starts
+The Admin API searches are POSTs: ``role_helpers.writes`` keeps only the requests that can change something. Every test starts
 from the demo seed (the ``sim`` fixture resets the simulator).
 """
 
@@ -19,7 +19,8 @@ import pytest
 import requests
 
 from atlsim import demo
-from bitbucket_helpers import READ_METHODS, account_id, explicit, module_task, run_tasks, tasks_playbook, workspace
+from bitbucket_helpers import account_id, explicit, module_task, run_tasks, tasks_playbook, workspace
+from role_helpers import writes
 
 ADMIN = {"admin_url": "{{ sim_admin_url }}", "org_id": demo.ORG_ID, "admin_api_key": demo.ADMIN_API_KEY}
 USERS_GROUP = demo.ADMIN_GROUP_USERS[1]     # bitbucket-users-acme: atlassian/user on acme
@@ -30,7 +31,6 @@ NEWHIRE01 = demo.ADMIN_SUSPENDED_USER       # suspended, in bitbucket-users-acme
 INVITEE = "integration.invitee@acme.example"
 ORG_PATH = "/admin/v2/orgs/" + demo.ORG_ID
 DIRECTORY_PATH = ORG_PATH + "/directories/" + demo.ADMIN_DIRECTORY_ID
-ADMIN_READS = re.compile(r"^/admin/v2/orgs/[^/]+/(?:directories/[^/]+/(?:users|groups)/search|workspaces)$")
 
 
 def admin(name, module, **options):
@@ -43,12 +43,6 @@ def bitbucket(name, module, **options):
     """A task of a Bitbucket module on workspace acme with the demo admin's API token."""
     keywords = dict((k, options.pop(k)) for k in ("ignore_errors",) if k in options)
     return module_task(name, module, dict(workspace="acme", **options), **keywords)
-
-
-def admin_writes(entries):
-    """The requests of a log that can change something: not GET / HEAD, not an Admin API search (a POST)."""
-    return [(e["method"], e["path"]) for e in entries
-            if e["method"] not in READ_METHODS and not (e["method"] == "POST" and ADMIN_READS.match(e["path"]))]
 
 
 def members(sim):
@@ -90,7 +84,7 @@ def test_group_membership_makes_a_workspace_member_who_can_then_be_granted(sim, 
 
     refused = result.task("grant before access")
     assert refused["_status"] == "failed" and "no workspace member" in refused["msg"], refused.get("msg")
-    assert NEWHIRE02 in refused["msg"] and admin_writes(logs["grant before access"]) == []
+    assert NEWHIRE02 in refused["msg"] and writes(logs["grant before access"]) == []
 
     given = ok(result, "give access", changed=True)
     assert given["added"] == [USERS_GROUP] and given["removed"] == []
@@ -98,13 +92,13 @@ def test_group_membership_makes_a_workspace_member_who_can_then_be_granted(sim, 
     assert given["groups"] == [{"id": demo.ADMIN_GROUP_USERS[0], "name": USERS_GROUP,
                                 "directory_id": demo.ADMIN_DIRECTORY_ID, "member": True}]
     # the write goes to the group's own directory, never to "-"
-    assert admin_writes(logs["give access"]) == [
+    assert writes(logs["give access"]) == [
         ("POST", "%s/groups/%s/memberships" % (DIRECTORY_PATH, demo.ADMIN_GROUP_USERS[0]))]
     assert given["api_calls"]["total"] == len(logs["give access"])
 
     granted = ok(result, "grant after access", changed=True)
     assert granted["results"][0]["added"] == [newhire]
-    assert [m for m, _p in admin_writes(logs["grant after access"])] == ["PUT"]
+    assert [m for m, _p in writes(logs["grant after access"])] == ["PUT"]
     found = ok(result, "look up")["member"]
     assert found["account_id"] == newhire and found["workspace_permission"] == "member"
     assert newhire in members(sim) and newhire in group_members(sim, USERS_GROUP)
@@ -135,12 +129,12 @@ def test_removing_the_membership_takes_the_person_out_but_keeps_the_explicit_per
     assert taken["removed"] == [USERS_GROUP] and taken["added"] == []
     assert taken["groups"][0]["member"] is False
     assert taken["diff"]["before"] == {"groups": [USERS_GROUP]} and taken["diff"]["after"] == {"groups": []}
-    assert admin_writes(logs["take access"]) == [
+    assert writes(logs["take access"]) == [
         ("DELETE", "%s/groups/%s/memberships/%s" % (DIRECTORY_PATH, demo.ADMIN_GROUP_USERS[0], newhire))]
     after = ok(result, "look up after")
     assert after["member"] is None and after["not_found"] == [NEWHIRE02]
     again = ok(result, "take access again", changed=False)
-    assert again["removed"] == [] and admin_writes(logs["take access again"]) == []
+    assert again["removed"] == [] and writes(logs["take access again"]) == []
 
     assert newhire not in members(sim) and newhire not in group_members(sim, USERS_GROUP)
     ws = workspace(sim)
@@ -178,21 +172,21 @@ def test_group_member_check_mode_predicts_the_diff_and_writes_nothing(sim, ansib
     assert predicted_remove["diff"]["after"] == {"groups": []}
     assert predicted_remove["removed"] == [USERS_GROUP]  # dev152 is not in bitbucket-admins-acme
     for name in ("add", "remove"):
-        assert admin_writes(check_logs[name]) == [], name
+        assert writes(check_logs[name]) == [], name
         assert check_logs[name], "check mode reads as a real run does"
     assert re.search(r'^\+\s+"bitbucket-users-acme"', check.stdout, re.M), check.stdout[-3000:]
 
     for name in ("add", "remove"):
         assert ok(real, name, changed=True)["diff"] == check.task(name)["diff"], name
         assert ok(real, name)["groups"] == check.task(name)["groups"], name
-        assert len(admin_writes(real_logs[name])) == 1, name
+        assert len(writes(real_logs[name])) == 1, name
     assert members(sim) == (members_before - {dev152}) | {account_id(sim, NEWHIRE02)}
 
     for name in ("add", "remove"):
         second = ok(again, name, changed=False)
         assert second["added"] == [] and second["removed"] == [], name
         assert second["diff"]["before"] == second["diff"]["after"], name
-        assert admin_writes(again_logs[name]) == [], name
+        assert writes(again_logs[name]) == [], name
 
 
 def test_user_check_mode_predicts_the_diff_and_writes_nothing(sim, ansible_run, tmp_path):
@@ -210,18 +204,18 @@ def test_user_check_mode_predicts_the_diff_and_writes_nothing(sim, ansible_run, 
         header = users[name] + " (organization directory)"
         assert predicted["diff"] == {"before": {"status": before}, "after": {"status": after},
                                      "before_header": header, "after_header": header}, name
-        assert admin_writes(check_logs[name]) == [], name
+        assert writes(check_logs[name]) == [], name
     assert check.task("invite")["user"] is None and check.task("invite")["pending"] is True
     assert check.task("suspend")["directories"] == [demo.ADMIN_DIRECTORY_ID]
 
-    writes = {"suspend": "POST %s/users/%s/suspend" % (DIRECTORY_PATH, account_id(sim, "dev151@acme.example")),
-              "restore": "POST %s/users/%s/restore" % (DIRECTORY_PATH, account_id(sim, NEWHIRE01)),
-              "remove": "DELETE %s/users/%s" % (DIRECTORY_PATH, account_id(sim, "dev150@acme.example")),
-              "invite": "POST %s/users/invite" % ORG_PATH}
+    expected_writes = {"suspend": "POST %s/users/%s/suspend" % (DIRECTORY_PATH, account_id(sim, "dev151@acme.example")),
+                       "restore": "POST %s/users/%s/restore" % (DIRECTORY_PATH, account_id(sim, NEWHIRE01)),
+                       "remove": "DELETE %s/users/%s" % (DIRECTORY_PATH, account_id(sim, "dev150@acme.example")),
+                       "invite": "POST %s/users/invite" % ORG_PATH}
     for name in expected:
         done = ok(real, name, changed=True)
         assert done["diff"] == check.task(name)["diff"], name
-        assert ["%s %s" % w for w in admin_writes(real_logs[name])] == [writes[name]], name
+        assert ["%s %s" % w for w in writes(real_logs[name])] == [expected_writes[name]], name
     invited = real.task("invite")
     assert invited["invited"] is True and invited["pending"] is False and invited["groups"] == [USERS_GROUP]
     assert invited["user"]["email"] == INVITEE and invited["user"]["account_id"] == account_id(sim, INVITEE)
@@ -229,7 +223,7 @@ def test_user_check_mode_predicts_the_diff_and_writes_nothing(sim, ansible_run, 
     for name in expected:
         second = ok(again, name, changed=False)
         assert second["diff"]["before"] == second["diff"]["after"], name
-        assert admin_writes(again_logs[name]) == [], name
+        assert writes(again_logs[name]) == [], name
     assert again.task("invite")["invited"] is False
     assert directory_status(sim, "dev151@acme.example") == "suspended" and directory_status(sim, NEWHIRE01) == "active"
     assert directory_status(sim, "dev150@acme.example") is None and directory_status(sim, INVITEE) == "active"
@@ -267,11 +261,11 @@ def test_synced_group_is_refused_before_any_write(sim, ansible_run, tmp_path):
         assert task["_status"] == "failed" and task["changed"] is False, (name, task)
         assert "'okta-engineering'" in task["msg"] and "synced from an identity provider" in task["msg"], task["msg"]
         assert "Nothing was changed" in task["msg"], task["msg"]
-        assert admin_writes(logs[name]) == [], name
+        assert writes(logs[name]) == [], name
     assert result.task("add")["msg"].startswith("Cannot add %s to the group" % NEWHIRE02)
     assert result.task("remove")["msg"].startswith("Cannot remove dev001@acme.example from the group")
     assert "bitbucket-users-acme" not in result.task("add")["msg"]  # only the refused group is named
-    assert admin_writes(sim.log()) == []
+    assert writes(sim.log()) == []
     assert group_members(sim, SYNCED_GROUP) == synced_before and group_members(sim, USERS_GROUP) == users_before
     assert account_id(sim, NEWHIRE02) not in members(sim)
     assert sim.state.accounts.get_by_email(INVITEE) is None
@@ -288,7 +282,7 @@ def test_suspend_takes_a_member_out_and_restore_brings_them_back(sim, ansible_ru
         admin("suspend", "atlassian_user", user="dev151@acme.example", state="suspended"),
         bitbucket("look up", "bitbucket_member_info", member="dev151@acme.example")])
     assert ok(suspended, "suspend", changed=True)["directories"] == [demo.ADMIN_DIRECTORY_ID]
-    assert ["%s %s" % w for w in admin_writes(logs["suspend"])] == ["POST %s/users/%s/suspend" % (DIRECTORY_PATH, dev151)]
+    assert ["%s %s" % w for w in writes(logs["suspend"])] == ["POST %s/users/%s/suspend" % (DIRECTORY_PATH, dev151)]
     assert ok(suspended, "look up")["member"] is None
     assert directory_status(sim, "dev151@acme.example") == "suspended"
     assert dev151 not in members(sim) and dev151 not in ws.effective(ws.repo("mobile-api"))
@@ -307,7 +301,7 @@ def test_suspend_takes_a_member_out_and_restore_brings_them_back(sim, ansible_ru
     assert ws.effective(ws.repo("mobile-api"))[dev151] == effective
     assert ok(restored, "restore newhire01", changed=True)["user"]["status"] == "suspended"  # as read before
     assert ok(restored, "look up newhire01")["member"]["account_id"] == account_id(sim, NEWHIRE01)
-    assert [m for m, _p in admin_writes(logs["restore newhire01"])] == ["POST"]
+    assert [m for m, _p in writes(logs["restore newhire01"])] == ["POST"]
     assert directory_status(sim, NEWHIRE01) == "active"
 
 
@@ -326,7 +320,7 @@ def test_invite_into_the_bitbucket_group_makes_a_member_and_remove_takes_them_ou
     removed = ok(result, "remove", changed=True)
     assert removed["directories"] == [demo.ADMIN_DIRECTORY_ID]
     assert removed["diff"]["before"] == {"status": "active"} and removed["diff"]["after"] == {"status": "absent"}
-    assert ["%s %s" % w for w in admin_writes(logs["remove"])] == ["DELETE %s/users/%s" % (DIRECTORY_PATH, new_id)]
+    assert ["%s %s" % w for w in writes(logs["remove"])] == ["DELETE %s/users/%s" % (DIRECTORY_PATH, new_id)]
     assert ok(result, "look up after")["member"] is None
     assert ok(result, "find")["not_found"] == [INVITEE] and result.task("find")["users"] == []
     assert new_id not in members(sim) and directory_status(sim, INVITEE) is None
@@ -359,7 +353,7 @@ def test_user_info_by_email_groups_products_roles_and_not_found(sim, ansible_run
                                                                  "name": SYNCED_GROUP}]}]}
     newhire = users[NEWHIRE02]
     assert (newhire["groups"], newhire["product_access"], newhire["role_assignments"]) == ([], [], [])
-    assert admin_writes(logs["find"]) == [] and found["api_calls"]["total"] == len(logs["find"])
+    assert writes(logs["find"]) == [] and found["api_calls"]["total"] == len(logs["find"])
 
 
 def test_group_info_by_workspace_lists_the_granting_groups_only(sim, ansible_run, tmp_path):
@@ -382,7 +376,7 @@ def test_group_info_by_workspace_lists_the_granting_groups_only(sim, ansible_run
     assert [g["name"] for g in synced["groups"]] == [SYNCED_GROUP]
     assert synced["groups"][0]["external_synced"] is True and synced["groups"][0]["modifiable"] is False
     assert "identity provider" in synced["groups"][0]["read_only_reason"]
-    assert admin_writes(logs["acme"] + logs["synced"]) == []
+    assert writes(logs["acme"] + logs["synced"]) == []
 
 
 # 8. -- the organization API key stays out of every output at -vvvv --------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import stat
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -35,6 +36,12 @@ def offboard(sim, ansible_run, tmp_path, people, check=False, **variables):
     for task in run.tasks:
         result = task.get("ansible_facts", {}).get("offboarding_result", result)
     return run, result, sim.log()
+
+
+def permission_reads(log):
+    """{path: GETs} of the explicit user permission reads: the lists (``.../permissions-config/users``) and the reads
+    of one user (``.../permissions-config/users/{id}``)."""
+    return Counter(e["path"] for e in log if e["method"] == "GET" and "/permissions-config/users" in e["path"])
 
 
 def people(result):
@@ -87,6 +94,14 @@ def test_check_mode_predicts_the_run_which_removes_every_path_and_a_second_run_c
     assert real.rc == 0, real.stdout[-3000:]
     report_calls("offboarding", "real run, 2 people", real_log)
     assert result["api_calls"]["total"] == len(real_log)
+    # Nothing known is read again: each permission list (repository or project) once for both people (one shared
+    # read before), each removed permission read once (by its removal, just before the DELETE), and step 4 reads no
+    # repository or project: its cost no longer grows with the repositories the people reached (~30 each).
+    reads = permission_reads(real_log)
+    assert reads and max(reads.values()) == 1, [p for p, n in reads.items() if n > 1]
+    assert len([p for p in reads if not p.endswith("/users")]) == 6      # the 6 removed permissions
+    assert result["api_calls"]["verify"] <= 6, result["api_calls"]
+    assert len(real_log) < 184 and len(check_log) < 152              # before: 184 and 152 on this seed
     assert sorted(writes(real_log)) == sorted(
         [("DELETE", "/2.0/repositories/acme/infra-core/permissions-config/users/" + dev003),
          ("DELETE", "/2.0/repositories/acme/portal-core/permissions-config/users/" + dev003),
@@ -135,6 +150,8 @@ def test_check_mode_predicts_the_run_which_removes_every_path_and_a_second_run_c
     assert again.rc == 0, again.stdout[-3000:]
     report_calls("offboarding", "second run, 2 people (no change)", second_log)
     assert writes(second_log) == [] and recap_changed(again) == 0 and second["changed"] is False
+    # Out of the workspace: one read of the members for both people, no permission read at all.
+    assert permission_reads(second_log) == Counter() and len(second_log) < 20   # before: 20
     assert [p["status"] for p in second["people"]] == ["offboarded", "offboarded"]
     assert all(p["actions"][k] == [] for p in second["people"] for k in ACTIONS)
 
@@ -155,6 +172,7 @@ def test_suspend_with_confirmation_takes_the_person_out_of_the_workspace(sim, an
                                 offboarding_account_action="suspend", offboarding_confirm_org_wide=True)
     assert run.rc == 0, run.stdout[-3000:]
     report_calls("offboarding", "suspend, 1 person, groups kept", log)
+    assert max(permission_reads(log).values()) == 1 and len(log) < 166          # before: 166
     entry = people(result)["dev010@acme.example"]
     assert entry["actions"]["account"]["action"] == "suspend" and entry["actions"]["account"]["changed"] is True
     assert entry["actions"]["groups_removed"] == [] and entry["actions"]["groups_kept"] == ["bitbucket-users-acme"]
@@ -185,6 +203,7 @@ def test_residual_access_is_reported_and_one_failure_does_not_stop_the_others(si
     run, result, log = offboard(sim, ansible_run, tmp_path, people_in)
     assert run.rc != 0 and "incomplete for nobody@acme.example" in run.stdout, run.stdout[-3000:]
     report_calls("offboarding", "residual access, 4 people (one unknown)", log)
+    assert max(permission_reads(log).values()) == 1 and len(log) < 426          # before: 426, each list read 2-3 times
     entries = people(result)
     assert result["incomplete"] == ["nobody@acme.example"] and entries["nobody@acme.example"]["status"] == "failed"
 

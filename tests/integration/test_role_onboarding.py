@@ -29,6 +29,13 @@ def onboard(sim, ansible_run, people, check=False, scim=True, **variables):
     return run, result, sim.log()
 
 
+def repository_lists(log):
+    """The GETs of a repository's whole explicit user permission list (what re-reading every reached repository costs);
+    the grants read one user's permission (``.../permissions-config/users/{id}``) instead."""
+    return [e["path"] for e in log if e["method"] == "GET" and e["path"].startswith("/2.0/repositories/")
+            and e["path"].endswith("/permissions-config/users")]
+
+
 def people(result):
     return {p["email"]: p for p in result["people"]}
 
@@ -99,6 +106,9 @@ def test_brand_new_person_with_scim_check_mode_real_run_second_run(sim, ansible_
     assert [p for p in order if "/permissions-config/" in p][0].startswith("/2.0/workspaces/acme/projects/")
     assert len(writes(log)) == 1 + 1 + 2 + 4
     report_calls("onboarding", "real run (new person + dev001)", log)
+    # Verify reads the effective permissions (not the permission list of each of the ~70 repositories the two reach):
+    # the calls no longer grow with the repositories a member reaches.
+    assert repository_lists(log) == [] and len(log) < 99 // 2                    # before: 99
 
     again, second, log = onboard(sim, ansible_run, team, **options)
     assert again.rc == 0 and recap_changed(again) == 0, again.stdout[-3000:]
@@ -107,6 +117,7 @@ def test_brand_new_person_with_scim_check_mode_real_run_second_run(sim, ansible_
     assert all(not p["changed"] and p["verified"] for p in second["people"])
     assert set(second["changed"].values()) == {0}
     report_calls("onboarding", "second run (no change)", log)
+    assert repository_lists(log) == [] and len(log) < 86 // 2                    # before: 86
 
     check, after, log = onboard(sim, ansible_run, team, check=True, **options)
     assert check.rc == 0 and writes(log) == [] and after["changed"]["people"] == 0
