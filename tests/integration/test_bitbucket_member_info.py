@@ -139,7 +139,10 @@ def test_examples_run_against_the_simulator(sim, ansible_run):
                          extra_vars={"bitbucket_api_token": "demo-admin-api-token"}, env=examples_env(sim))
     assert result.rc == 0, result.stdout + result.stderr
     assert [t["_status"] for t in result.tasks] == ["ok"] * len(result.tasks)
-    assert len(result.tasks) == 6
+    assert len(result.tasks) == 7
+    access = result.task("Effective permissions and explicit project permissions, without a request per repository")
+    assert all(set(m["explicit_permissions"]) == {"projects"} and m["repository_permissions"] for m in access["members"])
+    assert access["api_calls"]["total"] < sum(len(m["repository_permissions"]) for m in access["members"])
     assert result.task("Show the workspace owner's name")["msg"] == ["Olivia Owner"]
     assert result.task("Account ids by email, and who is unknown")["msg"]["unknown"] == ["nobody@acme.example"]
     assert sim.writes() == []
