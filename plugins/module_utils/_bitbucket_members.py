@@ -28,6 +28,7 @@ come from ``/members`` (same filters, same paging) with ``workspace_permission: 
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
     ACCOUNT_ID_BATCH,
     bbql_in,
@@ -257,7 +258,8 @@ def validate_params(params):
             validate.user_identifier(email, "emails", kinds=("email",))
     if params.get("repository") is not None:
         params["repository"] = validate.repository(params["repository"])
-    validate.bounded_int(4 if params.get("concurrency") is None else params["concurrency"], "concurrency", 1, 16)
+    validate.bounded_int(DEFAULT_CONCURRENCY if params.get("concurrency") is None else params["concurrency"], "concurrency",
+                         1, MAX_CONCURRENCY)
     kinds = EXPLICIT_KINDS if params.get("include_explicit") is None else params["include_explicit"]
     unknown = [kind for kind in kinds if kind not in EXPLICIT_KINDS]
     if unknown:
@@ -289,7 +291,7 @@ def run_member_info(client, params, warn=None):
         result["members"] = [_member(m) for m in roles.listing()]
     if params.get("include_permissions") and result["members"]:
         _add_effective_permissions(client, workspace, result["members"], everyone=everyone)
-        add_explicit_permissions(client, workspace, result["members"], concurrency=params.get("concurrency") or 4,
+        add_explicit_permissions(client, workspace, result["members"], concurrency=params.get("concurrency") or DEFAULT_CONCURRENCY,
                                  kinds=params["include_explicit"])
     if params.get("include_profile"):
         for member in result["members"]:

@@ -13,7 +13,7 @@ the repository lists or the project listing and lists, when the caller does not 
 
 from __future__ import annotations
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import DEFAULT_CONCURRENCY, WorkerPool
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import NotFoundError
 from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import PROJECT, REPOSITORY, USER
 
@@ -30,7 +30,7 @@ def _listing(scope, workspace):
 EXPLICIT_KINDS = ("repositories", "projects")
 
 
-def add_explicit_permissions(client, workspace, members, concurrency=4, kinds=EXPLICIT_KINDS):
+def add_explicit_permissions(client, workspace, members, concurrency=DEFAULT_CONCURRENCY, kinds=EXPLICIT_KINDS):
     """member["explicit_permissions"] = {"repositories": {slug: permission}, "projects": {key: permission}} for each
     member (their ``repository_permissions`` must be there already), with only the ``kinds`` asked for: a kind not
     asked for is left out (not read, so not known to be empty); no kind at all costs no request."""

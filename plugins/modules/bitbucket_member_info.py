@@ -81,7 +81,7 @@ options:
   concurrency:
     description: How many permission lists O(include_permissions) reads at the same time (1 to 16).
     type: int
-    default: 4
+    default: 8
   include_profile:
     description:
       - Add each returned member's public profile (C(GET /users/{id})). Costs one request per member.
@@ -269,7 +269,9 @@ api_calls:
   type: dict
   sample: {"total": 3, "GET": 3}
 rate_limit:
-  description: The most recent rate-limit headers Bitbucket sent (only for access tokens), else empty.
+  description: >-
+    The most recent rate-limit headers Bitbucket sent (only for access tokens), else empty; C(paced_seconds) when the
+    task waited for room in its request budget (O(requests_per_hour)).
   returned: always
   type: dict
   sample: {}
@@ -294,7 +296,7 @@ def argument_spec():
                               default=["repositories", "projects"]),
         include_profile=dict(type="bool", default=False),
         whoami=dict(type="bool", default=False),
-        concurrency=dict(type="int", default=4),
+        concurrency=dict(type="int", default=8),
     )
     return spec
 
