@@ -1,0 +1,302 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Job benchmark: each job run by the collection and by an ansible.builtin.uri baseline, against the simulator.
+
+For each job: the wall time (median of --runs), the API calls by method (the simulator's request log), the ratio
+uri / collection, the minimal truthful calls computed from the job's definition, the physical limit (minimal calls
+times the latency, the parallel ones divided by the concurrency, plus the measured Ansible start-up and per-task
+overhead) and the collection's ratio to it. docs/performance.md explains every figure. Nothing is asserted about
+time; every server listens on 127.0.0.1 and is stopped at the end.
+
+    make bench                                   # 2,000 members, 500 repositories, 100 ms per request
+    .venv/bin/python tests/benchmarks/bench_jobs.py --members 300 --repositories 80 --runs 1 --latency-ms 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_support import (HERE, LEAVER, LEAVER_PROJECTS, ONBOARD, ONBOARD_PROJECTS, ROOT, Runner, api_part,
+                           baseline_vars, by_method, doc_default, environment, git_commit, median, prepare_seed)
+
+from atlsim.app import create_app  # noqa: E402  pylint: disable=wrong-import-position
+from atlsim.server import SimServer  # noqa: E402  pylint: disable=wrong-import-position
+import gen_seed  # noqa: E402  pylint: disable=wrong-import-position
+
+BASELINE = HERE / "baseline"
+PAGELEN = 100
+EMAILS_PER_LOOKUP = 50
+IMPORT = "- ansible.builtin.import_playbook: accessops.atlassian.%s\n"
+MODULE_PLAY = """
+- name: bench
+  hosts: localhost
+  gather_facts: false
+  connection: local
+  tasks:
+%s
+"""
+EXCLUSIVE_TASK = """    - name: Exactly these users on these repositories
+      accessops.atlassian.bitbucket_repo_permission:
+        workspace: acme
+        repositories: "{{ repositories }}"
+        users: "{{ users }}"
+        exclusive: true
+"""
+SCIM_TASK = """    - name: SCIM user present
+      accessops.atlassian.atlassian_scim_user:
+        user_name: "{{ item.user_name }}"
+        email: "{{ item.email }}"
+        given_name: "{{ item.given_name }}"
+        family_name: "{{ item.family_name }}"
+        display_name: "{{ item.display_name }}"
+        title: "{{ item.title }}"
+        external_id: "{{ item.external_id }}"
+      loop: "{{ users }}"
+      loop_control:
+        label: "{{ item.user_name }}"
+"""
+
+
+def pages(count):
+    return max(1, math.ceil(count / PAGELEN))
+
+
+class Bench:
+    def __init__(self, args, app, server, runner, names):
+        self.args, self.app, self.server, self.runner, self.names = args, app, server, runner, names
+        self.url = server.url
+        self.tmp = runner.tmp
+        self.concurrency = doc_default("plugins/doc_fragments/permissions.py", "concurrency")
+        self.review_concurrency = doc_default("roles/access_review/defaults/main.yml", "access_review_concurrency",
+                                              fragment=False)
+
+    def reset(self):
+        self.app.reset()
+        self.app.configure_faults({"latency_ms": self.args.latency_ms, "rate_limit": 1000000} if self.args.latency_ms
+                                  else {"rate_limit": 1000000})
+
+    def measure(self, label, playbook, extra, env=None, check=False):
+        """Median wall time of --runs runs, each from the seed; the request log of the last run."""
+        times, changed, log = [], None, []
+        for index in range(self.args.runs):
+            self.reset()
+            seconds, changed = self.runner.run(playbook, extra, env=env, check=check, label="%s (run %d)" % (label, index + 1))
+            times.append(seconds)
+            log = self.app.log.entries()
+        return {"seconds": median(times), "all_seconds": times, "calls": len(log), "by_method": by_method(log),
+                "by_api": by_method([{"method": api_part(e)} for e in log]), "changed_tasks": changed}, log
+
+    # --- the state the minimal calls are computed from (the seed, before a run) -------------------------------------
+
+    def ws(self):
+        return self.app.state.workspace("acme")
+
+    def account_id(self, email):
+        return self.app.state.accounts.get_by_email(email)["account_id"]
+
+    def effective_count(self, account_id):
+        ws = self.ws()
+        return sum(1 for repo in ws.repos.values() if account_id in ws.effective(repo))
+
+    # --- the jobs ---------------------------------------------------------------------------------------------------
+
+    def job_onboard(self, check=False):
+        repos = [{"name": slug, "permission": "write"} for slug in self.names["onboard_repos"]]
+        projects = [{"key": key, "permission": "read"} for key in ONBOARD_PROJECTS]
+        extra = {"onboarding_workspace": "acme",
+                 "onboarding_people": [{"email": ONBOARD, "repositories": repos, "projects": projects}]}
+        coll = (IMPORT % "onboarding", extra, environment(self.url, scim=False), check)
+        base = (BASELINE / "onboarding.yml", dict(baseline_vars(self.url), person=ONBOARD, repositories=repos,
+                                                   projects=projects), None, check)
+        self.reset()
+        eff = self.effective_count(self.account_id(ONBOARD))
+        writes = 0 if check else len(repos) + len(projects)
+        minimal = {"sequential": 1 + 1 + 1, "parallel": (pages(eff) - 1) + len(projects) + writes,
+                   "tasks": 3, "concurrency": self.concurrency,
+                   "formula": "1 member lookup by email + %d effective-permission page(s) + 1 owner check + %d project reads"
+                              " + %d PUTs" % (pages(eff), len(projects), writes)}
+        return coll, base, minimal
+
+    def job_offboard(self, check=False):
+        extra = {"offboarding_workspace": "acme", "offboarding_people": [LEAVER],
+                 "offboarding_report_dir": str(self.tmp / "offboarding")}
+        coll = (IMPORT % "offboarding", extra, environment(self.url, scim=False), check)
+        base = (BASELINE / "offboarding.yml", dict(baseline_vars(self.url), person=LEAVER), None, check)
+        self.reset()
+        account = self.account_id(LEAVER)
+        ws = self.ws()
+        eff = self.effective_count(account)
+        explicit = sum(1 for repo in ws.repos.values() if account in repo.user_perms)
+        projects = len(ws.projects)
+        explicit_projects = sum(1 for p in ws.projects.values() if account in p.user_perms)
+        deletes = 0 if check else explicit + explicit_projects
+        minimal = {"sequential": 1 + 1 + 1, "parallel": (pages(eff) - 1) + eff + projects + deletes,
+                   "tasks": 4, "concurrency": self.concurrency,
+                   "formula": "1 member lookup + %d effective page(s) + 1 projects page + %d explicit GETs + %d project"
+                              " reads + %d DELETEs" % (pages(eff), eff, projects, deletes)}
+        return coll, base, minimal
+
+    def job_exclusive(self):
+        repos, users = self.names["exclusive_repos"], self.names["exclusive_users"]
+        extra = {"repositories": repos, "users": users}
+        coll = (MODULE_PLAY % EXCLUSIVE_TASK, extra, environment(self.url, scim=False, admin=False), False)
+        base = (BASELINE / "exclusive.yml", dict(baseline_vars(self.url), **extra), None, False)
+        self.reset()
+        ws = self.ws()
+        wanted = {self.account_id(u["user"]): u["permission"] for u in users}
+        lists = puts = deletes = 0
+        for slug in repos:
+            current = {k: v for k, v in ws.repos[slug].user_perms.items() if v != "none"}
+            lists += pages(len(current))
+            puts += sum(1 for k, v in wanted.items() if current.get(k) != v)
+            deletes += sum(1 for k in current if k not in wanted)
+        lookups = math.ceil(len(users) / EMAILS_PER_LOOKUP)
+        minimal = {"sequential": lookups + 1, "parallel": lists + puts + deletes, "tasks": 1,
+                   "concurrency": self.concurrency,
+                   "formula": "%d email look-ups (%d per request) + 1 owner check + %d explicit-permission pages"
+                              " + %d PUTs + %d DELETEs" % (lookups, EMAILS_PER_LOOKUP, lists, puts, deletes)}
+        return coll, base, minimal
+
+    def job_review(self):
+        extra = {"access_review_workspace": "acme", "access_review_report_dir": str(self.tmp / "review")}
+        coll = (IMPORT % "access_review", extra, environment(self.url), False)
+        base = (BASELINE / "access_review.yml", dict(baseline_vars(self.url), report_dir=str(self.tmp / "review-uri")),
+                None, False)
+        self.reset()
+        ws = self.ws()
+        members = len(ws.members)
+        eff = sum(len(ws.effective(repo)) for repo in ws.repos.values())
+        first, rest = 2, (pages(members) - 1) + (pages(eff) - 1)
+        minimal = {"sequential": first, "parallel": rest, "tasks": 2, "concurrency": self.review_concurrency,
+                   "formula": "%d member pages + %d effective-permission pages (%d pairs); the first page of each"
+                              " sequential, the others in parallel" % (pages(members), pages(eff), eff)}
+        return coll, base, minimal
+
+    def job_scim(self):
+        users = self.names["scim_users"]
+        coll = (MODULE_PLAY % SCIM_TASK, {"users": users}, environment(self.url, admin=False), False)
+        base = (BASELINE / "scim_users.yml", dict(baseline_vars(self.url), users=users), None, False)
+        minimal = {"sequential": 2 * len(users), "parallel": 0, "tasks": len(users), "concurrency": 1,
+                   "formula": "%d x (1 filtered GET + 1 POST or PATCH); one task per user (loop)" % len(users)}
+        return coll, base, minimal
+
+    def jobs(self):
+        n_on, n_off = len(self.names["onboard_repos"]), len(self.names["leaver_repos"])
+        yield "1", "onboard 1 member: %d repos (write) + %d projects (read)" % (n_on, len(ONBOARD_PROJECTS)), self.job_onboard
+        yield "2", "offboard 1 person: explicit on %d repos + %d projects" % (n_off, len(LEAVER_PROJECTS)), self.job_offboard
+        yield "3", "exclusive: %d repos x exactly %d users" % (len(self.names["exclusive_repos"]),
+                                                             len(self.names["exclusive_users"])), self.job_exclusive
+        yield "4", "access review: %d members x %d repos" % (self.args.members, self.args.repositories), self.job_review
+        yield "5", "SCIM: %d users present (%d exist, 1 attribute differs)" % (len(self.names["scim_users"]),
+                                                                              self.names["scim_existing"]), self.job_scim
+        yield "6a", "check mode of job 1", lambda: self.job_onboard(check=True)
+        yield "6b", "check mode of job 2", lambda: self.job_offboard(check=True)
+
+
+def overhead(runner, runs):
+    """(start-up seconds of a one-task playbook, seconds per extra task), medians of `runs` runs."""
+    task = "    - name: noop\n      ansible.builtin.debug:\n        msg: noop\n"
+    one = [runner.run(MODULE_PLAY % task, {}, label="no-op playbook")[0] for _unused in range(runs)]
+    many = [runner.run(MODULE_PLAY % (task * 21), {}, label="21-task playbook")[0] for _unused in range(runs)]
+    return median(one), max(0.0, (median(many) - median(one)) / 20)
+
+
+def limit_of(minimal, latency, startup, per_task):
+    calls = minimal["sequential"] + minimal["parallel"] / minimal["concurrency"]
+    return startup + per_task * (minimal["tasks"] - 1) + calls * latency / 1000.0
+
+
+def ratio(num, den):
+    return round(num / den, 2) if den else None
+
+
+def fmt_methods(methods):
+    return " ".join("%s %d" % kv for kv in methods.items()) or "-"
+
+
+def print_table(report):
+    print()
+    print("%-4s %-58s %-10s %8s %6s  %s" % ("job", "", "way", "wall s", "calls", "by method"))
+    for job in report["jobs"]:
+        for way in ("collection", "uri"):
+            fig = job[way]
+            print("%-4s %-58s %-10s %8.1f %6d  %s" % (job["id"] if way == "collection" else "",
+                                                     job["title"][:58] if way == "collection" else "", way,
+                                                     fig["seconds"], fig["calls"], fmt_methods(fig["by_method"])))
+        mini = job["minimal"]
+        print("     uri/collection: time %sx, calls %sx | minimal calls %d (%s) | limit %.1f s | collection/limit %sx"
+              % (job["uri_over_collection"]["seconds"], job["uri_over_collection"]["calls"], mini["calls"],
+                 mini["formula"], job["limit_seconds"], job["collection_over_limit"]))
+    print()
+    print("latency %d ms, %d run(s) per figure (median), Ansible start-up %.2f s + %.3f s per task, concurrency %s"
+          % (report["latency_ms"], report["runs"], report["ansible_startup_seconds"], report["ansible_per_task_seconds"],
+             report["concurrency"]))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--repositories", type=int, default=500)
+    parser.add_argument("--latency-ms", type=int, default=100, help="added to every simulated request (round trip)")
+    parser.add_argument("--runs", type=int, default=1, help="runs per figure, the median is shown (default 1: see"
+                        " docs/performance.md)")
+    parser.add_argument("--jobs", default="", help="comma-separated job ids to run (1,2,3,4,5,6a,6b; default all)")
+    parser.add_argument("--json", default=str(ROOT / "build" / "bench" / "bench.json"), help="where to write the figures")
+    args = parser.parse_args(argv)
+    args.runs = max(1, min(args.runs, 25))
+    wanted = {j.strip() for j in args.jobs.split(",") if j.strip()}
+
+    started = time.perf_counter()
+    seed = gen_seed.generate(args.members, args.repositories)
+    names = prepare_seed(seed, grant_repositories=min(200, args.repositories))
+    app = create_app(seed)
+    print("seed: %d members, %d repositories (+ the bench's accounts and projects), loaded in %.1f s; commit %s"
+          % (args.members, args.repositories, time.perf_counter() - started, git_commit()))
+    report = {"commit": git_commit(), "members": args.members, "repositories": args.repositories,
+              "latency_ms": args.latency_ms, "runs": args.runs, "jobs": []}
+    with tempfile.TemporaryDirectory() as tmp, SimServer(app) as server:
+        runner = Runner(tmp)
+        startup, per_task = overhead(runner, max(args.runs, 3))
+        bench = Bench(args, app, server, runner, names)
+        report.update(ansible_startup_seconds=round(startup, 3), ansible_per_task_seconds=round(per_task, 4),
+                      concurrency={"permission_modules": bench.concurrency, "access_review": bench.review_concurrency})
+        for job_id, title, build in bench.jobs():
+            if wanted and job_id not in wanted:
+                continue
+            job_started = time.perf_counter()
+            coll, base, minimal = build()
+            coll_fig, coll_log = bench.measure("job %s collection" % job_id, *coll)
+            base_fig, _unused = bench.measure("job %s uri baseline" % job_id, *base)
+            extra = sum(1 for e in coll_log if api_part(e) != "bitbucket") if job_id != "5" else 0
+            if extra:
+                minimal["sequential"] += extra
+                minimal["formula"] += " + %d Admin/SCIM calls of the runbook" % extra
+            minimal["calls"] = minimal["sequential"] + minimal["parallel"]
+            limit = limit_of(minimal, args.latency_ms, startup, per_task)
+            job = {"id": job_id, "title": title, "collection": coll_fig, "uri": base_fig, "minimal": minimal,
+                   "uri_over_collection": {"seconds": ratio(base_fig["seconds"], coll_fig["seconds"]),
+                                           "calls": ratio(base_fig["calls"], coll_fig["calls"])},
+                   "collection_calls_over_minimal": ratio(coll_fig["calls"], minimal["calls"]),
+                   "limit_seconds": round(limit, 2), "collection_over_limit": ratio(coll_fig["seconds"], limit)}
+            report["jobs"].append(job)
+            print("job %s done in %.0f s: collection %.1f s / %d calls, uri %.1f s / %d calls"
+                  % (job_id, time.perf_counter() - job_started, coll_fig["seconds"], coll_fig["calls"],
+                     base_fig["seconds"], base_fig["calls"]), flush=True)
+    report["total_seconds"] = round(time.perf_counter() - started, 1)
+    print_table(report)
+    print("whole bench: %.0f s" % report["total_seconds"])
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print("figures written to %s" % out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
