@@ -39,7 +39,7 @@ SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.yml
 PYTEST_ARGS ?=
 
-.PHONY: help venv tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check docs docs-lint importer test demo simulator bench build changelog clean
+.PHONY: help venv tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check docs docs-lint importer test demo simulator bench bench-scale build changelog clean
 
 help:
 	@echo "make test       sanity + unit (coverage) + simulator + integration tests, the latter also on the oldest"
@@ -48,7 +48,10 @@ help:
 	@echo "                review, offboarding with its audit report"
 	@echo "make lint       ansible-lint (production profile) on the roles and playbooks"
 	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT))"
-	@echo "make bench      scale benchmark (10,000 members, 2,000 repositories): API calls, connections, seconds"
+	@echo "make bench      each job by the collection and by an ansible.builtin.uri baseline against the simulator"
+	@echo "                (2,000 members, 500 repositories, 100 ms latency): time, API calls, minimal calls, physical"
+	@echo "                limit (BENCH_ARGS='--runs 3 --latency-ms 50'; docs/performance.md); make bench-scale: the"
+	@echo "                scale scenarios (10,000 members, 2,000 repositories): API calls, connections, seconds"
 	@echo "make build      build the collection tarball"
 	@echo "make docs       the docsite (antsibull-docs + Sphinx, offline) in $(DOCSITE)/build/html"
 	@echo "make docs-lint  antsibull-docs lint-collection-docs; make importer: galaxy-importer on the tarball"
@@ -236,7 +239,10 @@ simulator: venv
 	PYTHONPATH=tests/simulator $(VPY) -m atlsim --seed $(SIM_SEED) --port $(SIM_PORT)
 
 bench: venv
-	$(VPY) tests/benchmarks/bench_scale.py $(BENCH_ARGS)
+	$(VPY) tests/benchmarks/bench_jobs.py $(BENCH_ARGS)
+
+bench-scale: venv
+	$(VPY) tests/benchmarks/bench_scale.py $(BENCH_SCALE_ARGS)
 
 build: venv tree
 	cd $(COLL)

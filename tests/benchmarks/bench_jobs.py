@@ -20,6 +20,7 @@ import math
 import sys
 import tempfile
 import time
+from collections import namedtuple
 from pathlib import Path
 
 from bench_support import (HERE, LEAVER, LEAVER_PROJECTS, ONBOARD, ONBOARD_PROJECTS, ROOT, Runner, api_part,
@@ -63,6 +64,12 @@ SCIM_TASK = """    - name: SCIM user present
 """
 
 
+# What the uri baseline of a job does in full (calls by method, computed from its playbook and the seed), how many
+# loop items (repositories, pages, users) the job has and how many the bench times when it samples, with the
+# variables that make the baseline do only those.
+Plan = namedtuple("Plan", "full_by_method items_full items_sample override")
+
+
 def pages(count):
     return max(1, math.ceil(count / PAGELEN))
 
@@ -71,6 +78,7 @@ class Bench:
     def __init__(self, args, app, server, runner, names):
         self.args, self.app, self.server, self.runner, self.names = args, app, server, runner, names
         self.url = server.url
+        self.cap = args.uri_max_items
         self.tmp = runner.tmp
         self.concurrency = doc_default("plugins/doc_fragments/permissions.py", "concurrency")
         self.review_concurrency = doc_default("roles/access_review/defaults/main.yml", "access_review_concurrency",
@@ -91,6 +99,19 @@ class Bench:
             log = self.app.log.entries()
         return {"seconds": median(times), "all_seconds": times, "calls": len(log), "by_method": by_method(log),
                 "by_api": by_method([{"method": api_part(e)} for e in log]), "changed_tasks": changed}, log
+
+    def measure_uri(self, label, playbook, extra, env, check, plan, startup):
+        """The uri baseline: in full when its loop is at most --uri-max-items long (or --uri-full), else on a sample
+        of its loop items, the time scaled to the full job by the calls (start-up excluded)."""
+        full_calls = sum(plan.full_by_method.values())
+        if self.args.uri_full or plan.items_sample >= plan.items_full:
+            fig, _unused = self.measure(label, playbook, extra, env, check)
+            fig["predicted_calls"] = full_calls
+            return fig
+        fig, _unused = self.measure(label + " (sample)", playbook, dict(extra, **plan.override), env, check)
+        seconds = startup + (fig["seconds"] - startup) * full_calls / max(1, fig["calls"])
+        return {"seconds": round(seconds, 2), "calls": full_calls, "by_method": dict(sorted(plan.full_by_method.items())),
+                "extrapolated": True, "sample": dict(fig, items=plan.items_sample, of_items=plan.items_full)}
 
     # --- the state the minimal calls are computed from (the seed, before a run) -------------------------------------
 
@@ -117,6 +138,10 @@ class Bench:
         self.reset()
         eff = self.effective_count(self.account_id(ONBOARD))
         writes = 0 if check else len(repos) + len(projects)
+        keep = min(len(repos), self.cap)
+        base = base + (Plan({"GET": 1, "PUT": len(repos) + len(projects)}, len(repos), keep,
+                            {"repositories": repos[:keep]}),)
+        base = None if check else base
         minimal = {"sequential": 1 + 1 + 1, "parallel": (pages(eff) - 1) + len(projects) + writes,
                    "tasks": 3, "concurrency": self.concurrency,
                    "formula": "1 member lookup by email + %d effective-permission page(s) + 1 owner check + %d project reads"
@@ -136,6 +161,9 @@ class Bench:
         projects = len(ws.projects)
         explicit_projects = sum(1 for p in ws.projects.values() if account in p.user_perms)
         deletes = 0 if check else explicit + explicit_projects
+        base = base + (Plan({"GET": 1 + pages(eff) + pages(projects), "DELETE": eff + projects + 1}, eff,
+                            min(eff, self.cap), {"bench_sample": min(eff, self.cap)}),)
+        base = None if check else base
         minimal = {"sequential": 1 + 1 + 1, "parallel": (pages(eff) - 1) + eff + projects + deletes,
                    "tasks": 4, "concurrency": self.concurrency,
                    "formula": "1 member lookup + %d effective page(s) + 1 projects page + %d explicit GETs + %d project"
@@ -157,6 +185,9 @@ class Bench:
             puts += sum(1 for k, v in wanted.items() if current.get(k) != v)
             deletes += sum(1 for k in current if k not in wanted)
         lookups = math.ceil(len(users) / EMAILS_PER_LOOKUP)
+        keep = max(1, min(len(repos), self.cap // max(1, len(users))))
+        base = base + (Plan({"GET": lookups + lists, "DELETE": deletes, "PUT": len(users) * len(repos)}, len(repos), keep,
+                            {"repositories": repos[:keep]}),)
         minimal = {"sequential": lookups + 1, "parallel": lists + puts + deletes, "tasks": 1,
                    "concurrency": self.concurrency,
                    "formula": "%d email look-ups (%d per request) + 1 owner check + %d explicit-permission pages"
@@ -173,6 +204,8 @@ class Bench:
         members = len(ws.members)
         eff = sum(len(ws.effective(repo)) for repo in ws.repos.values())
         first, rest = 2, (pages(members) - 1) + (pages(eff) - 1)
+        base = base + (Plan({"GET": pages(members) + pages(eff)}, pages(members) + pages(eff),
+                            min(pages(members), self.cap) + min(pages(eff), self.cap), {"bl_max_pages": self.cap}),)
         minimal = {"sequential": first, "parallel": rest, "tasks": 2, "concurrency": self.review_concurrency,
                    "formula": "%d member pages + %d effective-permission pages (%d pairs); the first page of each"
                               " sequential, the others in parallel" % (pages(members), pages(eff), eff)}
@@ -182,6 +215,11 @@ class Bench:
         users = self.names["scim_users"]
         coll = (MODULE_PLAY % SCIM_TASK, {"users": users}, environment(self.url, admin=False), False)
         base = (BASELINE / "scim_users.yml", dict(baseline_vars(self.url), users=users), None, False)
+        have = self.names["scim_existing"]
+        half = max(1, min(have, self.cap // 4))
+        sample = users[:half] + users[have:have + half]
+        base = base + (Plan({"GET": len(users), "POST": len(users) - have, "PUT": have}, len(users), len(sample),
+                            {"users": sample}),)
         minimal = {"sequential": 2 * len(users), "parallel": 0, "tasks": len(users), "concurrency": 1,
                    "formula": "%d x (1 filtered GET + 1 POST or PATCH); one task per user (loop)" % len(users)}
         return coll, base, minimal
@@ -200,11 +238,12 @@ class Bench:
 
 
 def overhead(runner, runs):
-    """(start-up seconds of a one-task playbook, seconds per extra task), medians of `runs` runs."""
-    task = "    - name: noop\n      ansible.builtin.debug:\n        msg: noop\n"
+    """(start-up seconds of a one-task playbook, seconds per extra module task), medians of `runs` runs; the task is
+    ansible.builtin.ping, a module run like any other (AnsiballZ, a Python process per task)."""
+    task = "    - name: noop\n      ansible.builtin.ping:\n"
     one = [runner.run(MODULE_PLAY % task, {}, label="no-op playbook")[0] for _unused in range(runs)]
-    many = [runner.run(MODULE_PLAY % (task * 21), {}, label="21-task playbook")[0] for _unused in range(runs)]
-    return median(one), max(0.0, (median(many) - median(one)) / 20)
+    many = [runner.run(MODULE_PLAY % (task * 11), {}, label="11-task playbook")[0] for _unused in range(runs)]
+    return median(one), max(0.0, (median(many) - median(one)) / 10)
 
 
 def limit_of(minimal, latency, startup, per_task):
@@ -226,17 +265,27 @@ def print_table(report):
     for job in report["jobs"]:
         for way in ("collection", "uri"):
             fig = job[way]
-            print("%-4s %-58s %-10s %8.1f %6d  %s" % (job["id"] if way == "collection" else "",
-                                                     job["title"][:58] if way == "collection" else "", way,
-                                                     fig["seconds"], fig["calls"], fmt_methods(fig["by_method"])))
+            first = way == "collection"
+            head = (job["id"] if first else "", job["title"][:58] if first else "", way)
+            if fig is None:
+                print("%-4s %-58s %-10s %8s %6s  %s" % (head + ("n/a", "", "uri does not support check mode")))
+                continue
+            mark = "*" if fig.get("extrapolated") else " "
+            print("%-4s %-58s %-10s %7.1f%s %6d  %s" % (head + (fig["seconds"], mark, fig["calls"],
+                                                                fmt_methods(fig["by_method"]))))
         mini = job["minimal"]
-        print("     uri/collection: time %sx, calls %sx | minimal calls %d (%s) | limit %.1f s | collection/limit %sx"
-              % (job["uri_over_collection"]["seconds"], job["uri_over_collection"]["calls"], mini["calls"],
-                 mini["formula"], job["limit_seconds"], job["collection_over_limit"]))
+        ratios = job["uri_over_collection"]
+        print("     %sminimal %d calls (%s) | limit %.1f s | collection/limit %sx | collection calls/minimal %sx"
+              % ("uri/collection: time %sx, calls %sx | " % (ratios["seconds"], ratios["calls"]) if ratios else "",
+                 mini["calls"], mini["formula"], job["limit_seconds"], job["collection_over_limit"],
+                 job["collection_calls_over_minimal"]))
     print()
-    print("latency %d ms, %d run(s) per figure (median), Ansible start-up %.2f s + %.3f s per task, concurrency %s"
-          % (report["latency_ms"], report["runs"], report["ansible_startup_seconds"], report["ansible_per_task_seconds"],
-             report["concurrency"]))
+    print("latency %d ms, %d run(s) per figure (median), Ansible start-up %.2f s + %.3f s per module task, concurrency"
+          " %s" % (report["latency_ms"], report["runs"], report["ansible_startup_seconds"],
+                   report["ansible_per_task_seconds"], report["concurrency"]))
+    if any((job["uri"] or {}).get("extrapolated") for job in report["jobs"]):
+        print("* uri time scaled from a run over a sample of the loop (--uri-max-items %d), calls computed for the full"
+              " job; --uri-full runs them all" % report["uri_max_items"])
 
 
 def main(argv=None):
@@ -246,6 +295,10 @@ def main(argv=None):
     parser.add_argument("--latency-ms", type=int, default=100, help="added to every simulated request (round trip)")
     parser.add_argument("--runs", type=int, default=1, help="runs per figure, the median is shown (default 1: see"
                         " docs/performance.md)")
+    parser.add_argument("--uri-max-items", type=int, default=40, help="longest uri loop (repositories, pages, users)"
+                        " run in full; a longer one is timed on a sample and scaled (default 40)")
+    parser.add_argument("--uri-full", action="store_true", help="run every uri baseline in full (slow: about 1 s per"
+                        " uri call on a 2-core machine)")
     parser.add_argument("--jobs", default="", help="comma-separated job ids to run (1,2,3,4,5,6a,6b; default all)")
     parser.add_argument("--json", default=str(ROOT / "build" / "bench" / "bench.json"), help="where to write the figures")
     args = parser.parse_args(argv)
@@ -259,7 +312,8 @@ def main(argv=None):
     print("seed: %d members, %d repositories (+ the bench's accounts and projects), loaded in %.1f s; commit %s"
           % (args.members, args.repositories, time.perf_counter() - started, git_commit()))
     report = {"commit": git_commit(), "members": args.members, "repositories": args.repositories,
-              "latency_ms": args.latency_ms, "runs": args.runs, "jobs": []}
+              "latency_ms": args.latency_ms, "runs": args.runs, "uri_max_items": args.uri_max_items,
+              "uri_full": args.uri_full, "jobs": []}
     with tempfile.TemporaryDirectory() as tmp, SimServer(app) as server:
         runner = Runner(tmp)
         startup, per_task = overhead(runner, max(args.runs, 3))
@@ -272,7 +326,10 @@ def main(argv=None):
             job_started = time.perf_counter()
             coll, base, minimal = build()
             coll_fig, coll_log = bench.measure("job %s collection" % job_id, *coll)
-            base_fig, _unused = bench.measure("job %s uri baseline" % job_id, *base)
+            if base is None:
+                base_fig = None
+            else:
+                base_fig = bench.measure_uri("job %s uri baseline" % job_id, *base[:4], plan=base[4], startup=startup)
             extra = sum(1 for e in coll_log if api_part(e) != "bitbucket") if job_id != "5" else 0
             if extra:
                 minimal["sequential"] += extra
@@ -281,13 +338,12 @@ def main(argv=None):
             limit = limit_of(minimal, args.latency_ms, startup, per_task)
             job = {"id": job_id, "title": title, "collection": coll_fig, "uri": base_fig, "minimal": minimal,
                    "uri_over_collection": {"seconds": ratio(base_fig["seconds"], coll_fig["seconds"]),
-                                           "calls": ratio(base_fig["calls"], coll_fig["calls"])},
+                                           "calls": ratio(base_fig["calls"], coll_fig["calls"])} if base_fig else None,
                    "collection_calls_over_minimal": ratio(coll_fig["calls"], minimal["calls"]),
                    "limit_seconds": round(limit, 2), "collection_over_limit": ratio(coll_fig["seconds"], limit)}
             report["jobs"].append(job)
-            print("job %s done in %.0f s: collection %.1f s / %d calls, uri %.1f s / %d calls"
-                  % (job_id, time.perf_counter() - job_started, coll_fig["seconds"], coll_fig["calls"],
-                     base_fig["seconds"], base_fig["calls"]), flush=True)
+            print("job %s done in %.0f s: collection %.1f s / %d calls" % (
+                job_id, time.perf_counter() - job_started, coll_fig["seconds"], coll_fig["calls"]), flush=True)
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     print_table(report)
     print("whole bench: %.0f s" % report["total_seconds"])
