@@ -185,9 +185,9 @@ class Bench:
             puts += sum(1 for k, v in wanted.items() if current.get(k) != v)
             deletes += sum(1 for k in current if k not in wanted)
         lookups = math.ceil(len(users) / EMAILS_PER_LOOKUP)
-        keep = max(1, min(len(repos), self.cap // max(1, len(users))))
-        base = base + (Plan({"GET": lookups + lists, "DELETE": deletes, "PUT": len(users) * len(repos)}, len(repos), keep,
-                            {"repositories": repos[:keep]}),)
+        keep = min(len(users), self.cap)
+        base = base + (Plan({"GET": lookups + lists, "DELETE": deletes, "PUT": len(users) * len(repos)},
+                            len(users) * len(repos), keep, {"repositories": repos[:1], "users": users[:keep]}),)
         minimal = {"sequential": lookups + 1, "parallel": lists + puts + deletes, "tasks": 1,
                    "concurrency": self.concurrency,
                    "formula": "%d email look-ups (%d per request) + 1 owner check + %d explicit-permission pages"
@@ -205,7 +205,8 @@ class Bench:
         eff = sum(len(ws.effective(repo)) for repo in ws.repos.values())
         first, rest = 2, (pages(members) - 1) + (pages(eff) - 1)
         base = base + (Plan({"GET": pages(members) + pages(eff)}, pages(members) + pages(eff),
-                            min(pages(members), self.cap) + min(pages(eff), self.cap), {"bl_max_pages": self.cap}),)
+                            min(pages(members), self.cap // 2) + min(pages(eff), self.cap // 2),
+                            {"bl_max_pages": max(1, self.cap // 2)}),)
         minimal = {"sequential": first, "parallel": rest, "tasks": 2, "concurrency": self.review_concurrency,
                    "formula": "%d member pages + %d effective-permission pages (%d pairs); the first page of each"
                               " sequential, the others in parallel" % (pages(members), pages(eff), eff)}
@@ -295,8 +296,8 @@ def main(argv=None):
     parser.add_argument("--latency-ms", type=int, default=100, help="added to every simulated request (round trip)")
     parser.add_argument("--runs", type=int, default=1, help="runs per figure, the median is shown (default 1: see"
                         " docs/performance.md)")
-    parser.add_argument("--uri-max-items", type=int, default=40, help="longest uri loop (repositories, pages, users)"
-                        " run in full; a longer one is timed on a sample and scaled (default 40)")
+    parser.add_argument("--uri-max-items", type=int, default=20, help="longest uri loop (repositories, pages, users)"
+                        " run in full; a longer one is timed on a sample and scaled (default 20)")
     parser.add_argument("--uri-full", action="store_true", help="run every uri baseline in full (slow: about 1 s per"
                         " uri call on a 2-core machine)")
     parser.add_argument("--jobs", default="", help="comma-separated job ids to run (1,2,3,4,5,6a,6b; default all)")
@@ -316,7 +317,7 @@ def main(argv=None):
               "uri_full": args.uri_full, "jobs": []}
     with tempfile.TemporaryDirectory() as tmp, SimServer(app) as server:
         runner = Runner(tmp)
-        startup, per_task = overhead(runner, max(args.runs, 3))
+        startup, per_task = overhead(runner, max(args.runs, 2))
         bench = Bench(args, app, server, runner, names)
         report.update(ansible_startup_seconds=round(startup, 3), ansible_per_task_seconds=round(per_task, 4),
                       concurrency={"permission_modules": bench.concurrency, "access_review": bench.review_concurrency})
