@@ -23,7 +23,7 @@ import time
 from collections import namedtuple
 from pathlib import Path
 
-from bench_support import (HERE, LEAVER, LEAVER_PROJECTS, ONBOARD, ONBOARD_PROJECTS, ROOT, Runner, api_part,
+from bench_support import (HERE, LEAVER, LEAVER_PROJECTS, ONBOARD, ONBOARD_PROJECTS, ROOT, RunFailed, Runner, api_part,
                            baseline_vars, by_method, doc_default, environment, git_commit, median, prepare_seed)
 
 from atlsim.app import create_app  # noqa: E402  pylint: disable=wrong-import-position
@@ -205,8 +205,8 @@ class Bench:
         eff = sum(len(ws.effective(repo)) for repo in ws.repos.values())
         first, rest = 2, (pages(members) - 1) + (pages(eff) - 1)
         base = base + (Plan({"GET": pages(members) + pages(eff)}, pages(members) + pages(eff),
-                            min(pages(members), self.cap // 2) + min(pages(eff), self.cap // 2),
-                            {"bl_max_pages": max(1, self.cap // 2)}),)
+                            min(pages(members), self.cap // 4) + min(pages(eff), self.cap // 4),
+                            {"bl_max_pages": max(1, self.cap // 4)}),)
         minimal = {"sequential": first, "parallel": rest, "tasks": 2, "concurrency": self.review_concurrency,
                    "formula": "%d member pages + %d effective-permission pages (%d pairs); the first page of each"
                               " sequential, the others in parallel" % (pages(members), pages(eff), eff)}
@@ -314,7 +314,7 @@ def main(argv=None):
           % (args.members, args.repositories, time.perf_counter() - started, git_commit()))
     report = {"commit": git_commit(), "members": args.members, "repositories": args.repositories,
               "latency_ms": args.latency_ms, "runs": args.runs, "uri_max_items": args.uri_max_items,
-              "uri_full": args.uri_full, "jobs": []}
+              "uri_full": args.uri_full, "jobs": [], "failed": []}
     with tempfile.TemporaryDirectory() as tmp, SimServer(app) as server:
         runner = Runner(tmp)
         startup, per_task = overhead(runner, max(args.runs, 2))
@@ -326,11 +326,16 @@ def main(argv=None):
                 continue
             job_started = time.perf_counter()
             coll, base, minimal = build()
-            coll_fig, coll_log = bench.measure("job %s collection" % job_id, *coll)
-            if base is None:
-                base_fig = None
-            else:
-                base_fig = bench.measure_uri("job %s uri baseline" % job_id, *base[:4], plan=base[4], startup=startup)
+            try:
+                coll_fig, coll_log = bench.measure("job %s collection" % job_id, *coll)
+                if base is None:
+                    base_fig = None
+                else:
+                    base_fig = bench.measure_uri("job %s uri baseline" % job_id, *base[:4], plan=base[4], startup=startup)
+            except RunFailed as exc:
+                report["failed"].append({"id": job_id, "title": title, "error": str(exc)})
+                print("job %s FAILED: %s" % (job_id, exc), flush=True)
+                continue
             extra = sum(1 for e in coll_log if api_part(e) != "bitbucket") if job_id != "5" else 0
             if extra:
                 minimal["sequential"] += extra
@@ -352,7 +357,9 @@ def main(argv=None):
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n")
     print("figures written to %s" % out)
-    return 0
+    for failed in report["failed"]:
+        print("job %s (%s) failed: %s" % (failed["id"], failed["title"], failed["error"]))
+    return 1 if report["failed"] else 0
 
 
 if __name__ == "__main__":

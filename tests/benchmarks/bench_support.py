@@ -117,6 +117,10 @@ def collections_path(tmp):
     return tmp
 
 
+class RunFailed(Exception):
+    """An ansible-playbook run that failed (its output tail is already on stderr)."""
+
+
 class Runner:
     """Runs ansible-playbook with a playbook text or file and extra variables (as a JSON file)."""
 
@@ -154,7 +158,7 @@ class Runner:
         if proc.returncode != 0:
             sys.stderr.write("%s failed (rc %d):\n%s\n%s\n" % (label, proc.returncode, proc.stdout[-4000:],
                                                               proc.stderr[-2000:]))
-            raise SystemExit(1)
+            raise RunFailed("%s failed (rc %d)" % (label, proc.returncode))
         found = re.search(r"localhost\s*:\s*ok=\d+\s+changed=(\d+)", proc.stdout)
         return elapsed, int(found.group(1)) if found else None
 
