@@ -133,8 +133,8 @@ class Bench:
         extra = {"onboarding_workspace": "acme",
                  "onboarding_people": [{"email": ONBOARD, "repositories": repos, "projects": projects}]}
         coll = (IMPORT % "onboarding", extra, environment(self.url, scim=False), check)
-        base = (BASELINE / "onboarding.yml", dict(baseline_vars(self.url), person=ONBOARD, repositories=repos,
-                                                   projects=projects), None, check)
+        base_extra = dict(baseline_vars(self.url), person=ONBOARD, repositories=repos, projects=projects)
+        base = (BASELINE / "onboarding.yml", base_extra, None, check)
         self.reset()
         eff = self.effective_count(self.account_id(ONBOARD))
         writes = 0 if check else len(repos) + len(projects)
@@ -229,11 +229,11 @@ class Bench:
         n_on, n_off = len(self.names["onboard_repos"]), len(self.names["leaver_repos"])
         yield "1", "onboard 1 member: %d repos (write) + %d projects (read)" % (n_on, len(ONBOARD_PROJECTS)), self.job_onboard
         yield "2", "offboard 1 person: explicit on %d repos + %d projects" % (n_off, len(LEAVER_PROJECTS)), self.job_offboard
-        yield "3", "exclusive: %d repos x exactly %d users" % (len(self.names["exclusive_repos"]),
-                                                             len(self.names["exclusive_users"])), self.job_exclusive
+        sizes = (len(self.names["exclusive_repos"]), len(self.names["exclusive_users"]))
+        yield "3", "exclusive: %d repos x exactly %d users" % sizes, self.job_exclusive
         yield "4", "access review: %d members x %d repos" % (self.args.members, self.args.repositories), self.job_review
-        yield "5", "SCIM: %d users present (%d exist, 1 attribute differs)" % (len(self.names["scim_users"]),
-                                                                              self.names["scim_existing"]), self.job_scim
+        scim = (len(self.names["scim_users"]), self.names["scim_existing"])
+        yield "5", "SCIM: %d users present (%d exist, 1 attribute differs)" % scim, self.job_scim
         yield "6a", "check mode of job 1", lambda: self.job_onboard(check=True)
         yield "6b", "check mode of job 2", lambda: self.job_offboard(check=True)
 

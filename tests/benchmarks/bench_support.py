@@ -156,8 +156,8 @@ class Runner:
                               cwd=str(self.tmp))
         elapsed = time.perf_counter() - started
         if proc.returncode != 0:
-            sys.stderr.write("%s failed (rc %d):\n%s\n%s\n" % (label, proc.returncode, proc.stdout[-4000:],
-                                                              proc.stderr[-2000:]))
+            tail = (label, proc.returncode, proc.stdout[-4000:], proc.stderr[-2000:])
+            sys.stderr.write("%s failed (rc %d):\n%s\n%s\n" % tail)
             raise RunFailed("%s failed (rc %d)" % (label, proc.returncode))
         found = re.search(r"localhost\s*:\s*ok=\d+\s+changed=(\d+)", proc.stdout)
         return elapsed, int(found.group(1)) if found else None
