@@ -28,7 +28,11 @@ come from ``/members`` (same filters, same paging) with ``workspace_permission: 
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import (
+    DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY,
+    WorkerPool,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
     ACCOUNT_ID_BATCH,
     bbql_in,
@@ -181,25 +185,33 @@ def _members_by_email(roles, emails):
     return members, not_found
 
 
-def _add_effective_permissions(client, workspace, members, everyone=False):
+def _add_effective_permissions(client, workspace, members, everyone=False, concurrency=1):
     """member["repository_permissions"] = {slug: permission}, joined in memory from paginated
-    ``/workspaces/{ws}/permissions/repositories`` queries, never one per member: the whole listing
-    when every member was asked for, else one query per 50 members (``user.account_id IN (...)``),
-    which reads only their permissions (the whole listing of a large workspace runs to thousands
-    of pages, against a rate limit of about 1,000 requests an hour)."""
+    ``/workspaces/{ws}/permissions/repositories`` queries, never one per member: one query per 50 members
+    (``user.account_id IN (...)``), read ``concurrency`` at a time (the pages of one query follow an opaque ``next``
+    one after another, so splitting the listing is what lets it be read in parallel; it costs at most one request
+    more per 50 members than the whole listing). When every member was asked for and there is no concurrency, the
+    whole listing; reading only some members' permissions matters: the whole listing of a large workspace runs to
+    thousands of pages, against a rate limit of about 1,000 requests an hour."""
     ids = [m["account_id"] for m in members if m.get("account_id")]
     by_id = dict((account_id, {}) for account_id in ids)
-    batches = [None] if everyone or not ids else chunks(ids, ACCOUNT_ID_BATCH)
+    whole = not ids or (everyone and (concurrency <= 1 or len(ids) <= ACCOUNT_ID_BATCH))
+    batches = [None] if whole else chunks(ids, ACCOUNT_ID_BATCH)
     path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions/repositories" % workspace))
-    for batch in batches:
+
+    def read(worker, batch):
         query = bbql_in("user.account_id", batch) if batch else None
-        listed = list(client.iter_effective_repository_permissions(workspace, q=query))
+        listed = list(worker.iter_effective_repository_permissions(workspace, q=query))
         if batch:
             check_filtered(listed, batch, lambda item: user_key(item.get("user")), "user.account_id", "GET", path)
-        for item in listed:
-            account_id = user_key(item.get("user"))
-            if account_id in by_id:
-                by_id[account_id][_repository_slug(item.get("repository"))] = item.get("permission")
+        return listed
+
+    with WorkerPool(client, concurrency) as pool:
+        for listed in pool.map(read, batches):
+            for item in listed:
+                account_id = user_key(item.get("user"))
+                if account_id in by_id:
+                    by_id[account_id][_repository_slug(item.get("repository"))] = item.get("permission")
     for member in members:
         member["repository_permissions"] = dict(sorted(by_id.get(member.get("account_id"), {}).items()))
 
@@ -290,8 +302,9 @@ def run_member_info(client, params, warn=None):
     if everyone:
         result["members"] = [_member(m) for m in roles.listing()]
     if params.get("include_permissions") and result["members"]:
-        _add_effective_permissions(client, workspace, result["members"], everyone=everyone)
-        add_explicit_permissions(client, workspace, result["members"], concurrency=params.get("concurrency") or DEFAULT_CONCURRENCY,
+        concurrency = params.get("concurrency") or DEFAULT_CONCURRENCY
+        _add_effective_permissions(client, workspace, result["members"], everyone=everyone, concurrency=concurrency)
+        add_explicit_permissions(client, workspace, result["members"], concurrency=concurrency,
                                  kinds=params["include_explicit"])
     if params.get("include_profile"):
         for member in result["members"]:

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import unquote
 
 import responses
 
@@ -190,15 +192,35 @@ def test_include_permissions_for_every_member_is_one_unfiltered_listing():
 
 
 @responses.activate
-def test_include_permissions_for_many_members_reads_the_whole_listing_unfiltered():
+def test_include_permissions_for_many_members_reads_the_whole_listing_unfiltered_without_concurrency():
     responses.add("GET", API + PERMS[4:], json=page([membership("m%03d" % i) for i in range(60)]))
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("m001", "web", "read")]))
     _no_explicit_permissions()
-    result, failed = run_module(module, args(include_permissions=True))
+    result, failed = run_module(module, args(include_permissions=True, concurrency=1))
     assert not failed
     assert calls(responses)[1] == ("GET", "/2.0/workspaces/acme/permissions/repositories?pagelen=100")
     assert result["members"][1]["repository_permissions"] == {"web": "read"}
     assert result["members"][2]["repository_permissions"] == {}
+
+
+@responses.activate
+def test_include_permissions_for_many_members_splits_the_listing_to_read_it_in_parallel():
+    responses.add("GET", API + PERMS[4:], json=page([membership("m%03d" % i) for i in range(120)]))
+
+    def answer(request):
+        asked = re.findall(r'"(557058:m\d+)"', unquote(request.url))
+        rows = [effective(a.split(":")[1], "web", "read") for a in asked if a in ("557058:m001", "557058:m077")]
+        return 200, {}, json.dumps(page(rows))
+
+    responses.add_callback("GET", API + "/workspaces/acme/permissions/repositories", callback=answer)
+    _no_explicit_permissions()
+    result, failed = run_module(module, args(include_permissions=True))
+    assert not failed
+    effective_calls = [c[1] for c in calls(responses) if "/permissions/repositories" in c[1]]
+    assert sorted(c.count("557058:") for c in effective_calls) == [20, 50, 50]  # 3 queries instead of 1 listing
+    by_id = dict((m["account_id"], m) for m in result["members"])
+    assert by_id["557058:m001"]["repository_permissions"] == by_id["557058:m077"]["repository_permissions"] == {"web": "read"}
+    assert by_id["557058:m002"]["repository_permissions"] == {}
 
 
 @responses.activate
@@ -209,7 +231,7 @@ def test_include_permissions_for_some_members_is_one_filtered_query_per_50():
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("u001", "web", "read")]))
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([effective("u055", "api", "write")]))
     _no_explicit_permissions()
-    result, failed = run_module(module, args(emails=emails, include_permissions=True))
+    result, failed = run_module(module, args(emails=emails, include_permissions=True, concurrency=1))
     assert not failed
     effective_calls = [c[1] for c in calls(responses) if "/permissions/repositories" in c[1]]
     assert [c.count("557058:") for c in effective_calls] == [50, 10]
