@@ -79,3 +79,17 @@ class WorkerPool(object):
             clients, self._clients = self._clients, []
         for client in clients:
             client.close()
+
+
+class FirstError(object):
+    """The first error that makes every other request of a task fail, shared between worker threads (``set`` keeps
+    the first one; ``error`` is None until then)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.error = None
+
+    def set(self, err):
+        with self._lock:
+            if self.error is None:
+                self.error = err

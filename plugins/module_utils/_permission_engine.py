@@ -17,12 +17,12 @@ compute the after-state with the same code (``Plan.after`` and ``outcome_after``
 from __future__ import annotations
 
 import re
-import threading
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
+    FirstError,
     WorkerPool,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import reconcile
@@ -69,17 +69,8 @@ def targets_from_params(params, scope):
     return targets
 
 
-class _Abort(object):
+class _Abort(FirstError):
     """The first error that makes every other request fail (shared between worker threads)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.error = None
-
-    def set(self, err):
-        with self._lock:
-            if self.error is None:
-                self.error = err
 
     def not_attempted(self):
         return NotAttemptedError("not attempted: %s" % self.error.message, status=None)

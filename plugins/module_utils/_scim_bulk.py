@@ -15,10 +15,8 @@ not started yet, which are reported as not attempted.
 
 from __future__ import annotations
 
-import threading
-
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import MAX_CONCURRENCY, WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import MAX_CONCURRENCY, FirstError, WorkerPool
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     AtlassianError,
@@ -62,19 +60,6 @@ class _Recorder(object):
 
     def delete_user(self, user_id):
         return self._write(self._client.delete_user, user_id)
-
-
-class _Abort(object):
-    """The first error that makes every other request fail (shared between worker threads)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.error = None
-
-    def set(self, err):
-        with self._lock:
-            if self.error is None:
-                self.error = err
 
 
 def _stops_everything(client, err):
@@ -128,7 +113,7 @@ def ensure_users(client, params, check_mode=False):
     sent) for bad options; per-user errors are in the results."""
     concurrency = concurrency_of(params)
     items = check_items(params)
-    abort = _Abort()
+    abort = FirstError()
 
     def handle(worker, item):
         user_name, desired, state = item
