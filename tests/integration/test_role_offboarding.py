@@ -182,6 +182,26 @@ def test_suspend_with_confirmation_takes_the_person_out_of_the_workspace(sim, an
     assert "bitbucket-users-acme" in groups_of(sim, dev010)   # kept: suspension keeps groups (restorable)
 
 
+def test_one_person_takes_the_explicit_permissions_from_the_removal_without_reading_the_lists(sim, ansible_run, tmp_path):
+    dev003 = account(sim, DEV003)
+    stored = explicit(sim, dev003)
+    run, predicted, check_log = offboard(sim, ansible_run, tmp_path, [DEV003], check=True)
+    assert run.rc == 0, run.stdout[-3000:]
+    assert writes(check_log) == []
+    run, result, log = offboard(sim, ansible_run, tmp_path, [DEV003])
+    assert run.rc == 0, run.stdout[-3000:]
+    report_calls("offboarding", "1 person (explicit permissions from the removal)", log)
+    reads = permission_reads(log)
+    assert [p for p in reads if p.startswith("/2.0/repositories/") and p.endswith("/users")] == []  # no list first
+    assert max(reads.values()) == 1                                   # each reached repository read once
+    entry, guess = people(result)[DEV003], people(predicted)[DEV003]
+    repositories = dict((k, v) for k, v in stored.items() if not k.isupper())
+    assert entry["before"]["explicit_repositories"] == guess["before"]["explicit_repositories"] == repositories
+    assert sorted(entry["actions"]["repositories_removed"]) == sorted(repositories)
+    assert entry["after"]["explicit_repositories"] == {} and explicit(sim, dev003) == {}
+    assert guess["actions"]["repositories_removed"] == entry["actions"]["repositories_removed"]
+
+
 def residual_seed():
     """The demo seed plus two groups that grant acme: one synced from the IdP (read-only) and one that also grants
     the Confluence site (multi-product)."""
