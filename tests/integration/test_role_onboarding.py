@@ -100,10 +100,12 @@ def test_brand_new_person_with_scim_check_mode_real_run_second_run(sim, ansible_
     assert result["changed"] == {"people": 2, "scim_users_created": 1, "scim_users_updated": 0, "invitations": 0,
                                  "group_memberships": 1, "project_permissions": 2, "repository_permissions": 4}
     assert result["api_calls"]["total"] == len(log)
-    # the order of the systems: SCIM, then the group, then the project, then the repositories
+    # the order of the systems: SCIM, then the group, then the repositories, then the projects (a project grant first
+    # would give the person effective access that the repository module then reads repository by repository)
     order = [path for _method, path in writes(log)]
     assert order[0].startswith("/scim/") and "/memberships" in order[1]
-    assert [p for p in order if "/permissions-config/" in p][0].startswith("/2.0/workspaces/acme/projects/")
+    grants = [p for p in order if "/permissions-config/" in p]
+    assert grants[0].startswith("/2.0/repositories/acme/") and grants[-1].startswith("/2.0/workspaces/acme/projects/")
     assert len(writes(log)) == 1 + 1 + 2 + 4
     report_calls("onboarding", "real run (new person + dev001)", log)
     # Verify reads the effective permissions (not the permission list of each of the ~70 repositories the two reach):
