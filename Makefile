@@ -39,11 +39,13 @@ SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.yml
 PYTEST_ARGS ?=
 
-.PHONY: help venv tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check docs docs-lint importer test demo simulator bench bench-scale build changelog clean
+.PHONY: help venv venvs check-home tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check docs docs-lint importer test demo simulator bench bench-scale build changelog clean
 
 help:
-	@echo "make test       sanity + unit (coverage) + simulator + integration tests, the latter also on the oldest"
-	@echo "                supported ansible-core (builds .venv and .venv-core-oldest first)"
+	@echo "make test       every stage below, in this order, with HOME an empty directory in the build directory (builds"
+	@echo "                every venv first): check-home, sanity, lint, units, changelog, docs-lint, docs, importer,"
+	@echo "                ee-check, simulator-tests, sanity-newest, integration, integration-oldest, integration-newest,"
+	@echo "                check-home (fails when a collection sits in a default collections path)"
 	@echo "make demo       the runbooks against the local simulator: onboarding (check mode, real, again), access"
 	@echo "                review, offboarding with its audit report"
 	@echo "make lint       ansible-lint (production profile) on the roles and playbooks"
@@ -162,8 +164,37 @@ ee-check: venv $(STAMP_EE) tree
 	$(VENV_EE)/bin/python tests/ee/check_ee.py $(VENV_EE)/bin/ansible-builder $(BUILD)/ee/collections $(CURDIR) \
 	  docs/execution-environment/execution-environment.yml $(BUILD)/ee/context
 
-test: venv
+# Every stage of `make test` runs with HOME set to an empty directory inside the build directory (TEST_HOME) and
+# without ANSIBLE_COLLECTIONS_PATH / ANSIBLE_CONFIG from the caller: a stage that needs the collection gets it from the
+# build tree it is handed, never from ~/.ansible/collections or a collection installed earlier by anything else. The
+# venvs are built first, with the caller's HOME (pip's cache and configuration). `check-home` then fails when a stage
+# installed anything into the default collections paths.
+TEST_HOME := $(BUILD)/home
+REAL_HOME := $(HOME)
+export PYENV_ROOT := $(PYENV_ROOT_DIR)
+
+venvs: venv $(STAMP_OLDEST) $(STAMP_LINT) $(STAMP_DOCS) $(STAMP_IMPORTER) $(STAMP_EE)
+	if [ -n "$(NEWEST_PYTHON)" ] && [ -x "$(NEWEST_PYTHON)" ]; then $(MAKE) --no-print-directory $(STAMP_NEWEST); fi
+
+# Fails when a collection sits in a default collections path of the (test) HOME or of the system: `make test` must
+# pass without one, and nothing it runs may put one there.
+check-home:
+	found=""
+	for d in "$$HOME/.ansible/collections/ansible_collections" /usr/share/ansible/collections/ansible_collections; do
+	  if [ -d "$$d" ] && [ -n "$$(ls -A "$$d" 2>/dev/null)" ]; then found="$$found $$d"; fi
+	done
+	if [ -n "$$found" ]; then
+	  echo "check-home: collections found in a default collections path:$$found"
+	  echo "            make test must not depend on (or leave) a collection outside the build tree"; exit 1
+	fi
+	echo "check-home: no collection in the default collections paths (HOME=$$HOME)"
+
+test: venvs
 	start=$$(date +%s)
+	rm -rf $(TEST_HOME) && mkdir -p $(TEST_HOME)
+	unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS ANSIBLE_CONFIG
+	export HOME=$(TEST_HOME) PIP_CACHE_DIR=$${PIP_CACHE_DIR:-$(REAL_HOME)/.cache/pip}
+	$(MAKE) --no-print-directory check-home
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory units
@@ -177,7 +208,8 @@ test: venv
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory integration-oldest
 	$(MAKE) --no-print-directory integration-newest
-	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s"
+	$(MAKE) --no-print-directory check-home
+	echo "make test: all stages passed in $$(( $$(date +%s) - start )) s (HOME=$(TEST_HOME), empty at the start)"
 
 # The runbooks against the simulator: onboarding (check mode + diff, real, again), access review, offboarding.
 demo: venv tree
@@ -192,6 +224,9 @@ $(STAMP_LINT): tests/requirements-lint.txt
 lint: $(STAMP_LINT) tree
 	cd $(COLL)
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production roles playbooks
+	# the AWX project (docs/awx/project) imports the collection's playbooks by name: linted against the built tree
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production --project-dir . \
+	  -c $(CURDIR)/tests/ansible-lint-awx.yml docs/awx/project
 	$(VENV_LINT)/bin/yamllint --strict .  # .yamllint: the settings ansible-lint's yaml rule uses too
 
 # The docsite: antsibull-docs collection pages + docs/docsite (extra docs, links), built by Sphinx with warnings as
