@@ -16,7 +16,7 @@ options:
         Plain C(http://) is accepted with a warning unless the host is this machine (credentials would travel
         unencrypted).
       - Base URL of the Atlassian organization Admin API. The modules talk to C({admin_url}/admin/v2/orgs/{org_id})
-        (and to the C(v1) operations that are still current).
+        (the API's server is C(https://api.atlassian.com/admin)).
       - If not set in the task, the value of the E(ATLASSIAN_ADMIN_URL) environment variable is used.
     type: str
     default: https://api.atlassian.com
@@ -85,8 +85,8 @@ options:
     type: int
     default: 5
 notes:
-  - Lists are read with the API's cursors, 100 items a request; filters on emails, account IDs, group names or IDs are
-    sent 50 values a request.
+  - Lists are read with the API's cursors, 100 items a request; filters are sent within the API's limits - 100 emails
+    or group names, 10 account IDs or group IDs, 20 resource IDs a request.
   - Every answer to a filtered or keyed read is checked against what was asked (the emails, the account IDs, the group
     names or IDs) before anything acts on it; a mismatch fails the task with C(Unexpected answer from the API).
 requirements:

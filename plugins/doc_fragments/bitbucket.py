@@ -12,7 +12,8 @@ class ModuleDocFragment(object):
 options:
   api_url:
     description:
-      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, spaces or line breaks.
+      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, C(.) or C(..) path
+        segments, spaces or line breaks.
         Plain C(http://) is accepted with a warning unless the host is this machine (credentials would travel
         unencrypted).
       - Base URL of the Bitbucket Cloud REST API, including the C(/2.0) version path.
@@ -64,7 +65,8 @@ options:
     type: str
   token_url:
     description:
-      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, spaces or line breaks.
+      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, C(.) or C(..) path
+        segments, spaces or line breaks.
         Plain C(http://) is accepted with a warning unless the host is this machine (credentials would travel
         unencrypted).
       - The OAuth 2.0 token endpoint used with O(client_id) and O(client_secret).

@@ -90,6 +90,10 @@ notes:
   - Every answer is checked against what was asked (a filtered look-up that returns someone else, an object of
     another user or group, an id that is not a plain URL path segment, a write answered by a redirect) before anything
     acts on it; such an answer fails the task with C(Unexpected answer from the API) and nothing is written.
+  - Members are looked up by account ID or C({uuid}) with the workspace role listing filtered on them (50 per request);
+    with an access token, or when Bitbucket answers a filter with HTTP 400, with
+    C(/workspaces/{workspace}/members/{member}) or the member listing instead. Every filtered read falls back to a
+    form the Bitbucket API documents when it is answered with HTTP 400.
   - Safety rules checked before the first write, also in check mode. Granting a permission to the workspace owner, or
     to an account ID that is no workspace member, is refused. The caller's own explicit C(admin) permission is never
     removed nor lowered; asking for it fails the task, and O(exclusive) keeps it (reported as C(protected)).

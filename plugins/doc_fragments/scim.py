@@ -12,7 +12,8 @@ class ModuleDocFragment(object):
 options:
   scim_url:
     description:
-      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, spaces or line breaks.
+      - An absolute C(https://) URL without credentials (C(user:password@)), query, fragment, C(.) or C(..) path
+        segments, spaces or line breaks.
         Plain C(http://) is accepted with a warning unless the host is this machine (credentials would travel
         unencrypted).
       - Base URL of the Atlassian user provisioning API. The modules talk to

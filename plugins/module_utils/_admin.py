@@ -1,13 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The Atlassian organization Admin API (v2, and the v1 operations still current): ``AdminClient``.
+"""The Atlassian organization Admin API (v2): ``AdminClient``, held against the official Organizations REST API
+document (``atlassian-admin-organization.swagger.v3.2026-08-21.json``, server ``https://api.atlassian.com/admin``:
+``admin_url`` + ``/admin`` + ``/v2/orgs/{orgId}/...``). Its writes and what their answers mean: ``_admin_writes``.
 
 Every call goes through the shared ``Transport`` (auth, retries, error mapping, accounting). Lists use the opaque
-cursors of ``_pagination.iter_admin_values``; searches are ``POST`` (the ``GET`` listings are deprecated). Filter
-arrays are sent at most ``FILTER_BATCH`` values a request. Every filtered or keyed answer is checked against what was
-asked (``UnexpectedAnswerError``) before anything acts on it, and every id taken from an answer is checked before it
-becomes a URL path segment.
+cursors of ``_pagination.iter_admin_values`` (``cursor`` / ``limit`` in the body of the ``POST`` searches, in the query
+of the ``GET`` listings, the next cursor in ``links.next``); searches are ``POST`` (the ``GET`` listings are
+deprecated). Filter arrays are sent without repeats and at most the spec's ``maxItems`` a request
+(``USER_FILTER_LIMITS``, ``GROUP_FILTER_LIMITS``). Every filtered or keyed answer is checked against what was asked
+(``UnexpectedAnswerError``) before anything acts on it, and every id taken from an answer is checked before it becomes
+a URL path segment.
 
 ``directory_id`` ``-`` means "every directory this key may manage": the API documents it for reads only, so writes
 are sent to the concrete directory of the group (``directoryId``) or of the user (see :meth:`user_directories`).
@@ -17,43 +21,18 @@ from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import ALL_DIRECTORIES
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
-    ApiError,
-    ConflictError,
-    NotFoundError,
-    UnexpectedAnswerError,
-)
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin_writes import AdminWrites, _batches, _unique, group_key
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, NotFoundError, UnexpectedAnswerError
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_admin_values
 
-# Values of one filter array per request (the simulator's bound; the API documents none: the conservative choice).
-FILTER_BATCH = 50
-# Emails per invite request.
-INVITE_BATCH = 10
-ALREADY_MEMBER = "ADMIN-UAM-409-2"
-LICENCE_LIMIT = ("ADMIN-UAM-409-3", "ADMIN-409-3")
-NOT_IN_DIRECTORY = "ADMIN-UAM-404-1"
-# The group id in a user's ``groups`` may be the group's ARI (the spec's example) or its plain id.
-GROUP_ARI_PREFIX = "ari:cloud:identity::group/"
+# Values of one filter array per request: the spec's maxItems (MultiDirectoryUserSearchRequest,
+# MultiDirectoryGroupSearchRequest); every array there is at least one value, and uniqueItems.
+USER_FILTER_LIMITS = {"emails": 100, "accountIds": 10, "groupIds": 10}
+GROUP_FILTER_LIMITS = {"groupNames": 100, "groupIds": 10, "accountIds": 10, "resourceIds": 20}
 USER_EXPANDS = ("groups", "productAccess")
 
 
-class LicenceLimitError(ConflictError):
-    """409 ``ADMIN-UAM-409-3``: a product the group (or the user's groups) grants has no seat left."""
-
-
-def group_key(group_id):
-    """A group id without the ARI prefix (``ari:cloud:identity::group/<id>`` and ``<id>`` are the same group)."""
-    text = str(group_id or "")
-    return text[len(GROUP_ARI_PREFIX):] if text.startswith(GROUP_ARI_PREFIX) else text
-
-
-def _batches(values, size=FILTER_BATCH):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-class AdminClient(object):
+class AdminClient(AdminWrites):
     """The organization ``org_id``, through ``transport`` (base URL ``{admin_url}/admin``)."""
 
     def __init__(self, transport, org_id, directory_id=ALL_DIRECTORIES):
@@ -99,16 +78,6 @@ class AdminClient(object):
                            path=self._path_only(path), status=200, secrets=self.secrets)
         return data
 
-    def _write(self, method, path, json=None, allow=(), idempotent=None):
-        """A write answered 2xx with no body that matters (204 / 202), or a status of ``allow`` (the error)."""
-        try:
-            self.transport.request(method, path, json=json, idempotent=idempotent)
-        except ApiError as err:
-            if err.status in allow:
-                return err
-            raise
-        return None
-
     # -- directories and resources ---------------------------------------------------------------------
 
     def directories(self):
@@ -134,7 +103,7 @@ class AdminClient(object):
         elif fields:
             body["query"] = {"and": fields}
         path = self._org + "/workspaces"
-        found = list(iter_admin_values(self.transport, path, body=body))
+        found = list(iter_admin_values(self.transport, path, body=body, cursor_alone=True))
         for item in found:
             attributes = item.get("attributes") if isinstance(item, dict) else None
             attributes = attributes if isinstance(attributes, dict) else {}
@@ -150,14 +119,14 @@ class AdminClient(object):
     def search_users(self, emails=None, account_ids=None, group_ids=None, expand=USER_EXPANDS):
         """Users of the directory by exact ``emails``, by ``account_ids``, members of ``group_ids``, or all (no filter).
 
-        Batched by FILTER_BATCH; every user answered must match the filter that was sent."""
+        Batched by USER_FILTER_LIMITS, without repeats; every user answered must match the filter that was sent."""
         path = self.directory_path() + "/users/search"
         base = {"expand": list(expand)} if expand else {}
         if emails is None and account_ids is None and group_ids is None:
             return self._checked_users(path, base, None, None)
         found = []
         for name, values in (("emails", emails), ("accountIds", account_ids), ("groupIds", group_ids)):
-            for batch in _batches(values or ()):
+            for batch in _batches(_unique(values, fold=name == "emails"), USER_FILTER_LIMITS[name]):
                 body = dict(base)
                 body[name] = batch
                 found.extend(self._checked_users(path, body, name, batch))
@@ -218,47 +187,12 @@ class AdminClient(object):
         records = [(d, self.get_user(user["accountId"], d)) for d in directories]
         return [(d, record) for d, record in records if record is not None]
 
-    def _user_write(self, directory_id, account_id, action):
-        return "%s/users/%s%s" % (self.directory_path(directory_id), validate.path_segment(account_id), action)
-
-    def suspend(self, directory_id, account_id):
-        # sets an absolute state (suspending a suspended user changes nothing): safe to send again
-        self._write("POST", self._user_write(directory_id, account_id, "/suspend"), idempotent=True)
-
-    def restore(self, directory_id, account_id):
-        self._licence_checked("POST", self._user_write(directory_id, account_id, "/restore"), None,
-                              "restore %s" % account_id, idempotent=True)
-
-    def remove_user(self, directory_id, account_id):
-        """DELETE the user from the directory; False when it was already gone (404)."""
-        return self._write("DELETE", self._user_write(directory_id, account_id, ""), allow=(404,)) is None
-
-    def invite(self, emails, group_ids=(), send_notification=True):
-        """``POST O/users/invite`` (202, no body), INVITE_BATCH emails a request."""
-        path = self._org + "/users/invite"
-        for batch in _batches(emails, INVITE_BATCH):
-            body = {"emails": batch, "sendNotification": bool(send_notification)}
-            if group_ids:
-                body["additionalGroups"] = list(group_ids)
-            self._licence_checked("POST", path, body, "invite %s" % ", ".join(batch))
-
-    def _licence_checked(self, method, path, body, what, idempotent=None):
-        try:
-            self.transport.request(method, path, json=body, idempotent=idempotent)
-        except ConflictError as err:
-            if set(err.codes) & set(LICENCE_LIMIT):
-                raise LicenceLimitError(
-                    "Cannot %s: a product is at its user limit (%s). Free a seat or raise the limit in "
-                    "admin.atlassian.com, then run again" % (what, err.api_message or "licence limit exceeded"),
-                    method=err.method, path=err.path, status=err.status, api_message=err.api_message,
-                    secrets=self.secrets, body=err.body) from None
-            raise
-
     # -- groups ----------------------------------------------------------------------------------------
 
     def search_groups(self, names=None, ids=None, account_ids=None, resource_ids=None, expand=("counts.users",)):
         """Groups by exact ``names`` (case-insensitive), ``ids``, groups of members ``account_ids``, groups with a
-        role on ``resource_ids``, or all. Every group answered must match the filter sent."""
+        role on ``resource_ids``, or all. Batched by GROUP_FILTER_LIMITS, without repeats; every group answered must
+        match the filter sent."""
         path = self.directory_path() + "/groups/search"
         base = {"expand": list(expand)} if expand else {}
         filters = [("groupNames", names), ("groupIds", ids), ("accountIds", account_ids), ("resourceIds", resource_ids)]
@@ -267,7 +201,7 @@ class AdminClient(object):
             return self._checked_groups(path, base, None, None)
         found = []
         for name, values in filters:
-            for batch in _batches(values):
+            for batch in _batches(_unique(values, fold=name == "groupNames"), GROUP_FILTER_LIMITS[name]):
                 body = dict(base)
                 body[name] = batch
                 found.extend(self._checked_groups(path, body, name, batch))
@@ -291,9 +225,9 @@ class AdminClient(object):
             found.append(group)
         return found
 
-    def get_group(self, group_id):
+    def get_group(self, group_id, directory_id=None):
         """The group (``GET D/groups/{groupId}``), or None when it does not exist."""
-        path = "%s/groups/%s" % (self.directory_path(), validate.path_segment(group_id))
+        path = "%s/groups/%s" % (self.directory_path(directory_id), validate.path_segment(group_id))
         try:
             group = self._data("GET", path)
         except NotFoundError:
@@ -310,39 +244,3 @@ class AdminClient(object):
             self._group_roles[group_id] = [item for item in iter_admin_values(self.transport, path, method="GET")
                                            if isinstance(item, dict)]
         return self._group_roles[group_id]
-
-    def _membership_path(self, group, account_id=None):
-        directory = self.directory_path(group_directory(group, self.directory_id))
-        path = "%s/groups/%s/memberships" % (directory, validate.path_segment(group["id"]))
-        return path + ("/" + validate.path_segment(account_id) if account_id else "")
-
-    def add_member(self, group, account_id):
-        """Add ``account_id`` to ``group`` (an answered group object): True when added, False when the API says it
-        already was a member (409 ``ADMIN-UAM-409-2``). LicenceLimitError when the product the group grants is full."""
-        try:
-            self._licence_checked("POST", self._membership_path(group), {"accountId": account_id},
-                                  "add %s to the group %s" % (account_id, group.get("name")))
-        except ConflictError as err:
-            if ALREADY_MEMBER in err.codes:
-                return False
-            raise
-        return True
-
-    def remove_member(self, group, account_id):
-        """Remove ``account_id`` from ``group``: True when removed, False when the API says it was not a member."""
-        err = self._write("DELETE", self._membership_path(group, account_id), allow=(404,))
-        if err is not None and NOT_IN_DIRECTORY not in err.codes:
-            raise err
-        return err is None
-
-
-def group_directory(group, configured):
-    """The concrete directory of a group's writes: its ``directoryId``, else the configured directory."""
-    directory = group.get("directoryId")
-    if isinstance(directory, str) and directory:
-        validate.server_segment(directory, "a directory id")
-        return directory
-    if configured == ALL_DIRECTORIES:
-        raise UnexpectedAnswerError("the group %s was answered without its directoryId, and admin_directory_id is '-': "
-                                    "set admin_directory_id to the group's directory" % validate.show(str(group.get("name"))))
-    return configured

@@ -10,7 +10,7 @@ changed before any write, apply (nothing in check mode), and report the same pla
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin import group_key
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin_writes import InvitationFailedError, group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import ALL_DIRECTORIES
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin_info import (
     find_groups,
@@ -134,12 +134,28 @@ def _invite(client, params, check_mode, kind, value):
     result = {"changed": True, "invited": True, "pending": True, "groups": sorted(g["name"] for g in groups)}
     if check_mode:
         result["user"] = None
-        return result
-    client.invite([value], [g["id"] for g in groups], params.get("send_notification", True))
+        return result, None
+    failure = None
+    try:
+        invitations = client.invite([value], [g["id"] for g in groups], params.get("send_notification", True))
+    except InvitationFailedError as err:  # 206, or 200 with an ERROR result: reported per email, then the task fails
+        invitations, failure = err.results, err
+    names = dict((g["id"], g["name"]) for g in groups)
+    result["invitations"] = [dict(r, failures=[_named(f, names) for f in r["failures"]]) for r in invitations]
     user = find_user(client, value, expand=())
     result["user"] = shape_user(user) if user is not None else None
     result["pending"] = user is None
-    return result
+    # invited: the answer says so, or (a failed part) the account is in the directory now
+    result["invited"] = result["changed"] = any(r["invited"] for r in invitations) or user is not None
+    return result, failure
+
+
+def _named(failure, names):
+    """An invitation failure (``group <id>: reason``) with the group's name."""
+    for gid, name in names.items():
+        if failure.startswith("group %s:" % gid):
+            return "group %s%s" % (name, failure[len("group %s" % gid):])
+    return failure
 
 
 def account_state(client, params, check_mode=False):
@@ -158,9 +174,17 @@ def account_state(client, params, check_mode=False):
     header = "%s (organization directory)" % value
     if user is None:
         if state == "invited":
-            result = _invite(client, params, check_mode, kind, value)
-            result["diff"] = make_diff({"status": "absent"}, {"status": "invited"}, header, header)
-            return result, False
+            result, failure = _invite(client, params, check_mode, kind, value)
+            result["diff"] = make_diff({"status": "absent"}, {"status": "invited" if result["invited"] else "absent"},
+                                       header, header)
+            if failure is None:
+                return result, False
+            result.update(failure.as_result())
+            result["msg"] = ("%s. %s; give what failed with accessops.atlassian.atlassian_group_member once the cause is "
+                             "fixed" % ("; ".join("The invitation of %s failed: %s" % (r["email"], ", ".join(r["failures"]))
+                                                  for r in result["invitations"] if not r["invited"]),
+                                        "The account was invited" if result["invited"] else "Nothing was invited"))
+            return result, True
         if state == "removed":
             return {"changed": False, "user": None, "directories": [],
                     "diff": make_diff({"status": "absent"}, {"status": "absent"}, header, header)}, False

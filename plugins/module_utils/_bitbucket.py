@@ -9,6 +9,8 @@ Nothing here decides what to change: modules plan with ``_engine`` and call thes
 
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, UnexpectedAnswerError
 from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import GROUP, REPOSITORY, USER
@@ -25,6 +27,7 @@ EMAIL_BATCH = 90
 ACCOUNT_ID_BATCH = 50
 
 _UUID = validate.UUID
+T = TypeVar("T")
 
 
 class IncompleteListError(ApiError):
@@ -62,6 +65,24 @@ def bbql_in(field, values):
     return "%s IN (%s)" % (field, ",".join(bbql_string(v) for v in values))
 
 
+def refused_query(err: BaseException) -> bool:
+    """True for HTTP 400 to a read: the server does not take the query form (a filter the official documents state by
+    the filtering narrative's generality only), so a documented form must answer instead."""
+    return isinstance(err, ApiError) and err.status == 400
+
+
+def read_or_fallback(fast: Callable[[], T], documented: Callable[[], T]) -> T:
+    """``fast()`` (a filtered read, complete: a list or dict, never a lazy iterator), or ``documented()`` (the same
+    answer from a form the official documents state) when the server answers the fast read with HTTP 400. Nothing is
+    spent on the fallback when the fast read works; any other error propagates."""
+    try:
+        return fast()
+    except ApiError as err:
+        if not refused_query(err):
+            raise
+    return documented()
+
+
 def chunks(values, size):
     """Split a list into lists of at most ``size`` items."""
     values = list(values)
@@ -78,6 +99,12 @@ def same_user(user, asked):
     if identifier_kind(asked) == "uuid":
         return normalize_identifier(user.get("uuid") or "") == asked
     return user.get("account_id") == asked or normalize_identifier(user.get("uuid") or "") == asked
+
+
+def member_key(user, kind="account_id"):
+    """The account id, or with ``kind="uuid"`` the normalized ``{uuid}``, of a user object."""
+    user = user or {}
+    return normalize_identifier(user.get("uuid") or "") if kind == "uuid" else user.get("account_id")
 
 
 def _who(user):
@@ -200,36 +227,32 @@ class BitbucketClient(object):
         return iter_bitbucket_pages(self.transport, "/workspaces/%s/permissions" % _seg(workspace),
                                     params=params, pagelen=self.pagelen)
 
-    def iter_workspace_members(self, workspace, q=None):
-        """``GET /workspaces/{ws}/members`` (every page): ``workspace_membership`` objects with ``user``
-        and no ``permission``; one request per 100 members. Workspace access tokens may read it."""
-        params = {"q": q} if q else None
-        return iter_bitbucket_values(self.transport, "/workspaces/%s/members" % _seg(workspace),
-                                     params=params, pagelen=self.pagelen)
+    def iter_workspace_members(self, workspace):
+        """``GET /workspaces/{ws}/members`` (every page, unfiltered): ``workspace_membership`` objects with ``user`` and
+        no ``permission``; one request per 100 members. Workspace access tokens may read it. (The only filter the spec
+        states on it is ``user.email IN (...)``: :meth:`members_by_email`.)"""
+        return iter_bitbucket_values(self.transport, "/workspaces/%s/members" % _seg(workspace), pagelen=self.pagelen)
 
-    def workspace_permissions_for(self, workspace, account_ids):
-        """Memberships (with permission) of the given account ids, ``q=user.account_id IN (...)`` in
-        batches of 50; returns {account_id: membership}."""
-        found = {}
+    def workspace_permissions_for(self, workspace, account_ids, documented=True):
+        """Memberships (with permission) of the given account ids, ``q=user.account_id IN (...)`` in batches of 50;
+        {account_id: membership}. On HTTP 400 to the filter, the whole unfiltered listing, matched here (with
+        ``documented=False`` the 400 is raised instead, for a caller already reading that listing)."""
+        wanted = sorted(set(account_ids))
         path = self._shown("/workspaces/%s/permissions" % _seg(workspace))
-        for batch in chunks(sorted(set(account_ids)), ACCOUNT_ID_BATCH):
-            listed = list(self.iter_workspace_permissions(workspace, q=bbql_in("user.account_id", batch)))
-            for membership in check_filtered(listed, batch, lambda m: (m.get("user") or {}).get("account_id"),
-                                             "user.account_id", "GET", path):
-                found[user_key(membership.get("user"))] = membership
-        return found
 
-    def members_by_account_id(self, workspace, account_ids):
-        """Workspace members with these account ids: ``GET /workspaces/{ws}/members`` with
-        ``q=user.account_id IN (...)``, 50 per request; {account_id: user}, absent ids are not members."""
-        found = {}
-        path = self._shown("/workspaces/%s/members" % _seg(workspace))
-        for batch in chunks(sorted(set(account_ids)), ACCOUNT_ID_BATCH):
-            listed = list(self.iter_workspace_members(workspace, q=bbql_in("user.account_id", batch)))
-            for membership in check_filtered(listed, batch, lambda m: (m.get("user") or {}).get("account_id"),
-                                             "user.account_id", "GET", path):
-                found[membership["user"]["account_id"]] = dict(membership["user"])
-        return found
+        def filtered():
+            found = {}
+            for batch in chunks(wanted, ACCOUNT_ID_BATCH):
+                listed = list(self.iter_workspace_permissions(workspace, q=bbql_in("user.account_id", batch)))
+                for membership in check_filtered(listed, batch, lambda m: (m.get("user") or {}).get("account_id"),
+                                                 "user.account_id", "GET", path):
+                    found[user_key(membership.get("user"))] = membership
+            return found
+
+        def listing():
+            return dict((user_key(m.get("user")), m) for m in self.iter_workspace_permissions(workspace)
+                        if user_key(m.get("user")) in wanted)
+        return read_or_fallback(filtered, listing) if documented else filtered()
 
     def get_member(self, workspace, member):
         """``GET /workspaces/{ws}/members/{account_id or {uuid}}``: the membership, or None when the
@@ -242,10 +265,12 @@ class BitbucketClient(object):
 
     def members_by_email(self, workspace, emails):
         """Workspace members with these addresses: ``GET /workspaces/{ws}/members`` with
-        ``q=user.email IN (...)`` (at most 90 addresses per request) and ``fields=+values.user.email``.
+        ``q=user.email IN (...)`` (at most 90 addresses per request) and ``fields=+values.user.email``: the one
+        filter the spec states on members.
 
         Needs a workspace admin (or a workspace access token). Returns {lower-case email: user}
-        (each user holds ``email``); addresses that match no member are simply absent.
+        (each user holds ``email``); addresses that match no member are simply absent. A batch answered with HTTP 400
+        (the spec's answer to too many addresses) is asked again in two halves, down to one address, whose 400 raises.
         """
         wanted = []
         for email in emails:
@@ -253,34 +278,24 @@ class BitbucketClient(object):
             if email and email not in wanted:
                 wanted.append(email)
         found = {}
-        path = "/workspaces/%s/members" % _seg(workspace)
         for batch in chunks(wanted, EMAIL_BATCH):
-            params = {"q": bbql_in("user.email", batch), "fields": "+values.user.email"}
-            listed = list(iter_bitbucket_values(self.transport, path, params=params, pagelen=self.pagelen))
-            for membership in check_filtered(listed, batch, lambda m: ((m.get("user") or {}).get("email") or "").strip().lower(),
-                                             "user.email", "GET", self._shown(path)):
+            for membership in self._members_with_emails(workspace, batch):
                 user = dict(membership["user"])
                 found[user["email"].strip().lower()] = user
         return found
 
-    def members_by_uuid(self, workspace, uuids):
-        """Workspace members with these ``{uuid}``s: ``GET /workspaces/{ws}/members`` with
-        ``q=user.uuid IN (...)``, at most 50 per request. Returns {normalized uuid: user}; uuids that
-        match no member are simply absent."""
-        wanted = []
-        for value in uuids:
-            key = normalize_identifier(value)
-            if identifier_kind(key) == "uuid" and key not in wanted:
-                wanted.append(key)
-        found = {}
-        path = self._shown("/workspaces/%s/members" % _seg(workspace))
-        for batch in chunks(wanted, ACCOUNT_ID_BATCH):
-            listed = list(self.iter_workspace_members(workspace, q=bbql_in("user.uuid", batch)))
-            for membership in check_filtered(listed, batch, lambda m: normalize_identifier((m.get("user") or {}).get("uuid") or ""),
-                                             "user.uuid", "GET", path):
-                user = dict(membership["user"])
-                found[normalize_identifier(user["uuid"])] = user
-        return found
+    def _members_with_emails(self, workspace, batch):
+        path = "/workspaces/%s/members" % _seg(workspace)
+        params = {"q": bbql_in("user.email", batch), "fields": "+values.user.email"}
+        try:
+            listed = list(iter_bitbucket_values(self.transport, path, params=params, pagelen=self.pagelen))
+        except ApiError as err:
+            if not refused_query(err) or len(batch) == 1:
+                raise
+            half = (len(batch) + 1) // 2
+            return self._members_with_emails(workspace, batch[:half]) + self._members_with_emails(workspace, batch[half:])
+        return check_filtered(listed, batch, lambda m: ((m.get("user") or {}).get("email") or "").strip().lower(),
+                              "user.email", "GET", self._shown(path))
 
     def iter_effective_repository_permissions(self, workspace, q=None):
         """``GET /workspaces/{ws}/permissions/repositories`` (every page): effective permissions

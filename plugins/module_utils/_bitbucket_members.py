@@ -16,6 +16,10 @@ Request plan:
 * effective repository permissions: paginated ``/workspaces/{ws}/permissions/repositories``
   queries joined in memory, never one per member: the whole listing when every member is asked
   for, else one query per 50 members narrowed with BBQL;
+
+A BBQL filter answered with HTTP 400 (a server that does not take a field the spec states only through the filtering
+narrative) is replaced by the documented unfiltered listing, matched in memory; an access token's single member is read
+with ``GET /workspaces/{ws}/members/{member}``.
 * explicit permissions (``_member_access``): one permission list per reached repository and the project lists, or
   only the kinds of ``include_explicit``;
 * profiles: one ``/users/{id}`` per member (only with include_profile).
@@ -39,11 +43,15 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
     check_filtered,
     chunks,
     identifier_kind,
+    member_key,
     normalize_identifier,
+    read_or_fallback,
+    refused_query,
     user_key,
     user_summary,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    ApiError,
     AuthenticationError,
     ConfigurationError,
     ForbiddenError,
@@ -73,7 +81,7 @@ def _repository_slug(repository):
     return repository.get("slug") or repository.get("name") or full_name
 
 
-class Roles(object):
+class Roles:
     """Workspace memberships with their role from ``/workspaces/{ws}/permissions``, or, once an access
     token was refused that listing (403), from ``/workspaces/{ws}/members`` without a role (one warning)."""
 
@@ -95,15 +103,38 @@ class Roles(object):
                       "workspace admin to get the roles." % (err.method, err.path, self.workspace))
         return True
 
-    def listing(self, q=None):
-        """Every membership matching ``q`` (every page), with ``permission`` when roles are available."""
+    def listing(self):
+        """Every membership (every page), with ``permission`` when roles are available."""
         if self.available:
             try:
-                return list(self.client.iter_workspace_permissions(self.workspace, q=q))
+                return list(self.client.iter_workspace_permissions(self.workspace))
             except ForbiddenError as err:
                 if not self._unavailable(err):
                     raise
-        return list(self.client.iter_workspace_members(self.workspace, q=q))
+        return list(self.client.iter_workspace_members(self.workspace))
+
+    def one(self, key, kind):
+        """The membership of one account id or ``{uuid}``, or None: the role listing filtered on it (1 request; on
+        HTTP 400 the unfiltered listing, read until the member shows); without roles, ``GET .../members/{member}``."""
+        client, field = self.client, "user.%s" % kind
+        path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % self.workspace))
+
+        def filtered():
+            listed = list(client.iter_workspace_permissions(self.workspace, q=bbql_in(field, [key])))
+            return check_filtered(listed, (key,), lambda m: member_key(m.get("user"), kind), field, "GET", path)
+
+        def listing():
+            matching = (m for m in client.iter_workspace_permissions(self.workspace) if member_key(m.get("user"), kind) == key)
+            return [m for m in (next(matching, None),) if m is not None]
+
+        if self.available:
+            try:
+                listed = read_or_fallback(filtered, listing)
+                return listed[0] if listed else None
+            except ForbiddenError as err:
+                if not self._unavailable(err):
+                    raise
+        return client.get_member(self.workspace, key)
 
     def for_ids(self, account_ids):
         """{account_id: membership}, or {} when roles are not available: filtered by id (50 per request)
@@ -137,31 +168,24 @@ class Roles(object):
                 missing = [account_id for account_id in account_ids if account_id not in found]
                 pages_left = -(-max(size - len(values), 0) // pagelen)
                 if -(-len(missing) // ACCOUNT_ID_BATCH) < pages_left:
-                    found.update(self.client.workspace_permissions_for(self.workspace, missing))
-                    return found
+                    try:
+                        found.update(self.client.workspace_permissions_for(self.workspace, missing, documented=False))
+                        return found
+                    except ApiError as err:  # 400: the filter is refused; the listing being read is the documented form
+                        if not refused_query(err):
+                            raise
         return found
 
 
 def _one_member(roles, member):
     """(member entry or None): 1 request by id/uuid (the role listing, filtered), 2 by email."""
-    client, workspace = roles.client, roles.workspace
     key = normalize_identifier(member)
     kind = identifier_kind(key)
     if kind == "email":
         members, _not_found = _members_by_email(roles, [key])
         return members[0] if members else None
-    field = "user.uuid" if kind == "uuid" else "user.account_id"
-    listed = roles.listing(q=bbql_in(field, [key]))
-    check_filtered(listed, (key,), lambda m: _key_of(m.get("user"), kind), field, "GET",
-                   client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % workspace)))
-    for membership in listed:
-        return _member(membership)
-    return None
-
-
-def _key_of(user, kind):
-    user = user or {}
-    return normalize_identifier(user.get("uuid") or "") if kind == "uuid" else user.get("account_id")
+    membership = roles.one(key, kind)
+    return _member(membership) if membership is not None else None
 
 
 def _members_by_email(roles, emails):
@@ -200,14 +224,21 @@ def _add_effective_permissions(client, workspace, members, everyone=False, concu
     path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions/repositories" % workspace))
 
     def read(worker, batch):
-        query = bbql_in("user.account_id", batch) if batch else None
-        listed = list(worker.iter_effective_repository_permissions(workspace, q=query))
-        if batch:
-            check_filtered(listed, batch, lambda item: user_key(item.get("user")), "user.account_id", "GET", path)
-        return listed
+        if not batch:
+            return list(worker.iter_effective_repository_permissions(workspace))
+        try:
+            listed = list(worker.iter_effective_repository_permissions(workspace, q=bbql_in("user.account_id", batch)))
+        except ApiError as err:
+            if not refused_query(err):
+                raise
+            return None  # HTTP 400: the filter is refused
+        return check_filtered(listed, batch, lambda item: user_key(item.get("user")), "user.account_id", "GET", path)
 
     with WorkerPool(client, concurrency) as pool:
-        for listed in pool.map(read, batches):
+        answers = pool.map(read, batches)
+        if any(listed is None for listed in answers):  # the documented form instead: the whole listing, matched here
+            answers = [list(client.iter_effective_repository_permissions(workspace))]
+        for listed in answers:
             for item in listed:
                 account_id = user_key(item.get("user"))
                 if account_id in by_id:

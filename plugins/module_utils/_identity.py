@@ -2,23 +2,123 @@
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Who is who, in one place: the identity resolver (account ids, ``{uuid}``s and emails to workspace members, in
-batches) and "who am I" (the caller's account).
+batches), the member look-ups it uses, and "who am I" (the caller's account).
+
+Member look-ups by account id or ``{uuid}`` (``members_by_key``) use the forms the official documents state:
+``GET /workspaces/{ws}/permissions?q=user.account_id IN (...)`` (``q`` is declared there; the field follows the
+filtering narrative) for API tokens and OAuth, 50 per request; ``GET /workspaces/{ws}/members/{member}`` per id or the
+unfiltered member listing (``members_listed``) for access tokens, which cannot read ``/permissions``, and whenever the
+filter is answered with HTTP 400 (or 403). Emails: the one filter the spec states on ``/members`` (``members_by_email``).
 """
 
 from __future__ import annotations
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+    ACCOUNT_ID_BATCH,
+    IncompleteListError,
+    bbql_in,
+    check_filtered,
+    chunks,
     identifier_kind,
+    member_key,
     normalize_identifier,
+    refused_query,
     user_key,
     user_summary,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AuthenticationError, ForbiddenError
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
+    ApiError,
+    AuthenticationError,
+    ForbiddenError,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_bitbucket_pages
+
+# Members looked up with one ``GET /workspaces/{ws}/members/{member}`` each (the documented keyed read); more are found
+# in the unfiltered member listing, or one by one once its first page's ``size`` shows that costs fewer requests.
+MEMBER_GET_MAX = 2
 
 
-class Directory(object):
-    """Identifiers resolved to account ids: emails (90 per request), ``{uuid}``s (50 per request) and, when asked,
-    account ids (50 per request) with batched member look-ups. ``users``: what is known of each account;
+def members_by_key(client, workspace, keys, kind="account_id"):
+    """{key: user} of the workspace members among ``keys``: account ids, or ``{uuid}``s (any case) with
+    ``kind="uuid"``; keys of another kind are ignored, keys that match no member are absent.
+
+    API token or OAuth: ``GET /workspaces/{ws}/permissions?q=user.<kind> IN (...)``, 50 per request, every answer
+    checked against the filter. An access token, or HTTP 400 / 403 to the filter: :func:`members_listed`."""
+    field = "user.%s" % kind
+    wanted = []
+    for key in keys:
+        key = normalize_identifier(key)
+        if key and identifier_kind(key) == kind and key not in wanted:
+            wanted.append(key)
+    if not wanted:
+        return {}
+    if client.auth_kind == "access_token":
+        return members_listed(client, workspace, wanted, kind)
+    path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % validate.path_segment(workspace)))
+    found = {}
+    batches = chunks(sorted(wanted), ACCOUNT_ID_BATCH)
+    for index, batch in enumerate(batches):
+        try:
+            listed = list(client.iter_workspace_permissions(workspace, q=bbql_in(field, batch)))
+        except ApiError as err:
+            if not (refused_query(err) or isinstance(err, ForbiddenError)):
+                raise
+            found.update(members_listed(client, workspace, [k for rest in batches[index:] for k in rest], kind))
+            return found
+        for membership in check_filtered(listed, batch, lambda m: member_key(m.get("user"), kind), field, "GET", path):
+            found[member_key(membership["user"], kind)] = dict(membership["user"])
+    return found
+
+
+def members_listed(client, workspace, keys, kind="account_id"):
+    """{key: user} of the workspace members among ``keys``, from the forms the spec states for everyone who may read
+    members (access tokens included): ``GET /workspaces/{ws}/members/{member}`` per key (404: no member) for at most
+    ``MEMBER_GET_MAX`` keys; else the unfiltered ``/workspaces/{ws}/members`` listing matched here, which stops once
+    every key is found and switches to one GET per key still missing when its first page's ``size`` shows that costs
+    fewer requests than the pages left. A listing whose ``next`` chain breaks raises IncompleteListError."""
+    keys = [normalize_identifier(k) for k in keys]
+    if len(keys) <= MEMBER_GET_MAX:
+        return _one_by_one(client, workspace, keys, kind)
+    wanted = set(keys)
+    found = {}
+    path = "/workspaces/%s/members" % validate.path_segment(workspace)
+    last = None
+    for index, page in enumerate(iter_bitbucket_pages(client.transport, path, pagelen=client.pagelen)):
+        values = page.get("values") or []
+        for membership in values:
+            key = member_key(membership.get("user"), kind)
+            if key in wanted:
+                found[key] = dict(membership["user"])
+        last = page
+        missing = [k for k in keys if k not in found]
+        if not missing:
+            return found
+        size, pagelen = page.get("size"), page.get("pagelen")
+        if index == 0 and page.get("next") and isinstance(size, int) and not isinstance(size, bool):
+            per_page = pagelen if isinstance(pagelen, int) and pagelen > 0 else client.pagelen
+            if len(missing) < -(-max(size - len(values), 0) // per_page):
+                found.update(_one_by_one(client, workspace, missing, kind))
+                return found
+    if last is not None and last.get("next"):
+        shown = client.transport.path_of(client.transport.url_for(path))
+        raise IncompleteListError("GET %s: the member list could not be read to its last page (the API returned a broken "
+                                  "next link)" % shown, method="GET", path=shown, status=200, secrets=client.transport.secrets)
+    return found
+
+
+def _one_by_one(client, workspace, keys, kind):
+    found = {}
+    for key in keys:
+        membership = client.get_member(workspace, key)  # checked: the answer is the account asked for
+        if membership is not None:
+            found[key] = dict(membership["user"])
+    return found
+
+
+class Directory:
+    """Identifiers resolved to account ids: emails (90 per request), ``{uuid}``s and, when asked, account ids (50 per
+    request, or per id / the member listing: :func:`members_by_key`). ``users``: what is known of each account;
     ``confirmed``: the account ids an answer showed to be workspace members."""
 
     def __init__(self):
@@ -47,7 +147,7 @@ class Directory(object):
                 self.account_ids[email] = self.learn(found[email]) if email in found else None
         uuids = [k for k in keys if identifier_kind(k) == "uuid" and k not in self.account_ids]
         if uuids:
-            found = client.members_by_uuid(workspace, uuids)
+            found = members_by_key(client, workspace, uuids, "uuid")
             for key in uuids:
                 self.account_ids[key] = self.learn(found[key]) if key in found else None
         for key in keys:
@@ -64,11 +164,12 @@ class Directory(object):
         return self.account_ids.get(normalize_identifier(identifier))
 
     def unconfirmed(self, client, workspace, account_ids):
-        """The account ids among ``account_ids`` that are no workspace member (one request per 50 not yet seen)."""
+        """The account ids among ``account_ids`` that are no workspace member, looked up when not yet seen
+        (:func:`members_by_key`)."""
         todo = sorted(set(a for a in account_ids if a not in self.confirmed))
         if not todo:
             return []
-        found = client.members_by_account_id(workspace, todo)
+        found = members_by_key(client, workspace, todo)
         for user in found.values():
             self.learn(user)
         return [a for a in todo if a not in found]

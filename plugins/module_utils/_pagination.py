@@ -130,13 +130,14 @@ def _admin_page(transport, method, path, body, params):
     return page
 
 
-def iter_admin_values(transport, path, body=None, method="POST", limit=ADMIN_MAX_LIMIT):
+def iter_admin_values(transport, path, body=None, method="POST", limit=ADMIN_MAX_LIMIT, cursor_alone=False):
     """Yield every item of an Admin API list: ``{"data": [...], "links": {"next": <cursor>}}``.
 
     ``POST`` searches send ``body`` with ``limit``, then the same body with ``cursor`` (the API discards the other
-    fields when a cursor is given, so resending them is harmless); ``GET`` listings send ``limit``, then ``cursor``
-    alone, in the query. Cursors are opaque values, never URLs. Stops when there is no ``next``, when a cursor repeats
-    or when a page brings nothing.
+    fields when a cursor is given, so resending them is harmless), or ``cursor`` alone when ``cursor_alone`` (the
+    workspaces search: "When a cursor is provided in the request body, no other properties may be present");
+    ``GET`` listings send ``limit``, then ``cursor`` alone, in the query. Cursors are opaque values, never URLs. Stops
+    when there is no ``next``, when a cursor repeats or when a page brings nothing.
     """
     seen = set()
     cursor = None
@@ -145,7 +146,7 @@ def iter_admin_values(transport, path, body=None, method="POST", limit=ADMIN_MAX
             request_body = dict(body or {})
             request_body["limit"] = limit
             if cursor is not None:
-                request_body["cursor"] = cursor
+                request_body = {"cursor": cursor} if cursor_alone else dict(request_body, cursor=cursor)
             page = _admin_page(transport, method, path, request_body, None)
         else:
             params = {"cursor": cursor} if cursor is not None else {"limit": limit}

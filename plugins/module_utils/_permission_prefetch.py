@@ -14,8 +14,9 @@ when that can change the answer.
   ``q=slug IN (...)``), for check mode and removals, which must report a repository that does not exist.
 
 Both answers are checked against what was asked (the user, the repositories) before anything acts on them. A query
-the credentials may not make (403: the effective permissions need a workspace admin) returns None, and the engine
-reads each repository instead.
+the credentials may not make (403: the effective permissions need a workspace admin), or that the server refuses
+(400: the fields of these filters are stated by the filtering narrative's generality, not by name), returns None, and
+the engine reads each repository instead (``permissions-config``, the documented per-repository reads).
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
     check_filtered,
     chunks,
     identifier_kind,
+    refused_query,
     same_user,
     unexpected,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ForbiddenError, NotFoundError
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, ForbiddenError, NotFoundError
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_bitbucket_values
 from ansible_collections.accessops.atlassian.plugins.module_utils._permission_safety import owner_listing
 
@@ -45,7 +47,8 @@ def _full_name(workspace, slug):
 
 def effective_access(client, workspace, targets, key, learn=None):
     """{target: effective permission} of the user ``key`` (an account id or ``{uuid}``) on ``targets`` (repository
-    slugs), for the targets where the user has access; None when the credentials may not read it (403 / 404).
+    slugs), for the targets where the user has access; None when the credentials may not read it (403 / 404) or the
+    server refuses the filter (400).
     ``learn(user)`` is called with the user object of an answer (it shows the account is a workspace member)."""
     field = "user.uuid" if identifier_kind(key) == "uuid" else "user.account_id"
     by_name = dict((_full_name(workspace, t), t) for t in targets)
@@ -65,14 +68,16 @@ def effective_access(client, workspace, targets, key, learn=None):
                 found[by_name[(item["repository"]["full_name"]).lower()]] = item.get("permission")
                 if learn is not None:
                     learn(item.get("user"))
-    except (ForbiddenError, NotFoundError):
+    except ApiError as err:
+        if not (isinstance(err, (ForbiddenError, NotFoundError)) or refused_query(err)):
+            raise
         return None
     return found
 
 
 def existing_repositories(client, workspace, targets):
     """The set of ``targets`` (repository slugs) that exist and are visible, one listing per 50; None when the
-    credentials may not list repositories (403 / 404)."""
+    credentials may not list repositories (403 / 404) or the server refuses the filter (400)."""
     by_slug = dict((t.lower(), t) for t in targets)
     path = "/repositories/%s" % workspace
     shown = client.transport.path_of(client.transport.url_for(path))
@@ -84,7 +89,9 @@ def existing_repositories(client, workspace, targets):
             check_filtered(listed, set(t.lower() for t in batch), lambda item: (item.get("slug") or "").lower(), "slug",
                            "GET", shown)
             found.update(by_slug[item["slug"].lower()] for item in listed)
-    except (ForbiddenError, NotFoundError):
+    except ApiError as err:
+        if not (isinstance(err, (ForbiddenError, NotFoundError)) or refused_query(err)):
+            raise
         return None
     return found
 

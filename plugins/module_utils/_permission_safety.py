@@ -19,10 +19,11 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
     bbql_in,
     check_filtered,
     chunks,
+    read_or_fallback,
     user_key,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
-from ansible_collections.accessops.atlassian.plugins.module_utils._identity import is_not_a_user, whoami
+from ansible_collections.accessops.atlassian.plugins.module_utils._identity import is_not_a_user, members_listed, whoami
 from ansible_collections.accessops.atlassian.plugins.module_utils._permission_requests import RefusedError
 from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import RANK
 
@@ -77,21 +78,37 @@ def check_caller(caller, losses, wishes):
                            % (wishes.named.get(caller, caller), ", ".join(sorted(losses[caller]))))
 
 
+OWNER_QUERY = 'permission = "owner"'  # the filter the spec states on /workspaces/{ws}/permissions
+
+
 def owner_listing(client, workspace, account_ids):
     """The memberships answering ``permission = "owner" OR user.account_id IN (...)`` (50 ids per request, checked
-    against the filter): the workspace owner, and which of ``account_ids`` are members."""
+    against the filter): the workspace owner, and which of ``account_ids`` are members. When the server answers the
+    combined filter with HTTP 400, the documented forms instead: ``q=permission = "owner"`` (1 request, checked) and the
+    member look-up of ``_identity.members_listed`` (per id, or the member listing), whose memberships carry no role."""
     path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % workspace))
-    listing = []
-    for index, batch in enumerate(chunks(sorted(set(account_ids)), ACCOUNT_ID_BATCH) or [[]]):
-        query = ['permission = "owner"'] if index == 0 else []
-        if batch:
-            query.append(bbql_in("user.account_id", batch))
-        listed = list(client.iter_workspace_permissions(workspace, q=" OR ".join(query)))
-        check_filtered(listed, set(batch) | {"owner"},
-                       lambda m: "owner" if m.get("permission") == "owner" else (m.get("user") or {}).get("account_id"),
-                       "permission and user.account_id", "GET", path)
-        listing.extend(listed)
-    return listing
+    wanted = sorted(set(account_ids))
+
+    def read(query, batch):
+        listed = list(client.iter_workspace_permissions(workspace, q=query))
+        return check_filtered(listed, set(batch) | {"owner"},
+                              lambda m: "owner" if m.get("permission") == "owner" else (m.get("user") or {}).get("account_id"),
+                              "permission and user.account_id", "GET", path)
+
+    def combined():
+        listing = []
+        for index, batch in enumerate(chunks(wanted, ACCOUNT_ID_BATCH) or [[]]):
+            query = [OWNER_QUERY] if index == 0 else []
+            if batch:
+                query.append(bbql_in("user.account_id", batch))
+            listing.extend(read(" OR ".join(query), batch))
+        return listing
+
+    def documented():
+        owners = read(OWNER_QUERY, [])
+        return owners + [{"user": user} for user in members_listed(client, workspace, wanted).values()]
+
+    return combined() if not wanted else read_or_fallback(combined, documented)
 
 
 def check_owner(client, workspace, plans, wishes, directory, prefetched=None):

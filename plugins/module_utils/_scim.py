@@ -55,13 +55,25 @@ ATTRIBUTE_PATHS = {
     "organization": "organization",
     "timezone": "timezone",
     "preferred_language": "preferredLanguage",
-    "locale": "locale",
     "external_id": "externalId",
     "active": "active",
 }
 EMAIL_OPTION = "email"
 # Every option the user module manages, in the order results and diffs show them.
 MANAGED_OPTIONS = ("email",) + tuple(ATTRIBUTE_PATHS)
+
+# The deprecated option ``locale`` (removed in 1.0.0): RFC 7643 has a core ``locale`` attribute but Atlassian's
+# ``ScimUser`` does not, so it is never sent, compared or reported; setting it only gives ``ignored_option_warning``.
+IGNORED_OPTION = "locale"
+IGNORED_OPTION_REMOVED_IN = "1.0.0"
+
+
+def ignored_option_warning(where):
+    """The warning of a task that sets ``locale``; ``where`` names it (``locale``, ``locale of users[0] (...)``)."""
+    return ("Option %s is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module does not "
+            "send, compare or report it; use preferred_language. The option will be removed in version %s of "
+            "accessops.atlassian." % (where, IGNORED_OPTION_REMOVED_IN))
+
 
 # Options that are top-level attributes on Atlassian and attributes of the enterprise extension on RFC 7643 servers.
 ENTERPRISE_OPTIONS = ("department", "organization")

@@ -25,9 +25,11 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     NotFoundError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
+    IGNORED_OPTION,
     MANAGED_OPTIONS,
     USERS_PATH,
     ensure_user,
+    ignored_option_warning,
     validate_user_params,
 )
 
@@ -68,6 +70,20 @@ def _stops_everything(client, err):
         return True
     return isinstance(err, NotFoundError) and err.method == "GET" and err.path == client.transport.path_of(
         client.transport.url_for(USERS_PATH))
+
+
+def ignored_option_warnings(params):
+    """The warnings of the deprecated ``locale`` (``_scim.IGNORED_OPTION``), top level or in items of ``users``: one for
+    the top-level option, one naming the items that set it. The value is never used (see ``MANAGED_OPTIONS``)."""
+    warnings = []
+    if params.get(IGNORED_OPTION) is not None:
+        warnings.append(ignored_option_warning(IGNORED_OPTION))
+    named = ["users[%d] (%s)" % (index, item.get("user_name")) for index, item in enumerate(params.get("users") or [])
+             if isinstance(item, dict) and item.get(IGNORED_OPTION) is not None]
+    if named:
+        more = " and %d more" % (len(named) - MAX_NAMED_FAILURES) if len(named) > MAX_NAMED_FAILURES else ""
+        warnings.append(ignored_option_warning("%s of %s%s" % (IGNORED_OPTION, ", ".join(named[:MAX_NAMED_FAILURES]), more)))
+    return warnings
 
 
 def check_items(params):

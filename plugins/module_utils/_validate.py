@@ -46,6 +46,8 @@ PROJECT_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 OPAQUE_ID = re.compile(r"^[A-Za-z0-9._~-]+$")
 # What a server may use as an id in a path: anything printable but separators and dot segments.
 _UNSAFE_IN_SEGMENT = re.compile(r"[/\\?#%\s]")
+# A "." or ".." path segment, also percent-encoded (%2e): never in a base URL (the server would resolve it elsewhere).
+DOT_SEGMENT = re.compile(r"(?i)(^|/)(\.|%2e){1,2}(/|$)")
 
 
 def has_control(text):
@@ -187,7 +189,8 @@ def is_loopback(host):
 
 
 def url(value, option, warn=None):
-    """An absolute http(s) URL without credentials, query, fragment, whitespace or control characters.
+    """An absolute http(s) URL without credentials, query, fragment, ``.`` / ``..`` path segments, whitespace or control
+    characters.
 
     Plain ``http://`` to a host that is not this machine is accepted with a warning (credentials would
     travel unencrypted)."""
@@ -207,6 +210,9 @@ def url(value, option, warn=None):
                                  "options, which are never shown" % option)
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         raise ConfigurationError("%s must not have a query string or fragment" % option)
+    if DOT_SEGMENT.search(parts.path):
+        raise ConfigurationError("%s must not hold '.' or '..' path segments (such as /2.0/../x): give the API's base URL "
+                                 "as it is" % option)
     try:
         parts.port  # pylint: disable=pointless-statement
     except ValueError:

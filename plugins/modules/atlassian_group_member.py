@@ -22,7 +22,8 @@ description:
     M(accessops.atlassian.atlassian_group_info) to see what a group grants).
   - Groups that the API says cannot be changed by this key (synced from an identity provider, or not modifiable)
     are refused before any change, with the reason; change those in the identity provider.
-  - When a product the group grants has no seat left, the task fails with a message naming that product.
+  - When a product the group grants has no seat left, the task fails with a message naming that product (with its
+    seats used and its limit when the API tells them).
 extends_documentation_fragment:
   - accessops.atlassian.admin
   - accessops.atlassian.attributes
@@ -65,9 +66,15 @@ notes:
     for those named by ID, then one request a membership to add or remove.
   - When a membership change fails after others were made, the task fails and still reports C(changed) and the
     groups changed in RV(added) or RV(removed); run it again to finish.
-  - The API may answer an addition with HTTP 409 C(ADMIN-UAM-409-2) when the account already is a member (another
-    run, or the identity provider, added it meanwhile); that group is then listed in RV(unchanged_by_api) and does
-    not count as a change.
+  - The API answers an addition with HTTP 409 for two reasons - the account already is a member (another run added
+    it meanwhile), or a product the group grants has no seat left. The module then reads the membership again (one
+    search in the group's directory) - a member is listed in RV(unchanged_by_api) and is no change; otherwise the task
+    fails naming the product out of seats (two more reads - the group's role assignments and the organization's
+    products).
+  - The API answers a removal with HTTP 404 when the organization, the directory, the group or the account is not
+    found. The module then reads the account and the group again (a search and a read of the group) - when both are
+    there and the account is not a member, the group is listed in RV(unchanged_by_api) and is no change; otherwise the
+    task fails, saying what is missing.
 seealso:
   - module: accessops.atlassian.atlassian_group_info
   - module: accessops.atlassian.atlassian_user
@@ -148,7 +155,9 @@ removed:
   elements: str
   sample: []
 unchanged_by_api:
-  description: Groups the API said already held (or no longer held) the account when the change was sent.
+  description:
+    - Groups that already held (or no longer held) the account when the change was sent - the API answered HTTP 409
+      (404 for a removal) and a read made right after confirmed it.
   returned: when the API answered so
   type: list
   elements: str

@@ -42,6 +42,7 @@ description:
     (M(accessops.atlassian.atlassian_user)), and to invite people when the organization has no Guard.
 extends_documentation_fragment:
   - accessops.atlassian.scim
+  - accessops.atlassian.scim_user
   - accessops.atlassian.attributes
   - accessops.atlassian.attributes.scim_actiongroup
 options:
@@ -115,75 +116,14 @@ options:
     description: Preferred language, for example V(en-US), SCIM C(preferredLanguage).
     type: str
   locale:
-    description: Locale, for example V(en-US), SCIM C(locale).
+    description:
+      - B(Deprecated, ignored.) Atlassian's SCIM schema has no locale attribute; use O(preferred_language).
+      - When it is set, the task warns and leaves it out of the requests, the comparison, the result and the diff (it
+        never makes the task changed). It will be removed in version 1.0.0 of the collection.
     type: str
   external_id:
     description: Identifier of the user in the identity provider, SCIM C(externalId).
     type: str
-  users:
-    description:
-      - Several users, each described by the options of the single form. Mutually exclusive with O(user_name).
-      - With O(users), the top-level O(state), O(active), O(email) and the other attribute options are refused (the task
-        fails before any request); set them in each item. They are not defaults for the items, so that no attribute
-        (an email address, an external ID) is given to many users by mistake.
-      - Each user costs the requests of the single form (a C(GET) with the filter C(userName eq "..."), then a C(POST),
-        one C(PATCH), a C(DELETE) or nothing), whatever the other items.
-      - Every item is validated before the first request, and a C(user_name) listed twice (compared without regard to
-        case) is refused before any request.
-      - An empty list does nothing and sends no request.
-    type: list
-    elements: dict
-    version_added: 0.3.0
-    suboptions:
-      user_name:
-        description: The SCIM C(userName) of the user, as O(user_name).
-        type: str
-        required: true
-      state:
-        description: V(present) or V(absent), as O(state).
-        type: str
-        choices: [present, absent]
-        default: present
-      active:
-        description: Whether the user is active, as O(active).
-        type: bool
-      email:
-        description: The primary email address, as O(email) (required to create the user).
-        type: str
-      given_name:
-        description: Given name, as O(given_name). For this option and the ones below, an empty string removes the
-          attribute and an option not set leaves it as it is.
-        type: str
-      family_name:
-        description: Family name, as O(family_name).
-        type: str
-      display_name:
-        description: Display name, as O(display_name).
-        type: str
-      nick_name:
-        description: Nickname, as O(nick_name).
-        type: str
-      title:
-        description: Job title, as O(title).
-        type: str
-      department:
-        description: Department, as O(department).
-        type: str
-      organization:
-        description: Organization, as O(organization).
-        type: str
-      timezone:
-        description: Time zone, as O(timezone).
-        type: str
-      preferred_language:
-        description: Preferred language, as O(preferred_language).
-        type: str
-      locale:
-        description: Locale, as O(locale).
-        type: str
-      external_id:
-        description: Identifier in the identity provider, as O(external_id).
-        type: str
   concurrency:
     description:
       - With O(users), how many users are handled at the same time (1 to 16). V(1) handles them one after another, in
@@ -449,6 +389,8 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
+    IGNORED_OPTION,
+    IGNORED_OPTION_REMOVED_IN,
     MANAGED_OPTIONS,
     ScimClient,
     ensure_user,
@@ -457,6 +399,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._scim_bulk imp
     DEFAULT_CONCURRENCY,
     concurrency_of,
     ensure_users,
+    ignored_option_warnings,
 )
 
 
@@ -473,6 +416,9 @@ def _user_options(item):
     for option in MANAGED_OPTIONS:
         if option != "active":
             options[option] = dict(type="str")
+    # deprecated, never sent (ignored_option_warnings); ansible-core >= 2.16 also reports a deprecated sub-option
+    options[IGNORED_OPTION] = dict(type="str", removed_in_version=IGNORED_OPTION_REMOVED_IN,
+                                   removed_from_collection="accessops.atlassian")
     return options
 
 
@@ -499,6 +445,8 @@ def _ensure(client, module):
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            mutually_exclusive=[("user_name", "users")], required_one_of=[("user_name", "users")])
+    for warning in ignored_option_warnings(module.params):  # the deprecated locale: never sent
+        module.warn(warning)
     run_module(module, lambda params, warn: ScimClient(scim_transport_from_params(params, warn=warn)), _ensure)
 
 

@@ -16,13 +16,15 @@ description:
   - O(state=suspended) suspends the account's access in the directory - the person can no longer reach B(any)
     product of the organization (Bitbucket, Jira, Confluence...), and is not billed; groups and roles are kept and
     come back on restore. It does not deactivate the Atlassian account itself, which stays usable elsewhere.
-  - O(state=active) restores a suspended account - it regains the groups and roles it held before (the task fails
-    with the product's name when one of them has no seat left).
+  - O(state=active) restores a suspended account - it regains the groups and roles it held before, and is billed
+    again.
   - O(state=removed) removes the account from the directory - it loses every group and role of the organization.
     B(This cannot be undone) except by inviting the email again and giving the groups again.
   - O(state=invited) invites an email that has no account in the directory yet (optionally into O(groups)), so that
     organizations without Atlassian Guard (which SCIM provisioning needs) can onboard people too. An account already
     in the directory is left as it is.
+  - The invitation API is only available to organizations with at least one paid subscription; without one the task
+    fails saying so. When a product the invitation gives access to has no seat left, the task fails naming it.
   - To give or take Bitbucket access without touching the other products, change group memberships with
     M(accessops.atlassian.atlassian_group_member) instead.
 extends_documentation_fragment:
@@ -72,8 +74,12 @@ notes:
     new account.
   - When a change fails after another directory was changed, the task fails and still reports C(changed) and the
     directories changed.
-  - The invitation is answered without the new account; when the search right after it does not find it yet, the
-    task reports RV(pending) and the account ID stays unknown.
+  - The invitation is answered with a result for the email (RV(invitations)), and the search right after it reads
+    the new account; when the search does not find it yet, the task reports RV(pending).
+  - When the API answers that the invitation failed, in whole or in part (HTTP 206, or a group it could not give),
+    the task fails, reports what failed in RV(invitations), and C(changed) when the account was invited all the same.
+  - A removal answered HTTP 404 (the organization, directory or account not found) is read again - when the directory
+    answers without the account, there was nothing to remove; otherwise the task fails.
 seealso:
   - module: accessops.atlassian.atlassian_group_member
   - module: accessops.atlassian.atlassian_user_info
@@ -151,6 +157,32 @@ groups:
   elements: str
   sample:
     - bitbucket-users-acme
+invitations:
+  description:
+    - The API's answer to the invitation, for each email - whether it was invited without a failure, the account ID
+      it answered, and what failed (a group or a role the invitation could not give, with the API's reason).
+  returned: when an invitation was sent (not in check mode)
+  type: list
+  elements: dict
+  contains:
+    email:
+      description: The email invited.
+      type: str
+    account_id:
+      description: The account ID the API answered for it, or null.
+      type: str
+    invited:
+      description: Whether the invitation succeeded in full.
+      type: bool
+    failures:
+      description: "What failed - C(group <name>: <reason>), C(role <role> on <resource>: <reason>)."
+      type: list
+      elements: str
+  sample:
+    - email: newhire04@acme.example
+      account_id: 712020:0b7c9f6e-2d6f-5c3e-9a51-7f1d2c4b8e10
+      invited: true
+      failures: []
 api_calls:
   description: The HTTP requests sent to the Admin API, in total and by method (retries included).
   returned: always

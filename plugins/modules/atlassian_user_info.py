@@ -44,7 +44,7 @@ options:
     type: bool
     default: true
 notes:
-  - Requests sent, besides paging (100 users a request, 50 emails or account IDs a request) -
+  - Requests sent, besides paging (100 users a request, 100 emails or 10 account IDs a request) -
     one search, then with O(include_role_assignments) one request for the products, one per user, one per group
     through which a role is held.
 seealso:

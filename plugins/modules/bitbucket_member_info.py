@@ -106,8 +106,9 @@ notes:
     an email, O(emails)); RV(members[].email) is only set then.
   - "Workspace access tokens: Bitbucket lets them list members and look members up by email, but not read workspace
     roles (C(/workspaces/{workspace}/permissions) answers HTTP 403). Members are then read from
-    C(/workspaces/{workspace}/members) (same filters, one request per 100), RV(members[].workspace_permission) is null,
-    and the task warns once. O(include_permissions) needs user credentials of a workspace admin."
+    C(/workspaces/{workspace}/members) (one request per 100; O(member) by account ID or C({uuid}) with
+    C(/workspaces/{workspace}/members/{member}); emails with the email filter), RV(members[].workspace_permission) is
+    null, and the task warns once. O(include_permissions) needs user credentials of a workspace admin."
 seealso:
   - module: accessops.atlassian.bitbucket_repo_permission
 """

@@ -17,9 +17,14 @@ from atlsim import DEMO_SEED
 PLAYBOOKS = Path(__file__).parent / "playbooks"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 USER = "integration.user@acme.example"
+# locale is deprecated and never sent (Atlassian's ScimUser has no such attribute): set here as an older playbook would,
+# it only gives LOCALE_WARNING. The strict simulator answers 400 to a body that carries it; the plain one stores it.
 ATTRIBUTES = dict(email=USER, given_name="Integration", family_name="User", display_name="Integration User",
                   title="Engineer", department="Platform", organization="Acme", timezone="Europe/Paris",
                   preferred_language="en-GB", locale="en-GB", external_id="idp-integration-1")
+LOCALE_WARNING = ("Option locale is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module "
+                  "does not send, compare or report it; use preferred_language. The option will be removed in version "
+                  "1.0.0 of accessops.atlassian.")
 
 
 def playbook(name):
@@ -28,6 +33,19 @@ def playbook(name):
 
 def scim_calls(log):
     return [(e["method"], e["path"]) for e in log if e["path"].startswith("/scim/")]
+
+
+def stored_users(sim):
+    """The users of the demo directory as the simulator stores them (what the requests wrote)."""
+    return sim.app.scim_app.users("demo-directory")
+
+
+def assert_no_locale_sent(sim, *tasks):
+    """No write was refused (the strict simulator answers 400 to locale) and no stored user has a locale."""
+    assert [e for e in sim.writes() if (e["status"] or 0) >= 400] == []
+    assert [u["userName"] for u in stored_users(sim) if "locale" in u] == []
+    for task in tasks:
+        assert "locale" not in json.dumps(task.get("diff")) and "locale" not in json.dumps(task.get("user"))
 
 
 def run_user(ansible_run, check=False, diff=False, **options):
@@ -46,10 +64,12 @@ def test_first_run_creates_second_run_changes_nothing(sim, ansible_run):
     assert [m for m, _p in scim_calls(sim.log())] == ["GET", "POST", "PATCH"]
     assert (first["user"]["department"], first["user"]["organization"]) == ("Platform", "Acme")
     assert first["user"][ENTERPRISE] == {"department": "Platform", "organization": "Acme"}
+    assert first["warnings"] == [LOCALE_WARNING]
+    assert_no_locale_sent(sim, first)
 
     sim.clear_log()
     _run, second = run_user(ansible_run, **ATTRIBUTES)
-    assert second["changed"] is False
+    assert second["changed"] is False and second["warnings"] == [LOCALE_WARNING]
     assert second["atlassian_account_id"] == first["atlassian_account_id"]
     assert sim.writes() == []
     assert scim_calls(sim.log()) == [("GET", "/scim/directory/demo-directory/Users")]
@@ -80,6 +100,9 @@ def test_check_mode_predicts_exactly_what_the_real_run_changes(sim, ansible_run,
     assert len(sim.writes()) == (2 if scenario == "create" else 1)
     _run, again = run_user(ansible_run, check=True, **options)
     assert again["changed"] is False, "after the real run there is nothing left to change"
+    if "locale" in options:  # en-GB on creation, "" (which used to remove it) on update: warned about, never sent
+        assert predicted["warnings"] == real["warnings"] == again["warnings"] == [LOCALE_WARNING]
+    assert_no_locale_sent(sim, predicted, real)
 
 
 def test_diff_output_shows_only_the_managed_attributes(sim, ansible_run):
@@ -245,6 +268,16 @@ def test_users_half_existing_with_one_changed_attribute(sim, ansible_run):
     assert again["changed"] is False and again["diff"] == []
     assert sim.writes() == []
     assert [m for m, _p in scim_calls(sim.log())] == ["GET"] * TEAM_SIZE
+
+
+def test_users_with_locale_are_warned_about_and_provisioned_without_it(sim, ansible_run):
+    team = _team("Engineer")[:3]
+    team[1]["locale"] = "en-GB"
+    _run, task = run_team(ansible_run, team)
+    assert task["_status"] == "ok" and task["changed"] is True and task["failed_users"] == []
+    assert task["warnings"] == [LOCALE_WARNING.replace("Option locale", "Option locale of users[1] (team01@acme.example)")]
+    assert sorted(m for m, _p in scim_calls(sim.log())) == ["GET"] * 3 + ["POST"] * 3
+    assert_no_locale_sent(sim, *task["results"])
 
 
 def test_users_one_failure_does_not_stop_the_others(sim, ansible_run):

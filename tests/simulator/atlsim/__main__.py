@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""``python -m atlsim --seed FILE [--host 127.0.0.1] [--port 0] [fault flags]``.
+"""``python -m atlsim --seed FILE [--host 127.0.0.1] [--port 0] [--strict] [fault flags]``.
 
 Prints ``atlsim listening on http://127.0.0.1:PORT`` and serves until killed (SIGINT/SIGTERM).
-The fault flags set the same knobs as ``POST /_sim/faults``.
+The fault flags set the same knobs as ``POST /_sim/faults``. ``--strict``: strict mode (:mod:`atlsim.strict`; without
+the flag, ``ATLSIM_STRICT`` decides).
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
     p.add_argument("--no-scim-extension", action="store_true",
                    help="serve plain SCIM (without the Atlassian extension schema)")
+    p.add_argument("--strict", action="store_true", default=None,
+                   help="strict mode: 400 to any query parameter, BBQL field, SCIM filter or body field the official "
+                        "documents do not state (default: the ATLSIM_STRICT environment variable)")
     p.add_argument("--latency-ms", type=int)
     p.add_argument("--error-rate", type=float)
     p.add_argument("--error-statuses", help="comma-separated, e.g. 500,502,503")
@@ -93,12 +97,12 @@ def main(argv=None) -> int:
     args = cli.parse_args(argv)
     try:
         check_loopback(args.host)
-        app = create_app(args.seed, scim_extension=not args.no_scim_extension)
+        app = create_app(args.seed, scim_extension=not args.no_scim_extension, strict=args.strict)
         knobs = knobs_from(args)
         if knobs:
             app.configure_faults(knobs)
         server = SimServer(app, host=args.host, port=args.port)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, RuntimeError) as exc:  # RuntimeError: strict mode without the official documents
         cli.error(str(exc))
 
     def _stop(signum, frame):  # pylint: disable=unused-argument

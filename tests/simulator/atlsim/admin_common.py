@@ -4,8 +4,11 @@
 share: the ``{"errors": [...]}`` body, the API key check, the route table, opaque base64 cursors and the
 ``{"data": [...], "links": {...}}`` pages.
 
-Error bodies: v2 operations ``{"errors": [{"id", "code", "status", "title", "detail"}]}`` (``status`` a string);
-the v1 role operations answer 401 and 429 with the proxy's ``{"code": <number>, "message": ...}``.
+Error bodies, as the official spec (``atlassian-admin-organization.swagger.v3.2026-08-21.json``) declares them: v2
+directory operations and the invitation ``{"errors": [{"id", "code", "status", "title", "detail"}]}`` (``status`` a
+string); ``POST O/workspaces`` one ``ApplicationError`` ``{"id", "code", "status", "title", "detail"}`` (not a list)
+and its 401 the gateway's ``ProxyError`` ``{"code": <number>, "message"}``; the v1 role operations answer 401 and 429
+with the ``ProxyError`` too.
 """
 
 from __future__ import annotations
@@ -23,8 +26,13 @@ from werkzeug.wrappers import Request, Response
 
 from .web import json_response
 
-MAX_LIMIT = 100           # the page size a client may ask for (INFERRED: 100); more is a 400
-MAX_FILTER_VALUES = 50    # entries of one filter array (emails, accountIds, groupIds, groupNames): INFERRED, 400 beyond
+MAX_LIMIT = 100           # the page size a client may ask for (limitParam, the searches' `limit`: 1..100); else 400
+# entries of one filter array: the spec's maxItems (MultiDirectoryUserSearchRequest / MultiDirectoryGroupSearchRequest);
+# minItems is 1 everywhere (an empty array is a 400); 400 beyond
+USER_FILTER_LIMITS = {"accountIds": 10, "emails": 100, "groupIds": 10, "directoryIds": 10, "emailDomains": 10,
+                      "resourceIds": 20, "roleIds": 10, "status": 4, "membershipStatus": 3, "accountStatus": 3}
+GROUP_FILTER_LIMITS = {"accountIds": 10, "directoryIds": 10, "groupIds": 10, "groupNames": 100, "resourceIds": 20,
+                       "resourceOwners": 10, "roleIds": 10, "expand": 2}
 TITLES = {400: "Bad Request", 401: "Unauthenticated", 402: "Payment Required", 403: "Forbidden", 404: "Unknown Resource",
           405: "Method Not Supported", 409: "Resource Conflicts", 415: "Unsupported Media Type", 429: "Too Many Requests",
           500: "Internal Error"}
@@ -45,17 +53,28 @@ class AdminError(Exception):
         self.headers = headers or {}
         self.proxy = proxy
 
-    def response(self) -> Response:
-        if self.proxy:
+    def response(self, shape: str = "errors") -> Response:
+        """The answer in the operation's declared error shape: ``errors`` (a list), ``application`` (one
+        ``ApplicationError``) or ``proxy`` (``ProxyError``, also whenever the error was raised as a proxy one)."""
+        item = {"id": uuidlib.uuid4().hex[:8], "code": self.code, "status": str(self.status), "title": self.title,
+                "detail": self.detail}
+        if self.proxy or shape == "proxy":
             body = {"code": self.status, "message": self.detail}
+        elif shape == "application":
+            body = item
         else:
-            body = {"errors": [{"id": uuidlib.uuid4().hex[:8], "code": self.code, "status": str(self.status),
-                                "title": self.title, "detail": self.detail}]}
+            body = {"errors": [item]}
         return json_response(body, self.status, self.headers)
 
 
-def error_response(status: int, detail: str, headers: dict | None = None, v1: bool = False) -> Response:
-    """An error answer for ``status`` in the shape of the path's API version (fault and limiter answers)."""
+WORKSPACES_PATH = re.compile(r"^/admin/v2/orgs/[^/]+/workspaces/?$")
+
+
+def error_response(status: int, detail: str, headers: dict | None = None, v1: bool = False, path: str | None = None) -> Response:
+    """An error answer for ``status`` in the shape of the path's API version (fault and limiter answers). With ``path``,
+    the workspaces operation's declared shape (one ``ApplicationError``; 401 and 429: ``ProxyError``)."""
+    if path is not None and WORKSPACES_PATH.match(path):
+        return AdminError(status, detail, headers=headers, proxy=status in (401, 429)).response("application")
     return AdminError(status, detail, headers=headers, proxy=v1 and status in (401, 429)).response()
 
 
@@ -67,6 +86,18 @@ def not_found_group(ident: str) -> AdminError:
     return AdminError(404, "Group %s not found in the directory" % ident, "ADMIN-UAM-404-3", "Group Not Found")
 
 
+def license_error(resource, v1: bool = False) -> AdminError:
+    """409: ``resource`` has no seat left (``ADMIN-UAM-409-3`` Product License Limit Exceeded; v1: ``ADMIN-409-3``)."""
+    return AdminError(409, "Product License Limit Exceeded: %s %s has no seat left (%s seats)."
+                      % (resource.owner, resource.name, resource.seats),
+                      "ADMIN-409-3" if v1 else "ADMIN-UAM-409-3", "Product License Limit Exceeded")
+
+
+def synced_group(group) -> AdminError:
+    return AdminError(403, "Group %s (%s) is synced from an identity provider and cannot be modified here: change it in "
+                      "the identity provider." % (group.name, group.id), "ADMIN-UAM-403-1", "Forbidden")
+
+
 @dataclass(frozen=True)
 class AdminRoute:
     method: str
@@ -74,6 +105,7 @@ class AdminRoute:
     handler: Callable
     scope: str | None = None    # what a scoped key needs (reads); None: writes, scoped keys refused
     v1: bool = False
+    errors: str = "errors"      # the declared error body: "errors" ({"errors": [...]}) or "application" (one error)
 
 
 @dataclass
@@ -106,9 +138,9 @@ class AdminCtx:
 
     def org(self):
         org = self.admin.orgs.get(self.params["orgId"])
-        if org is None:
-            raise AdminError(404, "Organization %s not found" % self.params["orgId"], "ADMIN-UAM-404-2",
-                             "Organization not found")
+        if org is None or (self.v1 and org.id != self.key["org"]):  # v1 GET org declares no 403: not found
+            raise AdminError(404, "Organization %s not found" % self.params["orgId"],
+                             "ADMIN-404-2" if self.v1 else "ADMIN-UAM-404-2", "Organization not found")
         if org.id != self.key["org"]:
             raise AdminError(403, "This API key is not allowed to manage organization %s." % org.id,
                              "ADMIN-UAM-403-2", "Not allowed to manage the org")
@@ -167,16 +199,19 @@ class AdminRouter:
     def dispatch(self, request: Request, state) -> Response:
         path = request.path.rstrip("/") if len(request.path) > 1 else request.path
         v1 = path.startswith("/admin/v1/")
+        shape = "errors"
         try:
             for regex, methods in self._table:
                 found = regex.match(path)
                 if not found:
                     continue
+                route = methods.get("GET" if request.method == "HEAD" else request.method)
+                shape = route.errors if route is not None else "errors"
                 key = find_key(state.admin, request)
                 if key is None:
+                    # the workspaces operation declares its 401 as the gateway's ProxyError, as the v1 ones do
                     raise AdminError(401, "The API key is missing or not valid: send Authorization: Bearer <API key>.",
-                                     proxy=v1)
-                route = methods.get("GET" if request.method == "HEAD" else request.method)
+                                     proxy=v1 or shape == "application")
                 if route is None:
                     raise AdminError(405, "%s is not supported here; allowed: %s" % (request.method, ", ".join(sorted(methods))),
                                      headers={"Allow": ", ".join(sorted(methods))})
@@ -186,7 +221,7 @@ class AdminRouter:
                     return route.handler(ctx)
             raise AdminError(404, "There is no API hosted at %s" % path, "ADMIN-UAM-404-1")
         except AdminError as exc:
-            return exc.response()
+            return exc.response(shape)
 
 
 def _check_scope(key: dict, route: AdminRoute) -> None:
@@ -220,17 +255,17 @@ def decode_cursor(cursor, kind: str) -> dict:
     return data
 
 
-def limit_of(value, default: int) -> int:
+def limit_of(value, default: int, maximum: int = MAX_LIMIT) -> int:
     if value is None or value == "":
         return default
     if isinstance(value, bool):
-        raise AdminError(400, "limit must be an integer between 1 and %d." % MAX_LIMIT)
+        raise AdminError(400, "limit must be an integer between 1 and %d." % maximum)
     try:
         limit = int(value)
     except (TypeError, ValueError) as exc:
-        raise AdminError(400, "limit must be an integer between 1 and %d." % MAX_LIMIT) from exc
-    if isinstance(value, float) or not 1 <= limit <= MAX_LIMIT:
-        raise AdminError(400, "limit must be an integer between 1 and %d, not %r." % (MAX_LIMIT, value))
+        raise AdminError(400, "limit must be an integer between 1 and %d." % maximum) from exc
+    if isinstance(value, float) or not 1 <= limit <= maximum:
+        raise AdminError(400, "limit must be an integer between 1 and %d, not %r." % (maximum, value))
     return limit
 
 
@@ -247,38 +282,64 @@ def page(kind: str, items: list, render: Callable, offset: int, limit: int, filt
     return {"data": [render(item) for item in items[offset:offset + limit]], "links": links}
 
 
-def string_list(body: dict, name: str, limit: int = MAX_FILTER_VALUES) -> list | None:
-    """A filter array of strings (None when absent); 400 when not an array of strings or too long."""
+def string_list(body: dict, name: str, limit: int | None = None, unique: bool = False,
+                allowed: frozenset | tuple | None = None) -> list | None:
+    """A filter array of strings (None when absent); 400 when not an array of strings, empty (minItems 1), longer than
+    ``limit`` (maxItems), with a repeated value when ``unique`` (uniqueItems), or with a value outside ``allowed`` (enum)."""
     value = body.get(name)
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise AdminError(400, "%s must be an array of strings." % name)
-    if len(value) > limit:
+    if not value:
+        raise AdminError(400, "%s must hold at least one value (leave it out to filter nothing)." % name)
+    if limit is not None and len(value) > limit:
         raise AdminError(400, "%s: at most %d values per request, not %d." % (name, limit, len(value)))
+    if unique and len(set(value)) != len(value):
+        raise AdminError(400, "%s: every value must be unique." % name)
+    bad = sorted(set(value) - set(allowed)) if allowed is not None else []
+    if bad:
+        raise AdminError(400, "%s: unknown value(s) %s (allowed: %s)." % (name, ", ".join(bad), ", ".join(sorted(allowed))))
     return value
+
+
+SCALAR_ARGS = ("cursor", "limit", "searchTerm", "claimStatus", "mfaEnabled")
 
 
 def args_body(args, paged: bool = True) -> dict:
     """The query parameters of the deprecated GET listings as a search body (arrays as repeated keys); ``paged``
     False (the counts): ``cursor`` and ``limit`` are ignored."""
-    body = {name: args.getlist(name) for name in args if name not in ("cursor", "limit", "searchTerm")}
-    for name in ("cursor", "limit", "searchTerm") if paged else ("searchTerm",):
+    body = {name: args.getlist(name) for name in args if name not in SCALAR_ARGS}
+    for name in SCALAR_ARGS if paged else SCALAR_ARGS[2:]:
         if args.get(name) is not None:
             body[name] = args.get(name)
+    if "mfaEnabled" in body:
+        if body["mfaEnabled"] not in ("true", "false"):
+            raise AdminError(400, "mfaEnabled must be true or false.")
+        body["mfaEnabled"] = body["mfaEnabled"] == "true"
     if "sortBy" in body or "counts" in body:
         raise AdminError(400, "sortBy / counts: use POST .../search (their GET serialization is not settled).")
     return body
 
 
+ROLE_FILTER_LIMITS = {"directoryIds": 10, "resourceOwners": 10, "resourceIds": 20, "roleIds": 10}
+
+
 def role_paging(args, kind: str) -> tuple[int, int, dict]:
-    """(offset, limit, filters) of a GET role-assignments listing: ``cursor`` alone, or ``limit`` and the repeated
-    ``resourceIds`` / ``resourceOwners`` / ``roleIds``."""
+    """(offset, limit, filters) of a GET role-assignments listing: ``cursor`` (every other parameter discarded, as
+    cursorParam says), or ``limit`` (limitParam: default 20, 1..100) and the repeated ``directoryIds`` /
+    ``resourceOwners`` / ``resourceIds`` / ``roleIds`` (their maxItems)."""
     if args.get("cursor"):
         data = decode_cursor(args["cursor"], kind)
-        return data["o"], limit_of(data.get("l"), 50), data.get("f") or {}
-    filters = {name: args.getlist(name) for name in ("resourceIds", "resourceOwners", "roleIds") if args.getlist(name)}
-    return 0, limit_of(args.get("limit"), 50), filters
+        return data["o"], limit_of(data.get("l"), 20), data.get("f") or {}
+    filters = {}
+    for name, most in ROLE_FILTER_LIMITS.items():
+        values = args.getlist(name)
+        if len(values) > most:
+            raise AdminError(400, "%s: at most %d values per request, not %d." % (name, most, len(values)))
+        if values:
+            filters[name] = values
+    return 0, limit_of(args.get("limit"), 20), filters
 
 
 def sort_of(body: dict, field: str) -> bool:

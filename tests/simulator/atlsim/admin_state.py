@@ -19,7 +19,7 @@ Seed (``admin``)::
     admin:
       api_keys: [{id, key, org, scopes: [...]}]           # no scopes: every operation
       orgs:
-      - id, name
+      - id, name, paid: true                              # false: no paid subscription (invitations: 402)
         resources: [{workspace: acme, seats: 300}, {id: "ari:cloud:confluence::site/..", owner: confluence, name}]
         directories:
         - id, name
@@ -41,6 +41,9 @@ GRANTING_ROLES = frozenset(("atlassian/user", "atlassian/admin"))
 GROUP_ROLES = ("atlassian/user", "atlassian/user-access-admin", "atlassian/admin", "atlassian/guest", "atlassian/contributor",
                "atlassian/customer", "atlassian/basic", "atlassian/stakeholder", "atlassian/viewer")
 USER_ROLES = GROUP_ROLES
+ROLE_IDS = ("atlassian/user", "atlassian/admin", "atlassian/guest", "atlassian/customer", "atlassian/user-access-admin",
+            "atlassian/contributor", "atlassian/basic", "atlassian/stakeholder", "atlassian/org-admin", "atlassian/site-admin",
+            "atlassian/ai-access")  # the spec's RoleId (the search filters' roleIds)
 USER_STATUSES = ("active", "suspended")
 
 
@@ -114,6 +117,7 @@ class Org:
         self.id = str(entry["id"])
         self.name = str(entry.get("name") or self.id)
         self.domains = tuple(str(domain).lower() for domain in entry.get("domains") or ())  # verified: claimed accounts
+        self.paid = bool(entry.get("paid", True))  # False: no paid subscription, the invitation answers 402
         self.state = state
         self.resources: dict[str, Resource] = {}
         for item in entry.get("resources") or ():

@@ -8,7 +8,8 @@ endpoint; ``/admin/...`` the organization Admin API (:mod:`atlsim.routes_admin_u
 imported lazily: 404 while it does not exist); ``/_sim/...`` control (:mod:`atlsim.control`).
 
 Every request except ``/_sim`` goes through, in order: latency, the faults that replace the answer
-(drop / 429 burst / fail_next / error_rate, then ``redirect_writes``), the rate limiter, the handler (with
+(drop / 429 burst / fail_next / error_rate, then ``redirect_writes``), the rate limiter, the strict-mode gate
+(:mod:`atlsim.strict`, when ``strict``), the handler (with
 ``ignore_filters`` / ``wrong_object_next``), ``hostile_ids`` / ``oauth_token_linebreak``, ``slow_next``,
 ``lose_write_answer_next``, ``malformed_json_next``, ``echo_credentials`` (any error answer), and the request log.
 ``/_sim/sink...`` (:mod:`atlsim.misbehave`) answers anything with 200 and is logged.
@@ -27,6 +28,7 @@ from http import HTTPStatus
 from werkzeug.wrappers import Request, Response
 
 from . import control
+from . import strict as strict_mode
 from .admin_common import AdminRouter, error_response as admin_error, route_table
 from .admin_common import credential_of as admin_credential
 from .auth import Credentials, require
@@ -101,8 +103,10 @@ class SimApp:
     """The WSGI callable. ``state``, ``log``, ``faults``, ``clock`` and ``sleep`` are public; ``reset()``
     goes back to the seed and clears the log and the faults."""
 
-    def __init__(self, seed, *, scim_extension: bool = True, clock=None, sleep=None):
+    def __init__(self, seed, *, scim_extension: bool = True, clock=None, sleep=None, strict: bool | None = None):
         self.seed = load_seed(seed)
+        self._strict = False
+        self.strict = strict_mode.env_strict() if strict is None else strict
         self.scim_extension = scim_extension
         self.clock = clock if clock is not None else SimClock()
         self.sleep = sleep if sleep is not None else time.sleep
@@ -162,6 +166,17 @@ class SimApp:
         parameters = inspect.signature(builder).parameters
         kwargs = {name: self.scim_extension for name in ("extension", "scim_extension") if name in parameters}
         return builder(self.seed.get("scim") or {}, self.state.accounts, **kwargs)
+
+    @property
+    def strict(self) -> bool:
+        """Strict mode (:mod:`atlsim.strict`): 400 to any request form the official documents do not state."""
+        return self._strict
+
+    @strict.setter
+    def strict(self, value: bool) -> None:
+        if value:
+            strict_mode.available()  # the documents must be there: strict mode never passes silently
+        self._strict = bool(value)
 
     @property
     def accounts(self):
@@ -261,6 +276,10 @@ class SimApp:
         extra = scaled_headers(limit, used) if scaled else {}
         if not allowed:
             return done(self._too_many(kind, key, extra, path))
+        if self._strict:
+            refused = strict_mode.gate(kind, request)
+            if refused is not None:
+                return done(refused)
 
         fault = None
         shaped = None
@@ -360,7 +379,7 @@ class SimApp:
         reset = datetime.fromtimestamp(self.clock() + seconds, timezone.utc).replace(microsecond=0)
         headers = {"Retry-After": str(seconds), "X-RateLimit-Reset": reset.isoformat().replace("+00:00", "Z"),
                    "X-RateLimit-Remaining": "0"}
-        return admin_error(429, "Rate limit exceeded: retry after %d seconds." % seconds, headers, v1=path.startswith("/admin/v1/"))
+        return admin_error(429, "Rate limit exceeded: retry after %d seconds." % seconds, headers, v1=path.startswith("/admin/v1/"), path=path)
 
     def _fault_response(self, kind: str, status: int, path: str = "") -> Response:
         if status == 429 and kind == "admin":
@@ -378,10 +397,11 @@ class SimApp:
         if kind == "token":
             return json_response({"error": "server_error", "error_description": message}, status)
         if kind == "admin":
-            return admin_error(status, "%s (fault injected by the simulator)." % message, v1=path.startswith("/admin/v1/"))
+            return admin_error(status, "%s (fault injected by the simulator)." % message, v1=path.startswith("/admin/v1/"), path=path)
         return ApiError(status, message, "Fault injected by the simulator.").response()
 
 
-def create_app(seed, *, scim_extension: bool = True, clock=None, sleep=None) -> SimApp:
-    """Build the simulator from a seed dict or a path to a YAML/JSON seed file."""
-    return SimApp(seed, scim_extension=scim_extension, clock=clock, sleep=sleep)
+def create_app(seed, *, scim_extension: bool = True, clock=None, sleep=None, strict: bool | None = None) -> SimApp:
+    """Build the simulator from a seed dict or a path to a YAML/JSON seed file. ``strict``: strict mode
+    (:mod:`atlsim.strict`); None reads ``ATLSIM_STRICT`` (``1``/``true``/``yes``: on)."""
+    return SimApp(seed, scim_extension=scim_extension, clock=clock, sleep=sleep, strict=strict)

@@ -1,10 +1,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Check the simulator's answers against the official OpenAPI documents, with openapi-core.
 
-The simulator serves the Bitbucket API under ``/2.0`` and SCIM under ``/scim/directory/{id}``;
-the specs declare ``https://api.bitbucket.org/2.0`` and ``https://api.atlassian.com/``. A request
-is therefore presented to openapi-core with the spec's host and the simulator's path, which then
-resolve to the same server and path template.
+The simulator serves the Bitbucket API under ``/2.0``, SCIM under ``/scim/directory/{id}`` and the organization
+Admin API under ``/admin``; the specs declare ``https://api.bitbucket.org/2.0``, ``https://api.atlassian.com/`` and
+``https://api.atlassian.com/admin``. A request is therefore presented to openapi-core with the spec's host and the
+simulator's path, which then resolve to the same server and path template.
 
 Every departure from a strict validation is a named entry of :data:`SPEC_QUIRKS`, applied where the
 spec itself is wrong or silent; nothing else is relaxed.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -39,6 +40,8 @@ BITBUCKET_SPEC = "bitbucket-cloud-swagger.v3.json"
 SCIM_SPEC = "atlassian-user-provisioning-scim.2022-08-29.json"
 BITBUCKET_HOST = "https://api.bitbucket.org"
 SCIM_HOST = "https://api.atlassian.com"
+ADMIN_SPEC = "atlassian-admin-organization.swagger.v3.2026-08-21.json"
+ADMIN_HOST = "https://api.atlassian.com"  # the spec's server is https://api.atlassian.com/admin: the simulator's /admin
 ATLASSIAN_EXTENSION = "urn:scim:schemas:extension:atlassian-external:1.0"
 
 # Where the spec cannot be used as is, and why. Each quirk is applied in exactly one place below.
@@ -57,6 +60,45 @@ SPEC_QUIRKS = {
         "An answer to a request with `attributes` or `excludedAttributes` holds only what was asked plus what is "
         "returned always (RFC 7644 section 3.9): SCIM_USER_IDENTITY then requires only id and schemas."
     ),
+    "ADMIN_GROUP_COUNTS_TYPE": (
+        "MultiDirectoryGroupDetails.data.counts declares `\"type\": \"GroupCounts\"` beside its `$ref` (a schema name "
+        "where a JSON type belongs: the document fails OpenAPI validation); the stray `type` is dropped, the `$ref` stays."
+    ),
+    "ADMIN_USER_DETAILS_TEMPLATE": (
+        "GET user details is filed under `.../users/{userId}` but names its path parameter `accountId`, and "
+        "`.../users/{userId}` and `.../users/{accountId}` are the same templated path (OpenAPI forbids both); the GET "
+        "joins `.../users/{accountId}`, the name its parameter has."
+    ),
+    "ADMIN_INVITE_EMAILS_BOUNDS": (
+        "MultidirectoryInviteApiRequest.emails bounds the array with `minimum: 1` / `maximum: 25`, number keywords that "
+        "do not apply to an array (no validator enforces them); they are read as `minItems: 1` / `maxItems: 25`."
+    ),
+    "ADMIN_NULLABLE_ENUM": (
+        "MultiDirectoryUser.managementSource and MultiDirectoryUserDetailsData.managementSource are `nullable` with an "
+        "`enum` of invited / synced that leaves null out (OpenAPI 3.0.3: an enum must list null to allow it), while "
+        "the spec's own words make null the value of an account neither invited nor synced; null joins the enum."
+    ),
+    "ADMIN_V1_USER_ID_UUID": (
+        "The v1 user role operations declare the path parameter `userId` (and, on role-assignments, `orgId`) as "
+        "`format: uuid`, but account ids are opaque (`557058:...`, `712020:...`) and org ids are not always UUIDs; the "
+        "format is dropped, the parameter stays a string."
+    ),
+    "ADMIN_BODYLESS_ANSWERS": (
+        "The membership, suspend, restore and remove operations declare every status with a description and no body: "
+        "a success answer must then be empty, and an error answer is checked against `Errors`, the error shape every "
+        "other v2 directory operation declares."
+    ),
+}
+
+# Rules the Admin spec states in words (descriptions), not in its schemas: rule -> (method, template, the spec's words).
+# Checked on requests (:meth:`SpecContract.check_request`), so a client, or a test, sending such a body is caught.
+ADMIN_REQUEST_RULES = {
+    "ADMIN_WORKSPACES_CURSOR_ALONE": ("post", "/v2/orgs/{orgId}/workspaces", "SearchWorkspacesRequestV2.cursor: "
+                                      "\"When a cursor is provided in the request body, no other properties may be present.\""),
+    "ADMIN_USERS_EMAILS_OR_TERM": ("post", "/v2/orgs/{orgId}/directories/{directoryId}/users/search",
+                                   "emails: \"Mutually exclusive with `searchTerm`\""),
+    "ADMIN_GROUPS_NAMES_EXCLUSIVE": ("post", "/v2/orgs/{orgId}/directories/{directoryId}/groups/search",
+                                     "groupNames: \"Mutually exclusive with `searchTerm` and `groupIds`\""),
 }
 
 # Where the spec is stricter in fact than on paper: entry -> (kind, schema, attributes an answer must carry, why).
@@ -100,6 +142,44 @@ STRICTNESS_OVERLAY = {
                                "Atlassian links every directory user to an Atlassian account"),
     "SCIM_ATLASSIAN_ACCOUNT_ID": ("atlassian", "ExternalAtlassianScimExtension", ("atlassianAccountId",),
                                   "the extension exists to carry the account id"),
+    # the organization Admin API: what the collection reads in every answer (the spec marks only search `data` required)
+    "ADMIN_USER": ("admin", "MultiDirectoryUser", ("accountId", "email", "status", "accountStatus", "membershipStatus"),
+                   "a directory user is known by its account id and email, and every answer tells its statuses"),
+    "ADMIN_USER_DETAILS": ("admin", "MultiDirectoryUserDetails", ("data",), "GET user details wraps the user in `data`"),
+    "ADMIN_USER_DETAILS_DATA": ("admin", "MultiDirectoryUserDetailsData",
+                                ("accountId", "email", "status", "accountStatus", "membershipStatus"), "as ADMIN_USER"),
+    "ADMIN_USER_GROUP": ("admin", "MultiDirectoryUserGroup", ("id",), "an expanded group of a user is known by its id"),
+    "ADMIN_GROUP": ("admin", "MultiDirectoryGroup", ("id", "name", "directoryId", "managementAccess"),
+                    "a group is known by its id and name, lives in one directory (where its writes go) and tells "
+                    "whether it may be modified"),
+    "ADMIN_GROUP_DETAILS": ("admin", "MultiDirectoryGroupDetails", ("data",), "GET group wraps the group in `data`"),
+    "ADMIN_GROUP_DETAILS_DATA": ("admin", "MultiDirectoryGroupDetails/data", ("id", "name", "directoryId", "managementAccess"),
+                                 "as ADMIN_GROUP"),
+    "ADMIN_DIRECTORY": ("admin", "MultiDirectoryUserDirectory", ("directoryId", "name"), "a directory is known by its id"),
+    "ADMIN_DIRECTORY_PAGE": ("admin", "MultiDirectoryUserDirectoryPage", ("data",), "a page always holds its `data` list"),
+    "ADMIN_USER_ROLES_PAGE": ("admin", "MultiDirectoryUserRoleAssignmentPage", ("data",), "as ADMIN_DIRECTORY_PAGE"),
+    "ADMIN_GROUP_ROLES_PAGE": ("admin", "MultiDirectoryGroupRoleAssignmentPage", ("data",), "as ADMIN_DIRECTORY_PAGE"),
+    "ADMIN_WORKSPACES_PAGE": ("admin", "PageDataResponseV2", ("data",), "as ADMIN_DIRECTORY_PAGE"),
+    "ADMIN_USER_ROLE_ASSIGNMENT": ("admin", "MultiDirectoryUserRoleAssignment", ("resourceId", "roleAssignments"),
+                                   "a role assignment names its resource and the roles held on it"),
+    "ADMIN_ROLE_ASSIGNMENT": ("admin", "MultiDirectoryRoleAssignment", ("role", "roleAssignmentMethods"),
+                              "a role held says how it is held (direct, group_direct, inferred)"),
+    "ADMIN_GROUP_ROLE_ASSIGNMENT": ("admin", "MultiDirectoryGroupRoleAssignment", ("resourceId", "roles"),
+                                    "a group's role assignment names its resource and roles"),
+    "ADMIN_WORKSPACE": ("admin", "WorkspaceModel", ("id", "type", "attributes"), "a workspace (resource) is known by its id"),
+    "ADMIN_WORKSPACE_ATTRIBUTES": ("admin", "WorkspaceModel/attributes", ("name", "typeKey"),
+                                   "its name and product (typeKey) are what a resource is looked up by"),
+    "ADMIN_INVITE_ANSWER": ("admin", "MultidirectoryInviteSuccessResponse", ("data",),
+                            "an invitation answers one entry per email"),
+    "ADMIN_INVITE_RESULT": ("admin", "AdminInviteResponse", ("email", "results"),
+                            "each entry names its email and the group and role results of the invitation"),
+    "ADMIN_ERRORS": ("admin", "Errors", ("errors",), "an error answer lists its errors"),
+    "ADMIN_ERROR": ("admin", "Error", ("code", "status", "title"), "each error has its code, status and title"),
+    "ADMIN_API_ERRORS": ("admin", "ApiErrorResponse", ("errors",), "as ADMIN_ERRORS (the invitation's errors)"),
+    "ADMIN_API_ERROR": ("admin", "ApiError", ("code", "status", "title"), "as ADMIN_ERROR; its codes are listed"),
+    "ADMIN_APPLICATION_ERROR": ("admin", "ApplicationError", ("code", "status", "title"),
+                                "the workspaces operation's error body: one error, not a list"),
+    "ADMIN_PROXY_ERROR": ("admin", "ProxyError", ("code", "message"), "the gateway's error body (401, 429)"),
 }
 # Attributes the overlay requires although the spec declares them only on a derived schema.
 UNDECLARED_ALLOWED = {  # declared on `user`, not on its base `account`
@@ -210,6 +290,8 @@ class SpecContract:
         self.projected_api: OpenAPI | None = None
         self.error_schema = spec["components"]["schemas"][error_schema]
         self.error_schema_name = error_schema
+        self.prefix = ""  # the path prefix of the spec's server (Admin: /admin), for the templates of the spec's paths
+        self.templates: list[tuple[re.Pattern, str]] = []
 
     @classmethod
     def bitbucket(cls, directory: Path) -> SpecContract:
@@ -228,6 +310,61 @@ class SpecContract:
         contract = cls(spec, SCIM_HOST, "ScimError")
         contract.projected_api = OpenAPI.from_dict(projected, config=contract.config)
         return contract
+
+    @classmethod
+    def admin(cls, directory: Path) -> SpecContract:
+        """The organization Admin API contract (v2 directories, users, groups, invite, workspaces)."""
+        spec = _load(directory / ADMIN_SPEC)
+        spec.pop("_meta", None)  # the mirror's provenance key, not Atlassian's text (see the spec's sibling .md)
+        schemas, paths = spec["components"]["schemas"], spec["paths"]
+        schemas["MultiDirectoryGroupDetails"]["properties"]["data"]["properties"]["counts"].pop("type")  # ADMIN_GROUP_COUNTS_TYPE
+        details = paths.pop("/v2/orgs/{orgId}/directories/{directoryId}/users/{userId}")  # ADMIN_USER_DETAILS_TEMPLATE
+        paths["/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}"].update(details)
+        emails = schemas["MultidirectoryInviteApiRequest"]["properties"]["emails"]  # ADMIN_INVITE_EMAILS_BOUNDS
+        emails["minItems"], emails["maxItems"] = emails.pop("minimum"), emails.pop("maximum")
+        for name in ("MultiDirectoryUser", "MultiDirectoryUserDetailsData"):  # ADMIN_NULLABLE_ENUM
+            schemas[name]["properties"]["managementSource"]["enum"].append(None)
+        for template, item in paths.items():  # ADMIN_V1_USER_ID_UUID
+            for operation in (op for op in item.values() if template.startswith("/v1/") and isinstance(op, dict)):
+                for parameter in operation.get("parameters") or ():
+                    if parameter.get("in") == "path" and parameter.get("schema", {}).get("format") == "uuid":
+                        parameter["schema"].pop("format")
+        apply_overlay(spec, ("admin",))
+        contract = cls(spec, ADMIN_HOST, "Errors")
+        contract.prefix = "/admin"
+        for template in sorted(paths, key=lambda t: [part.startswith("{") for part in t.split("/")]):  # literals first
+            contract.templates.append((re.compile("^/admin" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)) + "$"),
+                                       template))
+        return contract
+
+    def operation(self, method: str, path: str) -> tuple[str, dict[str, Any]] | None:
+        """(template, operation) of the spec that a simulator path and method stand for (Admin API), or None."""
+        for regex, template in self.templates:
+            operation = self.spec["paths"][template].get(method.lower())
+            if operation is not None and regex.match(path):
+                return template, operation
+        return None
+
+    def check_request(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | None) -> str:
+        """Validate a request (path, query, body, security) and the spec's worded rules; return the operation's template.
+
+        :raises ContractViolation: with every validation error.
+        """
+        where = f"{method.upper()} {path}{'?' + query if query else ''} (request)"
+        request = SpecRequest(self.host_url, path, method, query, headers, body or None,
+                              headers.get("Content-Type", "application/json"))
+        try:
+            self.api.validate_request(request)
+        except Exception as exc:  # openapi-core raises a family of exceptions; report them all the same way
+            raise ContractViolation(f"{where}\n{describe_errors(exc)}") from None
+        found = self.operation(method, path)
+        template = found[0] if found else path
+        data = json.loads(body) if body else None
+        broken = [f"{name}: {words}" for name, (rule_method, rule_template, words) in ADMIN_REQUEST_RULES.items()
+                  if rule_method == method.lower() and rule_template == template and _breaks(name, data)]
+        if broken:
+            raise ContractViolation(f"{where}\n" + "\n".join(broken))
+        return template
 
     def check(self, method: str, path: str, query: str, request_headers: Mapping[str, str], request_body: bytes | None,
               status: int, response_headers: Headers, data: bytes | None) -> str:
@@ -252,23 +389,54 @@ class SpecContract:
         except ResponseNotFound:
             if status < 400:
                 raise ContractViolation(f"{where}: the spec declares no {status} answer for this operation") from None
-            # The spec does not list this error status for the operation: the body must still be an API error.
-            self._check_schema(self.error_schema, data, where, f"undeclared {status}: {self.error_schema_name} schema")
+            # The spec does not list this error status for the operation: the body must still be an API error (of the
+            # operation's own error schema when it declares one: the Admin workspaces operation's is ApplicationError).
+            name = self._operation_error_schema(method, path) or self.error_schema_name
+            self._check_schema(self.spec["components"]["schemas"][name], data, where, f"undeclared {status}: {name} schema")
             return "error schema"
         except Exception as exc:  # openapi-core raises a family of exceptions; report them all the same way
             raise ContractViolation(f"{where}\n{describe_errors(exc)}") from None  # the message holds every error
+        found = self.operation(method, path) if self.templates else None
+        declared = found[1]["responses"].get(str(status)) if found else None
+        if declared is not None and "content" not in declared and "$ref" not in declared:  # ADMIN_BODYLESS_ANSWERS
+            if status < 400 and data:
+                raise ContractViolation(f"{where} (ADMIN_BODYLESS_ANSWERS): a body where the spec declares none: {data[:200]!r}")
+            if status >= 400:
+                self._check_schema(self.error_schema, data, where, "ADMIN_BODYLESS_ANSWERS")
+            return "ADMIN_BODYLESS_ANSWERS"
         return "operation"
+
+    def _operation_error_schema(self, method: str, path: str) -> str | None:
+        """The schema name of the operation's declared 400 (else 500) JSON answer (Admin API), or None."""
+        found = self.operation(method, path) if self.templates else None
+        for status in ("400", "500"):
+            declared = found[1]["responses"].get(status) if found else None
+            ref = ((declared or {}).get("content") or {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                return ref.rsplit("/", 1)[-1]
+        return None
 
     def _check_schema(self, schema: dict[str, Any], data: bytes | None, where: str, how: str) -> None:
         try:
             body = json.loads(data or b"")
         except ValueError as exc:
             raise ContractViolation(f"{where} ({how}): body is not JSON: {data[:200]!r}") from exc
-        validator = OAS30Validator(schema)
+        validator = OAS30Validator(dict(schema, components=self.spec["components"]))  # its $refs resolve in the spec
         errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
         if errors:
             details = "\n".join(f"  at {'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors)
             raise ContractViolation(f"{where} ({how})\n{details}")
+
+
+def _breaks(rule: str, body: Any) -> bool:
+    """Whether a request body breaks the worded rule ``rule`` of :data:`ADMIN_REQUEST_RULES`."""
+    if not isinstance(body, dict):
+        return False
+    if rule == "ADMIN_WORKSPACES_CURSOR_ALONE":
+        return body.get("cursor") is not None and len(body) > 1
+    if rule == "ADMIN_USERS_EMAILS_OR_TERM":
+        return "emails" in body and "searchTerm" in body
+    return "groupNames" in body and ("searchTerm" in body or "groupIds" in body)  # ADMIN_GROUPS_NAMES_EXCLUSIVE
 
 
 def apply_overlay(spec: dict[str, Any], kinds: tuple[str, ...], only: tuple[str, ...] | None = None) -> list[str]:

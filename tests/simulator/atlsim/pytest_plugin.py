@@ -9,9 +9,16 @@
 ``sim_app``     function: a fresh in-process app on the demo seed with a fake clock and a fake sleep
                 (``sim_app.clock.advance(s)``, ``sim_app.sleep.calls``) for fast unit tests
 ``sim_client``  function: a werkzeug test client of ``sim_app`` (remote address 127.0.0.1)
+
+Strict mode (:mod:`atlsim.strict`): ``pytest --sim-strict`` sets ``ATLSIM_STRICT=1`` for the session, so that every
+app the fixtures create (they leave ``strict`` to the environment) and every subprocess started by a test runs strict.
+``@pytest.mark.sim_lenient`` marks a test that deliberately sends undocumented forms: ``ATLSIM_STRICT`` is ``0`` while
+it runs and the apps of the fixtures are lenient.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from werkzeug.test import Client
@@ -21,6 +28,47 @@ from .app import SimApp, create_app
 from .clock import FakeClock, FakeSleep
 from .server import SimServer
 from .state import load_seed
+from .strict import ENV as STRICT_ENV
+from .strict import env_strict
+
+LENIENT_MARKER = "sim_lenient"
+_SAVED_ENV = "_atlsim_saved_strict_env"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("atlsim", "atlsim simulator")
+    group.addoption("--sim-strict", action="store_true", default=False,
+                    help="run the simulator in strict mode (sets %s=1 for the session, subprocesses included): 400 to "
+                         "any request form the official API documents do not state" % STRICT_ENV)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "%s: run against a lenient simulator (strict mode off, %s=0): the test "
+                                       "deliberately sends request forms the official documents do not state"
+                            % (LENIENT_MARKER, STRICT_ENV))
+    if config.getoption("--sim-strict", default=False):
+        setattr(config, _SAVED_ENV, os.environ.get(STRICT_ENV))
+        os.environ[STRICT_ENV] = "1"
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, _SAVED_ENV):
+        saved = getattr(config, _SAVED_ENV)
+        if saved is None:
+            os.environ.pop(STRICT_ENV, None)
+        else:
+            os.environ[STRICT_ENV] = saved
+
+
+def pytest_report_header(config):
+    return "atlsim strict mode: %s" % ("on" if env_strict() else "off")
+
+
+@pytest.fixture(autouse=True)
+def _sim_strictness(request, monkeypatch):
+    """A test marked ``sim_lenient`` runs with ``ATLSIM_STRICT=0`` (the apps it creates, its subprocesses)."""
+    if request.node.get_closest_marker(LENIENT_MARKER) is not None:
+        monkeypatch.setenv(STRICT_ENV, "0")
 
 
 class LoopbackClient(Client):
@@ -100,6 +148,7 @@ def sim_server():
 @pytest.fixture
 def sim(sim_server):
     sim_server.app.reset()
+    sim_server.app.strict = env_strict()  # per test: a sim_lenient test, or one that switched it, changes nothing after
     return SimHandle(sim_server)
 
 

@@ -7,14 +7,21 @@ Members of a group are listed with ``POST .../users/search {"groupIds": [id]}`` 
 endpoint). Groups synced from an identity provider (``externalSynced: true``, ``managedBy: external``,
 ``managementAccess.modifiable/deletable: false``) refuse membership and role writes with 403
 ``ADMIN-UAM-403-1``. Membership and role writes run the live link (:meth:`atlsim.admin_state.Org.sync`).
+
+As the official spec declares: adding a member answers 204, or 409 for either of two reasons (already a member:
+``ADMIN-UAM-409-2``; a product the group grants has no seat left: ``ADMIN-UAM-409-3``); removing one answers 204, or
+404 when the account is not a member (or not in the directory, or the group does not exist); assigning a role to a
+group answers **200** without a body, revoking one 204. The spec declares no body for these answers: errors carry
+the v2 ``{"errors": [...]}`` shape.
 """
 
 from __future__ import annotations
 
-from .admin_common import (AdminCtx, AdminError, AdminRoute, args_body, decode_cursor, encode_cursor, limit_of,
-                           role_paging, not_found_group, not_found_user, page, sort_of, string_list)
+from .admin_common import (GROUP_FILTER_LIMITS, AdminCtx, AdminError, AdminRoute, args_body, decode_cursor, encode_cursor,
+                           license_error, limit_of, not_found_group, not_found_user, page, role_paging, sort_of, string_list,
+                           synced_group)
 from .admin_state import GRANTING_ROLES, GROUP_ROLES
-from .routes_admin_users import D_PATH, license_error, synced_group
+from .routes_admin_users import D_PATH
 from .web import empty_response, json_response
 
 GROUP_KEYS = frozenset(("cursor", "limit", "sortBy", "accountIds", "directoryIds", "roleIds", "resourceOwners", "resourceIds",
@@ -41,16 +48,15 @@ def _filters(body: dict) -> dict:
     unknown = sorted(set(body) - GROUP_KEYS)
     if unknown:
         raise AdminError(400, "Unknown field(s): %s." % ", ".join(unknown))
-    names = ("accountIds", "roleIds", "resourceOwners", "resourceIds", "groupIds", "groupNames", "expand")
-    filters = {name: string_list(body, name) for name in names}
+    # every array of MultiDirectoryGroupSearchRequest is uniqueItems, 1..maxItems values
+    filters = {name: string_list(body, name, limit, unique=True, allowed=GROUP_EXPANDS if name == "expand" else None)
+               for name, limit in GROUP_FILTER_LIMITS.items() if name != "directoryIds"}
+    filters["directoryIds"] = string_list(body, "directoryIds", GROUP_FILTER_LIMITS["directoryIds"], unique=True)
     term = body.get("searchTerm")
     if term is not None and not isinstance(term, str):
         raise AdminError(400, "searchTerm must be a string.")
     if filters["groupNames"] is not None and (term is not None or filters["groupIds"] is not None):
         raise AdminError(400, "groupNames cannot be combined with searchTerm or groupIds.")
-    bad = sorted(set(filters["expand"] or ()) - GROUP_EXPANDS)
-    if bad:
-        raise AdminError(400, "expand: unknown value(s) %s (allowed: %s)." % (", ".join(bad), ", ".join(sorted(GROUP_EXPANDS))))
     filters["searchTerm"] = term
     filters["desc"] = sort_of(body, "name")
     return {name: value for name, value in filters.items() if value}
@@ -60,6 +66,7 @@ def _matches(org, group, filters: dict) -> bool:
     checks = (
         ("accountIds", lambda v: any(a in group.members for a in v)),
         ("groupIds", lambda v: group.id in v),
+        ("directoryIds", lambda v: group.directory_id in v),
         ("groupNames", lambda v: group.name.casefold() in {n.casefold() for n in v}),
         ("searchTerm", lambda v: v.casefold() in group.name.casefold()),
         ("resourceIds", lambda v: any(r in group.roles for r in v)),
@@ -156,7 +163,8 @@ def group_role_assignments(ctx: AdminCtx):
         resource = org.resources[resource_id]
         shown = [role for role in roles if role in filters.get("roleIds", roles)]
         if not shown or resource_id not in filters.get("resourceIds", [resource_id]) \
-                or resource.owner not in filters.get("resourceOwners", [resource.owner]):
+                or resource.owner not in filters.get("resourceOwners", [resource.owner]) \
+                or group.directory_id not in filters.get("directoryIds", [group.directory_id]):
             continue
         items.append({"resourceId": resource_id, "resourceOwner": resource.owner, "defaultRole": shown[0], "roles": shown})
     return json_response(page("group-roles", items, lambda item: item, offset, limit, filters))
@@ -190,7 +198,7 @@ def assign_group_role(ctx: AdminCtx):
                 raise license_error(full)
         roles.append(role)
     org.sync(list(group.members))
-    return empty_response(204)
+    return empty_response(200)  # the spec's answer to an assignment: 200 "Success", no body
 
 
 def revoke_group_role(ctx: AdminCtx):

@@ -40,9 +40,17 @@ def test_group_by_name_is_case_insensitive_exact(sim_client):
     assert sim_client.post(ALL + "/groups/search", json={"groupNames": ["bitbucket"]}, headers=KEY).get_json()["data"] == []
     term = sim_client.post(ALL + "/groups/search", json={"searchTerm": "bitbucket"}, headers=KEY).get_json()["data"]
     assert len(term) == 2
-    for body in ({"groupNames": ["a"], "searchTerm": "a"}, {"groupNames": ["a"], "groupIds": ["b"]}, {"expand": ["counts.x"]}):
+    for body in ({"groupNames": ["a"], "searchTerm": "a"}, {"groupNames": ["a"], "groupIds": ["b"]}, {"expand": ["counts.x"]},
+                 {"groupIds": ["g%d" % i for i in range(11)]}, {"groupNames": ["a", "a"]}, {"accountIds": []},
+                 {"resourceIds": ["r%d" % i for i in range(21)]}):
         response = sim_client.post(ALL + "/groups/search", json=body, headers=KEY)
-        assert response.status_code == 400 and error_of(response)["code"] == "ADMIN-UAM-400-1"
+        assert response.status_code == 400 and error_of(response)["code"] == "ADMIN-UAM-400-1", body
+    # the spec's bounds: groupIds 10, groupNames 100 values
+    ten = {"groupIds": ["g%d" % i for i in range(10)]}
+    assert sim_client.post(ALL + "/groups/search", json=ten, headers=KEY).status_code == 200
+    names = ["n%d" % i for i in range(99)] + ["bitbucket-users-acme"]
+    found = sim_client.post(ALL + "/groups/search", json={"groupNames": names}, headers=KEY).get_json()["data"]
+    assert [g["id"] for g in found] == [USERS_GROUP]
 
 
 def test_groups_granting_a_resource_and_of_a_member(sim_client, sim_app):
@@ -139,7 +147,8 @@ def test_group_role_assign_and_revoke_drive_access(sim_client, sim_app):
     assert bad_role.status_code == 400 and error_of(bad_role)["code"] == "ADMIN-UAM-400-3"
     bad_resource = sim_client.post(url + "assign", json={"resourceId": "ari:cloud:x::y/1", "roleId": "atlassian/user"}, headers=KEY)
     assert bad_resource.status_code == 404
-    assert sim_client.post(url + "assign", json={"resourceId": wiki, "roleId": "atlassian/user"}, headers=KEY).status_code == 204
+    assigned = sim_client.post(url + "assign", json={"resourceId": wiki, "roleId": "atlassian/user"}, headers=KEY)
+    assert assigned.status_code == 200 and assigned.get_data() == b""  # the spec: 200 "Success", no body
     assert set(admins.roles) == {ari, wiki}
     assert sim_client.post(url + "revoke", json={"resourceId": wiki, "roleId": "atlassian/user"}, headers=KEY).status_code == 204
     assert set(admins.roles) == {ari}
@@ -159,14 +168,25 @@ def test_licence_limit_is_409_and_names_the_product():
     error = error_of(full)
     assert full.status_code == 409 and error["code"] == "ADMIN-UAM-409-3" and "bitbucket acme" in error["detail"]
     assert aid not in app.state.admin.orgs[demo.ORG_ID].directories[demo.ADMIN_DIRECTORY_ID].groups[USERS_GROUP].members
-    suspended = account_id(app, demo.ADMIN_SUSPENDED_USER)
-    restore = client.post(DIR + "/users/%s/restore" % suspended, headers=KEY)
-    assert restore.status_code == 409 and error_of(restore)["code"] == "ADMIN-UAM-409-3"
-    assert client.get(DIR + "/users/" + suspended, headers=KEY).get_json()["data"]["status"] == "suspended"
     invite = client.post("/admin/v2/orgs/%s/users/invite" % demo.ORG_ID, headers=KEY,
                          json={"emails": ["late@acme.example"], "additionalGroups": [USERS_GROUP]})
-    assert invite.status_code == 409 and app.state.accounts.get_by_email("late@acme.example") is None
+    assert invite.status_code == 409 and error_of(invite)["code"] == "ADMIN-UAM-409-3"
+    assert app.state.accounts.get_by_email("late@acme.example") is None
     # a member leaving frees a seat
     dev030 = account_id(app, "dev030@acme.example")
     assert client.delete(DIR + "/groups/%s/memberships/%s" % (USERS_GROUP, dev030), headers=KEY).status_code == 204
     assert client.post(DIR + "/groups/%s/memberships" % USERS_GROUP, json={"accountId": aid}, headers=KEY).status_code == 204
+
+
+def test_restore_is_never_refused_for_seats():
+    """The spec declares no 409 for a restore ("We resume billing you for this user"): it goes through even when the
+    product is full, and the next addition is refused."""
+    app = create_app(_small_seed(260))
+    client = LoopbackClient(app)
+    suspended = account_id(app, demo.ADMIN_SUSPENDED_USER)
+    assert client.post(DIR + "/users/%s/restore" % suspended, headers=KEY).status_code == 204
+    assert client.get(DIR + "/users/" + suspended, headers=KEY).get_json()["data"]["status"] == "active"
+    assert suspended in app.state.workspaces["acme"].members
+    aid = account_id(app, demo.ADMIN_NO_ACCESS_USER)
+    full = client.post(DIR + "/groups/%s/memberships" % USERS_GROUP, json={"accountId": aid}, headers=KEY)
+    assert full.status_code == 409 and error_of(full)["code"] == "ADMIN-UAM-409-3"

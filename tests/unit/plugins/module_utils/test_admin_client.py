@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_admin.AdminClient: the requests it sends (batches, paths, directories), the checks of every answer before it is
-used (filters, keys, ids that become path segments), and the answers to writes."""
+"""_admin.AdminClient: the reads it sends (batches by the spec's maxItems, paths, directories, cursors), and the checks
+of every answer before it is used (filters, keys, ids that become path segments). The writes: test_admin_writes.py."""
 
 from __future__ import annotations
 
@@ -12,21 +12,13 @@ import re
 import pytest
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin import (
-    FILTER_BATCH,
-    INVITE_BATCH,
+    GROUP_FILTER_LIMITS,
+    USER_FILTER_LIMITS,
     AdminClient,
-    LicenceLimitError,
-    group_directory,
-    group_key,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin_writes import group_directory, group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import AdminKeyAuth
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
-    ApiError,
-    ConflictError,
-    ForbiddenError,
-    NotFoundError,
-    UnexpectedAnswerError,
-)
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, UnexpectedAnswerError
 
 BASE = "https://api.atlassian.com/admin"
 ORG = "/v2/orgs/org-1"
@@ -100,21 +92,38 @@ def test_properties_and_close(client):
 
 # -- users -----------------------------------------------------------------------------------------------------------
 
-def test_emails_are_sent_fifty_a_request_and_checked_without_regard_to_case(client, mocked):
-    emails = ["u%03d@acme.example" % i for i in range(2 * FILTER_BATCH + 20)]
-    for start in (0, 50, 100):
+def test_the_filter_batches_are_the_spec_s_max_items():
+    """MultiDirectoryUserSearchRequest / MultiDirectoryGroupSearchRequest: emails and groupNames 100, accountIds and
+    groupIds 10, resourceIds 20."""
+    assert USER_FILTER_LIMITS == {"emails": 100, "accountIds": 10, "groupIds": 10}
+    assert GROUP_FILTER_LIMITS == {"groupNames": 100, "groupIds": 10, "accountIds": 10, "resourceIds": 20}
+
+
+def test_emails_are_sent_a_hundred_a_request_without_repeats_and_checked_without_regard_to_case(client, mocked):
+    emails = ["u%03d@acme.example" % i for i in range(220)]
+    for start in (0, 100, 200):
         _add(mocked, "POST", ALL + "/users/search", _page([_user("712020:u%03d" % start, emails[start].upper())]))
-    found = client.search_users(emails=emails)
+    found = client.search_users(emails=emails + [emails[5].upper(), emails[7]])  # repeats: the spec's uniqueItems
     bodies = _bodies(mocked)
-    assert [len(b["emails"]) for b in bodies] == [50, 50, 20]
-    assert [b["emails"][0] for b in bodies] == [emails[0], emails[50], emails[100]]
+    assert [len(b["emails"]) for b in bodies] == [100, 100, 20]
+    assert [b["emails"][0] for b in bodies] == [emails[0], emails[100], emails[200]]
     assert all(b["expand"] == ["groups", "productAccess"] and b["limit"] == 100 for b in bodies)
-    assert [u["accountId"] for u in found] == ["712020:u000", "712020:u050", "712020:u100"]
+    assert [u["accountId"] for u in found] == ["712020:u000", "712020:u100", "712020:u200"]
+
+
+def test_account_ids_and_group_ids_are_sent_ten_a_request(client, mocked):
+    ids = ["712020:u%02d" % i for i in range(12)]
+    _add(mocked, "POST", ALL + "/users/search", _page([_user(ids[0])]))
+    _add(mocked, "POST", ALL + "/users/search", _page([_user(ids[11])]))
+    _add(mocked, "POST", ALL + "/users/search", _page([]))
+    assert [u["accountId"] for u in client.search_users(account_ids=ids + [ids[0]])] == [ids[0], ids[11]]
+    assert client.search_users(group_ids=[GID, GID], expand=()) == []
+    assert [b.get("accountIds", b.get("groupIds")) for b in _bodies(mocked)] == [ids[:10], ids[10:], [GID]]
 
 
 def test_a_user_of_another_batch_is_refused(client, mocked):
     """The answer must match the batch that was sent, not just any value asked for."""
-    emails = ["u%03d@acme.example" % i for i in range(51)]
+    emails = ["u%03d@acme.example" % i for i in range(101)]
     _add(mocked, "POST", ALL + "/users/search", _page([]))
     _add(mocked, "POST", ALL + "/users/search", _page([_user("712020:u000", emails[0])]))
     with pytest.raises(UnexpectedAnswerError, match="does not match the emails filter sent"):
@@ -189,6 +198,23 @@ def test_directories_are_read_once(client, mocked):
     assert len(mocked.calls) == 1
 
 
+def test_listings_page_with_limit_then_the_cursor_alone_in_the_query(client, mocked):
+    """getDirectoriesForOrg / getGroupRoleAssignments / getUserRoleAssignments: limitParam on the first page, then
+    cursorParam ("If present, all other parameters are discarded") with the answer's links.next."""
+    _add(mocked, "GET", ORG + "/directories", _page([{"directoryId": "d1"}], "c/2+"))
+    _add(mocked, "GET", ORG + "/directories", _page([{"directoryId": "d2"}]))
+    _add(mocked, "GET", ALL + "/groups/%s/role-assignments" % GID, _page([{"resourceId": "r1"}], "g2"))
+    _add(mocked, "GET", ALL + "/groups/%s/role-assignments" % GID, _page([{"resourceId": "r2"}]))
+    _add(mocked, "GET", ALL + "/users/712020:a/role-assignments", _page([{"resourceId": "r1"}], "u2"))
+    _add(mocked, "GET", ALL + "/users/712020:a/role-assignments", _page([{"resourceId": "r2"}]))
+    assert [d["directoryId"] for d in client.directories()] == ["d1", "d2"]
+    assert [r["resourceId"] for r in client.group_role_assignments(GID)] == ["r1", "r2"]
+    assert [r["resourceId"] for r in client.user_role_assignments("712020:a")] == ["r1", "r2"]
+    queries = [p.split("?", 1)[1] for _m, p in _paths(mocked)]
+    assert queries == ["limit=100", "cursor=c%2F2%2B", "limit=100", "cursor=g2", "limit=100", "cursor=u2"]
+    assert _bodies(mocked) == [None] * 6
+
+
 @pytest.mark.parametrize("item", [{"directoryId": ".."}, {"directoryId": "a/b"}, {"name": "no id"}, "d1"])
 def test_a_hostile_directory_is_refused(client, mocked, item):
     _add(mocked, "GET", ORG + "/directories", _page([item]))
@@ -210,72 +236,29 @@ def test_one_directory_is_not_asked_for_the_user(client, mocked):
     assert client.user_directories("712020:a") == ["d1"] and len(mocked.calls) == 1
 
 
-# -- user writes -----------------------------------------------------------------------------------------------------
-
-def test_suspend_and_restore_are_sent_again_after_a_503(client, mocked, fake_clock):
-    for action in ("suspend", "restore"):
-        _add(mocked, "POST", ORG + "/directories/d1/users/712020:a/" + action, status=503)
-        _add(mocked, "POST", ORG + "/directories/d1/users/712020:a/" + action, status=204)
-    client.suspend("d1", "712020:a")
-    client.restore("d1", "712020:a")
-    assert len(mocked.calls) == 4 and fake_clock.sleeps == [0.5, 0.5]
-    assert _bodies(mocked) == [None] * 4
-
-
-def test_remove_user(client, mocked):
-    path = ORG + "/directories/d1/users/712020:a"
-    _add(mocked, "DELETE", path, status=204)
-    _add(mocked, "DELETE", path, _error("ADMIN-UAM-404-1", 404), status=404)
-    _add(mocked, "DELETE", path, _error("ADMIN-UAM-403-1", 403), status=403)
-    assert client.remove_user("d1", "712020:a") is True
-    assert client.remove_user("d1", "712020:a") is False
-    with pytest.raises(ForbiddenError, match="ADMIN-UAM-403-1"):
-        client.remove_user("d1", "712020:a")
-
-
-def test_invitations_are_sent_ten_emails_a_request(client, mocked):
-    emails = ["n%02d@acme.example" % i for i in range(2 * INVITE_BATCH + 3)]
-    for _batch in range(3):
-        _add(mocked, "POST", ORG + "/users/invite", status=202)
-    client.invite(emails, [GID], send_notification=False)
-    assert _bodies(mocked) == [{"emails": emails[:10], "sendNotification": False, "additionalGroups": [GID]},
-                               {"emails": emails[10:20], "sendNotification": False, "additionalGroups": [GID]},
-                               {"emails": emails[20:], "sendNotification": False, "additionalGroups": [GID]}]
-
-
-def test_an_invitation_refused_by_the_licence_limit_stops_the_batches(client, mocked):
-    emails = ["n%02d@acme.example" % i for i in range(12)]
-    _add(mocked, "POST", ORG + "/users/invite", {"errors": [{"code": "ADMIN-409-3", "detail": "full"}]}, status=409)
-    with pytest.raises(LicenceLimitError) as caught:
-        client.invite(emails)
-    assert caught.value.status == 409 and caught.value.codes == ["ADMIN-409-3"]
-    assert str(caught.value).startswith("Cannot invite %s: a product is at its user limit (ADMIN-409-3: full)"
-                                        % ", ".join(emails[:10]))
-    assert len(mocked.calls) == 1 and "additionalGroups" not in _bodies(mocked)[0]
-
-
-def test_another_conflict_on_an_invitation_is_raised_as_is(client, mocked):
-    _add(mocked, "POST", ORG + "/users/invite", _error("ADMIN-UAM-409-1", 409), status=409)
-    with pytest.raises(ConflictError) as caught:
-        client.invite(["n@acme.example"])
-    assert not isinstance(caught.value, LicenceLimitError)
-
-
 # -- groups ----------------------------------------------------------------------------------------------------------
 
 def test_group_filters_are_batched_and_checked(client, mocked):
-    ids = ["%08d-0000-4000-8000-000000000000" % i for i in range(FILTER_BATCH + 1)]
+    ids = ["%08d-0000-4000-8000-000000000000" % i for i in range(11)]
+    names = ["team-%03d" % i for i in range(101)]
+    resources = ["ari:cloud:x::site/%d" % i for i in range(21)]
     _add(mocked, "POST", ALL + "/groups/search", _page([{"id": ids[0], "name": "g0"}]))
-    _add(mocked, "POST", ALL + "/groups/search", _page([{"id": ids[50], "name": "g50"}]))
+    _add(mocked, "POST", ALL + "/groups/search", _page([{"id": ids[10], "name": "g10"}]))
     _add(mocked, "POST", ALL + "/groups/search", _page([{"id": "x", "name": "Devs"}]))
+    _add(mocked, "POST", ALL + "/groups/search", _page([{"id": "z", "name": "TEAM-100"}]))
     _add(mocked, "POST", ALL + "/groups/search", _page([{"id": "y", "name": "any"}]))
-    assert [g["name"] for g in client.search_groups(ids=ids)] == ["g0", "g50"]
-    assert [g["id"] for g in client.search_groups(names=["devs"])] == ["x"]
+    for _batch in range(2):
+        _add(mocked, "POST", ALL + "/groups/search", _page([]))
+    assert [g["name"] for g in client.search_groups(ids=ids)] == ["g0", "g10"]
+    assert [g["id"] for g in client.search_groups(names=["devs"] + names[:99] + ["DEVS"] + names[99:])] == ["x", "z"]
     assert [g["id"] for g in client.search_groups(account_ids=["712020:a"], expand=None)] == ["y"]
+    assert client.search_groups(resource_ids=resources) == []
     bodies = _bodies(mocked)
-    assert [len(b["groupIds"]) for b in bodies[:2]] == [50, 1]
-    assert bodies[2] == {"expand": ["counts.users"], "groupNames": ["devs"], "limit": 100}
-    assert bodies[3] == {"accountIds": ["712020:a"], "limit": 100}
+    assert [len(b["groupIds"]) for b in bodies[:2]] == [10, 1]
+    assert bodies[2] == {"expand": ["counts.users"], "groupNames": ["devs"] + names[:99], "limit": 100}
+    assert bodies[3] == {"expand": ["counts.users"], "groupNames": names[99:], "limit": 100}
+    assert bodies[4] == {"accountIds": ["712020:a"], "limit": 100}
+    assert [len(b["resourceIds"]) for b in bodies[5:]] == [20, 1]
 
 
 def test_get_group_and_its_role_assignments(client, mocked):
@@ -289,47 +272,6 @@ def test_get_group_and_its_role_assignments(client, mocked):
         client.get_group(GID)
     assert client.group_role_assignments(GID) == client.group_role_assignments(GID) == [{"resourceId": "r"}]
     assert len(mocked.calls) == 4  # the role assignments are read once
-
-
-def test_membership_writes_go_to_the_group_directory(client, mocked):
-    group = {"id": GID, "name": "devs", "directoryId": "d2"}
-    members = ORG + "/directories/d2/groups/%s/memberships" % GID
-    _add(mocked, "POST", members, status=204)
-    _add(mocked, "POST", members, _error("ADMIN-UAM-409-2", 409), status=409)
-    _add(mocked, "DELETE", members + "/712020:a", status=204)
-    _add(mocked, "DELETE", members + "/712020:a", _error("ADMIN-UAM-404-1", 404), status=404)
-    assert client.add_member(group, "712020:a") is True
-    assert client.add_member(group, "712020:a") is False
-    assert client.remove_member(group, "712020:a") is True
-    assert client.remove_member(group, "712020:a") is False
-    assert _bodies(mocked) == [{"accountId": "712020:a"}, {"accountId": "712020:a"}, None, None]
-
-
-@pytest.mark.parametrize("method, code, status, error", [
-    ("POST", "ADMIN-UAM-409-3", 409, LicenceLimitError),
-    ("POST", "ADMIN-UAM-409-1", 409, ConflictError),
-    ("POST", "ADMIN-UAM-403-1", 403, ForbiddenError),
-    ("DELETE", "ADMIN-UAM-404-3", 404, NotFoundError),
-    ("DELETE", "ADMIN-UAM-403-1", 403, ForbiddenError),
-])
-def test_membership_write_errors(client, mocked, method, code, status, error):
-    members = ORG + "/directories/%s/groups/%s/memberships" % (DIR, GID)
-    _add(mocked, method, members + ("/712020:a" if method == "DELETE" else ""), _error(code, status), status=status)
-    write = client.add_member if method == "POST" else client.remove_member
-    with pytest.raises(error, match=code) as caught:
-        write({"id": GID, "name": "devs", "directoryId": DIR}, "712020:a")
-    assert caught.value.codes == [code]
-
-
-def test_the_licence_error_names_the_group_and_the_product(client, mocked):
-    body = {"errors": [{"code": "ADMIN-UAM-409-3", "detail": "bitbucket (acme) is full"}]}
-    _add(mocked, "POST", ORG + "/directories/%s/groups/%s/memberships" % (DIR, GID), body, status=409)
-    with pytest.raises(LicenceLimitError) as caught:
-        client.add_member({"id": GID, "name": "devs", "directoryId": DIR}, "712020:a")
-    assert str(caught.value) == ("Cannot add 712020:a to the group devs: a product is at its user limit (ADMIN-UAM-409-3: "
-                                 "bitbucket (acme) is full). Free a seat or raise the limit in admin.atlassian.com, then "
-                                 "run again")
-    assert caught.value.api_message == "ADMIN-UAM-409-3: bitbucket (acme) is full" and caught.value.body == body
 
 
 def test_group_directory():
@@ -358,6 +300,18 @@ def test_workspace_queries(client, mocked):
                                {"query": {"and": [name, kind]}, "limit": 100}]
 
 
+def test_the_next_page_of_workspaces_is_asked_with_the_cursor_alone(client, mocked):
+    """SearchWorkspacesRequestV2.cursor: "When a cursor is provided in the request body, no other properties may be
+    present" (the user and group searches take the cursor beside the filters)."""
+    acme = {"id": "ari:acme", "attributes": {"name": "acme", "typeKey": "bitbucket"}}
+    wiki = {"id": "ari:wiki", "attributes": {"name": "acme", "typeKey": "confluence"}}
+    _add(mocked, "POST", ORG + "/workspaces", _page([acme], "c2"))
+    _add(mocked, "POST", ORG + "/workspaces", _page([wiki]))
+    assert client.workspaces(name="acme") == [acme, wiki]
+    assert _bodies(mocked) == [{"query": {"field": {"name": "attributes.name", "values": ["acme"]}}, "limit": 100},
+                               {"cursor": "c2"}]
+
+
 @pytest.mark.parametrize("answer", [
     {"id": "ari:x", "attributes": {"name": "other", "typeKey": "bitbucket"}},
     {"id": "ari:x", "attributes": {"name": "acme", "typeKey": "confluence"}},
@@ -368,3 +322,58 @@ def test_a_workspace_answer_that_does_not_match_is_refused(client, mocked, answe
     _add(mocked, "POST", ORG + "/workspaces", _page([answer]))
     with pytest.raises(UnexpectedAnswerError, match="other than the bitbucket 'acme' asked for"):
         client.workspaces(name="acme", type_key="bitbucket")
+
+
+# -- every declared error status of the reads: a typed error with the API's words ------------------------------------
+
+READS = {  # operation -> (method, path, call, its declared error statuses but those it answers itself)
+    "directories": ("GET", ORG + "/directories", lambda c: c.directories(), (400, 401, 429, 500)),
+    "users-search": ("POST", ALL + "/users/search", lambda c: c.search_users(emails=["a@acme.example"]),
+                     (400, 401, 403, 404, 429, 500)),
+    "user": ("GET", ALL + "/users/712020:a", lambda c: c.get_user("712020:a"), (400, 401, 403, 429, 500)),
+    "user-roles": ("GET", ALL + "/users/712020:a/role-assignments", lambda c: c.user_role_assignments("712020:a"),
+                   (400, 401, 404, 429, 500)),
+    "groups-search": ("POST", ALL + "/groups/search", lambda c: c.search_groups(names=["devs"]),
+                      (400, 401, 403, 404, 429, 500)),
+    "group": ("GET", ALL + "/groups/" + GID, lambda c: c.get_group(GID), (401, 429, 500)),
+    "group-roles": ("GET", ALL + "/groups/%s/role-assignments" % GID, lambda c: c.group_role_assignments(GID),
+                    (400, 401, 403, 404, 429, 500)),
+}
+TYPED = {400: "ApiError", 401: "AuthenticationError", 403: "ForbiddenError", 404: "NotFoundError", 429: "RateLimitedError",
+         500: "ApiError"}
+
+
+@pytest.fixture
+def once(make_transport):
+    return AdminClient(make_transport(auth=AdminKeyAuth(KEY), base_url=BASE, max_retries=0), "org-1")
+
+
+@pytest.mark.parametrize("operation, status", [(op, s) for op, spec in READS.items() for s in spec[3]])
+def test_every_declared_error_status_of_a_read_is_a_typed_error(once, mocked, operation, status):
+    method, path, call, _statuses = READS[operation]
+    code = "ADMIN-UAM-%d-1" % status
+    _add(mocked, method, path, {"errors": [{"code": code, "status": str(status), "title": "t", "detail": "why"}]},
+         status=status)
+    with pytest.raises(ApiError) as caught:
+        call(once)
+    assert type(caught.value).__name__ == TYPED[status] and caught.value.status == status and caught.value.codes == [code]
+    assert str(caught.value).startswith("%s /admin%s failed with HTTP %d: %s: why" % (method, path, status, code))
+
+
+@pytest.mark.parametrize("status, body, words, codes", [
+    (400, {"id": "e", "code": "ADMIN-400-4", "status": "400", "title": "Bad request", "detail": "invalid query"},
+     "invalid query", ["ADMIN-400-4"]),                                    # ApplicationError: one object, not a list
+    (401, {"code": 401, "message": "Unauthorized"}, "Unauthorized", ["401"]),  # ProxyError
+    (403, {"id": "e", "code": "ADMIN-403-1", "status": "403", "title": "Forbidden", "detail": "not yours"}, "not yours",
+     ["ADMIN-403-1"]),
+    (404, {"id": "e", "code": "ADMIN-404-2", "status": "404", "title": "Not found", "detail": "no org"}, "no org",
+     ["ADMIN-404-2"]),
+    (500, {"id": "e", "code": "ADMIN-500-1", "status": "500", "title": "Internal", "detail": "oops"}, "oops", ["ADMIN-500-1"]),
+])
+def test_the_workspaces_error_shapes(once, mocked, status, body, words, codes):
+    """POST O/workspaces declares ApplicationError (400, 403, 404, 500) and the gateway's ProxyError (401)."""
+    _add(mocked, "POST", ORG + "/workspaces", body, status=status)
+    with pytest.raises(ApiError) as caught:
+        once.workspaces()
+    assert caught.value.status == status and caught.value.codes == codes and caught.value.api_message == words
+    assert str(caught.value).startswith("POST /admin%s/workspaces failed with HTTP %d: %s" % (ORG, status, words))

@@ -21,6 +21,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import WorkerPool
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, NotFoundError, UnexpectedAnswerError
+from ansible_collections.accessops.atlassian.plugins.module_utils._identity import members_by_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
@@ -85,18 +86,16 @@ def test_members_by_email_refuses_an_answer_that_does_not_match_the_filter(answe
         make_client().members_by_email("acme", ["u000@acme.example"])
 
 
-@pytest.mark.parametrize("method, answer", [
-    ("members_by_uuid", membership("u2")),
-    ("members_by_account_id", membership("u2")),
-    ("workspace_permissions_for", membership("u2")),
+@pytest.mark.parametrize("read", [
+    lambda client: members_by_key(client, "acme", ["{00000000-0000-4000-8000-000000000001}"], "uuid"),
+    lambda client: members_by_key(client, "acme", ["557058:u1"]),
+    lambda client: client.workspace_permissions_for("acme", ["557058:u1"]),
 ])
 @responses.activate
-def test_filtered_member_reads_refuse_other_users(method, answer):
-    path = "/workspaces/acme/permissions" if method == "workspace_permissions_for" else "/workspaces/acme/members"
-    responses.add("GET", API + path, json=page([answer]))
-    asked = ["{00000000-0000-4000-8000-000000000001}"] if method == "members_by_uuid" else ["557058:u1"]
+def test_filtered_member_reads_refuse_other_users(read):
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([membership("u2")]))
     with pytest.raises(UnexpectedAnswerError, match="does not match the filter"):
-        getattr(make_client(), method)("acme", asked)
+        read(make_client())
 
 
 @responses.activate
@@ -156,13 +155,13 @@ def test_members_by_uuid_batches_of_50_with_one_filtered_query_each():
     uuids = ["{00000000-0000-4000-8000-%012d}" % i for i in range(120)]
     hit = membership("u1")
     hit["user"]["uuid"] = uuids[1].upper()
-    responses.add("GET", API + "/workspaces/acme/members", json=page([hit]))
-    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
-    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
-    found = make_client().members_by_uuid("acme", [u.strip("{}").upper() for u in uuids] + [uuids[0], "557058:x"])
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([hit]))
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([]))
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([]))
+    found = members_by_key(make_client(), "acme", [u.strip("{}").upper() for u in uuids] + [uuids[0], "557058:x"], "uuid")
     seen = calls(responses)
     assert [c[1].count("-4000-8000-") for c in seen] == [50, 50, 20]
-    assert seen[0][1].startswith('/2.0/workspaces/acme/members?q=user.uuid IN ("%s",' % uuids[0])
+    assert seen[0][1].startswith('/2.0/workspaces/acme/permissions?q=user.uuid IN ("%s",' % uuids[0])
     assert list(found) == [uuids[1]] and found[uuids[1]]["account_id"] == "557058:u1"
 
 

@@ -116,6 +116,10 @@ def test_an_oauth_error_echoing_the_client_secret_is_masked_past_the_cut(mocked,
     ("https://api.bitbucket.org/2.0#f", "query string or fragment"),
     ("https://api.bitbucket.org:99999/2.0", "invalid port"),
     ("https://api.bitbucket.org/" + "a" * 3000, "longer than"),
+    ("https://api.bitbucket.org/2.0/../x", "'.' or '..' path segments"),
+    ("https://api.bitbucket.org/./2.0", "'.' or '..' path segments"),
+    ("https://api.bitbucket.org/2.0/%2E%2e", "'.' or '..' path segments"),
+    ("https://api.bitbucket.org/2.0/..", "'.' or '..' path segments"),
 ])
 @pytest.mark.parametrize("option", ["api_url", "token_url"])
 def test_bad_urls_are_refused_naming_the_option(value, words, option):
@@ -126,6 +130,12 @@ def test_bad_urls_are_refused_naming_the_option(value, words, option):
         bitbucket_transport_from_params(params)
     assert caught.value.message.startswith(option) and words in caught.value.message
     assert "u:p" not in caught.value.message
+
+
+@pytest.mark.parametrize("value", ["https://bitbucket.example/proxy.v1/2.0", "https://h/.well-known/2.0/", "https://h/...",
+                                   "https://h/a..b/", "https://h/.x/"])
+def test_dots_inside_a_path_segment_are_fine(value):
+    assert validate.url(value, "api_url") == value
 
 
 def test_plain_http_to_another_host_and_validate_certs_false_are_warned_about():

@@ -19,6 +19,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
     ATLASSIAN_EXTERNAL_SCHEMA,
     CORE_USER_SCHEMA,
     ENTERPRISE_USER_SCHEMA,
+    IGNORED_OPTION,
     MANAGED_OPTIONS,
     ScimClient,
     apply_changes,
@@ -26,6 +27,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
     create_payload,
     desired_for,
     ensure_user,
+    ignored_option_warning,
     is_atlassian_user,
     patch_operations,
     primary_email_entry,
@@ -79,8 +81,8 @@ def test_user_view_reads_every_managed_attribute():
     assert user_view(user) == {
         "email": "jane@acme.example", "given_name": "Jane", "family_name": "Doe", "display_name": "Jane Doe",
         "nick_name": "JD", "title": "CTO", "department": "Ops", "organization": "Acme", "timezone": "Europe/Paris",
-        "preferred_language": "fr", "locale": "fr-FR", "external_id": "idp-1", "active": True,
-    }
+        "preferred_language": "fr", "external_id": "idp-1", "active": True,
+    }  # no locale: the deprecated option is never read, compared or reported (Atlassian's ScimUser has no such attribute)
     assert set(user_view({})) == set(MANAGED_OPTIONS)
     assert set(user_view({})).issuperset({"email", "active"}) and all(v is None for v in user_view({}).values())
 
@@ -191,6 +193,21 @@ def test_create_payload_sets_active_and_only_given_attributes():
     assert create_payload("x", {"active": False})["active"] is False
 
 
+def test_the_deprecated_locale_is_no_managed_option_and_is_never_sent(client):
+    assert IGNORED_OPTION == "locale" and IGNORED_OPTION not in MANAGED_OPTIONS
+    assert "locale" not in create_payload("x", {"email": "x@acme.example", "locale": "fr-FR"})
+    assert ignored_option_warning("locale") == (
+        "Option locale is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module does "
+        "not send, compare or report it; use preferred_language. The option will be removed in version 1.0.0 of "
+        "accessops.atlassian.")
+    with responses.RequestsMock() as rsps:  # every call it makes is listed: one read, no write
+        rsps.add(responses.GET, USERS, json={"Resources": [_user(locale="en-US")]})
+        result = ensure_user(client, "jane@acme.example", {"locale": "fr-FR"})
+        assert len(rsps.calls) == 1 and rsps.calls[0].request.method == "GET"
+    assert result["changed"] is False and result["diff"] == {"before": {"user_name": "jane@acme.example"},
+                                                             "after": {"user_name": "jane@acme.example"}}
+
+
 def test_find_user_none_and_one(client):
     with responses.RequestsMock() as rsps:
         rsps.add(responses.GET, USERS, json={"totalResults": 0, "Resources": []})
@@ -211,7 +228,7 @@ def test_non_object_answers_are_errors(client):
         rsps.add(responses.POST, USERS, json=["not", "an", "object"], status=201)
         rsps.add(responses.PATCH, USERS + "/u-1", json=[1], status=200)
         with pytest.raises(ApiError, match="without a JSON object"):
-            client.create_user({"userName": "x"})
+            client.create_user(create_payload("x", {"email": "x@acme.example"}))
         with pytest.raises(ApiError, match="without a JSON object"):
             client.patch_user("u-1", [])
 
@@ -275,7 +292,7 @@ def test_keyed_answers_of_another_user_are_refused(client):
             client.patch_user("u-1", [])
         rsps.add(responses.POST, USERS, json=_user(userName="other@acme.example"))
         with pytest.raises(UnexpectedAnswerError, match="answered a user named 'other@acme.example'"):
-            client.create_user({"userName": "jane@acme.example"})
+            client.create_user(create_payload("jane@acme.example", {"email": "jane@acme.example"}))
 
 
 def test_ensure_user_conflict_error_keeps_details(client):

@@ -37,6 +37,7 @@ GROUPS_SEARCH = ALL + "/groups/search"
 WORKSPACES = ORG + "/workspaces"
 DIRECTORIES = ORG + "/directories"
 INVITE = ORG + "/users/invite"
+DIR_USERS_SEARCH = DIR + "/users/search"               # a membership read again, in the group's directory
 
 # 2026-01-01T00:00:00Z: the wall clock of the fake clock when a task starts
 NOW = 1767225600.0
@@ -250,6 +251,19 @@ def user_search(*emails, expand=("groups",), cursor=None):
     if cursor:
         body["cursor"] = cursor
     return body
+
+
+def reread(name):
+    """The body of the search that reads a membership again (after a 409 or a 404 of a membership write)."""
+    return {"accountIds": [aid(name)], "expand": ["groups"], "limit": 100}
+
+
+def invited(email_address, account_id=None, groups=(), failed=()):
+    """One entry of an invitation's answer (MultidirectoryInviteSuccessResponse)."""
+    results = [{"group": g, "status": "ERROR" if g in failed else "INVITED", "statusReason": "no room" if g in failed else None}
+               for g in groups]
+    return {"email": email_address, "id": account_id, "results": [{"groupAssignmentResult": results,
+                                                                   "roleAssignmentResult": []}]}
 
 
 def group_search(names=None, ids=None, resource_ids=None, cursor=None):

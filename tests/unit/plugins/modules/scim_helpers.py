@@ -17,6 +17,7 @@ from responses.registries import OrderedRegistry
 from urllib3.exceptions import ProtocolError
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import arg_spec
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -99,6 +100,24 @@ def scim_env(monkeypatch):
     sleeps = []
     monkeypatch.setattr("time.sleep", sleeps.append)
     return sleeps
+
+
+@pytest.fixture
+def module_warnings(monkeypatch):
+    """``messages()``: the warnings the module gave (``module.warn``) and the deprecations ansible-core found in the
+    argument spec (``(msg, version, collection_name)``), over the module runs of the test so far."""
+    warnings, deprecations = [], []
+    validate = arg_spec.ModuleArgumentSpecValidator.validate
+
+    def recording_validate(self, parameters):
+        result = validate(self, parameters)
+        deprecations.extend((d.get("msg"), d.get("version"), d.get("collection_name"))
+                            for d in result._deprecations)  # pylint: disable=protected-access
+        return result
+
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning, **kwargs: warnings.append(warning))
+    monkeypatch.setattr(arg_spec.ModuleArgumentSpecValidator, "validate", recording_validate)
+    return lambda: (list(warnings), list(deprecations))
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from ansible_collections.accessops.atlassian.plugins.modules import atlassian_gr
 from ansible_collections.accessops.atlassian.plugins.modules import atlassian_user as user_module
 
 from .admin_helpers import (  # pylint: disable=unused-import
+    DIR,
+    DIR_USERS_SEARCH,
     DIRECTORIES,
     DIRECTORY,
     GROUPS_SEARCH,
@@ -31,6 +33,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     gid,
     group,
     page,
+    reread,
     run_module,
     user,
     writes,
@@ -46,13 +49,15 @@ def _members(name):
 
 
 def test_bug1_a_409_already_member_is_reported_as_member(api):
-    """_admin_ensure.group_membership: after = before | done; a group the API answered 409 ADMIN-UAM-409-2 for
-    is a member, yet it is reported member: false and left out of the diff's after."""
+    """_admin_ensure.group_membership: after = before | done; a group the API answered 409 for (and a read again
+    finds a member) is a member, yet it is reported member: false and left out of the diff's after."""
     add(api, "POST", USERS_SEARCH, page([user("newhire02", groups=[])]))
     add(api, "POST", GROUPS_SEARCH, page([group(USERS)]))
     add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-2", 409, "already a member"), status=409)
+    add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[USERS])]))
     result, failed = run_module(member_module, args(user="newhire02@acme.example", groups=[USERS]))
     assert not failed and result["unchanged_by_api"] == [USERS]
+    assert calls(api)[-1] == ("POST", DIR_USERS_SEARCH, {}, reread("newhire02"))
     assert result["groups"][0]["member"] is True
     assert result["diff"]["after"] == {"groups": [USERS]}
 
@@ -62,6 +67,8 @@ def test_bug1_a_404_not_a_member_on_remove_is_reported_as_not_member(api):
     add(api, "POST", GROUPS_SEARCH, page([group(USERS)]))
     add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), errors("ADMIN-UAM-404-1", 404, "not a member"),
         status=404)
+    add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))  # read again: in the directory, no member
+    add(api, "GET", DIR + "/groups/" + gid(USERS), {"data": group(USERS)})   # and the group is there
     result, failed = run_module(member_module, args(user="newhire02@acme.example", groups=[USERS], state="absent"))
     assert not failed and result["unchanged_by_api"] == [USERS]
     assert result["groups"][0]["member"] is False
@@ -124,6 +131,7 @@ def test_bug6_a_removal_answered_404_is_not_a_change(api):
     add(api, "GET", DIRECTORIES, page([{"directoryId": DIRECTORY}]))
     add(api, "DELETE", ORG + "/directories/%s/users/%s" % (DIRECTORY, aid("newhire02")),
         errors("ADMIN-UAM-404-1", 404, "not in the directory"), status=404)
+    add(api, "POST", DIR_USERS_SEARCH, page([]))  # read again: the directory answers without the account
     result, failed = run_module(user_module, args(user="newhire02@acme.example", state="removed"))
     assert not failed
     assert result["changed"] is False and result["directories"] == []

@@ -11,8 +11,12 @@ import pytest
 from ansible_collections.accessops.atlassian.plugins.modules import atlassian_group_member as module
 
 from .admin_helpers import (  # pylint: disable=unused-import
+    ACME_ARI,
     DIR,
+    DIR_USERS_SEARCH,
     DIRECTORY,
+    WIKI_ARI,
+    WORKSPACES,
     GROUPS_SEARCH,
     ORG,
     OTHER_DIRECTORY,
@@ -28,10 +32,13 @@ from .admin_helpers import (  # pylint: disable=unused-import
     gid,
     group,
     group_search,
+    group_role,
     page,
+    reread,
     run_module,
     user,
     user_search,
+    workspace,
     writes,
 )
 
@@ -203,28 +210,55 @@ def test_two_accounts_for_one_email_are_refused(api):
     assert writes(api) == []
 
 
-def test_409_already_a_member_is_not_a_change(api):
+def test_409_read_again_as_a_member_is_not_a_change(api):
+    """The spec's 409 has two reasons: a read of the membership tells them apart (here: already a member)."""
     _read(api)
     add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-2", 409, "User is already a member of the group"), status=409)
+    add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[USERS])]))
     result, failed = run_module(module, _task())
     assert not failed, result
     assert result["changed"] is False and result["added"] == []
-    assert result["unchanged_by_api"] == [USERS]
-    assert result["api_calls"] == {"total": 3, "POST": 3}
+    assert result["unchanged_by_api"] == [USERS] and result["groups"][0]["member"] is True
+    assert calls(api)[2:] == [("POST", _members(USERS), {}, {"accountId": aid("newhire02")}),
+                              ("POST", DIR_USERS_SEARCH, {}, reread("newhire02"))]
+    assert result["api_calls"] == {"total": 4, "POST": 4}
 
 
-def test_409_licence_limit_names_the_product(api):
+def _seats(api, usage=300):
+    add(api, "GET", ORG + "/directories/-/groups/%s/role-assignments" % gid(USERS),
+        page([group_role(ACME_ARI, "atlassian/user"), group_role(WIKI_ARI, "atlassian/user", owner="confluence")]))
+    full = workspace("acme", ACME_ARI)
+    full["attributes"].update(usage=usage, capacity=300)
+    add(api, "POST", WORKSPACES, page([full, workspace("acme-wiki", WIKI_ARI, "confluence")]))
+
+
+def test_409_read_again_as_no_member_names_the_product_out_of_seats(api):
     _read(api)
     detail = "The product bitbucket (resource acme) has reached its user limit of 300"
     add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-3", 409, detail, "Product License Limit Exceeded"),
         status=409)
+    add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))
+    _seats(api)
     result, failed = run_module(module, _task())
     assert failed
     assert result["msg"] == (
-        "Cannot add %s to the group %s: a product is at its user limit (ADMIN-UAM-409-3: %s). Free a seat or raise "
-        "the limit in admin.atlassian.com, then run again" % (aid("newhire02"), USERS, detail))
+        "Cannot add %s to the group %s: out of seats: bitbucket acme (300 of 300 seats used) (HTTP 409: ADMIN-UAM-409-3: "
+        "%s). Free a seat or raise the user limit in admin.atlassian.com, then run again" % (aid("newhire02"), USERS, detail))
     assert result["status"] == 409 and result["api_message"] == "ADMIN-UAM-409-3: " + detail
-    assert result["api_calls"] == {"total": 3, "POST": 3}
+    assert [c[1] for c in calls(api)[2:]] == [_members(USERS), DIR_USERS_SEARCH,
+                                              ORG + "/directories/-/groups/%s/role-assignments" % gid(USERS), WORKSPACES]
+    assert result["api_calls"] == {"total": 6, "POST": 5, "GET": 1}
+
+
+def test_409_without_a_full_product_names_those_the_group_grants(api):
+    _read(api)
+    add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-1", 409, "Conflict"), status=409)
+    add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))
+    _seats(api, usage=12)
+    result, failed = run_module(module, _task())
+    assert failed and result["status"] == 409
+    assert result["msg"].startswith("Cannot add %s to the group %s: out of seats: one of bitbucket acme, confluence "
+                                    "acme-wiki (HTTP 409: ADMIN-UAM-409-1: Conflict)" % (aid("newhire02"), USERS))
 
 
 def test_a_failure_after_a_write_fails_the_task_and_reports_the_change(api):
@@ -245,28 +279,39 @@ def test_a_failure_of_the_first_write_changes_nothing(api):
     assert failed and result["changed"] is False and [w[1] for w in writes(api)] == [_members(USERS)]
 
 
-def test_another_409_on_add_fails(api):
-    _read(api)
-    add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-1", 409, "Conflict"), status=409)
-    result, failed = run_module(module, _task())
-    assert failed and result["status"] == 409 and "ADMIN-UAM-409-1: Conflict" in result["msg"]
-
-
-def test_404_not_a_member_on_remove_is_not_a_change(api):
+def test_404_on_remove_confirmed_by_a_read_is_not_a_change(api):
+    """The spec's 404 ("the organization, directory, group, or user") is "nothing to remove" only when a read finds
+    the account in the group's directory, not a member, and the group there."""
     _read(api, member_of=[USERS])
     add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"),
         errors("ADMIN-UAM-404-1", 404, "One or more user not found in the directory"), status=404)
+    add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))
+    add(api, "GET", DIR + "/groups/" + gid(USERS), {"data": group(USERS)})
     result, failed = run_module(module, _task(state="absent"))
     assert not failed, result
     assert result["changed"] is False and result["removed"] == [] and result["unchanged_by_api"] == [USERS]
+    assert calls(api)[3:] == [("POST", DIR_USERS_SEARCH, {}, reread("newhire02")),
+                              ("GET", DIR + "/groups/" + gid(USERS), {}, None)]
 
 
 def test_404_group_gone_on_remove_fails(api):
     _read(api, member_of=[USERS])
     add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), errors("ADMIN-UAM-404-3", 404, "Group Not Found"),
         status=404)
+    add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))
+    add(api, "GET", DIR + "/groups/" + gid(USERS), errors("ADMIN-UAM-404-3", 404, "Group Not Found"), status=404)
     result, failed = run_module(module, _task(state="absent"))
     assert failed and result["status"] == 404 and "ADMIN-UAM-404-3: Group Not Found" in result["msg"]
+    assert result["msg"].endswith("; the group '%s' no longer exists in the directory %s" % (USERS, DIRECTORY))
+
+
+def test_404_account_gone_on_remove_fails(api):
+    _read(api, member_of=[USERS])
+    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), errors("ADMIN-UAM-404-1", 404, "not found"), status=404)
+    add(api, "POST", DIR_USERS_SEARCH, page([]))
+    result, failed = run_module(module, _task(state="absent"))
+    assert failed and result["status"] == 404 and result["changed"] is False
+    assert result["msg"].endswith("; the account is not in the directory %s of the group" % DIRECTORY)
 
 
 def test_a_write_is_refused_when_the_group_directory_is_unknown(api):

@@ -28,6 +28,7 @@ from .scim_helpers import (  # pylint: disable=unused-import
     list_response,
     lost_connection,
     make_user,
+    module_warnings,
     patch_body,
     run_module,
     scim_env,
@@ -85,7 +86,7 @@ def test_every_attribute_maps_to_its_scim_path(api, account_id, organization_pat
     api.add(responses.GET, USERS, json=list_response(current))
     api.add(responses.PATCH, USERS + "/u-1", json=current)
     values = dict(family_name="Roe", display_name="Jane Roe", nick_name="JR", title="CTO", organization="Acme",
-                  timezone="Europe/Paris", preferred_language="fr-FR", locale="fr-FR", external_id="idp-42")
+                  timezone="Europe/Paris", preferred_language="fr-FR", external_id="idp-42")
     result, failed = run_module(module, args(**values))
     assert not failed and result["changed"] is True
     operations = calls(api)[1][3]["Operations"]
@@ -97,7 +98,6 @@ def test_every_attribute_maps_to_its_scim_path(api, account_id, organization_pat
         {"op": "replace", "path": organization_path, "value": "Acme"},
         {"op": "replace", "path": "timezone", "value": "Europe/Paris"},
         {"op": "replace", "path": "preferredLanguage", "value": "fr-FR"},
-        {"op": "replace", "path": "locale", "value": "fr-FR"},
         {"op": "replace", "path": "externalId", "value": "idp-42"},
     ]
 
@@ -385,3 +385,68 @@ def test_check_mode_no_change(api):
     api.add(responses.GET, USERS, json=list_response(make_user()))
     result, failed = run_module(module, args(title=""), check_mode=True)
     assert not failed and result["changed"] is False
+
+
+# -- locale: deprecated, never sent -----------------------------------------------------------------------------
+
+LOCALE_WARNING = ("Option locale is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module "
+                  "does not send, compare or report it; use preferred_language. The option will be removed in version "
+                  "1.0.0 of accessops.atlassian.")
+LOCALE_DEPRECATION = ("Param 'locale' is deprecated. See the module docs for more information", "1.0.0",
+                      "accessops.atlassian")
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", ""], ids=["value", "empty"])
+def test_locale_is_warned_about_and_never_sent_nor_compared(api, module_warnings, locale):
+    current = make_user(title="Engineer", locale="en-US")  # what a server holds is left as it is, and not reported
+    updated = make_user(title="CTO", locale="en-US")
+    api.add(responses.GET, USERS, json=list_response(current))
+    api.add(responses.PATCH, USERS + "/u-1", json=updated)
+    result, failed = run_module(module, args(title="CTO", locale=locale), diff=True)
+    assert not failed
+    assert calls(api) == [
+        ("GET", USERS_PATH, by_name(NAME), None),
+        ("PATCH", USER_PATH, {}, patch_body({"op": "replace", "path": "title", "value": "CTO"})),
+    ]
+    assert result["changed"] is True and result["user"] == updated
+    assert result["diff"] == {"before": {"user_name": NAME, "title": "Engineer"}, "after": {"user_name": NAME, "title": "CTO"}}
+    assert module_warnings() == ([LOCALE_WARNING], [LOCALE_DEPRECATION])
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["real", "check"])
+def test_locale_alone_changes_nothing(api, module_warnings, check_mode):
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    result, failed = run_module(module, args(locale="fr-FR"), check_mode=check_mode, diff=True)
+    assert not failed
+    assert calls(api) == [("GET", USERS_PATH, by_name(NAME), None)]
+    assert result["changed"] is False
+    assert result["diff"] == {"before": {"user_name": NAME}, "after": {"user_name": NAME}}
+    assert module_warnings() == ([LOCALE_WARNING], [LOCALE_DEPRECATION])
+
+
+def test_a_new_user_is_created_without_locale_and_check_mode_predicts_it(api, module_warnings):
+    body = {"schemas": [CORE], "userName": NAME, "emails": [{"value": NAME, "type": "work", "primary": True}],
+            "preferredLanguage": "fr-FR", "active": True}
+    after = {"user_name": NAME, "email": NAME, "preferred_language": "fr-FR", "active": True}
+    options = args(email=NAME, preferred_language="fr-FR", locale="fr-FR")
+    api.add(responses.GET, USERS, json=list_response())
+    predicted, failed = run_module(module, options, check_mode=True, diff=True)
+    assert not failed and predicted["changed"] is True
+    assert predicted["user"] == body and predicted["diff"] == {"before": {}, "after": after}
+
+    created = make_user(preferredLanguage="fr-FR")
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=created, status=201)
+    result, failed = run_module(module, options, diff=True)
+    assert not failed
+    assert calls(api)[1:] == [("GET", USERS_PATH, by_name(NAME), None), ("POST", USERS_PATH, {}, body)]
+    assert result["changed"] is True and result["user"] == created
+    assert result["diff"] == predicted["diff"]
+    assert module_warnings() == ([LOCALE_WARNING] * 2, [LOCALE_DEPRECATION] * 2)  # one of each a run
+
+
+def test_locale_is_not_validated_since_it_is_never_used(api, module_warnings):
+    api.add(responses.GET, USERS, json=list_response(make_user()))
+    result, failed = run_module(module, args(locale="fr\nFR"))
+    assert not failed and result["changed"] is False
+    assert module_warnings()[0] == [LOCALE_WARNING]

@@ -17,6 +17,7 @@ import responses
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import scim_transport_from_params
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim import ScimClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim_bulk import ignored_option_warnings
 from ansible_collections.accessops.atlassian.plugins.modules import atlassian_scim_user as module
 
 from .scim_helpers import (  # pylint: disable=unused-import
@@ -30,6 +31,7 @@ from .scim_helpers import (  # pylint: disable=unused-import
     calls,
     list_response,
     make_user,
+    module_warnings,
     patch_body,
     run_module,
     scim_env,
@@ -216,6 +218,44 @@ def test_top_level_options_with_users_are_refused_before_any_request(api, extra,
     assert failed
     assert len(api.calls) == 0
     assert words in result["msg"]
+
+
+def test_locale_of_items_is_warned_about_naming_them_and_never_sent(api, module_warnings):
+    users = team()
+    users[0]["locale"] = "pt-BR"
+    users[2]["locale"] = ""
+    register_team(api)
+    result, failed = run_module(module, bulk_args(users, concurrency=1), diff=True)
+    assert not failed, result
+    assert calls(api) == TEAM_CALLS  # the bodies of team() without locale: no POST and no PATCH carries it
+    assert [(r["user_name"], r["changed"]) for r in result["results"]] == [(ANA, True), (LI, True), (MAX, True),
+                                                                           (ZOE, False)]
+    assert all("locale" not in d["before"] and "locale" not in d["after"] for d in result["diff"])
+    warnings, deprecations = module_warnings()
+    assert warnings == [
+        "Option locale of users[0] (ana@acme.example), users[2] (max@acme.example) is deprecated and ignored: "
+        "Atlassian's SCIM schema has no locale attribute, so the module does not send, compare or report it; use "
+        "preferred_language. The option will be removed in version 1.0.0 of accessops.atlassian."]
+    # ansible-core (2.16 too) reports a deprecated sub-option of a list of dicts, once for each item that sets it
+    assert deprecations == [("Param 'users[\"locale\"]' is deprecated. See the module docs for more information", "1.0.0",
+                             "accessops.atlassian")] * 2
+
+
+def test_top_level_locale_with_users_is_only_warned_about(api, module_warnings):
+    api.add(responses.GET, USERS, json=list_response(existing(ZOE, "u-zoe", title="Engineer")))
+    result, failed = run_module(module, bulk_args([{"user_name": ZOE, "title": "Engineer"}], locale="fr-FR"))
+    assert not failed and result["changed"] is False
+    assert calls(api) == [("GET", USERS_PATH, by_name(ZOE), None)]
+    assert [w.split(" is deprecated")[0] for w in module_warnings()[0]] == ["Option locale"]
+
+
+def test_many_items_with_locale_are_named_up_to_ten():
+    users = [{"user_name": "u%02d@acme.example" % n, "locale": "en"} for n in range(12)]
+    warnings = ignored_option_warnings({"users": users, "locale": None})
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Option locale of users[0] (u00@acme.example), ")
+    assert "users[9] (u09@acme.example) and 2 more is deprecated and ignored" in warnings[0]
+    assert ignored_option_warnings({"users": [{"user_name": ANA, "locale": None}], "locale": None}) == []
 
 
 def test_neither_user_name_nor_users_is_refused(api):

@@ -359,14 +359,40 @@ def test_access_token_looks_up_emails_with_null_roles():
 
 
 @responses.activate
-def test_access_token_one_member_by_account_id_falls_back_to_the_same_filter_on_members():
+def test_access_token_one_member_by_account_id_is_read_by_its_documented_member_path():
     responses.add("GET", API + PERMS[4:], status=403, json=ACCESS_DENIED)
-    responses.add("GET", API + MEMBERS[4:], json=page([membership("dev1")]))
+    answer = membership("dev1")
+    del answer["permission"]  # /members answers carry no role
+    responses.add("GET", API + MEMBERS[4:] + "/557058:dev1", json=answer)
     result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, member=aid("dev1")))
     assert not failed
-    query = '?q=user.account_id IN ("557058:dev1")&pagelen=100'
-    assert calls(responses) == [("GET", PERMS + query), ("GET", MEMBERS + query)]
-    assert result["member"]["account_id"] == aid("dev1")
+    assert calls(responses) == [("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100'),
+                                ("GET", MEMBERS + "/557058:dev1")]
+    assert result["member"]["account_id"] == aid("dev1") and result["member"]["workspace_permission"] is None
+
+
+@responses.activate
+def test_access_token_one_member_by_uuid_that_is_no_member_is_not_found():
+    uuid = membership("dev1")["user"]["uuid"]
+    responses.add("GET", API + PERMS[4:], status=403, json=ACCESS_DENIED)
+    responses.add("GET", API + MEMBERS[4:] + "/" + uuid.replace("{", "%7B").replace("}", "%7D"), status=404,
+                  json=error("not a member"))
+    result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, member=uuid.upper()))
+    assert not failed
+    assert calls(responses) == [("GET", PERMS + '?q=user.uuid IN ("%s")&pagelen=100' % uuid), ("GET", MEMBERS + "/" + uuid)]
+    assert result["member"] is None and result["not_found"] == [uuid.upper()]
+
+
+@responses.activate
+def test_one_member_whose_filter_is_refused_is_found_in_the_unfiltered_role_listing():
+    responses.add("GET", API + PERMS[4:], status=400, json=error("Invalid field name 'user.account_id'"))
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev0")], next_url=API + PERMS[4:] + "?page=2"))
+    responses.add("GET", API + PERMS[4:] + "?page=2", json=page([membership("dev2"), membership("dev1", "collaborator")]))
+    result, failed = run_module(module, args(member=aid("dev1")))
+    assert not failed
+    assert calls(responses) == [("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100'),
+                                ("GET", PERMS + "?pagelen=100"), ("GET", PERMS + "?page=2")]
+    assert result["member"]["account_id"] == aid("dev1") and result["member"]["workspace_permission"] == "collaborator"
 
 
 @responses.activate

@@ -299,11 +299,11 @@ def test_delete_answered_404_after_a_retry_counts_as_removed():
 @responses.activate
 def test_uuid_is_resolved_to_an_account_id_once():
     member = membership("dev1")
-    responses.add("GET", API + "/workspaces/acme/members", json=page([member]))
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([member]))
     responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
     result, failed = run_module(module, args(repository="infra-core", user=member["user"]["uuid"].upper(), permission="read"))
     assert not failed and not result["changed"]
-    assert calls(responses) == [("GET", '/2.0/workspaces/acme/members?q=user.uuid IN ("%s")&pagelen=100' % member["user"]["uuid"]),
+    assert calls(responses) == [("GET", '/2.0/workspaces/acme/permissions?q=user.uuid IN ("%s")&pagelen=100' % member["user"]["uuid"]),
                                 ("GET", REPO_USERS + "/557058:dev1")]
 
 
@@ -332,13 +332,13 @@ def test_concurrent_repositories_give_the_same_calls_and_counts():
         responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([perm("dev1", "read")]))
         responses.add("PUT", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, json=perm("dev1", "write"))
     # dev2 has nothing to remove anywhere: one look-up tells a member from an id that matches nobody
-    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([]))
     result, failed = run_module(module, args(repositories=repos, concurrency=4, users=[
         {"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}]))
     assert not failed
     assert sorted(calls(responses)) == sorted(
         [("GET", "/2.0/repositories/acme/%s/permissions-config/users?pagelen=100" % r) for r in repos]
-        + [("GET", '/2.0/workspaces/acme/members?q=user.account_id IN ("557058:dev2")&pagelen=100')]
+        + [("GET", '/2.0/workspaces/acme/permissions?q=user.account_id IN ("557058:dev2")&pagelen=100')]
         + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in repos])
     assert [r["repository"] for r in result["results"]] == repos
     assert result["not_found"] == [aid("dev2")]
@@ -377,7 +377,7 @@ def test_a_401_while_writing_stops_every_later_write():
     repos = ["r%d" % i for i in range(7)]
     for repo in repos:
         responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([perm("dev1", "read")]))
-    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev2")]))
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([membership("dev2")]))
     responses.add("PUT", API + "/repositories/acme/r0/permissions-config/users/557058:dev1", status=401,
                   json=error("Token expired"))
     result, failed = run_module(module, args(repositories=repos, concurrency=1, users=[

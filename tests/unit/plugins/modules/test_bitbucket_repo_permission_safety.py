@@ -110,14 +110,14 @@ def test_a_grant_on_a_missing_repository_fails_that_repository_at_the_put():
 def test_several_uuids_are_resolved_with_one_batched_query():
     members = [membership("dev%d" % i) for i in range(3)]
     uuids = [m["user"]["uuid"] for m in members]
-    responses.add("GET", API + "/workspaces/acme/members", json=page(members[:2]))  # the third uuid is no member
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page(members[:2]))  # the third uuid is no member
     responses.add("GET", API + REPO_USERS[4:], json=page([perm("dev0", "read"), perm("dev7", "write")]))
     responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev0", status=204)
     result, failed = run_module(module, args(repository="infra-core", users=[
         {"user": u.upper(), "state": "absent"} for u in uuids]))
     assert not failed
     assert calls(responses) == [
-        ("GET", "/2.0/workspaces/acme/members?q=user.uuid IN (%s)&pagelen=100" % ",".join('"%s"' % u for u in uuids)),
+        ("GET", "/2.0/workspaces/acme/permissions?q=user.uuid IN (%s)&pagelen=100" % ",".join('"%s"' % u for u in sorted(uuids))),
         ("GET", REPO_USERS + "?pagelen=100"),
         ("DELETE", REPO_USERS + "/557058:dev0"),
     ]
@@ -153,22 +153,22 @@ def test_a_grant_to_an_account_id_that_is_no_member_is_refused_before_any_write(
 def test_revoking_an_account_id_that_matches_nobody_reports_it_and_a_rerun_stays_green():
     responses.add("GET", API + REPO_USERS[4:] + "/557058:gone", status=404, json=error("not found"))
     responses.add("GET", API + REPO_USERS[4:], json=page([]))
-    responses.add("GET", API + "/workspaces/acme/members", json=page([]))
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([]))
     result, failed = run_module(module, args(repository="infra-core", user=aid("gone"), state="absent"))
     assert not failed and result["changed"] is False
     assert result["not_found"] == [aid("gone")]
     assert calls(responses) == [("GET", REPO_USERS + "/557058:gone"), ("GET", REPO_USERS + "?pagelen=1"),
-                                ("GET", '/2.0/workspaces/acme/members?q=user.account_id IN ("557058:gone")&pagelen=100')]
+                                ("GET", '/2.0/workspaces/acme/permissions?q=user.account_id IN ("557058:gone")&pagelen=100')]
 
 
 @responses.activate
 def test_an_exempt_account_id_that_matches_nobody_stops_exclusive_before_any_repository_read():
-    responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev5")]))
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([membership("dev5")]))
     result, failed = run_module(module, args(repository="infra-core", exclusive=True, users=[],
                                              exempt=[aid("dev5"), aid("dev55")]))
     assert failed
     assert calls(responses) == [
-        ("GET", '/2.0/workspaces/acme/members?q=user.account_id IN ("557058:dev5","557058:dev55")&pagelen=100')]
+        ("GET", '/2.0/workspaces/acme/permissions?q=user.account_id IN ("557058:dev5","557058:dev55")&pagelen=100')]
     assert "Cannot exempt 557058:dev55" in result["msg"] and "Nothing was changed" in result["msg"]
 
 
