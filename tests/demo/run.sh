@@ -25,6 +25,7 @@ for _ in $(seq 1 100); do   # at most ~20 s
   sleep 0.2
 done
 [ -n "$SIM" ] || { cat "$LOG"; echo "the simulator did not start in time"; exit 1; }
+sed -n 's/^\(atlsim strict mode: .*\)/  \1 (400 to any request form the official documents do not state)/p' "$LOG" | head -n 1
 
 # The credentials reach the modules only as environment variables, as AWX injects them (public demo values).
 export BITBUCKET_API_URL="$SIM/2.0" BITBUCKET_USERNAME=admin@acme.example BITBUCKET_API_TOKEN=demo-admin-api-token

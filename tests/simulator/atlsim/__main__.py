@@ -110,6 +110,7 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     sys.stdout.write("atlsim listening on %s\n" % server.url)
+    sys.stdout.write("atlsim strict mode: %s\n" % ("on" if app.strict else "off"))
     sys.stdout.flush()
     try:
         server.serve_forever()

@@ -358,6 +358,7 @@ def test_cli_strict_flag_and_environment(flag, env, expected):
         line = proc.stdout.readline().strip()
         assert line.startswith("atlsim listening on http://127.0.0.1:"), proc.stderr.read() if proc.poll() else line
         url = line.rsplit(" ", 1)[1]
+        assert proc.stdout.readline().strip() == "atlsim strict mode: %s" % ("on" if expected == 400 else "off")
         assert requests.get(url + "/2.0/user", params={"foo": "1"}, auth=demo.ADMIN, timeout=10).status_code == expected
     finally:
         proc.terminate()
