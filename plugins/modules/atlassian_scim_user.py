@@ -383,19 +383,19 @@ rate_limit:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connection import (
     scim_argument_spec,
     scim_transport_from_params,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
-from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client import (
     IGNORED_OPTION,
     IGNORED_OPTION_REMOVED_IN,
     MANAGED_OPTIONS,
     ScimClient,
     ensure_user,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._scim_bulk import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.bulk import (
     DEFAULT_CONCURRENCY,
     concurrency_of,
     ensure_users,

@@ -137,12 +137,12 @@ rate_limit:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connection import (
     scim_argument_spec,
     scim_transport_from_params,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
-from ansible_collections.accessops.atlassian.plugins.module_utils._scim import ScimClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client import ScimClient
 
 
 def read_users(client, user_name=None, external_id=None, active=None):

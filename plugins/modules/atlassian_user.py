@@ -200,9 +200,9 @@ rate_limit:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin_ensure import account_state
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import admin_argument_spec
-from ansible_collections.accessops.atlassian.plugins.module_utils._module import admin_client, run_module
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.ensure import account_state
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.connection import admin_argument_spec, admin_client
+from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 
 
 def main():

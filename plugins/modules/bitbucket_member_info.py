@@ -280,9 +280,9 @@ rate_limit:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import bitbucket_argument_spec
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_members import run_member_info
-from ansible_collections.accessops.atlassian.plugins.module_utils._module import bitbucket_client, run_module
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import bitbucket_argument_spec, bitbucket_client
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.members import run_member_info
+from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 
 
 def argument_spec():

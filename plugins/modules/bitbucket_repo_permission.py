@@ -279,8 +279,8 @@ rate_limit:
   sample: {}
 """
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_permission_module
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import REPOSITORY
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.argspec import run_permission_module
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import REPOSITORY
 
 
 def main():

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Atlassian organization Admin API (v2): ``AdminClient``, held against the official Organizations REST API
 document (``atlassian-admin-organization.swagger.v3.2026-08-21.json``, server ``https://api.atlassian.com/admin``:
-``admin_url`` + ``/admin`` + ``/v2/orgs/{orgId}/...``). Its writes and what their answers mean: ``_admin_writes``.
+``admin_url`` + ``/admin`` + ``/v2/orgs/{orgId}/...``). Its writes and what their answers mean: ``_admin.writes``.
 
 Every call goes through the shared ``Transport`` (auth, retries, error mapping, accounting). Lists use the opaque
 cursors of ``_pagination.iter_admin_values`` (``cursor`` / ``limit`` in the body of the ``POST`` searches, in the query
@@ -20,8 +20,8 @@ are sent to the concrete directory of the group (``directoryId``) or of the user
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import ALL_DIRECTORIES
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin_writes import AdminWrites, _batches, _unique, group_key
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import ALL_DIRECTORIES
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import AdminWrites, _batches, _unique, group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, NotFoundError, UnexpectedAnswerError
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_admin_values
 

@@ -10,9 +10,9 @@ changed before any write, apply (nothing in check mode), and report the same pla
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin_writes import InvitationFailedError, group_key
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import ALL_DIRECTORIES
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin_info import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import InvitationFailedError, group_key
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import ALL_DIRECTORIES
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.info import (
     find_groups,
     find_user,
     is_read_only,

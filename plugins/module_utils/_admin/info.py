@@ -12,7 +12,7 @@ user that hold it) or ``inferred``.
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin import group_key
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError, UnexpectedAnswerError
 
 BITBUCKET = "bitbucket"

@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import ALL_DIRECTORIES
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
     AtlassianError,
@@ -33,6 +32,9 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     PlanLimitError,
     UnexpectedAnswerError,
 )
+
+# "every directory this key may manage": documented for reads; writes are sent to a concrete directory
+ALL_DIRECTORIES = "-"
 
 # MultidirectoryInviteApiRequest.emails: 1 to 25 emails a request (the spec's "maximum: 25").
 INVITE_BATCH = 25

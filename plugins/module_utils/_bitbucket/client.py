@@ -13,7 +13,7 @@ from typing import Callable, TypeVar
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, UnexpectedAnswerError
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import GROUP, REPOSITORY, USER
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.targets import GROUP, REPOSITORY, USER
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import (
     BITBUCKET_MAX_PAGELEN,
     iter_bitbucket_pages,

@@ -14,7 +14,7 @@ filter is answered with HTTP 400 (or 403). Emails: the one filter the spec state
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     ACCOUNT_ID_BATCH,
     IncompleteListError,
     bbql_in,

@@ -13,9 +13,9 @@ the repository lists or the project listing and lists, when the caller does not 
 
 from __future__ import annotations
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import DEFAULT_CONCURRENCY, WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._workers import DEFAULT_CONCURRENCY, WorkerPool
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import NotFoundError
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import PROJECT, REPOSITORY, USER
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.targets import PROJECT, REPOSITORY, USER
 
 
 def _listing(scope, workspace):

@@ -20,7 +20,7 @@ Request plan:
 A BBQL filter answered with HTTP 400 (a server that does not take a field the spec states only through the filtering
 narrative) is replaced by the documented unfiltered listing, matched in memory; an access token's single member is read
 with ``GET /workspaces/{ws}/members/{member}``.
-* explicit permissions (``_member_access``): one permission list per reached repository and the project lists, or
+* explicit permissions (``member_access``): one permission list per reached repository and the project lists, or
   only the kinds of ``include_explicit``;
 * profiles: one ``/users/{id}`` per member (only with include_profile).
 
@@ -32,12 +32,12 @@ come from ``/members`` (same filters, same paging) with ``workspace_permission: 
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._workers import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
     WorkerPool,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     ACCOUNT_ID_BATCH,
     bbql_in,
     check_filtered,
@@ -57,8 +57,8 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     ForbiddenError,
     NotFoundError,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory, is_not_a_user, whoami
-from ansible_collections.accessops.atlassian.plugins.module_utils._member_access import EXPLICIT_KINDS, add_explicit_permissions
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory, is_not_a_user, whoami
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.member_access import EXPLICIT_KINDS, add_explicit_permissions
 
 # Above this many members, reading the whole role listing costs fewer requests than filtering by id.
 FILTER_BY_ID_MAX = 2 * ACCOUNT_ID_BATCH

@@ -4,8 +4,9 @@
 """What an explicit Bitbucket permission is about, defined once: the scope (a repository or a project), the subject
 (a user or a group), the permission levels each scope accepts, and the ``permissions-config`` paths.
 
-The permission engine (``_permission_engine``) and the client (``_bitbucket``) are parametrized by these
-descriptions, so a new permission module is a Scope and a few lines of option mapping.
+The client (``_bitbucket.client``) and the permission engine (``_permissions.engine``, which takes them through
+``_permissions.scopes``) are parametrized by these descriptions, so a new permission module is a Scope and a few
+lines of option mapping.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils import _valida
 
 REPOSITORY_LEVELS = ("read", "write", "admin")
 PROJECT_LEVELS = ("read", "write", "create-repo", "admin")
-# Order of the levels (a lowering is a move to a smaller rank); "create-repo" is "write" plus creating repositories.
-RANK = {"read": 1, "write": 2, "create-repo": 3, "admin": 4}
 
 
 class Scope(object):

@@ -9,9 +9,9 @@ write, and fails with a message naming the option.
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import normalize_identifier
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import normalize_identifier
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import GROUP, USER
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import GROUP, USER
 
 
 class RefusedError(AtlassianError):

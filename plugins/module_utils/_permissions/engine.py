@@ -2,11 +2,11 @@
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one permission engine of every explicit Bitbucket permission (repositories and projects, users and groups),
-parametrized by a ``_permission_scopes.Scope``; the subjects (users, groups) are those the task names.
+parametrized by a ``_permissions.scopes.Scope``; the subjects (users, groups) are those the task names.
 
-1. Resolve identities once (``_identity.Directory``) and read every target (worker pool): one GET when a single
+1. Resolve identities once (``_bitbucket.identity.Directory``) and read every target (worker pool): one GET when a single
    user or group is involved (not exclusive), else the whole list, 100 per page.
-2. Plan each target and subject with ``_engine.reconcile`` and run the safety checks (``_permission_safety``).
+2. Plan each target and subject with ``_engine.reconcile`` and run the safety checks (``_permissions.safety``).
    Nothing has been written yet, so a refusal leaves everything as it was. Check mode stops here.
 3. Apply the plans (worker pool); a target that fails does not stop the others.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._workers import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
     FirstError,
@@ -34,18 +34,18 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     NotFoundError,
     UnexpectedAnswerError,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_prefetch import prefetch
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_report import Outcome, report
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_requests import Wishes, requests_from_params
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_safety import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.prefetch import prefetch
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.report import Outcome, report
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import Wishes, requests_from_params
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.safety import (
     admin_losses,
     caller_account,
     check_auth_for_writes,
     check_caller,
     check_owner,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import GROUP, SUBJECTS, USER
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import GROUP, SUBJECTS, USER
 
 
 class NotAttemptedError(AtlassianError):

@@ -21,7 +21,7 @@ the engine reads each repository instead (``permissions-config``, the documented
 
 from __future__ import annotations
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     bbql_in,
     bbql_string,
     check_filtered,
@@ -33,7 +33,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, ForbiddenError, NotFoundError
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_bitbucket_values
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_safety import owner_listing
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.safety import owner_listing
 
 # repositories per filtered query: 50 full names keep the URL far below common limits (about 3 KB)
 REPOSITORY_BATCH = 50

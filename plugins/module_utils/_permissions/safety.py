@@ -14,7 +14,7 @@ them too, so it predicts a refusal):
 
 from __future__ import annotations
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     ACCOUNT_ID_BATCH,
     bbql_in,
     check_filtered,
@@ -23,9 +23,9 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
     user_key,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
-from ansible_collections.accessops.atlassian.plugins.module_utils._identity import is_not_a_user, members_listed, whoami
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_requests import RefusedError
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import RANK
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import is_not_a_user, members_listed, whoami
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import RefusedError
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import RANK
 
 BASIC_AUTH_KINDS = ("api_token",)
 
@@ -85,7 +85,7 @@ def owner_listing(client, workspace, account_ids):
     """The memberships answering ``permission = "owner" OR user.account_id IN (...)`` (50 ids per request, checked
     against the filter): the workspace owner, and which of ``account_ids`` are members. When the server answers the
     combined filter with HTTP 400, the documented forms instead: ``q=permission = "owner"`` (1 request, checked) and the
-    member look-up of ``_identity.members_listed`` (per id, or the member listing), whose memberships carry no role."""
+    member look-up of ``_bitbucket.identity.members_listed`` (per id, or the member listing), whose memberships carry no role."""
     path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % workspace))
     wanted = sorted(set(account_ids))
 

@@ -16,7 +16,7 @@ not started yet, which are reported as not attempted.
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import MAX_CONCURRENCY, FirstError, WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._workers import MAX_CONCURRENCY, FirstError, WorkerPool
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     AtlassianError,
@@ -24,7 +24,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     ConfigurationError,
     NotFoundError,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client import (
     IGNORED_OPTION,
     MANAGED_OPTIONS,
     USERS_PATH,

@@ -259,7 +259,7 @@ class ScimClient(object):
         return self.transport.stats
 
     def for_worker(self):
-        """A client for another thread (``_bitbucket_workers.WorkerPool``): a new Transport (own requests.Session), same
+        """A client for another thread (``_workers.WorkerPool``): a new Transport (own requests.Session), same
         base URL, auth, timeouts, TLS settings, retry policy, warn callback and ApiStats (every request counted once)."""
         t = self.transport
         clone = Transport(t.base_url, t.auth, timeout=t.timeout, validate_certs=t.verify is not False,

@@ -1,5 +1,5 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The collection's own Admin API client (``plugins/module_utils/_admin*.py``) against the simulator over HTTP, with
+"""The collection's own Admin API client (``plugins/module_utils/_admin/``) against the simulator over HTTP, with
 every request it sends and every answer it gets validated against the official spec
 (``atlassian-admin-organization.swagger.v3.2026-08-21.json``): paths (``admin_url`` + ``/admin`` + the spec's
 templates), query parameters, bodies (the spec's bounds and worded rules included), statuses and answer shapes.
@@ -46,8 +46,9 @@ def fixture_lib(tmp_path_factory):
     (root / "ansible_collections" / "accessops" / "atlassian").symlink_to(REPO, target_is_directory=True)
     sys.path.insert(0, str(root))
     try:
-        names = ("_admin", "_admin_writes", "_admin_info", "_admin_ensure", "_args", "_errors")
-        yield {name: importlib.import_module(PACKAGE + "." + name) for name in names}
+        names = {"_admin": "_admin.client", "_admin_writes": "_admin.writes", "_admin_info": "_admin.info",
+                 "_admin_ensure": "_admin.ensure", "_args": "_admin.connection", "_errors": "_errors"}
+        yield {name: importlib.import_module(PACKAGE + "." + module) for name, module in names.items()}
     finally:
         sys.path.remove(str(root))
 

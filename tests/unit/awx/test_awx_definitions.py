@@ -3,7 +3,7 @@
 """The AWX / Automation Controller content under docs/awx matches the modules.
 
 Each credential type's injectors set exactly the environment variables the modules read for its inputs (taken from
-the argument specs in _args.py, so a renamed variable or option fails here), its secret inputs are exactly the
+the argument specs in each product's connection.py, so a renamed variable or option fails here), its secret inputs are exactly the
 options the modules mark no_log, its defaults are the modules' defaults, and the job templates' surveys are
 well-formed and feed the variables the project playbooks and the roles read.
 """
@@ -17,12 +17,14 @@ import yaml
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.accessops.atlassian.plugins.module_utils import _args
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.connection import admin_argument_spec
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import bitbucket_argument_spec
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connection import scim_argument_spec
 
 ROOT = Path(__file__).resolve().parents[3]
 AWX = ROOT / "docs" / "awx"
-SPECS = {"bitbucket": _args.bitbucket_argument_spec(), "scim": _args.scim_argument_spec(),
-         "admin": _args.admin_argument_spec()}
+SPECS = {"bitbucket": bitbucket_argument_spec(), "scim": scim_argument_spec(),
+         "admin": admin_argument_spec()}
 # Every connection (and auth method) has a credential type: the inputs it requires, the spec they belong to.
 EXPECTED = {
     "bitbucket_api_token.yml": ("bitbucket", {"username", "api_token"}),

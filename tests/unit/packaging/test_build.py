@@ -49,5 +49,7 @@ def test_tarball_holds_what_users_need(members):
         assert name in members
     for module in modules:
         assert "plugins/modules/%s" % module in members
-    for util in (ROOT / "plugins" / "module_utils").glob("_*.py"):
-        assert "plugins/module_utils/%s" % util.name in members
+    utils = sorted((ROOT / "plugins" / "module_utils").glob("**/*.py"))
+    assert any(util.parent.name == "_bitbucket" for util in utils), "no module_utils package found"
+    for util in utils:
+        assert "plugins/%s" % util.relative_to(ROOT / "plugins").as_posix() in members

@@ -11,12 +11,12 @@ import re
 
 import pytest
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import (
     GROUP_FILTER_LIMITS,
     USER_FILTER_LIMITS,
     AdminClient,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin_writes import group_directory, group_key
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import group_directory, group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import AdminKeyAuth
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, UnexpectedAnswerError
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_admin_info and _admin_ensure without HTTP: how groups and users are named, found and shown, and the plans of the
+"""_admin.info and _admin.ensure without HTTP: how groups and users are named, found and shown, and the plans of the
 ensure modules, on a stub client that records what it is asked."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin_ensure import group_membership
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin_info import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.ensure import group_membership
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.info import (
     find_groups,
     find_user,
     grants,

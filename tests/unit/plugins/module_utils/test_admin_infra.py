@@ -13,15 +13,15 @@ import pytest
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.accessops.atlassian.plugins.module_utils import _module as shell
 from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import ApiStats
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    ALL_DIRECTORIES,
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.connection import (
     DEFAULT_ADMIN_URL,
     admin_argument_spec,
+    admin_client,
     admin_settings,
     admin_transport_from_params,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import ALL_DIRECTORIES
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import AdminKeyAuth, admin_auth
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
@@ -330,8 +330,8 @@ def test_admin_auth():
 
 def test_admin_client_of_a_task():
     warned = []
-    client = shell.admin_client({"org_id": "org-1", "admin_api_key": KEY, "admin_directory_id": "d1",
-                                 "admin_url": "http://admin.example.test"}, warned.append)
+    client = admin_client({"org_id": "org-1", "admin_api_key": KEY, "admin_directory_id": "d1",
+                           "admin_url": "http://admin.example.test"}, warned.append)
     assert client.org_id == "org-1" and client.directory_id == "d1"
     assert client.transport.base_url == "http://admin.example.test/admin"
     assert warned and "plain http://" in warned[0]

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_admin_writes (the writes of AdminClient) against the official spec: the exact requests, what each declared status
+"""_admin.writes (the writes of AdminClient) against the official spec: the exact requests, what each declared status
 means (the 409 of a membership read again, the 404 of a removal confirmed by a read, the invitation's 200 / 206 per
 email, its 402 and 409), and a typed error for every other declared status."""
 
@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin import AdminClient
-from ansible_collections.accessops.atlassian.plugins.module_utils._admin_writes import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import AdminClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import (
     INVITE_BATCH,
     InvitationFailedError,
     LicenceLimitError,

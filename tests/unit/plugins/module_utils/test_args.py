@@ -12,13 +12,14 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.accessops.atlassian.plugins.doc_fragments import bitbucket as bitbucket_fragment
 from ansible_collections.accessops.atlassian.plugins.doc_fragments import scim as scim_fragment
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._args import accounting, error_result
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
     DEFAULT_API_URL,
-    DEFAULT_SCIM_URL,
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
-    accounting,
-    error_result,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connection import (
+    DEFAULT_SCIM_URL,
     scim_argument_spec,
     scim_base_url,
     scim_transport_from_params,

@@ -10,7 +10,7 @@ import pytest
 import responses
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import ApiTokenAuth
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     BitbucketClient,
     IncompleteListError,
     bbql_in,
@@ -19,9 +19,9 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket imp
     identifier_kind,
     normalize_identifier,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_workers import WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._workers import WorkerPool
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, NotFoundError, UnexpectedAnswerError
-from ansible_collections.accessops.atlassian.plugins.module_utils._identity import members_by_key
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import members_by_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (

@@ -8,8 +8,8 @@ import pytest
 import responses
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import ApiStats, RequestBudget
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    accounting,
+from ansible_collections.accessops.atlassian.plugins.module_utils._args import accounting
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
 )

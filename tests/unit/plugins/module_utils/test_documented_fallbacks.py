@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The member look-ups by account id and ``{uuid}`` (``_identity.members_by_key`` / ``members_listed``), the email
+"""The member look-ups by account id and ``{uuid}`` (``_bitbucket.identity.members_by_key`` / ``members_listed``), the email
 batches, the role listing and ``read_or_fallback``: which documented form answers when a filter is refused (HTTP 400),
 with the exact HTTP calls."""
 
@@ -10,19 +10,19 @@ import pytest
 import responses
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import AccessTokenAuth, ApiTokenAuth
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     BitbucketClient,
     IncompleteListError,
     read_or_fallback,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket_members import Roles
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.members import Roles
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
     ForbiddenError,
     NotFoundError,
     UnexpectedAnswerError,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory, members_by_key, members_listed
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory, members_by_key, members_listed
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (

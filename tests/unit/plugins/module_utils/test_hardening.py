@@ -12,10 +12,10 @@ import math
 import pytest
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
     bitbucket_transport_from_params,
-    scim_transport_from_params,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connection import scim_transport_from_params
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
     AccessTokenAuth,
     ApiTokenAuth,

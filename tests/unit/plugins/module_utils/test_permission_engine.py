@@ -15,26 +15,26 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     NotFoundError,
     PlanLimitError,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._identity import Directory
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_engine import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.engine import (
     TargetState,
     apply_target,
     stops_everything,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_report import outcome_after
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_requests import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.report import outcome_after
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import (
     RefusedError,
     Request,
     Wishes,
     requests_from_params,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_safety import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.safety import (
     admin_losses,
     caller_account,
     check_auth_for_writes,
     check_caller,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._permission_scopes import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import (
     GROUP,
     PROJECT,
     REPOSITORY,

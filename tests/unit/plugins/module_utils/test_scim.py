@@ -15,7 +15,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     ConflictError,
     UnexpectedAnswerError,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._scim import (
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client import (
     ATLASSIAN_EXTERNAL_SCHEMA,
     CORE_USER_SCHEMA,
     ENTERPRISE_USER_SCHEMA,

@@ -19,7 +19,7 @@ from responses.registries import OrderedRegistry
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.accessops.atlassian.plugins.module_utils import _module as shell
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin import connection as admin_connection
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 
 ADMIN_URL = "https://api.atlassian.com"
@@ -105,7 +105,7 @@ def run_module(module, args, check_mode=False, diff=False, clock=None, **policy)
     if diff:
         args["_ansible_diff"] = True
     clock = clock if clock is not None else FakeClock()
-    real_factory = shell.admin_transport_from_params
+    real_factory = admin_connection.admin_transport_from_params
 
     def factory(params, warn=None, **kwargs):
         retries = params.get("max_retries")
@@ -116,7 +116,7 @@ def run_module(module, args, check_mode=False, diff=False, clock=None, **policy)
             mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json), \
             mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json), \
             mock.patch.object(basic.AnsibleModule, "warn", _warn), \
-            mock.patch.object(shell, "admin_transport_from_params", factory):
+            mock.patch.object(admin_connection, "admin_transport_from_params", factory):
         try:
             module.main()
         except ExitJson as done:

@@ -13,7 +13,7 @@ from urllib.parse import unquote_plus, urlsplit
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.accessops.atlassian.plugins.module_utils import _module as shell
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import connection as bitbucket_connection
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 
 API = "https://api.bitbucket.org/2.0"
@@ -67,7 +67,7 @@ def run_module(module, args, check_mode=False, sleeps=None):
     if check_mode:
         args["_ansible_check_mode"] = True
     sleeps = sleeps if sleeps is not None else Sleeps()
-    real_factory = shell.bitbucket_transport_from_params
+    real_factory = bitbucket_connection.bitbucket_transport_from_params
 
     def factory(params, warn=None, **kwargs):
         kwargs.setdefault("retry_policy", RetryPolicy(max_retries=params.get("max_retries") or 0, sleep=sleeps,
@@ -78,7 +78,7 @@ def run_module(module, args, check_mode=False, sleeps=None):
             mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json), \
             mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json), \
             mock.patch.object(basic.AnsibleModule, "warn", _warn), \
-            mock.patch.object(shell, "bitbucket_transport_from_params", factory):
+            mock.patch.object(bitbucket_connection, "bitbucket_transport_from_params", factory):
         try:
             module.main()
         except ExitJson as done:

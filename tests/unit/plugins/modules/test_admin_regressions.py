@@ -49,7 +49,7 @@ def _members(name):
 
 
 def test_bug1_a_409_already_member_is_reported_as_member(api):
-    """_admin_ensure.group_membership: after = before | done; a group the API answered 409 for (and a read again
+    """_admin.ensure.group_membership: after = before | done; a group the API answered 409 for (and a read again
     finds a member) is a member, yet it is reported member: false and left out of the diff's after."""
     add(api, "POST", USERS_SEARCH, page([user("newhire02", groups=[])]))
     add(api, "POST", GROUPS_SEARCH, page([group(USERS)]))
@@ -85,7 +85,7 @@ def test_bug2_a_workspace_list_holding_a_non_object_is_an_unexpected_answer(api)
 @pytest.mark.parametrize("options", [{"workspace": ".."}, {"workspace": "a/b"}, {"resource_id": "ari\n"},
                                      {"resource_id": " "}])
 def test_bug3_workspace_and_resource_id_are_checked_before_any_request(api, options):
-    """_admin_info.group_info: resource_names() (POST O/workspaces) is sent before workspace / resource_id are
+    """_admin.info.group_info: resource_names() (POST O/workspaces) is sent before workspace / resource_id are
     validated."""
     add(api, "POST", WORKSPACES, page([]))  # not consumed once fixed: strict registry, see below
     api.assert_all_requests_are_fired = False
@@ -94,7 +94,7 @@ def test_bug3_workspace_and_resource_id_are_checked_before_any_request(api, opti
 
 
 def test_bug4_invited_needs_an_email_even_when_the_account_exists(api):
-    """_admin_ensure.account_state: the email check of state=invited runs only when the lookup found nobody, after a
+    """_admin.ensure.account_state: the email check of state=invited runs only when the lookup found nobody, after a
     request; with an existing account the task succeeds. Same for groups: [""] with state=invited."""
     api.assert_all_requests_are_fired = False
     add(api, "POST", USERS_SEARCH, page([user("newhire02")]))
@@ -111,7 +111,7 @@ def test_bug4_invited_groups_are_checked_before_any_request(api):
 
 
 def test_bug5_each_directory_is_read_once(api):
-    """AdminClient.user_directories reads the account in each directory, then _admin_ensure._directory_records reads
+    """AdminClient.user_directories reads the account in each directory, then _admin.ensure._directory_records reads
     it again in each (the module notes say one request a directory)."""
     add(api, "POST", USERS_SEARCH, page([user("newhire02")]))
     add(api, "GET", DIRECTORIES, page([{"directoryId": OTHER_DIRECTORY}, {"directoryId": DIRECTORY}]))
@@ -126,7 +126,7 @@ def test_bug5_each_directory_is_read_once(api):
 
 
 def test_bug6_a_removal_answered_404_is_not_a_change(api):
-    """_admin_ensure.account_state ignores the False of AdminClient.remove_user (404: the account was already gone)."""
+    """_admin.ensure.account_state ignores the False of AdminClient.remove_user (404: the account was already gone)."""
     add(api, "POST", USERS_SEARCH, page([user("newhire02")]))
     add(api, "GET", DIRECTORIES, page([{"directoryId": DIRECTORY}]))
     add(api, "DELETE", ORG + "/directories/%s/users/%s" % (DIRECTORY, aid("newhire02")),

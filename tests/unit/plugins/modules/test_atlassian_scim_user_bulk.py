@@ -15,9 +15,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import responses
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import scim_transport_from_params
-from ansible_collections.accessops.atlassian.plugins.module_utils._scim import ScimClient
-from ansible_collections.accessops.atlassian.plugins.module_utils._scim_bulk import ignored_option_warnings
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connection import scim_transport_from_params
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client import ScimClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.bulk import ignored_option_warnings
 from ansible_collections.accessops.atlassian.plugins.modules import atlassian_scim_user as module
 
 from .scim_helpers import (  # pylint: disable=unused-import

@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to accessops.atlassian
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Bitbucket connection: argument spec (with environment fallbacks), the Transport and the BitbucketClient of a
+task.
+
+The choice of exactly one Bitbucket auth method is checked in code (ConfigurationError), not
+with AnsibleModule's mutually_exclusive: environment fallbacks fill options in before that
+check and would make it reject or accept the wrong combinations.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import BITBUCKET_REQUESTS_PER_HOUR, ApiStats, RequestBudget
+from ansible_collections.accessops.atlassian.plugins.module_utils._args import common_spec, or_default, transport_options
+from ansible_collections.accessops.atlassian.plugins.module_utils._auth import DEFAULT_TOKEN_URL, ClientCredentialsAuth, bitbucket_auth
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import BitbucketClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
+
+DEFAULT_API_URL = "https://api.bitbucket.org/2.0"
+MAX_REQUESTS_PER_HOUR = 1000000
+
+# No mutually_exclusive / required_together lists for AnsibleModule: with environment fallbacks they fail
+# with generic messages (or wrongly, when a variable is set in the environment and another method in the task).
+# bitbucket_transport_from_params checks the auth choice and names the options and variables involved.
+
+
+def bitbucket_argument_spec():
+    """Connection options of every Bitbucket module (a new dict each call)."""
+    spec = dict(
+        api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["BITBUCKET_API_URL"])),
+        username=dict(type="str", fallback=(env_fallback, ["BITBUCKET_USERNAME"])),
+        api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["BITBUCKET_API_TOKEN"])),
+        access_token=dict(type="str", no_log=True, fallback=(env_fallback, ["BITBUCKET_ACCESS_TOKEN"])),
+        client_id=dict(type="str", fallback=(env_fallback, ["BITBUCKET_CLIENT_ID"])),
+        client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["BITBUCKET_CLIENT_SECRET"])),
+        token_url=dict(type="str", default=DEFAULT_TOKEN_URL, no_log=False, fallback=(env_fallback, ["BITBUCKET_TOKEN_URL"])),
+        requests_per_hour=dict(type="int", default=BITBUCKET_REQUESTS_PER_HOUR,
+                               fallback=(env_fallback, ["BITBUCKET_REQUESTS_PER_HOUR"])),
+    )
+    spec.update(common_spec("BITBUCKET"))
+    return spec
+
+
+def bitbucket_transport_from_params(params, warn=None, **kwargs):
+    """A Transport for the Bitbucket API from module params (ConfigurationError on bad options).
+
+    ``kwargs`` (e.g. ``retry_policy``, ``session``) go to Transport unchanged.
+    """
+    api_url = validate.url(or_default(params, "api_url", DEFAULT_API_URL), "api_url", warn)
+    auth = bitbucket_auth(
+        username=params.get("username"),
+        api_token=params.get("api_token"),
+        access_token=params.get("access_token"),
+        client_id=params.get("client_id"),
+        client_secret=params.get("client_secret"),
+        token_url=or_default(params, "token_url", DEFAULT_TOKEN_URL),
+    )
+    if isinstance(auth, ClientCredentialsAuth):
+        validate.url(auth.token_url, "token_url", warn)
+    options = transport_options(params, warn)
+    per_hour = or_default(params, "requests_per_hour", BITBUCKET_REQUESTS_PER_HOUR)
+    per_hour = validate.bounded_int(per_hour, "requests_per_hour", 0, MAX_REQUESTS_PER_HOUR)
+    if per_hour:
+        options["stats"] = ApiStats(budget=RequestBudget(per_hour))
+    options.update(kwargs)
+    return Transport(api_url, auth, warn=warn, **options)
+
+
+def bitbucket_client(params, warn):
+    """The BitbucketClient of a task (``make_client`` of ``_module.run_module``)."""
+    return BitbucketClient(bitbucket_transport_from_params(params, warn=warn))
