@@ -55,7 +55,8 @@ help:
 	@echo "                check-home (fails when a collection sits in a default collections path)"
 	@echo "make demo       the runbooks against the local simulator: onboarding (check mode, real, again), access"
 	@echo "                review, offboarding with its audit report"
-	@echo "make lint       ansible-lint (production profile) on the roles and playbooks"
+	@echo "make lint       ansible-lint (production profile) on the roles and playbooks, yamllint, ruff check and"
+	@echo "                ruff format --check on the Python (ruff.toml)"
 	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT))"
 	@echo "make bench      each job by the collection and by an ansible.builtin.uri baseline against the simulator"
 	@echo "                (2,000 members, 500 repositories, 100 ms latency): time, API calls, minimal calls, physical"
@@ -232,6 +233,9 @@ $(STAMP_LINT): tests/requirements-lint.txt
 	touch $(STAMP_LINT)
 
 lint: $(STAMP_LINT) tree
+	# ruff (ruff.toml): the Python linter and the formatter's check, from the repository root
+	$(VENV_LINT)/bin/ruff check .
+	$(VENV_LINT)/bin/ruff format --check .
 	cd $(COLL)
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production roles playbooks
 	# the AWX project (docs/awx/project) imports the collection's playbooks by name: linted against the built tree

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     """Connection options of the Atlassian organization Admin API modules (accessops.atlassian.admin)."""
 
     DOCUMENTATION = r"""

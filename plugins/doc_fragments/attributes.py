@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     """The attributes every module documents (check mode, diff mode, action group), written once."""
 
     # Every module: the descriptions; each module sets support and details.

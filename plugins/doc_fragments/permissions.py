@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     """The subject options of every explicit-permission module (repositories and projects, users and groups);
     each module adds its target options and the options whose permission levels depend on the target."""
 

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     """Connection options of the Atlassian SCIM user provisioning modules (accessops.atlassian.scim)."""
 
     DOCUMENTATION = r"""

@@ -112,7 +112,7 @@ def _project_candidates(members, repository_projects):
     for key, held in holders.items():
         repos = None
         for effective, level in held:
-            reached = set(slug for slug, perm in effective.items() if _level(perm) >= level)
+            reached = {slug for slug, perm in effective.items() if _level(perm) >= level}
             repos = reached if repos is None else repos & reached
         candidates[key] = repos or set()
     for slug, key in (repository_projects or {}).items():
@@ -139,8 +139,14 @@ def _cell(slug, effective, explicit_repos, explicit_projects, candidates, worksp
     if level and len(sources) == (1 if workspace_admin else 0):
         sources.append("group")
     permission = "admin" if workspace_admin else REPO_LEVEL.get(level, "none")
-    return {"permission": permission, "sources": sources, "project": project, "explicit": explicit,
-            "admin": permission == "admin", "residual": False}
+    return {
+        "permission": permission,
+        "sources": sources,
+        "project": project,
+        "explicit": explicit,
+        "admin": permission == "admin",
+        "residual": False,
+    }
 
 
 def _scim_by_account(scim_users):
@@ -152,18 +158,21 @@ def _scim_by_account(scim_users):
     return found
 
 
-def access_review_matrix(members, workspace="", admin_users=None, scim_users=None, admin_roles=None, repositories=None,
-                         repository_projects=None):
+def access_review_matrix(
+    members, workspace="", admin_users=None, scim_users=None, admin_roles=None, repositories=None, repository_projects=None
+):
     if not isinstance(members, list):
         raise AnsibleFilterError("access_review_matrix expects the members list of bitbucket_member_info")
     admin_roles = set(admin_roles if admin_roles is not None else ["owner"])
-    admins_by_id = dict((u.get("account_id"), u) for u in admin_users or [] if u.get("account_id"))
+    admins_by_id = {u.get("account_id"): u for u in admin_users or [] if u.get("account_id")}
     scim_by_id = _scim_by_account(scim_users)
     reached = set()
     for member in members:
         if "repository_permissions" not in member or "explicit_permissions" not in member:
-            raise AnsibleFilterError("member %s has no repository_permissions/explicit_permissions: read the members "
-                                     "with include_permissions=true" % member.get("account_id"))
+            raise AnsibleFilterError(
+                "member %s has no repository_permissions/explicit_permissions: read the members "
+                "with include_permissions=true" % member.get("account_id")
+            )
         reached.update(member.get("repository_permissions") or {})
         reached.update(((member.get("explicit_permissions") or {}).get("repositories")) or {})
     columns = sorted(reached if not repositories else set(repositories))
@@ -175,8 +184,8 @@ def access_review_matrix(members, workspace="", admin_users=None, scim_users=Non
         org = admins_by_id.get(account_id) or {}
         scim = scim_by_id.get(account_id)
         explicit = member.get("explicit_permissions") or {}
-        explicit_repos = dict((k, v) for k, v in (explicit.get("repositories") or {}).items() if _level(v))
-        explicit_projects = dict((k, v) for k, v in (explicit.get("projects") or {}).items() if _level(v))
+        explicit_repos = {k: v for k, v in (explicit.get("repositories") or {}).items() if _level(v)}
+        explicit_projects = {k: v for k, v in (explicit.get("projects") or {}).items() if _level(v)}
         workspace_admin = member.get("workspace_permission") in admin_roles
         effective = member.get("repository_permissions") or {}
         admin_status = org.get("status") if org else None
@@ -187,49 +196,80 @@ def access_review_matrix(members, workspace="", admin_users=None, scim_users=Non
         for slug in columns:
             if slug in effective or workspace_admin or slug in explicit_repos:
                 cell = _cell(slug, effective.get(slug), explicit_repos, explicit_projects, candidates, workspace_admin)
-                cell["residual"] = inactive and ("repository user" in cell["sources"] or
-                                                 "project user" in cell["sources"] or cell["explicit"] is not None)
+                cell["residual"] = inactive and (
+                    "repository user" in cell["sources"] or "project user" in cell["sources"] or cell["explicit"] is not None
+                )
                 cells[slug] = cell
-        rows.append({
-            "account_id": account_id, "uuid": member.get("uuid"), "display_name": member.get("display_name"),
-            "nickname": member.get("nickname"), "email": member.get("email") or org.get("email"),
-            "workspace_permission": member.get("workspace_permission"), "workspace_admin": workspace_admin,
-            "admin_status": admin_status, "scim_active": scim_active,
-            "groups": sorted(g.get("name") for g in org.get("groups") or [] if g.get("name")),
-            "inactive": inactive, "residual": residual,
-            "explicit": {"repositories": explicit_repos, "projects": explicit_projects}, "cells": cells,
-        })
+        rows.append(
+            {
+                "account_id": account_id,
+                "uuid": member.get("uuid"),
+                "display_name": member.get("display_name"),
+                "nickname": member.get("nickname"),
+                "email": member.get("email") or org.get("email"),
+                "workspace_permission": member.get("workspace_permission"),
+                "workspace_admin": workspace_admin,
+                "admin_status": admin_status,
+                "scim_active": scim_active,
+                "groups": sorted(g.get("name") for g in org.get("groups") or [] if g.get("name")),
+                "inactive": inactive,
+                "residual": residual,
+                "explicit": {"repositories": explicit_repos, "projects": explicit_projects},
+                "cells": cells,
+            }
+        )
     rows.sort(key=lambda r: (str(r["display_name"] or "").lower(), str(r["account_id"] or "")))
     outside = []
     for user in admin_users or []:
         scim = scim_by_id.get(user.get("account_id"))
-        if user.get("account_id") not in member_ids and (user.get("status") in INACTIVE_STATUSES or
-                                                         (scim is not None and scim.get("active") is False)):
-            outside.append({"account_id": user.get("account_id"), "email": user.get("email"), "name": user.get("name"),
-                            "admin_status": user.get("status"),
-                            "scim_active": scim.get("active", True) if scim is not None else None})
+        if user.get("account_id") not in member_ids and (
+            user.get("status") in INACTIVE_STATUSES or (scim is not None and scim.get("active") is False)
+        ):
+            outside.append(
+                {
+                    "account_id": user.get("account_id"),
+                    "email": user.get("email"),
+                    "name": user.get("name"),
+                    "admin_status": user.get("status"),
+                    "scim_active": scim.get("active", True) if scim is not None else None,
+                }
+            )
     outside.sort(key=lambda u: str(u.get("email") or u.get("account_id") or ""))
-    return {"workspace": workspace, "repositories": columns,
-            "sources": {"admin": admin_users is not None, "scim": scim_users is not None},
-            "summary": _summary(rows, columns, outside), "members": rows, "inactive_outside": outside,
-            "highlights": [_highlight(r) for r in rows if r["workspace_admin"] or r["inactive"]]}
+    return {
+        "workspace": workspace,
+        "repositories": columns,
+        "sources": {"admin": admin_users is not None, "scim": scim_users is not None},
+        "summary": _summary(rows, columns, outside),
+        "members": rows,
+        "inactive_outside": outside,
+        "highlights": [_highlight(r) for r in rows if r["workspace_admin"] or r["inactive"]],
+    }
 
 
 def _highlight(row):
-    return {"account_id": row["account_id"], "display_name": row["display_name"], "email": row["email"],
-            "workspace_admin": row["workspace_admin"], "admin_status": row["admin_status"],
-            "scim_active": row["scim_active"], "inactive": row["inactive"], "residual": row["residual"],
-            "explicit": row["explicit"],
-            "admin_repositories": sorted(slug for slug, cell in row["cells"].items() if cell["admin"]),
-            "residual_repositories": sorted(slug for slug, cell in row["cells"].items() if cell["residual"])}
+    return {
+        "account_id": row["account_id"],
+        "display_name": row["display_name"],
+        "email": row["email"],
+        "workspace_admin": row["workspace_admin"],
+        "admin_status": row["admin_status"],
+        "scim_active": row["scim_active"],
+        "inactive": row["inactive"],
+        "residual": row["residual"],
+        "explicit": row["explicit"],
+        "admin_repositories": sorted(slug for slug, cell in row["cells"].items() if cell["admin"]),
+        "residual_repositories": sorted(slug for slug, cell in row["cells"].items() if cell["residual"]),
+    }
 
 
 def _summary(rows, columns, outside):
     cells = [cell for row in rows for cell in row["cells"].values()]
-    by_source = dict((source, sum(1 for c in cells if source in c["sources"])) for source in SOURCES)
-    by_permission = dict((perm, sum(1 for c in cells if c["permission"] == perm)) for perm in ("read", "write", "admin"))
+    by_source = {source: sum(1 for c in cells if source in c["sources"]) for source in SOURCES}
+    by_permission = {perm: sum(1 for c in cells if c["permission"] == perm) for perm in ("read", "write", "admin")}
     return {
-        "members": len(rows), "repositories": len(columns), "cells": len(cells),
+        "members": len(rows),
+        "repositories": len(columns),
+        "cells": len(cells),
         "workspace_admins": sum(1 for r in rows if r["workspace_admin"]),
         "admin_cells": sum(1 for c in cells if c["admin"]),
         "explicit_cells": sum(1 for c in cells if c["explicit"] is not None or "project user" in c["sources"]),
@@ -237,10 +277,11 @@ def _summary(rows, columns, outside):
         "residual_members": sum(1 for r in rows if r["residual"]),
         "residual_cells": sum(1 for c in cells if c["residual"]),
         "inactive_outside": len(outside),
-        "by_source": by_source, "by_permission": by_permission,
+        "by_source": by_source,
+        "by_permission": by_permission,
     }
 
 
-class FilterModule(object):
+class FilterModule:
     def filters(self):
         return {"access_review_matrix": access_review_matrix}

@@ -95,12 +95,22 @@ def _status(member):
 def render_csv(matrix):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["account_id", "display_name", "nickname", "email", "workspace_role", "workspace_admin", "status",
-                     "residual", "groups"] + list(matrix["repositories"]))
+    writer.writerow(
+        ["account_id", "display_name", "nickname", "email", "workspace_role", "workspace_admin", "status", "residual", "groups"]
+        + list(matrix["repositories"])
+    )
     for member in matrix["members"]:
-        row = [member["account_id"], member["display_name"], member["nickname"], member["email"],
-               member["workspace_permission"], "yes" if member["workspace_admin"] else "", _status(member),
-               "yes" if member["residual"] else "", " ".join(member["groups"])]
+        row = [
+            member["account_id"],
+            member["display_name"],
+            member["nickname"],
+            member["email"],
+            member["workspace_permission"],
+            "yes" if member["workspace_admin"] else "",
+            _status(member),
+            "yes" if member["residual"] else "",
+            " ".join(member["groups"]),
+        ]
         row += [_cell_text(member["cells"].get(slug)) for slug in matrix["repositories"]]
         writer.writerow([_csv_cell(value) for value in row])
     return out.getvalue()
@@ -127,62 +137,126 @@ def _who(member):
 def render_markdown(matrix, title):
     s = matrix["summary"]
     lines = ["# " + md(title), ""]
-    joined = [name for name, on in (("Admin API status", matrix["sources"]["admin"]),
-                                    ("SCIM status", matrix["sources"]["scim"])) if on]
-    lines += ["Workspace `%s`: %d members, %d repositories. Joined in: %s." % (
-        md(matrix["workspace"]), s["members"], s["repositories"], ", ".join(joined) or "nothing (Bitbucket only)"), ""]
-    lines += _md_table(["what", "count"], [
-        ("cells (member x repository with access)", s["cells"]), ("workspace admins", s["workspace_admins"]),
-        ("admin cells", s["admin_cells"]), ("cells through an explicit user permission", s["explicit_cells"]),
-        ("inactive members", s["inactive_members"]), ("members with residual access", s["residual_members"]),
-        ("residual cells", s["residual_cells"]), ("inactive accounts outside the workspace", s["inactive_outside"])]
-        + [("cells from " + k, v) for k, v in s["by_source"].items()] + [("%s cells" % k, v) for k, v in s["by_permission"].items()])
-    lines += ["", "Sources: **workspace role** (a workspace admin reaches every repository as admin), **repository user** "
-              "(explicit user permission on the repository), **project user** (explicit user permission on its project), "
-              "**group** (the effective permission is higher than the member's explicit user permissions explain: a group "
-              "permission on the repository or its project).", ""]
+    joined = [
+        name for name, on in (("Admin API status", matrix["sources"]["admin"]), ("SCIM status", matrix["sources"]["scim"])) if on
+    ]
+    lines += [
+        "Workspace `%s`: %d members, %d repositories. Joined in: %s."
+        % (md(matrix["workspace"]), s["members"], s["repositories"], ", ".join(joined) or "nothing (Bitbucket only)"),
+        "",
+    ]
+    lines += _md_table(
+        ["what", "count"],
+        [
+            ("cells (member x repository with access)", s["cells"]),
+            ("workspace admins", s["workspace_admins"]),
+            ("admin cells", s["admin_cells"]),
+            ("cells through an explicit user permission", s["explicit_cells"]),
+            ("inactive members", s["inactive_members"]),
+            ("members with residual access", s["residual_members"]),
+            ("residual cells", s["residual_cells"]),
+            ("inactive accounts outside the workspace", s["inactive_outside"]),
+        ]
+        + [("cells from " + k, v) for k, v in s["by_source"].items()]
+        + [("%s cells" % k, v) for k, v in s["by_permission"].items()],
+    )
+    lines += [
+        "",
+        "Sources: **workspace role** (a workspace admin reaches every repository as admin), **repository user** "
+        "(explicit user permission on the repository), **project user** (explicit user permission on its project), "
+        "**group** (the effective permission is higher than the member's explicit user permissions explain: a group "
+        "permission on the repository or its project).",
+        "",
+    ]
     lines += ["## Workspace admins", ""]
     admins = [(_who(m), m["workspace_permission"], _status(m)) for m in matrix["members"] if m["workspace_admin"]]
     lines += _md_table(["member", "role", "status"], admins)
     lines += ["", "## Residual access (suspended or deactivated accounts still holding explicit permissions)", ""]
-    residual = [(_who(m), _status(m), slug, _cell_text(m["cells"][slug]))
-                for m in matrix["members"] if m["residual"] for slug in sorted(m["cells"]) if m["cells"][slug]["residual"]]
-    residual += [(_who(m), _status(m), "project " + key, perm)
-                 for m in matrix["members"] if m["residual"] for key, perm in sorted(m["explicit"]["projects"].items())]
+    residual = [
+        (_who(m), _status(m), slug, _cell_text(m["cells"][slug]))
+        for m in matrix["members"]
+        if m["residual"]
+        for slug in sorted(m["cells"])
+        if m["cells"][slug]["residual"]
+    ]
+    residual += [
+        (_who(m), _status(m), "project " + key, perm)
+        for m in matrix["members"]
+        if m["residual"]
+        for key, perm in sorted(m["explicit"]["projects"].items())
+    ]
     lines += _md_table(["member", "status", "repository / project", "access"], residual) if residual else ["None."]
     lines += ["", "## Inactive accounts outside the workspace", ""]
-    outside = [(u.get("name") or "", u.get("email") or u.get("account_id"), u.get("admin_status") or "",
-                "deactivated" if u.get("scim_active") is False else "") for u in matrix["inactive_outside"]]
-    lines += (_md_table(["name", "account", "organization status", "SCIM"], outside) +
-              ["", "Their stored explicit permissions (kept by Bitbucket, applied again if they come back) are not listed: "
-               "Bitbucket reports them for workspace members only."]) if outside else ["None."]
+    outside = [
+        (
+            u.get("name") or "",
+            u.get("email") or u.get("account_id"),
+            u.get("admin_status") or "",
+            "deactivated" if u.get("scim_active") is False else "",
+        )
+        for u in matrix["inactive_outside"]
+    ]
+    lines += (
+        (
+            _md_table(["name", "account", "organization status", "SCIM"], outside)
+            + [
+                "",
+                "Their stored explicit permissions (kept by Bitbucket, applied again if they come back) are not listed: "
+                "Bitbucket reports them for workspace members only.",
+            ]
+        )
+        if outside
+        else ["None."]
+    )
     lines += ["", "## Members", ""]
     rows = []
     for m in matrix["members"]:
         perms = [c["permission"] for c in m["cells"].values()]
         explicit = ", ".join("%s %s" % (k, v) for k, v in sorted(m["explicit"]["repositories"].items()))
         projects = ", ".join("%s %s" % (k, v) for k, v in sorted(m["explicit"]["projects"].items()))
-        rows.append((_who(m), m["workspace_permission"] + (" (admin)" if m["workspace_admin"] else ""), _status(m),
-                     "yes" if m["residual"] else "", "%d/%d/%d" % (perms.count("read"), perms.count("write"),
-                                                                   perms.count("admin")), explicit, projects))
-    lines += _md_table(["member", "role", "status", "residual", "read/write/admin", "explicit repository permissions",
-                        "explicit project permissions"], rows)
+        rows.append(
+            (
+                _who(m),
+                m["workspace_permission"] + (" (admin)" if m["workspace_admin"] else ""),
+                _status(m),
+                "yes" if m["residual"] else "",
+                "%d/%d/%d" % (perms.count("read"), perms.count("write"), perms.count("admin")),
+                explicit,
+                projects,
+            )
+        )
+    lines += _md_table(
+        [
+            "member",
+            "role",
+            "status",
+            "residual",
+            "read/write/admin",
+            "explicit repository permissions",
+            "explicit project permissions",
+        ],
+        rows,
+    )
     return "\n".join(lines) + "\n"
 
 
 def _script_json(value):
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace(
-        "\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _html_escape(text):
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("'", "&#x27;"))
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
 
 
 def render_html(matrix, title):
-    return (PAGE.replace("@@TITLE@@", _html_escape(title)).replace("@@DATA@@", _script_json(matrix)))
+    return PAGE.replace("@@TITLE@@", _html_escape(title)).replace("@@DATA@@", _script_json(matrix))
 
 
 def access_review_render(matrix, format=None, title=None):  # pylint: disable=redefined-builtin
@@ -199,7 +273,7 @@ def access_review_render(matrix, format=None, title=None):  # pylint: disable=re
     if format == "compact":
         return json.dumps(matrix, sort_keys=True, separators=(",", ":"))
     if format == "digest":
-        return dict((key, matrix.get(key)) for key in ("workspace", "repositories", "sources", "summary", "highlights"))
+        return {key: matrix.get(key) for key in ("workspace", "repositories", "sources", "summary", "highlights")}
     if format == "csv":
         return render_csv(matrix)
     if format == "markdown":
@@ -422,6 +496,6 @@ section{padding:0 20px 20px}
 """
 
 
-class FilterModule(object):
+class FilterModule:
     def filters(self):
         return {"access_review_render": access_review_render}

@@ -34,7 +34,7 @@ WINDOW_SECONDS = 3600.0
 NEAR_LIMIT_SHARE = 0.2  # X-RateLimit-NearLimit: "true when less than 20% remains"
 
 
-class RequestBudget(object):
+class RequestBudget:
     """The client-side request budget of a task: at most ``per_hour`` requests in any rolling hour (the unit of
     Bitbucket's limit), so that a task larger than the budget waits for room instead of being refused with HTTP 429
     (which comes without Retry-After). A task within its budget never waits. Thread-safe; the clock and the sleep
@@ -88,13 +88,15 @@ class RequestBudget(object):
             return None
         extra = estimate - left
         minutes = extra * self.window / max(1, self.per_hour) / 60.0
-        return ("%s may need about %d API requests, more than the %d left of this task's request budget (requests_per_hour "
-                "%d, the rate limit Bitbucket applies per user and rolling hour): the task paces its requests instead of "
-                "being refused with HTTP 429, which may take about %d more minutes. Split the job, or run it with a "
-                "larger budget if the account's limit allows." % (what, estimate, left, self.per_hour, max(1, round(minutes))))
+        return (
+            "%s may need about %d API requests, more than the %d left of this task's request budget (requests_per_hour "
+            "%d, the rate limit Bitbucket applies per user and rolling hour): the task paces its requests instead of "
+            "being refused with HTTP 429, which may take about %d more minutes. Split the job, or run it with a "
+            "larger budget if the account's limit allows." % (what, estimate, left, self.per_hour, max(1, round(minutes)))
+        )
 
 
-class ApiStats(object):
+class ApiStats:
     """Requests actually sent, by method, and the last rate-limit headers seen (thread-safe); the task's
     ``RequestBudget`` (None: no pacing) is shared the same way."""
 

@@ -61,8 +61,10 @@ def transport_options(params, warn=None):
     if ca_path is not None:
         validate.text(ca_path, "ca_path", "the path of a CA bundle file", max_chars=4096)
     if not validate_certs and warn is not None:
-        warn("validate_certs is false: TLS certificates are not verified, so anyone on the network path can read and "
-             "change the requests, credentials included. Use ca_path for a private CA instead")
+        warn(
+            "validate_certs is false: TLS certificates are not verified, so anyone on the network path can read and "
+            "change the requests, credentials included. Use ca_path for a private CA instead"
+        )
     return dict(timeout=timeout, validate_certs=validate_certs, ca_path=ca_path, max_retries=max_retries)
 
 

@@ -43,7 +43,7 @@ def basic_header(username, password):
     return "Basic " + base64.b64encode(raw).decode("ascii")
 
 
-class _Auth(object):
+class _Auth:
     """Common interface: ``header(transport)`` gives the Authorization header value."""
 
     kind = None
@@ -163,7 +163,9 @@ class ClientCredentialsAuth(_Auth):
     def _fetch(self, transport):
         self._token = None
         response = transport.send(
-            "POST", self.token_url, idempotent=True,
+            "POST",
+            self.token_url,
+            idempotent=True,
             auth_header=basic_header(self.client_id, self._client_secret),
             data={"grant_type": "client_credentials"},
             headers={"Accept": "application/json"},
@@ -176,24 +178,39 @@ class ClientCredentialsAuth(_Auth):
                 "Could not obtain an OAuth access token from token_url (HTTP %s%s): check client_id and client_secret "
                 "of the OAuth consumer (it must be private to use the client credentials grant)"
                 % (response.status_code, ": " + api_message if api_message else ""),
-                method="POST", path=path, status=response.status_code, api_message=api_message,
-                secrets=self.secrets, body=_body)
+                method="POST",
+                path=path,
+                status=response.status_code,
+                api_message=api_message,
+                secrets=self.secrets,
+                body=_body,
+            )
         if not 200 <= response.status_code < 300:
-            raise error_from_response(response.status_code, response.text, "POST", path,
-                                      secrets=self.secrets, auth_kind=self.kind)
+            raise error_from_response(
+                response.status_code, response.text, "POST", path, secrets=self.secrets, auth_kind=self.kind
+            )
         try:
             payload = response.json()
         except ValueError:
             payload = None
         token = payload.get("access_token") if isinstance(payload, dict) else None
         if not token or not isinstance(token, str):
-            raise ApiError("POST %s answered HTTP %s without an access_token in a JSON body" % (path, response.status_code),
-                           method="POST", path=path, status=response.status_code, secrets=self.secrets)
+            raise ApiError(
+                "POST %s answered HTTP %s without an access_token in a JSON body" % (path, response.status_code),
+                method="POST",
+                path=path,
+                status=response.status_code,
+                secrets=self.secrets,
+            )
         if not _header_ok(token):
             raise UnexpectedAnswerError(
                 "POST %s (token_url) issued an OAuth access token that cannot be sent in an HTTP header (it holds "
                 "spaces, line breaks or non-ASCII characters), so it was not used" % path,
-                method="POST", path=path, status=response.status_code, secrets=self.secrets + (token,))
+                method="POST",
+                path=path,
+                status=response.status_code,
+                secrets=self.secrets + (token,),
+            )
         self._token = token
         expires_in = payload.get("expires_in")
         if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0:
@@ -216,8 +233,10 @@ def _header_safe(option, value):
     never the value."""
     text = value if isinstance(value, str) else str(value)
     if not _header_ok(text):
-        raise ConfigurationError("%s holds characters a credential cannot have (spaces, line breaks or non-ASCII characters "
-                                 "such as curly quotes): check how it was copied" % option)
+        raise ConfigurationError(
+            "%s holds characters a credential cannot have (spaces, line breaks or non-ASCII characters "
+            "such as curly quotes): check how it was copied" % option
+        )
     return text
 
 
@@ -225,13 +244,14 @@ def _username(value):
     """The Atlassian account email that goes with an API token."""
     text = value if isinstance(value, str) else str(value)
     if not _header_ok(text) or ":" in text or "@" not in text.strip("@"):
-        raise ConfigurationError("username must be the Atlassian account email address the API token belongs to "
-                                 "(API tokens do not work with a Bitbucket nickname), without spaces, ':' or line breaks")
+        raise ConfigurationError(
+            "username must be the Atlassian account email address the API token belongs to "
+            "(API tokens do not work with a Bitbucket nickname), without spaces, ':' or line breaks"
+        )
     return text
 
 
-def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=None, client_secret=None,
-                   token_url=None):
+def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=None, client_secret=None, token_url=None):
     """Pick the one Bitbucket auth method the options describe; ConfigurationError otherwise."""
     methods = []
     if _given(username) or _given(api_token):
@@ -244,11 +264,13 @@ def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=N
         raise ConfigurationError(
             "No Bitbucket credentials given: set exactly one of username + api_token (Atlassian account email and API token), "
             "access_token, or client_id + client_secret (OAuth consumer); or the BITBUCKET_USERNAME/BITBUCKET_API_TOKEN, "
-            "BITBUCKET_ACCESS_TOKEN, BITBUCKET_CLIENT_ID/BITBUCKET_CLIENT_SECRET environment variables")
+            "BITBUCKET_ACCESS_TOKEN, BITBUCKET_CLIENT_ID/BITBUCKET_CLIENT_SECRET environment variables"
+        )
     if len(methods) > 1:
         raise ConfigurationError(
             "Several Bitbucket authentication methods given (%s), from options or environment variables: use exactly one of "
-            "username + api_token, access_token, client_id + client_secret" % ", ".join(methods))
+            "username + api_token, access_token, client_id + client_secret" % ", ".join(methods)
+        )
     if methods[0] == "username + api_token":
         if not (_given(username) and _given(api_token)):
             raise ConfigurationError("username and api_token must be given together (username is the Atlassian account email)")
@@ -257,20 +279,24 @@ def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=N
         return AccessTokenAuth(_header_safe("access_token", access_token))
     if not (_given(client_id) and _given(client_secret)):
         raise ConfigurationError("client_id and client_secret must be given together (OAuth consumer key and secret)")
-    return ClientCredentialsAuth(_header_safe("client_id", client_id), _header_safe("client_secret", client_secret),
-                                 token_url or DEFAULT_TOKEN_URL)
+    return ClientCredentialsAuth(
+        _header_safe("client_id", client_id), _header_safe("client_secret", client_secret), token_url or DEFAULT_TOKEN_URL
+    )
 
 
 def scim_auth(scim_token=None):
     """The SCIM Bearer auth; ConfigurationError when no directory API key is given."""
     if not _given(scim_token):
-        raise ConfigurationError("No SCIM directory API key given: set scim_token or the ATLASSIAN_SCIM_TOKEN environment variable")
+        raise ConfigurationError(
+            "No SCIM directory API key given: set scim_token or the ATLASSIAN_SCIM_TOKEN environment variable"
+        )
     return ScimTokenAuth(_header_safe("scim_token", scim_token))
 
 
 def admin_auth(admin_api_key=None):
     """The Admin API Bearer auth; ConfigurationError when no organization API key is given."""
     if not _given(admin_api_key):
-        raise ConfigurationError("No organization API key given: set admin_api_key or the ATLASSIAN_ADMIN_API_KEY "
-                                 "environment variable")
+        raise ConfigurationError(
+            "No organization API key given: set admin_api_key or the ATLASSIAN_ADMIN_API_KEY environment variable"
+        )
     return AdminKeyAuth(_header_safe("admin_api_key", admin_api_key))

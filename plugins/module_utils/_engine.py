@@ -45,7 +45,7 @@ def diff_attributes(current, desired):
     return changes
 
 
-class Plan(object):
+class Plan:
     """What reconciling a current mapping with a desired one would do.
 
     ``add``: key -> new value; ``update``: key -> (before, after); ``remove``: key -> old value;
@@ -107,7 +107,7 @@ def reconcile(current, desired, absent=(), exclusive=False, keep=()):
             plan.update[key] = (before, value)
         else:
             plan.unchanged[key] = value
-    removals = set(k for k in absent if k in current)
+    removals = {k for k in absent if k in current}
     if exclusive:
         removals.update(k for k in current if k not in desired)
     for key in sorted(removals):
@@ -137,5 +137,5 @@ def compare(current, desired, keys=None):
     """
     if keys is not None:
         keys = set(keys)
-        desired = dict((key, value) for key, value in (desired or {}).items() if key in keys)
+        desired = {key: value for key, value in (desired or {}).items() if key in keys}
     return diff_attributes(current, desired)

@@ -19,10 +19,14 @@ REDACTED = "********"
 # Authorization header forms and credential-looking query parameters, whatever the secret is.
 _GENERIC_PATTERNS = (
     (re.compile(r"(?i)\b(Basic|Bearer|JWT)\s+[A-Za-z0-9._~+/=-]{16,}"), r"\1 " + REDACTED),
-    (re.compile(r"(?i)\b(access_token|refresh_token|client_secret|api_token|scim_token|token|password)=[^&\s\"']+"),
-     r"\1=" + REDACTED),
-    (re.compile(r"(?i)(\"(?:access_token|refresh_token|client_secret|api_token|scim_token|password)\"\s*:\s*\")[^\"]*\""),
-     r"\1" + REDACTED + '"'),
+    (
+        re.compile(r"(?i)\b(access_token|refresh_token|client_secret|api_token|scim_token|token|password)=[^&\s\"']+"),
+        r"\1=" + REDACTED,
+    ),
+    (
+        re.compile(r"(?i)(\"(?:access_token|refresh_token|client_secret|api_token|scim_token|password)\"\s*:\s*\")[^\"]*\""),
+        r"\1" + REDACTED + '"',
+    ),
 )
 
 _MAX_BODY_CHARS = 2000
@@ -50,7 +54,7 @@ def _mask_prefixes(text, forms):
     out = []
     index = start = 0
     while index <= len(text) - SECRET_PREFIX_CHARS:
-        candidates = heads.get(text[index:index + SECRET_PREFIX_CHARS])
+        candidates = heads.get(text[index : index + SECRET_PREFIX_CHARS])
         if not candidates:
             index += 1
             continue
@@ -90,7 +94,7 @@ def redact(text, secrets=()):
 def redact_data(data, secrets=()):
     """Redact every string inside a JSON-like structure (dicts, lists, scalars)."""
     if isinstance(data, dict):
-        return dict((redact(k, secrets), redact_data(v, secrets)) for k, v in data.items())
+        return {redact(k, secrets): redact_data(v, secrets) for k, v in data.items()}
     if isinstance(data, list):
         return [redact_data(v, secrets) for v in data]
     if isinstance(data, str):
@@ -111,7 +115,7 @@ class AtlassianError(Exception):
         self.path = redact(path, secrets)
         self.status = status
         self.api_message = redact(api_message, secrets)
-        super(AtlassianError, self).__init__(self.message)
+        super().__init__(self.message)
 
     def __str__(self):
         return self.message
@@ -139,7 +143,7 @@ class ApiError(AtlassianError):
     """A non-2xx answer (or an unusable 2xx body). ``body``: the parsed JSON or text, redacted."""
 
     def __init__(self, message, method=None, path=None, status=None, api_message=None, secrets=(), body=None, scim_type=None):
-        super(ApiError, self).__init__(message, method=method, path=path, status=status, api_message=api_message, secrets=secrets)
+        super().__init__(message, method=method, path=path, status=status, api_message=api_message, secrets=secrets)
         self.body = redact_data(body, secrets)
         self.scim_type = scim_type
         # the Admin API's error codes (``ADMIN-UAM-409-2``...), [] for other APIs
@@ -177,8 +181,7 @@ class UnexpectedAnswerError(ApiError):
     PREFIX = "Unexpected answer from the API: "
 
     def __init__(self, message, **kwargs):
-        super(UnexpectedAnswerError, self).__init__(self.PREFIX + message + ". Nothing was changed because of it.",
-                                                    **kwargs)
+        super().__init__(self.PREFIX + message + ". Nothing was changed because of it.", **kwargs)
 
 
 _CLASSES = {
@@ -191,8 +194,10 @@ _CLASSES = {
 }
 
 _HINT_401 = {
-    "api_token": ("the API token is invalid, expired or revoked, or username is not the Atlassian account email the token "
-                  "belongs to (app passwords no longer work)"),
+    "api_token": (
+        "the API token is invalid, expired or revoked, or username is not the Atlassian account email the token "
+        "belongs to (app passwords no longer work)"
+    ),
     "access_token": "the access token is invalid, expired or revoked",
     "client_credentials": "the OAuth access token obtained with client_id/client_secret was rejected (expired or revoked consumer)",
     "scim_token": "the directory API key (scim_token) is invalid or revoked, or directory_id does not match it",
@@ -200,15 +205,21 @@ _HINT_401 = {
 }
 
 _HINT_403 = {
-    "api_token": ("the API token lacks a required scope (e.g. read:workspace:bitbucket, read:repository:bitbucket, "
-                  "admin:repository:bitbucket or admin:project:bitbucket with write:permission:bitbucket / "
-                  "delete:permission:bitbucket) or its account lacks admin rights on the target"),
-    "access_token": ("workspace, project and repository access tokens cannot query or change permissions; "
-                     "use an API token or OAuth consumer of a workspace admin (or the token lacks a required scope)"),
+    "api_token": (
+        "the API token lacks a required scope (e.g. read:workspace:bitbucket, read:repository:bitbucket, "
+        "admin:repository:bitbucket or admin:project:bitbucket with write:permission:bitbucket / "
+        "delete:permission:bitbucket) or its account lacks admin rights on the target"
+    ),
+    "access_token": (
+        "workspace, project and repository access tokens cannot query or change permissions; "
+        "use an API token or OAuth consumer of a workspace admin (or the token lacks a required scope)"
+    ),
     "client_credentials": "the OAuth consumer lacks a required scope, or its owner lacks admin rights on the target",
     "scim_token": "the directory API key is not allowed to manage this directory",
-    "admin_api_key": ("the organization API key belongs to another organization than org_id, is a key with scopes (writes "
-                      "need an API key without scopes), or may not manage this directory or group"),
+    "admin_api_key": (
+        "the organization API key belongs to another organization than org_id, is a key with scopes (writes "
+        "need an API key without scopes), or may not manage this directory or group"
+    ),
 }
 
 _HINT_429 = {
@@ -310,5 +321,6 @@ def error_from_response(status, text, method, path, secrets=(), auth_kind=None, 
         message += " (likely cause: %s)" % hint
     if note:
         message += ". %s" % note
-    return cls(message, method=method, path=path, status=status, api_message=api_message,
-               secrets=secrets, body=body, scim_type=scim_type)
+    return cls(
+        message, method=method, path=path, status=status, api_message=api_message, secrets=secrets, body=body, scim_type=scim_type
+    )

@@ -32,8 +32,13 @@ def _fingerprint(item):
 
 def _bad_page(transport, path, what):
     path_only = transport.path_of(transport.url_for(path))
-    return ApiError("GET %s answered a page without %s" % (path_only, what), method="GET", path=path_only,
-                    status=200, secrets=transport.secrets)
+    return ApiError(
+        "GET %s answered a page without %s" % (path_only, what),
+        method="GET",
+        path=path_only,
+        status=200,
+        secrets=transport.secrets,
+    )
 
 
 def iter_bitbucket_pages(transport, path, params=None, pagelen=BITBUCKET_MAX_PAGELEN):
@@ -57,7 +62,10 @@ def iter_bitbucket_pages(transport, path, params=None, pagelen=BITBUCKET_MAX_PAG
             raise _bad_page(transport, url, "a values list")
         fingerprint = [_fingerprint(v) for v in values]
         if values and fingerprint == previous:
-            _warn(transport, "Pagination of %s stopped: the API answered the same page twice" % transport.path_of(transport.url_for(path)))
+            _warn(
+                transport,
+                "Pagination of %s stopped: the API answered the same page twice" % transport.path_of(transport.url_for(path)),
+            )
             return
         previous = fingerprint
         yield page
@@ -65,10 +73,15 @@ def iter_bitbucket_pages(transport, path, params=None, pagelen=BITBUCKET_MAX_PAG
         if not next_url:
             return
         if not values:
-            _warn(transport, "Pagination of %s stopped: an empty page still had a next link" % transport.path_of(transport.url_for(path)))
+            _warn(
+                transport,
+                "Pagination of %s stopped: an empty page still had a next link" % transport.path_of(transport.url_for(path)),
+            )
             return
         if next_url in visited:
-            _warn(transport, "Pagination of %s stopped: the API repeated a next link" % transport.path_of(transport.url_for(path)))
+            _warn(
+                transport, "Pagination of %s stopped: the API repeated a next link" % transport.path_of(transport.url_for(path))
+            )
             return
         visited.add(next_url)
         url = next_url
@@ -109,7 +122,10 @@ def iter_scim_resources(transport, path, params=None, count=100):
         yield from fresh
         if not fresh:
             if resources:
-                _warn(transport, "Pagination of %s stopped: a page added no new resource" % transport.path_of(transport.url_for(path)))
+                _warn(
+                    transport,
+                    "Pagination of %s stopped: a page added no new resource" % transport.path_of(transport.url_for(path)),
+                )
             return
         start += len(resources)
         total = page.get("totalResults")
@@ -125,8 +141,13 @@ def _admin_page(transport, method, path, body, params):
     page = transport.request_json(method, path, json=body, params=params, idempotent=True)
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
         path_only = transport.path_of(transport.url_for(path))
-        raise ApiError("%s %s answered a page without a data list" % (method, path_only), method=method, path=path_only,
-                       status=200, secrets=transport.secrets)
+        raise ApiError(
+            "%s %s answered a page without a data list" % (method, path_only),
+            method=method,
+            path=path_only,
+            status=200,
+            secrets=transport.secrets,
+        )
     return page
 
 
@@ -158,7 +179,10 @@ def iter_admin_values(transport, path, body=None, method="POST", limit=ADMIN_MAX
         if not cursor or not isinstance(cursor, str):
             return
         if not values:
-            _warn(transport, "Pagination of %s stopped: an empty page still had a next cursor" % transport.path_of(transport.url_for(path)))
+            _warn(
+                transport,
+                "Pagination of %s stopped: an empty page still had a next cursor" % transport.path_of(transport.url_for(path)),
+            )
             return
         if cursor in seen:
             _warn(transport, "Pagination of %s stopped: the API repeated a cursor" % transport.path_of(transport.url_for(path)))

@@ -87,7 +87,7 @@ def parse_rate_limit_reset(value, now=None):
     return wait if wait > 0 else None
 
 
-class RetryPolicy(object):
+class RetryPolicy:
     """When and how long to wait before trying a request again.
 
     ``max_retries``: retries after the first attempt (so at most ``max_retries + 1`` requests).
@@ -100,8 +100,7 @@ class RetryPolicy(object):
     ``random.random`` and ``time.time`` (the wall clock used for HTTP-date ``Retry-After``).
     """
 
-    def __init__(self, max_retries=5, base=1.0, cap=30.0, max_total_wait=120.0,
-                 sleep=None, clock=None, rng=None, now=None):
+    def __init__(self, max_retries=5, base=1.0, cap=30.0, max_total_wait=120.0, sleep=None, clock=None, rng=None, now=None):
         if max_retries is None or int(max_retries) < 0:
             raise ValueError("max_retries must be 0 or more")
         self.max_retries = int(max_retries)

@@ -40,6 +40,7 @@ try:
     import requests
     from requests import exceptions as rex
     from urllib3.exceptions import ConnectTimeoutError
+
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -68,13 +69,14 @@ def _default_trust_stores():
     paths = set()
     try:
         import certifi  # requests depends on it
+
         paths.add(certifi.where())
     except ImportError:  # pragma: no cover
         pass
     defaults = ssl.get_default_verify_paths()
     paths.update(p for p in (defaults.cafile, defaults.openssl_cafile) if p)
     paths.update(("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"))
-    return set(os.path.realpath(p) for p in paths)
+    return {os.path.realpath(p) for p in paths}
 
 
 def _warn_ca_bundle_variable(warn):
@@ -84,13 +86,15 @@ def _warn_ca_bundle_variable(warn):
         value = os.environ.get(name)
         if value:
             if os.path.realpath(value) not in _default_trust_stores():
-                warn("The environment variable %s is set, so TLS certificates are checked against the CA file it names "
-                     "instead of the default trust store. Set ca_path to the file you mean to trust to make this "
-                     "explicit (and silence this warning)" % name)
+                warn(
+                    "The environment variable %s is set, so TLS certificates are checked against the CA file it names "
+                    "instead of the default trust store. Set ca_path to the file you mean to trust to make this "
+                    "explicit (and silence this warning)" % name
+                )
             return
 
 
-class _HeaderAuth(object):
+class _HeaderAuth:
     """requests auth callable that sets (or leaves out) the Authorization header.
 
     Passing an auth callable on every request also stops requests from applying ~/.netrc
@@ -108,11 +112,22 @@ class _HeaderAuth(object):
         return prepared
 
 
-class Transport(object):
+class Transport:
     """HTTP access to one API (Bitbucket ``/2.0`` or one SCIM directory)."""
 
-    def __init__(self, base_url, auth, timeout=30, validate_certs=True, ca_path=None, max_retries=5,
-                 retry_policy=None, session=None, warn=None, stats=None):
+    def __init__(
+        self,
+        base_url,
+        auth,
+        timeout=30,
+        validate_certs=True,
+        ca_path=None,
+        max_retries=5,
+        retry_policy=None,
+        session=None,
+        warn=None,
+        stats=None,
+    ):
         if session is None and not HAS_REQUESTS:
             raise ConfigurationError("The Python library requests is required")
         parts = urlsplit(base_url or "")
@@ -174,13 +189,19 @@ class Transport(object):
         provided it points at the API's own host (credentials never go elsewhere)."""
         if re.match(r"(?i)^https?://", path_or_url):
             if _origin(path_or_url) not in self._origins:
-                raise ApiError("Refusing to send credentials to %s, which is not the API host of %s"
-                               % (redact(self.path_of(path_or_url), self.secrets), _origin(self.base_url)[1]),
-                               path=self.path_of(path_or_url), secrets=self.secrets)
+                raise ApiError(
+                    "Refusing to send credentials to %s, which is not the API host of %s"
+                    % (redact(self.path_of(path_or_url), self.secrets), _origin(self.base_url)[1]),
+                    path=self.path_of(path_or_url),
+                    secrets=self.secrets,
+                )
             if _DOT_SEGMENT.search(urlsplit(path_or_url).path) or any(ord(c) < 33 or ord(c) == 127 for c in path_or_url):
-                raise UnexpectedAnswerError("the API gave a link (%s) with '.' or '..' path segments or control characters, "
-                                            "which is not followed" % redact(_QUERY.sub("", path_or_url), self.secrets),
-                                            path=self.path_of(path_or_url), secrets=self.secrets)
+                raise UnexpectedAnswerError(
+                    "the API gave a link (%s) with '.' or '..' path segments or control characters, "
+                    "which is not followed" % redact(_QUERY.sub("", path_or_url), self.secrets),
+                    path=self.path_of(path_or_url),
+                    secrets=self.secrets,
+                )
             return path_or_url
         return self.base_url + "/" + path_or_url.lstrip("/")
 
@@ -190,11 +211,12 @@ class Transport(object):
         return urlsplit(url).path or "/"
 
     def _observe(self, response):
-        if self.stats.observe(response.headers):
-            if self.warn is not None:
-                rate = self.stats.rate_limit
-                self.warn("Bitbucket reports the token is near its rate limit (X-RateLimit-NearLimit: resource %s, limit %s "
-                          "requests per hour); later requests may be refused with HTTP 429" % (rate["resource"], rate["limit"]))
+        if self.stats.observe(response.headers) and self.warn is not None:
+            rate = self.stats.rate_limit
+            self.warn(
+                "Bitbucket reports the token is near its rate limit (X-RateLimit-NearLimit: resource %s, limit %s "
+                "requests per hour); later requests may be refused with HTTP 429" % (rate["resource"], rate["limit"])
+            )
 
     def _describe(self, exc):
         return redact(_QUERY.sub("", "%s: %s" % (type(exc).__name__, exc)), self.secrets)
@@ -228,8 +250,10 @@ class Transport(object):
         if isinstance(exc, (rex.ReadTimeout, rex.ConnectionError, rex.ChunkedEncodingError, rex.ContentDecodingError)):
             if idempotent:
                 return True, "no answer: %s" % self._describe(exc)
-            return False, ("no complete answer (%s); the request may already have been applied, so it was not retried: "
-                           "read the current state before trying again" % self._describe(exc))
+            return False, (
+                "no complete answer (%s); the request may already have been applied, so it was not retried: "
+                "read the current state before trying again" % self._describe(exc)
+            )
         return False, self._describe(exc)
 
     # -- sending ---------------------------------------------------------------------------------------
@@ -252,15 +276,23 @@ class Transport(object):
             self.stats.pace()
             self.stats.record(method)
             try:
-                response = self.session.request(method, url, timeout=self.timeout, verify=self.verify,
-                                                auth=_HeaderAuth(auth_header), allow_redirects=False, **kwargs)
+                response = self.session.request(
+                    method,
+                    url,
+                    timeout=self.timeout,
+                    verify=self.verify,
+                    auth=_HeaderAuth(auth_header),
+                    allow_redirects=False,
+                    **kwargs,
+                )
             except rex.RequestException as exc:
                 retryable, detail = self._classify(exc, idem)
                 delay = policy.next_delay(attempt, policy.clock() - started) if retryable else None
                 if delay is None:
                     tried = " after %d retries" % attempt if attempt else ""
-                    raise TransportError("%s %s failed%s: %s" % (method, path, tried, detail),
-                                         method=method, path=path, secrets=self.secrets)
+                    raise TransportError(
+                        "%s %s failed%s: %s" % (method, path, tried, detail), method=method, path=path, secrets=self.secrets
+                    ) from exc
             else:
                 self._observe(response)
                 status = response.status_code
@@ -289,8 +321,9 @@ class Transport(object):
         hops = 0
         while True:
             auth_header = self.auth.header(self) if self.auth is not None else None
-            response = self.send(method, url, idempotent=idempotent, auth_header=auth_header,
-                                 params=params, json=json, headers=headers, data=data)
+            response = self.send(
+                method, url, idempotent=idempotent, auth_header=auth_header, params=params, json=json, headers=headers, data=data
+            )
             if response.status_code == 401 and not refreshed and getattr(self.auth, "refreshable", False):
                 refreshed = True
                 self.auth.invalidate(auth_header)
@@ -308,10 +341,10 @@ class Transport(object):
         if self.last_retries:
             note = "Gave up after %d retries" % self.last_retries
         elif status >= 500 and not is_idempotent(method, idempotent):
-            note = ("The request was not retried because it may already have been applied: "
-                    "read the current state before trying again")
-        raise error_from_response(status, response.text, method, path, secrets=self.secrets,
-                                  auth_kind=self.auth_kind, note=note)
+            note = (
+                "The request was not retried because it may already have been applied: read the current state before trying again"
+            )
+        raise error_from_response(status, response.text, method, path, secrets=self.secrets, auth_kind=self.auth_kind, note=note)
 
     def _redirect_target(self, method, url, response, hops):
         """The URL to read again after a redirect: only for a read, to the API's own origin, a few times.
@@ -328,11 +361,19 @@ class Transport(object):
             raise UnexpectedAnswerError(
                 "%s %s was answered with an HTTP %s redirect (to %s) instead of by the API, so it was not applied and was "
                 "not sent again: check api_url (a proxy or a moved endpoint?)" % (method, path, status, where),
-                method=method, path=path, status=status, secrets=self.secrets)
+                method=method,
+                path=path,
+                status=status,
+                secrets=self.secrets,
+            )
         raise UnexpectedAnswerError(
             "%s %s was answered with an HTTP %s redirect to %s, which is not followed (only redirects to the API's own "
             "origin are, at most %d times): check api_url" % (method, path, status, where, MAX_REDIRECTS),
-            method=method, path=path, status=status, secrets=self.secrets)
+            method=method,
+            path=path,
+            status=status,
+            secrets=self.secrets,
+        )
 
     def decode_json(self, response, method, path_or_url):
         """The JSON body of a response; None when the body is empty; ApiError when it is not JSON."""
@@ -342,14 +383,20 @@ class Transport(object):
             return response.json()
         except ValueError:
             path = self.path_of(self.url_for(path_or_url))
-            raise ApiError("%s %s answered HTTP %s but the body was not JSON (Content-Type: %s)"
-                           % (method.upper(), path, response.status_code, response.headers.get("Content-Type", "none")),
-                           method=method.upper(), path=path, status=response.status_code, secrets=self.secrets) from None
+            raise ApiError(
+                "%s %s answered HTTP %s but the body was not JSON (Content-Type: %s)"
+                % (method.upper(), path, response.status_code, response.headers.get("Content-Type", "none")),
+                method=method.upper(),
+                path=path,
+                status=response.status_code,
+                secrets=self.secrets,
+            ) from None
 
     def request_json(self, method, path_or_url, params=None, json=None, idempotent=None, allow=(), headers=None):
         """``request()`` then the decoded JSON body (None for an empty body)."""
-        response = self.request(method, path_or_url, params=params, json=json, idempotent=idempotent,
-                                allow=allow, headers=headers)
+        response = self.request(
+            method, path_or_url, params=params, json=json, idempotent=idempotent, allow=allow, headers=headers
+        )
         return self.decode_json(response, method, path_or_url)
 
     def get_json(self, path, params=None):
@@ -359,6 +406,11 @@ class Transport(object):
             return {}
         if not isinstance(body, dict):
             path_only = self.path_of(self.url_for(path))
-            raise ApiError("GET %s answered a JSON %s where an object was expected" % (path_only, type(body).__name__),
-                           method="GET", path=path_only, status=200, secrets=self.secrets)
+            raise ApiError(
+                "GET %s answered a JSON %s where an object was expected" % (path_only, type(body).__name__),
+                method="GET",
+                path=path_only,
+                status=200,
+                secrets=self.secrets,
+            )
         return body

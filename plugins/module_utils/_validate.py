@@ -64,8 +64,9 @@ def _text(value, option, max_chars, what):
     if has_control(value):
         raise ConfigurationError("%s holds a line break or another control character: give %s" % (option, what))
     if len(value) > max_chars:
-        raise ConfigurationError("%s is %d characters long, more than the %d that %s can have"
-                                 % (option, len(value), max_chars, what))
+        raise ConfigurationError(
+            "%s is %d characters long, more than the %d that %s can have" % (option, len(value), max_chars, what)
+        )
     return value.strip()
 
 
@@ -93,8 +94,9 @@ def workspace(value, option="workspace"):
 
 
 def repository(value, option="repository"):
-    return slug(value, option, "a repository slug (letters, digits, '-', '_', '.'; the slug only, without the "
-                               "workspace) or a {uuid}")
+    return slug(
+        value, option, "a repository slug (letters, digits, '-', '_', '.'; the slug only, without the workspace) or a {uuid}"
+    )
 
 
 def project_key(value, option="project"):
@@ -125,8 +127,7 @@ def identifier_kind(value):
 
 def user_identifier(value, option, kinds=("email", "account_id", "uuid")):
     """(kind, normalized) of a user named by the task: emails lower-cased, uuids as ``{lower-case}``."""
-    names = {"email": "an email address", "account_id": "an Atlassian account ID (such as 557058:6c1b...)",
-             "uuid": "a {uuid}"}
+    names = {"email": "an email address", "account_id": "an Atlassian account ID (such as 557058:6c1b...)", "uuid": "a {uuid}"}
     wanted = " or ".join(names[k] for k in kinds)
     text = _text(value, option, MAX_IDENTIFIER_CHARS, wanted)
     kind = identifier_kind(text)
@@ -152,6 +153,7 @@ def _show(value, limit=60):
 
 # -- values from a server ----------------------------------------------------------------------------------
 
+
 def show(value, limit=60):
     """A value for a message: quoted, cut to ``limit`` characters, control characters escaped."""
     return _show(value, limit)
@@ -160,13 +162,22 @@ def show(value, limit=60):
 def server_segment(value, what, method=None, path=None):
     """A value from a server's answer used as a URL path segment (a SCIM id, an account id from a list):
     UnexpectedAnswerError unless it is a plain, safe segment; the encoded segment otherwise."""
-    if (not isinstance(value, str) or not value or _dot_segment(value) or _UNSAFE_IN_SEGMENT.search(value)
-            or has_control(value) or len(value) > MAX_SLUG_CHARS):
-        raise UnexpectedAnswerError("%s %s answered %s %s, which is not a safe URL path segment (empty, '.', '..', or "
-                                    "with '/', '\\', '%%', '?', '#', spaces or control characters): the server is not "
-                                    "behaving as the API does" % (method or "the request", path or "", what,
-                                                                  _show(str(value))),
-                                    method=method, path=path, status=200)
+    if (
+        not isinstance(value, str)
+        or not value
+        or _dot_segment(value)
+        or _UNSAFE_IN_SEGMENT.search(value)
+        or has_control(value)
+        or len(value) > MAX_SLUG_CHARS
+    ):
+        raise UnexpectedAnswerError(
+            "%s %s answered %s %s, which is not a safe URL path segment (empty, '.', '..', or "
+            "with '/', '\\', '%%', '?', '#', spaces or control characters): the server is not "
+            "behaving as the API does" % (method or "the request", path or "", what, _show(str(value))),
+            method=method,
+            path=path,
+            status=200,
+        )
     return encode_segment(value)
 
 
@@ -177,6 +188,7 @@ def path_segment(value):
 
 
 # -- connection options ------------------------------------------------------------------------------------
+
 
 def is_loopback(host):
     host = (host or "").strip("[]").lower()
@@ -197,29 +209,38 @@ def url(value, option, warn=None):
     if not isinstance(value, str) or not value:
         raise ConfigurationError("%s is empty: give an absolute https:// URL, or leave the option out for the default" % option)
     if has_control(value) or any(char.isspace() for char in value):
-        raise ConfigurationError("%s holds spaces, a line break or another control character (check for a trailing "
-                                 "newline): give an absolute https:// URL" % option)
+        raise ConfigurationError(
+            "%s holds spaces, a line break or another control character (check for a trailing "
+            "newline): give an absolute https:// URL" % option
+        )
     if len(value) > MAX_URL_CHARS:
         raise ConfigurationError("%s is longer than %d characters" % (option, MAX_URL_CHARS))
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError("%s must be an absolute https:// URL (scheme http or https, with a host), not %s"
-                                 % (option, _show(value.split("?")[0].split("@")[-1])))
+        raise ConfigurationError(
+            "%s must be an absolute https:// URL (scheme http or https, with a host), not %s"
+            % (option, _show(value.split("?")[0].split("@")[-1]))
+        )
     if "@" in parts.netloc:
-        raise ConfigurationError("%s must not hold credentials (user:password@): give credentials with their own "
-                                 "options, which are never shown" % option)
+        raise ConfigurationError(
+            "%s must not hold credentials (user:password@): give credentials with their own "
+            "options, which are never shown" % option
+        )
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         raise ConfigurationError("%s must not have a query string or fragment" % option)
     if DOT_SEGMENT.search(parts.path):
-        raise ConfigurationError("%s must not hold '.' or '..' path segments (such as /2.0/../x): give the API's base URL "
-                                 "as it is" % option)
+        raise ConfigurationError(
+            "%s must not hold '.' or '..' path segments (such as /2.0/../x): give the API's base URL as it is" % option
+        )
     try:
-        parts.port  # pylint: disable=pointless-statement
+        _port = parts.port  # reading it raises ValueError for an invalid port
     except ValueError:
         raise ConfigurationError("%s has an invalid port" % option) from None
     if parts.scheme.lower() == "http" and not is_loopback(parts.hostname) and warn is not None:
-        warn("%s uses plain http:// to %s, which is not this machine: credentials and answers travel unencrypted. "
-             "Use https://" % (option, parts.hostname))
+        warn(
+            "%s uses plain http:// to %s, which is not this machine: credentials and answers travel unencrypted. "
+            "Use https://" % (option, parts.hostname)
+        )
     return value
 
 
@@ -238,10 +259,8 @@ def url_passwords(params, options):
 
 
 def timeout(value, option="timeout"):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not 0 < value <= MAX_TIMEOUT:
-        raise ConfigurationError("%s must be a number of seconds greater than 0 and at most %d"
-                                 % (option, int(MAX_TIMEOUT)))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
+        raise ConfigurationError("%s must be a number of seconds greater than 0 and at most %d" % (option, int(MAX_TIMEOUT)))
     return float(value)
 
 

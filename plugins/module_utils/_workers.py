@@ -18,7 +18,7 @@ MAX_CONCURRENCY = 16
 DEFAULT_CONCURRENCY = 8
 
 
-class WorkerPool(object):
+class WorkerPool:
     """Run ``fn(client, item)`` for every item with at most ``concurrency`` threads.
 
     ``concurrency`` 1 (or a single item) runs everything in the calling thread with the main
@@ -81,7 +81,7 @@ class WorkerPool(object):
             client.close()
 
 
-class FirstError(object):
+class FirstError:
     """The first error that makes every other request of a task fail, shared between worker threads (``set`` keeps
     the first one; ``error`` is None until then)."""
 

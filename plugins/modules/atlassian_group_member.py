@@ -191,8 +191,7 @@ def main():
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    run_module(module, admin_client,
-               lambda client, module: group_membership(client, module.params, check_mode=module.check_mode))
+    run_module(module, admin_client, lambda client, module: group_membership(client, module.params, check_mode=module.check_mode))
 
 
 if __name__ == "__main__":

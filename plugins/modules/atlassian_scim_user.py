@@ -417,8 +417,9 @@ def _user_options(item):
         if option != "active":
             options[option] = dict(type="str")
     # deprecated, never sent (ignored_option_warnings); ansible-core >= 2.16 also reports a deprecated sub-option
-    options[IGNORED_OPTION] = dict(type="str", removed_in_version=IGNORED_OPTION_REMOVED_IN,
-                                   removed_from_collection="accessops.atlassian")
+    options[IGNORED_OPTION] = dict(
+        type="str", removed_in_version=IGNORED_OPTION_REMOVED_IN, removed_from_collection="accessops.atlassian"
+    )
     return options
 
 
@@ -437,14 +438,19 @@ def _ensure(client, module):
     concurrency_of(params)  # checked in both forms, before any request
     if params["users"] is not None:
         return ensure_users(client, params, check_mode=module.check_mode)
-    desired = dict((option, params[option]) for option in MANAGED_OPTIONS)
-    return ensure_user(client, params["user_name"], desired, state=params["state"] or "present",
-                       check_mode=module.check_mode), False
+    desired = {option: params[option] for option in MANAGED_OPTIONS}
+    return ensure_user(
+        client, params["user_name"], desired, state=params["state"] or "present", check_mode=module.check_mode
+    ), False
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
-                           mutually_exclusive=[("user_name", "users")], required_one_of=[("user_name", "users")])
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        mutually_exclusive=[("user_name", "users")],
+        required_one_of=[("user_name", "users")],
+    )
     for warning in ignored_option_warnings(module.params):  # the deprecated locale: never sent
         module.warn(warning)
     run_module(module, lambda params, warn: ScimClient(scim_transport_from_params(params, warn=warn)), _ensure)

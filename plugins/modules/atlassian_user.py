@@ -214,8 +214,7 @@ def main():
         send_notification=dict(type="bool", default=True),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    run_module(module, admin_client,
-               lambda client, module: account_state(client, module.params, check_mode=module.check_mode))
+    run_module(module, admin_client, lambda client, module: account_state(client, module.params, check_mode=module.check_mode))
 
 
 if __name__ == "__main__":

@@ -280,7 +280,10 @@ rate_limit:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import bitbucket_argument_spec, bitbucket_client
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
+    bitbucket_argument_spec,
+    bitbucket_client,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.members import run_member_info
 from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 
@@ -293,8 +296,9 @@ def argument_spec():
         emails=dict(type="list", elements="str"),
         repository=dict(type="str"),
         include_permissions=dict(type="bool", default=False),
-        include_explicit=dict(type="list", elements="str", choices=["repositories", "projects"],
-                              default=["repositories", "projects"]),
+        include_explicit=dict(
+            type="list", elements="str", choices=["repositories", "projects"], default=["repositories", "projects"]
+        ),
         include_profile=dict(type="bool", default=False),
         whoami=dict(type="bool", default=False),
         concurrency=dict(type="int", default=8),
@@ -308,9 +312,11 @@ def main():
         supports_check_mode=True,
         mutually_exclusive=[("member", "emails")],
     )
-    run_module(module, bitbucket_client,
-               lambda client, module: (dict(changed=False, **run_member_info(client, module.params, warn=module.warn)),
-                                       False))
+    run_module(
+        module,
+        bitbucket_client,
+        lambda client, module: (dict(changed=False, **run_member_info(client, module.params, warn=module.warn)), False),
+    )
 
 
 if __name__ == "__main__":

@@ -60,15 +60,27 @@ def run_task(tmp, coll_path, api_url, module, args):
     results = Path(tmp) / "results.jsonl"
     if results.exists():
         results.unlink()
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=coll_path, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-               ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "tests" / "integration" / "callback_plugins"),
-               ANSIBLE_CALLBACKS_ENABLED="task_results", TASK_RESULTS_FILE=str(results),
-               ANSIBLE_LOCAL_TEMP=str(Path(tmp) / "ansible-tmp"), ANSIBLE_NOCOLOR="1")
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=coll_path,
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "tests" / "integration" / "callback_plugins"),
+        ANSIBLE_CALLBACKS_ENABLED="task_results",
+        TASK_RESULTS_FILE=str(results),
+        ANSIBLE_LOCAL_TEMP=str(Path(tmp) / "ansible-tmp"),
+        ANSIBLE_NOCOLOR="1",
+    )
     playbook_bin = str(Path(sys.executable).parent / "ansible-playbook")
     extra = json.dumps({"api_url": api_url, "token": "demo-admin-api-token"})
     started = time.perf_counter()
-    proc = subprocess.run([playbook_bin, "-i", "localhost,", "-c", "local", str(playbook), "-e", extra],
-                          capture_output=True, text=True, env=env, timeout=1800, check=False)
+    proc = subprocess.run(
+        [playbook_bin, "-i", "localhost,", "-c", "local", str(playbook), "-e", extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     records = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
     if proc.returncode != 0 or not records:
@@ -95,26 +107,46 @@ def main(argv=None):
     started = time.perf_counter()
     app = create_app(seed)
     loaded = time.perf_counter() - started
-    print("seed: %d members, %d repositories; generated in %.1f s, loaded in %.1f s"
-          % (args.members, args.repositories, generated, loaded))
+    print(
+        "seed: %d members, %d repositories; generated in %.1f s, loaded in %.1f s"
+        % (args.members, args.repositories, generated, loaded)
+    )
 
-    repos = [r["slug"] for r in seed["workspaces"][0]["repositories"]][:args.grant_repositories]
+    repos = [r["slug"] for r in seed["workspaces"][0]["repositories"]][: args.grant_repositories]
     emails = ["dev%03d@acme.example" % i for i in range(1, 501)]
     scenarios = [
         ("member_info: every member (%d)" % args.members, "bitbucket_member_info", {"workspace": "acme"}),
         ("member_info: 500 emails", "bitbucket_member_info", {"workspace": "acme", "emails": emails}),
-        ("member_info: 50 emails + effective permissions", "bitbucket_member_info",
-         {"workspace": "acme", "emails": emails[:50], "include_permissions": True}),
-        ("member_info: one member + effective permissions", "bitbucket_member_info",
-         {"workspace": "acme", "member": "dev010@acme.example", "include_permissions": True}),
-        ("repo_permission: 1 user x %d repos, concurrency 1" % len(repos), "bitbucket_repo_permission",
-         {"workspace": "acme", "repositories": repos, "user": "dev020@acme.example", "permission": "write", "concurrency": 1}),
-        ("repo_permission: same again (no change), concurrency 1", "bitbucket_repo_permission",
-         {"workspace": "acme", "repositories": repos, "user": "dev020@acme.example", "permission": "write", "concurrency": 1}),
-        ("repo_permission: 1 user x %d repos, concurrency 8" % len(repos), "bitbucket_repo_permission",
-         {"workspace": "acme", "repositories": repos, "user": "dev021@acme.example", "permission": "write", "concurrency": 8}),
-        ("repo_permission: same again (no change), concurrency 8", "bitbucket_repo_permission",
-         {"workspace": "acme", "repositories": repos, "user": "dev021@acme.example", "permission": "write", "concurrency": 8}),
+        (
+            "member_info: 50 emails + effective permissions",
+            "bitbucket_member_info",
+            {"workspace": "acme", "emails": emails[:50], "include_permissions": True},
+        ),
+        (
+            "member_info: one member + effective permissions",
+            "bitbucket_member_info",
+            {"workspace": "acme", "member": "dev010@acme.example", "include_permissions": True},
+        ),
+        (
+            "repo_permission: 1 user x %d repos, concurrency 1" % len(repos),
+            "bitbucket_repo_permission",
+            {"workspace": "acme", "repositories": repos, "user": "dev020@acme.example", "permission": "write", "concurrency": 1},
+        ),
+        (
+            "repo_permission: same again (no change), concurrency 1",
+            "bitbucket_repo_permission",
+            {"workspace": "acme", "repositories": repos, "user": "dev020@acme.example", "permission": "write", "concurrency": 1},
+        ),
+        (
+            "repo_permission: 1 user x %d repos, concurrency 8" % len(repos),
+            "bitbucket_repo_permission",
+            {"workspace": "acme", "repositories": repos, "user": "dev021@acme.example", "permission": "write", "concurrency": 8},
+        ),
+        (
+            "repo_permission: same again (no change), concurrency 8",
+            "bitbucket_repo_permission",
+            {"workspace": "acme", "repositories": repos, "user": "dev021@acme.example", "permission": "write", "concurrency": 8},
+        ),
     ]
     rows = []
     with tempfile.TemporaryDirectory() as tmp, SimServer(app) as server:
@@ -128,8 +160,16 @@ def main(argv=None):
             connections = server.httpd.connections_accepted
             result, elapsed = run_task(tmp, coll_path, server.url + "/2.0", module, task_args)
             answered = len(app.log.entries())
-            rows.append((label, result.get("api_calls", {}).get("total"), answered,
-                         server.httpd.connections_accepted - connections, elapsed, result.get("changed")))
+            rows.append(
+                (
+                    label,
+                    result.get("api_calls", {}).get("total"),
+                    answered,
+                    server.httpd.connections_accepted - connections,
+                    elapsed,
+                    result.get("changed"),
+                )
+            )
     print("%-62s %9s %9s %11s %9s %8s" % ("scenario", "api_calls", "answered", "connections", "seconds", "changed"))
     for label, calls, answered, conns, elapsed, changed in rows:
         print("%-62s %9s %9d %11d %9.1f %8s" % (label, calls, answered, conns, elapsed, changed))

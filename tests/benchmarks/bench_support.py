@@ -30,10 +30,14 @@ RUN_TIMEOUT = 1800  # seconds, per ansible-playbook run
 
 
 def _account(seed, email, display_name, index):
-    account = {"account_id": "557058:bench-%04d-0000-4000-8000-000000000000" % index,
-               "uuid": "{bench%04d-0000-4000-8000-000000000000}" % index,
-               "nickname": display_name.lower().replace(" ", "."), "display_name": display_name,
-               "email": email, "created_on": "2024-01-02T09:00:00+00:00"}
+    account = {
+        "account_id": "557058:bench-%04d-0000-4000-8000-000000000000" % index,
+        "uuid": "{bench%04d-0000-4000-8000-000000000000}" % index,
+        "nickname": display_name.lower().replace(" ", "."),
+        "display_name": display_name,
+        "email": email,
+        "created_on": "2024-01-02T09:00:00+00:00",
+    }
     seed["accounts"].append(account)
     return account
 
@@ -58,55 +62,97 @@ def prepare_seed(seed, grant_repositories=200):
         if repo["slug"] in leaver_repos:
             repo["user_permissions"][LEAVER] = "write"
     for key in LEAVER_PROJECTS:
-        acme["projects"].append({"key": key, "name": "Leaver %s" % key, "uuid": "{bench-project-%s}" % key.lower(),
-                                 "description": "bench project", "is_private": True,
-                                 "created_on": "2024-01-02T09:00:00+00:00",
-                                 "user_permissions": {LEAVER: "read"}, "group_permissions": {}})
+        acme["projects"].append(
+            {
+                "key": key,
+                "name": "Leaver %s" % key,
+                "uuid": "{bench-project-%s}" % key.lower(),
+                "description": "bench project",
+                "is_private": True,
+                "created_on": "2024-01-02T09:00:00+00:00",
+                "user_permissions": {LEAVER: "read"},
+                "group_permissions": {},
+            }
+        )
     devs = len([m for m in acme["members"] if isinstance(m, str) and m.startswith("dev")])
     # job 3: 20 repositories (after the onboarding ones), exactly these 100 users (read / write in turn)
     exclusive_repos = repos[60:80]
-    exclusive_users = [{"user": dev(i), "permission": "write" if i % 2 else "read"}
-                       for i in range(101, min(201, devs + 1))]
+    exclusive_users = [{"user": dev(i), "permission": "write" if i % 2 else "read"} for i in range(101, min(201, devs + 1))]
     # job 5: 100 SCIM users; the first half already in the directory with another title
     scim_people = [dev(i) for i in range(max(devs - 150, 3), max(devs - 50, 4))]
     by_email = {a["email"]: a for a in seed["accounts"]}
     directory = seed["scim"]["directories"][0]
-    for email in scim_people[:len(scim_people) // 2]:
+    for email in scim_people[: len(scim_people) // 2]:
         given, family = by_email[email]["display_name"].split(" ", 1)
-        directory["users"].append({"userName": email, "externalId": "bench-" + email.split("@")[0], "active": True,
-                                   "displayName": by_email[email]["display_name"], "title": "Engineer",
-                                   "name": {"givenName": given, "familyName": family},
-                                   "emails": [{"value": email, "type": "work", "primary": True}]})
+        directory["users"].append(
+            {
+                "userName": email,
+                "externalId": "bench-" + email.split("@")[0],
+                "active": True,
+                "displayName": by_email[email]["display_name"],
+                "title": "Engineer",
+                "name": {"givenName": given, "familyName": family},
+                "emails": [{"value": email, "type": "work", "primary": True}],
+            }
+        )
     scim_users = []
     for email in scim_people:
         given, family = by_email[email]["display_name"].split(" ", 1)
-        scim_users.append({"user_name": email, "email": email, "given_name": given, "family_name": family,
-                           "display_name": by_email[email]["display_name"], "title": "Senior Engineer",
-                           "external_id": "bench-" + email.split("@")[0]})
-    return {"onboard_repos": repos[:50], "leaver_repos": leaver_repos, "exclusive_repos": exclusive_repos,
-            "exclusive_users": exclusive_users, "scim_users": scim_users, "scim_existing": len(scim_people) // 2}
+        scim_users.append(
+            {
+                "user_name": email,
+                "email": email,
+                "given_name": given,
+                "family_name": family,
+                "display_name": by_email[email]["display_name"],
+                "title": "Senior Engineer",
+                "external_id": "bench-" + email.split("@")[0],
+            }
+        )
+    return {
+        "onboard_repos": repos[:50],
+        "leaver_repos": leaver_repos,
+        "exclusive_repos": exclusive_repos,
+        "exclusive_users": exclusive_users,
+        "scim_users": scim_users,
+        "scim_existing": len(scim_people) // 2,
+    }
 
 
 def environment(url, scim=True, admin=True):
     """The modules' environment variables for the demo seed's admin credentials."""
     # the simulated workspace allows 1,000,000 requests an hour (configure_faults), so the modules' request budget is
     # set to match; with Bitbucket's 1,000 the exclusive job (about 2,000 requests) would pace for an hour
-    env = {"BITBUCKET_API_URL": url + "/2.0", "BITBUCKET_USERNAME": demo.ADMIN[0], "BITBUCKET_API_TOKEN": demo.ADMIN[1],
-           "BITBUCKET_REQUESTS_PER_HOUR": "1000000"}
+    env = {
+        "BITBUCKET_API_URL": url + "/2.0",
+        "BITBUCKET_USERNAME": demo.ADMIN[0],
+        "BITBUCKET_API_TOKEN": demo.ADMIN[1],
+        "BITBUCKET_REQUESTS_PER_HOUR": "1000000",
+    }
     if admin:
         env.update(ATLASSIAN_ADMIN_URL=url, ATLASSIAN_ORG_ID=demo.ORG_ID, ATLASSIAN_ADMIN_API_KEY=demo.ADMIN_API_KEY)
     if scim:
-        env.update(ATLASSIAN_SCIM_URL=url, ATLASSIAN_SCIM_DIRECTORY_ID=demo.SCIM_DIRECTORY,
-                   ATLASSIAN_SCIM_TOKEN=demo.SCIM_API_KEY)
+        env.update(
+            ATLASSIAN_SCIM_URL=url, ATLASSIAN_SCIM_DIRECTORY_ID=demo.SCIM_DIRECTORY, ATLASSIAN_SCIM_TOKEN=demo.SCIM_API_KEY
+        )
     return env
 
 
 def baseline_vars(url):
     """The extra variables of the uri baselines (a user would keep the secrets in a vault)."""
-    return {"bb_api": url + "/2.0", "bb_user": demo.ADMIN[0], "bb_token": demo.ADMIN[1], "workspace": "acme",
-            "admin_api": url + "/admin", "org_id": demo.ORG_ID, "admin_key": demo.ADMIN_API_KEY,
-            "admin_directory": demo.ADMIN_DIRECTORY_ID, "workspace_group": demo.ADMIN_GROUP_USERS[0],
-            "scim_api": "%s/scim/directory/%s" % (url, demo.SCIM_DIRECTORY), "scim_token": demo.SCIM_API_KEY}
+    return {
+        "bb_api": url + "/2.0",
+        "bb_user": demo.ADMIN[0],
+        "bb_token": demo.ADMIN[1],
+        "workspace": "acme",
+        "admin_api": url + "/admin",
+        "org_id": demo.ORG_ID,
+        "admin_key": demo.ADMIN_API_KEY,
+        "admin_directory": demo.ADMIN_DIRECTORY_ID,
+        "workspace_group": demo.ADMIN_GROUP_USERS[0],
+        "scim_api": "%s/scim/directory/%s" % (url, demo.SCIM_DIRECTORY),
+        "scim_token": demo.SCIM_API_KEY,
+    }
 
 
 def collections_path(tmp):
@@ -142,21 +188,37 @@ class Runner:
             path = playbook
         extra_file = self.tmp / ("extra-%d.json" % self.count)
         extra_file.write_text(json.dumps(extra))
-        full_env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=self.coll_path, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-                        ANSIBLE_LOCAL_TEMP=str(self.tmp / "ansible-tmp"), ANSIBLE_NOCOLOR="1",
-                        ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_RETRY_FILES_ENABLED="False",
-                        ANSIBLE_DEPRECATION_WARNINGS="False", ANSIBLE_LOCALHOST_WARNING="False",
-                        ANSIBLE_INVENTORY_UNPARSED_WARNING="False")
+        full_env = dict(
+            os.environ,
+            ANSIBLE_COLLECTIONS_PATH=self.coll_path,
+            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            ANSIBLE_LOCAL_TEMP=str(self.tmp / "ansible-tmp"),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_HOST_KEY_CHECKING="False",
+            ANSIBLE_RETRY_FILES_ENABLED="False",
+            ANSIBLE_DEPRECATION_WARNINGS="False",
+            ANSIBLE_LOCALHOST_WARNING="False",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
+        )
         for name in [k for k in full_env if k.startswith(("BITBUCKET_", "ATLASSIAN_"))]:
             del full_env[name]
         full_env.update(env or {})
-        command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                   str(path), "-e", "@" + str(extra_file)]
+        command = [
+            str(Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            str(path),
+            "-e",
+            "@" + str(extra_file),
+        ]
         if check:
             command.append("--check")
         started = time.perf_counter()
-        proc = subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=RUN_TIMEOUT, check=False,
-                              cwd=str(self.tmp))
+        proc = subprocess.run(
+            command, capture_output=True, text=True, env=full_env, timeout=RUN_TIMEOUT, check=False, cwd=str(self.tmp)
+        )
         elapsed = time.perf_counter() - started
         if proc.returncode != 0:
             tail = (label, proc.returncode, proc.stdout[-4000:], proc.stderr[-2000:])
@@ -198,10 +260,16 @@ def doc_default(path, option, fragment=True):
 
 def git_commit():
     try:
-        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                             check=False, timeout=30)
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, check=False, timeout=30)
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, timeout=30
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
         return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"

@@ -12,20 +12,22 @@ import zlib
 
 # label -> (page relative to the documentation root, title)
 LABELS = {
-    "common_return_values": ("reference_appendices/common_return_values.html#common-return-values",
-                             "Return Values"),
-    "ansible_configuration_settings": ("reference_appendices/config.html#ansible-configuration-settings",
-                                       "Ansible Configuration Settings"),
+    "common_return_values": ("reference_appendices/common_return_values.html#common-return-values", "Return Values"),
+    "ansible_configuration_settings": (
+        "reference_appendices/config.html#ansible-configuration-settings",
+        "Ansible Configuration Settings",
+    ),
     "module_defaults": ("playbook_guide/playbooks_module_defaults.html#module-defaults", "Module defaults"),
     "check_mode_dry": ("playbook_guide/playbooks_checkmode.html#check-mode-dry", "Validating tasks: check mode and diff mode"),
-    "collections_installing": ("collections_guide/collections_installing.html#collections-installing",
-                               "Installing collections"),
+    "collections_installing": ("collections_guide/collections_installing.html#collections-installing", "Installing collections"),
 }
 
 
 def main(path: str) -> None:
-    header = ("# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n"
-              "# The remainder of this file is compressed using zlib.\n")
+    header = (
+        "# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n"
+        "# The remainder of this file is compressed using zlib.\n"
+    )
     lines = "".join("%s std:label -1 %s %s\n" % (name, uri, title) for name, (uri, title) in sorted(LABELS.items()))
     with open(path, "wb") as out:
         out.write(header.encode())

@@ -57,8 +57,7 @@ def check_metadata(collections_dir, source_dir):
 
 
 def check_introspect(builder, collections_dir, source_dir):
-    proc = subprocess.run([builder, "introspect", collections_dir], capture_output=True, text=True, check=False,
-                          timeout=300)
+    proc = subprocess.run([builder, "introspect", collections_dir], capture_output=True, text=True, check=False, timeout=300)
     if proc.returncode != 0:
         return ["ansible-builder introspect failed (rc %d): %s" % (proc.returncode, proc.stderr.strip())]
     print(proc.stdout.strip())
@@ -75,7 +74,7 @@ def check_introspect(builder, collections_dir, source_dir):
         others = [line for line in reported if not line.endswith(SUFFIX)]
         if others:
             errors.append("introspect found %s requirements not from %s: %r" % (kind, COLLECTION, others))
-        ours = sorted(line[:-len(SUFFIX)].strip() for line in reported if line.endswith(SUFFIX))
+        ours = sorted(line[: -len(SUFFIX)].strip() for line in reported if line.endswith(SUFFIX))
         if ours != expected:
             errors.append("introspect found %s requirements %r, expected exactly %r (%s)" % (kind, ours, expected, name))
     unknown = sorted(set(found) - {"python", "system"})
@@ -85,8 +84,13 @@ def check_introspect(builder, collections_dir, source_dir):
 
 
 def check_create(builder, definition, context):
-    proc = subprocess.run([builder, "create", "-f", definition, "-c", context, "--output-filename", "Containerfile"],
-                          capture_output=True, text=True, check=False, timeout=300)
+    proc = subprocess.run(
+        [builder, "create", "-f", definition, "-c", context, "--output-filename", "Containerfile"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     if proc.returncode != 0:
         return ["ansible-builder create failed (rc %d): %s %s" % (proc.returncode, proc.stdout, proc.stderr)]
     errors = []
@@ -120,8 +124,10 @@ def main(argv):
     for error in errors:
         print("ee-check: " + error, file=sys.stderr)
     if not errors:
-        print("ee-check: introspect finds exactly requirements.txt and bindep.txt of %s; ansible-builder create "
-              "wrote %s" % (COLLECTION, os.path.join(context, "Containerfile")))
+        print(
+            "ee-check: introspect finds exactly requirements.txt and bindep.txt of %s; ansible-builder create "
+            "wrote %s" % (COLLECTION, os.path.join(context, "Containerfile"))
+        )
     return 1 if errors else 0
 
 

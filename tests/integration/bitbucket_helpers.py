@@ -82,8 +82,9 @@ def oauth_access_token(sim, client_id="demo-client-id", client_secret="demo-clie
     the token request is left out of the simulator's log."""
     import requests  # pylint: disable=import-outside-toplevel
 
-    response = requests.post(sim.token_url, data={"grant_type": "client_credentials"}, auth=(client_id, client_secret),
-                             timeout=10)
+    response = requests.post(
+        sim.token_url, data={"grant_type": "client_credentials"}, auth=(client_id, client_secret), timeout=10
+    )
     response.raise_for_status()
     sim.clear_log()
     return response.json()["access_token"]
@@ -94,8 +95,12 @@ def oauth_access_token(sim, client_id="demo-client-id", client_secret="demo-clie
 READ_METHODS = ("GET", "HEAD")
 SCENARIO_CALLBACKS = HERE / "playbooks" / "misbehaving" / "callback_plugins"
 ADMIN_AUTH = {"api_url": "{{ sim_api_url }}", "username": "admin@acme.example", "api_token": "demo-admin-api-token"}
-OAUTH_AUTH = {"api_url": "{{ sim_api_url }}", "token_url": "{{ sim_token_url }}", "client_id": "demo-client-id",
-              "client_secret": "demo-client-secret"}
+OAUTH_AUTH = {
+    "api_url": "{{ sim_api_url }}",
+    "token_url": "{{ sim_token_url }}",
+    "client_id": "demo-client-id",
+    "client_secret": "demo-client-secret",
+}
 
 
 def module_task(name, module, options, auth=None, **keywords):
@@ -108,11 +113,10 @@ def module_task(name, module, options, auth=None, **keywords):
 
 def tasks_playbook(tasks, name="Permission tasks"):
     """A playbook (YAML text) of one play on localhost running ``tasks`` in order."""
-    return yaml.safe_dump([{"name": name, "hosts": "localhost", "gather_facts": False, "tasks": list(tasks)}],
-                          sort_keys=False)
+    return yaml.safe_dump([{"name": name, "hosts": "localhost", "gather_facts": False, "tasks": list(tasks)}], sort_keys=False)
 
 
-class TaskLogs(object):
+class TaskLogs:
     """The simulator's request log of each named task of ONE ansible-playbook run.
 
     Uses the ``sim_scenarios`` callback of test_misbehaving_server.py with ``reset: false``: before each named task
@@ -125,7 +129,7 @@ class TaskLogs(object):
         if self.file.exists():
             self.file.unlink()
         scenarios = directory / "task-log-scenarios.json"
-        scenarios.write_text(json.dumps(dict((n, {"server": "main", "reset": False}) for n in names)), encoding="utf-8")
+        scenarios.write_text(json.dumps({n: {"server": "main", "reset": False} for n in names}), encoding="utf-8")
         self.env = {
             "ANSIBLE_CALLBACK_PLUGINS": os.pathsep.join([str(HERE / "callback_plugins"), str(SCENARIO_CALLBACKS)]),
             "ANSIBLE_CALLBACKS_ENABLED": "task_results,sim_scenarios",
@@ -177,10 +181,12 @@ def writes_in(entries):
     return [e for e in entries if e["method"] not in READ_METHODS]
 
 
-_ENDPOINT_PARTS = ((re.compile(r"(/permissions-config/(?:users|groups))/[^/]+$"), r"\1/{id}"),
-                   (re.compile(r"^(/2\.0/repositories/[^/]+)/[^/]+"), r"\1/{repo}"),
-                   (re.compile(r"(/projects)/[^/]+"), r"\1/{key}"),
-                   (re.compile(r"^(/2\.0/users)/[^/]+$"), r"\1/{id}"))
+_ENDPOINT_PARTS = (
+    (re.compile(r"(/permissions-config/(?:users|groups))/[^/]+$"), r"\1/{id}"),
+    (re.compile(r"^(/2\.0/repositories/[^/]+)/[^/]+"), r"\1/{repo}"),
+    (re.compile(r"(/projects)/[^/]+"), r"\1/{key}"),
+    (re.compile(r"^(/2\.0/users)/[^/]+$"), r"\1/{id}"),
+)
 
 
 def endpoint(entry):

@@ -50,7 +50,7 @@ class RunResult:
 
     def task(self, name):
         """The result of the first task whose name is ``name``."""
-        for task_name, result in zip(self.names, self.tasks):
+        for task_name, result in zip(self.names, self.tasks, strict=True):
             if task_name == name:
                 return result
         raise KeyError("no task named %r; tasks: %r" % (name, self.names))
@@ -92,8 +92,9 @@ def ansible_run(request, tmp_path, ansible_collections_path):
         playbook.write_text(playbook_yaml)
         variables = {}
         if sim is not None:
-            variables.update(sim_api_url=sim.api_url, sim_scim_url=sim.scim_url, sim_token_url=sim.token_url,
-                             sim_admin_url=sim.url)
+            variables.update(
+                sim_api_url=sim.api_url, sim_scim_url=sim.scim_url, sim_token_url=sim.token_url, sim_admin_url=sim.url
+            )
         variables.update(extra_vars or {})
         cmd = [_ansible_playbook(), "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(variables)]
         if check:

@@ -20,15 +20,19 @@ def environment(sim, scim=True, admin=True):
     if admin:
         env.update(ATLASSIAN_ADMIN_URL=sim.url, ATLASSIAN_ORG_ID=demo.ORG_ID, ATLASSIAN_ADMIN_API_KEY=demo.ADMIN_API_KEY)
     if scim:
-        env.update(ATLASSIAN_SCIM_URL=sim.scim_url, ATLASSIAN_SCIM_DIRECTORY_ID=demo.SCIM_DIRECTORY,
-                   ATLASSIAN_SCIM_TOKEN=demo.SCIM_API_KEY)
+        env.update(
+            ATLASSIAN_SCIM_URL=sim.scim_url,
+            ATLASSIAN_SCIM_DIRECTORY_ID=demo.SCIM_DIRECTORY,
+            ATLASSIAN_SCIM_TOKEN=demo.SCIM_API_KEY,
+        )
     return env
 
 
 def is_read(entry):
     """GET / HEAD, and the Admin API's POST searches (users/search, groups/search, the workspaces listing)."""
     return entry["method"] in ("GET", "HEAD") or (
-        entry["method"] == "POST" and entry["path"].startswith("/admin/") and entry["path"].endswith(_ADMIN_READS))
+        entry["method"] == "POST" and entry["path"].startswith("/admin/") and entry["path"].endswith(_ADMIN_READS)
+    )
 
 
 def writes(log):

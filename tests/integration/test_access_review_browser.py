@@ -23,16 +23,32 @@ def _browser():
         found = shutil.which(name)
         if found:
             return found
-    pytest.skip("no Chromium binary on PATH (%s): install it with `apt-get install -y chromium` to render the HTML "
-                "report in a browser" % ", ".join(BROWSERS))
+    pytest.skip(
+        "no Chromium binary on PATH (%s): install it with `apt-get install -y chromium` to render the HTML "
+        "report in a browser" % ", ".join(BROWSERS)
+    )
     return None
 
 
 def _chromium(browser, tmp_path, url, *extra):
     profile = tmp_path / "chromium-profile"
-    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--user-data-dir=%s" % profile, "--window-size=1600,1000"] + list(extra) + [url]
+    cmd = (
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--user-data-dir=%s" % profile,
+            "--window-size=1600,1000",
+        ]
+        + list(extra)
+        + [url]
+    )
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout
@@ -78,8 +94,9 @@ def test_html_report_in_headless_chromium(sim, ansible_run, tmp_path):
     assert "wsadmin" in owner.split(">", 1)[0] and 'data-sources="workspace role"' in owner
     assert re.search(r'data-count="residual access"><b>1</b>', dom)
     # the hostile name is text: no element came out of it, and the page's title is untouched
-    assert "window.PWNED" not in re.sub(r"&lt;script&gt;window\.PWNED=1&lt;/script&gt;", "", dom.split(
-        '<script type="application/json"', 1)[0])
+    assert "window.PWNED" not in re.sub(
+        r"&lt;script&gt;window\.PWNED=1&lt;/script&gt;", "", dom.split('<script type="application/json"', 1)[0]
+    )
     assert '<img src="x"' not in dom and "<img src=x" not in dom
     assert html.escape(HOSTILE, quote=False) in dom
     assert "<title>Access review of acme</title>" in dom

@@ -16,25 +16,35 @@ import yaml
 from atlsim import demo
 from bitbucket_helpers import READ_METHODS, account_id, explicit, module_examples, workspace
 
-VARIABLES = {"org_id": demo.ORG_ID, "vault_admin_api_key": demo.ADMIN_API_KEY,
-             "bitbucket_admin_email": demo.ADMIN[0], "vault_bitbucket_api_token": demo.ADMIN[1]}
+VARIABLES = {
+    "org_id": demo.ORG_ID,
+    "vault_admin_api_key": demo.ADMIN_API_KEY,
+    "bitbucket_admin_email": demo.ADMIN[0],
+    "vault_bitbucket_api_token": demo.ADMIN[1],
+}
 ADMIN_READS = re.compile(r"^/admin/v2/orgs/[^/]+/(?:directories/[^/]+/(?:users|groups)/search|workspaces)$")
 
 
 def _writes(sim):
     """``METHOD path`` of the requests that can change something (the Admin API searches are POSTs)."""
-    return ["%s %s" % (e["method"], e["path"]) for e in sim.log()
-            if e["method"] not in READ_METHODS and not (e["method"] == "POST" and ADMIN_READS.match(e["path"]))]
+    return [
+        "%s %s" % (e["method"], e["path"])
+        for e in sim.log()
+        if e["method"] not in READ_METHODS and not (e["method"] == "POST" and ADMIN_READS.match(e["path"]))
+    ]
 
 
 def _run_examples(sim, ansible_run, module):
-    play = [{"name": "EXAMPLES of %s" % module, "hosts": "localhost", "gather_facts": False,
-             "tasks": module_examples(module)}]
-    result = ansible_run(yaml.safe_dump(play, sort_keys=False), diff=True, extra_vars=VARIABLES,
-                         env={"ATLASSIAN_ADMIN_URL": sim.url, "BITBUCKET_API_URL": sim.api_url})
+    play = [{"name": "EXAMPLES of %s" % module, "hosts": "localhost", "gather_facts": False, "tasks": module_examples(module)}]
+    result = ansible_run(
+        yaml.safe_dump(play, sort_keys=False),
+        diff=True,
+        extra_vars=VARIABLES,
+        env={"ATLASSIAN_ADMIN_URL": sim.url, "BITBUCKET_API_URL": sim.api_url},
+    )
     assert result.rc == 0, result.stdout + result.stderr
     assert result.tasks and all(task["_status"] == "ok" for task in result.tasks), result.stdout
-    for name, task in zip(result.names, result.tasks):
+    for name, task in zip(result.names, result.tasks, strict=True):
         assert not task.get("warnings"), (name, task["warnings"])
     return result
 

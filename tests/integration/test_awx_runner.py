@@ -39,10 +39,11 @@ def credentials(sim):
     """(credential type file, the credential's inputs) of the job: the demo organization's public test values."""
     return [
         ("bitbucket_api_token.yml", {"username": demo.ADMIN[0], "api_token": demo.ADMIN[1], "api_url": sim.api_url}),
-        ("atlassian_admin_api_key.yml", {"org_id": demo.ORG_ID, "admin_api_key": demo.ADMIN_API_KEY,
-                                         "admin_url": sim.url}),
-        ("atlassian_scim_directory.yml", {"directory_id": demo.SCIM_DIRECTORY, "scim_token": demo.SCIM_API_KEY,
-                                          "scim_url": sim.scim_url}),
+        ("atlassian_admin_api_key.yml", {"org_id": demo.ORG_ID, "admin_api_key": demo.ADMIN_API_KEY, "admin_url": sim.url}),
+        (
+            "atlassian_scim_directory.yml",
+            {"directory_id": demo.SCIM_DIRECTORY, "scim_token": demo.SCIM_API_KEY, "scim_url": sim.scim_url},
+        ),
     ]
 
 
@@ -89,7 +90,7 @@ def forbidden_forms(secrets, usernames):
     forms = set()
     for secret in secrets:
         forms.add(secret)
-        forms.update(secret[i:i + 8] for i in range(len(secret) - 7))
+        forms.update(secret[i : i + 8] for i in range(len(secret) - 7))
         forms.add(base64.b64encode(secret.encode()).decode())
         for username in usernames:
             forms.add(base64.b64encode(("%s:%s" % (username, secret)).encode()).decode())
@@ -116,17 +117,23 @@ def run_job(tmp_path, sim, ansible_collections_path, filename, answers, check=Fa
     cmdline = "--check" if check else None
     if template.get("diff_mode"):
         cmdline = (cmdline + " --diff") if cmdline else "--diff"
-    inventory = {"all": {"hosts": {"localhost": {"ansible_connection": "local",
-                                                 "ansible_python_interpreter": sys.executable}}}}
+    inventory = {"all": {"hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}
     sim.clear_log()
-    runner = ansible_runner.run(private_data_dir=str(private), playbook=template["playbook"], inventory=inventory,
-                                envvars=envvars, extravars=extravars, cmdline=cmdline, verbosity=3, quiet=True,
-                                timeout=600)
+    runner = ansible_runner.run(
+        private_data_dir=str(private),
+        playbook=template["playbook"],
+        inventory=inventory,
+        envvars=envvars,
+        extravars=extravars,
+        cmdline=cmdline,
+        verbosity=3,
+        quiet=True,
+        timeout=600,
+    )
     events = list(runner.events)
     with open(runner.stdout.name, encoding="utf-8") as handle:  # the job's stdout, as AWX shows it
         stdout = handle.read()
-    job_events = [path.read_text(encoding="utf-8")
-                  for path in (private / "artifacts").glob("*/job_events/*.json")]
+    job_events = [path.read_text(encoding="utf-8") for path in (private / "artifacts").glob("*/job_events/*.json")]
     return runner, events, stdout, job_events, forbidden_forms(secrets, usernames)
 
 
@@ -140,13 +147,19 @@ def assert_no_secret(events, stdout, job_events, forms):
 
 
 def task_results(events, suffix):
-    return [e["event_data"]["res"] for e in events
-            if e.get("event") == "runner_on_ok" and e["event_data"].get("task", "").endswith(suffix)]
+    return [
+        e["event_data"]["res"]
+        for e in events
+        if e.get("event") == "runner_on_ok" and e["event_data"].get("task", "").endswith(suffix)
+    ]
 
 
 def writes(log):
-    return [(e["method"], e["path"]) for e in log
-            if e["method"] not in ("GET", "HEAD") and not (e["method"] == "POST" and e["path"].endswith("/search"))]
+    return [
+        (e["method"], e["path"])
+        for e in log
+        if e["method"] not in ("GET", "HEAD") and not (e["method"] == "POST" and e["path"].endswith("/search"))
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -165,8 +178,9 @@ def test_onboarding_check_job_from_the_survey(sim, tmp_path, ansible_collections
         "onboarding_survey_repositories": "infra-core write\nweb-api read\n",
         "onboarding_survey_projects": "INFRA read",
     }
-    runner, events, stdout, job_events, forms = run_job(tmp_path, sim, ansible_collections_path, "onboarding.yml",
-                                                        answers, check=True)
+    runner, events, stdout, job_events, forms = run_job(
+        tmp_path, sim, ansible_collections_path, "onboarding.yml", answers, check=True
+    )
     assert (runner.status, runner.rc) == ("successful", 0), stdout[-4000:]
     assert writes(sim.log()) == [], "a Check job wrote to the API"
     paths = [e["path"] for e in sim.log()]  # the SCIM and Admin credentials reached the modules (Bitbucket: review)
@@ -184,8 +198,13 @@ def test_access_review_job(sim, tmp_path, ansible_collections_path):
     report_dir = tmp_path / "reports"
     answers = {"access_review_formats": ["json", "html"]}
     runner, events, stdout, job_events, forms = run_job(
-        tmp_path, sim, ansible_collections_path, "access_review.yml", answers,
-        launch_vars={"access_review_report_dir": str(report_dir)})
+        tmp_path,
+        sim,
+        ansible_collections_path,
+        "access_review.yml",
+        answers,
+        launch_vars={"access_review_report_dir": str(report_dir)},
+    )
     assert (runner.status, runner.rc) == ("successful", 0), stdout[-4000:]
     assert writes(sim.log()) == []
     assert any(e["path"].startswith("/2.0/workspaces/acme/") for e in sim.log())

@@ -29,7 +29,7 @@ def test_every_member_with_roles_in_one_request_per_100(sim, ansible_run):
     task = run(ansible_run)
     assert task["_status"] == "ok" and task["changed"] is False
     assert len(task["members"]) == len(ws.members) == 260
-    roles = dict((m["account_id"], m["workspace_permission"]) for m in task["members"])
+    roles = {m["account_id"]: m["workspace_permission"] for m in task["members"]}
     assert roles[account_id(sim, "owner@acme.example")] == "owner"
     assert roles[account_id(sim, "admin@acme.example")] == "collaborator"
     assert roles[account_id(sim, "dev001@acme.example")] == "member"
@@ -43,7 +43,7 @@ def test_every_member_with_effective_permissions(sim, ansible_run):
     task = run(ansible_run, include_permissions=True)
     dev001 = account_id(sim, "dev001@acme.example")
     member = next(m for m in task["members"] if m["account_id"] == dev001)
-    expected = dict((slug, ws.effective(repo)[dev001]) for slug, repo in ws.repos.items() if dev001 in ws.effective(repo))
+    expected = {slug: ws.effective(repo)[dev001] for slug, repo in ws.repos.items() if dev001 in ws.effective(repo)}
     assert member["repository_permissions"] == expected
     counts = report("member_info, all members + effective repository permissions", sim)
     assert counts["total"] == task["api_calls"]["total"]
@@ -82,8 +82,8 @@ def test_unknown_member_is_reported_not_failed(sim, ansible_run):
 def test_repository_permissions_and_whoami(sim, ansible_run):
     task = run(ansible_run, repository="infra-core", whoami=True)
     perms = task["repository_permissions"]
-    assert dict((u["account_id"], u["permission"]) for u in perms["users"]) == explicit(sim, "infra-core")
-    assert dict((g["slug"], g["permission"]) for g in perms["groups"]) == workspace(sim).repo("infra-core").group_perms
+    assert {u["account_id"]: u["permission"] for u in perms["users"]} == explicit(sim, "infra-core")
+    assert {g["slug"]: g["permission"] for g in perms["groups"]} == workspace(sim).repo("infra-core").group_perms
     assert task["current_user"]["account_id"] == account_id(sim, "admin@acme.example")
     assert "admin@acme.example" in task["current_user"]["emails"]
     assert task["members"] == []
@@ -122,7 +122,8 @@ def test_workspace_access_token_lists_members_and_resolves_emails_without_roles(
     looked_up = run(ansible_run, bb_access_token="demo-workspace-access-token", emails=emails)
     assert looked_up["_status"] == "ok", looked_up.get("msg")
     assert [(m["email"], m["account_id"], m["workspace_permission"]) for m in looked_up["members"]] == [
-        (e, account_id(sim, e), None) for e in emails[:2]]
+        (e, account_id(sim, e), None) for e in emails[:2]
+    ]
     assert looked_up["not_found"] == ["nobody@acme.example"]
     counts = report("member_info, workspace access token, 3 emails", sim)
     assert counts == looked_up["api_calls"] == {"total": 2, "GET": 2}
@@ -135,8 +136,11 @@ def test_check_mode_reads_the_same_and_writes_nothing(sim, ansible_run):
 
 
 def test_examples_run_against_the_simulator(sim, ansible_run):
-    result = ansible_run(examples_playbook("bitbucket_member_info"),
-                         extra_vars={"bitbucket_api_token": "demo-admin-api-token"}, env=examples_env(sim))
+    result = ansible_run(
+        examples_playbook("bitbucket_member_info"),
+        extra_vars={"bitbucket_api_token": "demo-admin-api-token"},
+        env=examples_env(sim),
+    )
     assert result.rc == 0, result.stdout + result.stderr
     assert [t["_status"] for t in result.tasks] == ["ok"] * len(result.tasks)
     assert len(result.tasks) == 7

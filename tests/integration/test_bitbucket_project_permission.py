@@ -25,12 +25,16 @@ from bitbucket_helpers import (
 
 MODULE = "bitbucket_project_permission"
 TOKEN_PATH = "/site/oauth2/access_token"
-USERS = [{"user": "dev010@acme.example", "permission": "write"},
-         {"user": "dev003@acme.example", "permission": "create-repo"},
-         {"user": "dev182@acme.example", "state": "absent"}]
-GROUPS = [{"group": "developers", "permission": "read"},
-          {"group": "auditors", "state": "absent"},
-          {"group": "qa", "permission": "write"}]
+USERS = [
+    {"user": "dev010@acme.example", "permission": "write"},
+    {"user": "dev003@acme.example", "permission": "create-repo"},
+    {"user": "dev182@acme.example", "state": "absent"},
+]
+GROUPS = [
+    {"group": "developers", "permission": "read"},
+    {"group": "auditors", "state": "absent"},
+    {"group": "qa", "permission": "write"},
+]
 
 
 def task(name, auth=None, ignore_errors=False, **options):
@@ -46,24 +50,42 @@ def test_first_run_changes_second_run_does_not(sim, ansible_run, tmp_path):
     dev010, dev003, dev182, dev120 = ids(sim, "dev010", "dev003", "dev182", "dev120")
     assert project_perms(sim, "INFRA") == ({dev003: "read"}, {"ops": "admin", "auditors": "read"})
     assert project_perms(sim, "WEB") == ({dev182: "read", dev120: "write"}, {"developers": "write", "contractors": "read"})
-    options = dict(projects=["INFRA", "WEB"], users=USERS, groups=GROUPS)
+    options = {"projects": ["INFRA", "WEB"], "users": USERS, "groups": GROUPS}
     result, logs = run_tasks(sim, ansible_run, tmp_path, [task("first", **options), task("second", **options)])
     first, second = result.task("first"), result.task("second")
     assert first["_status"] == "ok" and first["changed"] is True, first.get("msg")
-    assert sorted(permission_write(w) for w in writes_in(logs["first"])) == sorted([
-        ("PUT", "INFRA", "users", dev010), ("PUT", "INFRA", "users", dev003), ("PUT", "INFRA", "groups", "developers"),
-        ("DELETE", "INFRA", "groups", "auditors"), ("PUT", "INFRA", "groups", "qa"),
-        ("PUT", "WEB", "users", dev010), ("PUT", "WEB", "users", dev003), ("DELETE", "WEB", "users", dev182),
-        ("PUT", "WEB", "groups", "developers"), ("PUT", "WEB", "groups", "qa")])
-    assert project_perms(sim, "INFRA") == ({dev003: "create-repo", dev010: "write"},
-                                           {"ops": "admin", "developers": "read", "qa": "write"})
-    assert project_perms(sim, "WEB") == ({dev120: "write", dev010: "write", dev003: "create-repo"},
-                                         {"developers": "read", "contractors": "read", "qa": "write"})
+    assert sorted(permission_write(w) for w in writes_in(logs["first"])) == sorted(
+        [
+            ("PUT", "INFRA", "users", dev010),
+            ("PUT", "INFRA", "users", dev003),
+            ("PUT", "INFRA", "groups", "developers"),
+            ("DELETE", "INFRA", "groups", "auditors"),
+            ("PUT", "INFRA", "groups", "qa"),
+            ("PUT", "WEB", "users", dev010),
+            ("PUT", "WEB", "users", dev003),
+            ("DELETE", "WEB", "users", dev182),
+            ("PUT", "WEB", "groups", "developers"),
+            ("PUT", "WEB", "groups", "qa"),
+        ]
+    )
+    assert project_perms(sim, "INFRA") == (
+        {dev003: "create-repo", dev010: "write"},
+        {"ops": "admin", "developers": "read", "qa": "write"},
+    )
+    assert project_perms(sim, "WEB") == (
+        {dev120: "write", dev010: "write", dev003: "create-repo"},
+        {"developers": "read", "contractors": "read", "qa": "write"},
+    )
     infra, web = first["results"]
     assert (infra["project"], infra["added"], infra["updated"], infra["removed"]) == ("INFRA", [dev010], [dev003], [])
     assert (web["project"], web["added"], web["updated"], web["removed"]) == ("WEB", sorted([dev010, dev003]), [], [dev182])
-    assert infra["groups"] == {"added": ["developers", "qa"], "updated": [], "removed": ["auditors"], "unchanged": [],
-                               "protected": []}
+    assert infra["groups"] == {
+        "added": ["developers", "qa"],
+        "updated": [],
+        "removed": ["auditors"],
+        "unchanged": [],
+        "protected": [],
+    }
     assert web["groups"] == {"added": ["qa"], "updated": ["developers"], "removed": [], "unchanged": [], "protected": []}
     assert first["failed_projects"] == []
     assert first["api_calls"]["total"] == len(logs["first"])
@@ -82,19 +104,24 @@ def test_check_mode_predicts_exactly_what_the_real_run_does(sim, ansible_run, tm
     """Exclusive users and groups on three projects (PLAT has a user admin and a create-repo user to remove)."""
     projects = ["INFRA", "MOB", "PLAT"]
     dev250 = account_id(sim, "dev250@acme.example")
-    options = dict(projects=projects, exclusive=True, concurrency=2,
-                   users=[{"user": "dev250@acme.example", "permission": "create-repo"}],
-                   groups=[{"group": "developers", "permission": "write"}, {"group": "qa", "permission": "read"}])
+    options = {
+        "projects": projects,
+        "exclusive": True,
+        "concurrency": 2,
+        "users": [{"user": "dev250@acme.example", "permission": "create-repo"}],
+        "groups": [{"group": "developers", "permission": "write"}, {"group": "qa", "permission": "read"}],
+    }
 
     def state():
-        return dict((key, project_perms(sim, key)) for key in projects)
+        return {key: project_perms(sim, key) for key in projects}
 
     before = state()
     assert "admin" in before["PLAT"][0].values() and "admin" in before["INFRA"][1].values()
-    predicted, real, check_log, real_log = predict_then_apply(sim, ansible_run, tmp_path, lambda name: task(name, **options),
-                                                              state)
-    assert predicted["permissions"]["before"] == dict((key, before[key][0]) for key in projects)
-    assert predicted["group_permissions"]["before"] == dict((key, before[key][1]) for key in projects)
+    predicted, real, check_log, real_log = predict_then_apply(
+        sim, ansible_run, tmp_path, lambda name: task(name, **options), state
+    )
+    assert predicted["permissions"]["before"] == {key: before[key][0] for key in projects}
+    assert predicted["group_permissions"]["before"] == {key: before[key][1] for key in projects}
     for key in projects:
         assert project_perms(sim, key) == ({dev250: "create-repo"}, {"developers": "write", "qa": "read"}), key
         assert real["permissions"]["after"][key] == {dev250: "create-repo"}
@@ -106,10 +133,20 @@ def test_check_mode_predicts_exactly_what_the_real_run_does(sim, ansible_run, tm
 def test_diff_output_shows_one_block_per_project(sim, ansible_run, tmp_path):
     dev181 = account_id(sim, "dev181@acme.example")
     name181 = sim.state.accounts.get_by_email("dev181@acme.example")["display_name"]
-    result, _logs = run_tasks(sim, ansible_run, tmp_path, [task(
-        "diff", projects=["PLAT", "WEB"], users=[{"user": "dev181@acme.example", "state": "absent"}],
-        groups=[{"group": "qa", "permission": "write"}, {"group": "contractors", "permission": "create-repo"}])],
-        diff=True)
+    result, _logs = run_tasks(
+        sim,
+        ansible_run,
+        tmp_path,
+        [
+            task(
+                "diff",
+                projects=["PLAT", "WEB"],
+                users=[{"user": "dev181@acme.example", "state": "absent"}],
+                groups=[{"group": "qa", "permission": "write"}, {"group": "contractors", "permission": "create-repo"}],
+            )
+        ],
+        diff=True,
+    )
     assert result.task("diff")["changed"] is True
     out = result.stdout
     for key in ("PLAT", "WEB"):
@@ -128,17 +165,29 @@ def test_create_repo_grant_and_a_group_grant_change_revoke(sim, ansible_run, tmp
     dev250 = account_id(sim, "dev250@acme.example")
     assert dev250 not in ws.users_with_access()
     assert project_perms(sim, "MOB") == ({}, {"qa": "write"})
-    result, logs = run_tasks(sim, ansible_run, tmp_path, [
-        task("grant", project="MOB", users=[{"user": "dev250@acme.example", "permission": "create-repo"}],
-             groups=[{"group": "contractors", "permission": "read"}]),
-        task("change", project="MOB", group="contractors", permission="write"),
-        task("revoke", project="MOB", group="contractors", state="absent"),
-        task("revoke again", project="MOB", group="contractors", state="absent")])
+    result, logs = run_tasks(
+        sim,
+        ansible_run,
+        tmp_path,
+        [
+            task(
+                "grant",
+                project="MOB",
+                users=[{"user": "dev250@acme.example", "permission": "create-repo"}],
+                groups=[{"group": "contractors", "permission": "read"}],
+            ),
+            task("change", project="MOB", group="contractors", permission="write"),
+            task("revoke", project="MOB", group="contractors", state="absent"),
+            task("revoke again", project="MOB", group="contractors", state="absent"),
+        ],
+    )
     grant, change, revoke, again = (result.task(n) for n in ("grant", "change", "revoke", "revoke again"))
     assert [t["_status"] for t in (grant, change, revoke, again)] == ["ok"] * 4, [t.get("msg") for t in result.tasks]
     assert [t["changed"] for t in (grant, change, revoke, again)] == [True, True, True, False]
     assert sorted(permission_write(w) for w in writes_in(logs["grant"])) == [
-        ("PUT", "MOB", "groups", "contractors"), ("PUT", "MOB", "users", dev250)]
+        ("PUT", "MOB", "groups", "contractors"),
+        ("PUT", "MOB", "users", dev250),
+    ]
     assert grant["results"][0]["added"] == [dev250] and grant["results"][0]["groups"]["added"] == ["contractors"]
     assert grant["permissions"] == {"before": {"MOB": {}}, "after": {"MOB": {dev250: "create-repo"}}}
     # each later task read what the one before it left on the server
@@ -151,8 +200,8 @@ def test_create_repo_grant_and_a_group_grant_change_revoke(sim, ansible_run, tmp
     assert writes_in(logs["revoke again"]) == [] and again["diff"] == []
     assert project_perms(sim, "MOB") == ({dev250: "create-repo"}, {"qa": "write"})
     # create-repo is write on every repository of the project, and nowhere else
-    reached = dict((slug, level) for slug, repo in ws.repos.items() for a, level in ws.effective(repo).items() if a == dev250)
-    assert reached == dict((slug, "write") for slug in ws.project("MOB").repos)
+    reached = {slug: level for slug, repo in ws.repos.items() for a, level in ws.effective(repo).items() if a == dev250}
+    assert reached == dict.fromkeys(ws.project("MOB").repos, "write")
     for name in ("grant", "change", "revoke", "revoke again"):
         report_log("project_permission, one project, %s" % name, logs[name])
 
@@ -160,14 +209,38 @@ def test_create_repo_grant_and_a_group_grant_change_revoke(sim, ansible_run, tmp
 def test_refusals_and_an_unknown_group(sim, ansible_run, tmp_path):
     """The owner, OAuth credentials (both refused before any write), an unknown group (fails only its own grant)."""
     dev010, dev250 = ids(sim, "dev010", "dev250")
-    seed = dict((key, project_perms(sim, key)) for key in ("INFRA", "WEB"))
-    result, logs = run_tasks(sim, ansible_run, tmp_path, [
-        task("owner", ignore_errors=True, project="INFRA",
-             users=[{"user": "dev010@acme.example", "permission": "read"}, {"user": "owner@acme.example", "permission": "admin"}]),
-        task("oauth", auth=OAUTH_AUTH, ignore_errors=True, project="INFRA",
-             users=[{"user": dev010, "permission": "read"}], groups=[{"group": "qa", "permission": "read"}]),
-        task("unknown group", ignore_errors=True, project="WEB", users=[{"user": "dev250@acme.example", "permission": "read"}],
-             groups=[{"group": "ghosts", "permission": "write"}, {"group": "qa", "permission": "read"}])])
+    seed = {key: project_perms(sim, key) for key in ("INFRA", "WEB")}
+    result, logs = run_tasks(
+        sim,
+        ansible_run,
+        tmp_path,
+        [
+            task(
+                "owner",
+                ignore_errors=True,
+                project="INFRA",
+                users=[
+                    {"user": "dev010@acme.example", "permission": "read"},
+                    {"user": "owner@acme.example", "permission": "admin"},
+                ],
+            ),
+            task(
+                "oauth",
+                auth=OAUTH_AUTH,
+                ignore_errors=True,
+                project="INFRA",
+                users=[{"user": dev010, "permission": "read"}],
+                groups=[{"group": "qa", "permission": "read"}],
+            ),
+            task(
+                "unknown group",
+                ignore_errors=True,
+                project="WEB",
+                users=[{"user": "dev250@acme.example", "permission": "read"}],
+                groups=[{"group": "ghosts", "permission": "write"}, {"group": "qa", "permission": "read"}],
+            ),
+        ],
+    )
 
     owner = result.task("owner")
     assert owner["_status"] == "failed"
@@ -196,14 +269,18 @@ def test_refusals_and_an_unknown_group(sim, ansible_run, tmp_path):
     assert users == dict(seed["WEB"][0], **{dev250: "read"})
     assert groups == dict(seed["WEB"][1], qa="read") and "ghosts" not in groups
     assert sorted((w["method"], w["status"], permission_write(w)[2:]) for w in writes_in(logs["unknown group"])) == [
-        ("PUT", 200, ("groups", "qa")), ("PUT", 200, ("users", dev250)), ("PUT", 404, ("groups", "ghosts"))]
+        ("PUT", 200, ("groups", "qa")),
+        ("PUT", 200, ("users", dev250)),
+        ("PUT", 404, ("groups", "ghosts")),
+    ]
     report_log("project_permission, unknown group beside a user and a group", logs["unknown group"])
 
 
 def test_examples_run_against_the_simulator(sim, ansible_run):
     dev003, dev004, dev005 = ids(sim, "dev003", "dev004", "dev005")
-    result = ansible_run(examples_playbook(MODULE), extra_vars={"bitbucket_api_token": "demo-admin-api-token"},
-                         env=examples_env(sim))
+    result = ansible_run(
+        examples_playbook(MODULE), extra_vars={"bitbucket_api_token": "demo-admin-api-token"}, env=examples_env(sim)
+    )
     assert result.rc == 0, result.stdout + result.stderr
     assert len(result.tasks) == 3
     assert [t["_status"] for t in result.tasks] == ["ok"] * 3

@@ -19,9 +19,11 @@ from bitbucket_helpers import (
 
 PLAYBOOK = playbook("bitbucket_repo_permission.yml")
 REPOS = ["infra-core", "infra-api", "web-core"]
-TEAM = [{"user": "dev010@acme.example", "permission": "write"},
-        {"user": "dev011@acme.example", "permission": "read"},
-        {"user": "dev002@acme.example", "state": "absent"}]
+TEAM = [
+    {"user": "dev010@acme.example", "permission": "write"},
+    {"user": "dev011@acme.example", "permission": "read"},
+    {"user": "dev002@acme.example", "state": "absent"},
+]
 
 
 def run_playbook(ansible_run, check=False, diff=False, **extra_vars):
@@ -42,7 +44,8 @@ def test_first_run_changes_second_run_does_not(sim, ansible_run):
     assert first["_status"] == "ok" and first["changed"] is True
     writes = sim.writes()
     assert sorted((w["method"], w["path"].rsplit("/", 4)[1]) for w in writes) == sorted(
-        [("PUT", repo) for repo in REPOS] * 2 + [("DELETE", "infra-core")])
+        [("PUT", repo) for repo in REPOS] * 2 + [("DELETE", "infra-core")]
+    )
     for repo in REPOS:
         assert explicit(sim, repo)[dev010] == "write" and explicit(sim, repo)[dev011] == "read"
         assert dev002 not in explicit(sim, repo)
@@ -64,9 +67,10 @@ def test_check_mode_predicts_exactly_what_the_real_run_does(sim, ansible_run):
     predicted = run(ansible_run, check=True, diff=True, repositories=REPOS, users=users, concurrency=2)
     assert predicted["changed"] is True
     assert sim.writes() == []
-    before = dict((repo, explicit(sim, repo)) for repo in REPOS)
-    assert dict((r, predicted["permissions"]["before"][r]) for r in REPOS) == dict(
-        (r, dict((k, v) for k, v in before[r].items() if k in predicted["users"])) for r in REPOS)
+    before = {repo: explicit(sim, repo) for repo in REPOS}
+    assert {r: predicted["permissions"]["before"][r] for r in REPOS} == {
+        r: {k: v for k, v in before[r].items() if k in predicted["users"]} for r in REPOS
+    }
 
     sim.clear_log()
     real = run(ansible_run, diff=True, repositories=REPOS, users=users, concurrency=2)
@@ -75,7 +79,7 @@ def test_check_mode_predicts_exactly_what_the_real_run_does(sim, ansible_run):
     assert real["results"] == predicted["results"]
     assert real["permissions"] == predicted["permissions"]
     for repo in REPOS:
-        managed = dict((k, v) for k, v in explicit(sim, repo).items() if k in real["users"])
+        managed = {k: v for k, v in explicit(sim, repo).items() if k in real["users"]}
         assert managed == real["permissions"]["after"][repo]
     report("repo_permission, 4 users x 3 repositories, real run after check mode", sim)
 
@@ -97,8 +101,13 @@ def test_diff_output_names_the_repository_and_the_people(sim, ansible_run):
 def test_exclusive_removes_everyone_else_but_the_exempt(sim, ansible_run):
     dev001, dev002, dev003 = (account_id(sim, "dev00%d@acme.example" % i) for i in (1, 2, 3))
     assert explicit(sim, "infra-core") == {dev001: "write", dev002: "read", dev003: "admin"}
-    task = run(ansible_run, repository="infra-core", exclusive=True, exempt=["dev003@acme.example"],
-               users=[{"user": "dev001@acme.example", "permission": "write"}])
+    task = run(
+        ansible_run,
+        repository="infra-core",
+        exclusive=True,
+        exempt=["dev003@acme.example"],
+        users=[{"user": "dev001@acme.example", "permission": "write"}],
+    )
     assert task["changed"] is True
     assert explicit(sim, "infra-core") == {dev001: "write", dev003: "admin"}
     assert task["results"][0]["removed"] == [dev002]
@@ -133,8 +142,13 @@ def test_plan_limit_fails_some_writes_and_a_rerun_completes_the_job(sim, ansible
 
 
 def test_access_tokens_fail_with_a_clear_message(sim, ansible_run):
-    task = run(ansible_run, bb_access_token="demo-workspace-access-token", repositories=["infra-core", "web-core"], concurrency=1,
-               users=[{"user": "557058:0000", "permission": "read"}, {"user": "557058:0001", "permission": "read"}])
+    task = run(
+        ansible_run,
+        bb_access_token="demo-workspace-access-token",
+        repositories=["infra-core", "web-core"],
+        concurrency=1,
+        users=[{"user": "557058:0000", "permission": "read"}, {"user": "557058:0001", "permission": "read"}],
+    )
     assert task["_status"] == "failed"
     assert "access tokens cannot query or change permissions" in task["msg"]
     assert task["results"][1]["failed"][0]["message"].startswith("not attempted")
@@ -167,8 +181,7 @@ def test_an_oauth_access_token_reads_but_is_refused_before_any_permission_write(
 
 def test_a_mistyped_exempt_address_changes_nothing(sim, ansible_run):
     before = explicit(sim, "infra-core")
-    task = run(ansible_run, repository="infra-core", exclusive=True, users=[],
-               exempt=["dev003@acme.exmaple"])
+    task = run(ansible_run, repository="infra-core", exclusive=True, users=[], exempt=["dev003@acme.exmaple"])
     assert task["_status"] == "failed"
     assert "Cannot exempt dev003@acme.exmaple" in task["msg"]
     assert sim.writes() == []
@@ -191,8 +204,14 @@ def test_oauth_consumer_with_parallel_workers_fetches_one_token(sim, ansible_run
     assert granted["_status"] == "ok" and granted["changed"] is True
     sim.clear_log()
     # OAuth reads permissions (it cannot change them): the same task again, with nothing left to do
-    task = run(ansible_run, bb_client_id="demo-client-id", bb_client_secret="demo-client-secret", repositories=repos,
-               concurrency=3, users=TEAM)
+    task = run(
+        ansible_run,
+        bb_client_id="demo-client-id",
+        bb_client_secret="demo-client-secret",
+        repositories=repos,
+        concurrency=3,
+        users=TEAM,
+    )
     assert task["_status"] == "ok" and task["changed"] is False, task.get("msg")
     token_requests = [e for e in sim.log() if e["path"].endswith("/access_token")]
     assert len(token_requests) == 1
@@ -203,9 +222,11 @@ def test_oauth_consumer_with_parallel_workers_fetches_one_token(sim, ansible_run
 
 
 def test_granting_to_the_owner_is_refused_before_any_write(sim, ansible_run):
-    task = run(ansible_run, repositories=["infra-api", "web-core"],
-               users=[{"user": "dev010@acme.example", "permission": "read"},
-                      {"user": "owner@acme.example", "permission": "admin"}])
+    task = run(
+        ansible_run,
+        repositories=["infra-api", "web-core"],
+        users=[{"user": "dev010@acme.example", "permission": "read"}, {"user": "owner@acme.example", "permission": "admin"}],
+    )
     assert task["_status"] == "failed"
     assert "owner of workspace acme" in task["msg"]
     assert sim.writes() == []
@@ -229,8 +250,7 @@ def test_my_own_admin_is_never_removed(sim, ansible_run):
 
 
 def test_missing_repository_fails_only_that_repository(sim, ansible_run):
-    task = run(ansible_run, repositories=["infra-api", "no-such-repo"], user="dev010@acme.example",
-               permission="read")
+    task = run(ansible_run, repositories=["infra-api", "no-such-repo"], user="dev010@acme.example", permission="read")
     assert task["_status"] == "failed"
     assert task["failed_repositories"] == ["no-such-repo"]
     assert task["results"][0]["added"] == [account_id(sim, "dev010@acme.example")]
@@ -238,8 +258,11 @@ def test_missing_repository_fails_only_that_repository(sim, ansible_run):
 
 
 def test_examples_run_against_the_simulator(sim, ansible_run):
-    result = ansible_run(examples_playbook("bitbucket_repo_permission"),
-                         extra_vars={"bitbucket_api_token": "demo-admin-api-token"}, env=examples_env(sim))
+    result = ansible_run(
+        examples_playbook("bitbucket_repo_permission"),
+        extra_vars={"bitbucket_api_token": "demo-admin-api-token"},
+        env=examples_env(sim),
+    )
     assert result.rc == 0, result.stdout + result.stderr
     assert [t["_status"] for t in result.tasks] == ["ok"] * len(result.tasks)
     assert len(result.tasks) == 6
@@ -254,18 +277,28 @@ def test_call_counts_of_the_main_paths(sim, ansible_run):
     """Measured, printed; asserted only against the module's own count."""
     figures = {}
     for label, extra in (
-            ("one user by account id, one repository, new grant", dict(repository="infra-api",
-                                                                       user=account_id(sim, "dev020@acme.example"),
-                                                                       permission="read")),
-            ("same again (no change)", dict(repository="infra-api", user=account_id(sim, "dev020@acme.example"),
-                                            permission="read")),
-            ("one user by account id, one repository, removal of a missing permission", dict(
-                repository="infra-api", user=account_id(sim, "dev021@acme.example"), state="absent")),
-            ("3 users by email x 10 repositories, concurrency 4", dict(
-                repositories=list(workspace(sim).repos)[:10], users=TEAM)),
-            ("exclusive, 1 user x 10 repositories", dict(
-                repositories=list(workspace(sim).repos)[10:20], exclusive=True,
-                users=[{"user": "dev010@acme.example", "permission": "read"}]))):
+        (
+            "one user by account id, one repository, new grant",
+            {"repository": "infra-api", "user": account_id(sim, "dev020@acme.example"), "permission": "read"},
+        ),
+        (
+            "same again (no change)",
+            {"repository": "infra-api", "user": account_id(sim, "dev020@acme.example"), "permission": "read"},
+        ),
+        (
+            "one user by account id, one repository, removal of a missing permission",
+            {"repository": "infra-api", "user": account_id(sim, "dev021@acme.example"), "state": "absent"},
+        ),
+        ("3 users by email x 10 repositories, concurrency 4", {"repositories": list(workspace(sim).repos)[:10], "users": TEAM}),
+        (
+            "exclusive, 1 user x 10 repositories",
+            {
+                "repositories": list(workspace(sim).repos)[10:20],
+                "exclusive": True,
+                "users": [{"user": "dev010@acme.example", "permission": "read"}],
+            },
+        ),
+    ):
         sim.clear_log()
         task = run(ansible_run, **extra)
         assert task["_status"] == "ok", task.get("msg")

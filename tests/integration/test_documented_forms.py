@@ -29,8 +29,12 @@ def strict_sim(sim):
     except strict_spec.SpecsUnavailable as err:
         pytest.skip(str(err))
     sim.app.strict = True
-    answer = requests.get(sim.api_url + "/workspaces/acme/members", params=UNDOCUMENTED,
-                          headers=demo.basic("admin@acme.example", "demo-admin-api-token"), timeout=30)
+    answer = requests.get(
+        sim.api_url + "/workspaces/acme/members",
+        params=UNDOCUMENTED,
+        headers=demo.basic("admin@acme.example", "demo-admin-api-token"),
+        timeout=30,
+    )
     assert answer.status_code == 400 and answer.json()["type"] == "error", answer.text
     sim.clear_log()
     yield sim
@@ -79,8 +83,9 @@ def test_revoking_an_account_id_that_is_no_member(strict_sim, ansible_run):
 def test_granting_to_uuids(strict_sim, ansible_run):
     sim = strict_sim
     users = [sim.state.accounts.get_by_email("dev%03d@acme.example" % i) for i in (10, 11, 12)]
-    task = one_task(ansible_run, REPO, repository="infra-api",
-                    users=[{"user": u["uuid"].upper(), "permission": "read"} for u in users])
+    task = one_task(
+        ansible_run, REPO, repository="infra-api", users=[{"user": u["uuid"].upper(), "permission": "read"} for u in users]
+    )
     assert task["_status"] == "ok" and task["changed"] is True, task.get("msg")
     assert all(explicit(sim, "infra-api").get(u["account_id"]) == "read" for u in users)
     assert not refused(sim), refused(sim)

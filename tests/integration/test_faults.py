@@ -36,8 +36,9 @@ OAUTH = "        client_id: demo-client-id\n        client_secret: demo-client-s
 
 
 def grant(ansible_run, repos=("infra-core",), auth=API_TOKEN, timeout=10, max_retries=5):
-    result = ansible_run(GRANT % {"auth": auth, "timeout": timeout, "max_retries": max_retries},
-                         extra_vars={"repos": list(repos)})
+    result = ansible_run(
+        GRANT % {"auth": auth, "timeout": timeout, "max_retries": max_retries}, extra_vars={"repos": list(repos)}
+    )
     assert len(result.tasks) == 1, result.stdout[-3000:] + result.stderr[-2000:]
     return result.tasks[0]
 
@@ -56,11 +57,15 @@ def assert_granted_and_settled(sim, ansible_run, repos=("infra-core",), auth=API
     assert [e for e in sim.writes() if e["path"] != "/site/oauth2/access_token"] == []
 
 
-@pytest.mark.parametrize("knobs", [
-    {"burst_429": 2},
-    {"fail_next": [{"status": 503, "count": 2, "method": "GET", "path_prefix": "/2.0/repositories"}]},
-    {"drop_next": {"count": 1, "method": "GET", "path_prefix": "/2.0/repositories"}},
-], ids=["429-burst", "503-twice", "dropped-connection"])
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {"burst_429": 2},
+        {"fail_next": [{"status": 503, "count": 2, "method": "GET", "path_prefix": "/2.0/repositories"}]},
+        {"drop_next": {"count": 1, "method": "GET", "path_prefix": "/2.0/repositories"}},
+    ],
+    ids=["429-burst", "503-twice", "dropped-connection"],
+)
 def test_reads_are_retried_and_the_task_succeeds(sim, ansible_run, knobs):
     sim.faults(**knobs)
     result = grant(ansible_run)
@@ -100,7 +105,7 @@ def test_retries_give_up_then_a_rerun_completes_the_job(sim, ansible_run):
     sim.faults(fail_next=[{"status": 502, "count": 2, "method": "PUT", "path_prefix": "/2.0/repositories/acme/infra-api/"}])
     result = grant(ansible_run, repos, max_retries=1)
     assert result["_status"] == "failed"
-    by_repo = dict((r["repository"], r) for r in result["results"])
+    by_repo = {r["repository"]: r for r in result["results"]}
     assert by_repo["infra-api"]["failed"][0]["status"] == 502
     assert by_repo["infra-core"]["added"] and by_repo["web-core"]["added"]
     assert result["failed_repositories"] == ["infra-api"]

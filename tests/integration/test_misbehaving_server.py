@@ -39,11 +39,21 @@ TOKEN_PATH = "/site/oauth2/access_token"
 SCIM_USERS = "/scim/directory/demo-directory/Users"
 TRUNCATION = 2000  # the client cuts API messages at this many characters
 
-SECRETS = {"api_token": demo.ADMIN[1], "client_secret": demo.OAUTH_CLIENT[1], "access_token": demo.WORKSPACE_ACCESS_TOKEN,
-           "scim_token": demo.SCIM_API_KEY, "wrong_api_token": "wrong-api-token-0123456789",
-           "wrong_client_secret": "wrong-client-secret-0123", "wrong_scim_token": "wrong-scim-key-0123456789"}
-BASIC_USERS = {"api_token": demo.ADMIN[0], "wrong_api_token": demo.ADMIN[0], "client_secret": demo.OAUTH_CLIENT[0],
-               "wrong_client_secret": demo.OAUTH_CLIENT[0]}
+SECRETS = {
+    "api_token": demo.ADMIN[1],
+    "client_secret": demo.OAUTH_CLIENT[1],
+    "access_token": demo.WORKSPACE_ACCESS_TOKEN,
+    "scim_token": demo.SCIM_API_KEY,
+    "wrong_api_token": "wrong-api-token-0123456789",
+    "wrong_client_secret": "wrong-client-secret-0123",
+    "wrong_scim_token": "wrong-scim-key-0123456789",
+}
+BASIC_USERS = {
+    "api_token": demo.ADMIN[0],
+    "wrong_api_token": demo.ADMIN[0],
+    "client_secret": demo.OAUTH_CLIENT[0],
+    "wrong_client_secret": demo.OAUTH_CLIENT[0],
+}
 PUBLIC = (demo.ADMIN[0], demo.OAUTH_CLIENT[0], demo.SCIM_DIRECTORY, demo.WORKSPACE)  # printed legitimately
 
 
@@ -66,8 +76,13 @@ WRONG_API_TOKEN = dict(BB, username=demo.ADMIN[0], api_token="{{ wrong_api_token
 OAUTH = dict(BB, client_id=demo.OAUTH_CLIENT[0], client_secret="{{ client_secret }}")
 WRONG_OAUTH = dict(BB, client_id=demo.OAUTH_CLIENT[0], client_secret="{{ wrong_client_secret }}")
 ACCESS = dict(BB, access_token="{{ access_token }}")
-SCIM = {"scim_url": "{{ sim_scim_url }}", "directory_id": demo.SCIM_DIRECTORY, "scim_token": "{{ scim_token }}",
-        "timeout": 60, "max_retries": 0}
+SCIM = {
+    "scim_url": "{{ sim_scim_url }}",
+    "directory_id": demo.SCIM_DIRECTORY,
+    "scim_token": "{{ scim_token }}",
+    "timeout": 60,
+    "max_retries": 0,
+}
 PLAIN_SCIM = dict(SCIM, scim_url="{{ sim_plain_scim_url }}")
 WRONG_SCIM = dict(SCIM, scim_token="{{ wrong_scim_token }}")
 
@@ -94,8 +109,20 @@ SCENARIOS = []
 
 def scenario(sid, group, module, args, faults, expect, server="main", reset=True, targets=(), scim_targets=()):
     """One task. ``targets``: account ids a write may touch; ``scim_targets``: SCIM user ids a write may touch."""
-    SCENARIOS.append({"id": sid, "group": group, "module": module, "args": args, "faults": faults, "expect": expect,
-                      "server": server, "reset": reset, "targets": list(targets), "scim_targets": list(scim_targets)})
+    SCENARIOS.append(
+        {
+            "id": sid,
+            "group": group,
+            "module": module,
+            "args": args,
+            "faults": faults,
+            "expect": expect,
+            "server": server,
+            "reset": reset,
+            "targets": list(targets),
+            "scim_targets": list(scim_targets),
+        }
+    )
 
 
 def grant(user, permission="write", repository="infra-core", **more):
@@ -110,65 +137,194 @@ DEV001, DEV002, DEV003, DEV010, DEV020 = (acct("dev%03d@acme.example" % n) for n
 IGNORE = {"ignore_filters": 50}
 
 # 1. filters ignored: SCIM serves the users that do not match; Bitbucket serves the unfiltered listing.
-scenario("scim-absent-existing", "ignore_filters", SCIM_USER, dict(SCIM, user_name="dev001@acme.example", state="absent"),
-         IGNORE, "unexpected", scim_targets=[scim_id("dev001@acme.example")])
-scenario("scim-absent-missing", "ignore_filters", SCIM_USER, dict(SCIM, user_name="leaver@acme.example", state="absent"),
-         IGNORE, "unexpected")
-scenario("scim-present-new-attributes", "ignore_filters", SCIM_USER,
-         dict(SCIM, user_name="dev002@acme.example", title="Principal Engineer", given_name="Renamed"),
-         IGNORE, "unexpected", scim_targets=[scim_id("dev002@acme.example")])
-scenario("member-info-by-account-id", "ignore_filters", MEMBER_INFO, dict(API_TOKEN, workspace="acme",
-                                                                          member=DEV010["account_id"]), IGNORE, "unexpected")
-scenario("member-info-by-email", "ignore_filters", MEMBER_INFO, dict(API_TOKEN, workspace="acme", member=DEV010["email"]),
-         IGNORE, "unexpected")
-scenario("grant-by-email", "ignore_filters", REPO_PERMISSION, grant(DEV020["email"]), IGNORE, "unexpected",
-         targets=[DEV020["account_id"]])
-scenario("revoke-by-email", "ignore_filters", REPO_PERMISSION, revoke(DEV001["email"]), IGNORE, "unexpected",
-         targets=[DEV001["account_id"]])
-scenario("grant-by-uuid", "ignore_filters", REPO_PERMISSION, grant(DEV020["uuid"]), IGNORE, "unexpected",
-         targets=[DEV020["account_id"]])
-scenario("revoke-by-uuid", "ignore_filters", REPO_PERMISSION, revoke(DEV001["uuid"]), IGNORE, "unexpected",
-         targets=[DEV001["account_id"]])
+scenario(
+    "scim-absent-existing",
+    "ignore_filters",
+    SCIM_USER,
+    dict(SCIM, user_name="dev001@acme.example", state="absent"),
+    IGNORE,
+    "unexpected",
+    scim_targets=[scim_id("dev001@acme.example")],
+)
+scenario(
+    "scim-absent-missing",
+    "ignore_filters",
+    SCIM_USER,
+    dict(SCIM, user_name="leaver@acme.example", state="absent"),
+    IGNORE,
+    "unexpected",
+)
+scenario(
+    "scim-present-new-attributes",
+    "ignore_filters",
+    SCIM_USER,
+    dict(SCIM, user_name="dev002@acme.example", title="Principal Engineer", given_name="Renamed"),
+    IGNORE,
+    "unexpected",
+    scim_targets=[scim_id("dev002@acme.example")],
+)
+scenario(
+    "member-info-by-account-id",
+    "ignore_filters",
+    MEMBER_INFO,
+    dict(API_TOKEN, workspace="acme", member=DEV010["account_id"]),
+    IGNORE,
+    "unexpected",
+)
+scenario(
+    "member-info-by-email",
+    "ignore_filters",
+    MEMBER_INFO,
+    dict(API_TOKEN, workspace="acme", member=DEV010["email"]),
+    IGNORE,
+    "unexpected",
+)
+scenario(
+    "grant-by-email",
+    "ignore_filters",
+    REPO_PERMISSION,
+    grant(DEV020["email"]),
+    IGNORE,
+    "unexpected",
+    targets=[DEV020["account_id"]],
+)
+scenario(
+    "revoke-by-email",
+    "ignore_filters",
+    REPO_PERMISSION,
+    revoke(DEV001["email"]),
+    IGNORE,
+    "unexpected",
+    targets=[DEV001["account_id"]],
+)
+scenario(
+    "grant-by-uuid",
+    "ignore_filters",
+    REPO_PERMISSION,
+    grant(DEV020["uuid"]),
+    IGNORE,
+    "unexpected",
+    targets=[DEV020["account_id"]],
+)
+scenario(
+    "revoke-by-uuid",
+    "ignore_filters",
+    REPO_PERMISSION,
+    revoke(DEV001["uuid"]),
+    IGNORE,
+    "unexpected",
+    targets=[DEV001["account_id"]],
+)
 
 # 2. another user's object for a keyed GET.
 WRONG = {"wrong_object_next": 50}
-scenario("single-user-read-grant", "wrong_object_next", REPO_PERMISSION, grant(DEV002["account_id"]), WRONG, "unexpected",
-         targets=[DEV002["account_id"]])
-scenario("single-user-read-revoke", "wrong_object_next", REPO_PERMISSION, revoke(DEV020["account_id"]), WRONG,
-         "unexpected", targets=[DEV020["account_id"]])
-scenario("member-profile", "wrong_object_next", MEMBER_INFO,
-         dict(API_TOKEN, workspace="acme", member=DEV010["account_id"], include_profile=True),
-         {"wrong_object_next": {"count": 50, "path_prefix": "/2.0/users/"}}, "unexpected")
+scenario(
+    "single-user-read-grant",
+    "wrong_object_next",
+    REPO_PERMISSION,
+    grant(DEV002["account_id"]),
+    WRONG,
+    "unexpected",
+    targets=[DEV002["account_id"]],
+)
+scenario(
+    "single-user-read-revoke",
+    "wrong_object_next",
+    REPO_PERMISSION,
+    revoke(DEV020["account_id"]),
+    WRONG,
+    "unexpected",
+    targets=[DEV020["account_id"]],
+)
+scenario(
+    "member-profile",
+    "wrong_object_next",
+    MEMBER_INFO,
+    dict(API_TOKEN, workspace="acme", member=DEV010["account_id"], include_profile=True),
+    {"wrong_object_next": {"count": 50, "path_prefix": "/2.0/users/"}},
+    "unexpected",
+)
 # A plain RFC 7644 server answers PATCH with 204: the client reads the user again by id (the PATCH itself, of the
 # right user, is the one write allowed here).
-scenario("scim-get-by-id-after-patch", "wrong_object_next", SCIM_USER,
-         dict(PLAIN_SCIM, user_name="dev002@acme.example", title="Staff Engineer"),
-         {"wrong_object_next": {"count": 50, "path_prefix": "/scim/"}}, "unexpected-after-patch", server="plain",
-         scim_targets=[scim_id("dev002@acme.example")])
+scenario(
+    "scim-get-by-id-after-patch",
+    "wrong_object_next",
+    SCIM_USER,
+    dict(PLAIN_SCIM, user_name="dev002@acme.example", title="Staff Engineer"),
+    {"wrong_object_next": {"count": 50, "path_prefix": "/scim/"}},
+    "unexpected-after-patch",
+    server="plain",
+    scim_targets=[scim_id("dev002@acme.example")],
+)
 
 # 3. path-traversal ids in answers.
 HOSTILE = {"hostile_ids": 50}
-scenario("hostile-scim-absent", "hostile_ids", SCIM_USER, dict(SCIM, user_name="dev001@acme.example", state="absent"),
-         HOSTILE, "unexpected-no-traversal", scim_targets=[scim_id("dev001@acme.example")])
-scenario("hostile-scim-present", "hostile_ids", SCIM_USER, dict(SCIM, user_name="dev002@acme.example", title="Hostile"),
-         HOSTILE, "unexpected-no-traversal", scim_targets=[scim_id("dev002@acme.example")])
-scenario("hostile-exclusive", "hostile_ids", REPO_PERMISSION,
-         dict(API_TOKEN, workspace="acme", repository="infra-core", exclusive=True,
-              users=[{"user": DEV001["account_id"], "permission": "write"}]),
-         HOSTILE, "unexpected-no-traversal", targets=[DEV001["account_id"], DEV002["account_id"], DEV003["account_id"]])
+scenario(
+    "hostile-scim-absent",
+    "hostile_ids",
+    SCIM_USER,
+    dict(SCIM, user_name="dev001@acme.example", state="absent"),
+    HOSTILE,
+    "unexpected-no-traversal",
+    scim_targets=[scim_id("dev001@acme.example")],
+)
+scenario(
+    "hostile-scim-present",
+    "hostile_ids",
+    SCIM_USER,
+    dict(SCIM, user_name="dev002@acme.example", title="Hostile"),
+    HOSTILE,
+    "unexpected-no-traversal",
+    scim_targets=[scim_id("dev002@acme.example")],
+)
+scenario(
+    "hostile-exclusive",
+    "hostile_ids",
+    REPO_PERMISSION,
+    dict(
+        API_TOKEN,
+        workspace="acme",
+        repository="infra-core",
+        exclusive=True,
+        users=[{"user": DEV001["account_id"], "permission": "write"}],
+    ),
+    HOSTILE,
+    "unexpected-no-traversal",
+    targets=[DEV001["account_id"], DEV002["account_id"], DEV003["account_id"]],
+)
 
 # 4. writes redirected to another origin.
 for status in (307, 302):
     redirect = {"redirect_writes": {"count": 50, "status": status, "path_prefix": "/2.0/"}}
-    scenario("redirect-%d-grant" % status, "redirect_writes", REPO_PERMISSION, grant(DEV020["account_id"]), redirect,
-             "redirect", targets=[DEV020["account_id"]])
-    scenario("redirect-%d-revoke" % status, "redirect_writes", REPO_PERMISSION, revoke(DEV001["account_id"]), redirect,
-             "redirect", targets=[DEV001["account_id"]])
+    scenario(
+        "redirect-%d-grant" % status,
+        "redirect_writes",
+        REPO_PERMISSION,
+        grant(DEV020["account_id"]),
+        redirect,
+        "redirect",
+        targets=[DEV020["account_id"]],
+    )
+    scenario(
+        "redirect-%d-revoke" % status,
+        "redirect_writes",
+        REPO_PERMISSION,
+        revoke(DEV001["account_id"]),
+        redirect,
+        "redirect",
+        targets=[DEV001["account_id"]],
+    )
 
 # 5. an issued OAuth token with a line break. From here on the simulator is not reset (the tokens it issued, which
 # the output is searched for, stay known).
-scenario("oauth-token-linebreak", "oauth_token_linebreak", MEMBER_INFO, dict(OAUTH, workspace="acme", member=DEV010["email"]),
-         {"oauth_token_linebreak": 50}, "linebreak")
+scenario(
+    "oauth-token-linebreak",
+    "oauth_token_linebreak",
+    MEMBER_INFO,
+    dict(OAUTH, workspace="acme", member=DEV010["email"]),
+    {"oauth_token_linebreak": 50},
+    "linebreak",
+)
 
 
 # 6. credentials echoed in error messages, the secret placed around the client's truncation limit.
@@ -210,36 +366,64 @@ def fail(status, prefix, count=50, method=None):
 SWEEP = REPOS[:26]
 # api_token and the server-issued OAuth token: one task reads up to 26 repositories, each read fails with its own
 # message, the pad growing by `step` from one to the next: dense sweeps across the limit in few tasks.
-SWEEPS = {"api_token": (API_TOKEN, [(1860, 3, 26), (1938, 3, 26), (0, 1000, 6)]),
-          "oauth_token": (OAUTH, [(1860, 6, 26), (0, 1000, 6)])}
+SWEEPS = {
+    "api_token": (API_TOKEN, [(1860, 3, 26), (1938, 3, 26), (0, 1000, 6)]),
+    "oauth_token": (OAUTH, [(1860, 6, 26), (0, 1000, 6)]),
+}
 for kind, (auth, sweeps) in SWEEPS.items():
     for first, step, count in sweeps:
-        scenario("echo-%s-pad%d-step%d" % (kind, first, step), "echo_credentials", REPO_PERMISSION,
-                 dict(auth, workspace="acme", repositories=SWEEP[:count], user=DEV020["account_id"], permission="read",
-                      concurrency=1),
-                 {"fail_next": fail(400, "/2.0/repositories/acme/", method="GET"),
-                  "echo_credentials": echo(count, first, step, path_prefix="/2.0/repositories/acme/")},
-                 "echo", reset=False)
+        scenario(
+            "echo-%s-pad%d-step%d" % (kind, first, step),
+            "echo_credentials",
+            REPO_PERMISSION,
+            dict(auth, workspace="acme", repositories=SWEEP[:count], user=DEV020["account_id"], permission="read", concurrency=1),
+            {
+                "fail_next": fail(400, "/2.0/repositories/acme/", method="GET"),
+                "echo_credentials": echo(count, first, step, path_prefix="/2.0/repositories/acme/"),
+            },
+            "echo",
+            reset=False,
+        )
 # single-error tasks: the token endpoint (client_secret), a workspace access token, the SCIM key, wrong credentials.
 SINGLE = [
-    ("client_secret", MEMBER_INFO, dict(OAUTH, workspace="acme", member=DEV010["email"]), TOKEN_PATH, 400,
-     len("server_error: "), True),
+    (
+        "client_secret",
+        MEMBER_INFO,
+        dict(OAUTH, workspace="acme", member=DEV010["email"]),
+        TOKEN_PATH,
+        400,
+        len("server_error: "),
+        True,
+    ),
     ("access_token", MEMBER_INFO, dict(ACCESS, workspace="acme", member=DEV010["email"]), "/2.0/", 400, 0, False),
     ("scim_token", SCIM_INFO, dict(SCIM, user_name="dev001@acme.example"), "/scim/", 400, 0, False),
 ]
 for kind, module, args, prefix, status, message_prefix, b64 in SINGLE:
     for pad in sorted(set((0, 2000, 5000) + tuple(straddling_pads(kind, message_prefix, b64)))):
-        scenario("echo-%s-pad%d" % (kind, pad), "echo_credentials", module, args,
-                 {"fail_next": fail(status, prefix), "echo_credentials": echo(50, pad, path_prefix=prefix)}, "echo",
-                 reset=False)
+        scenario(
+            "echo-%s-pad%d" % (kind, pad),
+            "echo_credentials",
+            module,
+            args,
+            {"fail_next": fail(status, prefix), "echo_credentials": echo(50, pad, path_prefix=prefix)},
+            "echo",
+            reset=False,
+        )
 for kind, module, args, message_prefix in (
-        ("wrong_api_token", MEMBER_INFO, dict(WRONG_API_TOKEN, workspace="acme", member=DEV010["email"]), 0),
-        ("wrong_client_secret", MEMBER_INFO, dict(WRONG_OAUTH, workspace="acme", member=DEV010["email"]),
-         len("invalid_client: ")),
-        ("wrong_scim_token", SCIM_INFO, dict(WRONG_SCIM, user_name="dev001@acme.example"), 0)):
+    ("wrong_api_token", MEMBER_INFO, dict(WRONG_API_TOKEN, workspace="acme", member=DEV010["email"]), 0),
+    ("wrong_client_secret", MEMBER_INFO, dict(WRONG_OAUTH, workspace="acme", member=DEV010["email"]), len("invalid_client: ")),
+    ("wrong_scim_token", SCIM_INFO, dict(WRONG_SCIM, user_name="dev001@acme.example"), 0),
+):
     for pad in straddling_pads(kind, message_prefix)[:1] + [5000]:
-        scenario("echo-%s-pad%d" % (kind, pad), "echo_credentials", module, args, {"echo_credentials": echo(50, pad)},
-                 "echo", reset=False)
+        scenario(
+            "echo-%s-pad%d" % (kind, pad),
+            "echo_credentials",
+            module,
+            args,
+            {"echo_credentials": echo(50, pad)},
+            "echo",
+            reset=False,
+        )
 
 
 # -- the run ------------------------------------------------------------------------------------------------
@@ -251,8 +435,7 @@ def playbook_yaml():
     tasks = []
     for item in SCENARIOS:
         tasks.append({"name": task_name(item), item["module"]: item["args"], "ignore_errors": True})
-    return json.dumps([{"hosts": "localhost", "gather_facts": False, "vars_files": ["secrets.yml"], "tasks": tasks}],
-                      indent=1)
+    return json.dumps([{"hosts": "localhost", "gather_facts": False, "vars_files": ["secrets.yml"], "tasks": tasks}], indent=1)
 
 
 def _ansible_playbook():
@@ -294,23 +477,43 @@ def matrix_run(sim_server, plain_scim_server, ansible_collections_path, tmp_path
     (tmp / "playbook.yml").write_text(playbook_yaml(), encoding="utf-8")
     # secrets in a vars file, as in a vault: never on the command line (which -vvvv prints)
     (tmp / "secrets.yml").write_text("".join("%s: %s\n" % item for item in SECRETS.items()), encoding="utf-8")
-    (tmp / "scenarios.json").write_text(json.dumps(dict(
-        (task_name(s), {"server": s["server"], "reset": s["reset"], "faults": s["faults"]}) for s in SCENARIOS)))
+    (tmp / "scenarios.json").write_text(
+        json.dumps({task_name(s): {"server": s["server"], "reset": s["reset"], "faults": s["faults"]} for s in SCENARIOS})
+    )
     results_file, log_file = tmp / "task-results.jsonl", tmp / "scenario-logs.jsonl"
-    variables = {"sim_api_url": sim.api_url, "sim_scim_url": sim.scim_url, "sim_token_url": sim.token_url,
-                 "sim_plain_scim_url": plain.scim_url}
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("BITBUCKET_", "ATLASSIAN_SCIM_")))
+    variables = {
+        "sim_api_url": sim.api_url,
+        "sim_scim_url": sim.scim_url,
+        "sim_token_url": sim.token_url,
+        "sim_plain_scim_url": plain.scim_url,
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BITBUCKET_", "ATLASSIAN_SCIM_"))}
     env.update(
         ANSIBLE_COLLECTIONS_PATH=ansible_collections_path,
         ANSIBLE_CALLBACK_PLUGINS=os.pathsep.join(str(p) for p in CALLBACKS),
         ANSIBLE_CALLBACKS_ENABLED="task_results,sim_scenarios",
-        TASK_RESULTS_FILE=str(results_file), SIM_SCENARIOS_FILE=str(tmp / "scenarios.json"),
-        SIM_SCENARIO_LOG=str(log_file), SIM_CONTROL_URLS=json.dumps({"main": sim.url, "plain": plain.url}),
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCAL_TEMP=str(tmp / "ansible-tmp"), ANSIBLE_NOCOLOR="1",
-        ANSIBLE_DEPRECATION_WARNINGS="0", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_FORCE_COLOR="0",
+        TASK_RESULTS_FILE=str(results_file),
+        SIM_SCENARIOS_FILE=str(tmp / "scenarios.json"),
+        SIM_SCENARIO_LOG=str(log_file),
+        SIM_CONTROL_URLS=json.dumps({"main": sim.url, "plain": plain.url}),
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_LOCAL_TEMP=str(tmp / "ansible-tmp"),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_DEPRECATION_WARNINGS="0",
+        ANSIBLE_RETRY_FILES_ENABLED="0",
+        ANSIBLE_FORCE_COLOR="0",
     )
-    cmd = [_ansible_playbook(), "-i", "localhost,", "-c", "local", str(tmp / "playbook.yml"), "-e", json.dumps(variables),
-           "-vvvv"]
+    cmd = [
+        _ansible_playbook(),
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        str(tmp / "playbook.yml"),
+        "-e",
+        json.dumps(variables),
+        "-vvvv",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900, check=False, cwd=str(tmp))
     results = {}
     if results_file.exists():
@@ -325,11 +528,10 @@ def matrix_run(sim_server, plain_scim_server, ansible_collections_path, tmp_path
     # tokens the simulator issued since its last reset (the echo scenarios do not reset it), and the broken ones
     issued = list(sim.app.credentials.issued)
     broken = list(sim.app.misbehave.broken_tokens)
-    secrets = dict(SECRETS, **dict(("issued_oauth_token_%d" % n, token) for n, token in enumerate(issued)))
+    secrets = dict(SECRETS, **{"issued_oauth_token_%d" % n: token for n, token in enumerate(issued)})
     for n, token in enumerate(broken):
         head, _nl, tail = token.partition("\n")
-        secrets.update({"broken_token_%d_head" % n: head, "broken_token_%d_tail" % n: tail,
-                        "broken_token_%d" % n: head + tail})
+        secrets.update({"broken_token_%d_head" % n: head, "broken_token_%d_tail" % n: tail, "broken_token_%d" % n: head + tail})
     run = Run(proc.returncode, proc.stdout, proc.stderr, results, logs, secrets, broken)
     sim.reset()
     yield run
@@ -344,15 +546,17 @@ def fault_matrix(request):
     yield
     rows = [MATRIX[s["id"]] for s in SCENARIOS if s["id"] in MATRIX]
     summary = {
-        "scenarios": len(rows), "passed": sum(1 for r in rows if r["passed"]),
+        "scenarios": len(rows),
+        "passed": sum(1 for r in rows if r["passed"]),
         "writes_lost": sum(r["writes_lost"] for r in rows),
         "wrong_person_writes": sum(r["wrong_person_writes"] for r in rows),
         "secrets_found": sum(r["secrets_found"] for r in rows),
     }
-    line = ("fault matrix: scenarios %(scenarios)d, passed %(passed)d, writes lost %(writes_lost)d, wrong-person writes "
-            "%(wrong_person_writes)d, secrets found %(secrets_found)d" % summary)
-    MATRIX_FILE.write_text(json.dumps({"summary": summary, "line": line, "scenarios": rows}, indent=1) + "\n",
-                           encoding="utf-8")
+    line = (
+        "fault matrix: scenarios %(scenarios)d, passed %(passed)d, writes lost %(writes_lost)d, wrong-person writes "
+        "%(wrong_person_writes)d, secrets found %(secrets_found)d" % summary
+    )
+    MATRIX_FILE.write_text(json.dumps({"summary": summary, "line": line, "scenarios": rows}, indent=1) + "\n", encoding="utf-8")
     request.config.accessops_fault_matrix = line
 
 
@@ -364,11 +568,11 @@ def secret_leaks(text, secrets):
         if not secret:
             continue
         need = min(leak_length(secret), len(secret))
-        forms = [secret[:need], base64.b64encode(secret.encode()).decode()[:math.ceil(need * 4 / 3)]]
+        forms = [secret[:need], base64.b64encode(secret.encode()).decode()[: math.ceil(need * 4 / 3)]]
         user = BASIC_USERS.get(name)
         if user:
             pair = base64.b64encode(("%s:%s" % (user, secret)).encode()).decode()
-            forms.append(pair[:math.ceil((len(user) + 1 + need) * 4 / 3)])
+            forms.append(pair[: math.ceil((len(user) + 1 + need) * 4 / 3)])
         if any(form in text for form in forms):
             found.append(name)
     return found
@@ -384,12 +588,19 @@ def traversals(log):
     bad = []
     for entry in log:
         path, query = entry["path"], entry.get("query") or ""
-        if ".." in path or "%2e%2e" in (path + query).lower() or entry.get("fault") == "hostile_id_used":
+        if (
+            ".." in path
+            or "%2e%2e" in (path + query).lower()
+            or entry.get("fault") == "hostile_id_used"
+            or path.startswith("/scim/")
+            and not path.startswith("/scim/directory/demo-directory/")
+        ):
             bad.append(entry)
-        elif path.startswith("/scim/") and not path.startswith("/scim/directory/demo-directory/"):
-            bad.append(entry)
-        elif path.startswith("/2.0/repositories/") and path.rstrip("/").count("/") == 5 and not path.rstrip("/").endswith(
-                "/permissions-config"):
+        elif (
+            path.startswith("/2.0/repositories/")
+            and path.rstrip("/").count("/") == 5
+            and not path.rstrip("/").endswith("/permissions-config")
+        ):
             bad.append(entry)  # /2.0/repositories/{ws}/{repo}/{x}: an id right below a repository (a removed ../..)
     return bad
 
@@ -405,8 +616,11 @@ def wrong_person(item, writes):
         if ".." in path.split("/") or "hostile_id_used" in (entry.get("fault") or ""):
             ok = False  # a traversal: not the asked user's URL, whatever it ends with
         elif path.startswith("/scim/"):
-            ok = path.startswith(SCIM_USERS + "/") and last in item["scim_targets"] or (
-                path.rstrip("/") == SCIM_USERS and entry["method"] == "POST" and item["scim_targets"])
+            ok = (
+                path.startswith(SCIM_USERS + "/")
+                and last in item["scim_targets"]
+                or (path.rstrip("/") == SCIM_USERS and entry["method"] == "POST" and item["scim_targets"])
+            )
         else:
             account = _SEED_APP.state.accounts.get(last)
             ok = "/permissions-config/users/" in path and account is not None and account["account_id"] in item["targets"]
@@ -424,11 +638,22 @@ def measure(run, item):
     applied = [e for e in writes if e.get("fault") not in ("sink", "redirect_writes") and 200 <= (e["status"] or 0) < 300]
     lost = len(sinks) + (1 if result.get("changed") and not applied else 0)
     leaks = secret_leaks(run.segments.get(name, ""), run.secrets)
-    return {"id": item["id"], "group": item["group"], "passed": False, "writes": len(writes),
-            "wrong_person_writes": len(wrong_person(item, writes)), "writes_lost": lost, "secrets_found": len(leaks),
-            "leaked": leaks, "status": result.get("_status"), "msg": str(result.get("msg"))[:500],
-            "writes_seen": ["%s %s -> %s%s" % (e["method"], e["path"], e["status"], " (%s)" % e["fault"] if e.get("fault") else "")
-                            for e in writes][:20]}
+    return {
+        "id": item["id"],
+        "group": item["group"],
+        "passed": False,
+        "writes": len(writes),
+        "wrong_person_writes": len(wrong_person(item, writes)),
+        "writes_lost": lost,
+        "secrets_found": len(leaks),
+        "leaked": leaks,
+        "status": result.get("_status"),
+        "msg": str(result.get("msg"))[:500],
+        "writes_seen": [
+            "%s %s -> %s%s" % (e["method"], e["path"], e["status"], " (%s)" % e["fault"] if e.get("fault") else "")
+            for e in writes
+        ][:20],
+    }
 
 
 def check(run, item, row):
@@ -443,7 +668,9 @@ def check(run, item, row):
     assert not row["leaked"], "secret prefixes printed: %s" % row["leaked"]
     assert row["wrong_person_writes"] == 0, "writes to someone else: %s" % wrong_person(item, writes)
     assert row["writes_lost"] == 0, "a write reported as applied (changed: %s) was not: %s" % (
-        result.get("changed"), row["writes_seen"])
+        result.get("changed"),
+        row["writes_seen"],
+    )
     expect = item["expect"]
     if expect == "echo":
         assert result["_status"] == "failed", "the error the server was made to answer did not fail the task"
@@ -452,8 +679,7 @@ def check(run, item, row):
     if expect.startswith("unexpected"):
         assert "unexpected answer" in msg.lower(), msg[:2000]
         if expect == "unexpected-after-patch":
-            assert [(e["method"], e["path"]) for e in writes] == [
-                ("PATCH", SCIM_USERS + "/" + item["scim_targets"][0])], writes
+            assert [(e["method"], e["path"]) for e in writes] == [("PATCH", SCIM_USERS + "/" + item["scim_targets"][0])], writes
         else:
             assert writes == [], "writes against a misbehaving server: %s" % writes
         if expect == "unexpected-no-traversal":

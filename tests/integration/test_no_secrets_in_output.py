@@ -49,13 +49,22 @@ BITBUCKET_TASKS = """
 """
 
 AUTHS = {
-    "api_token": ("      username: admin@acme.example\n      api_token: \"{{ secret }}\"", "demo-admin-api-token",
-                  "admin@acme.example"),
-    "client_credentials": ("      client_id: demo-client-id\n      client_secret: \"{{ secret }}\"", "demo-client-secret",
-                           "demo-client-id"),
-    "access_token": ("      access_token: \"{{ secret }}\"", "demo-workspace-access-token", None),
-    "wrong_api_token": ("      username: admin@acme.example\n      api_token: \"{{ secret }}\"", "not-the-right-token-0123",
-                        "admin@acme.example"),
+    "api_token": (
+        '      username: admin@acme.example\n      api_token: "{{ secret }}"',
+        "demo-admin-api-token",
+        "admin@acme.example",
+    ),
+    "client_credentials": (
+        '      client_id: demo-client-id\n      client_secret: "{{ secret }}"',
+        "demo-client-secret",
+        "demo-client-id",
+    ),
+    "access_token": ('      access_token: "{{ secret }}"', "demo-workspace-access-token", None),
+    "wrong_api_token": (
+        '      username: admin@acme.example\n      api_token: "{{ secret }}"',
+        "not-the-right-token-0123",
+        "admin@acme.example",
+    ),
 }
 
 SCIM_TASKS = """

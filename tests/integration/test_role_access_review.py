@@ -33,7 +33,7 @@ def review_result(result):
 
 
 def changed_tasks(result):
-    return [name for name, task in zip(result.names, result.tasks) if task.get("changed")]
+    return [name for name, task in zip(result.names, result.tasks, strict=True) if task.get("changed")]
 
 
 def non_read_requests(sim):
@@ -49,8 +49,12 @@ def scim_deactivate(sim, email):
     url = base + "?filter=" + urllib.request.quote('userName eq "%s"' % email)
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as answer:
         user = json.load(answer)["Resources"][0]
-    body = json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                       "Operations": [{"op": "replace", "value": {"active": False}}]}).encode()
+    body = json.dumps(
+        {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "value": {"active": False}}],
+        }
+    ).encode()
     request = urllib.request.Request("%s/%s" % (base, user["id"]), data=body, headers=headers, method="PATCH")
     with urllib.request.urlopen(request, timeout=30) as answer:
         assert json.load(answer)["active"] is False
@@ -76,7 +80,7 @@ def expected_sources(sim, account_id, slug):
 
 def _members(path):
     data = json.loads(path.read_text(encoding="utf-8"))
-    return data, dict((m["email"], m) for m in data["members"])
+    return data, {m["email"]: m for m in data["members"]}
 
 
 def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_path):
@@ -101,13 +105,17 @@ def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_
     assert result["summary"] == predicted["summary"]
     assert result["reports"] == predicted["reports"]
     assert result["reports_written"] is True
-    print("access_review on the demo seed: %d API calls (%s), %.1f s wall (ansible-playbook included)" % (
-        len(log), result["api_calls"], elapsed))
+    print(
+        "access_review on the demo seed: %d API calls (%s), %.1f s wall (ansible-playbook included)"
+        % (len(log), result["api_calls"], elapsed)
+    )
 
     assert stat.S_IMODE(os.stat(report_dir).st_mode) == 0o700
-    paths = dict((fmt, report_dir / ("access-review-acme." + ext))
-                 for fmt, ext in (("json", "json"), ("csv", "csv"), ("markdown", "md"), ("html", "html")))
-    assert result["reports"] == dict((fmt, str(path)) for fmt, path in paths.items())
+    paths = {
+        fmt: report_dir / ("access-review-acme." + ext)
+        for fmt, ext in (("json", "json"), ("csv", "csv"), ("markdown", "md"), ("html", "html"))
+    }
+    assert result["reports"] == {fmt: str(path) for fmt, path in paths.items()}
     for path in paths.values():
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
 
@@ -126,7 +134,7 @@ def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_
     assert cell("dev003@acme.example", "infra-core")["admin"] is True
     owner = by_email["owner@acme.example"]
     assert owner["workspace_admin"] is True and len(owner["cells"]) == 64
-    assert set(c["permission"] for c in owner["cells"].values()) == {"admin"}
+    assert {c["permission"] for c in owner["cells"].values()} == {"admin"}
     assert all(c["sources"][0] == "workspace role" for c in owner["cells"].values())
     # dev179 reaches PLAT through the project only; dev003 holds INFRA read beside the developers group
     plat = sorted(sim.state.workspace("acme").project("PLAT").repos)
@@ -153,7 +161,7 @@ def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_
     assert [p["email"] for p in result["people"] if p["residual"]] == ["dev002@acme.example"]
     assert [p["email"] for p in result["people"] if p["workspace_admin"]] == ["owner@acme.example"]
 
-    rows = dict((row["email"], row) for row in csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8"))))
+    rows = {row["email"]: row for row in csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8")))}
     assert len(rows) == 260
     assert rows["dev001@acme.example"]["infra-core"] == "write (repository user)"
     assert rows["dev002@acme.example"]["infra-core"] == "read (repository user)"
@@ -164,12 +172,16 @@ def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_
 
     markdown = paths["markdown"].read_text(encoding="utf-8")
     residual = markdown.split("## Residual access", 1)[1].split("## ", 1)[0]
-    assert "dev002@acme.example" in residual and "| infra-core | read (repository user) |" in residual and "SCIM deactivated" in residual
+    assert (
+        "dev002@acme.example" in residual
+        and "| infra-core | read (repository user) |" in residual
+        and "SCIM deactivated" in residual
+    )
     assert "newhire01@acme.example" in markdown.split("## Inactive accounts outside the workspace", 1)[1]
 
     html = paths["html"].read_text(encoding="utf-8")
     assert "<link" not in html and "src=" not in html.split("<script", 1)[0]
-    assert 'http://' not in html and 'https://' not in html
+    assert "http://" not in html and "https://" not in html
 
     second = run_review(ansible_run, sim, report_dir)
     assert changed_tasks(second) == []
@@ -178,8 +190,15 @@ def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_
 
 def test_access_review_bitbucket_only(sim, ansible_run, tmp_path):
     report_dir = tmp_path / "bb"
-    result = run_review(ansible_run, sim, report_dir, admin=False, scim=False, access_review_formats=["csv", "json"],
-                        access_review_repositories=["infra-core", "web-core"])
+    result = run_review(
+        ansible_run,
+        sim,
+        report_dir,
+        admin=False,
+        scim=False,
+        access_review_formats=["csv", "json"],
+        access_review_repositories=["infra-core", "web-core"],
+    )
     review = review_result(result)
     assert set(review["reports"]) == {"csv", "json"}
     assert sorted(p.name for p in report_dir.iterdir()) == ["access-review-acme.csv", "access-review-acme.json"]
@@ -194,8 +213,15 @@ def test_access_review_bitbucket_only(sim, ansible_run, tmp_path):
 
 
 def test_access_review_rejects_bad_input_before_any_request(sim, ansible_run, tmp_path):
-    result = ansible_run(PLAYBOOK, extra_vars={"access_review_workspace": "acme", "access_review_report_dir": str(tmp_path),
-                                               "access_review_formats": ["pdf"]}, env=environment(sim))
+    result = ansible_run(
+        PLAYBOOK,
+        extra_vars={
+            "access_review_workspace": "acme",
+            "access_review_report_dir": str(tmp_path),
+            "access_review_formats": ["pdf"],
+        },
+        env=environment(sim),
+    )
     assert result.rc != 0
     assert "pdf" in result.stdout
     assert sim.log() == []

@@ -22,15 +22,16 @@ from role_helpers import environment, recap_changed, report_calls, writes
 PLAYBOOK = "- ansible.builtin.import_playbook: accessops.atlassian.offboarding\n"
 ACTIONS = ("repositories_removed", "projects_removed", "groups_removed", "groups_kept")
 AFTER = ("in_workspace", "explicit_repositories", "explicit_projects", "granting_groups", "organization_status")
-DEV003 = "dev003@acme.example"      # infra-core admin, portal-core read, project INFRA read; developers; bitbucket-users-acme
-DEV120 = "dev120@acme.example"      # infra-worker admin, platform-ui read, project WEB write; qa; bitbucket-users-acme
+DEV003 = "dev003@acme.example"  # infra-core admin, portal-core read, project INFRA read; developers; bitbucket-users-acme
+DEV120 = "dev120@acme.example"  # infra-worker admin, platform-ui read, project WEB write; qa; bitbucket-users-acme
 
 
 def offboard(sim, ansible_run, tmp_path, people, check=False, **variables):
     """Run the playbook from an empty request log; return (run, offboarding_result or None, log entries)."""
     sim.clear_log()
-    extra = dict(offboarding_workspace="acme", offboarding_people=people,
-                 offboarding_report_dir=str(tmp_path / "reports"), **variables)
+    extra = dict(
+        offboarding_workspace="acme", offboarding_people=people, offboarding_report_dir=str(tmp_path / "reports"), **variables
+    )
     run = ansible_run(PLAYBOOK, check=check, extra_vars=extra, env=environment(sim))
     result = None
     for task in run.tasks:
@@ -75,8 +76,7 @@ def read_report(result):
     return data, markdown
 
 
-def test_check_mode_predicts_the_run_which_removes_every_path_and_a_second_run_changes_nothing(
-        sim, ansible_run, tmp_path):
+def test_check_mode_predicts_the_run_which_removes_every_path_and_a_second_run_changes_nothing(sim, ansible_run, tmp_path):
     dev003, dev120 = account(sim, DEV003), account(sim, DEV120)
     assert explicit(sim, dev003) == {"infra-core": "admin", "portal-core": "read", "INFRA": "read"}
     assert explicit(sim, dev120) == {"infra-worker": "admin", "platform-ui": "read", "WEB": "write"}
@@ -99,20 +99,29 @@ def test_check_mode_predicts_the_run_which_removes_every_path_and_a_second_run_c
     # repository or project: its cost no longer grows with the repositories the people reached (~30 each).
     reads = permission_reads(real_log)
     assert reads and max(reads.values()) == 1, [p for p, n in reads.items() if n > 1]
-    assert len([p for p in reads if not p.endswith("/users")]) == 6      # the 6 removed permissions
+    assert len([p for p in reads if not p.endswith("/users")]) == 6  # the 6 removed permissions
     assert result["api_calls"]["verify"] <= 6, result["api_calls"]
-    assert len(real_log) < 184 and len(check_log) < 152              # before: 184 and 152 on this seed
+    assert len(real_log) < 184 and len(check_log) < 152  # before: 184 and 152 on this seed
     assert sorted(writes(real_log)) == sorted(
-        [("DELETE", "/2.0/repositories/acme/infra-core/permissions-config/users/" + dev003),
-         ("DELETE", "/2.0/repositories/acme/portal-core/permissions-config/users/" + dev003),
-         ("DELETE", "/2.0/workspaces/acme/projects/INFRA/permissions-config/users/" + dev003),
-         ("DELETE", "/2.0/repositories/acme/infra-worker/permissions-config/users/" + dev120),
-         ("DELETE", "/2.0/repositories/acme/platform-ui/permissions-config/users/" + dev120),
-         ("DELETE", "/2.0/workspaces/acme/projects/WEB/permissions-config/users/" + dev120),
-         ("DELETE", "/admin/v2/orgs/%s/directories/%s/groups/%s/memberships/%s"
-          % (demo.ORG_ID, demo.ADMIN_DIRECTORY_ID, demo.ADMIN_GROUP_USERS[0], dev003)),
-         ("DELETE", "/admin/v2/orgs/%s/directories/%s/groups/%s/memberships/%s"
-          % (demo.ORG_ID, demo.ADMIN_DIRECTORY_ID, demo.ADMIN_GROUP_USERS[0], dev120))])
+        [
+            ("DELETE", "/2.0/repositories/acme/infra-core/permissions-config/users/" + dev003),
+            ("DELETE", "/2.0/repositories/acme/portal-core/permissions-config/users/" + dev003),
+            ("DELETE", "/2.0/workspaces/acme/projects/INFRA/permissions-config/users/" + dev003),
+            ("DELETE", "/2.0/repositories/acme/infra-worker/permissions-config/users/" + dev120),
+            ("DELETE", "/2.0/repositories/acme/platform-ui/permissions-config/users/" + dev120),
+            ("DELETE", "/2.0/workspaces/acme/projects/WEB/permissions-config/users/" + dev120),
+            (
+                "DELETE",
+                "/admin/v2/orgs/%s/directories/%s/groups/%s/memberships/%s"
+                % (demo.ORG_ID, demo.ADMIN_DIRECTORY_ID, demo.ADMIN_GROUP_USERS[0], dev003),
+            ),
+            (
+                "DELETE",
+                "/admin/v2/orgs/%s/directories/%s/groups/%s/memberships/%s"
+                % (demo.ORG_ID, demo.ADMIN_DIRECTORY_ID, demo.ADMIN_GROUP_USERS[0], dev120),
+            ),
+        ]
+    )
     # The simulator: zero explicit permissions, no granting group, out of the workspace.
     for email, account_id in ((DEV003, dev003), (DEV120, dev120)):
         assert explicit(sim, account_id) == {}
@@ -151,7 +160,7 @@ def test_check_mode_predicts_the_run_which_removes_every_path_and_a_second_run_c
     report_calls("offboarding", "second run, 2 people (no change)", second_log)
     assert writes(second_log) == [] and recap_changed(again) == 0 and second["changed"] is False
     # Out of the workspace: one read of the members for both people, no permission read at all.
-    assert permission_reads(second_log) == Counter() and len(second_log) < 20   # before: 20
+    assert permission_reads(second_log) == Counter() and len(second_log) < 20  # before: 20
     assert [p["status"] for p in second["people"]] == ["offboarded", "offboarded"]
     assert all(p["actions"][k] == [] for p in second["people"] for k in ACTIONS)
 
@@ -168,18 +177,27 @@ def test_the_org_wide_guard_refuses_without_confirmation_with_zero_requests(sim,
 
 def test_suspend_with_confirmation_takes_the_person_out_of_the_workspace(sim, ansible_run, tmp_path):
     dev010 = account(sim, "dev010@acme.example")
-    run, result, log = offboard(sim, ansible_run, tmp_path, ["dev010@acme.example"], offboarding_remove_groups=False,
-                                offboarding_account_action="suspend", offboarding_confirm_org_wide=True)
+    run, result, log = offboard(
+        sim,
+        ansible_run,
+        tmp_path,
+        ["dev010@acme.example"],
+        offboarding_remove_groups=False,
+        offboarding_account_action="suspend",
+        offboarding_confirm_org_wide=True,
+    )
     assert run.rc == 0, run.stdout[-3000:]
     report_calls("offboarding", "suspend, 1 person, groups kept", log)
-    assert max(permission_reads(log).values()) == 1 and len(log) < 166          # before: 166
+    assert max(permission_reads(log).values()) == 1 and len(log) < 166  # before: 166
     entry = people(result)["dev010@acme.example"]
     assert entry["actions"]["account"]["action"] == "suspend" and entry["actions"]["account"]["changed"] is True
     assert entry["actions"]["groups_removed"] == [] and entry["actions"]["groups_kept"] == ["bitbucket-users-acme"]
-    assert ("POST", "/admin/v2/orgs/%s/directories/%s/users/%s/suspend" % (demo.ORG_ID, demo.ADMIN_DIRECTORY_ID, dev010)) \
-        in writes(log)
+    assert (
+        "POST",
+        "/admin/v2/orgs/%s/directories/%s/users/%s/suspend" % (demo.ORG_ID, demo.ADMIN_DIRECTORY_ID, dev010),
+    ) in writes(log)
     assert not is_member(sim, "dev010@acme.example") and explicit(sim, dev010) == {}
-    assert "bitbucket-users-acme" in groups_of(sim, dev010)   # kept: suspension keeps groups (restorable)
+    assert "bitbucket-users-acme" in groups_of(sim, dev010)  # kept: suspension keeps groups (restorable)
 
 
 def test_one_person_takes_the_explicit_permissions_from_the_removal_without_reading_the_lists(sim, ansible_run, tmp_path):
@@ -193,9 +211,9 @@ def test_one_person_takes_the_explicit_permissions_from_the_removal_without_read
     report_calls("offboarding", "1 person (explicit permissions from the removal)", log)
     reads = permission_reads(log)
     assert [p for p in reads if p.startswith("/2.0/repositories/") and p.endswith("/users")] == []  # no list first
-    assert max(reads.values()) == 1                                   # each reached repository read once
+    assert max(reads.values()) == 1  # each reached repository read once
     entry, guess = people(result)[DEV003], people(predicted)[DEV003]
-    repositories = dict((k, v) for k, v in stored.items() if not k.isupper())
+    repositories = {k: v for k, v in stored.items() if not k.isupper()}
     assert entry["before"]["explicit_repositories"] == guess["before"]["explicit_repositories"] == repositories
     assert sorted(entry["actions"]["repositories_removed"]) == sorted(repositories)
     assert entry["after"]["explicit_repositories"] == {} and explicit(sim, dev003) == {}
@@ -209,11 +227,20 @@ def residual_seed():
     directory = seed["admin"]["orgs"][0]["directories"][0]
     wiki = "ari:cloud:confluence::site/dcc3477d-57f0-5d74-a706-26b074f9cba0"
     directory["groups"] += [
-        {"name": "okta-bitbucket-acme", "description": "Synced from Okta", "synced": True,
-         "members": ["dev005@acme.example"], "roles": [{"resource": "acme", "role": "atlassian/user"}]},
-        {"name": "engineering-all", "description": "Bitbucket and Confluence",
-         "members": ["dev006@acme.example"],
-         "roles": [{"resource": "acme", "role": "atlassian/user"}, {"resource": wiki, "role": "atlassian/user"}]}]
+        {
+            "name": "okta-bitbucket-acme",
+            "description": "Synced from Okta",
+            "synced": True,
+            "members": ["dev005@acme.example"],
+            "roles": [{"resource": "acme", "role": "atlassian/user"}],
+        },
+        {
+            "name": "engineering-all",
+            "description": "Bitbucket and Confluence",
+            "members": ["dev006@acme.example"],
+            "roles": [{"resource": "acme", "role": "atlassian/user"}, {"resource": wiki, "role": "atlassian/user"}],
+        },
+    ]
     return seed
 
 
@@ -223,7 +250,7 @@ def test_residual_access_is_reported_and_one_failure_does_not_stop_the_others(si
     run, result, log = offboard(sim, ansible_run, tmp_path, people_in)
     assert run.rc != 0 and "incomplete for nobody@acme.example" in run.stdout, run.stdout[-3000:]
     report_calls("offboarding", "residual access, 4 people (one unknown)", log)
-    assert max(permission_reads(log).values()) == 1 and len(log) < 426          # before: 426, each list read 2-3 times
+    assert max(permission_reads(log).values()) == 1 and len(log) < 426  # before: 426, each list read 2-3 times
     entries = people(result)
     assert result["incomplete"] == ["nobody@acme.example"] and entries["nobody@acme.example"]["status"] == "failed"
 
@@ -239,8 +266,11 @@ def test_residual_access_is_reported_and_one_failure_does_not_stop_the_others(si
     assert kinds["effective_permissions"]["repositories"]["platform-core"] == "write"
     assert "group" in kinds["effective_permissions"]["reason"]
     assert is_member(sim, "dev005@acme.example")
-    okta_group = next(g for g in sim.state.admin.orgs[demo.ORG_ID].directories[demo.ADMIN_DIRECTORY_ID].groups.values()
-                      if g.name == "okta-bitbucket-acme")
+    okta_group = next(
+        g
+        for g in sim.state.admin.orgs[demo.ORG_ID].directories[demo.ADMIN_DIRECTORY_ID].groups.values()
+        if g.name == "okta-bitbucket-acme"
+    )
     assert not [w for w in writes(log) if okta_group.id in w[1]]
 
     # The multi-product group: kept and reported, because leaving it takes the person out of Confluence too.
@@ -259,8 +289,11 @@ def test_residual_access_is_reported_and_one_failure_does_not_stop_the_others(si
 
     data, markdown = read_report(result)
     assert {p["input"]: p["status"] for p in data["people"]} == {
-        "dev005@acme.example": "residual_access", "nobody@acme.example": "failed",
-        "dev006@acme.example": "residual_access", "dev001@acme.example": "offboarded"}
+        "dev005@acme.example": "residual_access",
+        "nobody@acme.example": "failed",
+        "dev006@acme.example": "residual_access",
+        "dev001@acme.example": "offboarded",
+    }
     assert "okta-bitbucket-acme" in markdown and "read-only" in markdown and "kept: also grants acme-wiki" in markdown
 
     # Named in offboarding_groups, the multi-product group is left: dev006 is out of the workspace.

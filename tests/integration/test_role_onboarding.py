@@ -23,7 +23,7 @@ def onboard(sim, ansible_run, people, check=False, scim=True, **variables):
     extra = dict(onboarding_workspace="acme", onboarding_people=people, **variables)
     run = ansible_run(PLAYBOOK, check=check, extra_vars=extra, env=environment(sim, scim=scim))
     result = None
-    for name, task in zip(run.names, run.tasks):
+    for name, task in zip(run.names, run.tasks, strict=True):
         if name.endswith("Set the onboarding_result fact"):
             result = task["ansible_facts"]["onboarding_result"]
     return run, result, sim.log()
@@ -32,8 +32,11 @@ def onboard(sim, ansible_run, people, check=False, scim=True, **variables):
 def repository_lists(log):
     """The GETs of a repository's whole explicit user permission list (what re-reading every reached repository costs);
     the grants read one user's permission (``.../permissions-config/users/{id}``) instead."""
-    return [e["path"] for e in log if e["method"] == "GET" and e["path"].startswith("/2.0/repositories/")
-            and e["path"].endswith("/permissions-config/users")]
+    return [
+        e["path"]
+        for e in log
+        if e["method"] == "GET" and e["path"].startswith("/2.0/repositories/") and e["path"].endswith("/permissions-config/users")
+    ]
 
 
 def people(result):
@@ -69,13 +72,26 @@ def test_brand_new_person_with_scim_check_mode_real_run_second_run(sim, ansible_
     """SCIM -> group bitbucket-users-acme -> project and repository permissions -> verified, in one run; check mode
     before writes nothing and predicts it; the second run changes nothing."""
     assert account(sim, NEW) is None
-    team = [{"email": NEW, "given_name": "New", "family_name": "Person", "display_name": "New Person",
-             "projects": [{"key": "INFRA", "permission": "read"}],
-             "repositories": [{"name": "web-api", "permission": "write"}, {"name": "data-core", "permission": "write"},
-                              {"name": "mobile-core", "permission": "read"}]},
-            {"email": "dev001@acme.example", "projects": [{"key": "MOB", "permission": "read"}],
-             "repositories": [{"name": "data-core", "permission": "admin"}]}]
-    options = dict(onboarding_default_groups=["bitbucket-users-acme"])
+    team = [
+        {
+            "email": NEW,
+            "given_name": "New",
+            "family_name": "Person",
+            "display_name": "New Person",
+            "projects": [{"key": "INFRA", "permission": "read"}],
+            "repositories": [
+                {"name": "web-api", "permission": "write"},
+                {"name": "data-core", "permission": "write"},
+                {"name": "mobile-core", "permission": "read"},
+            ],
+        },
+        {
+            "email": "dev001@acme.example",
+            "projects": [{"key": "MOB", "permission": "read"}],
+            "repositories": [{"name": "data-core", "permission": "admin"}],
+        },
+    ]
+    options = {"onboarding_default_groups": ["bitbucket-users-acme"]}
 
     check, predicted, log = onboard(sim, ansible_run, team, check=True, **options)
     assert check.rc == 0, check.stdout[-3000:]
@@ -97,8 +113,15 @@ def test_brand_new_person_with_scim_check_mode_real_run_second_run(sim, ansible_
     assert explicit(sim, new_id) == ({"INFRA": "read"}, {"web-api": "write", "data-core": "write", "mobile-core": "read"})
     dev001 = account(sim, "dev001@acme.example")
     assert explicit(sim, dev001) == ({"MOB": "read"}, {"infra-core": "write", "data-core": "admin"})
-    assert result["changed"] == {"people": 2, "scim_users_created": 1, "scim_users_updated": 0, "invitations": 0,
-                                 "group_memberships": 1, "project_permissions": 2, "repository_permissions": 4}
+    assert result["changed"] == {
+        "people": 2,
+        "scim_users_created": 1,
+        "scim_users_updated": 0,
+        "invitations": 0,
+        "group_memberships": 1,
+        "project_permissions": 2,
+        "repository_permissions": 4,
+    }
     assert result["api_calls"]["total"] == len(log)
     # the order of the systems: SCIM, then the group, then the repositories, then the projects (a project grant first
     # would give the person effective access that the repository module then reads repository by repository)
@@ -110,7 +133,7 @@ def test_brand_new_person_with_scim_check_mode_real_run_second_run(sim, ansible_
     report_calls("onboarding", "real run (new person + dev001)", log)
     # Verify reads the effective permissions (not the permission list of each of the ~70 repositories the two reach):
     # the calls no longer grow with the repositories a member reaches.
-    assert repository_lists(log) == [] and len(log) < 99 // 2                    # before: 99
+    assert repository_lists(log) == [] and len(log) < 99 // 2  # before: 99
 
     again, second, log = onboard(sim, ansible_run, team, **options)
     assert again.rc == 0 and recap_changed(again) == 0, again.stdout[-3000:]
@@ -119,7 +142,7 @@ def test_brand_new_person_with_scim_check_mode_real_run_second_run(sim, ansible_
     assert all(not p["changed"] and p["verified"] for p in second["people"])
     assert set(second["changed"].values()) == {0}
     report_calls("onboarding", "second run (no change)", log)
-    assert repository_lists(log) == [] and len(log) < 86 // 2                    # before: 86
+    assert repository_lists(log) == [] and len(log) < 86 // 2  # before: 86
 
     check, after, log = onboard(sim, ansible_run, team, check=True, **options)
     assert check.rc == 0 and writes(log) == [] and after["changed"]["people"] == 0
@@ -129,9 +152,14 @@ def test_newhire02_without_scim_through_the_admin_api(sim, ansible_run):
     """An account without access: the group gives the workspace, then the permissions; no SCIM request at all."""
     newhire = account(sim, demo.ADMIN_NO_ACCESS_USER)
     assert newhire not in acme(sim).members and groups_of(sim, newhire) == []
-    team = [{"email": demo.ADMIN_NO_ACCESS_USER, "groups": ["bitbucket-users-acme"],
-             "projects": [{"key": "WEB", "permission": "write"}, {"key": "DATA", "permission": "read"}],
-             "repositories": [{"name": "platform-core", "permission": "read"}]}]
+    team = [
+        {
+            "email": demo.ADMIN_NO_ACCESS_USER,
+            "groups": ["bitbucket-users-acme"],
+            "projects": [{"key": "WEB", "permission": "write"}, {"key": "DATA", "permission": "read"}],
+            "repositories": [{"name": "platform-core", "permission": "read"}],
+        }
+    ]
 
     check, predicted, log = onboard(sim, ansible_run, team, check=True, scim=True, onboarding_use_scim=False)
     assert check.rc == 0, check.stdout[-3000:]
@@ -159,7 +187,7 @@ def test_newhire02_without_scim_through_the_admin_api(sim, ansible_run):
 def test_invitation_is_pending_then_complete(sim, ansible_run):
     invitee = "invitee@acme.example"
     team = [{"email": invitee, "repositories": [{"name": "infra-core", "permission": "read"}]}]
-    options = dict(onboarding_invite=True, onboarding_default_groups=["bitbucket-users-acme"])
+    options = {"onboarding_invite": True, "onboarding_default_groups": ["bitbucket-users-acme"]}
 
     check, predicted, log = onboard(sim, ansible_run, team, check=True, scim=False, **options)
     assert check.rc == 0, check.stdout[-3000:]
@@ -184,14 +212,23 @@ def test_invitation_is_pending_then_complete(sim, ansible_run):
 
 
 def test_one_person_failing_does_not_stop_the_others(sim, ansible_run):
-    team = [{"email": "dev020@acme.example", "groups": ["okta-engineering"],
-             "repositories": [{"name": "web-api", "permission": "write"}]},
-            {"email": "dev021@acme.example",
-             "repositories": [{"name": "no-such-repository", "permission": "read"},
-                              {"name": "infra-core", "permission": "read"}]},
-            {"email": "nobody@acme.example", "repositories": [{"name": "infra-core", "permission": "read"}]},
-            {"email": demo.ADMIN_NO_ACCESS_USER, "groups": ["bitbucket-users-acme"],
-             "repositories": [{"name": "web-api", "permission": "write"}]}]
+    team = [
+        {
+            "email": "dev020@acme.example",
+            "groups": ["okta-engineering"],
+            "repositories": [{"name": "web-api", "permission": "write"}],
+        },
+        {
+            "email": "dev021@acme.example",
+            "repositories": [{"name": "no-such-repository", "permission": "read"}, {"name": "infra-core", "permission": "read"}],
+        },
+        {"email": "nobody@acme.example", "repositories": [{"name": "infra-core", "permission": "read"}]},
+        {
+            "email": demo.ADMIN_NO_ACCESS_USER,
+            "groups": ["bitbucket-users-acme"],
+            "repositories": [{"name": "web-api", "permission": "write"}],
+        },
+    ]
     dev020, dev021 = account(sim, "dev020@acme.example"), account(sim, "dev021@acme.example")
     newhire = account(sim, demo.ADMIN_NO_ACCESS_USER)
     before020 = explicit(sim, dev020)

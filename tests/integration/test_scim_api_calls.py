@@ -13,7 +13,7 @@ from atlsim import DEMO_SEED
 
 PLAYBOOKS = Path(__file__).parent / "playbooks"
 USER = "measured.user@acme.example"
-ATTRIBUTES = dict(email=USER, given_name="Measured", family_name="User", title="Engineer", department="Platform")
+ATTRIBUTES = {"email": USER, "given_name": "Measured", "family_name": "User", "title": "Engineer", "department": "Platform"}
 DIRECTORY_SIZE = 250
 
 
@@ -23,15 +23,15 @@ def _seed():
     users = seed["scim"]["directories"][0]["users"]
     for number in range(DIRECTORY_SIZE - len(users)):
         name = "bulk%03d@acme.example" % number
-        users.append({"userName": name, "active": number % 10 != 0,
-                      "emails": [{"value": name, "type": "work", "primary": True}]})
+        users.append({"userName": name, "active": number % 10 != 0, "emails": [{"value": name, "type": "work", "primary": True}]})
     return seed
 
 
 def _measure(handle, ansible_run, playbook, options):
     handle.clear_log()
-    result = ansible_run((PLAYBOOKS / playbook).read_text(encoding="utf-8"),
-                         extra_vars=dict(options, sim_scim_url=handle.scim_url))
+    result = ansible_run(
+        (PLAYBOOKS / playbook).read_text(encoding="utf-8"), extra_vars=dict(options, sim_scim_url=handle.scim_url)
+    )
     assert result.rc == 0, result.stdout + result.stderr
     task = result.tasks[0]
     logged, by_method = _scim_requests(handle, task)
@@ -52,18 +52,30 @@ PATHS = [
     ("create", dict(ATTRIBUTES, user_name=USER), True),
     ("no change", dict(ATTRIBUTES, user_name=USER), False),
     ("update (2 attributes)", dict(ATTRIBUTES, user_name=USER, title="Manager", department="Ops"), True),
-    ("deactivate", dict(user_name=USER, active=False), True),
-    ("delete", dict(user_name=USER, state="absent"), True),
+    ("deactivate", {"user_name": USER, "active": False}, True),
+    ("delete", {"user_name": USER, "state": "absent"}, True),
     ("info, all %d users" % DIRECTORY_SIZE, {}, False),
 ]
 # Expected requests: Atlassian answers PATCH with the user (200); scim2-server answers 204, so the user is read again.
 # A creation is POSTed in the RFC 7643 form; Atlassian ignores its read-only enterprise extension, so the department
 # is then set top-level with one PATCH (Atlassian only, and only when the task sets department / organization).
 EXPECTED = {
-    "atlassian": {"create": 3, "no change": 1, "update (2 attributes)": 2, "deactivate": 2, "delete": 2,
-                  "info, all %d users" % DIRECTORY_SIZE: 3},
-    "plain RFC 7644": {"create": 2, "no change": 1, "update (2 attributes)": 3, "deactivate": 3, "delete": 2,
-                       "info, all %d users" % DIRECTORY_SIZE: 3},
+    "atlassian": {
+        "create": 3,
+        "no change": 1,
+        "update (2 attributes)": 2,
+        "deactivate": 2,
+        "delete": 2,
+        "info, all %d users" % DIRECTORY_SIZE: 3,
+    },
+    "plain RFC 7644": {
+        "create": 2,
+        "no change": 1,
+        "update (2 attributes)": 3,
+        "deactivate": 3,
+        "delete": 2,
+        "info, all %d users" % DIRECTORY_SIZE: 3,
+    },
 }
 
 
@@ -104,20 +116,23 @@ BULK_SIZE = 20
 
 def _bulk_team():
     """BULK_SIZE users: the first half exist in the seed (a title is added: one attribute changed), the rest are new."""
-    team = [dict(user_name="bulk%03d@acme.example" % n, title="Engineer") for n in range(1, BULK_SIZE // 2 + 1)]
-    team += [dict(user_name="fresh%03d@acme.example" % n, email="fresh%03d@acme.example" % n, title="Engineer")
-             for n in range(BULK_SIZE // 2)]
+    team = [{"user_name": "bulk%03d@acme.example" % n, "title": "Engineer"} for n in range(1, BULK_SIZE // 2 + 1)]
+    team += [
+        {"user_name": "fresh%03d@acme.example" % n, "email": "fresh%03d@acme.example" % n, "title": "Engineer"}
+        for n in range(BULK_SIZE // 2)
+    ]
     return team
 
 
 def test_api_calls_of_the_list_form(sim_factory, ansible_run, capsys):
     handle = sim_factory(_seed())
     rows = []
-    for name, expected in (("users: %d, half new" % BULK_SIZE, {"GET": BULK_SIZE, "POST": BULK_SIZE // 2,
-                                                                "PATCH": BULK_SIZE // 2}),
-                           ("users: %d, no change" % BULK_SIZE, {"GET": BULK_SIZE})):
+    for name, expected in (
+        ("users: %d, half new" % BULK_SIZE, {"GET": BULK_SIZE, "POST": BULK_SIZE // 2, "PATCH": BULK_SIZE // 2}),
+        ("users: %d, no change" % BULK_SIZE, {"GET": BULK_SIZE}),
+    ):
         handle.clear_log()
-        result = ansible_run(BULK_PLAY, extra_vars=dict(team=_bulk_team(), sim_scim_url=handle.scim_url))
+        result = ansible_run(BULK_PLAY, extra_vars={"team": _bulk_team(), "sim_scim_url": handle.scim_url})
         assert result.rc == 0, result.stdout + result.stderr
         task = result.tasks[0]
         logged, by_method = _scim_requests(handle, task)

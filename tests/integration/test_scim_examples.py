@@ -28,10 +28,8 @@ def _examples(module):
 
 def _run_examples(sim, ansible_run, module):
     tasks = yaml.safe_load(_examples(module))
-    play = [{"name": "EXAMPLES of %s" % module, "hosts": "localhost",
-             "gather_facts": False, "tasks": tasks}]
-    result = ansible_run(yaml.safe_dump(play, sort_keys=False), extra_vars=VARIABLES,
-                         env={"ATLASSIAN_SCIM_URL": sim.scim_url})
+    play = [{"name": "EXAMPLES of %s" % module, "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+    result = ansible_run(yaml.safe_dump(play, sort_keys=False), extra_vars=VARIABLES, env={"ATLASSIAN_SCIM_URL": sim.scim_url})
     assert result.rc == 0, result.stdout + result.stderr
     assert all(task["_status"] == "ok" for task in result.tasks), result.stdout
     return result
@@ -41,18 +39,24 @@ def test_user_examples(sim, ansible_run):
     result = _run_examples(sim, ansible_run, "atlassian_scim_user")
     created = result.task("Make sure Jane Doe is provisioned with these attributes")
     assert created["changed"] is True and created["atlassian_account_id"]
-    assert result.task("Show the Atlassian account ID, to add Jane to a Bitbucket workspace")["msg"] == \
-        created["atlassian_account_id"]
+    assert (
+        result.task("Show the Atlassian account ID, to add Jane to a Bitbucket workspace")["msg"]
+        == created["atlassian_account_id"]
+    )
     assert result.task("Change only the job title (every other attribute is left as it is)")["diff"]["after"] == {
-        "user_name": "jane.doe@acme.example", "title": "Engineering Manager"}
+        "user_name": "jane.doe@acme.example",
+        "title": "Engineering Manager",
+    }
     assert result.task("Remove the nickname")["changed"] is False  # Jane has no nickname
     assert result.task("Deactivate Jane in the whole organization (all Atlassian products)")["changed"] is True
     assert result.task("Delete Jane from the directory (deactivates and unlinks the Atlassian account)")["changed"] is True
     assert result.task("Connection options from environment variables")["changed"] is True
     team = result.task("Provision a team in one task (4 users at a time, each with the requests of the single form)")
     assert [(r["user_name"], r["changed"], r["failed"]) for r in team["results"]] == [
-        ("ana.lima@acme.example", True, False), ("li.wei@acme.example", True, False),
-        ("former.contractor@acme.example", False, False)]  # not in the directory: nothing to delete
+        ("ana.lima@acme.example", True, False),
+        ("li.wei@acme.example", True, False),
+        ("former.contractor@acme.example", False, False),
+    ]  # not in the directory: nothing to delete
     assert team["failed_users"] == [] and team["api_calls"]["total"] == 6  # a GET each, two POSTs, a PATCH (department)
     ids = result.task("Show the Atlassian account IDs of the team, in the order of the list")["msg"]
     assert ids[:2] == [r["atlassian_account_id"] for r in team["results"][:2]] and all(ids[:2]) and ids[2] is None

@@ -19,12 +19,24 @@ ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 USER = "integration.user@acme.example"
 # locale is deprecated and never sent (Atlassian's ScimUser has no such attribute): set here as an older playbook would,
 # it only gives LOCALE_WARNING. The strict simulator answers 400 to a body that carries it; the plain one stores it.
-ATTRIBUTES = dict(email=USER, given_name="Integration", family_name="User", display_name="Integration User",
-                  title="Engineer", department="Platform", organization="Acme", timezone="Europe/Paris",
-                  preferred_language="en-GB", locale="en-GB", external_id="idp-integration-1")
-LOCALE_WARNING = ("Option locale is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module "
-                  "does not send, compare or report it; use preferred_language. The option will be removed in version "
-                  "1.0.0 of accessops.atlassian.")
+ATTRIBUTES = {
+    "email": USER,
+    "given_name": "Integration",
+    "family_name": "User",
+    "display_name": "Integration User",
+    "title": "Engineer",
+    "department": "Platform",
+    "organization": "Acme",
+    "timezone": "Europe/Paris",
+    "preferred_language": "en-GB",
+    "locale": "en-GB",
+    "external_id": "idp-integration-1",
+}
+LOCALE_WARNING = (
+    "Option locale is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module "
+    "does not send, compare or report it; use preferred_language. The option will be removed in version "
+    "1.0.0 of accessops.atlassian."
+)
 
 
 def playbook(name):
@@ -77,10 +89,18 @@ def test_first_run_creates_second_run_changes_nothing(sim, ansible_run):
 
 SCENARIOS = {
     "create": (None, dict(ATTRIBUTES)),
-    "update": (ATTRIBUTES, dict(title="Engineering Manager", department="Operations", nick_name="Int",
-                                email="integration.user2@acme.example", locale="")),
-    "deactivate": (ATTRIBUTES, dict(active=False)),
-    "delete": (ATTRIBUTES, dict(state="absent")),
+    "update": (
+        ATTRIBUTES,
+        {
+            "title": "Engineering Manager",
+            "department": "Operations",
+            "nick_name": "Int",
+            "email": "integration.user2@acme.example",
+            "locale": "",
+        },
+    ),
+    "deactivate": (ATTRIBUTES, {"active": False}),
+    "delete": (ATTRIBUTES, {"state": "absent"}),
 }
 
 
@@ -146,15 +166,18 @@ def test_server_errors_on_reads_are_retried(sim, ansible_run):
     assert task["api_calls"] == {"total": 4, "GET": 2, "POST": 1, "PATCH": 1}
 
 
-@pytest.mark.parametrize("token, directory, status, words", [
-    ("wrong-scim-api-key-0123456789", "demo-directory", 401, "scim_token"),
-    ("demo-scim-api-key", "no-such-directory", 404, "Unknown SCIM directory"),
-])
+@pytest.mark.parametrize(
+    "token, directory, status, words",
+    [
+        ("wrong-scim-api-key-0123456789", "demo-directory", 401, "scim_token"),
+        ("demo-scim-api-key", "no-such-directory", 404, "Unknown SCIM directory"),
+    ],
+)
 def test_errors_fail_clearly_without_secrets(sim, ansible_run, token, directory, status, words):
     # The key comes from a variable, as it would from a vault (Ansible shows the task's source lines on failure).
     text = playbook("scim_user.yml").replace("scim_token: demo-scim-api-key", 'scim_token: "{{ scim_api_key }}"')
     text = text.replace("directory_id: demo-directory", "directory_id: " + directory)
-    result = ansible_run(text, extra_vars=dict(user_name=USER, title="x", scim_api_key=token))
+    result = ansible_run(text, extra_vars={"user_name": USER, "title": "x", "scim_api_key": token})
     assert result.rc == 2
     task = result.tasks[0]
     assert task["_status"] == "failed"
@@ -175,13 +198,23 @@ def test_same_lifecycle_playbook_on_atlassian_and_on_a_plain_rfc7644_server(sim,
     plain_sim = sim_factory(DEMO_SEED, scim_extension=False)
     plain = _lifecycle(ansible_run, plain_sim.scim_url)
     assert atlassian.names == plain.names
-    expected_changed = {"Create": True, "Same again": False, "Update": True, "Deactivate": True,
-                        "Audit the deactivated users": False, "Find by external id": False, "Delete": True,
-                        "Delete again": False, "Look it up": False}
+    expected_changed = {
+        "Create": True,
+        "Same again": False,
+        "Update": True,
+        "Deactivate": True,
+        "Audit the deactivated users": False,
+        "Find by external id": False,
+        "Delete": True,
+        "Delete again": False,
+        "Look it up": False,
+    }
     for result in (atlassian, plain):
-        assert dict(zip(result.names, (t["changed"] for t in result.tasks))) == expected_changed
+        assert dict(zip(result.names, (t["changed"] for t in result.tasks), strict=True)) == expected_changed
         assert sorted(u["userName"] for u in result.task("Audit the deactivated users")["users"]) == [
-            "lifecycle.user@acme.example", "newhire01@acme.example"]
+            "lifecycle.user@acme.example",
+            "newhire01@acme.example",
+        ]
         assert result.task("Find by external id")["total"] == 1
         assert result.task("Look it up")["total"] == 0
     for name in ("Create", "Update", "Deactivate", "Delete"):
@@ -222,8 +255,14 @@ def _team(title_of_existing):
     team = []
     for number in range(TEAM_SIZE):
         name = "team%02d@acme.example" % number
-        team.append(dict(user_name=name, email=name, display_name="Team Member %02d" % number,
-                         title=title_of_existing if number % 2 == 0 else "Engineer"))
+        team.append(
+            {
+                "user_name": name,
+                "email": name,
+                "display_name": "Team Member %02d" % number,
+                "title": title_of_existing if number % 2 == 0 else "Engineer",
+            }
+        )
     return team
 
 
@@ -255,12 +294,12 @@ def test_users_half_existing_with_one_changed_attribute(sim, ansible_run):
     assert predicted["diff"] == real["diff"]
     log = scim_calls(sim.log())
     assert sorted(m for m, _p in log) == ["GET"] * TEAM_SIZE + ["PATCH"] * (TEAM_SIZE // 2) + ["POST"] * (TEAM_SIZE // 2)
-    assert real["api_calls"] == {"total": 2 * TEAM_SIZE, "GET": TEAM_SIZE, "PATCH": TEAM_SIZE // 2,
-                                 "POST": TEAM_SIZE // 2}
+    assert real["api_calls"] == {"total": 2 * TEAM_SIZE, "GET": TEAM_SIZE, "PATCH": TEAM_SIZE // 2, "POST": TEAM_SIZE // 2}
     changed = [d for d in real["diff"] if d["before"]]
     assert len(changed) == TEAM_SIZE // 2
-    assert all(set(d["before"].items()) ^ set(d["after"].items()) ==
-               {("title", "Engineer"), ("title", "Manager")} for d in changed), "only the title changed"
+    assert all(
+        set(d["before"].items()) ^ set(d["after"].items()) == {("title", "Engineer"), ("title", "Manager")} for d in changed
+    ), "only the title changed"
     assert "team00@acme.example" in result.stdout  # the diff headers name the users
 
     sim.clear_log()
@@ -282,7 +321,7 @@ def test_users_with_locale_are_warned_about_and_provisioned_without_it(sim, ansi
 
 def test_users_one_failure_does_not_stop_the_others(sim, ansible_run):
     team = _team("Engineer")[:4]
-    team[1] = dict(user_name="nomail@acme.example", title="Engineer")  # no email: it cannot be created
+    team[1] = {"user_name": "nomail@acme.example", "title": "Engineer"}  # no email: it cannot be created
     result, task = run_team(ansible_run, team)
     assert result.rc == 2 and task["_status"] == "failed"
     assert task["failed_users"] == ["nomail@acme.example"]

@@ -19,15 +19,18 @@ def run_info(ansible_run, check=False, **options):
     return result.tasks[0]
 
 
-@pytest.mark.parametrize("options, expected", [
-    ({}, SEEDED),
-    ({"active": True}, SEEDED[:2]),
-    ({"active": False}, SEEDED[2:]),
-    ({"user_name": "DEV002@acme.example"}, ["dev002@acme.example"]),
-    ({"external_id": "okta-00u-newhire01"}, ["newhire01@acme.example"]),
-    ({"external_id": "okta-00u-newhire01", "active": True}, []),
-    ({"user_name": "nobody@acme.example"}, []),
-])
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ({}, SEEDED),
+        ({"active": True}, SEEDED[:2]),
+        ({"active": False}, SEEDED[2:]),
+        ({"user_name": "DEV002@acme.example"}, ["dev002@acme.example"]),
+        ({"external_id": "okta-00u-newhire01"}, ["newhire01@acme.example"]),
+        ({"external_id": "okta-00u-newhire01", "active": True}, []),
+        ({"user_name": "nobody@acme.example"}, []),
+    ],
+)
 def test_reads_the_users_asked_for(sim, ansible_run, options, expected):
     task = run_info(ansible_run, **options)
     assert task["changed"] is False

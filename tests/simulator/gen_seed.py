@@ -27,28 +27,97 @@ import uuid
 
 import yaml
 
-FIRST = ["Ada", "Ben", "Cleo", "Dan", "Eva", "Finn", "Gia", "Hugo", "Ines", "Jon", "Kai", "Lea", "Milo", "Nora",
-         "Omar", "Pia", "Quin", "Rosa", "Sam", "Tara", "Uma", "Vic", "Wen", "Xia", "Yuri", "Zoe"]
-LAST = ["Archer", "Baker", "Carter", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen", "Kowalski",
-        "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quinn", "Rossi", "Silva", "Tanaka", "Ueda", "Virtanen",
-        "Weber", "Xu", "Yilmaz", "Zhang"]
+FIRST = [
+    "Ada",
+    "Ben",
+    "Cleo",
+    "Dan",
+    "Eva",
+    "Finn",
+    "Gia",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kai",
+    "Lea",
+    "Milo",
+    "Nora",
+    "Omar",
+    "Pia",
+    "Quin",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Uma",
+    "Vic",
+    "Wen",
+    "Xia",
+    "Yuri",
+    "Zoe",
+]
+LAST = [
+    "Archer",
+    "Baker",
+    "Carter",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Ueda",
+    "Virtanen",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+]
 PROJECTS = [("INFRA", "Infrastructure"), ("PLAT", "Platform"), ("WEB", "Web"), ("DATA", "Data"), ("MOB", "Mobile")]
-PREFIXES = {"INFRA": ["infra", "terraform", "ansible", "k8s", "network", "dns", "vault", "monitoring"],
-            "PLAT": ["platform", "auth", "billing", "search", "queue", "gateway", "payments", "identity"],
-            "WEB": ["web", "portal", "storefront", "admin", "docs", "landing", "checkout", "design"],
-            "DATA": ["data", "etl", "warehouse", "ml", "reporting", "analytics", "events", "lake"],
-            "MOB": ["mobile", "ios", "android", "push", "sdk", "wallet", "offline", "maps"]}
+PREFIXES = {
+    "INFRA": ["infra", "terraform", "ansible", "k8s", "network", "dns", "vault", "monitoring"],
+    "PLAT": ["platform", "auth", "billing", "search", "queue", "gateway", "payments", "identity"],
+    "WEB": ["web", "portal", "storefront", "admin", "docs", "landing", "checkout", "design"],
+    "DATA": ["data", "etl", "warehouse", "ml", "reporting", "analytics", "events", "lake"],
+    "MOB": ["mobile", "ios", "android", "push", "sdk", "wallet", "offline", "maps"],
+}
 SUFFIXES = ["core", "api", "service", "ui", "worker", "config", "tools", "pipeline", "client", "lib", "jobs", "tests"]
 # API token scopes as the spec names them (there is no read:permission:bitbucket: reading permissions takes
 # read:repository:bitbucket / read:project:bitbucket, changing them admin:* plus write/delete:permission:bitbucket)
-ALL_API_SCOPES = ["read:user:bitbucket", "read:workspace:bitbucket", "admin:workspace:bitbucket",
-                  "read:repository:bitbucket", "write:repository:bitbucket", "admin:repository:bitbucket",
-                  "read:project:bitbucket", "admin:project:bitbucket", "write:permission:bitbucket",
-                  "delete:permission:bitbucket"]
-READ_API_SCOPES = ["read:user:bitbucket", "read:workspace:bitbucket", "read:repository:bitbucket",
-                   "read:project:bitbucket"]
-ALL_CLASSIC_SCOPES = ["account", "email", "project", "project:admin", "repository", "repository:write",
-                      "repository:admin", "pullrequest", "pullrequest:write"]
+ALL_API_SCOPES = [
+    "read:user:bitbucket",
+    "read:workspace:bitbucket",
+    "admin:workspace:bitbucket",
+    "read:repository:bitbucket",
+    "write:repository:bitbucket",
+    "admin:repository:bitbucket",
+    "read:project:bitbucket",
+    "admin:project:bitbucket",
+    "write:permission:bitbucket",
+    "delete:permission:bitbucket",
+]
+READ_API_SCOPES = ["read:user:bitbucket", "read:workspace:bitbucket", "read:repository:bitbucket", "read:project:bitbucket"]
+ALL_CLASSIC_SCOPES = [
+    "account",
+    "email",
+    "project",
+    "project:admin",
+    "repository",
+    "repository:write",
+    "repository:admin",
+    "pullrequest",
+    "pullrequest:write",
+]
 PROJECT_FACTS = {  # description, is_private (WEB holds the public repositories: a private project cannot)
     "INFRA": ("Servers, networks, CI runners and their automation", True),
     "PLAT": ("Shared services: auth, billing, search, payments", True),
@@ -57,10 +126,13 @@ PROJECT_FACTS = {  # description, is_private (WEB holds the public repositories:
     "MOB": ("iOS and Android apps and their SDKs", True),
 }
 # explicit project group permissions (create-repo gives write on the project's repositories; none gives nothing)
-PROJECT_GROUPS = {"INFRA": {"ops": "admin", "auditors": "read"}, "PLAT": {"developers": "write", "qa": "read"},
-                  "WEB": {"developers": "write", "contractors": "read"},
-                  "DATA": {"developers": "create-repo", "auditors": "read", "contractors": "none"},
-                  "MOB": {"qa": "write"}}
+PROJECT_GROUPS = {
+    "INFRA": {"ops": "admin", "auditors": "read"},
+    "PLAT": {"developers": "write", "qa": "read"},
+    "WEB": {"developers": "write", "contractors": "read"},
+    "DATA": {"developers": "create-repo", "auditors": "read", "contractors": "none"},
+    "MOB": {"qa": "write"},
+}
 
 
 class Gen:
@@ -72,15 +144,28 @@ class Gen:
         return "{%s}" % uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def date(self, year_from: int = 2016, year_to: int = 2024) -> str:
-        return "%04d-%02d-%02dT%02d:%02d:%02d+00:00" % (self.rng.randint(year_from, year_to), self.rng.randint(1, 12),
-                                                        self.rng.randint(1, 28), self.rng.randint(0, 23),
-                                                        self.rng.randint(0, 59), self.rng.randint(0, 59))
+        return "%04d-%02d-%02dT%02d:%02d:%02d+00:00" % (
+            self.rng.randint(year_from, year_to),
+            self.rng.randint(1, 12),
+            self.rng.randint(1, 28),
+            self.rng.randint(0, 23),
+            self.rng.randint(0, 59),
+            self.rng.randint(0, 59),
+        )
 
     def account(self, email: str, display_name: str) -> str:
         account_id = "557058:%s" % uuid.UUID(int=self.rng.getrandbits(128), version=4)
         nickname = display_name.lower().replace(" ", ".")
-        self.accounts.append({"account_id": account_id, "uuid": self.uuid(), "nickname": nickname,
-                              "display_name": display_name, "email": email, "created_on": self.date()})
+        self.accounts.append(
+            {
+                "account_id": account_id,
+                "uuid": self.uuid(),
+                "nickname": nickname,
+                "display_name": display_name,
+                "email": email,
+                "created_on": self.date(),
+            }
+        )
         return email
 
 
@@ -114,9 +199,10 @@ def _project_permissions(devs: list, grouped: int, teams: list) -> tuple[dict, d
 
     def free_dev(index: int) -> str:
         return free[index % len(free)]
+
     users = {
-        "INFRA": {devs[2]: "read"},                                   # dev003: below their admin on infra-core
-        "PLAT": {free_dev(0): "admin", free_dev(2): "create-repo"},   # dev179: project admin (API token below)
+        "INFRA": {devs[2]: "read"},  # dev003: below their admin on infra-core
+        "PLAT": {free_dev(0): "admin", free_dev(2): "create-repo"},  # dev179: project admin (API token below)
         "WEB": {free_dev(3): "read", devs[min(119, len(devs) - 1)]: "write"},
         "DATA": {free_dev(1): "write", free_dev(4): "read"},
         "MOB": {},
@@ -145,28 +231,39 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
     n = len(devs)
     # group sizes: proportional for small seeds (the demo), capped for scale seeds so that the effective
     # permissions stay realistic (a few hundred thousand (user, repository) pairs for 10,000 members)
-    sizes = [min(int(n * 0.45), 150), min(int(n * 0.10), 80), min(int(n * 0.08), 60), min(int(n * 0.05), 40),
-             min(int(n * 0.02), 20)]
+    sizes = [
+        min(int(n * 0.45), 150),
+        min(int(n * 0.10), 80),
+        min(int(n * 0.08), 60),
+        min(int(n * 0.05), 40),
+        min(int(n * 0.02), 20),
+    ]
     cut = [0]
     for size in sizes:
         cut.append(cut[-1] + size)
     groups = [
-        {"slug": "developers", "name": "Developers", "members": devs[cut[0]:cut[1]]},
-        {"slug": "qa", "name": "QA", "members": devs[cut[1]:cut[2]]},
-        {"slug": "ops", "name": "Ops", "members": devs[cut[2]:cut[3]]},
-        {"slug": "auditors", "name": "Auditors", "members": devs[cut[3]:cut[4]]},
-        {"slug": "contractors", "name": "Contractors", "members": devs[cut[4]:cut[5]]},
+        {"slug": "developers", "name": "Developers", "members": devs[cut[0] : cut[1]]},
+        {"slug": "qa", "name": "QA", "members": devs[cut[1] : cut[2]]},
+        {"slug": "ops", "name": "Ops", "members": devs[cut[2] : cut[3]]},
+        {"slug": "auditors", "name": "Auditors", "members": devs[cut[3] : cut[4]]},
+        {"slug": "contractors", "name": "Contractors", "members": devs[cut[4] : cut[5]]},
     ]
     teams = []
     if n > 1000:  # scale seeds: teams of about 50 people, each writing to its share of the repositories
-        rest = devs[cut[-1]:]
+        rest = devs[cut[-1] :]
         count = max(1, len(rest) // 100)
-        teams = [{"slug": "team-%03d" % (index + 1), "name": "Team %d" % (index + 1), "members": rest[index::count * 2]}
-                 for index in range(count)]
+        teams = [
+            {"slug": "team-%03d" % (index + 1), "name": "Team %d" % (index + 1), "members": rest[index :: count * 2]}
+            for index in range(count)
+        ]
         groups.extend(teams)
-    project_groups = {"INFRA": {"ops": "admin", "developers": "read"}, "PLAT": {"developers": "write", "qa": "read"},
-                      "WEB": {"developers": "write", "qa": "read"}, "DATA": {"developers": "write"},
-                      "MOB": {"developers": "write", "qa": "read"}}
+    project_groups = {
+        "INFRA": {"ops": "admin", "developers": "read"},
+        "PLAT": {"developers": "write", "qa": "read"},
+        "WEB": {"developers": "write", "qa": "read"},
+        "DATA": {"developers": "write"},
+        "MOB": {"developers": "write", "qa": "read"},
+    }
     repos = []
     candidates = devs[1:]  # dev001 (the member token) never gets an explicit permission at random
     for index, (key, name) in enumerate(_repo_names(max(repositories, 5))):
@@ -185,32 +282,70 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
         if name == "infra-core":
             user_perms = {devs[0]: "write", devs[1]: "read", devs[2]: "admin"}
         created = gen.date(2018, 2023)
-        repos.append({"slug": name, "name": name, "uuid": gen.uuid(), "project": key,
-                      "is_private": name == "infra-core" or index % 10 != 3,
-                      "description": "%s (%s)" % (name.replace("-", " ").capitalize(), dict(PROJECTS)[key]),
-                      "created_on": created, "updated_on": created,
-                      "user_permissions": user_perms, "group_permissions": group_perms})
+        repos.append(
+            {
+                "slug": name,
+                "name": name,
+                "uuid": gen.uuid(),
+                "project": key,
+                "is_private": name == "infra-core" or index % 10 != 3,
+                "description": "%s (%s)" % (name.replace("-", " ").capitalize(), dict(PROJECTS)[key]),
+                "created_on": created,
+                "updated_on": created,
+                "user_permissions": user_perms,
+                "group_permissions": group_perms,
+            }
+        )
 
     acme_members = [{"user": owner, "role": "owner"}, {"user": admin, "role": "collaborator", "admin": True}]
     acme_members += devs
     project_users, project_groups_of = _project_permissions(devs, cut[-1], teams)
     project_admin = next(email for email, perm in project_users["PLAT"].items() if perm == "admin")
     workspaces = [
-        {"slug": "acme", "name": "ACME Corp", "uuid": gen.uuid(), "created_on": "2016-03-01T09:00:00+00:00",
-         "plan_user_limit": 300 if members <= 300 else members * 2,
-         "members": acme_members,
-         "projects": [{"key": key, "name": name, "uuid": gen.uuid(), "description": PROJECT_FACTS[key][0],
-                       "is_private": PROJECT_FACTS[key][1], "created_on": "2017-%02d-01T09:00:00+00:00" % (index + 1),
-                       "user_permissions": project_users[key], "group_permissions": project_groups_of[key]}
-                      for index, (key, name) in enumerate(PROJECTS)],
-         "groups": groups, "repositories": repos},
-        {"slug": "globex", "name": "Globex", "uuid": gen.uuid(), "plan_user_limit": 5,
-         "members": [{"user": globex_owner, "role": "owner"}] + globex_devs + [devs[1]],
-         "projects": [{"key": "GX", "name": "Globex", "uuid": gen.uuid(), "description": "Everything Globex",
-                       "group_permissions": {"developers": "write"}}],
-         "groups": [{"slug": "developers", "name": "Developers", "members": globex_devs}],
-         "repositories": [{"slug": "globex-%s" % name, "project": "GX", "uuid": gen.uuid(),
-                           "group_permissions": {"developers": "write"}} for name in ("api", "web", "infra")]},
+        {
+            "slug": "acme",
+            "name": "ACME Corp",
+            "uuid": gen.uuid(),
+            "created_on": "2016-03-01T09:00:00+00:00",
+            "plan_user_limit": 300 if members <= 300 else members * 2,
+            "members": acme_members,
+            "projects": [
+                {
+                    "key": key,
+                    "name": name,
+                    "uuid": gen.uuid(),
+                    "description": PROJECT_FACTS[key][0],
+                    "is_private": PROJECT_FACTS[key][1],
+                    "created_on": "2017-%02d-01T09:00:00+00:00" % (index + 1),
+                    "user_permissions": project_users[key],
+                    "group_permissions": project_groups_of[key],
+                }
+                for index, (key, name) in enumerate(PROJECTS)
+            ],
+            "groups": groups,
+            "repositories": repos,
+        },
+        {
+            "slug": "globex",
+            "name": "Globex",
+            "uuid": gen.uuid(),
+            "plan_user_limit": 5,
+            "members": [{"user": globex_owner, "role": "owner"}] + globex_devs + [devs[1]],
+            "projects": [
+                {
+                    "key": "GX",
+                    "name": "Globex",
+                    "uuid": gen.uuid(),
+                    "description": "Everything Globex",
+                    "group_permissions": {"developers": "write"},
+                }
+            ],
+            "groups": [{"slug": "developers", "name": "Developers", "members": globex_devs}],
+            "repositories": [
+                {"slug": "globex-%s" % name, "project": "GX", "uuid": gen.uuid(), "group_permissions": {"developers": "write"}}
+                for name in ("api", "web", "infra")
+            ],
+        },
     ]
     credentials = {
         "api_tokens": [
@@ -219,22 +354,44 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
             {"id": "demo-owner", "email": owner, "token": "demo-owner-api-token", "scopes": ALL_API_SCOPES},
             {"id": "demo-member", "email": devs[0], "token": "demo-member-api-token", "scopes": READ_API_SCOPES},
             {"id": "demo-repo-admin", "email": devs[2], "token": "demo-repo-admin-api-token", "scopes": ALL_API_SCOPES},
-            {"id": "demo-project-admin", "email": project_admin, "token": "demo-project-admin-api-token",
-             "scopes": ALL_API_SCOPES},
+            {
+                "id": "demo-project-admin",
+                "email": project_admin,
+                "token": "demo-project-admin-api-token",
+                "scopes": ALL_API_SCOPES,
+            },
         ],
         "oauth_consumers": [
-            {"client_id": "demo-client-id", "client_secret": "demo-client-secret", "owner": admin,
-             "scopes": ALL_CLASSIC_SCOPES},
-            {"client_id": "demo-readonly-client-id", "client_secret": "demo-readonly-client-secret", "owner": admin,
-             "scopes": ["account", "email", "repository"]},
+            {"client_id": "demo-client-id", "client_secret": "demo-client-secret", "owner": admin, "scopes": ALL_CLASSIC_SCOPES},
+            {
+                "client_id": "demo-readonly-client-id",
+                "client_secret": "demo-readonly-client-secret",
+                "owner": admin,
+                "scopes": ["account", "email", "repository"],
+            },
         ],
         "access_tokens": [
-            {"id": "demo-workspace-token", "token": "demo-workspace-access-token", "kind": "workspace", "resource": "acme",
-             "scopes": ["account", "project", "repository", "repository:write", "repository:admin", "pullrequest"]},
-            {"id": "demo-project-token", "token": "demo-project-access-token", "kind": "project", "resource": "acme/INFRA",
-             "scopes": ["project", "repository", "repository:write", "repository:admin"]},
-            {"id": "demo-repo-token", "token": "demo-repo-access-token", "kind": "repository", "resource": "acme/infra-core",
-             "scopes": ["repository", "repository:write", "repository:admin", "pullrequest"]},
+            {
+                "id": "demo-workspace-token",
+                "token": "demo-workspace-access-token",
+                "kind": "workspace",
+                "resource": "acme",
+                "scopes": ["account", "project", "repository", "repository:write", "repository:admin", "pullrequest"],
+            },
+            {
+                "id": "demo-project-token",
+                "token": "demo-project-access-token",
+                "kind": "project",
+                "resource": "acme/INFRA",
+                "scopes": ["project", "repository", "repository:write", "repository:admin"],
+            },
+            {
+                "id": "demo-repo-token",
+                "token": "demo-repo-access-token",
+                "kind": "repository",
+                "resource": "acme/infra-core",
+                "scopes": ["repository", "repository:write", "repository:admin", "pullrequest"],
+            },
         ],
     }
     by_email = {account["email"]: account for account in gen.accounts}
@@ -242,20 +399,33 @@ def generate(members: int, repositories: int, rng_seed: int = 20240601) -> dict:
     def scim_user(email: str, external_id: str, active: bool = True) -> dict:
         account = by_email[email]
         given, _unused, family = account["display_name"].partition(" ")
-        return {"userName": email, "externalId": external_id, "active": active, "displayName": account["display_name"],
-                "name": {"givenName": given, "familyName": family or given},
-                "emails": [{"value": email, "type": "work", "primary": True}]}
+        return {
+            "userName": email,
+            "externalId": external_id,
+            "active": active,
+            "displayName": account["display_name"],
+            "name": {"givenName": given, "familyName": family or given},
+            "emails": [{"value": email, "type": "work", "primary": True}],
+        }
 
-    scim = {"directories": [{
-        "id": "demo-directory", "api_key": "demo-scim-api-key",
-        "users": [scim_user(devs[0], "okta-00u-dev001"), scim_user(devs[1], "okta-00u-dev002"),
-                  scim_user(outsiders[0], "okta-00u-newhire01", active=False)],
-        "groups": [{"displayName": "bitbucket-users", "members": [devs[0], devs[1]]}],
-    }]}
+    scim = {
+        "directories": [
+            {
+                "id": "demo-directory",
+                "api_key": "demo-scim-api-key",
+                "users": [
+                    scim_user(devs[0], "okta-00u-dev001"),
+                    scim_user(devs[1], "okta-00u-dev002"),
+                    scim_user(outsiders[0], "okta-00u-newhire01", active=False),
+                ],
+                "groups": [{"displayName": "bitbucket-users", "members": [devs[0], devs[1]]}],
+            }
+        ]
+    }
     return {
         "version": 1,
         "description": "atlsim seed generated by gen_seed.py (members=%d, repositories=%d, rng_seed=%d)"
-                       % (members, repositories, rng_seed),
+        % (members, repositories, rng_seed),
         "rate_limits": {"default": 1000, "access_token": 10000, "unauthenticated": 60, "window_seconds": 3600},
         "oauth": {"token_lifetime": 7200},
         "accounts": gen.accounts,
@@ -282,29 +452,54 @@ def admin_section(owner: str, admin: str, devs: list, outsiders: list) -> dict:
     return {
         "api_keys": [
             {"id": "demo-org-admin", "key": "demo-org-admin-api-key", "org": org_id},
-            {"id": "demo-org-readonly", "key": "demo-org-readonly-api-key", "org": org_id,
-             "scopes": ["read:directories:admin", "read:groups:admin", "read:workspaces:admin"]},
+            {
+                "id": "demo-org-readonly",
+                "key": "demo-org-readonly-api-key",
+                "org": org_id,
+                "scopes": ["read:directories:admin", "read:groups:admin", "read:workspaces:admin"],
+            },
         ],
-        "orgs": [{
-            "id": org_id, "name": "ACME Corp", "domains": ["acme.example"],
-            "resources": [{"workspace": "acme"}, {"id": wiki, "owner": "confluence", "name": "acme-wiki"}],
-            "directories": [{
-                "id": stable_id("directory", "acme"), "name": "ACME Corp",
-                "workspace_members": ["acme"],
-                "users": [{"user": outsiders[0], "status": "suspended"}, {"user": outsiders[1]}, {"user": outsiders[2]}],
-                "groups": [
-                    {"id": stable_id("group", "bitbucket-users-acme"), "name": "bitbucket-users-acme",
-                     "description": "Bitbucket users of workspace acme", "workspace_members": ["acme"],
-                     "members": [outsiders[0]], "roles": [{"resource": "acme", "role": "atlassian/user"}]},
-                    {"id": stable_id("group", "bitbucket-admins-acme"), "name": "bitbucket-admins-acme",
-                     "description": "Bitbucket administrators of workspace acme", "members": [owner, admin],
-                     "roles": [{"resource": "acme", "role": "atlassian/admin"}]},
-                    {"id": stable_id("group", "okta-engineering"), "name": "okta-engineering",
-                     "description": "Synced from Okta", "synced": True, "members": [devs[0], devs[1], outsiders[2]],
-                     "roles": [{"resource": wiki, "role": "atlassian/user"}]},
+        "orgs": [
+            {
+                "id": org_id,
+                "name": "ACME Corp",
+                "domains": ["acme.example"],
+                "resources": [{"workspace": "acme"}, {"id": wiki, "owner": "confluence", "name": "acme-wiki"}],
+                "directories": [
+                    {
+                        "id": stable_id("directory", "acme"),
+                        "name": "ACME Corp",
+                        "workspace_members": ["acme"],
+                        "users": [{"user": outsiders[0], "status": "suspended"}, {"user": outsiders[1]}, {"user": outsiders[2]}],
+                        "groups": [
+                            {
+                                "id": stable_id("group", "bitbucket-users-acme"),
+                                "name": "bitbucket-users-acme",
+                                "description": "Bitbucket users of workspace acme",
+                                "workspace_members": ["acme"],
+                                "members": [outsiders[0]],
+                                "roles": [{"resource": "acme", "role": "atlassian/user"}],
+                            },
+                            {
+                                "id": stable_id("group", "bitbucket-admins-acme"),
+                                "name": "bitbucket-admins-acme",
+                                "description": "Bitbucket administrators of workspace acme",
+                                "members": [owner, admin],
+                                "roles": [{"resource": "acme", "role": "atlassian/admin"}],
+                            },
+                            {
+                                "id": stable_id("group", "okta-engineering"),
+                                "name": "okta-engineering",
+                                "description": "Synced from Okta",
+                                "synced": True,
+                                "members": [devs[0], devs[1], outsiders[2]],
+                                "roles": [{"resource": wiki, "role": "atlassian/user"}],
+                            },
+                        ],
+                    }
                 ],
-            }],
-        }],
+            }
+        ],
     }
 
 
@@ -324,7 +519,8 @@ def main(argv=None) -> int:
     else:
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         text = "# Generated by tests/simulator/gen_seed.py; do not edit by hand.\n" + yaml.dump(
-            seed, Dumper=dumper, sort_keys=False, default_flow_style=False, width=160)
+            seed, Dumper=dumper, sort_keys=False, default_flow_style=False, width=160
+        )
     if args.output == "-":
         sys.stdout.write(text)
     else:

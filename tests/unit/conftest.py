@@ -28,9 +28,9 @@ SYNTHETIC = (
     "tests/unit/plugins/module_utils/test_transport.py",
     "tests/unit/plugins/module_utils/test_retry.py",
     "tests/unit/plugins/module_utils/test_pagination.py",
-    "tests/unit/plugins/module_utils/test_hardening.py",      # redirects and echoed secrets on made-up paths
-    "tests/unit/plugins/module_utils/test_errors.py",         # error answers to made-up requests
-    "tests/unit/plugins/module_utils/test_auth.py",           # auth headers on bare transport.get_json calls
+    "tests/unit/plugins/module_utils/test_hardening.py",  # redirects and echoed secrets on made-up paths
+    "tests/unit/plugins/module_utils/test_errors.py",  # error answers to made-up requests
+    "tests/unit/plugins/module_utils/test_auth.py",  # auth headers on bare transport.get_json calls
     # the Admin API cursor machinery on made-up paths (/admin/s, /admin/l, /admin/x)
     "tests/unit/plugins/module_utils/test_admin_infra.py::test_post_search_resends_the_filters_with_the_cursor",
     "tests/unit/plugins/module_utils/test_admin_infra.py::test_get_listing_sends_the_limit_then_the_cursor_alone",
@@ -73,8 +73,13 @@ def _given_links(request_url, response):
 def _recording_send(self, request, **kwargs):
     test = _current["test"]
     if test is not None and not test.startswith(SYNTHETIC):
-        form = request_forms.normalise(request.method, request.url, request.body, request.headers.get("Content-Type"),
-                                       link=unquote_plus(request.url) in _links)
+        form = request_forms.normalise(
+            request.method,
+            request.url,
+            request.body,
+            request.headers.get("Content-Type"),
+            link=unquote_plus(request.url) in _links,
+        )
         with _lock:
             _recorded.setdefault(form, []).append(test)
     response = _original_send(self, request, **kwargs)
@@ -95,7 +100,7 @@ def pytest_unconfigure(config):  # pylint: disable=unused-argument
 
 def pytest_runtest_protocol(item, nextitem):  # pylint: disable=unused-argument
     # "tests/unit/<file>::<name>" whatever pytest's rootdir is (SYNTHETIC is written so)
-    name = item.nodeid[item.nodeid.index("::"):] if "::" in item.nodeid else ""
+    name = item.nodeid[item.nodeid.index("::") :] if "::" in item.nodeid else ""
     _current["test"] = os.path.relpath(os.path.realpath(str(item.path)), _ROOT).replace(os.sep, "/") + name
     _links.clear()
 
@@ -105,8 +110,12 @@ def pytest_sessionfinish(session, exitstatus):  # pylint: disable=unused-argumen
         return
     if os.environ.get(DUMP):
         with open(os.environ[DUMP], "w", encoding="utf-8") as out:
-            json.dump([dict(form._asdict(), tests=sorted(set(tests))[:3]) for form, tests in _recorded.items()], out,
-                      indent=1, sort_keys=True)
+            json.dump(
+                [dict(form._asdict(), tests=sorted(set(tests))[:3]) for form, tests in _recorded.items()],
+                out,
+                indent=1,
+                sort_keys=True,
+            )
     rows = request_forms.load_table()
     missing = request_forms.undocumented(_recorded, rows)
     session.config.stash[_REPORT] = (missing, request_forms.unexercised(_recorded, rows), len(rows))
@@ -121,22 +130,31 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # pylint: di
     missing, idle, count = report
     # the rows no test exercised, listed when the whole unit suite ran (a subset leaves most rows idle)
     whole = not terminalreporter.stats.get("deselected") and all(
-        os.path.realpath(arg.split("::")[0]) == _UNIT for arg in config.args)
+        os.path.realpath(arg.split("::")[0]) == _UNIT for arg in config.args
+    )
     if idle and whole:
         terminalreporter.section("request forms no test exercised (docs/api-requests.md)", sep="-")
         for row in idle:
             terminalreporter.line("line %d: %s %s" % (row.line, row.method, row.template))
     if missing:
         terminalreporter.section("UNDOCUMENTED REQUEST FORMS", sep="=", red=True, bold=True)
-        terminalreporter.line("These requests were sent by the tests below but no row of docs/api-requests.md states "
-                              "them: document the form there (with its source in the official documents), or change the "
-                              "code to send a documented form.", red=True)
+        terminalreporter.line(
+            "These requests were sent by the tests below but no row of docs/api-requests.md states "
+            "them: document the form there (with its source in the official documents), or change the "
+            "code to send a documented form.",
+            red=True,
+        )
         for form, tests in missing.items():
             terminalreporter.line("  %s" % form, red=True)
             for test in tests[:3]:
                 terminalreporter.line("      sent by %s" % test)
-        terminalreporter.line("request forms: %d undocumented (the run fails), %d rows in the table, %d not exercised"
-                              % (len(missing), count, len(idle)), red=True)
+        terminalreporter.line(
+            "request forms: %d undocumented (the run fails), %d rows in the table, %d not exercised"
+            % (len(missing), count, len(idle)),
+            red=True,
+        )
     else:
-        terminalreporter.line("request forms: every request the tests sent is in docs/api-requests.md (%d rows, %d not "
-                              "exercised by this run)" % (count, len(idle)))
+        terminalreporter.line(
+            "request forms: every request the tests sent is in docs/api-requests.md (%d rows, %d not "
+            "exercised by this run)" % (count, len(idle))
+        )

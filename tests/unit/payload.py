@@ -35,8 +35,13 @@ def payload_files(name):
         data = handle.read()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        args = [name, "ansible_collections.accessops.atlassian.plugins.modules." + name, data, archive,
-                datetime.datetime(2020, 1, 1)]
+        args = [
+            name,
+            "ansible_collections.accessops.atlassian.plugins.modules." + name,
+            data,
+            archive,
+            datetime.datetime(2020, 1, 1),
+        ]
         try:
             from ansible._internal._ansiballz import _builder  # ansible-core >= 2.19 takes an extension manager
         except ImportError:
@@ -46,7 +51,7 @@ def payload_files(name):
         recursive_finder(*args)
         names = archive.namelist()
     # module_utils/__init__.py itself is a namespace stub ansible writes; it is no file of the collection
-    return sorted(n[len(PREFIX):] for n in names if n.startswith(PREFIX) and n != PREFIX + "__init__.py")
+    return sorted(n[len(PREFIX) :] for n in names if n.startswith(PREFIX) and n != PREFIX + "__init__.py")
 
 
 def measure():

@@ -37,7 +37,7 @@ def bbql_fields(query):
     """The field names a BBQL query compares (``user.account_id IN (...) OR permission = "owner"`` ->
     ``("permission", "user.account_id")``); string literals never count, whatever they hold."""
     bare = _STRING.sub('""', query or "")
-    return tuple(sorted(set(f for f in _BBQL_FIELD.findall(bare) if f.upper() not in _KEYWORDS)))
+    return tuple(sorted({f for f in _BBQL_FIELD.findall(bare) if f.upper() not in _KEYWORDS}))
 
 
 def scim_fields(expression):
@@ -52,7 +52,7 @@ def body_keys(body, content_type=None):
         return ()
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
     if "x-www-form-urlencoded" in (content_type or ""):
-        return tuple(sorted(set(k for k, _v in parse_qsl(text, keep_blank_values=True))))
+        return tuple(sorted({k for k, _v in parse_qsl(text, keep_blank_values=True)}))
     try:
         data = json.loads(text)
     except ValueError:
@@ -64,7 +64,7 @@ def normalise(method, url, body=None, content_type=None, link=False):
     """The form of one request (its path is still concrete: ``match`` finds its template)."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = tuple(sorted(set(k for k, _v in pairs)))
+    query = tuple(sorted({k for k, _v in pairs}))
     fields = set()
     for key, value in pairs:
         if key == "q":
@@ -172,7 +172,7 @@ def undocumented(recorded, rows):
     for form, tests in recorded.items():
         if not any(matches(row, form) for row in rows):
             missing.setdefault(describe(form, rows), []).extend(tests)
-    return dict((k, sorted(set(v))) for k, v in sorted(missing.items()))
+    return {k: sorted(set(v)) for k, v in sorted(missing.items())}
 
 
 def unexercised(recorded, rows):

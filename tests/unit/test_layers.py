@@ -48,7 +48,7 @@ def layer_of_import(module, names):
     ``from module_utils._pkg import y`` both name the first segment after module_utils."""
     if module != PACKAGE and not module.startswith(PACKAGE + "."):
         return []
-    rest = module[len(PACKAGE) + 1:].split(".") if module != PACKAGE else []
+    rest = module[len(PACKAGE) + 1 :].split(".") if module != PACKAGE else []
     firsts = [rest[0]] if rest else list(names)
     return ["core" if (UTILS / (first + ".py")).is_file() else first for first in firsts]
 
@@ -73,9 +73,17 @@ def violations():
         for line, module, names in imports_of(path):
             for reached in layer_of_import(module, names):
                 if reached not in ALLOWED.get(layer, ()):
-                    found.append("%s:%d imports %s (%s) but the %s layer may import only %s"
-                                 % (path.relative_to(ROOT), line, module, ", ".join(names), layer,
-                                    ", ".join(sorted(ALLOWED.get(layer, ())))))
+                    found.append(
+                        "%s:%d imports %s (%s) but the %s layer may import only %s"
+                        % (
+                            path.relative_to(ROOT),
+                            line,
+                            module,
+                            ", ".join(names),
+                            layer,
+                            ", ".join(sorted(ALLOWED.get(layer, ()))),
+                        )
+                    )
     return found
 
 
@@ -101,10 +109,8 @@ def test_the_check_names_a_wrong_import(tmp_path, monkeypatch):
     fake = tmp_path / "module_utils"
     (fake / "_bitbucket").mkdir(parents=True)
     (fake / "_transport.py").write_text("from %s._scim.client import ScimClient\n" % PACKAGE)
-    (fake / "_bitbucket" / "client.py").write_text(
-        "def f():\n    from %s._permissions.scopes import RANK\n" % PACKAGE)
-    (fake / "_bitbucket" / "ok.py").write_text("from %s import _errors\nfrom %s._bitbucket import client\n"
-                                               % (PACKAGE, PACKAGE))
+    (fake / "_bitbucket" / "client.py").write_text("def f():\n    from %s._permissions.scopes import RANK\n" % PACKAGE)
+    (fake / "_bitbucket" / "ok.py").write_text("from %s import _errors\nfrom %s._bitbucket import client\n" % (PACKAGE, PACKAGE))
     (fake / "_errors.py").write_text("")
     monkeypatch.setattr(sys.modules[__name__], "UTILS", fake)
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
@@ -118,8 +124,14 @@ def payloads():
     """{module: [module_utils files of its payload]} from tests/unit/payload.py, in a subprocess."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in [str(ROOT.parents[2]), env.get("PYTHONPATH")] if p)
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("payload.py")), "--json"], cwd=str(ROOT),
-                          env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("payload.py")), "--json"],
+        cwd=str(ROOT),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -133,8 +145,7 @@ SHIPS = {
 }
 
 
-@pytest.mark.skipif(ROOT.parents[1].name != "ansible_collections",
-                    reason="needs the built tree (make units)")
+@pytest.mark.skipif(ROOT.parents[1].name != "ansible_collections", reason="needs the built tree (make units)")
 def test_payloads_ship_only_their_products():
     result = payloads()
     assert sorted(result) == sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py"))
@@ -143,6 +154,6 @@ def test_payloads_ship_only_their_products():
         print("  %-30s %2d  %s" % (name, len(files), " ".join(files)))
     for name, files in result.items():
         allowed = next(ships for prefix, ships in SHIPS.items() if name.startswith(prefix))
-        shipped = set(f.split("/")[0] for f in files if "/" in f)
+        shipped = {f.split("/")[0] for f in files if "/" in f}
         assert shipped <= allowed, "%s ships %s" % (name, ", ".join(sorted(shipped - allowed)))
         assert "_module.py" in files

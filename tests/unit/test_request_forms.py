@@ -24,8 +24,10 @@ TABLE = """
 
 
 def test_bbql_fields_are_the_compared_names_never_the_strings():
-    query = ('permission = "owner" OR user.account_id IN ("a = b", "c\\" IN (x") AND repository.full_name != "x" '
-             'AND NOT size >= 3 and name ~ "AND"')
+    query = (
+        'permission = "owner" OR user.account_id IN ("a = b", "c\\" IN (x") AND repository.full_name != "x" '
+        'AND NOT size >= 3 and name ~ "AND"'
+    )
     assert forms.bbql_fields(query) == ("name", "permission", "repository.full_name", "size", "user.account_id")
     assert forms.bbql_fields('user.uuid NOT IN ("{u}")') == ("user.uuid",)
     assert forms.bbql_fields("") == ()
@@ -36,18 +38,38 @@ def test_scim_filter_attributes():
     assert forms.scim_fields('externalId eq "x" and emails.value co "y"') == ("emails.value", "externalId")
 
 
-@pytest.mark.parametrize("url, body, content_type, expected", [
-    ('https://api.bitbucket.org/2.0/workspaces/acme/members?q=user.email+IN+%28%22a%40x%22%29&fields=%2Bvalues.user.email'
-     '&pagelen=100', None, None, ("GET", "/2.0/workspaces/acme/members", ("fields", "pagelen", "q"), ("user.email",), ())),
-    ("https://api.atlassian.com/scim/directory/d/Users?filter=userName%20eq%20%22a%40x%22&startIndex=1&count=100", None,
-     None, ("GET", "/scim/directory/d/Users", ("count", "filter", "startIndex"), ("userName",), ())),
-    ("https://api.atlassian.com/admin/v2/orgs/o/users/invite", b'{"emails": ["a@x"], "sendNotification": true}',
-     "application/json", ("GET", "/admin/v2/orgs/o/users/invite", (), (), ("emails", "sendNotification"))),
-    ("https://bitbucket.org/site/oauth2/access_token", "grant_type=client_credentials",
-     "application/x-www-form-urlencoded", ("GET", "/site/oauth2/access_token", (), (), ("grant_type",))),
-    ("https://h/x", b"[1, 2]", "application/json", ("GET", "/x", (), (), ("<JSON list>",))),
-    ("https://h/x", b"not json", "text/plain", ("GET", "/x", (), (), ("<not JSON>",))),
-])
+@pytest.mark.parametrize(
+    "url, body, content_type, expected",
+    [
+        (
+            "https://api.bitbucket.org/2.0/workspaces/acme/members?q=user.email+IN+%28%22a%40x%22%29&fields=%2Bvalues.user.email"
+            "&pagelen=100",
+            None,
+            None,
+            ("GET", "/2.0/workspaces/acme/members", ("fields", "pagelen", "q"), ("user.email",), ()),
+        ),
+        (
+            "https://api.atlassian.com/scim/directory/d/Users?filter=userName%20eq%20%22a%40x%22&startIndex=1&count=100",
+            None,
+            None,
+            ("GET", "/scim/directory/d/Users", ("count", "filter", "startIndex"), ("userName",), ()),
+        ),
+        (
+            "https://api.atlassian.com/admin/v2/orgs/o/users/invite",
+            b'{"emails": ["a@x"], "sendNotification": true}',
+            "application/json",
+            ("GET", "/admin/v2/orgs/o/users/invite", (), (), ("emails", "sendNotification")),
+        ),
+        (
+            "https://bitbucket.org/site/oauth2/access_token",
+            "grant_type=client_credentials",
+            "application/x-www-form-urlencoded",
+            ("GET", "/site/oauth2/access_token", (), (), ("grant_type",)),
+        ),
+        ("https://h/x", b"[1, 2]", "application/json", ("GET", "/x", (), (), ("<JSON list>",))),
+        ("https://h/x", b"not json", "text/plain", ("GET", "/x", (), (), ("<not JSON>",))),
+    ],
+)
 def test_normalise(url, body, content_type, expected):
     form = forms.normalise("get", url, body, content_type)
     assert (form.method, form.path, form.query, form.fields, form.body) == expected
@@ -57,18 +79,24 @@ def test_normalise(url, body, content_type, expected):
 def test_parse_table_reads_rows_of_the_forms_table_only():
     rows = forms.parse_table(TABLE)
     assert [(r.method, r.template) for r in rows] == [
-        ("GET", "/2.0/workspaces/{workspace}/members"), ("GET", "/2.0/workspaces/{workspace}/members/{member}"),
-        ("POST", "/admin/v2/orgs/{orgId}/users/invite"), ("GET", "/scim/directory/{directoryId}/Users")]
+        ("GET", "/2.0/workspaces/{workspace}/members"),
+        ("GET", "/2.0/workspaces/{workspace}/members/{member}"),
+        ("POST", "/admin/v2/orgs/{orgId}/users/invite"),
+        ("GET", "/scim/directory/{directoryId}/Users"),
+    ]
     assert rows[0].query == forms.Keys(frozenset({"pagelen", "q", "fields"}), frozenset())
     assert rows[2].body == forms.Keys(frozenset({"emails", "sendNotification"}), frozenset({"additionalGroups"}))
     assert rows[1].query == forms.Keys(frozenset(), frozenset()) and rows[1].line == 5
 
 
-@pytest.mark.parametrize("line", [
-    "| GET | `/2.0/x` | - | - | - | spec |",                  # a cell short
-    "| get me | `/2.0/x` | - | - | - | spec | code |",         # no method
-    "| GET | 2.0/x | - | - | - | spec | code |",               # no path template
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "| GET | `/2.0/x` | - | - | - | spec |",  # a cell short
+        "| get me | `/2.0/x` | - | - | - | spec | code |",  # no method
+        "| GET | 2.0/x | - | - | - | spec | code |",  # no path template
+    ],
+)
 def test_parse_table_refuses_a_broken_row(line):
     with pytest.raises(ValueError, match="line 3"):
         forms.parse_table(TABLE.split("\n| GET", maxsplit=1)[0].strip() + "\n" + line)
@@ -76,16 +104,18 @@ def test_parse_table_refuses_a_broken_row(line):
 
 def test_matching_required_optional_and_link_forms():
     rows = forms.parse_table(TABLE)
-    sent = forms.normalise("GET", "https://api.bitbucket.org/2.0/workspaces/acme/members?q=user.uuid+IN+%28%22u%22%29"
-                                  "&pagelen=100")
+    sent = forms.normalise(
+        "GET", "https://api.bitbucket.org/2.0/workspaces/acme/members?q=user.uuid+IN+%28%22u%22%29&pagelen=100"
+    )
     assert not any(forms.matches(r, sent) for r in rows)  # the undocumented filter of /members
     email = forms.normalise("GET", "https://h/2.0/workspaces/acme/members?q=user.email%3D%22a%22&pagelen=1&fields=x")
     assert forms.matches(rows[0], email)
     behind_a_proxy = forms.normalise("GET", "https://h/bitbucket/2.0/workspaces/acme/members/557058:a")
     assert forms.matches(rows[1], behind_a_proxy) and not forms.matches(rows[0], behind_a_proxy)
     invite_url = "https://h/admin/v2/orgs/o/users/invite"
-    invite = forms.normalise("POST", invite_url, b'{"emails": [], "sendNotification": 1, "additionalGroups": []}',
-                             "application/json")
+    invite = forms.normalise(
+        "POST", invite_url, b'{"emails": [], "sendNotification": 1, "additionalGroups": []}', "application/json"
+    )
     assert forms.matches(rows[2], invite)
     for body in (b'{"emails": []}', b'{"emails": [], "sendNotification": 1, "notificationText": ""}'):
         assert not forms.matches(rows[2], forms.normalise("POST", invite_url, body, "application/json"))
@@ -109,7 +139,10 @@ def test_undocumented_and_unexercised_are_listed():
     }
     # a followed link exercises no row: the invite row is still listed
     assert [r.template for r in forms.unexercised(recorded, rows)] == [
-        "/2.0/workspaces/{workspace}/members", "/admin/v2/orgs/{orgId}/users/invite", "/scim/directory/{directoryId}/Users"]
+        "/2.0/workspaces/{workspace}/members",
+        "/admin/v2/orgs/{orgId}/users/invite",
+        "/scim/directory/{directoryId}/Users",
+    ]
 
 
 def test_the_real_table_parses_and_keeps_the_admin_part_delimited():

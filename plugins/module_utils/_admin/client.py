@@ -74,8 +74,13 @@ class AdminClient(AdminWrites):
         body = self.transport.request_json(method, path, json=json)
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):
-            raise ApiError("%s %s answered without a data object" % (method, self._path_only(path)), method=method,
-                           path=self._path_only(path), status=200, secrets=self.secrets)
+            raise ApiError(
+                "%s %s answered without a data object" % (method, self._path_only(path)),
+                method=method,
+                path=self._path_only(path),
+                status=200,
+                secrets=self.secrets,
+            )
         return data
 
     # -- directories and resources ---------------------------------------------------------------------
@@ -108,10 +113,18 @@ class AdminClient(AdminWrites):
             attributes = item.get("attributes") if isinstance(item, dict) else None
             attributes = attributes if isinstance(attributes, dict) else {}
             rid = item.get("id") if isinstance(item, dict) else item
-            if not isinstance(item, dict) or not isinstance(rid, str) or (name is not None and attributes.get("name") != name) \
-                    or (type_key is not None and attributes.get("typeKey") != type_key):
-                raise self._unexpected("POST", path, "POST %s answered a resource (%s) other than the %s %r asked for"
-                                       % (self._path_only(path), validate.show(str(rid)), type_key or "resource", name))
+            if (
+                not isinstance(item, dict)
+                or not isinstance(rid, str)
+                or (name is not None and attributes.get("name") != name)
+                or (type_key is not None and attributes.get("typeKey") != type_key)
+            ):
+                raise self._unexpected(
+                    "POST",
+                    path,
+                    "POST %s answered a resource (%s) other than the %s %r asked for"
+                    % (self._path_only(path), validate.show(str(rid)), type_key or "resource", name),
+                )
         return found
 
     # -- users -----------------------------------------------------------------------------------------
@@ -134,7 +147,7 @@ class AdminClient(AdminWrites):
 
     def _checked_users(self, path, body, name, batch):
         found = []
-        wanted = set(v.lower() for v in batch) if name == "emails" else set(batch or ())
+        wanted = {v.lower() for v in batch} if name == "emails" else set(batch or ())
         for user in iter_admin_values(self.transport, path, body=body):
             if not isinstance(user, dict):
                 raise self._unexpected("POST", path, "POST %s answered a user that is not an object" % self._path_only(path))
@@ -144,13 +157,22 @@ class AdminClient(AdminWrites):
             elif name == "accountIds":
                 ok = user.get("accountId") in wanted
             elif name == "groupIds" and "groups" in (body.get("expand") or ()):
-                ok = bool(wanted & set(group_key(g.get("id")) for g in user.get("groups") or () if isinstance(g, dict)))
+                ok = bool(wanted & {group_key(g.get("id")) for g in user.get("groups") or () if isinstance(g, dict)})
             else:
                 ok = True
             if not ok:
-                raise self._unexpected("POST", path, "POST %s answered the account %s, which does not match the %s filter "
-                                       "sent (%s)" % (self._path_only(path), validate.show(str(user.get("accountId"))),
-                                                      name, validate.show(", ".join(sorted(wanted)))))
+                raise self._unexpected(
+                    "POST",
+                    path,
+                    "POST %s answered the account %s, which does not match the %s filter "
+                    "sent (%s)"
+                    % (
+                        self._path_only(path),
+                        validate.show(str(user.get("accountId"))),
+                        name,
+                        validate.show(", ".join(sorted(wanted))),
+                    ),
+                )
             found.append(user)
         return found
 
@@ -162,8 +184,12 @@ class AdminClient(AdminWrites):
         except NotFoundError:
             return None
         if user.get("accountId") != account_id:
-            raise self._unexpected("GET", path, "GET %s answered the account %s instead of %s" % (
-                self._path_only(path), validate.show(str(user.get("accountId"))), account_id))
+            raise self._unexpected(
+                "GET",
+                path,
+                "GET %s answered the account %s instead of %s"
+                % (self._path_only(path), validate.show(str(user.get("accountId"))), account_id),
+            )
         return user
 
     def user_role_assignments(self, account_id):
@@ -214,14 +240,18 @@ class AdminClient(AdminWrites):
                 raise self._unexpected("POST", path, "POST %s answered a group that is not an object" % self._path_only(path))
             self._segment(group.get("id"), "a group id", "POST", path)
             if name == "groupNames":
-                ok = str(group.get("name") or "").lower() in set(v.lower() for v in batch)
+                ok = str(group.get("name") or "").lower() in {v.lower() for v in batch}
             elif name == "groupIds":
                 ok = group.get("id") in batch
             else:
                 ok = True
             if not ok:
-                raise self._unexpected("POST", path, "POST %s answered the group %s, which does not match the %s filter "
-                                       "sent" % (self._path_only(path), validate.show(str(group.get("name"))), name))
+                raise self._unexpected(
+                    "POST",
+                    path,
+                    "POST %s answered the group %s, which does not match the %s filter "
+                    "sent" % (self._path_only(path), validate.show(str(group.get("name"))), name),
+                )
             found.append(group)
         return found
 
@@ -233,14 +263,19 @@ class AdminClient(AdminWrites):
         except NotFoundError:
             return None
         if group.get("id") != group_id:
-            raise self._unexpected("GET", path, "GET %s answered the group %s instead of %s" % (
-                self._path_only(path), validate.show(str(group.get("id"))), group_id))
+            raise self._unexpected(
+                "GET",
+                path,
+                "GET %s answered the group %s instead of %s"
+                % (self._path_only(path), validate.show(str(group.get("id"))), group_id),
+            )
         return group
 
     def group_role_assignments(self, group_id):
         """``[{resourceId, resourceOwner, defaultRole, roles}]`` of a group (read once per task)."""
         if group_id not in self._group_roles:
             path = "%s/groups/%s/role-assignments" % (self.directory_path(), validate.path_segment(group_id))
-            self._group_roles[group_id] = [item for item in iter_admin_values(self.transport, path, method="GET")
-                                           if isinstance(item, dict)]
+            self._group_roles[group_id] = [
+                item for item in iter_admin_values(self.transport, path, method="GET") if isinstance(item, dict)
+            ]
         return self._group_roles[group_id]

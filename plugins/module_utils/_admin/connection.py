@@ -35,13 +35,16 @@ def admin_settings(params):
     """``(org_id, directory_id)`` of the Admin API options, validated (ConfigurationError naming the option)."""
     org_id = params.get("org_id")
     if org_id is None or org_id == "":
-        raise ConfigurationError("org_id is required: set it or ATLASSIAN_ORG_ID (the organization id, shown in the URL "
-                                 "of admin.atlassian.com/o/{org_id})")
+        raise ConfigurationError(
+            "org_id is required: set it or ATLASSIAN_ORG_ID (the organization id, shown in the URL "
+            "of admin.atlassian.com/o/{org_id})"
+        )
     org_id = validate.opaque_id(org_id, "org_id", "an organization id (letters, digits, '-', '_', '.', '~')")
     directory_id = or_default(params, "admin_directory_id", ALL_DIRECTORIES)
     if directory_id != ALL_DIRECTORIES:
-        directory_id = validate.opaque_id(directory_id, "admin_directory_id",
-                                          "a directory id (letters, digits, '-', '_', '.', '~') or '-' for every directory")
+        directory_id = validate.opaque_id(
+            directory_id, "admin_directory_id", "a directory id (letters, digits, '-', '_', '.', '~') or '-' for every directory"
+        )
     return org_id, directory_id
 
 

@@ -23,8 +23,10 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._admin.info im
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
 
-NO_ACCOUNT = ("has no account in the organization's directory (or the key cannot see it): use "
-              "accessops.atlassian.atlassian_user with state=invited to invite an email first")
+NO_ACCOUNT = (
+    "has no account in the organization's directory (or the key cannot see it): use "
+    "accessops.atlassian.atlassian_user with state=invited to invite an email first"
+)
 
 
 def _group_names(client, groups):
@@ -42,19 +44,26 @@ def group_membership(client, params, check_mode=False):
         raise ConfigurationError("user %s %s" % (validate.show(str(params.get("user"))), NO_ACCOUNT))
     groups, not_found = find_groups(client, ids, names)
     if not_found:
-        raise ConfigurationError("groups: no group %s in the organization's directory (or the key cannot see it); nothing "
-                                 "was changed" % ", ".join(validate.show(str(n)) for n in not_found))
-    member_of = set(group_key(g.get("id")) for g in user.get("groups") or () if isinstance(g, dict))
+        raise ConfigurationError(
+            "groups: no group %s in the organization's directory (or the key cannot see it); nothing "
+            "was changed" % ", ".join(validate.show(str(n)) for n in not_found)
+        )
+    member_of = {group_key(g.get("id")) for g in user.get("groups") or () if isinstance(g, dict)}
     if state == "present":
         todo = [g for g in groups if g["id"] not in member_of]
     else:
         todo = [g for g in groups if g["id"] in member_of]
     refused = [(g, is_read_only(g)) for g in todo if is_read_only(g)]
     if refused:
-        raise ConfigurationError("Cannot %s %s %s %s. Nothing was changed" % (
-            "add" if state == "present" else "remove", user.get("email") or user["accountId"],
-            "to" if state == "present" else "from",
-            "; ".join("the group %s: it is %s" % (validate.show(str(g.get("name"))), why) for g, why in refused)))
+        raise ConfigurationError(
+            "Cannot %s %s %s %s. Nothing was changed"
+            % (
+                "add" if state == "present" else "remove",
+                user.get("email") or user["accountId"],
+                "to" if state == "present" else "from",
+                "; ".join("the group %s: it is %s" % (validate.show(str(g.get("name"))), why) for g, why in refused),
+            )
+        )
     done = []
     answered_already = []
     failure = None
@@ -74,24 +83,29 @@ def group_membership(client, params, check_mode=False):
     else:
         done = list(todo)
     before = sorted(g["name"] for g in groups if g["id"] in member_of)
-    settled = set(g["name"] for g in done + answered_already)  # in the state asked for, by the API's word
+    settled = {g["name"] for g in done + answered_already}  # in the state asked for, by the API's word
     if state == "present":
         after = sorted(set(before) | settled)
     else:
         after = sorted(set(before) - settled)
     result = {
         "changed": bool(done),
-        "user": shape_user(dict((k, v) for k, v in user.items() if k != "groups")),
-        "groups": [{"id": g["id"], "name": g["name"], "directory_id": g.get("directoryId"),
-                    "member": (g["name"] in after)} for g in groups],
+        "user": shape_user({k: v for k, v in user.items() if k != "groups"}),
+        "groups": [
+            {"id": g["id"], "name": g["name"], "directory_id": g.get("directoryId"), "member": (g["name"] in after)}
+            for g in groups
+        ],
         "added": _group_names(client, done) if state == "present" else [],
         "removed": _group_names(client, done) if state == "absent" else [],
     }
     if answered_already:
         result["unchanged_by_api"] = _group_names(client, answered_already)
-    result["diff"] = make_diff({"groups": before}, {"groups": after},
-                               "%s (managed groups)" % (user.get("email") or user["accountId"]),
-                               "%s (managed groups)" % (user.get("email") or user["accountId"]))
+    result["diff"] = make_diff(
+        {"groups": before},
+        {"groups": after},
+        "%s (managed groups)" % (user.get("email") or user["accountId"]),
+        "%s (managed groups)" % (user.get("email") or user["accountId"]),
+    )
     return _with_failure(result, failure, _group_names(client, done))
 
 
@@ -125,12 +139,16 @@ def _invite(client, params, check_mode, kind, value):
     ids, names = split_groups(params.get("groups"))
     groups, not_found = find_groups(client, ids, names) if (ids or names) else ([], [])
     if not_found:
-        raise ConfigurationError("groups: no group %s in the organization's directory; nothing was changed"
-                                 % ", ".join(validate.show(str(n)) for n in not_found))
+        raise ConfigurationError(
+            "groups: no group %s in the organization's directory; nothing was changed"
+            % ", ".join(validate.show(str(n)) for n in not_found)
+        )
     refused = [(g, is_read_only(g)) for g in groups if is_read_only(g)]
     if refused:
-        raise ConfigurationError("Cannot invite %s into %s. Nothing was changed" % (value, "; ".join(
-            "the group %s, which is %s" % (validate.show(str(g.get("name"))), why) for g, why in refused)))
+        raise ConfigurationError(
+            "Cannot invite %s into %s. Nothing was changed"
+            % (value, "; ".join("the group %s, which is %s" % (validate.show(str(g.get("name"))), why) for g, why in refused))
+        )
     result = {"changed": True, "invited": True, "pending": True, "groups": sorted(g["name"] for g in groups)}
     if check_mode:
         result["user"] = None
@@ -140,7 +158,7 @@ def _invite(client, params, check_mode, kind, value):
         invitations = client.invite([value], [g["id"] for g in groups], params.get("send_notification", True))
     except InvitationFailedError as err:  # 206, or 200 with an ERROR result: reported per email, then the task fails
         invitations, failure = err.results, err
-    names = dict((g["id"], g["name"]) for g in groups)
+    names = {g["id"]: g["name"] for g in groups}
     result["invitations"] = [dict(r, failures=[_named(f, names) for f in r["failures"]]) for r in invitations]
     user = find_user(client, value, expand=())
     result["user"] = shape_user(user) if user is not None else None
@@ -154,7 +172,7 @@ def _named(failure, names):
     """An invitation failure (``group <id>: reason``) with the group's name."""
     for gid, name in names.items():
         if failure.startswith("group %s:" % gid):
-            return "group %s%s" % (name, failure[len("group %s" % gid):])
+            return "group %s%s" % (name, failure[len("group %s" % gid) :])
     return failure
 
 
@@ -163,8 +181,10 @@ def account_state(client, params, check_mode=False):
     state = params.get("state") or "active"
     kind, value = user_kind(params.get("user"))
     if params.get("groups") and state != "invited":
-        raise ConfigurationError("groups is only used with state=invited; use accessops.atlassian.atlassian_group_member "
-                                 "to change the groups of an account")
+        raise ConfigurationError(
+            "groups is only used with state=invited; use accessops.atlassian.atlassian_group_member "
+            "to change the groups of an account"
+        )
     if state == "invited":
         if kind != "email":
             raise ConfigurationError("state=invited needs user to be an email address (an invitation goes to an email)")
@@ -175,19 +195,28 @@ def account_state(client, params, check_mode=False):
     if user is None:
         if state == "invited":
             result, failure = _invite(client, params, check_mode, kind, value)
-            result["diff"] = make_diff({"status": "absent"}, {"status": "invited" if result["invited"] else "absent"},
-                                       header, header)
+            result["diff"] = make_diff(
+                {"status": "absent"}, {"status": "invited" if result["invited"] else "absent"}, header, header
+            )
             if failure is None:
                 return result, False
             result.update(failure.as_result())
-            result["msg"] = ("%s. %s; give what failed with accessops.atlassian.atlassian_group_member once the cause is "
-                             "fixed" % ("; ".join("The invitation of %s failed: %s" % (r["email"], ", ".join(r["failures"]))
-                                                  for r in result["invitations"] if not r["invited"]),
-                                        "The account was invited" if result["invited"] else "Nothing was invited"))
+            result["msg"] = "%s. %s; give what failed with accessops.atlassian.atlassian_group_member once the cause is fixed" % (
+                "; ".join(
+                    "The invitation of %s failed: %s" % (r["email"], ", ".join(r["failures"]))
+                    for r in result["invitations"]
+                    if not r["invited"]
+                ),
+                "The account was invited" if result["invited"] else "Nothing was invited",
+            )
             return result, True
         if state == "removed":
-            return {"changed": False, "user": None, "directories": [],
-                    "diff": make_diff({"status": "absent"}, {"status": "absent"}, header, header)}, False
+            return {
+                "changed": False,
+                "user": None,
+                "directories": [],
+                "diff": make_diff({"status": "absent"}, {"status": "absent"}, header, header),
+            }, False
         raise ConfigurationError("user %s %s" % (validate.show(value), NO_ACCOUNT))
     result = {"changed": False, "user": shape_user(user), "directories": []}
     if state == "invited":
@@ -195,10 +224,12 @@ def account_state(client, params, check_mode=False):
         result["diff"] = make_diff({"status": before}, {"status": before}, header, header)
         return result, False
     if state == "active" and user.get("accountStatus") not in (None, "active"):
-        raise ConfigurationError("user %s: the Atlassian account itself is %s (status %s), which restoring its access in the "
-                                 "directory does not change: reactivate it where it was deactivated (the identity "
-                                 "provider over SCIM, or Atlassian Administration)" % (
-                                     validate.show(value), user.get("accountStatus"), user.get("status")))
+        raise ConfigurationError(
+            "user %s: the Atlassian account itself is %s (status %s), which restoring its access in the "
+            "directory does not change: reactivate it where it was deactivated (the identity "
+            "provider over SCIM, or Atlassian Administration)"
+            % (validate.show(value), user.get("accountStatus"), user.get("status"))
+        )
     exact = client.directory_id != ALL_DIRECTORIES  # the account was read in the one directory configured
     if (state == "active" and before != "suspended" and exact) or (state == "suspended" and before == "suspended"):
         # the status read answers it (organization-wide, suspended means suspended in every directory): nothing to read

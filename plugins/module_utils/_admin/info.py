@@ -22,6 +22,7 @@ _METHODS = {"direct": "direct", "group_direct": "group", "inferred": "inferred"}
 
 # -- naming ----------------------------------------------------------------------------------------------
 
+
 def user_kind(value, option="user"):
     """``(kind, value)`` of an account named by the task: ``email`` (lower-cased) or ``account_id``."""
     return validate.user_identifier(value, option, kinds=("email", "account_id"))
@@ -59,9 +60,11 @@ def find_groups(client, ids, names, option="groups"):
         for name in names:
             matches = by_name.get(name.lower(), [])
             if len(matches) > 1:
-                raise ConfigurationError("%s: the name %s is held by %d groups (in directories %s): name the group by id, "
-                                         "or set admin_directory_id" % (option, validate.show(name), len(matches), ", ".join(
-                                             sorted(str(g.get("directoryId")) for g in matches))))
+                raise ConfigurationError(
+                    "%s: the name %s is held by %d groups (in directories %s): name the group by id, "
+                    "or set admin_directory_id"
+                    % (option, validate.show(name), len(matches), ", ".join(sorted(str(g.get("directoryId")) for g in matches)))
+                )
             (found.append(matches[0]) if matches else not_found.append(name))
     unique, seen = [], set()
     for group in found:
@@ -78,10 +81,12 @@ def find_user(client, value, option="user", expand=("groups",)):
         users = client.search_users(emails=[normalized], expand=expand)
     else:
         users = client.search_users(account_ids=[normalized], expand=expand)
-    distinct = dict((u["accountId"], u) for u in users)
+    distinct = {u["accountId"]: u for u in users}
     if len(distinct) > 1:
-        raise UnexpectedAnswerError("the directory answered %d accounts (%s) for %s" % (
-            len(distinct), ", ".join(sorted(distinct)), validate.show(normalized)))
+        raise UnexpectedAnswerError(
+            "the directory answered %d accounts (%s) for %s"
+            % (len(distinct), ", ".join(sorted(distinct)), validate.show(normalized))
+        )
     return next(iter(distinct.values()), None)
 
 
@@ -98,6 +103,7 @@ def is_read_only(group):
 
 # -- shaping ---------------------------------------------------------------------------------------------
 
+
 def resource_names(client):
     """``{resource id: {"name", "product"}}`` of the organization's resources (one request)."""
     names = {}
@@ -111,7 +117,7 @@ def _flat_roles(roles):
     """Group role-assignment ``roles``: a flat list, or the spec's list of lists."""
     flat = []
     for role in roles or ():
-        for item in (role if isinstance(role, list) else [role]):
+        for item in role if isinstance(role, list) else [role]:
             if isinstance(item, str) and item not in flat:
                 flat.append(item)
     return flat
@@ -123,9 +129,15 @@ def group_roles(assignments, names=None):
     shaped = []
     for item in assignments:
         rid = item.get("resourceId")
-        shaped.append({"resource_id": rid, "resource_owner": item.get("resourceOwner"),
-                       "resource_name": (names.get(rid) or {}).get("name"), "roles": _flat_roles(item.get("roles")),
-                       "default_role": item.get("defaultRole")})
+        shaped.append(
+            {
+                "resource_id": rid,
+                "resource_owner": item.get("resourceOwner"),
+                "resource_name": (names.get(rid) or {}).get("name"),
+                "roles": _flat_roles(item.get("roles")),
+                "default_role": item.get("defaultRole"),
+            }
+        )
     return shaped
 
 
@@ -142,10 +154,16 @@ def shape_group(group, assignments=None, names=None, members=None):
     access = group.get("managementAccess") if isinstance(group.get("managementAccess"), dict) else {}
     counts = group.get("counts") if isinstance(group.get("counts"), dict) else {}
     shaped = {
-        "id": group.get("id"), "name": group.get("name"), "description": group.get("description"),
-        "directory_id": group.get("directoryId"), "external_synced": bool(group.get("externalSynced")),
-        "managed_by": group.get("managedBy"), "modifiable": access.get("modifiable"), "deletable": access.get("deletable"),
-        "member_count": counts.get("users"), "read_only_reason": is_read_only(group),
+        "id": group.get("id"),
+        "name": group.get("name"),
+        "description": group.get("description"),
+        "directory_id": group.get("directoryId"),
+        "external_synced": bool(group.get("externalSynced")),
+        "managed_by": group.get("managedBy"),
+        "modifiable": access.get("modifiable"),
+        "deletable": access.get("deletable"),
+        "member_count": counts.get("users"),
+        "read_only_reason": is_read_only(group),
     }
     if assignments is not None:
         shaped["role_assignments"] = group_roles(assignments, names)
@@ -160,17 +178,24 @@ def shape_user(user, assignments=None, names=None, group_assignments=None):
     names = names or {}
     groups = [{"id": group_key(g.get("id")), "name": g.get("name")} for g in user.get("groups") or () if isinstance(g, dict)]
     shaped = {
-        "account_id": user.get("accountId"), "email": user.get("email"), "name": user.get("name"),
-        "nickname": user.get("nickname"), "status": user.get("status"), "account_status": user.get("accountStatus"),
-        "membership_status": user.get("membershipStatus"), "management_source": user.get("managementSource"),
+        "account_id": user.get("accountId"),
+        "email": user.get("email"),
+        "name": user.get("name"),
+        "nickname": user.get("nickname"),
+        "status": user.get("status"),
+        "account_status": user.get("accountStatus"),
+        "membership_status": user.get("membershipStatus"),
+        "management_source": user.get("managementSource"),
         "added_to_org": user.get("addedToOrg"),
     }
     if "groups" in user:
         shaped["groups"] = groups
     if "productAccess" in user:
-        shaped["product_access"] = [{"product": p.get("key"), "resource_id": p.get("id"),
-                                     "resource_name": (names.get(p.get("id")) or {}).get("name")}
-                                    for p in user.get("productAccess") or () if isinstance(p, dict)]
+        shaped["product_access"] = [
+            {"product": p.get("key"), "resource_id": p.get("id"), "resource_name": (names.get(p.get("id")) or {}).get("name")}
+            for p in user.get("productAccess") or ()
+            if isinstance(p, dict)
+        ]
     if assignments is not None:
         shaped["role_assignments"] = user_roles(assignments, names, groups, group_assignments or {})
     return shaped
@@ -192,13 +217,21 @@ def user_roles(assignments, names, groups, group_assignments):
                     granted_by.append({"type": "group", "groups": via})
                 else:
                     granted_by.append({"type": kind})
-            shaped.append({"resource_id": rid, "resource_owner": item.get("resourceOwner"),
-                           "resource_name": (names.get(rid) or {}).get("name"), "role": role, "granted_by": granted_by,
-                           "directory_id": item.get("directoryId")})
+            shaped.append(
+                {
+                    "resource_id": rid,
+                    "resource_owner": item.get("resourceOwner"),
+                    "resource_name": (names.get(rid) or {}).get("name"),
+                    "role": role,
+                    "granted_by": granted_by,
+                    "directory_id": item.get("directoryId"),
+                }
+            )
     return shaped
 
 
 # -- the info modules ------------------------------------------------------------------------------------
+
 
 def user_info(client, params):
     """``atlassian_user_info``: the users asked for (or all), with their groups, product access and role
@@ -222,9 +255,9 @@ def user_info(client, params):
         users = client.search_users(emails=emails or None, account_ids=account_ids or None, expand=expand)
     else:
         users = client.search_users(expand=expand)
-    unique = list(dict((u["accountId"], u) for u in users).values())
-    found_emails = set(str(u.get("email") or "").lower() for u in unique)
-    found_ids = set(u["accountId"] for u in unique)
+    unique = list({u["accountId"]: u for u in users}.values())
+    found_emails = {str(u.get("email") or "").lower() for u in unique}
+    found_ids = {u["accountId"] for u in unique}
     not_found = [e for e in emails if e not in found_emails] + [a for a in account_ids if a not in found_ids]
     shaped = []
     if params.get("include_role_assignments"):
@@ -232,9 +265,13 @@ def user_info(client, params):
         for user in unique:
             assignments = client.user_role_assignments(user["accountId"])
             group_ids = [group_key(g.get("id")) for g in user.get("groups") or () if isinstance(g, dict)]
-            needed = any("group_direct" in (a.get("roleAssignmentMethods") or ())
-                         for item in assignments for a in item.get("roleAssignments") or () if isinstance(a, dict))
-            by_group = dict((gid, client.group_role_assignments(gid)) for gid in group_ids) if needed else {}
+            needed = any(
+                "group_direct" in (a.get("roleAssignmentMethods") or ())
+                for item in assignments
+                for a in item.get("roleAssignments") or ()
+                if isinstance(a, dict)
+            )
+            by_group = {gid: client.group_role_assignments(gid) for gid in group_ids} if needed else {}
             shaped.append(shape_user(user, assignments, names, by_group))
     else:
         shaped = [shape_user(user) for user in unique]
@@ -266,8 +303,9 @@ def group_info(client, params):
     if workspace is not None:
         matches = [rid for rid, info in resources.items() if info["name"] == workspace and info["product"] == BITBUCKET]
         if not matches:
-            raise ConfigurationError("workspace: the organization has no Bitbucket workspace %s among its products"
-                                     % validate.show(workspace))
+            raise ConfigurationError(
+                "workspace: the organization has no Bitbucket workspace %s among its products" % validate.show(workspace)
+            )
         resource_id = matches[0]
     not_found = []
     if ids or names:
@@ -285,8 +323,7 @@ def group_info(client, params):
             if resource_id is not None and not any(a.get("resourceId") == resource_id for a in assignments):
                 continue
         members = client.search_users(group_ids=[group["id"]], expand=("groups",)) if params.get("include_members") else None
-        shaped.append(shape_group(group, assignments if params.get("include_role_assignments") else None,
-                                  resources, members))
+        shaped.append(shape_group(group, assignments if params.get("include_role_assignments") else None, resources, members))
     result = {"changed": False, "groups": shaped, "not_found": not_found}
     if resource_id is not None:
         result["resource_id"] = resource_id

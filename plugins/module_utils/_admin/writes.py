@@ -66,7 +66,7 @@ class InvitationFailedError(ApiError):
 def group_key(group_id) -> str:
     """A group id without the ARI prefix (``ari:cloud:identity::group/<id>`` and ``<id>`` are the same group)."""
     text = str(group_id or "")
-    return text[len(GROUP_ARI_PREFIX):] if text.startswith(GROUP_ARI_PREFIX) else text
+    return text[len(GROUP_ARI_PREFIX) :] if text.startswith(GROUP_ARI_PREFIX) else text
 
 
 def group_directory(group: dict, configured: str) -> str:
@@ -76,8 +76,10 @@ def group_directory(group: dict, configured: str) -> str:
         validate.server_segment(directory, "a directory id")
         return directory
     if configured == ALL_DIRECTORIES:
-        raise UnexpectedAnswerError("the group %s was answered without its directoryId, and admin_directory_id is '-': "
-                                    "set admin_directory_id to the group's directory" % validate.show(str(group.get("name"))))
+        raise UnexpectedAnswerError(
+            "the group %s was answered without its directoryId, and admin_directory_id is '-': "
+            "set admin_directory_id to the group's directory" % validate.show(str(group.get("name")))
+        )
     return configured
 
 
@@ -120,9 +122,15 @@ class AdminWrites:
         except NotFoundError as err:
             if self._read_again(err, lambda: self.directory_user(directory_id, account_id)) is None:
                 return False
-            raise NotFoundError("%s; the account is still in the directory %s" % (err.message, directory_id),
-                                method=err.method, path=err.path, status=err.status, api_message=err.api_message,
-                                secrets=self.secrets, body=err.body) from None
+            raise NotFoundError(
+                "%s; the account is still in the directory %s" % (err.message, directory_id),
+                method=err.method,
+                path=err.path,
+                status=err.status,
+                api_message=err.api_message,
+                secrets=self.secrets,
+                body=err.body,
+            ) from None
         return True
 
     def _read_again(self, err: ApiError, read):
@@ -130,9 +138,15 @@ class AdminWrites:
         try:
             return read()
         except AtlassianError as again:
-            raise type(err)("%s; reading again to tell what it meant failed too: %s" % (err.message, again.message),
-                            method=err.method, path=err.path, status=err.status, api_message=err.api_message,
-                            secrets=self.secrets, body=err.body) from None
+            raise type(err)(
+                "%s; reading again to tell what it meant failed too: %s" % (err.message, again.message),
+                method=err.method,
+                path=err.path,
+                status=err.status,
+                api_message=err.api_message,
+                secrets=self.secrets,
+                body=err.body,
+            ) from None
 
     # -- invitation -------------------------------------------------------------------------------------
 
@@ -153,14 +167,25 @@ class AdminWrites:
             except PlanLimitError as err:
                 raise SubscriptionRequiredError(
                     "Cannot %s: the organization has no paid subscription, which the invitation API needs (HTTP 402: %s)"
-                    % (what, err.api_message or "Payment Required"), method=err.method, path=err.path, status=err.status,
-                    api_message=err.api_message, secrets=self.secrets, body=err.body) from None
+                    % (what, err.api_message or "Payment Required"),
+                    method=err.method,
+                    path=err.path,
+                    status=err.status,
+                    api_message=err.api_message,
+                    secrets=self.secrets,
+                    body=err.body,
+                ) from None
             results.extend(self._invitations(path, batch, response))
         failed = [r for r in results if not r["invited"]]
         if failed:
-            raise InvitationFailedError("The invitation failed for %s" % "; ".join(
-                "%s (%s)" % (r["email"], ", ".join(r["failures"])) for r in failed), results, method="POST",
-                path=self._path_only(path), status=206, secrets=self.secrets)
+            raise InvitationFailedError(
+                "The invitation failed for %s" % "; ".join("%s (%s)" % (r["email"], ", ".join(r["failures"])) for r in failed),
+                results,
+                method="POST",
+                path=self._path_only(path),
+                status=206,
+                secrets=self.secrets,
+            )
         return results
 
     def _invitations(self, path: str, batch: list, response) -> list:
@@ -168,16 +193,27 @@ class AdminWrites:
         answer = self.transport.decode_json(response, "POST", path)
         data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, list):
-            raise ApiError("POST %s answered HTTP %s without its data list: the invitations were sent, their results are "
-                           "unknown; check them in Atlassian Administration" % (self._path_only(path), response.status_code),
-                           method="POST", path=self._path_only(path), status=response.status_code, secrets=self.secrets)
-        entries = dict((str(e.get("email")).lower(), e) for e in data if isinstance(e, dict))
+            raise ApiError(
+                "POST %s answered HTTP %s without its data list: the invitations were sent, their results are "
+                "unknown; check them in Atlassian Administration" % (self._path_only(path), response.status_code),
+                method="POST",
+                path=self._path_only(path),
+                status=response.status_code,
+                secrets=self.secrets,
+            )
+        entries = {str(e.get("email")).lower(): e for e in data if isinstance(e, dict)}
         results = []
         for email in batch:
             entry = entries.get(email.lower())
             if entry is None:
-                results.append({"email": email, "account_id": None, "invited": False,
-                                "failures": ["not in the answer of HTTP %s" % response.status_code]})
+                results.append(
+                    {
+                        "email": email,
+                        "account_id": None,
+                        "invited": False,
+                        "failures": ["not in the answer of HTTP %s" % response.status_code],
+                    }
+                )
                 continue
             failures = []
             for result in entry.get("results") or ():
@@ -208,7 +244,7 @@ class AdminWrites:
         user = self.directory_user(group_directory(group, self.directory_id), account_id)
         if user is None:
             return False, False
-        held = set(group_key(g.get("id")) for g in user.get("groups") or () if isinstance(g, dict))
+        held = {group_key(g.get("id")) for g in user.get("groups") or () if isinstance(g, dict)}
         return True, group_key(group["id"]) in held
 
     def add_member(self, group: dict, account_id: str) -> bool:
@@ -241,8 +277,15 @@ class AdminWrites:
                 why = "the account is not in the directory %s of the group" % directory
             else:
                 why = "the group %s no longer exists in the directory %s" % (validate.show(str(group.get("name"))), directory)
-            raise NotFoundError("%s; %s" % (err.message, why), method=err.method, path=err.path, status=err.status,
-                                api_message=err.api_message, secrets=self.secrets, body=err.body) from None
+            raise NotFoundError(
+                "%s; %s" % (err.message, why),
+                method=err.method,
+                path=err.path,
+                status=err.status,
+                api_message=err.api_message,
+                secrets=self.secrets,
+                body=err.body,
+            ) from None
         return True
 
     # -- seats ------------------------------------------------------------------------------------------
@@ -257,14 +300,22 @@ class AdminWrites:
                     wanted.append(item.get("resourceId"))
         if not wanted:
             return []
-        found = dict((w.get("id"), w.get("attributes") or {}) for w in self.workspaces() if isinstance(w, dict))
+        found = {w.get("id"): w.get("attributes") or {} for w in self.workspaces() if isinstance(w, dict)}
         products = []
         for rid in wanted:
             attributes = found.get(rid) if isinstance(found.get(rid), dict) else {}
             usage, capacity = attributes.get("usage"), attributes.get("capacity")
             full = isinstance(usage, int) and isinstance(capacity, int) and usage >= capacity
-            products.append({"resource_id": rid, "name": attributes.get("name"), "product": attributes.get("typeKey"),
-                             "usage": usage, "capacity": capacity, "full": full})
+            products.append(
+                {
+                    "resource_id": rid,
+                    "name": attributes.get("name"),
+                    "product": attributes.get("typeKey"),
+                    "usage": usage,
+                    "capacity": capacity,
+                    "full": full,
+                }
+            )
         return sorted(products, key=lambda p: not p["full"])
 
     def _seat_error(self, err: ConflictError, what: str, group_ids) -> LicenceLimitError:
@@ -275,16 +326,29 @@ class AdminWrites:
             products = []  # the names are a help: the error is the 409 itself
         full = [p for p in products if p["full"]] or products
         if full:
-            names = ", ".join("%s %s%s" % (p["product"] or "product", p["name"] or p["resource_id"],
-                                           " (%s of %s seats used)" % (p["usage"], p["capacity"]) if p["full"] else "")
-                              for p in full)
+            names = ", ".join(
+                "%s %s%s"
+                % (
+                    p["product"] or "product",
+                    p["name"] or p["resource_id"],
+                    " (%s of %s seats used)" % (p["usage"], p["capacity"]) if p["full"] else "",
+                )
+                for p in full
+            )
             subject = ("out of seats: %s" if any(p["full"] for p in full) else "out of seats: one of %s") % names
         else:
             subject = "a product is out of seats (at its user limit)"
         return LicenceLimitError(
             "Cannot %s: %s (HTTP 409%s). Free a seat or raise the user limit in admin.atlassian.com, then run again"
-            % (what, subject, ": %s" % err.api_message if err.api_message else ""), products=full, method=err.method,
-            path=err.path, status=err.status, api_message=err.api_message, secrets=self.secrets, body=err.body)
+            % (what, subject, ": %s" % err.api_message if err.api_message else ""),
+            products=full,
+            method=err.method,
+            path=err.path,
+            status=err.status,
+            api_message=err.api_message,
+            secrets=self.secrets,
+            body=err.body,
+        )
 
 
 def _unique(values, fold: bool = False) -> list:
@@ -301,4 +365,4 @@ def _unique(values, fold: bool = False) -> list:
 def _batches(values, size: int):
     values = list(values)
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]

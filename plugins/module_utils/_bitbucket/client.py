@@ -9,7 +9,8 @@ Nothing here decides what to change: modules plan with ``_engine`` and call thes
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import TypeVar
+from collections.abc import Callable
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, UnexpectedAnswerError
@@ -86,7 +87,7 @@ def read_or_fallback(fast: Callable[[], T], documented: Callable[[], T]) -> T:
 def chunks(values, size):
     """Split a list into lists of at most ``size`` items."""
     values = list(values)
-    return [values[i:i + size] for i in range(0, len(values), size)]
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 _seg = validate.path_segment
@@ -122,8 +123,12 @@ def check_filtered(items, wanted, key_of, field, method, path):
     for item in items:
         key = key_of(item)
         if key not in wanted:
-            raise unexpected(method, path, "filtered on %s answered %s, which does not match the filter: the server "
-                                           "ignored or misapplied the filter" % (field, key or "an item without %s" % field))
+            raise unexpected(
+                method,
+                path,
+                "filtered on %s answered %s, which does not match the filter: the server "
+                "ignored or misapplied the filter" % (field, key or "an item without %s" % field),
+            )
     return items
 
 
@@ -147,7 +152,7 @@ def user_summary(user):
     return summary
 
 
-class BitbucketClient(object):
+class BitbucketClient:
     """Typed calls of the Bitbucket Cloud API (``/2.0``) over one :class:`Transport`.
 
     The client is not meant to be shared between threads: :meth:`for_worker` gives each worker
@@ -174,9 +179,16 @@ class BitbucketClient(object):
         once, in one place, and the near-limit warning appears once)."""
         t = self.transport
         verify = t.verify
-        clone = Transport(t.base_url, t.auth, timeout=t.timeout, validate_certs=verify is not False,
-                          ca_path=verify if isinstance(verify, str) else None,
-                          retry_policy=t.retry_policy, warn=t.warn, stats=t.stats)
+        clone = Transport(
+            t.base_url,
+            t.auth,
+            timeout=t.timeout,
+            validate_certs=verify is not False,
+            ca_path=verify if isinstance(verify, str) else None,
+            retry_policy=t.retry_policy,
+            warn=t.warn,
+            stats=t.stats,
+        )
         return BitbucketClient(clone, pagelen=self.pagelen)
 
     def close(self):
@@ -208,8 +220,7 @@ class BitbucketClient(object):
         """``user`` (or ``user[field]``) when it is the account asked for; UnexpectedAnswerError otherwise."""
         subject = (user or {}).get(field) if field else user
         if not same_user(subject, asked):
-            raise unexpected("GET", self._shown(path),
-                             "answered %s although %s was asked for" % (_who(subject), asked))
+            raise unexpected("GET", self._shown(path), "answered %s although %s was asked for" % (_who(subject), asked))
         return user
 
     # -- workspace ----------------------------------------------------------------------------------------
@@ -218,14 +229,16 @@ class BitbucketClient(object):
         """``GET /workspaces/{ws}/permissions`` (every page): ``workspace_membership`` objects with
         ``permission`` (owner, collaborator, member) and ``user``; one request per 100 members."""
         params = {"q": q} if q else None
-        return iter_bitbucket_values(self.transport, "/workspaces/%s/permissions" % _seg(workspace),
-                                     params=params, pagelen=self.pagelen)
+        return iter_bitbucket_values(
+            self.transport, "/workspaces/%s/permissions" % _seg(workspace), params=params, pagelen=self.pagelen
+        )
 
     def iter_workspace_permission_pages(self, workspace, q=None):
         """The pages (dicts, with ``size`` when Bitbucket sends it) of ``/workspaces/{ws}/permissions``."""
         params = {"q": q} if q else None
-        return iter_bitbucket_pages(self.transport, "/workspaces/%s/permissions" % _seg(workspace),
-                                    params=params, pagelen=self.pagelen)
+        return iter_bitbucket_pages(
+            self.transport, "/workspaces/%s/permissions" % _seg(workspace), params=params, pagelen=self.pagelen
+        )
 
     def iter_workspace_members(self, workspace):
         """``GET /workspaces/{ws}/members`` (every page, unfiltered): ``workspace_membership`` objects with ``user`` and
@@ -244,14 +257,19 @@ class BitbucketClient(object):
             found = {}
             for batch in chunks(wanted, ACCOUNT_ID_BATCH):
                 listed = list(self.iter_workspace_permissions(workspace, q=bbql_in("user.account_id", batch)))
-                for membership in check_filtered(listed, batch, lambda m: (m.get("user") or {}).get("account_id"),
-                                                 "user.account_id", "GET", path):
+                for membership in check_filtered(
+                    listed, batch, lambda m: (m.get("user") or {}).get("account_id"), "user.account_id", "GET", path
+                ):
                     found[user_key(membership.get("user"))] = membership
             return found
 
         def listing():
-            return dict((user_key(m.get("user")), m) for m in self.iter_workspace_permissions(workspace)
-                        if user_key(m.get("user")) in wanted)
+            return {
+                user_key(m.get("user")): m
+                for m in self.iter_workspace_permissions(workspace)
+                if user_key(m.get("user")) in wanted
+            }
+
         return read_or_fallback(filtered, listing) if documented else filtered()
 
     def get_member(self, workspace, member):
@@ -294,15 +312,22 @@ class BitbucketClient(object):
                 raise
             half = (len(batch) + 1) // 2
             return self._members_with_emails(workspace, batch[:half]) + self._members_with_emails(workspace, batch[half:])
-        return check_filtered(listed, batch, lambda m: ((m.get("user") or {}).get("email") or "").strip().lower(),
-                              "user.email", "GET", self._shown(path))
+        return check_filtered(
+            listed,
+            batch,
+            lambda m: ((m.get("user") or {}).get("email") or "").strip().lower(),
+            "user.email",
+            "GET",
+            self._shown(path),
+        )
 
     def iter_effective_repository_permissions(self, workspace, q=None):
         """``GET /workspaces/{ws}/permissions/repositories`` (every page): effective permissions
         (direct or through groups) of every user on every repository; workspace admins only."""
         params = {"q": q} if q else None
-        return iter_bitbucket_values(self.transport, "/workspaces/%s/permissions/repositories" % _seg(workspace),
-                                     params=params, pagelen=self.pagelen)
+        return iter_bitbucket_values(
+            self.transport, "/workspaces/%s/permissions/repositories" % _seg(workspace), params=params, pagelen=self.pagelen
+        )
 
     def iter_projects(self, workspace):
         """``GET /workspaces/{ws}/projects`` (every page, 100 per request): the project objects."""
@@ -320,21 +345,33 @@ class BitbucketClient(object):
             last = page
         if last is not None and last.get("next"):
             path_only = self._shown(path)
-            raise IncompleteListError("GET %s: the list could not be read to its last page (the API returned a broken "
-                                      "next link), so nothing was changed from it" % path_only,
-                                      method="GET", path=path_only, status=200, secrets=self.transport.secrets)
+            raise IncompleteListError(
+                "GET %s: the list could not be read to its last page (the API returned a broken "
+                "next link), so nothing was changed from it" % path_only,
+                method="GET",
+                path=path_only,
+                status=200,
+                secrets=self.transport.secrets,
+            )
         return values
 
     def _check_item(self, item, scope, subject, workspace, target, path):
         """A permission item must be about the target asked for and have a key that is safe in a URL."""
         if not scope.is_about(item, workspace, target):
-            raise unexpected("GET", self._shown(path), "answered a permission of %s %s instead of %s/%s"
-                             % (scope.name, scope.item_key(item), workspace, target))
+            raise unexpected(
+                "GET",
+                self._shown(path),
+                "answered a permission of %s %s instead of %s/%s" % (scope.name, scope.item_key(item), workspace, target),
+            )
         key = subject.item_key(item)
         if key is not None and not subject.valid_key(key):
             what = "an account id nor a {uuid}" if subject.name == "user" else "a group slug"
-            raise unexpected("GET", self._shown(path), "answered a %s whose key %r is neither %s (it would become a URL "
-                                                       "path segment)" % (subject.name, str(key)[:80], what))
+            raise unexpected(
+                "GET",
+                self._shown(path),
+                "answered a %s whose key %r is neither %s (it would become a URL "
+                "path segment)" % (subject.name, str(key)[:80], what),
+            )
         return key
 
     def list_permissions(self, scope, subject, workspace, target):
@@ -366,8 +403,11 @@ class BitbucketClient(object):
                 found = subject.item_key(body)
                 asked_user = subject.name == "user"
                 if (asked_user and not same_user(body.get("user"), key)) or (not asked_user and found != key.lower()):
-                    raise unexpected("GET", self._shown(path), "answered %s although %s was asked for"
-                                     % (found or "an object without a key", key))
+                    raise unexpected(
+                        "GET",
+                        self._shown(path),
+                        "answered %s although %s was asked for" % (found or "an object without a key", key),
+                    )
                 self._check_item(body, scope, subject, workspace, target, path)
             permission = body.get("permission")
             return permission if permission in scope.levels else None
@@ -399,7 +439,7 @@ class BitbucketClient(object):
     def list_user_permissions(self, workspace, repository):
         """{account_id: {"permission": ..., "user": {...}}} of a repository (see :meth:`list_permissions`)."""
         listed = self.list_permissions(REPOSITORY, USER, workspace, repository)
-        return dict((k, {"permission": v["permission"], "user": v["subject"]}) for k, v in listed.items())
+        return {k: {"permission": v["permission"], "user": v["subject"]} for k, v in listed.items()}
 
     def list_group_permissions(self, workspace, repository):
         """[{"permission": ..., "group": {...}}] of a repository (see :meth:`list_permissions`)."""

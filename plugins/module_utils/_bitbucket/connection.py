@@ -13,9 +13,17 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import BITBUCKET_REQUESTS_PER_HOUR, ApiStats, RequestBudget
+from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import (
+    BITBUCKET_REQUESTS_PER_HOUR,
+    ApiStats,
+    RequestBudget,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import common_spec, or_default, transport_options
-from ansible_collections.accessops.atlassian.plugins.module_utils._auth import DEFAULT_TOKEN_URL, ClientCredentialsAuth, bitbucket_auth
+from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
+    DEFAULT_TOKEN_URL,
+    ClientCredentialsAuth,
+    bitbucket_auth,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import BitbucketClient
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
@@ -38,8 +46,9 @@ def bitbucket_argument_spec():
         client_id=dict(type="str", fallback=(env_fallback, ["BITBUCKET_CLIENT_ID"])),
         client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["BITBUCKET_CLIENT_SECRET"])),
         token_url=dict(type="str", default=DEFAULT_TOKEN_URL, no_log=False, fallback=(env_fallback, ["BITBUCKET_TOKEN_URL"])),
-        requests_per_hour=dict(type="int", default=BITBUCKET_REQUESTS_PER_HOUR,
-                               fallback=(env_fallback, ["BITBUCKET_REQUESTS_PER_HOUR"])),
+        requests_per_hour=dict(
+            type="int", default=BITBUCKET_REQUESTS_PER_HOUR, fallback=(env_fallback, ["BITBUCKET_REQUESTS_PER_HOUR"])
+        ),
     )
     spec.update(common_spec("BITBUCKET"))
     return spec

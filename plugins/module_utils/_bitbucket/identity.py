@@ -102,8 +102,13 @@ def members_listed(client, workspace, keys, kind="account_id"):
                 return found
     if last is not None and last.get("next"):
         shown = client.transport.path_of(client.transport.url_for(path))
-        raise IncompleteListError("GET %s: the member list could not be read to its last page (the API returned a broken "
-                                  "next link)" % shown, method="GET", path=shown, status=200, secrets=client.transport.secrets)
+        raise IncompleteListError(
+            "GET %s: the member list could not be read to its last page (the API returned a broken next link)" % shown,
+            method="GET",
+            path=shown,
+            status=200,
+            secrets=client.transport.secrets,
+        )
     return found
 
 
@@ -122,8 +127,8 @@ class Directory:
     ``confirmed``: the account ids an answer showed to be workspace members."""
 
     def __init__(self):
-        self.account_ids = {}   # normalized identifier -> account_id or None
-        self.users = {}         # account_id -> user summary
+        self.account_ids = {}  # normalized identifier -> account_id or None
+        self.users = {}  # account_id -> user summary
         self.confirmed = set()  # account ids known to be workspace members (seen in an answer)
 
     def learn(self, user):
@@ -166,7 +171,7 @@ class Directory:
     def unconfirmed(self, client, workspace, account_ids):
         """The account ids among ``account_ids`` that are no workspace member, looked up when not yet seen
         (:func:`members_by_key`)."""
-        todo = sorted(set(a for a in account_ids if a not in self.confirmed))
+        todo = sorted({a for a in account_ids if a not in self.confirmed})
         if not todo:
             return []
         found = members_by_key(client, workspace, todo)

@@ -24,6 +24,7 @@ def _listing(scope, workspace):
             return target, worker.list_permissions(scope, USER, workspace, target)
         except NotFoundError:  # gone since the effective permissions were read
             return target, {}
+
     return read
 
 
@@ -35,13 +36,13 @@ def add_explicit_permissions(client, workspace, members, concurrency=DEFAULT_CON
     member (their ``repository_permissions`` must be there already), with only the ``kinds`` asked for: a kind not
     asked for is left out (not read, so not known to be empty); no kind at all costs no request."""
     kinds = [kind for kind in EXPLICIT_KINDS if kind in kinds]
-    ids = set(m["account_id"] for m in members if m.get("account_id"))
+    ids = {m["account_id"] for m in members if m.get("account_id")}
     targets = {}
     if "repositories" in kinds:
-        targets["repositories"] = sorted(set(slug for m in members for slug in (m.get("repository_permissions") or {})))
+        targets["repositories"] = sorted({slug for m in members for slug in (m.get("repository_permissions") or {})})
     if "projects" in kinds:
-        targets["projects"] = sorted(set(p.get("key") for p in client.iter_projects(workspace) if p.get("key")))
-    found = dict((account_id, dict((kind, {}) for kind in kinds)) for account_id in ids)
+        targets["projects"] = sorted({p.get("key") for p in client.iter_projects(workspace) if p.get("key")})
+    found = {account_id: {kind: {} for kind in kinds} for account_id in ids}
     with WorkerPool(client, concurrency) as pool:
         for kind, scope in (("repositories", REPOSITORY), ("projects", PROJECT)):
             if kind not in targets:
@@ -51,4 +52,4 @@ def add_explicit_permissions(client, workspace, members, concurrency=DEFAULT_CON
                     if account_id in found:
                         found[account_id][kind][target] = entry["permission"]
     for member in members:
-        member["explicit_permissions"] = found.get(member.get("account_id"), dict((kind, {}) for kind in kinds))
+        member["explicit_permissions"] = found.get(member.get("account_id"), {kind: {} for kind in kinds})

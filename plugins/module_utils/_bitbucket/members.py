@@ -58,7 +58,10 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     NotFoundError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory, is_not_a_user, whoami
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.member_access import EXPLICIT_KINDS, add_explicit_permissions
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.member_access import (
+    EXPLICIT_KINDS,
+    add_explicit_permissions,
+)
 
 # Above this many members, reading the whole role listing costs fewer requests than filtering by id.
 FILTER_BY_ID_MAX = 2 * ACCOUNT_ID_BATCH
@@ -97,10 +100,12 @@ class Roles:
             return False
         self.available = False
         if self.warn is not None:
-            self.warn("Workspace roles are not available with this access token (%s %s answered HTTP 403: workspace, "
-                      "project and repository access tokens cannot read workspace permissions), so members are read from "
-                      "/workspaces/%s/members and workspace_permission is null. Use an API token or OAuth consumer of a "
-                      "workspace admin to get the roles." % (err.method, err.path, self.workspace))
+            self.warn(
+                "Workspace roles are not available with this access token (%s %s answered HTTP 403: workspace, "
+                "project and repository access tokens cannot read workspace permissions), so members are read from "
+                "/workspaces/%s/members and workspace_permission is null. Use an API token or OAuth consumer of a "
+                "workspace admin to get the roles." % (err.method, err.path, self.workspace)
+            )
         return True
 
     def listing(self):
@@ -218,7 +223,7 @@ def _add_effective_permissions(client, workspace, members, everyone=False, concu
     whole listing; reading only some members' permissions matters: the whole listing of a large workspace runs to
     thousands of pages, against a rate limit of about 1,000 requests an hour."""
     ids = [m["account_id"] for m in members if m.get("account_id")]
-    by_id = dict((account_id, {}) for account_id in ids)
+    by_id = {account_id: {} for account_id in ids}
     whole = not ids or (everyone and (concurrency <= 1 or len(ids) <= ACCOUNT_ID_BATCH))
     batches = [None] if whole else chunks(ids, ACCOUNT_ID_BATCH)
     path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions/repositories" % workspace))
@@ -264,8 +269,14 @@ def _repository_permissions(client, workspace, repository, warn):
     group_list = []
     for item in groups:
         group = item.get("group") or {}
-        group_list.append({"slug": group.get("slug"), "name": group.get("name"), "full_slug": group.get("full_slug"),
-                           "permission": item.get("permission")})
+        group_list.append(
+            {
+                "slug": group.get("slug"),
+                "name": group.get("name"),
+                "full_slug": group.get("full_slug"),
+                "permission": item.get("permission"),
+            }
+        )
     return {
         "repository": repository,
         "users": sorted(user_list, key=lambda u: ((u.get("display_name") or "").lower(), u.get("account_id") or "")),
@@ -281,10 +292,15 @@ def _current_user(client):
     except (AuthenticationError, ForbiddenError) as err:
         if not is_not_a_user(client, err):
             raise
-        raise type(err)("whoami needs the credentials of a user: %s %s refused this access_token (HTTP %s). Workspace, project "
-                        "and repository access tokens are not user accounts; use an API token, an OAuth consumer, or an "
-                        "OAuth access token with the account scope" % (err.method, err.path, err.status),
-                        method=err.method, path=err.path, status=err.status, api_message=err.api_message) from None
+        raise type(err)(
+            "whoami needs the credentials of a user: %s %s refused this access_token (HTTP %s). Workspace, project "
+            "and repository access tokens are not user accounts; use an API token, an OAuth consumer, or an "
+            "OAuth access token with the account scope" % (err.method, err.path, err.status),
+            method=err.method,
+            path=err.path,
+            status=err.status,
+            api_message=err.api_message,
+        ) from None
 
 
 def validate_params(params):
@@ -295,19 +311,22 @@ def validate_params(params):
         validate.user_identifier(params["member"], "member")
     if params.get("emails") is not None:
         if not params["emails"]:
-            raise ConfigurationError("emails is an empty list: give at least one address, or leave emails out to list "
-                                     "every member")
+            raise ConfigurationError(
+                "emails is an empty list: give at least one address, or leave emails out to list every member"
+            )
         for email in params["emails"]:
             validate.user_identifier(email, "emails", kinds=("email",))
     if params.get("repository") is not None:
         params["repository"] = validate.repository(params["repository"])
-    validate.bounded_int(DEFAULT_CONCURRENCY if params.get("concurrency") is None else params["concurrency"], "concurrency",
-                         1, MAX_CONCURRENCY)
+    validate.bounded_int(
+        DEFAULT_CONCURRENCY if params.get("concurrency") is None else params["concurrency"], "concurrency", 1, MAX_CONCURRENCY
+    )
     kinds = EXPLICIT_KINDS if params.get("include_explicit") is None else params["include_explicit"]
     unknown = [kind for kind in kinds if kind not in EXPLICIT_KINDS]
     if unknown:
-        raise ConfigurationError("include_explicit: %s is not one of %s" % (validate.show(str(unknown[0])),
-                                                                            ", ".join(EXPLICIT_KINDS)))
+        raise ConfigurationError(
+            "include_explicit: %s is not one of %s" % (validate.show(str(unknown[0])), ", ".join(EXPLICIT_KINDS))
+        )
     params["include_explicit"] = [kind for kind in EXPLICIT_KINDS if kind in kinds]
     return params
 
@@ -335,12 +354,11 @@ def run_member_info(client, params, warn=None):
     if params.get("include_permissions") and result["members"]:
         concurrency = params.get("concurrency") or DEFAULT_CONCURRENCY
         _add_effective_permissions(client, workspace, result["members"], everyone=everyone, concurrency=concurrency)
-        add_explicit_permissions(client, workspace, result["members"], concurrency=concurrency,
-                                 kinds=params["include_explicit"])
+        add_explicit_permissions(client, workspace, result["members"], concurrency=concurrency, kinds=params["include_explicit"])
     if params.get("include_profile"):
         for member in result["members"]:
             profile = client.get_user(member["account_id"] or member["uuid"])
-            member["profile"] = dict((k, v) for k, v in profile.items() if k != "links") if profile is not None else None
+            member["profile"] = {k: v for k, v in profile.items() if k != "links"} if profile is not None else None
     if params.get("repository"):
         result["repository_permissions"] = _repository_permissions(client, workspace, params["repository"], warn)
     return result

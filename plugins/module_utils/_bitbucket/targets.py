@@ -17,7 +17,7 @@ REPOSITORY_LEVELS = ("read", "write", "admin")
 PROJECT_LEVELS = ("read", "write", "create-repo", "admin")
 
 
-class Scope(object):
+class Scope:
     """Where explicit permissions are set: ``name`` (the result key, e.g. ``repository``), ``plural`` (the list
     option), ``levels``, ``base`` (path of one target, ``%s`` for the workspace and the target's key)."""
 
@@ -31,7 +31,11 @@ class Scope(object):
 
     def path(self, workspace, target, subject, key=None):
         """``{base}/permissions-config/{users|groups}[/{key}]`` with every segment encoded (server values checked)."""
-        path = self.base % (validate.path_segment(workspace), validate.path_segment(target)) + "/permissions-config/" + subject.plural
+        path = (
+            self.base % (validate.path_segment(workspace), validate.path_segment(target))
+            + "/permissions-config/"
+            + subject.plural
+        )
         if key is not None:
             path += "/" + validate.path_segment(key)
         return path
@@ -52,12 +56,11 @@ def _project_of(item):
     return (item.get("project") or {}).get("key")
 
 
-REPOSITORY = Scope("repository", "repositories", REPOSITORY_LEVELS, "/repositories/%s/%s", validate.repository,
-                   _repository_of)
+REPOSITORY = Scope("repository", "repositories", REPOSITORY_LEVELS, "/repositories/%s/%s", validate.repository, _repository_of)
 PROJECT = Scope("project", "projects", PROJECT_LEVELS, "/workspaces/%s/projects/%s", validate.project_key, _project_of)
 
 
-class Subject(object):
+class Subject:
     """Who holds explicit permissions: ``name`` (``user``/``group``), ``plural`` (path segment and list option),
     ``field`` (the object in a permission item), ``key_of`` (its stable key)."""
 

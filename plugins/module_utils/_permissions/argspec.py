@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import bitbucket_argument_spec, bitbucket_client
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
+    bitbucket_argument_spec,
+    bitbucket_client,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.engine import run_permissions
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import DEFAULT_CONCURRENCY
@@ -19,37 +22,51 @@ def permission_argument_spec(scope):
     levels = list(scope.levels)
 
     def subjects(name):
-        return dict(type="list", elements="dict", required_if=[("state", "present", ("permission",))],
-                    options={name: dict(type="str", required=True), "permission": dict(type="str", choices=levels),
-                             "state": dict(type="str", choices=["present", "absent"], default="present")})
+        return dict(
+            type="list",
+            elements="dict",
+            required_if=[("state", "present", ("permission",))],
+            options={
+                name: dict(type="str", required=True),
+                "permission": dict(type="str", choices=levels),
+                "state": dict(type="str", choices=["present", "absent"], default="present"),
+            },
+        )
 
     spec = bitbucket_argument_spec()
-    spec.update({
-        "workspace": dict(type="str", required=True),
-        scope.name: dict(type="str"),
-        scope.plural: dict(type="list", elements="str"),
-        "user": dict(type="str"),
-        "users": subjects("user"),
-        "group": dict(type="str"),
-        "groups": subjects("group"),
-        "permission": dict(type="str", choices=levels),
-        "state": dict(type="str", choices=["present", "absent"]),
-        "exclusive": dict(type="bool", default=False),
-        "exempt": dict(type="list", elements="str", default=[]),
-        "concurrency": dict(type="int", default=DEFAULT_CONCURRENCY),
-    })
+    spec.update(
+        {
+            "workspace": dict(type="str", required=True),
+            scope.name: dict(type="str"),
+            scope.plural: dict(type="list", elements="str"),
+            "user": dict(type="str"),
+            "users": subjects("user"),
+            "group": dict(type="str"),
+            "groups": subjects("group"),
+            "permission": dict(type="str", choices=levels),
+            "state": dict(type="str", choices=["present", "absent"]),
+            "exclusive": dict(type="bool", default=False),
+            "exempt": dict(type="list", elements="str", default=[]),
+            "concurrency": dict(type="int", default=DEFAULT_CONCURRENCY),
+        }
+    )
     return spec
 
 
 def permission_module_kwargs(scope):
     """The AnsibleModule arguments of an explicit-permission module (besides ``argument_spec``)."""
-    return dict(supports_check_mode=True,
-                mutually_exclusive=[(scope.name, scope.plural), ("user", "users"), ("group", "groups")],
-                required_one_of=[(scope.name, scope.plural), ("user", "users", "group", "groups")])
+    return dict(
+        supports_check_mode=True,
+        mutually_exclusive=[(scope.name, scope.plural), ("user", "users"), ("group", "groups")],
+        required_one_of=[(scope.name, scope.plural), ("user", "users", "group", "groups")],
+    )
 
 
 def run_permission_module(scope):
     """The whole ``main()`` of an explicit-permission module for ``scope``."""
     module = AnsibleModule(argument_spec=permission_argument_spec(scope), **permission_module_kwargs(scope))
-    run_module(module, bitbucket_client,
-               lambda client, module: run_permissions(client, scope, module.params, check_mode=module.check_mode))
+    run_module(
+        module,
+        bitbucket_client,
+        lambda client, module: run_permissions(client, scope, module.params, check_mode=module.check_mode),
+    )

@@ -18,7 +18,7 @@ class RefusedError(AtlassianError):
     """A request the module refuses before any write (owner, caller's own admin, unknown user, auth method)."""
 
 
-class Request(object):
+class Request:
     """One wanted explicit permission of a user or a group: ``identifier`` (as given), ``key`` (normalized),
     ``permission``, ``state``."""
 
@@ -46,13 +46,21 @@ def _asks(params, subject):
         return [Request(subject, params[one], params.get("permission"), params.get("state") or "present")], False
     if params.get(many) is None:
         return None
-    requests = [Request(subject, item.get(one), item.get("permission"), item.get("state") or "present",
-                        option="%s[%d].%s" % (many, index, one))
-                for index, item in enumerate(params[many])]
+    requests = [
+        Request(
+            subject,
+            item.get(one),
+            item.get("permission"),
+            item.get("state") or "present",
+            option="%s[%d].%s" % (many, index, one),
+        )
+        for index, item in enumerate(params[many])
+    ]
     if not requests and not params.get("exclusive"):
-        raise ConfigurationError("%s is an empty list: nothing would be granted or revoked (an empty list is only "
-                                 "meaningful with exclusive=true, where it removes every explicit %s permission)"
-                                 % (many, one))
+        raise ConfigurationError(
+            "%s is an empty list: nothing would be granted or revoked (an empty list is only "
+            "meaningful with exclusive=true, where it removes every explicit %s permission)" % (many, one)
+        )
     return requests, bool(params.get("exclusive"))
 
 
@@ -75,8 +83,9 @@ def requests_from_params(params):
     if exempt and "user" not in asks:
         raise ConfigurationError("exempt names users, and the task names no users list for exclusive to apply to")
     user_requests = asks.get("user", ([], False))[0]
-    check_absent_exempt(dict((r.key, r.identifier) for r in user_requests if r.state == "absent"),
-                        dict((normalize_identifier(i), i) for i in exempt))
+    check_absent_exempt(
+        {r.key: r.identifier for r in user_requests if r.state == "absent"}, {normalize_identifier(i): i for i in exempt}
+    )
     return asks, exempt
 
 
@@ -87,12 +96,14 @@ def check_absent_exempt(absent, exempt):
     its account id after) to the identifier as given."""
     for key, identifier in absent.items():
         if key in exempt:
-            raise ConfigurationError("%s is listed with state: absent and is also in exempt (as %s): the task cannot both "
-                                     "remove and protect its permission; remove it from one of the two lists. Nothing was "
-                                     "changed." % (identifier, exempt[key]))
+            raise ConfigurationError(
+                "%s is listed with state: absent and is also in exempt (as %s): the task cannot both "
+                "remove and protect its permission; remove it from one of the two lists. Nothing was "
+                "changed." % (identifier, exempt[key])
+            )
 
 
-class Wishes(object):
+class Wishes:
     """What a task asks of one subject kind, by key (account id or group slug): ``desired`` {key: permission},
     ``absent`` keys, ``exempt`` keys, ``exclusive``, ``named`` {key: identifier as given}, ``not_found``."""
 
@@ -116,8 +127,10 @@ class Wishes(object):
                 continue
             wish = request.permission if request.state == "present" else "absent"
             if wishes.get(key, wish) != wish:
-                raise ConfigurationError("%s: %s is listed twice with different wishes (as %s and as %s)"
-                                         % (subject.plural, key, self.named[key], request.identifier))
+                raise ConfigurationError(
+                    "%s: %s is listed twice with different wishes (as %s and as %s)"
+                    % (subject.plural, key, self.named[key], request.identifier)
+                )
             wishes[key] = wish
             self.named.setdefault(key, request.identifier)
             if wish == "absent":
@@ -125,9 +138,11 @@ class Wishes(object):
             else:
                 self.desired[key] = wish
         if unknown:
-            raise RefusedError("Cannot grant a permission to %s: no workspace member has this email address or uuid "
-                               "(give them Bitbucket access first: in an organization, add them to a group that grants the workspace with "
-                               "accessops.atlassian.atlassian_group_member). Nothing was changed." % ", ".join(unknown))
+            raise RefusedError(
+                "Cannot grant a permission to %s: no workspace member has this email address or uuid "
+                "(give them Bitbucket access first: in an organization, add them to a group that grants the workspace with "
+                "accessops.atlassian.atlassian_group_member). Nothing was changed." % ", ".join(unknown)
+            )
 
     @property
     def involved(self):
@@ -145,10 +160,12 @@ class Wishes(object):
                 self.exempt.add(key)
                 exempt_ids.setdefault(key, identifier)
         if unresolved:
-            raise RefusedError("Cannot exempt %s: no workspace member has this email address, account ID or uuid, so "
-                               "exclusive could remove the permission it is meant to protect. Correct the exempt list. "
-                               "Nothing was changed." % ", ".join(unresolved))
-        check_absent_exempt(dict((k, self.named[k]) for k in self.absent), exempt_ids)
+            raise RefusedError(
+                "Cannot exempt %s: no workspace member has this email address, account ID or uuid, so "
+                "exclusive could remove the permission it is meant to protect. Correct the exempt list. "
+                "Nothing was changed." % ", ".join(unresolved)
+            )
+        check_absent_exempt({k: self.named[k] for k in self.absent}, exempt_ids)
 
     def mark_not_found(self, keys):
         """Removals that match nobody: reported in ``not_found`` (nothing to remove)."""

@@ -76,18 +76,20 @@ class _Abort(FirstError):
         return NotAttemptedError("not attempted: %s" % self.error.message, status=None)
 
 
-_ACCESS_TOKEN_REFUSED = re.compile(r"access[ -]tokens?\b.*\b(cannot|can ?not|can't|are not allowed|is not allowed|not supported)",
-                                   re.IGNORECASE)
+_ACCESS_TOKEN_REFUSED = re.compile(
+    r"access[ -]tokens?\b.*\b(cannot|can ?not|can't|are not allowed|is not allowed|not supported)", re.IGNORECASE
+)
 
 
 def stops_everything(err):
     """True for errors that no other request of the task can avoid: bad credentials (401) and a 403 whose API message
     says access tokens cannot be used (not any 403: a user may be refused one repository and allowed the next)."""
     return isinstance(err, AuthenticationError) or (
-        isinstance(err, ForbiddenError) and bool(_ACCESS_TOKEN_REFUSED.search(err.api_message or "")))
+        isinstance(err, ForbiddenError) and bool(_ACCESS_TOKEN_REFUSED.search(err.api_message or ""))
+    )
 
 
-class TargetState(object):
+class TargetState:
     """What phase 1 read from one target: ``current`` {subject: {key: permission}}, ``objects`` {subject: {key: obj}},
     ``exists`` (a list or a confirming read showed the target), ``error``."""
 
@@ -139,17 +141,21 @@ def read_target(client, scope, workspace, target, wishes, check_mode=False, know
                 continue
             listed = client.list_permissions(scope, wish.subject, workspace, target)
             state.exists = True
-            kept = dict((k, v) for k, v in listed.items() if wish.exclusive or k in wish.involved)
-            state.current[name] = dict((k, v["permission"]) for k, v in kept.items())
-            state.objects[name] = dict((k, v["subject"]) for k, v in kept.items())
+            kept = {k: v for k, v in listed.items() if wish.exclusive or k in wish.involved}
+            state.current[name] = {k: v["permission"] for k, v in kept.items()}
+            state.objects[name] = {k: v["subject"] for k, v in kept.items()}
     except AtlassianError as err:
         return TargetState(target, error=err)
     return state
 
 
 def _failure(subject, key, operation, err):
-    return {subject.name: key, "operation": operation, "status": getattr(err, "status", None),
-            "message": getattr(err, "message", None) or str(err)}
+    return {
+        subject.name: key,
+        "operation": operation,
+        "status": getattr(err, "status", None),
+        "message": getattr(err, "message", None) or str(err),
+    }
 
 
 def apply_target(client, scope, workspace, state, plans):
@@ -157,8 +163,8 @@ def apply_target(client, scope, workspace, state, plans):
     limit), then updates, then additions. Each write is idempotent. A 401/403 stops this target (the rest is reported
     as not attempted), and so does a 404 on a ``PUT`` for a missing target; a 404 on a group ``PUT`` of a target that
     exists names the unknown group and fails that write only; any other error fails that write only."""
-    outcomes = dict((name, Outcome()) for name in plans)
-    subjects = dict((s.name, s) for s in SUBJECTS)
+    outcomes = {name: Outcome() for name in plans}
+    subjects = {s.name: s for s in SUBJECTS}
     steps = []
     for operation in ("revoke", "update", "grant"):
         for name, plan in plans.items():
@@ -170,9 +176,14 @@ def apply_target(client, scope, workspace, state, plans):
     for operation, subject, key, permission in steps:
         outcome = outcomes[subject.name]
         if stopped is not None:
-            outcome.failed.append({subject.name: key, "operation": operation, "status": None,
-                                   "message": "not attempted after an earlier failure on this %s: %s"
-                                   % (scope.name, stopped.message)})
+            outcome.failed.append(
+                {
+                    subject.name: key,
+                    "operation": operation,
+                    "status": None,
+                    "message": "not attempted after an earlier failure on this %s: %s" % (scope.name, stopped.message),
+                }
+            )
             continue
         try:
             if operation == "revoke":
@@ -186,14 +197,30 @@ def apply_target(client, scope, workspace, state, plans):
                     outcome.add[key] = permission
         except NotFoundError as err:
             if subject is GROUP and operation != "revoke" and _target_exists(client, scope, subject, workspace, state):
-                outcome.failed.append(_failure(subject, key, operation, NotFoundError(
-                    "Group %s not found in workspace %s: Bitbucket answered %s %s with HTTP 404 although %s %s exists "
-                    "(check the group slug)" % (key, workspace, err.method, err.path, scope.name, state.target),
-                    method=err.method, path=err.path, status=err.status, api_message=err.api_message)))
+                outcome.failed.append(
+                    _failure(
+                        subject,
+                        key,
+                        operation,
+                        NotFoundError(
+                            "Group %s not found in workspace %s: Bitbucket answered %s %s with HTTP 404 although %s %s exists "
+                            "(check the group slug)" % (key, workspace, err.method, err.path, scope.name, state.target),
+                            method=err.method,
+                            path=err.path,
+                            status=err.status,
+                            api_message=err.api_message,
+                        ),
+                    )
+                )
                 continue
-            stopped = NotFoundError("%s %s/%s not found (or not visible with these credentials): %s"
-                                    % (scope.name.capitalize(), workspace, state.target, err.message), method=err.method,
-                                    path=err.path, status=err.status, api_message=err.api_message)
+            stopped = NotFoundError(
+                "%s %s/%s not found (or not visible with these credentials): %s"
+                % (scope.name.capitalize(), workspace, state.target, err.message),
+                method=err.method,
+                path=err.path,
+                status=err.status,
+                api_message=err.api_message,
+            )
             outcome.failed.append(_failure(subject, key, operation, stopped))
         except AtlassianError as err:
             outcome.failed.append(_failure(subject, key, operation, err))
@@ -236,10 +263,16 @@ def _plans(states, wishes, keep=()):
     plans = {}
     for state in states:
         if state.error is None:
-            plans[state.target] = dict(
-                (name, reconcile(state.current[name], wish.desired, absent=wish.absent, exclusive=wish.exclusive,
-                                 keep=set(keep if name == "user" else ()) | wish.exempt))
-                for name, wish in wishes.items())
+            plans[state.target] = {
+                name: reconcile(
+                    state.current[name],
+                    wish.desired,
+                    absent=wish.absent,
+                    exclusive=wish.exclusive,
+                    keep=set(keep if name == "user" else ()) | wish.exempt,
+                )
+                for name, wish in wishes.items()
+            }
     return plans
 
 
@@ -255,14 +288,14 @@ def _check_users(client, workspace, states, plans, wishes, directory, owners=Non
         unseen = [a for a in users.absent if a not in seen and a not in directory.confirmed]
         if unseen:
             users.mark_not_found(directory.unconfirmed(client, workspace, unseen))
-    user_plans = dict((target, plan["user"]) for target, plan in plans.items())
+    user_plans = {target: plan["user"] for target, plan in plans.items()}
     losses = admin_losses(user_plans)
     if losses:
         caller = caller_account(client)
         check_caller(caller, losses, users)
         if users.exclusive and caller in losses:
             plans = _plans(states, wishes, keep=(caller,))
-            user_plans = dict((target, plan["user"]) for target, plan in plans.items())
+            user_plans = {target: plan["user"] for target, plan in plans.items()}
     check_owner(client, workspace, user_plans, users, directory, prefetched=owners)
     return plans
 
@@ -280,8 +313,9 @@ def run_permissions(client, scope, params, check_mode=False):
     """Do the task of a permission module for ``scope``; return ``(result, failed)``. Raises AtlassianError (nothing
     written) for a refusal or a failure before the first write."""
     workspace = validate.workspace(params["workspace"])
-    concurrency = validate.bounded_int(DEFAULT_CONCURRENCY if params.get("concurrency") is None else params["concurrency"], "concurrency",
-                                       1, MAX_CONCURRENCY)
+    concurrency = validate.bounded_int(
+        DEFAULT_CONCURRENCY if params.get("concurrency") is None else params["concurrency"], "concurrency", 1, MAX_CONCURRENCY
+    )
     targets = targets_from_params(params, scope)
     wishes, directory = _wishes(client, workspace, params)
     warn_if_over_budget(client, "This task (%d %s)" % (len(targets), scope.plural), 2 * len(targets) * len(wishes) + 2)
@@ -308,7 +342,7 @@ def run_permissions(client, scope, params, check_mode=False):
         plans = _check_users(client, workspace, states, _plans(states, wishes), wishes, directory, owners)
         check_auth_for_writes(client, scope, [p for by_subject in plans.values() for p in by_subject.values()])
         if not check_mode:
-            by_target = dict((s.target, s) for s in states)
+            by_target = {s.target: s for s in states}
 
             def apply(worker, target):
                 if abort.error is not None:
@@ -326,11 +360,10 @@ def run_permissions(client, scope, params, check_mode=False):
 
 def _not_attempted(plans, err):
     outcomes = {}
-    subjects = dict((s.name, s) for s in SUBJECTS)
+    subjects = {s.name: s for s in SUBJECTS}
     for name, plan in plans.items():
         outcome = outcomes[name] = Outcome()
         for operation, keys in (("revoke", plan.remove), ("update", plan.update), ("grant", plan.add)):
             for key in sorted(keys):
-                outcome.failed.append({subjects[name].name: key, "operation": operation, "status": None,
-                                       "message": err.message})
+                outcome.failed.append({subjects[name].name: key, "operation": operation, "status": None, "message": err.message})
     return outcomes

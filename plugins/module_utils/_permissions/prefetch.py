@@ -51,20 +51,34 @@ def effective_access(client, workspace, targets, key, learn=None):
     server refuses the filter (400).
     ``learn(user)`` is called with the user object of an answer (it shows the account is a workspace member)."""
     field = "user.uuid" if identifier_kind(key) == "uuid" else "user.account_id"
-    by_name = dict((_full_name(workspace, t), t) for t in targets)
+    by_name = {_full_name(workspace, t): t for t in targets}
     path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions/repositories" % workspace))
     found = {}
     try:
         for batch in chunks(targets, REPOSITORY_BATCH):
-            query = "%s = %s AND %s" % (field, bbql_string(key), bbql_in("repository.full_name", [_full_name(workspace, t) for t in batch]))
+            query = "%s = %s AND %s" % (
+                field,
+                bbql_string(key),
+                bbql_in("repository.full_name", [_full_name(workspace, t) for t in batch]),
+            )
             listed = list(client.iter_effective_repository_permissions(workspace, q=query))
-            wanted = set(_full_name(workspace, t) for t in batch)
-            check_filtered(listed, wanted, lambda item: ((item.get("repository") or {}).get("full_name") or "").lower(),
-                           "repository.full_name", "GET", path)
+            wanted = {_full_name(workspace, t) for t in batch}
+            check_filtered(
+                listed,
+                wanted,
+                lambda item: ((item.get("repository") or {}).get("full_name") or "").lower(),
+                "repository.full_name",
+                "GET",
+                path,
+            )
             for item in listed:
                 if not same_user(item.get("user"), key):
-                    raise unexpected("GET", path, "filtered on %s answered a permission of another user: the server ignored "
-                                                  "or misapplied the filter" % field)
+                    raise unexpected(
+                        "GET",
+                        path,
+                        "filtered on %s answered a permission of another user: the server ignored "
+                        "or misapplied the filter" % field,
+                    )
                 found[by_name[(item["repository"]["full_name"]).lower()]] = item.get("permission")
                 if learn is not None:
                     learn(item.get("user"))
@@ -78,7 +92,7 @@ def effective_access(client, workspace, targets, key, learn=None):
 def existing_repositories(client, workspace, targets):
     """The set of ``targets`` (repository slugs) that exist and are visible, one listing per 50; None when the
     credentials may not list repositories (403 / 404) or the server refuses the filter (400)."""
-    by_slug = dict((t.lower(), t) for t in targets)
+    by_slug = {t.lower(): t for t in targets}
     path = "/repositories/%s" % workspace
     shown = client.transport.path_of(client.transport.url_for(path))
     found = set()
@@ -86,8 +100,9 @@ def existing_repositories(client, workspace, targets):
         for batch in chunks(targets, REPOSITORY_BATCH):
             params = {"q": bbql_in("slug", batch), "fields": "values.slug,values.full_name,next"}
             listed = list(iter_bitbucket_values(client.transport, path, params=params, pagelen=client.pagelen))
-            check_filtered(listed, set(t.lower() for t in batch), lambda item: (item.get("slug") or "").lower(), "slug",
-                           "GET", shown)
+            check_filtered(
+                listed, {t.lower() for t in batch}, lambda item: (item.get("slug") or "").lower(), "slug", "GET", shown
+            )
             found.update(by_slug[item["slug"].lower()] for item in listed)
     except ApiError as err:
         if not (isinstance(err, (ForbiddenError, NotFoundError)) or refused_query(err)):
@@ -96,7 +111,7 @@ def existing_repositories(client, workspace, targets):
     return found
 
 
-class Known(object):
+class Known:
     """What the prefetch proved of the task's user: ``access(target)`` is the effective level, False for no access
     (so no explicit permission), None when unknown; ``exists(target)`` True, False or None (unknown)."""
 
@@ -116,9 +131,13 @@ class Known(object):
         return target in self._existing
 
     def missing(self, target):
-        return NotFoundError("Repository %s/%s not found (or not visible with these credentials): the repository listing "
-                             "filtered on its slug did not show it" % (self.workspace, target),
-                             method="GET", path="/repositories/%s" % self.workspace, status=404)
+        return NotFoundError(
+            "Repository %s/%s not found (or not visible with these credentials): the repository listing "
+            "filtered on its slug did not show it" % (self.workspace, target),
+            method="GET",
+            path="/repositories/%s" % self.workspace,
+            status=404,
+        )
 
 
 def prefetch(pool, scope, workspace, targets, wishes, directory, check_mode=False):
@@ -145,7 +164,7 @@ def prefetch(pool, scope, workspace, targets, wishes, directory, check_mode=Fals
             return effective_access(worker, workspace, targets, key, learn=seen.append)
         return unseen, owner_listing(worker, workspace, unseen)
 
-    results = dict(zip(jobs, pool.map(run, jobs)))
+    results = dict(zip(jobs, pool.map(run, jobs), strict=True))
     access = results["access"]
     for user in seen[:1]:
         directory.learn(user)

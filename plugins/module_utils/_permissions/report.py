@@ -11,7 +11,7 @@ from __future__ import annotations
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
 
 
-class Outcome(object):
+class Outcome:
     """What was applied to one target for one subject: ``add``/``update``/``remove`` like a Plan, plus ``failed``
     and ``fatal`` (an error that stops the task)."""
 
@@ -35,14 +35,26 @@ def outcome_after(before, outcome):
 
 
 def _lists(done, plan):
-    return {"added": sorted(done.add), "updated": sorted(done.update), "removed": sorted(done.remove),
-            "unchanged": sorted(plan.unchanged)}
+    return {
+        "added": sorted(done.add),
+        "updated": sorted(done.update),
+        "removed": sorted(done.remove),
+        "unchanged": sorted(plan.unchanged),
+    }
 
 
 def _target_result(scope, state, plans, outcomes, check_mode):
     """The result entry of one target, and {subject: (before, after)}."""
-    result = {scope.name: state.target, "changed": False, "added": [], "updated": [], "removed": [], "unchanged": [],
-              "protected": [], "failed": []}
+    result = {
+        scope.name: state.target,
+        "changed": False,
+        "added": [],
+        "updated": [],
+        "removed": [],
+        "unchanged": [],
+        "protected": [],
+        "failed": [],
+    }
     if state.error is not None:
         err = state.error
         result["failed"].append({"user": None, "operation": "read", "status": err.status, "message": err.message})
@@ -72,8 +84,9 @@ def render_permissions(users, groups, known):
     lines = []
     for account_id, permission in sorted(users.items()):
         info = known.get(account_id) or {}
-        label = " ".join(part for part in (info.get("display_name"),
-                                           "<%s>" % info["email"] if info.get("email") else None) if part)
+        label = " ".join(
+            part for part in (info.get("display_name"), "<%s>" % info["email"] if info.get("email") else None) if part
+        )
         lines.append('"%s": %s%s' % (account_id, permission, "  # " + label if label else ""))
     for slug, permission in sorted(groups.items()):
         lines.append('"group:%s": %s' % (slug, permission))
@@ -88,8 +101,10 @@ def _failure_message(scope, results):
         who = first.get("user") or first.get("group")
         parts.append("%s (%s%s: %s)" % (entry[scope.name], first["operation"], " %s" % who if who else "", first["message"]))
     more = " and %d more" % (len(failed) - 5) if len(failed) > 5 else ""
-    return ("Failed on %d of %d %s: %s%s. Everything else was applied and is listed in results; fix the cause and run "
-            "the task again to complete it." % (len(failed), len(results), scope.plural, "; ".join(parts), more))
+    return (
+        "Failed on %d of %d %s: %s%s. Everything else was applied and is listed in results; fix the cause and run "
+        "the task again to complete it." % (len(failed), len(results), scope.plural, "; ".join(parts), more)
+    )
 
 
 def report(scope, workspace, states, plans, outcomes, wishes, directory, check_mode):
@@ -97,8 +112,7 @@ def report(scope, workspace, states, plans, outcomes, wishes, directory, check_m
     results, diffs = [], []
     sides_of = {}
     for state in states:
-        entry, sides = _target_result(scope, state, plans.get(state.target, {}), outcomes.get(state.target),
-                                      check_mode)
+        entry, sides = _target_result(scope, state, plans.get(state.target, {}), outcomes.get(state.target), check_mode)
         results.append(entry)
         if state.error is None:
             sides_of[state.target] = sides
@@ -106,21 +120,32 @@ def report(scope, workspace, states, plans, outcomes, wishes, directory, check_m
             header = "%s/%s" % (workspace, state.target)
             users = sides.get("user", ({}, {}))
             groups = sides.get("group", ({}, {}))
-            diffs.append(make_diff(render_permissions(users[0], groups[0], directory.users),
-                                   render_permissions(users[1], groups[1], directory.users),
-                                   before_header=header, after_header=header))
-    result = {"changed": any(r["changed"] for r in results), "diff": diffs, "results": results,
-              "failed_%s" % scope.plural: [r[scope.name] for r in results if r["failed"]]}
+            diffs.append(
+                make_diff(
+                    render_permissions(users[0], groups[0], directory.users),
+                    render_permissions(users[1], groups[1], directory.users),
+                    before_header=header,
+                    after_header=header,
+                )
+            )
+    result = {
+        "changed": any(r["changed"] for r in results),
+        "diff": diffs,
+        "results": results,
+        "failed_%s" % scope.plural: [r[scope.name] for r in results if r["failed"]],
+    }
     for name, key in (("user", "permissions"), ("group", "group_permissions")):
         if name in wishes:
-            result[key] = {"before": dict((t, s[name][0]) for t, s in sides_of.items()),
-                           "after": dict((t, s[name][1]) for t, s in sides_of.items())}
+            result[key] = {
+                "before": {t: s[name][0] for t, s in sides_of.items()},
+                "after": {t: s[name][1] for t, s in sides_of.items()},
+            }
     users = wishes.get("user")
     if users is not None:
         involved = set(users.involved)
         for sides in sides_of.values():
             involved.update(sides["user"][0])
-        result["users"] = dict((k, v) for k, v in sorted(directory.users.items()) if k in involved)
+        result["users"] = {k: v for k, v in sorted(directory.users.items()) if k in involved}
         result["not_found"] = users.not_found
     else:
         result["users"] = {}

@@ -34,13 +34,16 @@ def check_auth_for_writes(client, scope, plans):
     """Refuse a task that would change a permission with credentials Bitbucket refuses for permission writes."""
     if client.auth_kind in BASIC_AUTH_KINDS or not any(plan.changed for plan in plans):
         return
-    used = {"client_credentials": "an OAuth consumer (client_id + client_secret)",
-            "access_token": "an access token"}.get(client.auth_kind, "these credentials")
-    raise RefusedError("Bitbucket changes explicit %s permissions only for HTTP Basic credentials (\"JWT and OAuth "
-                       "authentication methods are unsupported\"), and this task uses %s: set username (the Atlassian "
-                       "account email) and api_token (an API token with the admin:%s:bitbucket and "
-                       "write:permission:bitbucket / delete:permission:bitbucket scopes). Reading permissions works with "
-                       "OAuth. Nothing was changed." % (scope.name, used, scope.name))
+    used = {"client_credentials": "an OAuth consumer (client_id + client_secret)", "access_token": "an access token"}.get(
+        client.auth_kind, "these credentials"
+    )
+    raise RefusedError(
+        'Bitbucket changes explicit %s permissions only for HTTP Basic credentials ("JWT and OAuth '
+        'authentication methods are unsupported"), and this task uses %s: set username (the Atlassian '
+        "account email) and api_token (an API token with the admin:%s:bitbucket and "
+        "write:permission:bitbucket / delete:permission:bitbucket scopes). Reading permissions works with "
+        "OAuth. Nothing was changed." % (scope.name, used, scope.name)
+    )
 
 
 def admin_losses(plans):
@@ -65,17 +68,24 @@ def caller_account(client):
     except AtlassianError as err:
         if is_not_a_user(client, err):
             return None
-        raise RefusedError("These changes remove or lower explicit admin permissions, and the caller's own account could not "
-                           "be read to make sure it is not one of them (%s). Nothing was changed." % err.message,
-                           method=err.method, path=err.path, status=err.status, api_message=err.api_message) from None
+        raise RefusedError(
+            "These changes remove or lower explicit admin permissions, and the caller's own account could not "
+            "be read to make sure it is not one of them (%s). Nothing was changed." % err.message,
+            method=err.method,
+            path=err.path,
+            status=err.status,
+            api_message=err.api_message,
+        ) from None
 
 
 def check_caller(caller, losses, wishes):
     """Refuse when the task explicitly removes or lowers the caller's own admin permission."""
     if caller and caller in losses and caller in wishes.involved:
-        raise RefusedError("Refusing to remove or lower your own admin permission (%s) on %s: you would lose the right to "
-                           "manage these permissions. Nothing was changed."
-                           % (wishes.named.get(caller, caller), ", ".join(sorted(losses[caller]))))
+        raise RefusedError(
+            "Refusing to remove or lower your own admin permission (%s) on %s: you would lose the right to "
+            "manage these permissions. Nothing was changed."
+            % (wishes.named.get(caller, caller), ", ".join(sorted(losses[caller])))
+        )
 
 
 OWNER_QUERY = 'permission = "owner"'  # the filter the spec states on /workspaces/{ws}/permissions
@@ -91,9 +101,14 @@ def owner_listing(client, workspace, account_ids):
 
     def read(query, batch):
         listed = list(client.iter_workspace_permissions(workspace, q=query))
-        return check_filtered(listed, set(batch) | {"owner"},
-                              lambda m: "owner" if m.get("permission") == "owner" else (m.get("user") or {}).get("account_id"),
-                              "permission and user.account_id", "GET", path)
+        return check_filtered(
+            listed,
+            set(batch) | {"owner"},
+            lambda m: "owner" if m.get("permission") == "owner" else (m.get("user") or {}).get("account_id"),
+            "permission and user.account_id",
+            "GET",
+            path,
+        )
 
     def combined():
         listing = []
@@ -134,12 +149,16 @@ def check_owner(client, workspace, plans, wishes, directory, prefetched=None):
             continue
         for key in (user.get("account_id"), user.get("uuid")):
             if key and key in wishes.desired:
-                raise RefusedError("Refusing to grant an explicit permission to %s: it is the owner of workspace %s, "
-                                   "who already has full access and cannot be given explicit permissions. Nothing was "
-                                   "changed." % (wishes.named.get(key, key), workspace))
+                raise RefusedError(
+                    "Refusing to grant an explicit permission to %s: it is the owner of workspace %s, "
+                    "who already has full access and cannot be given explicit permissions. Nothing was "
+                    "changed." % (wishes.named.get(key, key), workspace)
+                )
     unknown = [a for a in unseen if a not in members]
     if unknown:
-        raise RefusedError("Cannot grant a permission to %s: no workspace member has this account ID (Bitbucket grants "
-                           "explicit permissions to workspace members only; check the ID, or give the person Bitbucket access first, "
-                           "e.g. with accessops.atlassian.atlassian_group_member). "
-                           "Nothing was changed." % ", ".join(wishes.named.get(a, a) for a in unknown))
+        raise RefusedError(
+            "Cannot grant a permission to %s: no workspace member has this account ID (Bitbucket grants "
+            "explicit permissions to workspace members only; check the ID, or give the person Bitbucket access first, "
+            "e.g. with accessops.atlassian.atlassian_group_member). "
+            "Nothing was changed." % ", ".join(wishes.named.get(a, a) for a in unknown)
+        )

@@ -18,8 +18,18 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.tar
     Subject,
 )
 
-__all__ = ["GROUP", "PROJECT", "PROJECT_LEVELS", "RANK", "REPOSITORY", "REPOSITORY_LEVELS", "SUBJECTS", "Scope", "Subject",
-           "USER"]
+__all__ = [
+    "GROUP",
+    "PROJECT",
+    "PROJECT_LEVELS",
+    "RANK",
+    "REPOSITORY",
+    "REPOSITORY_LEVELS",
+    "SUBJECTS",
+    "Scope",
+    "Subject",
+    "USER",
+]
 
 # Order of the levels (a lowering is a move to a smaller rank); "create-repo" is "write" plus creating repositories.
 RANK = {"read": 1, "write": 2, "create-repo": 3, "admin": 4}

@@ -39,7 +39,7 @@ ITEM_OPTIONS = ("state",) + MANAGED_OPTIONS
 MAX_NAMED_FAILURES = 10
 
 
-class _Recorder(object):
+class _Recorder:
     """The worker's ScimClient for one user, remembering whether a write of that user succeeded."""
 
     def __init__(self, client):
@@ -68,8 +68,11 @@ def _stops_everything(client, err):
     """Bad credentials (401), or 404 on ``GET /Users`` (an unknown directory): every other user would fail the same."""
     if isinstance(err, AuthenticationError):
         return True
-    return isinstance(err, NotFoundError) and err.method == "GET" and err.path == client.transport.path_of(
-        client.transport.url_for(USERS_PATH))
+    return (
+        isinstance(err, NotFoundError)
+        and err.method == "GET"
+        and err.path == client.transport.path_of(client.transport.url_for(USERS_PATH))
+    )
 
 
 def ignored_option_warnings(params):
@@ -78,8 +81,11 @@ def ignored_option_warnings(params):
     warnings = []
     if params.get(IGNORED_OPTION) is not None:
         warnings.append(ignored_option_warning(IGNORED_OPTION))
-    named = ["users[%d] (%s)" % (index, item.get("user_name")) for index, item in enumerate(params.get("users") or [])
-             if isinstance(item, dict) and item.get(IGNORED_OPTION) is not None]
+    named = [
+        "users[%d] (%s)" % (index, item.get("user_name"))
+        for index, item in enumerate(params.get("users") or [])
+        if isinstance(item, dict) and item.get(IGNORED_OPTION) is not None
+    ]
     if named:
         more = " and %d more" % (len(named) - MAX_NAMED_FAILURES) if len(named) > MAX_NAMED_FAILURES else ""
         warnings.append(ignored_option_warning("%s of %s%s" % (IGNORED_OPTION, ", ".join(named[:MAX_NAMED_FAILURES]), more)))
@@ -93,10 +99,11 @@ def check_items(params):
     if given:
         raise ConfigurationError(
             "users: %s cannot be set with users; set %s in each item of users instead"
-            % (", ".join(given), "it" if len(given) == 1 else "them"))
+            % (", ".join(given), "it" if len(given) == 1 else "them")
+        )
     items, seen = [], {}
     for index, item in enumerate(params["users"]):
-        desired = dict((option, item.get(option)) for option in MANAGED_OPTIONS)
+        desired = {option: item.get(option) for option in MANAGED_OPTIONS}
         try:
             user_name = validate_user_params(item.get("user_name"), desired)
         except ConfigurationError as err:
@@ -105,7 +112,8 @@ def check_items(params):
         if key in seen:
             raise ConfigurationError(
                 "users: %r is listed twice (items %d and %d; userName is compared without regard to case); list each user "
-                "once" % (user_name, seen[key], index))
+                "once" % (user_name, seen[key], index)
+            )
         seen[key] = index
         items.append((user_name, desired, item.get("state") or "present"))
     return items
@@ -120,8 +128,7 @@ def _failed_entry(user_name, err, wrote):
 def concurrency_of(params):
     """The validated ``concurrency`` (1 to 16; ConfigurationError otherwise)."""
     concurrency = params.get("concurrency")
-    return validate.bounded_int(DEFAULT_CONCURRENCY if concurrency is None else concurrency, "concurrency", 1,
-                                MAX_CONCURRENCY)
+    return validate.bounded_int(DEFAULT_CONCURRENCY if concurrency is None else concurrency, "concurrency", 1, MAX_CONCURRENCY)
 
 
 def ensure_users(client, params, check_mode=False):
@@ -142,8 +149,13 @@ def ensure_users(client, params, check_mode=False):
             if _stops_everything(worker, err):
                 abort.set(err)
             return _failed_entry(user_name, err, recorder.wrote), None
-        entry = {"user_name": user_name, "changed": done["changed"], "user": done["user"],
-                 "atlassian_account_id": done["atlassian_account_id"], "failed": False}
+        entry = {
+            "user_name": user_name,
+            "changed": done["changed"],
+            "user": done["user"],
+            "atlassian_account_id": done["atlassian_account_id"],
+            "failed": False,
+        }
         diff = None
         if done["changed"]:
             diff = make_diff(done["diff"]["before"], done["diff"]["after"], before_header=user_name, after_header=user_name)
@@ -158,18 +170,26 @@ def _failure_message(results, failed):
     parts = ["%s (%s)" % (entry["user_name"], entry["msg"]) for entry in failed[:MAX_NAMED_FAILURES]]
     more = ""
     if len(failed) > MAX_NAMED_FAILURES:
-        more = " and %d more: %s" % (len(failed) - MAX_NAMED_FAILURES,
-                                     ", ".join(entry["user_name"] for entry in failed[MAX_NAMED_FAILURES:]))
-    return ("Failed on %d of %d users: %s%s. Every other user was handled and is listed in results; fix the cause and "
-            "run the task again to complete the job." % (len(failed), len(results), "; ".join(parts), more))
+        more = " and %d more: %s" % (
+            len(failed) - MAX_NAMED_FAILURES,
+            ", ".join(entry["user_name"] for entry in failed[MAX_NAMED_FAILURES:]),
+        )
+    return (
+        "Failed on %d of %d users: %s%s. Every other user was handled and is listed in results; fix the cause and "
+        "run the task again to complete the job." % (len(failed), len(results), "; ".join(parts), more)
+    )
 
 
 def report(results, diffs):
     """``(result, failed)``: ``changed``, ``results`` in the order of the items, ``diff`` (one entry per changed user),
     ``failed_users`` and, when some failed, ``msg``."""
     failed = [entry for entry in results if entry["failed"]]
-    result = {"changed": any(entry["changed"] for entry in results), "results": results, "diff": diffs,
-              "failed_users": [entry["user_name"] for entry in failed]}
+    result = {
+        "changed": any(entry["changed"] for entry in results),
+        "results": results,
+        "diff": diffs,
+        "failed_users": [entry["user_name"] for entry in failed],
+    }
     if failed:
         result["msg"] = _failure_message(results, failed)
     return result, bool(failed)

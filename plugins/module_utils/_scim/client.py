@@ -70,9 +70,11 @@ IGNORED_OPTION_REMOVED_IN = "1.0.0"
 
 def ignored_option_warning(where):
     """The warning of a task that sets ``locale``; ``where`` names it (``locale``, ``locale of users[0] (...)``)."""
-    return ("Option %s is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module does not "
-            "send, compare or report it; use preferred_language. The option will be removed in version %s of "
-            "accessops.atlassian." % (where, IGNORED_OPTION_REMOVED_IN))
+    return (
+        "Option %s is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module does not "
+        "send, compare or report it; use preferred_language. The option will be removed in version %s of "
+        "accessops.atlassian." % (where, IGNORED_OPTION_REMOVED_IN)
+    )
 
 
 # Options that are top-level attributes on Atlassian and attributes of the enterprise extension on RFC 7643 servers.
@@ -233,9 +235,9 @@ def create_payload(user_name, desired):
     It is in the RFC 7643 form (department / organization in the enterprise extension), which every server takes.
     """
     payload = {"schemas": [CORE_USER_SCHEMA], "userName": user_name}
-    values = dict((k, v) for k, v in desired.items() if v is not None and v != "")
+    values = {k: v for k, v in desired.items() if v is not None and v != ""}
     values.setdefault("active", True)
-    changes = dict((k, (None, values[k])) for k in MANAGED_OPTIONS if k in values)
+    changes = {k: (None, values[k]) for k in MANAGED_OPTIONS if k in values}
     return apply_changes(payload, changes, atlassian=False)
 
 
@@ -248,7 +250,7 @@ def diff_view(view, options, user_name):
     return shown
 
 
-class ScimClient(object):
+class ScimClient:
     """SCIM ``/Users`` calls of one directory (the Transport's base URL ends with the directory)."""
 
     def __init__(self, transport):
@@ -262,8 +264,15 @@ class ScimClient(object):
         """A client for another thread (``_workers.WorkerPool``): a new Transport (own requests.Session), same
         base URL, auth, timeouts, TLS settings, retry policy, warn callback and ApiStats (every request counted once)."""
         t = self.transport
-        clone = Transport(t.base_url, t.auth, timeout=t.timeout, validate_certs=t.verify is not False,
-                          ca_path=t.verify if isinstance(t.verify, str) else None, retry_policy=t.retry_policy, stats=t.stats)
+        clone = Transport(
+            t.base_url,
+            t.auth,
+            timeout=t.timeout,
+            validate_certs=t.verify is not False,
+            ca_path=t.verify if isinstance(t.verify, str) else None,
+            retry_policy=t.retry_policy,
+            stats=t.stats,
+        )
         clone.warn = t.warn  # set afterwards: the CA-bundle warning was already given once, by the main Transport
         return ScimClient(clone)
 
@@ -273,8 +282,9 @@ class ScimClient(object):
     def _object(self, method, path, **kwargs):
         body = self.transport.request_json(method, path, **kwargs)
         if not isinstance(body, dict):
-            raise ApiError("%s %s answered without a JSON object" % (method, path), method=method, path=path,
-                           secrets=self.transport.secrets)
+            raise ApiError(
+                "%s %s answered without a JSON object" % (method, path), method=method, path=path, secrets=self.transport.secrets
+            )
         return body
 
     def _path(self, path):
@@ -290,19 +300,31 @@ class ScimClient(object):
                 raise UnexpectedAnswerError(
                     "GET %s filtered on %s eq %r answered a user whose %s is %r: the server ignored or misapplied the "
                     "filter" % (self._path(USERS_PATH), attribute, value, attribute, found),
-                    method="GET", path=self._path(USERS_PATH), status=200, secrets=self.transport.secrets)
+                    method="GET",
+                    path=self._path(USERS_PATH),
+                    status=200,
+                    secrets=self.transport.secrets,
+                )
         return resources
 
     def _check_user(self, user, method, path, user_id=None, user_name=None):
         """A user answered for a keyed request must be the one asked for (same id, same userName)."""
         if user_id is not None and user.get("id") != user_id:
-            raise UnexpectedAnswerError("%s %s answered the user with id %r instead of %r"
-                                        % (method, self._path(path), user.get("id"), user_id),
-                                        method=method, path=self._path(path), status=200, secrets=self.transport.secrets)
+            raise UnexpectedAnswerError(
+                "%s %s answered the user with id %r instead of %r" % (method, self._path(path), user.get("id"), user_id),
+                method=method,
+                path=self._path(path),
+                status=200,
+                secrets=self.transport.secrets,
+            )
         if user_name is not None and str(user.get("userName") or "").lower() != user_name.lower():
-            raise UnexpectedAnswerError("%s %s answered a user named %r instead of %r"
-                                        % (method, self._path(path), user.get("userName"), user_name),
-                                        method=method, path=self._path(path), status=200, secrets=self.transport.secrets)
+            raise UnexpectedAnswerError(
+                "%s %s answered a user named %r instead of %r" % (method, self._path(path), user.get("userName"), user_name),
+                method=method,
+                path=self._path(path),
+                status=200,
+                secrets=self.transport.secrets,
+            )
         return user
 
     def user_path(self, user_id):
@@ -312,8 +334,9 @@ class ScimClient(object):
     def find_users(self, attribute, value, count=100):
         """Every user whose ``attribute`` (``userName`` or ``externalId``) equals ``value`` (each checked)."""
         params = {"filter": scim_filter_eq(attribute, value)}
-        return self._check_filtered(list(iter_scim_resources(self.transport, USERS_PATH, params=params, count=count)),
-                                    attribute, value)
+        return self._check_filtered(
+            list(iter_scim_resources(self.transport, USERS_PATH, params=params, count=count)), attribute, value
+        )
 
     def find_user(self, user_name):
         """The user named ``user_name`` (one GET with a ``userName eq`` filter), or None.
@@ -326,8 +349,12 @@ class ScimClient(object):
         if len(resources) > 1:
             exact = [r for r in resources if r.get("userName") == user_name]
             if len(exact) != 1:
-                raise ApiError("GET %s: %d users match userName %r; refusing to guess which one to manage"
-                               % (USERS_PATH, len(resources), user_name), method="GET", path=USERS_PATH)
+                raise ApiError(
+                    "GET %s: %d users match userName %r; refusing to guess which one to manage"
+                    % (USERS_PATH, len(resources), user_name),
+                    method="GET",
+                    path=USERS_PATH,
+                )
             resources = exact
         return resources[0] if resources else None
 
@@ -352,13 +379,15 @@ class ScimClient(object):
         RFC 7644 lets a server answer 204 No Content: the user is then read again.
         """
         path = self.user_path(user_id)
-        body = self.transport.request_json("PATCH", path, json={"schemas": [PATCH_OP_SCHEMA], "Operations": operations},
-                                           idempotent=True)
+        body = self.transport.request_json(
+            "PATCH", path, json={"schemas": [PATCH_OP_SCHEMA], "Operations": operations}, idempotent=True
+        )
         if body is None:
             return self.get_user(user_id)
         if not isinstance(body, dict):
-            raise ApiError("PATCH %s answered without a JSON object" % path, method="PATCH", path=path,
-                           secrets=self.transport.secrets)
+            raise ApiError(
+                "PATCH %s answered without a JSON object" % path, method="PATCH", path=path, secrets=self.transport.secrets
+            )
         return self._check_user(body, "PATCH", path, user_id=user_id)
 
     def delete_user(self, user_id):
@@ -413,8 +442,13 @@ def _create(client, user_name, desired, check_mode):
             raise ConflictError(
                 "%s. No user named %r exists when read again: another attribute (such as the email or externalId) is "
                 "likely already used by a different user" % (err.message, user_name),
-                method=err.method, path=err.path, status=err.status, api_message=err.api_message,
-                body=err.body, scim_type=err.scim_type) from err
+                method=err.method,
+                path=err.path,
+                status=err.status,
+                api_message=err.api_message,
+                body=err.body,
+                scim_type=err.scim_type,
+            ) from err
         return _update(client, user_name, existing, desired, check_mode)
     except (TransportError, ApiError) as err:
         if not _lost_answer(err):
@@ -424,7 +458,11 @@ def _create(client, user_name, desired, check_mode):
             raise TransportError(
                 "POST %s to create user %r got no usable answer (%s) and no such user exists when read again; "
                 "the request was not repeated, run the task again" % (USERS_PATH, user_name, err.message),
-                method="POST", path=USERS_PATH, status=err.status, api_message=err.api_message)
+                method="POST",
+                path=USERS_PATH,
+                status=err.status,
+                api_message=err.api_message,
+            ) from err
         result = _update(client, user_name, existing, desired, check_mode)
         result.update(changed=True, diff=make_diff({}, diff_view(user_view(result["user"]), shown, user_name)))
         return result
@@ -440,7 +478,7 @@ def _complete_creation(client, created, desired):
     if not is_atlassian_user(created):
         return created
     view = user_view(created)
-    wanted = desired_for(view, dict((o, desired.get(o)) for o in ENTERPRISE_OPTIONS))
+    wanted = desired_for(view, {o: desired.get(o) for o in ENTERPRISE_OPTIONS})
     changes = diff_attributes(view, wanted)
     if not changes or not created.get("id"):
         return created
@@ -451,7 +489,8 @@ def _require_email(user_name, desired):
     if not desired.get(EMAIL_OPTION):
         raise ConfigurationError(
             "email is required to create the user %r: Atlassian's SCIM API requires a primary email address to create "
-            "a user, and this module requires it on every SCIM server" % user_name)
+            "a user, and this module requires it on every SCIM server" % user_name
+        )
 
 
 MAX_ATTRIBUTE_CHARS = 1024

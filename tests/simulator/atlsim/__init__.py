@@ -23,4 +23,5 @@ DEMO_SEED = Path(__file__).resolve().parent.parent / "seeds" / "demo.yml"
 def create_app(seed, **kwargs):
     """Shortcut for :func:`atlsim.app.create_app` (imported lazily)."""
     from .app import create_app as _create_app  # pylint: disable=import-outside-toplevel
+
     return _create_app(seed, **kwargs)

@@ -58,11 +58,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", default=str(DEMO_SEED), help="YAML/JSON seed file (default: the demo seed)")
     p.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
-    p.add_argument("--no-scim-extension", action="store_true",
-                   help="serve plain SCIM (without the Atlassian extension schema)")
-    p.add_argument("--strict", action="store_true", default=None,
-                   help="strict mode: 400 to any query parameter, BBQL field, SCIM filter or body field the official "
-                        "documents do not state (default: the ATLSIM_STRICT environment variable)")
+    p.add_argument("--no-scim-extension", action="store_true", help="serve plain SCIM (without the Atlassian extension schema)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="strict mode: 400 to any query parameter, BBQL field, SCIM filter or body field the official "
+        "documents do not state (default: the ATLSIM_STRICT environment variable)",
+    )
     p.add_argument("--latency-ms", type=int)
     p.add_argument("--error-rate", type=float)
     p.add_argument("--error-statuses", help="comma-separated, e.g. 500,502,503")
@@ -75,15 +78,30 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--malformed-json-next", type=int)
     p.add_argument("--rate-limit", type=int, help="override every rate limit (requests per window)")
     p.add_argument("--pagination", choices=("page", "iterator"))
-    p.add_argument("--faults", type=_faults, metavar="JSON",
-                   help='any knobs as a JSON object, e.g. \'{"ignore_filters": 5}\' (applied before the flags above)')
+    p.add_argument(
+        "--faults",
+        type=_faults,
+        metavar="JSON",
+        help="any knobs as a JSON object, e.g. '{\"ignore_filters\": 5}' (applied before the flags above)",
+    )
     return p
 
 
 def knobs_from(args: argparse.Namespace) -> dict:
     knobs = dict(getattr(args, "faults", None) or {})
-    for name in ("latency_ms", "error_rate", "fault_seed", "fail_next", "burst_429", "drop_next", "slow_next",
-                 "lose_write_answer_next", "malformed_json_next", "rate_limit", "pagination"):
+    for name in (
+        "latency_ms",
+        "error_rate",
+        "fault_seed",
+        "fail_next",
+        "burst_429",
+        "drop_next",
+        "slow_next",
+        "lose_write_answer_next",
+        "malformed_json_next",
+        "rate_limit",
+        "pagination",
+    ):
         value = getattr(args, name)
         if value is not None:
             knobs[name] = value

@@ -8,7 +8,7 @@ import json
 import os
 import threading
 import uuid as uuidlib
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import yaml
 
@@ -44,7 +44,7 @@ def load_seed(source) -> dict:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def stable_uuid(*parts: str) -> str:
@@ -114,14 +114,16 @@ class Accounts:
             if existing is not None:
                 return dict(existing)
             new_id = str(uuidlib.uuid4())
-            account = self.add({
-                "account_id": "712020:%s" % new_id,
-                "uuid": "{%s}" % uuidlib.uuid4(),
-                "email": email,
-                "display_name": display_name or str(email).split("@", 1)[0],
-                "nickname": nickname or str(email).split("@", 1)[0],
-                "created_on": now_iso(),
-            })
+            account = self.add(
+                {
+                    "account_id": "712020:%s" % new_id,
+                    "uuid": "{%s}" % uuidlib.uuid4(),
+                    "email": email,
+                    "display_name": display_name or str(email).split("@", 1)[0],
+                    "nickname": nickname or str(email).split("@", 1)[0],
+                    "created_on": now_iso(),
+                }
+            )
             return dict(account)
 
     def unlink(self, account_id: str) -> None:

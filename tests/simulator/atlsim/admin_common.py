@@ -20,31 +20,75 @@ import json
 import re
 import uuid as uuidlib
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from werkzeug.wrappers import Request, Response
 
 from .web import json_response
 
-MAX_LIMIT = 100           # the page size a client may ask for (limitParam, the searches' `limit`: 1..100); else 400
+MAX_LIMIT = 100  # the page size a client may ask for (limitParam, the searches' `limit`: 1..100); else 400
 # entries of one filter array: the spec's maxItems (MultiDirectoryUserSearchRequest / MultiDirectoryGroupSearchRequest);
 # minItems is 1 everywhere (an empty array is a 400); 400 beyond
-USER_FILTER_LIMITS = {"accountIds": 10, "emails": 100, "groupIds": 10, "directoryIds": 10, "emailDomains": 10,
-                      "resourceIds": 20, "roleIds": 10, "status": 4, "membershipStatus": 3, "accountStatus": 3}
-GROUP_FILTER_LIMITS = {"accountIds": 10, "directoryIds": 10, "groupIds": 10, "groupNames": 100, "resourceIds": 20,
-                       "resourceOwners": 10, "roleIds": 10, "expand": 2}
-TITLES = {400: "Bad Request", 401: "Unauthenticated", 402: "Payment Required", 403: "Forbidden", 404: "Unknown Resource",
-          405: "Method Not Supported", 409: "Resource Conflicts", 415: "Unsupported Media Type", 429: "Too Many Requests",
-          500: "Internal Error"}
-CODES = {400: "ADMIN-UAM-400-1", 401: "ADMIN-UAM-401-1", 403: "ADMIN-UAM-403-1", 404: "ADMIN-UAM-404-1",
-         405: "ADMIN-UAM-405-1", 409: "ADMIN-UAM-409-2", 415: "ADMIN-UAM-415-1", 429: "ADMIN-429-1", 500: "ADMIN-UAM-500-1"}
+USER_FILTER_LIMITS = {
+    "accountIds": 10,
+    "emails": 100,
+    "groupIds": 10,
+    "directoryIds": 10,
+    "emailDomains": 10,
+    "resourceIds": 20,
+    "roleIds": 10,
+    "status": 4,
+    "membershipStatus": 3,
+    "accountStatus": 3,
+}
+GROUP_FILTER_LIMITS = {
+    "accountIds": 10,
+    "directoryIds": 10,
+    "groupIds": 10,
+    "groupNames": 100,
+    "resourceIds": 20,
+    "resourceOwners": 10,
+    "roleIds": 10,
+    "expand": 2,
+}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthenticated",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Unknown Resource",
+    405: "Method Not Supported",
+    409: "Resource Conflicts",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    500: "Internal Error",
+}
+CODES = {
+    400: "ADMIN-UAM-400-1",
+    401: "ADMIN-UAM-401-1",
+    403: "ADMIN-UAM-403-1",
+    404: "ADMIN-UAM-404-1",
+    405: "ADMIN-UAM-405-1",
+    409: "ADMIN-UAM-409-2",
+    415: "ADMIN-UAM-415-1",
+    429: "ADMIN-429-1",
+    500: "ADMIN-UAM-500-1",
+}
 
 
 class AdminError(Exception):
     """An Admin API error answer."""
 
-    def __init__(self, status: int, detail: str, code: str | None = None, title: str | None = None,
-                 headers: dict | None = None, proxy: bool = False):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        code: str | None = None,
+        title: str | None = None,
+        headers: dict | None = None,
+        proxy: bool = False,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -56,8 +100,13 @@ class AdminError(Exception):
     def response(self, shape: str = "errors") -> Response:
         """The answer in the operation's declared error shape: ``errors`` (a list), ``application`` (one
         ``ApplicationError``) or ``proxy`` (``ProxyError``, also whenever the error was raised as a proxy one)."""
-        item = {"id": uuidlib.uuid4().hex[:8], "code": self.code, "status": str(self.status), "title": self.title,
-                "detail": self.detail}
+        item = {
+            "id": uuidlib.uuid4().hex[:8],
+            "code": self.code,
+            "status": str(self.status),
+            "title": self.title,
+            "detail": self.detail,
+        }
         if self.proxy or shape == "proxy":
             body = {"code": self.status, "message": self.detail}
         elif shape == "application":
@@ -88,14 +137,22 @@ def not_found_group(ident: str) -> AdminError:
 
 def license_error(resource, v1: bool = False) -> AdminError:
     """409: ``resource`` has no seat left (``ADMIN-UAM-409-3`` Product License Limit Exceeded; v1: ``ADMIN-409-3``)."""
-    return AdminError(409, "Product License Limit Exceeded: %s %s has no seat left (%s seats)."
-                      % (resource.owner, resource.name, resource.seats),
-                      "ADMIN-409-3" if v1 else "ADMIN-UAM-409-3", "Product License Limit Exceeded")
+    return AdminError(
+        409,
+        "Product License Limit Exceeded: %s %s has no seat left (%s seats)." % (resource.owner, resource.name, resource.seats),
+        "ADMIN-409-3" if v1 else "ADMIN-UAM-409-3",
+        "Product License Limit Exceeded",
+    )
 
 
 def synced_group(group) -> AdminError:
-    return AdminError(403, "Group %s (%s) is synced from an identity provider and cannot be modified here: change it in "
-                      "the identity provider." % (group.name, group.id), "ADMIN-UAM-403-1", "Forbidden")
+    return AdminError(
+        403,
+        "Group %s (%s) is synced from an identity provider and cannot be modified here: change it in "
+        "the identity provider." % (group.name, group.id),
+        "ADMIN-UAM-403-1",
+        "Forbidden",
+    )
 
 
 @dataclass(frozen=True)
@@ -103,9 +160,9 @@ class AdminRoute:
     method: str
     pattern: str
     handler: Callable
-    scope: str | None = None    # what a scoped key needs (reads); None: writes, scoped keys refused
+    scope: str | None = None  # what a scoped key needs (reads); None: writes, scoped keys refused
     v1: bool = False
-    errors: str = "errors"      # the declared error body: "errors" ({"errors": [...]}) or "application" (one error)
+    errors: str = "errors"  # the declared error body: "errors" ({"errors": [...]}) or "application" (one error)
 
 
 @dataclass
@@ -139,19 +196,30 @@ class AdminCtx:
     def org(self):
         org = self.admin.orgs.get(self.params["orgId"])
         if org is None or (self.v1 and org.id != self.key["org"]):  # v1 GET org declares no 403: not found
-            raise AdminError(404, "Organization %s not found" % self.params["orgId"],
-                             "ADMIN-404-2" if self.v1 else "ADMIN-UAM-404-2", "Organization not found")
+            raise AdminError(
+                404,
+                "Organization %s not found" % self.params["orgId"],
+                "ADMIN-404-2" if self.v1 else "ADMIN-UAM-404-2",
+                "Organization not found",
+            )
         if org.id != self.key["org"]:
-            raise AdminError(403, "This API key is not allowed to manage organization %s." % org.id,
-                             "ADMIN-UAM-403-2", "Not allowed to manage the org")
+            raise AdminError(
+                403,
+                "This API key is not allowed to manage organization %s." % org.id,
+                "ADMIN-UAM-403-2",
+                "Not allowed to manage the org",
+            )
         return org
 
     def directories(self, org, write: bool = False):
         """The directories of the path's ``directoryId`` (``-``: all of them, reads only)."""
         ident = self.params["directoryId"]
         if ident == "-" and write:
-            raise AdminError(400, "directoryId '-' is accepted by read operations only: name the user's or group's "
-                                  "directory (GET .../directories).")
+            raise AdminError(
+                400,
+                "directoryId '-' is accepted by read operations only: name the user's or group's "
+                "directory (GET .../directories).",
+            )
         found = org.directories_for(ident)
         if found is None:
             raise AdminError(404, "Directory %s not found in organization %s" % (ident, org.id), "ADMIN-UAM-404-1")
@@ -210,11 +278,17 @@ class AdminRouter:
                 key = find_key(state.admin, request)
                 if key is None:
                     # the workspaces operation declares its 401 as the gateway's ProxyError, as the v1 ones do
-                    raise AdminError(401, "The API key is missing or not valid: send Authorization: Bearer <API key>.",
-                                     proxy=v1 or shape == "application")
+                    raise AdminError(
+                        401,
+                        "The API key is missing or not valid: send Authorization: Bearer <API key>.",
+                        proxy=v1 or shape == "application",
+                    )
                 if route is None:
-                    raise AdminError(405, "%s is not supported here; allowed: %s" % (request.method, ", ".join(sorted(methods))),
-                                     headers={"Allow": ", ".join(sorted(methods))})
+                    raise AdminError(
+                        405,
+                        "%s is not supported here; allowed: %s" % (request.method, ", ".join(sorted(methods))),
+                        headers={"Allow": ", ".join(sorted(methods))},
+                    )
                 _check_scope(key, route)
                 ctx = AdminCtx(request, state, key, found.groupdict(), v1=route.v1)
                 with state.lock:
@@ -230,8 +304,9 @@ def _check_scope(key: dict, route: AdminRoute) -> None:
         return
     if route.scope is None:
         if route.v1:
-            raise AdminError(401, "INSUFFICIENT_SCOPE: this operation needs an API key without scopes.", "ADMIN-401-2",
-                             "Unauthorized")
+            raise AdminError(
+                401, "INSUFFICIENT_SCOPE: this operation needs an API key without scopes.", "ADMIN-401-2", "Unauthorized"
+            )
         raise AdminError(403, "This API key has scopes; writes need an API key without scopes.", "ADMIN-UAM-403-1")
     if route.scope not in scopes:
         raise AdminError(403, "Insufficient scope: this API key lacks %s." % route.scope, "ADMIN-UAM-403-1")
@@ -272,18 +347,21 @@ def limit_of(value, default: int, maximum: int = MAX_LIMIT) -> int:
 def page(kind: str, items: list, render: Callable, offset: int, limit: int, filters: dict) -> dict:
     """``{"data": [...], "links": {"self", "prev"?, "next"?}}``: cursors carry the listing, the filters, the limit
     and the position (a later request with the cursor needs nothing else)."""
+
     def cursor(at: int) -> str:
         return encode_cursor({"k": kind, "o": at, "l": limit, "f": filters})
+
     links = {"self": cursor(offset)}
     if offset > 0:
         links["prev"] = cursor(max(0, offset - limit))
     if offset + limit < len(items):
         links["next"] = cursor(offset + limit)
-    return {"data": [render(item) for item in items[offset:offset + limit]], "links": links}
+    return {"data": [render(item) for item in items[offset : offset + limit]], "links": links}
 
 
-def string_list(body: dict, name: str, limit: int | None = None, unique: bool = False,
-                allowed: frozenset | tuple | None = None) -> list | None:
+def string_list(
+    body: dict, name: str, limit: int | None = None, unique: bool = False, allowed: frozenset | tuple | None = None
+) -> list | None:
     """A filter array of strings (None when absent); 400 when not an array of strings, empty (minItems 1), longer than
     ``limit`` (maxItems), with a repeated value when ``unique`` (uniqueItems), or with a value outside ``allowed`` (enum)."""
     value = body.get(name)
@@ -348,7 +426,7 @@ def sort_of(body: dict, field: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, list) or len(value) != 1 or not isinstance(value[0], dict):
-        raise AdminError(400, "sortBy must be an array of exactly one {\"field\": \"%s\", \"direction\": \"asc|desc\"}." % field)
+        raise AdminError(400, 'sortBy must be an array of exactly one {"field": "%s", "direction": "asc|desc"}.' % field)
     if value[0].get("field") != field or value[0].get("direction", "asc") not in ("asc", "desc"):
         raise AdminError(400, "sortBy: field must be %s and direction asc or desc." % field)
     return value[0].get("direction") == "desc"

@@ -38,12 +38,31 @@ import uuid as uuidlib
 from .accounts import DEFAULT_CREATED_ON, SeedError, now_iso
 
 GRANTING_ROLES = frozenset(("atlassian/user", "atlassian/admin"))
-GROUP_ROLES = ("atlassian/user", "atlassian/user-access-admin", "atlassian/admin", "atlassian/guest", "atlassian/contributor",
-               "atlassian/customer", "atlassian/basic", "atlassian/stakeholder", "atlassian/viewer")
+GROUP_ROLES = (
+    "atlassian/user",
+    "atlassian/user-access-admin",
+    "atlassian/admin",
+    "atlassian/guest",
+    "atlassian/contributor",
+    "atlassian/customer",
+    "atlassian/basic",
+    "atlassian/stakeholder",
+    "atlassian/viewer",
+)
 USER_ROLES = GROUP_ROLES
-ROLE_IDS = ("atlassian/user", "atlassian/admin", "atlassian/guest", "atlassian/customer", "atlassian/user-access-admin",
-            "atlassian/contributor", "atlassian/basic", "atlassian/stakeholder", "atlassian/org-admin", "atlassian/site-admin",
-            "atlassian/ai-access")  # the spec's RoleId (the search filters' roleIds)
+ROLE_IDS = (
+    "atlassian/user",
+    "atlassian/admin",
+    "atlassian/guest",
+    "atlassian/customer",
+    "atlassian/user-access-admin",
+    "atlassian/contributor",
+    "atlassian/basic",
+    "atlassian/stakeholder",
+    "atlassian/org-admin",
+    "atlassian/site-admin",
+    "atlassian/ai-access",
+)  # the spec's RoleId (the search filters' roleIds)
 USER_STATUSES = ("active", "suspended")
 
 
@@ -89,8 +108,8 @@ class Group:
         self.description = str(entry.get("description") or "")
         self.directory_id = directory_id
         self.synced = bool(entry.get("synced", False))
-        self.members: dict[str, None] = {}          # account ids, in order
-        self.roles: dict[str, list] = {}            # resource id -> role ids
+        self.members: dict[str, None] = {}  # account ids, in order
+        self.roles: dict[str, list] = {}  # resource id -> role ids
         self.created = str(entry.get("created_on") or DEFAULT_CREATED_ON)
 
     @property
@@ -102,7 +121,7 @@ class Directory:
     def __init__(self, entry: dict, org_id: str):
         self.id = str(entry.get("id") or stable_id("directory", org_id))
         self.name = str(entry.get("name") or self.id)
-        self.users: dict[str, dict] = {}            # account id -> {"status", "added", "source"}
+        self.users: dict[str, dict] = {}  # account id -> {"status", "added", "source"}
         self.groups: dict[str, Group] = {}
 
     def group(self, ident: str) -> Group | None:
@@ -124,7 +143,7 @@ class Org:
             resource = Resource(item, state, self.id)
             self.resources[resource.id] = resource
         self.directories: dict[str, Directory] = {}
-        self.user_roles: dict[str, dict] = {}       # account id -> resource id -> role ids (direct)
+        self.user_roles: dict[str, dict] = {}  # account id -> resource id -> role ids (direct)
         for item in entry.get("directories") or ():
             self._load_directory(item)
         for item in entry.get("user_roles") or ():
@@ -152,8 +171,7 @@ class Org:
             status = str(user.get("status") or "active")
             if status not in USER_STATUSES:
                 raise SeedError("%s: status %r is not one of %s" % (where, status, USER_STATUSES))
-            directory.users[account["account_id"]] = {"status": status, "added": user.get("added"),
-                                                      "source": user.get("source")}
+            directory.users[account["account_id"]] = {"status": status, "added": user.get("added"), "source": user.get("source")}
         for entry in item.get("groups") or ():
             group = Group(entry, directory.id)
             members = list(self._members_of(entry.get("workspace_members") or (), where, many=True))
@@ -169,7 +187,7 @@ class Org:
         self.directories[directory.id] = directory
 
     def _members_of(self, slugs, where: str, many: bool = False):
-        for slug in (slugs if many else (slugs,)):
+        for slug in slugs if many else (slugs,):
             ws = self.state.workspaces.get(str(slug))
             if ws is None:
                 raise SeedError("%s: unknown workspace %s" % (where, slug))
@@ -252,8 +270,10 @@ class Org:
             lacking = [a for a in ws.members if a not in access and not ws.is_owner(a)]
             extra = [a for a in access if a not in ws.members]
             if lacking or extra:
-                raise SeedError("org %s: workspace %s members without product access %s, product access without "
-                                "membership %s" % (self.id, ws.slug, lacking[:5], extra[:5]))
+                raise SeedError(
+                    "org %s: workspace %s members without product access %s, product access without "
+                    "membership %s" % (self.id, ws.slug, lacking[:5], extra[:5])
+                )
 
     def sync(self, account_ids) -> None:
         """Make the linked workspaces' members follow product access for ``account_ids``."""
@@ -295,8 +315,14 @@ class AdminModel:
             if entry.get("org") not in self.orgs:
                 raise SeedError("admin api key %s: unknown org %r" % (entry["id"], entry.get("org")))
             scopes = entry.get("scopes")
-            self.keys.append({"id": str(entry["id"]), "key": str(entry["key"]), "org": str(entry["org"]),
-                              "scopes": None if scopes is None else frozenset(scopes)})
+            self.keys.append(
+                {
+                    "id": str(entry["id"]),
+                    "key": str(entry["key"]),
+                    "org": str(entry["org"]),
+                    "scopes": None if scopes is None else frozenset(scopes),
+                }
+            )
 
     def provisioned(self, account_id: str) -> None:
         """A user created over SCIM: added to the first directory of the first organization (``managementSource``

@@ -17,7 +17,9 @@ SYNCED_GROUP, SYNCED_GROUP_NAME = demo.ADMIN_GROUP_SYNCED
 BB_USER = demo.basic(*demo.OWNER)  # the owner stays a member whatever the Admin API does
 # The 14 Admin API operations the collection calls (plugins/module_utils/_admin.py), as the spec names their paths.
 COLLECTION_OPERATIONS = {
-    ("GET", "/v2/orgs/{orgId}/directories"), ("POST", "/v2/orgs/{orgId}/workspaces"), ("POST", "/v2/orgs/{orgId}/users/invite"),
+    ("GET", "/v2/orgs/{orgId}/directories"),
+    ("POST", "/v2/orgs/{orgId}/workspaces"),
+    ("POST", "/v2/orgs/{orgId}/users/invite"),
     ("POST", "/v2/orgs/{orgId}/directories/{directoryId}/users/search"),
     ("GET", "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}"),
     ("GET", "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/role-assignments"),

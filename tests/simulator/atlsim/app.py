@@ -37,8 +37,10 @@ from .requestlog import READ_METHODS, RequestLog
 from .state import State, load_seed
 from .web import DropConnection, text_response
 
-GATEWAY_PAGE = ("<html><head><title>{status} {reason}</title></head><body><h1>{status} {reason}</h1>"
-                "<p>The server is temporarily unable to service your request. Please try again later.</p></body></html>")
+GATEWAY_PAGE = (
+    "<html><head><title>{status} {reason}</title></head><body><h1>{status} {reason}</h1>"
+    "<p>The server is temporarily unable to service your request. Please try again later.</p></body></html>"
+)
 REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
@@ -194,8 +196,7 @@ class SimApp:
                 fault = _join(fault, "echo_credentials")
             if fault is None and self.misbehave.hostile_used(request):
                 fault = "hostile_id_used"
-            self.log.add(method, path, query, response.status_code if response is not None else None,
-                         credential, started, fault)
+            self.log.add(method, path, query, response.status_code if response is not None else None, credential, started, fault)
             return response
 
         if self.faults.latency_ms:
@@ -242,7 +243,7 @@ class SimApp:
             raise DropConnection("atlsim: lose_write_answer_next")
         if response.mimetype.endswith("json") and response.get_data() and self.faults.take("malformed_json_next", method, path):
             data = response.get_data()
-            response.set_data(data[:max(1, len(data) // 2)])
+            response.set_data(data[: max(1, len(data) // 2)])
             fault = _join(fault, "malformed_json_next")
         return done(response, fault)
 

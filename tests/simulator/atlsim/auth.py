@@ -45,10 +45,12 @@ WWW_AUTHENTICATE = {"WWW-Authenticate": 'Basic realm="Bitbucket.org HTTP"'}
 # permission writes (PUT/DELETE on permissions-config): the spec's "JWT and OAuth authentication methods are
 # unsupported" (projects) and "only ... via app passwords" (repositories; app passwords are now API tokens)
 UNSUPPORTED_METHOD = "This authentication method is not supported for permission changes."
-UNSUPPORTED_METHOD_DETAIL = ("Due to security concerns, OAuth access tokens (client credentials included), JWT and "
-                             "workspace, project or repository access tokens cannot change permissions: integrations "
-                             "and add-ons are not allowed to. Use an API token (HTTP Basic with your Atlassian account "
-                             "email and the token).")
+UNSUPPORTED_METHOD_DETAIL = (
+    "Due to security concerns, OAuth access tokens (client credentials included), JWT and "
+    "workspace, project or repository access tokens cannot change permissions: integrations "
+    "and add-ons are not allowed to. Use an API token (HTTP Basic with your Atlassian account "
+    "email and the token)."
+)
 
 
 def expand_classic(scopes) -> frozenset:
@@ -82,8 +84,8 @@ class RouteAuth:
 
 @dataclass
 class Principal:
-    kind: str                      # api_token | oauth | access_token | anonymous | invalid
-    credential: str                # id for the request log, never the secret
+    kind: str  # api_token | oauth | access_token | anonymous | invalid
+    credential: str  # id for the request log, never the secret
     rate_key: str
     account: dict | None = None
     scopes: frozenset = field(default_factory=frozenset)
@@ -92,7 +94,7 @@ class Principal:
     project: str | None = None
     repo: str | None = None
     rate_limit: int | None = None
-    failure: str | None = None     # 401 message when the credentials were rejected
+    failure: str | None = None  # 401 message when the credentials were rejected
 
     @property
     def is_access_token(self) -> bool:
@@ -161,27 +163,41 @@ class Credentials:
         self.api_tokens: dict[str, list] = {}
         for entry in creds.get("api_tokens") or ():
             account = accounts.ref(entry["email"], "api token")
-            item = {"id": str(entry.get("id") or account["email"]), "account": account, "token": str(entry["token"]),
-                    "scopes": frozenset(entry.get("scopes") or ()), "rate_limit": entry.get("rate_limit")}
+            item = {
+                "id": str(entry.get("id") or account["email"]),
+                "account": account,
+                "token": str(entry["token"]),
+                "scopes": frozenset(entry.get("scopes") or ()),
+                "rate_limit": entry.get("rate_limit"),
+            }
             self.api_tokens.setdefault(account["email"].lower(), []).append(item)
         self.consumers: dict[str, dict] = {}
         for entry in creds.get("oauth_consumers") or ():
             self.consumers[str(entry["client_id"])] = {
-                "client_id": str(entry["client_id"]), "secret": str(entry["client_secret"]),
+                "client_id": str(entry["client_id"]),
+                "secret": str(entry["client_secret"]),
                 "account": accounts.ref(entry["owner"], "oauth consumer %s" % entry["client_id"]),
-                "scopes": tuple(entry.get("scopes") or ()), "rate_limit": entry.get("rate_limit")}
+                "scopes": tuple(entry.get("scopes") or ()),
+                "rate_limit": entry.get("rate_limit"),
+            }
         self.access_tokens: list[dict] = []
         for entry in creds.get("access_tokens") or ():
             kind = entry.get("kind", "repository")
             parts = str(entry["resource"]).split("/")
             if kind not in ("workspace", "project", "repository") or len(parts) != (1 if kind == "workspace" else 2):
                 raise ValueError("access token %s: bad kind/resource %s %s" % (entry.get("id"), kind, entry["resource"]))
-            self.access_tokens.append({
-                "id": str(entry.get("id") or entry.get("name") or "%s:%s" % (kind, entry["resource"])),
-                "token": str(entry["token"]), "kind": kind, "workspace": parts[0],
-                "project": parts[1] if kind == "project" else None,
-                "repo": parts[1] if kind == "repository" else None,
-                "scopes": expand_classic(entry.get("scopes") or ()), "rate_limit": entry.get("rate_limit")})
+            self.access_tokens.append(
+                {
+                    "id": str(entry.get("id") or entry.get("name") or "%s:%s" % (kind, entry["resource"])),
+                    "token": str(entry["token"]),
+                    "kind": kind,
+                    "workspace": parts[0],
+                    "project": parts[1] if kind == "project" else None,
+                    "repo": parts[1] if kind == "repository" else None,
+                    "scopes": expand_classic(entry.get("scopes") or ()),
+                    "rate_limit": entry.get("rate_limit"),
+                }
+            )
         self.issued: dict[str, dict] = {}
 
     # -- authentication --------------------------------------------------------------------------
@@ -198,8 +214,14 @@ class Credentials:
             email, token = pair
             for item in self.api_tokens.get(email.strip().lower(), ()):
                 if _same(item["token"], token):
-                    return Principal("api_token", "api_token:" + item["id"], "user:" + item["account"]["account_id"],
-                                     account=item["account"], scopes=item["scopes"], rate_limit=item["rate_limit"])
+                    return Principal(
+                        "api_token",
+                        "api_token:" + item["id"],
+                        "user:" + item["account"]["account_id"],
+                        account=item["account"],
+                        scopes=item["scopes"],
+                        rate_limit=item["rate_limit"],
+                    )
             known = self.accounts.get_by_email(email)  # the user part may be a pasted secret: log only known emails
             credential = "invalid:basic:" + known["email"] if known is not None else "invalid:basic"
             return Principal("invalid", credential, "ip:" + remote, failure=INVALID_TOKEN)
@@ -212,14 +234,27 @@ class Credentials:
                 if issued["expires"] <= self.clock():
                     # rejected: the unauthenticated limit on the client's address, not the user's window
                     return Principal("invalid", credential, "ip:" + remote, failure=EXPIRED_TOKEN)
-                return Principal("oauth", credential, "user:" + consumer["account"]["account_id"],
-                                 account=consumer["account"], scopes=expand_classic(consumer["scopes"]),
-                                 rate_limit=consumer["rate_limit"])
+                return Principal(
+                    "oauth",
+                    credential,
+                    "user:" + consumer["account"]["account_id"],
+                    account=consumer["account"],
+                    scopes=expand_classic(consumer["scopes"]),
+                    rate_limit=consumer["rate_limit"],
+                )
             for item in self.access_tokens:
                 if token and _same(item["token"], token):
-                    return Principal("access_token", "access_token:" + item["id"], "access_token:" + item["id"],
-                                     scopes=item["scopes"], token_kind=item["kind"], workspace=item["workspace"],
-                                     project=item["project"], repo=item["repo"], rate_limit=item["rate_limit"])
+                    return Principal(
+                        "access_token",
+                        "access_token:" + item["id"],
+                        "access_token:" + item["id"],
+                        scopes=item["scopes"],
+                        token_kind=item["kind"],
+                        workspace=item["workspace"],
+                        project=item["project"],
+                        repo=item["repo"],
+                        rate_limit=item["rate_limit"],
+                    )
             return Principal("invalid", "invalid:bearer", "ip:" + remote, failure=INVALID_TOKEN)
         # no or unknown scheme: the header may be a bare secret, so log neither it nor its first word
         return Principal("invalid", "invalid:scheme", "ip:" + remote, failure=INVALID_TOKEN)
@@ -255,12 +290,20 @@ class Credentials:
         if not grant:
             return json_response({"error_description": "Missing grant_type parameter", "error": "invalid_request"}, 400)
         if grant != "client_credentials":
-            return json_response({"error_description": "Unsupported grant type: %s" % grant,
-                                  "error": "unsupported_grant_type"}, 400)
+            return json_response(
+                {"error_description": "Unsupported grant type: %s" % grant, "error": "unsupported_grant_type"}, 400
+            )
         token = secrets.token_urlsafe(48)
         self.issued[token] = {"consumer": consumer, "expires": self.clock() + self.token_lifetime}
-        return json_response({"access_token": token, "scopes": " ".join(consumer["scopes"]),
-                              "expires_in": self.token_lifetime, "token_type": "bearer", "state": "client_credentials"})
+        return json_response(
+            {
+                "access_token": token,
+                "scopes": " ".join(consumer["scopes"]),
+                "expires_in": self.token_lifetime,
+                "token_type": "bearer",
+                "state": "client_credentials",
+            }
+        )
 
 
 def require(principal: Principal, route: RouteAuth) -> None:
@@ -268,17 +311,24 @@ def require(principal: Principal, route: RouteAuth) -> None:
     if principal.failure is not None:
         raise ApiError(401, principal.failure, headers=WWW_AUTHENTICATE)
     if principal.kind == "anonymous":
-        raise ApiError(401, "Unauthorized", "This API is only accessible with the following authentication types: "
-                       "api-token, oauth2, access-token", headers=WWW_AUTHENTICATE)
+        raise ApiError(
+            401,
+            "Unauthorized",
+            "This API is only accessible with the following authentication types: api-token, oauth2, access-token",
+            headers=WWW_AUTHENTICATE,
+        )
     if route.basic_only and principal.kind in ("oauth", "access_token"):
         raise ApiError(403, UNSUPPORTED_METHOD, UNSUPPORTED_METHOD_DETAIL)
     if principal.is_access_token:
         if route.access_tokens == "unsupported":
             raise ApiError(401, INVALID_TOKEN, headers=WWW_AUTHENTICATE)
         if route.access_tokens == "deny":
-            raise ApiError(403, "Access tokens cannot be used for this resource",
-                           "Workspace, project and repository access tokens cannot query or change repository, "
-                           "project or workspace permissions.")
+            raise ApiError(
+                403,
+                "Access tokens cannot be used for this resource",
+                "Workspace, project and repository access tokens cannot query or change repository, "
+                "project or workspace permissions.",
+            )
     if principal.kind == "api_token":
         missing = [scope for scope in route.granular if scope not in principal.scopes]
         required = list(route.granular)
@@ -286,5 +336,9 @@ def require(principal: Principal, route: RouteAuth) -> None:
         missing = [route.classic] if route.classic and route.classic not in principal.scopes else []
         required = [route.classic] if route.classic else []
     if missing:
-        raise ApiError(403, MISSING_SCOPES, "Required scopes: %s; missing: %s." % (", ".join(required), ", ".join(missing)),
-                       data={"required": required, "granted": sorted(principal.scopes)})
+        raise ApiError(
+            403,
+            MISSING_SCOPES,
+            "Required scopes: %s; missing: %s." % (", ".join(required), ", ".join(missing)),
+            data={"required": required, "granted": sorted(principal.scopes)},
+        )

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import datetime, UTC
+from typing import Any
+from collections.abc import Callable
 
 PERM_RANK = {"read": 1, "write": 2, "admin": 3}
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<string>"(?:[^"\\]|\\.)*")
   | (?P<datetime>\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\w.]))
@@ -28,7 +30,9 @@ _TOKEN = re.compile(r"""
   | (?P<op>!=|>=|<=|!~|=|~|>|<)
   | (?P<punct>[(),])
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 _NULL = object()
 
@@ -60,7 +64,7 @@ def _parse_datetime(text: str) -> datetime:
     if re.search(r"[+-]\d{4}$", text):
         text = text[:-2] + ":" + text[-2:]
     value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _tokens(text: str) -> list:
@@ -143,8 +147,9 @@ class _Parser:
             self.fail("a field name")
         self.next()
         if value not in self.fields:
-            raise BBQLError("Invalid query: %r is not a field that can be queried here (known: %s)"
-                            % (value, ", ".join(sorted(self.fields))))
+            raise BBQLError(
+                "Invalid query: %r is not a field that can be queried here (known: %s)" % (value, ", ".join(sorted(self.fields)))
+            )
         self.used.add(value)
         fdef = self.fields[value]
         ops = self.operators.setdefault(value, set())
@@ -226,6 +231,7 @@ class _Parser:
             got = getter(obj)
             found = (got is None and has_null) or (got is not None and got in wanted)
             return not found if negate else found
+
         return pred
 
     def compare(self, name: str, fdef: Field, op: str, literal):
@@ -241,14 +247,19 @@ class _Parser:
 
             def contains(obj):
                 return needle in (getter(obj) or "").lower()
+
             return contains if op == "~" else (lambda obj: not contains(obj))
         if fdef.kind == "bool" and op not in ("=", "!="):
             raise BBQLError("Invalid query: operator %s is not supported for %s" % (op, name))
         key = (lambda v: PERM_RANK.get(v, 0)) if fdef.kind == "permission" else (lambda v: v)
         target = key(literal)
         ops = {
-            "=": lambda a: a == target, "!=": lambda a: a != target, ">": lambda a: a > target,
-            ">=": lambda a: a >= target, "<": lambda a: a < target, "<=": lambda a: a <= target,
+            "=": lambda a: a == target,
+            "!=": lambda a: a != target,
+            ">": lambda a: a > target,
+            ">=": lambda a: a >= target,
+            "<": lambda a: a < target,
+            "<=": lambda a: a <= target,
         }
         check = ops[op]
 
@@ -257,6 +268,7 @@ class _Parser:
             if got is None:
                 return op == "!="
             return check(key(got))
+
         return pred
 
 
@@ -281,6 +293,7 @@ def sort_key(spec: str, fields: dict) -> tuple[Callable[[Any], Any], bool]:
     def key(obj):
         value = fdef.getter(obj)
         return (value is None, value.lower() if isinstance(value, str) else value)
+
     return key, reverse
 
 

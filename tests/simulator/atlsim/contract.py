@@ -61,7 +61,7 @@ SPEC_QUIRKS = {
         "returned always (RFC 7644 section 3.9): SCIM_USER_IDENTITY then requires only id and schemas."
     ),
     "ADMIN_GROUP_COUNTS_TYPE": (
-        "MultiDirectoryGroupDetails.data.counts declares `\"type\": \"GroupCounts\"` beside its `$ref` (a schema name "
+        'MultiDirectoryGroupDetails.data.counts declares `"type": "GroupCounts"` beside its `$ref` (a schema name '
         "where a JSON type belongs: the document fails OpenAPI validation); the stray `type` is dropped, the `$ref` stays."
     ),
     "ADMIN_USER_DETAILS_TEMPLATE": (
@@ -93,12 +93,21 @@ SPEC_QUIRKS = {
 # Rules the Admin spec states in words (descriptions), not in its schemas: rule -> (method, template, the spec's words).
 # Checked on requests (:meth:`SpecContract.check_request`), so a client, or a test, sending such a body is caught.
 ADMIN_REQUEST_RULES = {
-    "ADMIN_WORKSPACES_CURSOR_ALONE": ("post", "/v2/orgs/{orgId}/workspaces", "SearchWorkspacesRequestV2.cursor: "
-                                      "\"When a cursor is provided in the request body, no other properties may be present.\""),
-    "ADMIN_USERS_EMAILS_OR_TERM": ("post", "/v2/orgs/{orgId}/directories/{directoryId}/users/search",
-                                   "emails: \"Mutually exclusive with `searchTerm`\""),
-    "ADMIN_GROUPS_NAMES_EXCLUSIVE": ("post", "/v2/orgs/{orgId}/directories/{directoryId}/groups/search",
-                                     "groupNames: \"Mutually exclusive with `searchTerm` and `groupIds`\""),
+    "ADMIN_WORKSPACES_CURSOR_ALONE": (
+        "post",
+        "/v2/orgs/{orgId}/workspaces",
+        'SearchWorkspacesRequestV2.cursor: "When a cursor is provided in the request body, no other properties may be present."',
+    ),
+    "ADMIN_USERS_EMAILS_OR_TERM": (
+        "post",
+        "/v2/orgs/{orgId}/directories/{directoryId}/users/search",
+        'emails: "Mutually exclusive with `searchTerm`"',
+    ),
+    "ADMIN_GROUPS_NAMES_EXCLUSIVE": (
+        "post",
+        "/v2/orgs/{orgId}/directories/{directoryId}/groups/search",
+        'groupNames: "Mutually exclusive with `searchTerm` and `groupIds`"',
+    ),
 }
 
 # Where the spec is stricter in fact than on paper: entry -> (kind, schema, attributes an answer must carry, why).
@@ -106,84 +115,191 @@ ADMIN_REQUEST_RULES = {
 # property; "GET /path" the schema of the operation's 200 JSON answer. Kind "atlassian" entries only apply to a contract built for Atlassian's own SCIM service
 # (``SpecContract.scim(..., atlassian=True)``), not to a plain RFC 7644 server.
 STRICTNESS_OVERLAY = {
-    "BB_PAGE_VALUES": ("bitbucket", "paginated_*", ("values",),
-                       "narrative_pagination: only `values` and `next` are guaranteed in a page; `values` always is"),
-    "BB_USER_IDENTITY": ("bitbucket", "user", ("type", "account_id", "uuid", "display_name"),
-                         "a user is known by its account_id and uuid, and every answer names it"),
-    "BB_ACCOUNT_IDENTITY": ("bitbucket", "account", ("type", "uuid", "display_name"),
-                            "any account (a repository owner is a workspace-like account without account_id)"),
-    "BB_CURRENT_USER": ("bitbucket", "GET /user", ("account_id",),
-                        "the spec answers an `account`; the authenticated caller is a user, known by its account_id"),
-    "BB_SELECTED_USER": ("bitbucket", "GET /users/{selected_user}", ("account_id",),
-                         "the spec answers an `account`; /users/{selected_user} finds users only"),
-    "BB_MEMBERSHIP": ("bitbucket", "workspace_membership", ("user", "workspace"),
-                      "a membership links a user to a workspace"),
-    "BB_MEMBERSHIP_USER": ("bitbucket", "workspace_membership/user", ("account_id",),
-                           "the member (declared an `account`) is a user, known by its account_id"),
-    "BB_REPOSITORY_USER_PERMISSION": ("bitbucket", "repository_user_permission", ("permission", "user"),
-                                      "an explicit permission names its level and its user (the spec's example, like "
-                                      "Bitbucket, leaves `repository` out of permissions-config answers)"),
-    "BB_REPOSITORY_GROUP_PERMISSION": ("bitbucket", "repository_group_permission", ("permission", "group"),
-                                       "an explicit permission names its level and its group (no `repository`, as above)"),
-    "BB_REPOSITORY_PERMISSION": ("bitbucket", "repository_permission", ("permission", "user", "repository"),
-                                 "an effective permission names its level, its user and its repository"),
-    "BB_PROJECT": ("bitbucket", "project", ("type", "key", "uuid", "name"),
-                   "a project is known by its key (the path parameter) and its uuid, and every answer names it"),
-    "BB_PROJECT_USER_PERMISSION": ("bitbucket", "project_user_permission", ("permission", "user"),
-                                   "an explicit project permission names its level and its user (the spec's "
-                                   "examples leave `project` out)"),
-    "BB_PROJECT_GROUP_PERMISSION": ("bitbucket", "project_group_permission", ("permission", "group"),
-                                    "an explicit project permission names its level and its group (no `project`)"),
-    "BB_GROUP_SLUG": ("bitbucket", "group", ("slug",),
-                      "a group in a permission is known by its slug (the path parameter of permissions-config)"),
-    "SCIM_USER_IDENTITY": ("scim", "ScimUser", ("id", "userName", "meta", "schemas"),
-                           "RFC 7643: id and schemas are always returned, userName and meta by default"),
-    "SCIM_ATLASSIAN_ACCOUNT": ("atlassian", "ScimUser", (ATLASSIAN_EXTENSION,),
-                               "Atlassian links every directory user to an Atlassian account"),
-    "SCIM_ATLASSIAN_ACCOUNT_ID": ("atlassian", "ExternalAtlassianScimExtension", ("atlassianAccountId",),
-                                  "the extension exists to carry the account id"),
+    "BB_PAGE_VALUES": (
+        "bitbucket",
+        "paginated_*",
+        ("values",),
+        "narrative_pagination: only `values` and `next` are guaranteed in a page; `values` always is",
+    ),
+    "BB_USER_IDENTITY": (
+        "bitbucket",
+        "user",
+        ("type", "account_id", "uuid", "display_name"),
+        "a user is known by its account_id and uuid, and every answer names it",
+    ),
+    "BB_ACCOUNT_IDENTITY": (
+        "bitbucket",
+        "account",
+        ("type", "uuid", "display_name"),
+        "any account (a repository owner is a workspace-like account without account_id)",
+    ),
+    "BB_CURRENT_USER": (
+        "bitbucket",
+        "GET /user",
+        ("account_id",),
+        "the spec answers an `account`; the authenticated caller is a user, known by its account_id",
+    ),
+    "BB_SELECTED_USER": (
+        "bitbucket",
+        "GET /users/{selected_user}",
+        ("account_id",),
+        "the spec answers an `account`; /users/{selected_user} finds users only",
+    ),
+    "BB_MEMBERSHIP": ("bitbucket", "workspace_membership", ("user", "workspace"), "a membership links a user to a workspace"),
+    "BB_MEMBERSHIP_USER": (
+        "bitbucket",
+        "workspace_membership/user",
+        ("account_id",),
+        "the member (declared an `account`) is a user, known by its account_id",
+    ),
+    "BB_REPOSITORY_USER_PERMISSION": (
+        "bitbucket",
+        "repository_user_permission",
+        ("permission", "user"),
+        "an explicit permission names its level and its user (the spec's example, like "
+        "Bitbucket, leaves `repository` out of permissions-config answers)",
+    ),
+    "BB_REPOSITORY_GROUP_PERMISSION": (
+        "bitbucket",
+        "repository_group_permission",
+        ("permission", "group"),
+        "an explicit permission names its level and its group (no `repository`, as above)",
+    ),
+    "BB_REPOSITORY_PERMISSION": (
+        "bitbucket",
+        "repository_permission",
+        ("permission", "user", "repository"),
+        "an effective permission names its level, its user and its repository",
+    ),
+    "BB_PROJECT": (
+        "bitbucket",
+        "project",
+        ("type", "key", "uuid", "name"),
+        "a project is known by its key (the path parameter) and its uuid, and every answer names it",
+    ),
+    "BB_PROJECT_USER_PERMISSION": (
+        "bitbucket",
+        "project_user_permission",
+        ("permission", "user"),
+        "an explicit project permission names its level and its user (the spec's examples leave `project` out)",
+    ),
+    "BB_PROJECT_GROUP_PERMISSION": (
+        "bitbucket",
+        "project_group_permission",
+        ("permission", "group"),
+        "an explicit project permission names its level and its group (no `project`)",
+    ),
+    "BB_GROUP_SLUG": (
+        "bitbucket",
+        "group",
+        ("slug",),
+        "a group in a permission is known by its slug (the path parameter of permissions-config)",
+    ),
+    "SCIM_USER_IDENTITY": (
+        "scim",
+        "ScimUser",
+        ("id", "userName", "meta", "schemas"),
+        "RFC 7643: id and schemas are always returned, userName and meta by default",
+    ),
+    "SCIM_ATLASSIAN_ACCOUNT": (
+        "atlassian",
+        "ScimUser",
+        (ATLASSIAN_EXTENSION,),
+        "Atlassian links every directory user to an Atlassian account",
+    ),
+    "SCIM_ATLASSIAN_ACCOUNT_ID": (
+        "atlassian",
+        "ExternalAtlassianScimExtension",
+        ("atlassianAccountId",),
+        "the extension exists to carry the account id",
+    ),
     # the organization Admin API: what the collection reads in every answer (the spec marks only search `data` required)
-    "ADMIN_USER": ("admin", "MultiDirectoryUser", ("accountId", "email", "status", "accountStatus", "membershipStatus"),
-                   "a directory user is known by its account id and email, and every answer tells its statuses"),
+    "ADMIN_USER": (
+        "admin",
+        "MultiDirectoryUser",
+        ("accountId", "email", "status", "accountStatus", "membershipStatus"),
+        "a directory user is known by its account id and email, and every answer tells its statuses",
+    ),
     "ADMIN_USER_DETAILS": ("admin", "MultiDirectoryUserDetails", ("data",), "GET user details wraps the user in `data`"),
-    "ADMIN_USER_DETAILS_DATA": ("admin", "MultiDirectoryUserDetailsData",
-                                ("accountId", "email", "status", "accountStatus", "membershipStatus"), "as ADMIN_USER"),
+    "ADMIN_USER_DETAILS_DATA": (
+        "admin",
+        "MultiDirectoryUserDetailsData",
+        ("accountId", "email", "status", "accountStatus", "membershipStatus"),
+        "as ADMIN_USER",
+    ),
     "ADMIN_USER_GROUP": ("admin", "MultiDirectoryUserGroup", ("id",), "an expanded group of a user is known by its id"),
-    "ADMIN_GROUP": ("admin", "MultiDirectoryGroup", ("id", "name", "directoryId", "managementAccess"),
-                    "a group is known by its id and name, lives in one directory (where its writes go) and tells "
-                    "whether it may be modified"),
+    "ADMIN_GROUP": (
+        "admin",
+        "MultiDirectoryGroup",
+        ("id", "name", "directoryId", "managementAccess"),
+        "a group is known by its id and name, lives in one directory (where its writes go) and tells whether it may be modified",
+    ),
     "ADMIN_GROUP_DETAILS": ("admin", "MultiDirectoryGroupDetails", ("data",), "GET group wraps the group in `data`"),
-    "ADMIN_GROUP_DETAILS_DATA": ("admin", "MultiDirectoryGroupDetails/data", ("id", "name", "directoryId", "managementAccess"),
-                                 "as ADMIN_GROUP"),
+    "ADMIN_GROUP_DETAILS_DATA": (
+        "admin",
+        "MultiDirectoryGroupDetails/data",
+        ("id", "name", "directoryId", "managementAccess"),
+        "as ADMIN_GROUP",
+    ),
     "ADMIN_DIRECTORY": ("admin", "MultiDirectoryUserDirectory", ("directoryId", "name"), "a directory is known by its id"),
     "ADMIN_DIRECTORY_PAGE": ("admin", "MultiDirectoryUserDirectoryPage", ("data",), "a page always holds its `data` list"),
     "ADMIN_USER_ROLES_PAGE": ("admin", "MultiDirectoryUserRoleAssignmentPage", ("data",), "as ADMIN_DIRECTORY_PAGE"),
     "ADMIN_GROUP_ROLES_PAGE": ("admin", "MultiDirectoryGroupRoleAssignmentPage", ("data",), "as ADMIN_DIRECTORY_PAGE"),
     "ADMIN_WORKSPACES_PAGE": ("admin", "PageDataResponseV2", ("data",), "as ADMIN_DIRECTORY_PAGE"),
-    "ADMIN_USER_ROLE_ASSIGNMENT": ("admin", "MultiDirectoryUserRoleAssignment", ("resourceId", "roleAssignments"),
-                                   "a role assignment names its resource and the roles held on it"),
-    "ADMIN_ROLE_ASSIGNMENT": ("admin", "MultiDirectoryRoleAssignment", ("role", "roleAssignmentMethods"),
-                              "a role held says how it is held (direct, group_direct, inferred)"),
-    "ADMIN_GROUP_ROLE_ASSIGNMENT": ("admin", "MultiDirectoryGroupRoleAssignment", ("resourceId", "roles"),
-                                    "a group's role assignment names its resource and roles"),
+    "ADMIN_USER_ROLE_ASSIGNMENT": (
+        "admin",
+        "MultiDirectoryUserRoleAssignment",
+        ("resourceId", "roleAssignments"),
+        "a role assignment names its resource and the roles held on it",
+    ),
+    "ADMIN_ROLE_ASSIGNMENT": (
+        "admin",
+        "MultiDirectoryRoleAssignment",
+        ("role", "roleAssignmentMethods"),
+        "a role held says how it is held (direct, group_direct, inferred)",
+    ),
+    "ADMIN_GROUP_ROLE_ASSIGNMENT": (
+        "admin",
+        "MultiDirectoryGroupRoleAssignment",
+        ("resourceId", "roles"),
+        "a group's role assignment names its resource and roles",
+    ),
     "ADMIN_WORKSPACE": ("admin", "WorkspaceModel", ("id", "type", "attributes"), "a workspace (resource) is known by its id"),
-    "ADMIN_WORKSPACE_ATTRIBUTES": ("admin", "WorkspaceModel/attributes", ("name", "typeKey"),
-                                   "its name and product (typeKey) are what a resource is looked up by"),
-    "ADMIN_INVITE_ANSWER": ("admin", "MultidirectoryInviteSuccessResponse", ("data",),
-                            "an invitation answers one entry per email"),
-    "ADMIN_INVITE_RESULT": ("admin", "AdminInviteResponse", ("email", "results"),
-                            "each entry names its email and the group and role results of the invitation"),
+    "ADMIN_WORKSPACE_ATTRIBUTES": (
+        "admin",
+        "WorkspaceModel/attributes",
+        ("name", "typeKey"),
+        "its name and product (typeKey) are what a resource is looked up by",
+    ),
+    "ADMIN_INVITE_ANSWER": (
+        "admin",
+        "MultidirectoryInviteSuccessResponse",
+        ("data",),
+        "an invitation answers one entry per email",
+    ),
+    "ADMIN_INVITE_RESULT": (
+        "admin",
+        "AdminInviteResponse",
+        ("email", "results"),
+        "each entry names its email and the group and role results of the invitation",
+    ),
     "ADMIN_ERRORS": ("admin", "Errors", ("errors",), "an error answer lists its errors"),
     "ADMIN_ERROR": ("admin", "Error", ("code", "status", "title"), "each error has its code, status and title"),
     "ADMIN_API_ERRORS": ("admin", "ApiErrorResponse", ("errors",), "as ADMIN_ERRORS (the invitation's errors)"),
     "ADMIN_API_ERROR": ("admin", "ApiError", ("code", "status", "title"), "as ADMIN_ERROR; its codes are listed"),
-    "ADMIN_APPLICATION_ERROR": ("admin", "ApplicationError", ("code", "status", "title"),
-                                "the workspaces operation's error body: one error, not a list"),
+    "ADMIN_APPLICATION_ERROR": (
+        "admin",
+        "ApplicationError",
+        ("code", "status", "title"),
+        "the workspaces operation's error body: one error, not a list",
+    ),
     "ADMIN_PROXY_ERROR": ("admin", "ProxyError", ("code", "message"), "the gateway's error body (401, 429)"),
 }
 # Attributes the overlay requires although the spec declares them only on a derived schema.
 UNDECLARED_ALLOWED = {  # declared on `user`, not on its base `account`
-    ("workspace_membership/user", "account_id"), ("GET /user", "account_id"), ("GET /users/{selected_user}", "account_id"),
+    ("workspace_membership/user", "account_id"),
+    ("GET /user", "account_id"),
+    ("GET /users/{selected_user}", "account_id"),
 }
 # RFC 7644 section 3.9: with ``attributes`` / ``excludedAttributes`` only the attributes returned "always" are sure.
 SCIM_ALWAYS_RETURNED = ("id", "schemas")
@@ -333,8 +449,9 @@ class SpecContract:
         contract = cls(spec, ADMIN_HOST, "Errors")
         contract.prefix = "/admin"
         for template in sorted(paths, key=lambda t: [part.startswith("{") for part in t.split("/")]):  # literals first
-            contract.templates.append((re.compile("^/admin" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)) + "$"),
-                                       template))
+            contract.templates.append(
+                (re.compile("^/admin" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)) + "$"), template)
+            )
         return contract
 
     def operation(self, method: str, path: str) -> tuple[str, dict[str, Any]] | None:
@@ -351,8 +468,9 @@ class SpecContract:
         :raises ContractViolation: with every validation error.
         """
         where = f"{method.upper()} {path}{'?' + query if query else ''} (request)"
-        request = SpecRequest(self.host_url, path, method, query, headers, body or None,
-                              headers.get("Content-Type", "application/json"))
+        request = SpecRequest(
+            self.host_url, path, method, query, headers, body or None, headers.get("Content-Type", "application/json")
+        )
         try:
             self.api.validate_request(request)
         except Exception as exc:  # openapi-core raises a family of exceptions; report them all the same way
@@ -360,23 +478,41 @@ class SpecContract:
         found = self.operation(method, path)
         template = found[0] if found else path
         data = json.loads(body) if body else None
-        broken = [f"{name}: {words}" for name, (rule_method, rule_template, words) in ADMIN_REQUEST_RULES.items()
-                  if rule_method == method.lower() and rule_template == template and _breaks(name, data)]
+        broken = [
+            f"{name}: {words}"
+            for name, (rule_method, rule_template, words) in ADMIN_REQUEST_RULES.items()
+            if rule_method == method.lower() and rule_template == template and _breaks(name, data)
+        ]
         if broken:
             raise ContractViolation(f"{where}\n" + "\n".join(broken))
         return template
 
-    def check(self, method: str, path: str, query: str, request_headers: Mapping[str, str], request_body: bytes | None,
-              status: int, response_headers: Headers, data: bytes | None) -> str:
+    def check(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        request_headers: Mapping[str, str],
+        request_body: bytes | None,
+        status: int,
+        response_headers: Headers,
+        data: bytes | None,
+    ) -> str:
         """Validate one exchange; return how it was checked ('operation', 'error schema', a quirk name).
 
         :raises ContractViolation: with the path, the status and every validation error.
         """
-        request = SpecRequest(self.host_url, path, method, query, request_headers, request_body,
-                              request_headers.get("Content-Type", "application/json"))
+        request = SpecRequest(
+            self.host_url,
+            path,
+            method,
+            query,
+            request_headers,
+            request_body,
+            request_headers.get("Content-Type", "application/json"),
+        )
         content_type = (response_headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        response = SpecResponse(status, data if data else None, content_type or "application/octet-stream",
-                                response_headers)
+        response = SpecResponse(status, data if data else None, content_type or "application/octet-stream", response_headers)
         where = f"{method.upper()} {path}{'?' + query if query else ''} -> {status}"
         if self.host_url == BITBUCKET_HOST and status == 200 and path.rstrip("/").endswith("/2.0/user/emails"):
             self._check_schema(USER_EMAILS_PAGE_SCHEMA, data, where, "BB_USER_EMAILS_NO_200")

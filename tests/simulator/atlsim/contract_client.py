@@ -45,13 +45,22 @@ class ContractClient:
     def __call__(self, method, template, expect, as_="admin", body=None, query=None, **params):
         path = "/2.0" + template.format(**{**DEFAULTS, **params})
         headers = {"Authorization": self.auth[as_]} if self.auth[as_] else {}
-        answer = self.client.open(path, method=method, headers=headers, json=body, query_string=query,
-                                  environ_overrides={"REMOTE_ADDR": "127.0.0.1"})
+        answer = self.client.open(
+            path, method=method, headers=headers, json=body, query_string=query, environ_overrides={"REMOTE_ADDR": "127.0.0.1"}
+        )
         got = answer.get_data(as_text=True)[:500]
         assert answer.status_code == expect, f"{method} {path} as {as_}: {answer.status_code} {got}"
         request = answer.request
-        self.spec.check(method, request.path, request.query_string.decode(), headers, None,
-                        answer.status_code, answer.headers, answer.get_data())
+        self.spec.check(
+            method,
+            request.path,
+            request.query_string.decode(),
+            headers,
+            None,
+            answer.status_code,
+            answer.headers,
+            answer.get_data(),
+        )
         return answer
 
     def account(self, email: str) -> str:
@@ -59,8 +68,11 @@ class ContractClient:
 
     def oauth_token(self, client_id: str = demo.OAUTH_CLIENT[0], secret: str = demo.OAUTH_CLIENT[1]) -> str:
         """A client-credentials token of an OAuth consumer, as a Bearer header value."""
-        answer = self.client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials"},
-                                  headers={"Authorization": _basic(client_id, secret)},
-                                  environ_overrides={"REMOTE_ADDR": "127.0.0.1"})
+        answer = self.client.post(
+            "/site/oauth2/access_token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": _basic(client_id, secret)},
+            environ_overrides={"REMOTE_ADDR": "127.0.0.1"},
+        )
         assert answer.status_code == 200, answer.get_data(as_text=True)
         return "Bearer " + answer.get_json()["access_token"]

@@ -41,7 +41,7 @@ def _advance_clock(app, body) -> Response:
     """``{"advance": seconds}``: a finite number >= 0 (time never goes back: token expiry and the
     rate-limit windows assume it)."""
     if not isinstance(body, dict):
-        raise ValueError("the body must be a JSON object {\"advance\": seconds}")
+        raise ValueError('the body must be a JSON object {"advance": seconds}')
     advance = body.get("advance", 0)
     if isinstance(advance, bool) or not isinstance(advance, (int, float)) or not math.isfinite(advance) or advance < 0:
         raise ValueError("advance must be a number of seconds >= 0, not %r" % (advance,))
@@ -58,8 +58,15 @@ def handle(app, request: Request) -> Response:
     try:
         if route == ("GET", "/_sim/health"):
             state = app.state
-            return json_response({"status": "ok", "workspaces": sorted(state.workspaces), "accounts": len(state.accounts),
-                                  "requests_logged": len(app.log), "scim": app.scim_app is not None})
+            return json_response(
+                {
+                    "status": "ok",
+                    "workspaces": sorted(state.workspaces),
+                    "accounts": len(state.accounts),
+                    "requests_logged": len(app.log),
+                    "scim": app.scim_app is not None,
+                }
+            )
         if route == ("GET", "/_sim/log"):
             return json_response(app.log.entries())
         if route == ("DELETE", "/_sim/log"):

@@ -64,18 +64,43 @@ MAX_SECONDS = 120
 MAX_COUNT = 10000
 MAX_PAD = 10000
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-COUNTERS = ("burst_429", "drop_next", "lose_write_answer_next", "malformed_json_next",
-            "ignore_filters", "wrong_object_next", "hostile_ids", "oauth_token_linebreak")
+COUNTERS = (
+    "burst_429",
+    "drop_next",
+    "lose_write_answer_next",
+    "malformed_json_next",
+    "ignore_filters",
+    "wrong_object_next",
+    "hostile_ids",
+    "oauth_token_linebreak",
+)
 RULES = COUNTERS + ("echo_credentials", "redirect_writes")  # one Rule each in Faults.counters
-KNOBS = ("latency_ms", "error_rate", "error_statuses", "fault_seed", "fail_next", "slow_next",
-         "expire_tokens", "rate_limit", "pagination") + RULES
+KNOBS = (
+    "latency_ms",
+    "error_rate",
+    "error_statuses",
+    "fault_seed",
+    "fail_next",
+    "slow_next",
+    "expire_tokens",
+    "rate_limit",
+    "pagination",
+) + RULES
 
 
 class Rule:
     """A counter of faults, optionally restricted to a method and a path prefix."""
 
-    def __init__(self, count: int, method: str | None = None, path_prefix: str | None = None,
-                 status: int | None = None, seconds: float = 0.0, pad: int | None = None, step: int = 0):
+    def __init__(
+        self,
+        count: int,
+        method: str | None = None,
+        path_prefix: str | None = None,
+        status: int | None = None,
+        seconds: float = 0.0,
+        pad: int | None = None,
+        step: int = 0,
+    ):
         self.count = count
         self.method = method.upper() if method else None
         self.path_prefix = path_prefix
@@ -85,8 +110,11 @@ class Rule:
         self.step = step
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.count > 0 and (self.method is None or self.method == method)
-                and (self.path_prefix is None or path.startswith(self.path_prefix)))
+        return (
+            self.count > 0
+            and (self.method is None or self.method == method)
+            and (self.path_prefix is None or path.startswith(self.path_prefix))
+        )
 
     def as_dict(self) -> dict:
         out: dict = {"count": self.count}
@@ -101,8 +129,14 @@ class Rule:
 
 
 def _int(name: str, value, minimum: int = 0, maximum: int | None = None) -> int:
-    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
-            or int(value) != value or value < minimum or (maximum is not None and value > maximum)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or int(value) != value
+        or value < minimum
+        or (maximum is not None and value > maximum)
+    ):
         bounds = ">= %d" % minimum if maximum is None else "between %d and %d" % (minimum, maximum)
         raise ValueError("%s must be an integer %s, not %r" % (name, bounds, value))
     return int(value)
@@ -118,8 +152,9 @@ def _status(name: str, value) -> int:
     return status
 
 
-def _rule(name: str, value, need_status: bool = False, need_seconds: bool = False, padded: bool = False,
-          statuses: tuple | None = None) -> Rule:
+def _rule(
+    name: str, value, need_status: bool = False, need_seconds: bool = False, padded: bool = False, statuses: tuple | None = None
+) -> Rule:
     """A counter rule: an int (the count) or ``{"count", "method", "path_prefix"}`` plus, per knob, ``status``
     (``need_status``: an error status; ``statuses``: one of those), ``seconds`` or ``pad`` / ``step``."""
     need_status = need_status or statuses is not None
@@ -139,8 +174,12 @@ def _rule(name: str, value, need_status: bool = False, need_seconds: bool = Fals
     elif status is not None:
         raise ValueError("%s takes no status" % name)
     seconds = value.get("seconds", 0)
-    if need_seconds and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds)
-                         or not 0 <= seconds <= MAX_SECONDS):
+    if need_seconds and (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not math.isfinite(seconds)
+        or not 0 <= seconds <= MAX_SECONDS
+    ):
         raise ValueError("%s.seconds must be a number between 0 and %d" % (name, MAX_SECONDS))
     if not need_seconds and "seconds" in value:
         raise ValueError("%s takes no seconds" % name)
@@ -235,9 +274,16 @@ class Faults:
 
     def snapshot(self) -> dict:
         with self._lock:
-            out = {"latency_ms": self.latency_ms, "error_rate": self.error_rate, "error_statuses": list(self.error_statuses),
-                   "fault_seed": self.fault_seed, "fail_next": [rule.as_dict() for rule in self.fail_next if rule.count],
-                   "slow_next": self.slow_next.as_dict(), "rate_limit": self.rate_limit, "pagination": self.pagination}
+            out = {
+                "latency_ms": self.latency_ms,
+                "error_rate": self.error_rate,
+                "error_statuses": list(self.error_statuses),
+                "fault_seed": self.fault_seed,
+                "fail_next": [rule.as_dict() for rule in self.fail_next if rule.count],
+                "slow_next": self.slow_next.as_dict(),
+                "rate_limit": self.rate_limit,
+                "pagination": self.pagination,
+            }
             out.update((name, rule.as_dict()) for name, rule in self.counters.items())
             return out
 

@@ -50,10 +50,20 @@ SCIM_ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error"
 BB_KEYED = (
     ("user", re.compile(r"^/2\.0/users/(?P<user>[^/]+)/?$")),
     ("member", re.compile(r"^/2\.0/workspaces/(?P<workspace>[^/]+)/members/(?P<user>[^/]+)/?$")),
-    ("permission", re.compile(r"^/2\.0/repositories/(?P<workspace>[^/]+)/(?P<repo>[^/]+)/permissions-config/users/"
-                              r"(?P<user>[^/]+)/?$")),
-    ("project_permission", re.compile(r"^/2\.0/workspaces/(?P<workspace>[^/]+)/projects/(?P<project>[^/]+)/"
-                                      r"permissions-config/users/(?P<user>[^/]+)/?$")),
+    (
+        "permission",
+        re.compile(
+            r"^/2\.0/repositories/(?P<workspace>[^/]+)/(?P<repo>[^/]+)/permissions-config/users/"
+            r"(?P<user>[^/]+)/?$"
+        ),
+    ),
+    (
+        "project_permission",
+        re.compile(
+            r"^/2\.0/workspaces/(?P<workspace>[^/]+)/projects/(?P<project>[^/]+)/"
+            r"permissions-config/users/(?P<user>[^/]+)/?$"
+        ),
+    ),
 )
 MAX_SCIM_PAGES = 100  # bounds the unfiltered listing read for ignore_filters (100 users a page)
 
@@ -88,15 +98,22 @@ class Misbehave:
     def clear(self) -> None:
         with self._lock:
             self.hostile_accounts: set = set()  # Bitbucket account ids handed out as ../../<id>
-            self.broken_tokens: list = []       # tokens issued with a line break (for tests, in process)
+            self.broken_tokens: list = []  # tokens issued with a line break (for tests, in process)
 
     # -- /_sim/sink and redirect_writes --------------------------------------------------------------
     def sink(self, request: Request) -> Response:
         """Any method, no authentication: 200 ``{}``, logged with fault ``sink``."""
         app = self.app
-        original = request.path[len(SINK):] or "/"
-        app.log.add(request.method, request.path, request.query_string.decode("latin-1"), 200,
-                    app.credential_of(request, original), app.clock(), "sink")
+        original = request.path[len(SINK) :] or "/"
+        app.log.add(
+            request.method,
+            request.path,
+            request.query_string.decode("latin-1"),
+            200,
+            app.credential_of(request, original),
+            app.clock(),
+            "sink",
+        )
         return json_response({})
 
     def redirect(self, request: Request) -> Response | None:
@@ -218,7 +235,7 @@ class Misbehave:
             count = max(0, min(100, int(request.args.get("count") or 100)))
         except ValueError:
             start, count = 1, 100
-        page = rest[start - 1:start - 1 + count]
+        page = rest[start - 1 : start - 1 + count]
         body = dict(first, totalResults=len(rest), startIndex=start, itemsPerPage=len(page), Resources=page)
         response = json_response(body, 200)
         response.headers["Content-Type"] = first_type(normal)
@@ -234,8 +251,9 @@ class Misbehave:
         other = next((u.get("id") for u in listing.get("Resources") or [] if u.get("id") not in (asked, None)), None)
         if other is None or not self.app.faults.take("wrong_object_next", request.method, request.path):
             return normal, None
-        return self._call(scim_app, request, "%s/%s" % (base, quote(other, safe="")),
-                          list(request.args.items(multi=True))), "wrong_object_next"
+        return self._call(
+            scim_app, request, "%s/%s" % (base, quote(other, safe="")), list(request.args.items(multi=True))
+        ), "wrong_object_next"
 
     # -- after the answer ---------------------------------------------------------------------------------
     def after(self, request: Request, kind: str, response: Response) -> str | None:
@@ -248,7 +266,7 @@ class Misbehave:
             if isinstance(body, dict) and isinstance(body.get("access_token"), str):
                 faults.take("oauth_token_linebreak", request.method, request.path)
                 token = body["access_token"]
-                broken = token[:len(token) // 2] + "\n" + token[len(token) // 2:]
+                broken = token[: len(token) // 2] + "\n" + token[len(token) // 2 :]
                 credentials = self.app.credentials
                 with self.app.state.lock:
                     credentials.issued.pop(token, None)  # neither the token sent nor its halves are valid
@@ -271,8 +289,11 @@ class Misbehave:
         if kind == "scim" and isinstance(body, dict):
             resources = body.get("Resources") if isinstance(body.get("Resources"), list) else [body]
             for resource in resources:
-                if (isinstance(resource, dict) and isinstance(resource.get("id"), str)
-                        and SCIM_USER_URN in (resource.get("schemas") or ())):
+                if (
+                    isinstance(resource, dict)
+                    and isinstance(resource.get("id"), str)
+                    and SCIM_USER_URN in (resource.get("schemas") or ())
+                ):
                     found = True
                     if not dry_run:
                         resource["id"] = HOSTILE_SCIM_PREFIX + resource["id"]
@@ -312,7 +333,7 @@ class Misbehave:
             return False
         echo = "x" * (rule.pad or 0) + " ".join(_credential_forms(request, kind))
         body = _json(response)
-        if isinstance(body, dict) and isinstance(body.get("error"), dict):            # Bitbucket
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):  # Bitbucket
             original = body["error"].get("message")
             body["error"]["message"] = echo + (" " + str(original) if original else "")
         elif isinstance(body, dict) and SCIM_ERROR_URN in (body.get("schemas") or ()):  # SCIM
@@ -320,7 +341,7 @@ class Misbehave:
         elif isinstance(body, dict) and body.get("errors") and isinstance(body["errors"][0], dict):  # Admin API
             first = body["errors"][0]
             first["detail"] = echo + (" " + str(first["detail"]) if first.get("detail") else "")
-        elif isinstance(body, dict) and "error" in body:                               # OAuth
+        elif isinstance(body, dict) and "error" in body:  # OAuth
             original = body.get("error_description")
             body["error_description"] = echo + (" " + str(original) if original else "")
         elif isinstance(body, dict):

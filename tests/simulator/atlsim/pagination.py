@@ -17,7 +17,7 @@ there a numeric ``page`` (or any value not handed out in ``next``) is 400 ``Inva
 from __future__ import annotations
 
 import base64
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import quote, urlencode
 
 from .web import ApiError, Ctx
@@ -75,7 +75,7 @@ def paginate(ctx: Ctx, items: Sequence, render: Callable, mode: str = "page", de
     last = max(1, -(-total // pagelen))
     if page > last:
         raise ApiError(404, "Invalid page")
-    values = [render(item) for item in items[(page - 1) * pagelen:page * pagelen]]
+    values = [render(item) for item in items[(page - 1) * pagelen : page * pagelen]]
     if mode == "iterator":
         body = {"pagelen": pagelen, "values": values}
         if page < last:

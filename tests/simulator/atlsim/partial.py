@@ -51,7 +51,7 @@ def _add(target: Any, source: Any, parts: list[str], copy_leaves: bool) -> Any:
     if isinstance(source, list):
         if not isinstance(target, list) or len(target) != len(source):
             target = [_empty_like(item) for item in source]
-        return [_add(t, s, parts, copy_leaves) for t, s in zip(target, source)]
+        return [_add(t, s, parts, copy_leaves) for t, s in zip(target, source, strict=True)]
     if not isinstance(source, dict):
         return target
     if not isinstance(target, dict):

@@ -20,11 +20,11 @@ PLAN_LIMIT = "You have reached your plan's user limit and must upgrade before gi
 def route_auths(classic: str, admin_scope: str, read_scope: str) -> tuple[RouteAuth, RouteAuth, RouteAuth]:
     """(GET, PUT, DELETE) auth of a ``permissions-config`` scope: access tokens may neither read nor write,
     writes take HTTP Basic credentials only (API tokens; OAuth and access tokens: 403)."""
-    return (RouteAuth(classic=classic, granular=(read_scope,), access_tokens="deny"),
-            RouteAuth(classic=classic, granular=(admin_scope, "write:permission:bitbucket"), access_tokens="deny",
-                      basic_only=True),
-            RouteAuth(classic=classic, granular=(admin_scope, "delete:permission:bitbucket"), access_tokens="deny",
-                      basic_only=True))
+    return (
+        RouteAuth(classic=classic, granular=(read_scope,), access_tokens="deny"),
+        RouteAuth(classic=classic, granular=(admin_scope, "write:permission:bitbucket"), access_tokens="deny", basic_only=True),
+        RouteAuth(classic=classic, granular=(admin_scope, "delete:permission:bitbucket"), access_tokens="deny", basic_only=True),
+    )
 
 
 def permission_body(ctx: Ctx, levels: tuple) -> str:
@@ -32,7 +32,7 @@ def permission_body(ctx: Ctx, levels: tuple) -> str:
     choices = "|".join(levels)
     body = ctx.json_body()
     if not isinstance(body, dict):
-        raise ApiError(400, "Bad request", "The request body must be a JSON object: {\"permission\": \"%s\"}." % choices)
+        raise ApiError(400, "Bad request", 'The request body must be a JSON object: {"permission": "%s"}.' % choices)
     extra = sorted(set(body) - {"permission"})
     if extra:
         raise ApiError(400, "Bad request", "Unexpected field(s): %s. Only 'permission' is accepted." % ", ".join(extra))
@@ -73,8 +73,9 @@ def check_grant(ws, level: str | None, permission: str, ranks: dict, new_users) 
         access = ws.users_with_access()
         added = [account_id for account_id in new_users if account_id not in access and account_id in ws.members]
         if added and len(access) + len(added) > int(limit):
-            raise ApiError(402, PLAN_LIMIT, "The workspace plan allows %s users with access; %d already have access."
-                           % (limit, len(access)))
+            raise ApiError(
+                402, PLAN_LIMIT, "The workspace plan allows %s users with access; %d already have access." % (limit, len(access))
+            )
 
 
 def no_explicit(what: str, holder: str) -> ApiError:

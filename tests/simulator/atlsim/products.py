@@ -14,7 +14,7 @@ the product by. :data:`MOUNTS` lists the mounts in the order paths are matched; 
 from __future__ import annotations
 
 import hmac
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from werkzeug.wrappers import Request, Response
@@ -38,14 +38,22 @@ from .web import ApiError, Ctx, json_response, not_found_url, text_response
 if TYPE_CHECKING:
     from .app import SimApp
 
-ALL_ROUTES = (USER_ROUTES + MEMBER_ROUTES + PERMISSION_ROUTES + PERMCONFIG_ROUTES + REPOSITORY_ROUTES + PROJECT_ROUTES
-              + PROJECT_PERMCONFIG_ROUTES)
+ALL_ROUTES = (
+    USER_ROUTES
+    + MEMBER_ROUTES
+    + PERMISSION_ROUTES
+    + PERMCONFIG_ROUTES
+    + REPOSITORY_ROUTES
+    + PROJECT_ROUTES
+    + PROJECT_PERMCONFIG_ROUTES
+)
 TOKEN_PATH = "/site/oauth2/access_token"
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
 
 class World(NamedTuple):
     """One snapshot of the app: the model and the credentials read from the same seed."""
+
     state: State
     credentials: Credentials
 
@@ -64,8 +72,12 @@ class Router:
             if found:
                 route = methods.get("GET" if method == "HEAD" else method)
                 if route is None:
-                    raise ApiError(405, "Method not allowed", "%s is not supported here; allowed: %s"
-                                   % (method, ", ".join(sorted(methods))), headers={"Allow": ", ".join(sorted(methods))})
+                    raise ApiError(
+                        405,
+                        "Method not allowed",
+                        "%s is not supported here; allowed: %s" % (method, ", ".join(sorted(methods))),
+                        headers={"Allow": ", ".join(sorted(methods))},
+                    )
                 return route, found.groupdict()
         raise not_found_url()
 
@@ -82,7 +94,7 @@ class Product:
     name = "other"
     prefix = ""
     credential_prefix: str | None = None  # "<prefix>..." credential ids (but "<prefix>invalid") have their own window
-    lose_write_answers = True             # whether ``lose_write_answer_next`` applies to its writes
+    lose_write_answers = True  # whether ``lose_write_answer_next`` applies to its writes
 
     def __init__(self, app: SimApp):
         self.app = app
@@ -184,15 +196,18 @@ class Admin(Product):
 
     def too_many(self, seconds: int, headers: dict, path: str) -> Response:
         """``Retry-After`` (seconds), ``X-RateLimit-Reset`` (RFC 3339), ``X-RateLimit-Remaining: 0``."""
-        reset = datetime.fromtimestamp(self.app.clock() + seconds, timezone.utc).replace(microsecond=0)
-        headers = {"Retry-After": str(seconds), "X-RateLimit-Reset": reset.isoformat().replace("+00:00", "Z"),
-                   "X-RateLimit-Remaining": "0"}
-        return admin_error(429, "Rate limit exceeded: retry after %d seconds." % seconds, headers,
-                           v1=path.startswith("/admin/v1/"), path=path)
+        reset = datetime.fromtimestamp(self.app.clock() + seconds, UTC).replace(microsecond=0)
+        headers = {
+            "Retry-After": str(seconds),
+            "X-RateLimit-Reset": reset.isoformat().replace("+00:00", "Z"),
+            "X-RateLimit-Remaining": "0",
+        }
+        return admin_error(
+            429, "Rate limit exceeded: retry after %d seconds." % seconds, headers, v1=path.startswith("/admin/v1/"), path=path
+        )
 
     def fault_error(self, status: int, message: str, path: str) -> Response:
-        return admin_error(status, "%s (fault injected by the simulator)." % message, v1=path.startswith("/admin/v1/"),
-                           path=path)
+        return admin_error(status, "%s (fault injected by the simulator)." % message, v1=path.startswith("/admin/v1/"), path=path)
 
     def dispatch(self, request: Request, world: World, principal: Any) -> Response:
         return self.router.dispatch(request, world.state)

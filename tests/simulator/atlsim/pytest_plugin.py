@@ -37,15 +37,21 @@ _SAVED_ENV = "_atlsim_saved_strict_env"
 
 def pytest_addoption(parser):
     group = parser.getgroup("atlsim", "atlsim simulator")
-    group.addoption("--sim-strict", action="store_true", default=False,
-                    help="run the simulator in strict mode (sets %s=1 for the session, subprocesses included): 400 to "
-                         "any request form the official API documents do not state" % STRICT_ENV)
+    group.addoption(
+        "--sim-strict",
+        action="store_true",
+        default=False,
+        help="run the simulator in strict mode (sets %s=1 for the session, subprocesses included): 400 to "
+        "any request form the official API documents do not state" % STRICT_ENV,
+    )
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "%s: run against a lenient simulator (strict mode off, %s=0): the test "
-                                       "deliberately sends request forms the official documents do not state"
-                            % (LENIENT_MARKER, STRICT_ENV))
+    config.addinivalue_line(
+        "markers",
+        "%s: run against a lenient simulator (strict mode off, %s=0): the test "
+        "deliberately sends request forms the official documents do not state" % (LENIENT_MARKER, STRICT_ENV),
+    )
     if config.getoption("--sim-strict", default=False):
         setattr(config, _SAVED_ENV, os.environ.get(STRICT_ENV))
         os.environ[STRICT_ENV] = "1"
@@ -160,6 +166,7 @@ def sim_factory():
         server = SimServer(create_app(load_seed(seed), scim_extension=scim_extension)).start()
         servers.append(server)
         return SimHandle(server)
+
     try:
         yield factory
     finally:

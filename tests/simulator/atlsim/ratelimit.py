@@ -69,5 +69,8 @@ class RateLimiter:
 def scaled_headers(limit: int, used: int) -> dict:
     """The headers Bitbucket adds for access tokens on the scaled ``/2.0/repositories/*`` group."""
     near = (limit - used) < 0.2 * limit
-    return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Resource": SCALED_RESOURCE,
-            "X-RateLimit-NearLimit": "true" if near else "false"}
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Resource": SCALED_RESOURCE,
+        "X-RateLimit-NearLimit": "true" if near else "false",
+    }

@@ -23,10 +23,18 @@ class RequestLog:
         self._entries: list[dict] = []
         self._lock = threading.Lock()
 
-    def add(self, method: str, path: str, query: str, status: int | None, credential: str, time: float,
-            fault: str | None = None) -> dict:
-        entry = {"method": method, "path": path, "query": query, "status": status, "credential": credential,
-                 "time": time, "fault": fault}
+    def add(
+        self, method: str, path: str, query: str, status: int | None, credential: str, time: float, fault: str | None = None
+    ) -> dict:
+        entry = {
+            "method": method,
+            "path": path,
+            "query": query,
+            "status": status,
+            "credential": credential,
+            "time": time,
+            "fault": fault,
+        }
         with self._lock:
             self._entries.append(entry)
         return entry

@@ -17,24 +17,59 @@ the v2 ``{"errors": [...]}`` shape.
 
 from __future__ import annotations
 
-from .admin_common import (GROUP_FILTER_LIMITS, AdminCtx, AdminError, AdminRoute, args_body, decode_cursor, encode_cursor,
-                           license_error, limit_of, not_found_group, not_found_user, page, role_paging, sort_of, string_list,
-                           synced_group)
+from .admin_common import (
+    GROUP_FILTER_LIMITS,
+    AdminCtx,
+    AdminError,
+    AdminRoute,
+    args_body,
+    decode_cursor,
+    encode_cursor,
+    license_error,
+    limit_of,
+    not_found_group,
+    not_found_user,
+    page,
+    role_paging,
+    sort_of,
+    string_list,
+    synced_group,
+)
 from .admin_state import GRANTING_ROLES, GROUP_ROLES
 from .routes_admin_users import D_PATH
 from .web import empty_response, json_response
 
-GROUP_KEYS = frozenset(("cursor", "limit", "sortBy", "accountIds", "directoryIds", "roleIds", "resourceOwners", "resourceIds",
-                        "searchTerm", "groupIds", "groupNames", "expand"))
+GROUP_KEYS = frozenset(
+    (
+        "cursor",
+        "limit",
+        "sortBy",
+        "accountIds",
+        "directoryIds",
+        "roleIds",
+        "resourceOwners",
+        "resourceIds",
+        "searchTerm",
+        "groupIds",
+        "groupNames",
+        "expand",
+    )
+)
 GROUP_EXPANDS = frozenset(("counts.resources", "counts.users"))
 READ_GROUPS = "read:groups:admin"
 
 
 def render_group(group, counts=("counts.users", "counts.resources")) -> dict:
-    body = {"id": group.id, "name": group.name, "description": group.description, "directoryId": group.directory_id,
-            "managementAccess": {"deletable": group.modifiable, "modifiable": group.modifiable, "readable": True},
-            "externalSynced": group.synced, "managedBy": "external" if group.synced else "admins",
-            "links": {"self": encode_cursor({"k": "group", "id": group.id})}}
+    body = {
+        "id": group.id,
+        "name": group.name,
+        "description": group.description,
+        "directoryId": group.directory_id,
+        "managementAccess": {"deletable": group.modifiable, "modifiable": group.modifiable, "readable": True},
+        "externalSynced": group.synced,
+        "managedBy": "external" if group.synced else "admins",
+        "links": {"self": encode_cursor({"k": "group", "id": group.id})},
+    }
     if counts:
         body["counts"] = {}
         if "counts.users" in counts:
@@ -49,8 +84,11 @@ def _filters(body: dict) -> dict:
     if unknown:
         raise AdminError(400, "Unknown field(s): %s." % ", ".join(unknown))
     # every array of MultiDirectoryGroupSearchRequest is uniqueItems, 1..maxItems values
-    filters = {name: string_list(body, name, limit, unique=True, allowed=GROUP_EXPANDS if name == "expand" else None)
-               for name, limit in GROUP_FILTER_LIMITS.items() if name != "directoryIds"}
+    filters = {
+        name: string_list(body, name, limit, unique=True, allowed=GROUP_EXPANDS if name == "expand" else None)
+        for name, limit in GROUP_FILTER_LIMITS.items()
+        if name != "directoryIds"
+    }
     filters["directoryIds"] = string_list(body, "directoryIds", GROUP_FILTER_LIMITS["directoryIds"], unique=True)
     term = body.get("searchTerm")
     if term is not None and not isinstance(term, str):
@@ -79,7 +117,7 @@ def _matches(org, group, filters: dict) -> bool:
 def _search(ctx: AdminCtx, body: dict):
     org = ctx.org()
     directories = ctx.directories(org)
-    if body.get("cursor") is not None:   # a cursor carries the listing: the other parameters are discarded
+    if body.get("cursor") is not None:  # a cursor carries the listing: the other parameters are discarded
         data = decode_cursor(body["cursor"], "groups")
         offset, limit, filters = data["o"], limit_of(data.get("l"), 20), data.get("f") or {}
     else:
@@ -124,7 +162,7 @@ def add_member(ctx: AdminCtx):
     body = ctx.body()
     account_id = body.get("accountId")
     if set(body) != {"accountId"} or not isinstance(account_id, str) or not account_id:
-        raise AdminError(400, "The body must be {\"accountId\": \"<account id>\"}.")
+        raise AdminError(400, 'The body must be {"accountId": "<account id>"}.')
     if not group.modifiable:
         raise synced_group(group)
     if account_id not in directory.users:
@@ -133,8 +171,9 @@ def add_member(ctx: AdminCtx):
     if account.get("account_status", "active") != "active":
         raise AdminError(400, "Inactive user %s cannot be added to a group." % account_id, "ADMIN-UAM-400-2", "Inactive user")
     if account_id in group.members:
-        raise AdminError(409, "User %s is already a member of group %s." % (account_id, group.name), "ADMIN-UAM-409-2",
-                         "Resource Conflicts")
+        raise AdminError(
+            409, "User %s is already a member of group %s." % (account_id, group.name), "ADMIN-UAM-409-2", "Resource Conflicts"
+        )
     full = org.over_limit([account_id], org.granting_resources(group))
     if full is not None:
         raise license_error(full)
@@ -162,9 +201,12 @@ def group_role_assignments(ctx: AdminCtx):
     for resource_id, roles in group.roles.items():
         resource = org.resources[resource_id]
         shown = [role for role in roles if role in filters.get("roleIds", roles)]
-        if not shown or resource_id not in filters.get("resourceIds", [resource_id]) \
-                or resource.owner not in filters.get("resourceOwners", [resource.owner]) \
-                or group.directory_id not in filters.get("directoryIds", [group.directory_id]):
+        if (
+            not shown
+            or resource_id not in filters.get("resourceIds", [resource_id])
+            or resource.owner not in filters.get("resourceOwners", [resource.owner])
+            or group.directory_id not in filters.get("directoryIds", [group.directory_id])
+        ):
             continue
         items.append({"resourceId": resource_id, "resourceOwner": resource.owner, "defaultRole": shown[0], "roles": shown})
     return json_response(page("group-roles", items, lambda item: item, offset, limit, filters))
@@ -174,10 +216,14 @@ def _role_body(ctx: AdminCtx, org) -> tuple:
     body = ctx.body()
     resource_id, role = body.get("resourceId"), body.get("roleId")
     if set(body) != {"resourceId", "roleId"} or not isinstance(resource_id, str) or not isinstance(role, str):
-        raise AdminError(400, "The body must be {\"resourceId\": \"<resource ARI>\", \"roleId\": \"<role>\"}.")
+        raise AdminError(400, 'The body must be {"resourceId": "<resource ARI>", "roleId": "<role>"}.')
     if role not in GROUP_ROLES:
-        raise AdminError(400, "Invalid Role for Resource: %r (one of %s)." % (role, ", ".join(GROUP_ROLES)), "ADMIN-UAM-400-3",
-                         "Invalid Role for Resource")
+        raise AdminError(
+            400,
+            "Invalid Role for Resource: %r (one of %s)." % (role, ", ".join(GROUP_ROLES)),
+            "ADMIN-UAM-400-3",
+            "Invalid Role for Resource",
+        )
     if resource_id not in org.resources:
         raise AdminError(404, "Unknown resource %s." % resource_id, "ADMIN-UAM-404-1")
     return resource_id, role

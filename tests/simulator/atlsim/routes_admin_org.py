@@ -14,8 +14,17 @@ has no seat left. Writes run the live link (:meth:`atlsim.admin_state.Org.sync`)
 
 from __future__ import annotations
 
-from .admin_common import (AdminCtx, AdminError, AdminRoute, decode_cursor, license_error, limit_of, page, string_list,
-                           synced_group)
+from .admin_common import (
+    AdminCtx,
+    AdminError,
+    AdminRoute,
+    decode_cursor,
+    license_error,
+    limit_of,
+    page,
+    string_list,
+    synced_group,
+)
 from .admin_state import GRANTING_ROLES, USER_ROLES
 from .web import empty_response, json_response
 
@@ -29,9 +38,13 @@ READ_DIRECTORIES = "read:directories:admin"
 # -- organizations (v1) --------------------------------------------------------------------------------
 def _org_body(ctx: AdminCtx, org) -> dict:
     url = "%s/admin/v1/orgs/%s" % (ctx.request.host_url.rstrip("/"), org.id)
-    return {"id": org.id, "type": "orgs", "attributes": {"name": org.name}, "links": {"self": url},
-            "relationships": {"domains": {"links": {"related": url + "/domains"}},
-                              "users": {"links": {"related": url + "/users"}}}}
+    return {
+        "id": org.id,
+        "type": "orgs",
+        "attributes": {"name": org.name},
+        "links": {"self": url},
+        "relationships": {"domains": {"links": {"related": url + "/domains"}}, "users": {"links": {"related": url + "/users"}}},
+    }
 
 
 def list_orgs(ctx: AdminCtx):
@@ -60,17 +73,28 @@ def list_directories(ctx: AdminCtx):
         if ids:
             filters["directoryIds"] = ids
         offset, limit = 0, limit_of(args.get("limit"), 20)
-    items = [d for d in org.directories.values()
-             if ("accountId" not in filters or filters["accountId"] in d.users)
-             and ("directoryIds" not in filters or d.id in filters["directoryIds"])
-             and ("searchTerm" not in filters or filters["searchTerm"].casefold() in d.name.casefold())]
+    items = [
+        d
+        for d in org.directories.values()
+        if ("accountId" not in filters or filters["accountId"] in d.users)
+        and ("directoryIds" not in filters or d.id in filters["directoryIds"])
+        and ("searchTerm" not in filters or filters["searchTerm"].casefold() in d.name.casefold())
+    ]
     return json_response(page("directories", items, lambda d: {"directoryId": d.id, "name": d.name}, offset, limit, filters))
 
 
 # -- workspaces ----------------------------------------------------------------------------------------
 def _workspace_body(org, resource) -> dict:
-    attributes = {"name": resource.name, "typeKey": resource.owner, "type": resource.owner, "owner": org.id,
-                  "status": "online", "statusDetails": [], "createdAt": resource.created, "capacity": resource.seats}
+    attributes = {
+        "name": resource.name,
+        "typeKey": resource.owner,
+        "type": resource.owner,
+        "owner": org.id,
+        "status": "online",
+        "statusDetails": [],
+        "createdAt": resource.created,
+        "capacity": resource.seats,
+    }
     if resource.workspace is not None:
         attributes["hostUrl"] = "bitbucket.org/%s" % resource.workspace
         attributes["usage"] = len(org.users_with_access(resource.id))
@@ -88,8 +112,9 @@ def _query_matches(resource, query) -> bool:
         name, values = query["field"].get("name"), query["field"].get("values")
         known = {"id": resource.id, "attributes.name": resource.name, "attributes.typeKey": resource.owner}
         if name not in known or not isinstance(values, list):
-            raise AdminError(400, "query.field: name must be one of %s, values an array." % ", ".join(sorted(known)),
-                             "ADMIN-400-4")
+            raise AdminError(
+                400, "query.field: name must be one of %s, values an array." % ", ".join(sorted(known)), "ADMIN-400-4"
+            )
         return known[name] in values
     raise AdminError(400, "query: only 'and' and 'field' are supported by this simulator.", "ADMIN-400-4")
 
@@ -101,8 +126,12 @@ def query_workspaces(ctx: AdminCtx):
     body = ctx.body(optional=True)
     if body.get("cursor") is not None:
         if len(body) > 1:
-            raise AdminError(400, "When a cursor is provided in the request body, no other properties may be present "
-                                  "(found: %s)." % ", ".join(sorted(k for k in body if k != "cursor")), "ADMIN-400-4")
+            raise AdminError(
+                400,
+                "When a cursor is provided in the request body, no other properties may be present "
+                "(found: %s)." % ", ".join(sorted(k for k in body if k != "cursor")),
+                "ADMIN-400-4",
+            )
         data = decode_cursor(body["cursor"], "workspaces")
         offset, limit, filters = data["o"], limit_of(data.get("l"), 20, MAX_WORKSPACES_LIMIT), data.get("f") or {}
     else:
@@ -133,10 +162,14 @@ def _invite_body(ctx: AdminCtx, org) -> tuple[list, list, list]:
             raise AdminError(400, "%s must be a %s." % (name, "boolean" if kind is bool else "string"))
     rules = body.get("permissionRules") or []
     if not isinstance(rules, list) or not all(isinstance(r, dict) and set(r) == {"resource", "role"} for r in rules):
-        raise AdminError(400, "permissionRules must be an array of {\"resource\": <id>, \"role\": <role>}.")
+        raise AdminError(400, 'permissionRules must be an array of {"resource": <id>, "role": <role>}.')
     if not org.paid:
-        raise AdminError(402, "This API is only available to organizations with at least one paid subscription.",
-                         "ADMIN-UAM-402-1", "Payment Required")
+        raise AdminError(
+            402,
+            "This API is only available to organizations with at least one paid subscription.",
+            "ADMIN-UAM-402-1",
+            "Payment Required",
+        )
     for rule in rules:
         if rule["role"] not in USER_ROLES:
             raise AdminError(400, "Invalid Role for Resource: %r." % rule["role"], "ADMIN-UAM-400-3", "Invalid Role for Resource")
@@ -161,9 +194,16 @@ def _invite_one(ctx: AdminCtx, org, directory, email: str, groups: list, rules: 
         if not groups and not rules:
             return None, True
         error = {"status": "ERROR", "statusReason": "ADMIN-UAM-400-2: Inactive user"}
-        return {"email": email, "id": existing["account_id"], "results": [{
-            "groupAssignmentResult": [dict(error, group=g.id) for g in groups],
-            "roleAssignmentResult": [dict(error, resource=r["resource"], role=r["role"]) for r in rules]}]}, True
+        return {
+            "email": email,
+            "id": existing["account_id"],
+            "results": [
+                {
+                    "groupAssignmentResult": [dict(error, group=g.id) for g in groups],
+                    "roleAssignmentResult": [dict(error, resource=r["resource"], role=r["role"]) for r in rules],
+                }
+            ],
+        }, True
     account_id = accounts.ensure_account(email)["account_id"]
     if org.record(account_id)[1] is None:
         ctx.admin.add_user(directory, account_id, source="invited")
@@ -174,16 +214,24 @@ def _invite_one(ctx: AdminCtx, org, directory, email: str, groups: list, rules: 
             group_results.append({"group": group.id, "status": "INVITED", "statusReason": None})
         else:
             failed = True
-            group_results.append({"group": group.id, "status": "ERROR",
-                                  "statusReason": "The user is not in the directory of the group (%s)." % group.directory_id})
+            group_results.append(
+                {
+                    "group": group.id,
+                    "status": "ERROR",
+                    "statusReason": "The user is not in the directory of the group (%s)." % group.directory_id,
+                }
+            )
     role_results = []
     for rule in rules:
         roles = org.user_roles.setdefault(account_id, {}).setdefault(rule["resource"], [])
         if rule["role"] not in roles:
             roles.append(rule["role"])
         role_results.append({"resource": rule["resource"], "role": rule["role"], "status": "INVITED", "statusReason": None})
-    entry = {"email": email, "id": account_id,
-             "results": [{"groupAssignmentResult": group_results, "roleAssignmentResult": role_results}]}
+    entry = {
+        "email": email,
+        "id": account_id,
+        "results": [{"groupAssignmentResult": group_results, "roleAssignmentResult": role_results}],
+    }
     return entry, failed
 
 

@@ -12,8 +12,23 @@ its bounds (``accountIds`` / ``groupIds`` at most 10 values, ``emails`` 100, ``r
 
 from __future__ import annotations
 
-from .admin_common import (USER_FILTER_LIMITS, AdminCtx, AdminError, AdminRoute, args_body, decode_cursor, encode_cursor,
-                           license_error, limit_of, not_found_user, page, role_paging, sort_of, string_list, synced_group)
+from .admin_common import (
+    USER_FILTER_LIMITS,
+    AdminCtx,
+    AdminError,
+    AdminRoute,
+    args_body,
+    decode_cursor,
+    encode_cursor,
+    license_error,
+    limit_of,
+    not_found_user,
+    page,
+    role_paging,
+    sort_of,
+    string_list,
+    synced_group,
+)
 from .admin_state import ROLE_IDS
 from .routes_admin_org import ORG_ROUTES
 from .web import empty_response, json_response
@@ -22,13 +37,35 @@ __all__ = ["D_PATH", "O_PATH", "ROUTES", "license_error", "synced_group"]  # the
 
 O_PATH = "/admin/v2/orgs/{orgId}"
 D_PATH = O_PATH + "/directories/{directoryId}"
-USER_KEYS = frozenset(("cursor", "limit", "accountIds", "accountStatus", "claimStatus", "directoryIds", "emailDomains",
-                       "emails", "expand", "groupIds", "membershipStatus", "mfaEnabled", "resourceIds", "roleIds", "searchTerm",
-                       "sortBy", "status"))
+USER_KEYS = frozenset(
+    (
+        "cursor",
+        "limit",
+        "accountIds",
+        "accountStatus",
+        "claimStatus",
+        "directoryIds",
+        "emailDomains",
+        "emails",
+        "expand",
+        "groupIds",
+        "membershipStatus",
+        "mfaEnabled",
+        "resourceIds",
+        "roleIds",
+        "searchTerm",
+        "sortBy",
+        "status",
+    )
+)
 USER_EXPANDS = frozenset(("platformRoles", "counts.resources", "productAccess", "groups"))
-ENUMS = {"status": ("active", "suspended", "not_invited", "deactivated", "for_deletion"),
-         "membershipStatus": ("active", "suspended", "no_membership"), "accountStatus": ("active", "inactive", "closed"),
-         "roleIds": ROLE_IDS, "expand": tuple(USER_EXPANDS)}
+ENUMS = {
+    "status": ("active", "suspended", "not_invited", "deactivated", "for_deletion"),
+    "membershipStatus": ("active", "suspended", "no_membership"),
+    "accountStatus": ("active", "inactive", "closed"),
+    "roleIds": ROLE_IDS,
+    "expand": tuple(USER_EXPANDS),
+}
 READ_DIRECTORIES = "read:directories:admin"
 
 
@@ -43,17 +80,28 @@ def render_user(org, account: dict, record: dict, expand=()) -> dict:
     account_id = account["account_id"]
     domain = account["email"].rsplit("@", 1)[-1].lower()
     body = {
-        "accountId": account_id, "accountType": "atlassian", "status": status_of(account, record),
+        "accountId": account_id,
+        "accountType": "atlassian",
+        "status": status_of(account, record),
         "accountStatus": "active" if account.get("account_status", "active") == "active" else "inactive",
-        "membershipStatus": record["status"], "addedToOrg": record.get("added") or account["created_on"],
-        "name": account["display_name"], "nickname": account["nickname"], "email": account["email"], "emailVerified": True,
-        "claimStatus": "managed" if domain in org.domains else "unmanaged", "platformRoles": [],
-        "managementSource": record.get("source"), "mfaEnabled": False,
+        "membershipStatus": record["status"],
+        "addedToOrg": record.get("added") or account["created_on"],
+        "name": account["display_name"],
+        "nickname": account["nickname"],
+        "email": account["email"],
+        "emailVerified": True,
+        "claimStatus": "managed" if domain in org.domains else "unmanaged",
+        "platformRoles": [],
+        "managementSource": record.get("source"),
+        "mfaEnabled": False,
         "links": {"self": encode_cursor({"k": "user", "id": account_id})},
     }
     if "groups" in expand:
-        body["groups"] = [{"id": g.id, "name": g.name, "description": g.description}
-                          for d in org.directories.values() for g in d.groups_of(account_id)]
+        body["groups"] = [
+            {"id": g.id, "name": g.name, "description": g.description}
+            for d in org.directories.values()
+            for g in d.groups_of(account_id)
+        ]
     if "productAccess" in expand:  # lastActiveTimestamp (date-time, not nullable) left out: never active here
         body["productAccess"] = [{"key": r.owner, "id": r.id} for r in org.resources.values() if org.has_access(account_id, r.id)]
     if "counts.resources" in expand:
@@ -66,8 +114,10 @@ def _filters(body: dict) -> dict:
     unknown = sorted(set(body) - USER_KEYS)
     if unknown:
         raise AdminError(400, "Unknown field(s): %s." % ", ".join(unknown))
-    filters = {name: string_list(body, name, USER_FILTER_LIMITS.get(name), unique=name in ("emails", "expand"),
-                                 allowed=ENUMS.get(name)) for name in sorted(USER_FILTER_LIMITS) + ["expand"]}
+    filters = {
+        name: string_list(body, name, USER_FILTER_LIMITS.get(name), unique=name in ("emails", "expand"), allowed=ENUMS.get(name))
+        for name in sorted(USER_FILTER_LIMITS) + ["expand"]
+    }
     term = body.get("searchTerm")
     if term is not None and not isinstance(term, str):
         raise AdminError(400, "searchTerm must be a string.")
@@ -91,8 +141,10 @@ def _matches(org, account: dict, record: dict, filters: dict) -> bool:
         ("emails", lambda v: account["email"].lower() in {e.lower() for e in v}),
         ("status", lambda v: status_of(account, record) in v),
         ("membershipStatus", lambda v: record["status"] in v),
-        ("groupIds", lambda v: any(account_id in g.members for d in org.directories.values() for g in d.groups.values()
-                                   if g.id in v)),
+        (
+            "groupIds",
+            lambda v: any(account_id in g.members for d in org.directories.values() for g in d.groups.values() if g.id in v),
+        ),
         ("resourceIds", lambda v: any(org.roles_on(account_id, rid) for rid in v)),
         ("roleIds", lambda v: any(set(v) & set(org.roles_on(account_id, rid)) for rid in org.resources)),
         ("directoryIds", lambda v: any(account_id in org.directories[d].users for d in v if d in org.directories)),
@@ -108,7 +160,7 @@ def _matches(org, account: dict, record: dict, filters: dict) -> bool:
 def _search(ctx: AdminCtx, body: dict):
     org = ctx.org()
     directories = ctx.directories(org)
-    if body.get("cursor") is not None:   # a cursor carries the listing: the other parameters are discarded
+    if body.get("cursor") is not None:  # a cursor carries the listing: the other parameters are discarded
         data = decode_cursor(body["cursor"], "users")
         offset, limit, filters = data["o"], limit_of(data.get("l"), 50), data.get("f") or {}
     else:
@@ -160,7 +212,7 @@ def get_user(ctx: AdminCtx):
 
 def suspend_user(ctx: AdminCtx):
     org, _unused, account, record = _user(ctx, write=True)
-    record["status"] = "suspended"   # idempotent (INFERRED): suspending a suspended user changes nothing
+    record["status"] = "suspended"  # idempotent (INFERRED): suspending a suspended user changes nothing
     org.sync([account["account_id"]])
     return empty_response(204)
 
@@ -194,13 +246,23 @@ def user_role_assignments(ctx: AdminCtx):
         roles = org.roles_on(account["account_id"], resource.id)
         if "roleIds" in filters:
             roles = {role: how for role, how in roles.items() if role in filters["roleIds"]}
-        if not roles or resource.id not in filters.get("resourceIds", [resource.id]) \
-                or resource.owner not in filters.get("resourceOwners", [resource.owner]) \
-                or directory.id not in filters.get("directoryIds", [directory.id]):
+        if (
+            not roles
+            or resource.id not in filters.get("resourceIds", [resource.id])
+            or resource.owner not in filters.get("resourceOwners", [resource.owner])
+            or directory.id not in filters.get("directoryIds", [directory.id])
+        ):
             continue
-        items.append({"resourceId": resource.id, "resourceOwner": resource.owner, "roles": sorted(roles),
-                      "roleAssignments": [{"role": role, "roleAssignmentMethods": how} for role, how in sorted(roles.items())],
-                      "directoryId": directory.id, "userDirectoryStatus": record["status"]})
+        items.append(
+            {
+                "resourceId": resource.id,
+                "resourceOwner": resource.owner,
+                "roles": sorted(roles),
+                "roleAssignments": [{"role": role, "roleAssignmentMethods": how} for role, how in sorted(roles.items())],
+                "directoryId": directory.id,
+                "userDirectoryStatus": record["status"],
+            }
+        )
     return json_response(page("user-roles", items, lambda item: item, offset, limit, filters))
 
 

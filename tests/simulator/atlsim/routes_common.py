@@ -6,7 +6,7 @@ the way Bitbucket does, and paginated + ``fields``-shaped JSON answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from werkzeug.wrappers import Response
 
@@ -16,17 +16,19 @@ from .pagination import paginate
 from .partial import apply_fields
 from .web import ApiError, Ctx, json_response
 
-REPO_NOT_FOUND = ("You may not have access to this repository or it no longer exists in this workspace. "
-                  "If you think this repository exists and you have access, make sure you are authenticated.")
+REPO_NOT_FOUND = (
+    "You may not have access to this repository or it no longer exists in this workspace. "
+    "If you think this repository exists and you have access, make sure you are authenticated."
+)
 
 
 @dataclass(frozen=True)
 class Route:
     method: str
-    pattern: str          # "/2.0/workspaces/{workspace}/members/{member}"
+    pattern: str  # "/2.0/workspaces/{workspace}/members/{member}"
     handler: Callable[[Ctx], Response]
     auth: RouteAuth
-    write: bool = False   # the operation changes state (informational)
+    write: bool = False  # the operation changes state (informational)
 
 
 def workspace_of(ctx: Ctx, name: str = "workspace"):

@@ -18,8 +18,16 @@ from . import serializers as ser
 from .auth import RouteAuth
 from .bbql import Field
 from .partial import hidden_requested
-from .routes_common import (Route, filtered, is_workspace_admin, object_response, page_response, require_member, user_fields,
-                            workspace_of)
+from .routes_common import (
+    Route,
+    filtered,
+    is_workspace_admin,
+    object_response,
+    page_response,
+    require_member,
+    user_fields,
+    workspace_of,
+)
 from .web import ApiError, Ctx
 
 MAX_EMAILS = 90  # distinct addresses (compared case-insensitively)
@@ -30,8 +38,9 @@ PERMISSIONS_AUTH = RouteAuth(classic="account", granular=("read:workspace:bitbuc
 
 USER_FIELDS = user_fields(lambda item: item[0])
 ROLE_FIELD = Field(lambda item: item[1])  # the workspace role: owner | collaborator | member
-MEMBER_FIELDS = dict(USER_FIELDS, permission=ROLE_FIELD,
-                     **{"user.email": Field(lambda item: item[0]["email"].lower(), fold=True)})
+MEMBER_FIELDS = dict(
+    USER_FIELDS, permission=ROLE_FIELD, **{"user.email": Field(lambda item: item[0]["email"].lower(), fold=True)}
+)
 PERMISSION_FIELDS = dict(USER_FIELDS, permission=ROLE_FIELD)
 
 
@@ -53,15 +62,23 @@ def list_members(ctx: Ctx):
     emails = set(query.values_for("user.email")) if query is not None else set()
     if query is not None and "user.email" in query.fields_used:
         if not (is_workspace_admin(ctx, ws) or ctx.principal.token_kind == "workspace"):
-            raise ApiError(403, "Forbidden", "Only workspace administrators, integrations and workspace access "
-                                             "tokens can filter workspace members by email.")
+            raise ApiError(
+                403,
+                "Forbidden",
+                "Only workspace administrators, integrations and workspace access tokens can filter workspace members by email.",
+            )
         refused = sorted(query.operators.get("user.email", set()) - EMAIL_OPERATORS)
         if refused:
-            raise ApiError(400, "Bad request", "user.email can only be matched exactly: user.email = \"a@x\" or "
-                                               "user.email IN (\"a@x\", \"b@y\"), not with %s." % ", ".join(refused))
+            raise ApiError(
+                400,
+                "Bad request",
+                'user.email can only be matched exactly: user.email = "a@x" or '
+                'user.email IN ("a@x", "b@y"), not with %s.' % ", ".join(refused),
+            )
         if len(emails) > MAX_EMAILS:
-            raise ApiError(400, "Bad request",
-                           "When filtering by email, you can query up to %d addresses at a time." % MAX_EMAILS)
+            raise ApiError(
+                400, "Bad request", "When filtering by email, you can query up to %d addresses at a time." % MAX_EMAILS
+            )
     show = bool(emails) and hidden_requested(ctx.arg("fields"), "values.user.email")
 
     def render(item):
@@ -69,6 +86,7 @@ def list_members(ctx: Ctx):
         if show and item[0]["email"].lower() in emails:
             body["user"]["email"] = item[0]["email"]
         return body
+
     return page_response(ctx, items, render, hidden=("values.user.email",))
 
 

@@ -17,19 +17,30 @@ from __future__ import annotations
 from . import serializers as ser
 from .auth import RouteAuth
 from .bbql import Field
-from .routes_common import (Route, caller_level, filtered, is_workspace_admin, page_response, require_member, user_fields,
-                            workspace_of)
+from .routes_common import (
+    Route,
+    caller_level,
+    filtered,
+    is_workspace_admin,
+    page_response,
+    require_member,
+    user_fields,
+    workspace_of,
+)
 from .web import ApiError, Ctx
 
 WS_AUTH = RouteAuth(classic="account", granular=("read:repository:bitbucket",), access_tokens="deny")
 REPO_AUTH = RouteAuth(classic="repository", granular=("read:repository:bitbucket",), access_tokens="deny")
 
-FIELDS = dict(user_fields(lambda e: e[1]), **{
-    "repository.name": Field(lambda e: e[0].name),
-    "repository.full_name": Field(lambda e: e[0].full_name),
-    "repository.uuid": Field(lambda e: e[0].uuid, fold=True),
-    "permission": Field(lambda e: e[2], kind="permission"),
-})
+FIELDS = dict(
+    user_fields(lambda e: e[1]),
+    **{
+        "repository.name": Field(lambda e: e[0].name),
+        "repository.full_name": Field(lambda e: e[0].full_name),
+        "repository.uuid": Field(lambda e: e[0].uuid, fold=True),
+        "permission": Field(lambda e: e[2], kind="permission"),
+    },
+)
 
 
 def entries(ws, accounts, repos=None) -> list:
@@ -37,7 +48,7 @@ def entries(ws, accounts, repos=None) -> list:
     if repos is None and "permission_entries" in ws.cache:
         return ws.cache["permission_entries"]
     out = []
-    for repo in (ws.repos.values() if repos is None else repos):
+    for repo in ws.repos.values() if repos is None else repos:
         users = [(accounts.by_id[account_id], perm) for account_id, perm in ws.effective(repo).items()]
         users.sort(key=lambda pair: (pair[0]["display_name"].lower(), pair[0]["account_id"]))
         out.extend((repo, account, perm) for account, perm in users)

@@ -22,8 +22,13 @@ USERS_AUTH = RouteAuth(classic=None, granular=("read:user:bitbucket",))
 
 
 def _email_object(ctx: Ctx, account: dict) -> dict:
-    return {"type": "email", "email": account["email"], "is_primary": True, "is_confirmed": True,
-            "links": {"self": {"href": "%s/user/emails/%s" % (ctx.api_url, quote(account["email"], safe="@"))}}}
+    return {
+        "type": "email",
+        "email": account["email"],
+        "is_primary": True,
+        "is_confirmed": True,
+        "links": {"self": {"href": "%s/user/emails/%s" % (ctx.api_url, quote(account["email"], safe="@"))}},
+    }
 
 
 def get_self(ctx: Ctx):

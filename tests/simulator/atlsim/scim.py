@@ -139,8 +139,9 @@ class ScimApp:
         service = DirectoryService(self.provider, atlassian=self.extension)
         if self.extension:
             service.link = self._link_new_user(service, storage)
-        application = DirectoryApplication(storage, service, str(spec["api_key"]),
-                                           on_delete=self._unlink if self.extension else None)
+        application = DirectoryApplication(
+            storage, service, str(spec["api_key"]), on_delete=self._unlink if self.extension else None
+        )
         with self.provider:
             user_type = service.get_resource_type("User")
             ids_by_name = {}
@@ -155,8 +156,9 @@ class ScimApp:
                 storage.create(group_type, self._seed_group(service, group_type, directory_id, group, ids_by_name))
         return _Directory(directory_id, application, storage)
 
-    def _seed_resource(self, service: DirectoryService, resource_type: ResourceType, directory_id: str,
-                       data: dict[str, Any]) -> Resource[Any]:
+    def _seed_resource(
+        self, service: DirectoryService, resource_type: ResourceType, directory_id: str, data: dict[str, Any]
+    ) -> Resource[Any]:
         """A seeded user. Atlassian mode keeps department / organization top-level (mirrored into the extension)."""
         data = copy.deepcopy(data)
         top_level = MIRRORED_ATTRIBUTES if self.extension else ()
@@ -176,8 +178,13 @@ class ScimApp:
         return resource
 
     @staticmethod
-    def _seed_group(service: DirectoryService, resource_type: ResourceType, directory_id: str,
-                    data: dict[str, Any], ids_by_name: dict[str, str]) -> Resource[Any]:
+    def _seed_group(
+        service: DirectoryService,
+        resource_type: ResourceType,
+        directory_id: str,
+        data: dict[str, Any],
+        ids_by_name: dict[str, str],
+    ) -> Resource[Any]:
         data = copy.deepcopy(data)
         members = []
         for member in data.pop("members", None) or []:
@@ -211,6 +218,7 @@ class ScimApp:
             account_id = linked_account_id(resource)
             if account_id and self.on_provision is not None:
                 self.on_provision(account_id)
+
         return link
 
     def _unlink(self, resource: Resource[Any]) -> None:
@@ -232,8 +240,9 @@ class ScimApp:
         return directory.application(environ, start_response)
 
 
-def _user_name_taken(storage: SimulatorStorage, model: type[Resource[Any]], resource_type: ResourceType,
-                     user_name: str | None) -> bool:
+def _user_name_taken(
+    storage: SimulatorStorage, model: type[Resource[Any]], resource_type: ResourceType, user_name: str | None
+) -> bool:
     """Tell whether a user of the directory has this userName (compared as scim2-server compares it)."""
     if not user_name:
         return False

@@ -117,9 +117,7 @@ def plain_provider() -> ScimProvider:
     """Describe scim2-server's own default service (RFC 7643 schemas), announcing bearer auth."""
     config = load_default_service_provider_config()
     config.authentication_schemes = [*(config.authentication_schemes or []), BEARER_TOKEN_SCHEME]
-    return ScimProvider.from_discovery(
-        load_default_schemas().values(), load_default_resource_types().values(), config=config
-    )
+    return ScimProvider.from_discovery(load_default_schemas().values(), load_default_resource_types().values(), config=config)
 
 
 def account_hints(resource: Resource[Any]) -> tuple[str | None, str | None, str | None]:
@@ -190,8 +188,9 @@ class DirectoryService(ScimService):
     it may raise a SCIM exception to refuse the creation.
     """
 
-    def __init__(self, provider: ScimProvider, *, atlassian: bool,
-                 link: Callable[[ResourceType, Resource[Any]], None] | None = None) -> None:
+    def __init__(
+        self, provider: ScimProvider, *, atlassian: bool, link: Callable[[ResourceType, Resource[Any]], None] | None = None
+    ) -> None:
         super().__init__(provider)
         self.atlassian = atlassian
         self.link = link
@@ -250,9 +249,7 @@ def check_atlassian_user_filter(scim_filter: Any) -> None:
         binding = scim_filter.resolve_comparison(node.attr_path, strict=False)
         if binding is not None and binding.urn in FILTERABLE_USER_ATTRIBUTES:
             return
-    raise InvalidFilterException(
-        detail='Only the filters userName eq "..." and externalId eq "..." are supported'
-    )
+    raise InvalidFilterException(detail='Only the filters userName eq "..." and externalId eq "..." are supported')
 
 
 class DirectoryHandler(ScimHandler):
@@ -261,8 +258,9 @@ class DirectoryHandler(ScimHandler):
     The callback runs after the storage lock is released.
     """
 
-    def __init__(self, service: ScimService, storage: InMemoryStorage,
-                 on_delete: Callable[[Resource[Any]], None] | None = None) -> None:
+    def __init__(
+        self, service: ScimService, storage: InMemoryStorage, on_delete: Callable[[Resource[Any]], None] | None = None
+    ) -> None:
         super().__init__(service, storage)
         self.on_delete = on_delete
         self._deleted = threading.local()
@@ -288,8 +286,13 @@ class DirectoryApplication(WSGIApplication):
     builds its URLs without scim2-server's ``/v2`` segment, as Atlassian's API does.
     """
 
-    def __init__(self, storage: InMemoryStorage, service: DirectoryService, api_key: str,
-                 on_delete: Callable[[Resource[Any]], None] | None = None) -> None:
+    def __init__(
+        self,
+        storage: InMemoryStorage,
+        service: DirectoryService,
+        api_key: str,
+        on_delete: Callable[[Resource[Any]], None] | None = None,
+    ) -> None:
         super().__init__(storage, service.provider, service)
         self.handler = DirectoryHandler(service, storage, on_delete)
         self.api_key = api_key

@@ -31,8 +31,12 @@ class RecordingAccounts:
             self.calls.append(("ensure_account", (email, display_name, nickname)))
             key = str(email).lower()
             if key not in self.by_email:
-                self.by_email[key] = {"account_id": f"557058:{len(self.by_email) + 1:04d}", "email": email,
-                                      "display_name": display_name, "nickname": nickname}
+                self.by_email[key] = {
+                    "account_id": f"557058:{len(self.by_email) + 1:04d}",
+                    "email": email,
+                    "display_name": display_name,
+                    "nickname": nickname,
+                }
             return dict(self.by_email[key])
 
     def unlink(self, account_id: str) -> None:
@@ -77,8 +81,15 @@ class ScimTestClient:
         key = api_key if api_key is not None else self.api_key
         return {"Authorization": f"Bearer {key}"} if key is not None else {}
 
-    def call(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None,
-             api_key: str | None = None, headers: dict[str, str] | None = None) -> TestResponse:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        query: dict[str, Any] | None = None,
+        api_key: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> TestResponse:
         all_headers = {**self.headers(api_key), **(headers or {})}
         return self.client.open(self.base + path, method=method, json=body, query_string=query, headers=all_headers)
 
@@ -105,12 +116,19 @@ class ScimTestClient:
 
 def demo_seed(users: int = 2, directories: int = 1) -> dict[str, Any]:
     """A SCIM seed: ``dir0`` ... with keys ``key-dir0`` ..., each with ``users`` users user000..."""
-    return {"directories": [
-        {"id": f"dir{d}", "api_key": f"key-dir{d}",
-         "users": [user(f"user{i:03d}") for i in range(users)],
-         "groups": [{"displayName": "engineering", "members": [f"user{i:03d}@acme.example" for i in range(min(users, 2))]}]}
-        for d in range(directories)
-    ]}
+    return {
+        "directories": [
+            {
+                "id": f"dir{d}",
+                "api_key": f"key-dir{d}",
+                "users": [user(f"user{i:03d}") for i in range(users)],
+                "groups": [
+                    {"displayName": "engineering", "members": [f"user{i:03d}@acme.example" for i in range(min(users, 2))]}
+                ],
+            }
+            for d in range(directories)
+        ]
+    }
 
 
 def make_client(seed: dict[str, Any] | None = None, extension: bool = True) -> ScimTestClient:

@@ -90,7 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
         }
-        for name in self.headers.keys():
+        for name in self.headers:
             key = "HTTP_" + name.upper().replace("-", "_")
             if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
                 continue
@@ -172,8 +172,11 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # pylint: disable=broad-except
             traceback.print_exc(file=sys.stderr)
             self.close_connection = True
-            self._send("500 Internal Server Error", [("Content-Type", "application/json")],
-                       b'{"type": "error", "error": {"message": "Internal Server Error"}}')
+            self._send(
+                "500 Internal Server Error",
+                [("Content-Type", "application/json")],
+                b'{"type": "error", "error": {"message": "Internal Server Error"}}',
+            )
             return
         try:
             self._send(captured["status"], captured["headers"], payload)
@@ -245,9 +248,10 @@ class SimServer:
         host = "[%s]" % self.host if ":" in self.host else self.host
         return "http://%s:%d" % (host, self.port)
 
-    def start(self) -> "SimServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="atlsim-%d" % self.port, daemon=True)
+    def start(self) -> SimServer:
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="atlsim-%d" % self.port, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -262,7 +266,7 @@ class SimServer:
         self.httpd.close_connections()
         self.httpd.server_close()
 
-    def __enter__(self) -> "SimServer":
+    def __enter__(self) -> SimServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -21,8 +21,20 @@ import threading
 from .accounts import DEFAULT_CREATED_ON, Accounts, SeedError, load_seed, norm_uuid, now_iso, stable_uuid
 from .admin_state import AdminModel
 
-__all__ = ["Accounts", "SeedError", "load_seed", "State", "Workspace", "Repo", "Project", "PERM_RANK",
-           "PROJECT_PERM_RANK", "PERMISSIONS", "PROJECT_PERMISSIONS", "REPO_LEVEL_OF_PROJECT"]
+__all__ = [
+    "Accounts",
+    "SeedError",
+    "load_seed",
+    "State",
+    "Workspace",
+    "Repo",
+    "Project",
+    "PERM_RANK",
+    "PROJECT_PERM_RANK",
+    "PERMISSIONS",
+    "PROJECT_PERMISSIONS",
+    "REPO_LEVEL_OF_PROJECT",
+]
 
 PERMISSIONS = ("read", "write", "admin")  # what a repository permission PUT accepts
 PERM_RANK = {"none": 0, "read": 1, "write": 2, "admin": 3}
@@ -36,10 +48,22 @@ DEFAULT_PROJECT = ("PROJ", "Untitled project")  # a repository of a workspace wi
 class Repo:
     """A repository and its explicit permissions."""
 
-    __slots__ = ("workspace", "slug", "name", "uuid", "project_key", "is_private", "description",
-                 "created_on", "updated_on", "user_perms", "group_perms", "effective_cache")
+    __slots__ = (
+        "workspace",
+        "slug",
+        "name",
+        "uuid",
+        "project_key",
+        "is_private",
+        "description",
+        "created_on",
+        "updated_on",
+        "user_perms",
+        "group_perms",
+        "effective_cache",
+    )
 
-    def __init__(self, workspace: "Workspace", entry: dict):
+    def __init__(self, workspace: Workspace, entry: dict):
         self.workspace = workspace
         self.slug = str(entry["slug"])
         self.name = str(entry.get("name") or self.slug)
@@ -58,17 +82,29 @@ class Repo:
         return "%s/%s" % (self.workspace.slug, self.slug)
 
     @property
-    def project(self) -> "Project":
+    def project(self) -> Project:
         return self.workspace.projects[self.project_key]
 
 
 class Project:
     """A project, its repositories (slugs) and its explicit permissions."""
 
-    __slots__ = ("workspace", "key", "name", "uuid", "description", "is_private", "created_on", "updated_on",
-                 "user_perms", "group_perms", "repos", "declared")
+    __slots__ = (
+        "workspace",
+        "key",
+        "name",
+        "uuid",
+        "description",
+        "is_private",
+        "created_on",
+        "updated_on",
+        "user_perms",
+        "group_perms",
+        "repos",
+        "declared",
+    )
 
-    def __init__(self, workspace: "Workspace", entry: dict, declared: bool = True):
+    def __init__(self, workspace: Workspace, entry: dict, declared: bool = True):
         self.workspace = workspace
         self.key = str(entry["key"])
         self.name = str(entry.get("name") or self.key)
@@ -133,8 +169,12 @@ class Workspace:
                 if account["account_id"] not in self.members:
                     raise SeedError("%s group %s: %s is not a workspace member" % (where, slug, ref))
                 members.append(account["account_id"])
-            self.groups[slug] = {"slug": slug, "name": str(item.get("name") or slug), "members": members,
-                                 "member_set": frozenset(members)}
+            self.groups[slug] = {
+                "slug": slug,
+                "name": str(item.get("name") or slug),
+                "members": members,
+                "member_set": frozenset(members),
+            }
         for item in entry.get("projects") or ():
             project = Project(self, item)
             if project.key in self.projects:

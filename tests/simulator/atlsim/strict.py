@@ -38,7 +38,8 @@ import os
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 from urllib.parse import parse_qsl, unquote
 
 from werkzeug.datastructures import MultiDict
@@ -65,23 +66,29 @@ OVERLAYS = {
     "BB_MEMBERSHIP_USER": (
         "workspace_membership.user is declared `account` (no account_id, no nickname) while the answers carry `user` "
         "objects (contract.STRICTNESS_OVERLAY BB_MEMBERSHIP_USER): BBQL fields below a membership's `user` follow the "
-        "`user` schema, e.g. `user.account_id` on GET /workspaces/{workspace}/permissions."),
+        "`user` schema, e.g. `user.account_id` on GET /workspaces/{workspace}/permissions."
+    ),
     "BB_REPOSITORY_SLUG": (
         "the `repository` schema (open: additionalProperties true) leaves out `slug`, the {repo_slug} every repository "
-        "URL is made of and that every repository answer carries: BBQL `slug` is a field of a repository."),
+        "URL is made of and that every repository answer carries: BBQL `slug` is a field of a repository."
+    ),
     "BB_USER_EMAILS_PAGINATED": (
         "GET /user/emails declares no 200 schema (contract.SPEC_QUIRKS BB_USER_EMAILS_NO_200); its answer is a "
-        "paginated list, so `page` and `pagelen` are accepted as on every list."),
+        "paginated list, so `page` and `pagelen` are accepted as on every list."
+    ),
     "BB_MEMBERS_EMAIL_EQUALS": (
-        "GET /workspaces/{workspace}/members states the filter `user.email IN (...)`; `user.email = \"a@x\"` is the "
-        "same exact match of one address and is accepted too (no other field, no other operator)."),
+        'GET /workspaces/{workspace}/members states the filter `user.email IN (...)`; `user.email = "a@x"` is the '
+        "same exact match of one address and is accepted too (no other field, no other operator)."
+    ),
     "SCIM_CASE_INSENSITIVE": (
         "RFC 7643 section 2.1 and RFC 7644 section 3.4.2.2: attribute names and filter operators are case-insensitive, "
         "so body keys and filter attributes are compared ignoring case (e.g. RFC 7644's `Operations` for the spec's "
-        "`operations` in a PATCH)."),
+        "`operations` in a PATCH)."
+    ),
     "SCIM_PATCH_OPS": (
         "OperationForAScimPatch declares `op` a string; RFC 7644 section 3.5.2 (the PATCH the description refers to) "
-        "names its values add, remove and replace, and its `path` names an attribute of the resource."),
+        "names its values add, remove and replace, and its `path` names an attribute of the resource."
+    ),
 }
 # (schema, property) -> (overlay, the schema the property is read as)
 SUBTYPES = {("workspace_membership", "user"): ("BB_MEMBERSHIP_USER", "user")}
@@ -110,12 +117,12 @@ class Rules:
     method: str
     template: str
     query: frozenset
-    q_item: str | None = None                       # item schema the BBQL fields are looked up in
-    q_examples: Mapping | None = None               # field -> operators named in the description's examples
-    q_operators: Mapping | None = None              # description-only filters: field -> allowed operators
+    q_item: str | None = None  # item schema the BBQL fields are looked up in
+    q_examples: Mapping | None = None  # field -> operators named in the description's examples
+    q_operators: Mapping | None = None  # description-only filters: field -> allowed operators
     sort: bool = False
-    scim_filter: tuple | None = None                # (attributes, operators in lower case)
-    resource: str | None = None                     # SCIM: User | Group
+    scim_filter: tuple | None = None  # (attributes, operators in lower case)
+    resource: str | None = None  # SCIM: User | Group
     overlays: tuple = ()
 
     @property
@@ -172,8 +179,15 @@ def _rules(found: Found) -> Rules:
         if "filter" in declared:
             param = next(p for p in parameters(spec, found, "query") if p["name"] == "filter")
             scim_filter = _scim_filter_rule(param.get("description") or "", op.get("description") or "")
-        return Rules("scim", method, found.template, declared, scim_filter=scim_filter, resource=resource,
-                     overlays=("SCIM_CASE_INSENSITIVE",))
+        return Rules(
+            "scim",
+            method,
+            found.template,
+            declared,
+            scim_filter=scim_filter,
+            resource=resource,
+            overlays=("SCIM_CASE_INSENSITIVE",),
+        )
     return Rules("admin", method, found.template, declared)
 
 
@@ -204,8 +218,17 @@ def _bitbucket_rules(found: Found, declared: frozenset) -> Rules:
                 q_operators[name] |= set(extra)
                 overlays.append(overlay)
         item = None
-    return Rules("bitbucket", method, found.template, frozenset(names), q_item=item, q_examples=examples,
-                 q_operators=q_operators, sort="sort" in declared, overlays=tuple(overlays))
+    return Rules(
+        "bitbucket",
+        method,
+        found.template,
+        frozenset(names),
+        q_item=item,
+        q_examples=examples,
+        q_operators=q_operators,
+        sort="sort" in declared,
+        overlays=tuple(overlays),
+    )
 
 
 def description_filters(description: str) -> dict[str, set]:
@@ -295,21 +318,33 @@ def _bbql_refusal(found: Found, rule: Rules, q: str | None, sort: str | None) ->
             allowed = rule.q_operators.get(name)
             stated = "; ".join("%s (%s)" % (f, ", ".join(sorted(o))) for f, o in sorted(rule.q_operators.items()))
             if allowed is None:
-                return Refusal("bitbucket", "Invalid query: %r is not a field that can be queried here" % name,
-                               "atlsim strict mode: the documentation of %s states only the filter %s" % (where, stated))
+                return Refusal(
+                    "bitbucket",
+                    "Invalid query: %r is not a field that can be queried here" % name,
+                    "atlsim strict mode: the documentation of %s states only the filter %s" % (where, stated),
+                )
             if not ops <= allowed:
                 refused = ", ".join(sorted(ops - allowed))
-                return Refusal("bitbucket", "Invalid query: %s cannot be used with %s" % (name, refused),
-                               "atlsim strict mode: the documentation of %s states only the filter %s" % (where, stated))
+                return Refusal(
+                    "bitbucket",
+                    "Invalid query: %s cannot be used with %s" % (name, refused),
+                    "atlsim strict mode: the documentation of %s states only the filter %s" % (where, stated),
+                )
         elif not _field_known(found, rule, name):
-            return Refusal("bitbucket", "Invalid query: %r is not a field that can be queried here" % name,
-                           "atlsim strict mode: %r is neither an element of the %s schema nor named in the description "
-                           "of %s" % (name, rule.q_item or "answer's", where))
+            return Refusal(
+                "bitbucket",
+                "Invalid query: %r is not a field that can be queried here" % name,
+                "atlsim strict mode: %r is neither an element of the %s schema nor named in the description "
+                "of %s" % (name, rule.q_item or "answer's", where),
+            )
     if sort and sort.strip():
         name = sort.strip()[1:] if sort.strip().startswith("-") else sort.strip()
         if not _field_known(found, rule, name):
-            return Refusal("bitbucket", "Invalid sort: %r is not a field that can be sorted on" % name,
-                           "atlsim strict mode: only a field that can be queried can be sorted on (%s)" % where)
+            return Refusal(
+                "bitbucket",
+                "Invalid sort: %r is not a field that can be sorted on" % name,
+                "atlsim strict mode: only a field that can be queried can be sorted on (%s)" % where,
+            )
     return None
 
 
@@ -329,19 +364,19 @@ def _scim_filter_refusal(rule: Rules, text: str) -> Refusal | None:
     detail = "atlsim strict mode: %s documents only the filter %s" % (rule.where, stated)
     match = _COMPARISON.match(text)
     if match is None:
-        return Refusal("scim", "Unsupported filter: only a single comparison is supported: %s" % text, detail,
-                       "invalidFilter")
+        return Refusal("scim", "Unsupported filter: only a single comparison is supported: %s" % text, detail, "invalidFilter")
     attr = match.group("attr")
     core = SCIM_CORE.get(rule.resource or "", "")
     if core and attr.lower().startswith(core.lower() + ":"):
-        attr = attr[len(core) + 1:]
+        attr = attr[len(core) + 1 :]
     if attr.lower() not in {name.lower() for name in attributes}:
         return Refusal("scim", "Unsupported filter attribute: %s" % attr, detail, "invalidFilter")
     if match.group("op").lower() not in ops:
         return Refusal("scim", "Unsupported filter operator: %s" % match.group("op"), detail, "invalidFilter")
     if not match.group("value").startswith('"'):
-        return Refusal("scim", "Unsupported filter value: %s (a string is expected)" % match.group("value"), detail,
-                       "invalidFilter")
+        return Refusal(
+            "scim", "Unsupported filter value: %s (a string is expected)" % match.group("value"), detail, "invalidFilter"
+        )
     return None
 
 
@@ -356,23 +391,38 @@ def _patch_refusal(found: Found, rule: Rules, body: dict) -> Refusal | None:
             continue
         extra = sorted(key for key in operation if key.lower() not in declared)
         if extra:
-            return Refusal("scim", "Unknown PATCH operation attribute: %s" % ", ".join(extra),
-                           "atlsim strict mode: a PATCH operation holds op, path and value", "invalidSyntax")
+            return Refusal(
+                "scim",
+                "Unknown PATCH operation attribute: %s" % ", ".join(extra),
+                "atlsim strict mode: a PATCH operation holds op, path and value",
+                "invalidSyntax",
+            )
         op = str(_ci_get(operation, "op") or "").lower()
         if op not in PATCH_OPS:
-            return Refusal("scim", "Unsupported PATCH op: %r" % op, "atlsim strict mode: op is add, remove or replace "
-                           "(RFC 7644 section 3.5.2; overlay SCIM_PATCH_OPS)", "invalidSyntax")
+            return Refusal(
+                "scim",
+                "Unsupported PATCH op: %r" % op,
+                "atlsim strict mode: op is add, remove or replace (RFC 7644 section 3.5.2; overlay SCIM_PATCH_OPS)",
+                "invalidSyntax",
+            )
         path, value = _ci_get(operation, "path"), _ci_get(operation, "value")
         if isinstance(path, str) and path:
             if not _patch_path_known(spec, rule, props, path):
-                return Refusal("scim", "Unknown PATCH path: %s" % path, "atlsim strict mode: operation %d names no "
-                               "attribute of the %s schema" % (index, rule.resource), "invalidPath")
+                return Refusal(
+                    "scim",
+                    "Unknown PATCH path: %s" % path,
+                    "atlsim strict mode: operation %d names no attribute of the %s schema" % (index, rule.resource),
+                    "invalidPath",
+                )
         elif isinstance(value, dict):
             extra = sorted(key for key in value if key.lower() not in props)
             if extra:
-                return Refusal("scim", "Unknown attribute in PATCH value: %s" % ", ".join(extra),
-                               "atlsim strict mode: operation %d sets attributes the %s schema does not declare"
-                               % (index, rule.resource), "invalidSyntax")
+                return Refusal(
+                    "scim",
+                    "Unknown attribute in PATCH value: %s" % ", ".join(extra),
+                    "atlsim strict mode: operation %d sets attributes the %s schema does not declare" % (index, rule.resource),
+                    "invalidSyntax",
+                )
     return None
 
 
@@ -386,10 +436,10 @@ def _patch_path_known(spec: dict, rule: Rules, props: dict, path: str) -> bool:
     lowered = path.lower()
     core = SCIM_CORE.get(rule.resource or "", "").lower()
     if core and lowered.startswith(core + ":"):
-        lowered = lowered[len(core) + 1:]
+        lowered = lowered[len(core) + 1 :]
     for key, original in props.items():
         if key.startswith("urn:") and (lowered == key or lowered.startswith(key + ":")):
-            rest = re.match(r"[a-z][\w$-]*", lowered[len(key) + 1:])
+            rest = re.match(r"[a-z][\w$-]*", lowered[len(key) + 1 :])
             extension = properties(spec, properties(spec, _resource_schema(spec, rule))[original])
             return lowered == key or (rest is not None and rest.group() in {name.lower() for name in extension})
     root = re.match(r"[a-z][\w$-]*", lowered)
@@ -413,14 +463,22 @@ def _body_refusal(found: Found, rule: Rules, body: Any) -> Refusal | None:
     if schema is None:
         if body in ({}, [], None):
             return None
-        return Refusal(rule.api, "Unexpected request body", "atlsim strict mode: %s documents no request body" % where,
-                       "invalidSyntax" if rule.api == "scim" else None)
+        return Refusal(
+            rule.api,
+            "Unexpected request body",
+            "atlsim strict mode: %s documents no request body" % where,
+            "invalidSyntax" if rule.api == "scim" else None,
+        )
     extra = unknown_keys(found.spec, schema, body, ci=rule.api == "scim")
     if extra:
         message = "Unknown field%s in the request body: %s" % ("s" if len(extra) > 1 else "", ", ".join(extra))
         name = ref_name(schema) or "requestBody"
-        return Refusal(rule.api, message, "atlsim strict mode: the %s schema of %s does not declare %s"
-                       % (name, where, ", ".join(extra)), "invalidSyntax" if rule.api == "scim" else None)
+        return Refusal(
+            rule.api,
+            message,
+            "atlsim strict mode: the %s schema of %s does not declare %s" % (name, where, ", ".join(extra)),
+            "invalidSyntax" if rule.api == "scim" else None,
+        )
     if rule.api == "scim" and rule.method == "PATCH" and isinstance(body, dict):
         return _patch_refusal(found, rule, body)
     return None
@@ -441,15 +499,21 @@ def check(method: str, path: str, query: str | Mapping | None = "", body: Any = 
     if found.op is None:
         if api != "scim":
             return None  # the simulator answers 405 / 404 as for any method the path does not offer
-        return Refusal("scim", "Unsupported operation: %s %s" % (method, path),
-                       "atlsim strict mode: the SCIM documentation states no %s on %s" % (method, found.template))
+        return Refusal(
+            "scim",
+            "Unsupported operation: %s %s" % (method, path),
+            "atlsim strict mode: the SCIM documentation states no %s on %s" % (method, found.template),
+        )
     rule = rules(found)
     args = _args(query)
     extra = sorted(set(args) - rule.query)
     if extra:
         stated = ", ".join(sorted(rule.query)) or "none"
-        return Refusal(api, "Invalid query parameter%s: %s" % ("s" if len(extra) > 1 else "", ", ".join(extra)),
-                       "atlsim strict mode: the documentation of %s states the query parameters: %s" % (rule.where, stated))
+        return Refusal(
+            api,
+            "Invalid query parameter%s: %s" % ("s" if len(extra) > 1 else "", ", ".join(extra)),
+            "atlsim strict mode: the documentation of %s states the query parameters: %s" % (rule.where, stated),
+        )
     refusal = None
     if api == "bitbucket" and ("q" in args or "sort" in args):
         refusal = _bbql_refusal(found, rule, args.get("q"), args.get("sort"))
@@ -485,8 +549,13 @@ def gate(kind: str, request: Request) -> Response | None:
         return None
     report = os.environ.get(REPORT_ENV)
     if report:
-        line = {"method": request.method, "path": request.path, "query": request.query_string.decode("latin-1"),
-                "message": refusal.message, "detail": refusal.detail}
+        line = {
+            "method": request.method,
+            "path": request.path,
+            "query": request.query_string.decode("latin-1"),
+            "message": refusal.message,
+            "detail": refusal.detail,
+        }
         with open(report, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(line) + "\n")
     return response(refusal, request.path)

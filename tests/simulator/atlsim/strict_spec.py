@@ -37,6 +37,7 @@ def spec_dir() -> Path:
     """``$ATLSIM_SPEC_DIR``, else ``<repo>/../shared/reference`` (absent in a plain clone and in the built tree)."""
     # imported here: openapi-core (contract) is slow to import
     from .contract import reference_dir  # pylint: disable=import-outside-toplevel
+
     configured = os.environ.get(SPEC_DIR_ENV)
     return Path(configured) if configured else reference_dir(Path(__file__).resolve().parents[3])
 
@@ -44,8 +45,12 @@ def spec_dir() -> Path:
 def spec_files() -> dict[str, list[tuple[str, str]]]:
     """api -> [(file name, simulator prefix of its templates)]."""
     from .contract import BITBUCKET_SPEC, SCIM_SPEC  # pylint: disable=import-outside-toplevel
-    return {"bitbucket": [(BITBUCKET_SPEC, "/2.0")], "scim": [(SCIM_SPEC, "")],
-            "admin": [(ADMIN_ORG_SPEC, "/admin"), (ADMIN_USER_SPEC, "/admin")]}
+
+    return {
+        "bitbucket": [(BITBUCKET_SPEC, "/2.0")],
+        "scim": [(SCIM_SPEC, "")],
+        "admin": [(ADMIN_ORG_SPEC, "/admin"), (ADMIN_USER_SPEC, "/admin")],
+    }
 
 
 def require_specs() -> Path:
@@ -53,8 +58,10 @@ def require_specs() -> Path:
     directory = spec_dir()
     missing = [name for files in spec_files().values() for name, _prefix in files if not (directory / name).is_file()]
     if missing:
-        raise SpecsUnavailable("atlsim strict mode needs the official API documents; missing in %s: %s (set %s to the "
-                               "directory that holds them)" % (directory, ", ".join(missing), SPEC_DIR_ENV))
+        raise SpecsUnavailable(
+            "atlsim strict mode needs the official API documents; missing in %s: %s (set %s to the "
+            "directory that holds them)" % (directory, ", ".join(missing), SPEC_DIR_ENV)
+        )
     return directory
 
 
@@ -64,10 +71,10 @@ class Found:
 
     api: str
     spec: dict
-    template: str          # the spec's own path template, e.g. /workspaces/{workspace}/members
+    template: str  # the spec's own path template, e.g. /workspaces/{workspace}/members
     path_item: dict
     op: dict | None
-    method: str            # upper case; HEAD is looked up as GET
+    method: str  # upper case; HEAD is looked up as GET
 
 
 class SpecIndex:

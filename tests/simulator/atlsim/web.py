@@ -24,8 +24,9 @@ class ApiError(Exception):
     (``additionalProperties: false``: no other keys in ``error``).
     """
 
-    def __init__(self, status: int, message: str, detail: str | None = None, data: dict | None = None,
-                 headers: dict | None = None):
+    def __init__(
+        self, status: int, message: str, detail: str | None = None, data: dict | None = None, headers: dict | None = None
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -65,9 +66,12 @@ def text_response(text: str, status: int, content_type: str = "text/plain", head
 
 def not_found_url() -> ApiError:
     """What Bitbucket answers for a URL where no API lives."""
-    return ApiError(404, "Resource not found",
-                    "There is no API hosted at this URL.\n\nFor information about our API's, please refer to "
-                    "the documentation at: " + API_DOCS)
+    return ApiError(
+        404,
+        "Resource not found",
+        "There is no API hosted at this URL.\n\nFor information about our API's, please refer to "
+        "the documentation at: " + API_DOCS,
+    )
 
 
 def bad_request(message: str, detail: str | None = None) -> ApiError:

@@ -49,8 +49,14 @@ def test_the_limiter_counts_per_key_and_frees_after_the_window():
 
 
 def test_fail_next_and_gateway_pages(sim_app, sim_client):
-    sim_app.configure_faults({"fail_next": [{"status": 500, "count": 1, "path_prefix": "/admin/"},
-                                            {"status": 503, "count": 1, "path_prefix": "/admin/"}]})
+    sim_app.configure_faults(
+        {
+            "fail_next": [
+                {"status": 500, "count": 1, "path_prefix": "/admin/"},
+                {"status": 503, "count": 1, "path_prefix": "/admin/"},
+            ]
+        }
+    )
     first = sim_client.post(SEARCH, json={}, headers=KEY)
     assert first.status_code == 500 and error_of(first)["code"] == "ADMIN-UAM-500-1"
     second = sim_client.post(SEARCH, json={}, headers=KEY)

@@ -10,8 +10,19 @@ import copy
 import pytest
 
 from atlsim import DEMO_SEED, demo
-from atlsim.admin_testkit import (ADMINS_GROUP, ALL, DIR, KEY, SYNCED_GROUP, SYNCED_GROUP_NAME, USERS_GROUP, USERS_GROUP_NAME,
-                                  account_id, all_pages, error_of)
+from atlsim.admin_testkit import (
+    ADMINS_GROUP,
+    ALL,
+    DIR,
+    KEY,
+    SYNCED_GROUP,
+    SYNCED_GROUP_NAME,
+    USERS_GROUP,
+    USERS_GROUP_NAME,
+    account_id,
+    all_pages,
+    error_of,
+)
 from atlsim.app import create_app
 from atlsim.pytest_plugin import LoopbackClient
 from atlsim.state import load_seed
@@ -21,16 +32,22 @@ def test_group_search_default_page_and_counts_only_with_expand(sim_client):
     page = sim_client.post(ALL + "/groups/search", json={}, headers=KEY).get_json()
     assert [g["name"] for g in page["data"]] == ["bitbucket-admins-acme", "bitbucket-users-acme", "okta-engineering"]
     assert "counts" not in page["data"][0] and "next" not in page["links"]
-    counted = sim_client.post(ALL + "/groups/search", json={"expand": ["counts.users", "counts.resources"]}, headers=KEY).get_json()
+    counted = sim_client.post(
+        ALL + "/groups/search", json={"expand": ["counts.users", "counts.resources"]}, headers=KEY
+    ).get_json()
     assert {g["name"]: g["counts"] for g in counted["data"]} == {
-        "bitbucket-admins-acme": {"users": 2, "resources": 1}, "bitbucket-users-acme": {"users": 261, "resources": 1},
-        "okta-engineering": {"users": 3, "resources": 1}}
+        "bitbucket-admins-acme": {"users": 2, "resources": 1},
+        "bitbucket-users-acme": {"users": 261, "resources": 1},
+        "okta-engineering": {"users": 3, "resources": 1},
+    }
 
 
 def test_group_pagination_follows_next(sim_client):
     items, pages = all_pages(sim_client, DIR + "/groups/search", {"limit": 1})
     assert pages == 3 and [g["name"] for g in items] == ["bitbucket-admins-acme", "bitbucket-users-acme", "okta-engineering"]
-    desc = sim_client.post(DIR + "/groups/search", json={"sortBy": [{"field": "name", "direction": "desc"}]}, headers=KEY).get_json()
+    desc = sim_client.post(
+        DIR + "/groups/search", json={"sortBy": [{"field": "name", "direction": "desc"}]}, headers=KEY
+    ).get_json()
     assert [g["name"] for g in desc["data"]] == ["okta-engineering", "bitbucket-users-acme", "bitbucket-admins-acme"]
 
 
@@ -40,9 +57,15 @@ def test_group_by_name_is_case_insensitive_exact(sim_client):
     assert sim_client.post(ALL + "/groups/search", json={"groupNames": ["bitbucket"]}, headers=KEY).get_json()["data"] == []
     term = sim_client.post(ALL + "/groups/search", json={"searchTerm": "bitbucket"}, headers=KEY).get_json()["data"]
     assert len(term) == 2
-    for body in ({"groupNames": ["a"], "searchTerm": "a"}, {"groupNames": ["a"], "groupIds": ["b"]}, {"expand": ["counts.x"]},
-                 {"groupIds": ["g%d" % i for i in range(11)]}, {"groupNames": ["a", "a"]}, {"accountIds": []},
-                 {"resourceIds": ["r%d" % i for i in range(21)]}):
+    for body in (
+        {"groupNames": ["a"], "searchTerm": "a"},
+        {"groupNames": ["a"], "groupIds": ["b"]},
+        {"expand": ["counts.x"]},
+        {"groupIds": ["g%d" % i for i in range(11)]},
+        {"groupNames": ["a", "a"]},
+        {"accountIds": []},
+        {"resourceIds": ["r%d" % i for i in range(21)]},
+    ):
         response = sim_client.post(ALL + "/groups/search", json=body, headers=KEY)
         assert response.status_code == 400 and error_of(response)["code"] == "ADMIN-UAM-400-1", body
     # the spec's bounds: groupIds 10, groupNames 100 values
@@ -86,8 +109,9 @@ def test_deprecated_get_groups_and_count(sim_client):
 def test_group_role_assignments(sim_client, sim_app):
     ari = sim_app.state.admin.orgs[demo.ORG_ID].resource_ref("acme", "test").id
     page = sim_client.get(DIR + "/groups/%s/role-assignments" % USERS_GROUP, headers=KEY).get_json()
-    assert page["data"] == [{"resourceId": ari, "resourceOwner": "bitbucket", "defaultRole": "atlassian/user",
-                             "roles": ["atlassian/user"]}]
+    assert page["data"] == [
+        {"resourceId": ari, "resourceOwner": "bitbucket", "defaultRole": "atlassian/user", "roles": ["atlassian/user"]}
+    ]
     assert "next" not in page["links"]
 
 
@@ -126,8 +150,11 @@ def test_synced_group_refuses_every_write_and_changes_nothing(sim_client, sim_ap
     writes = [
         sim_client.post(DIR + "/groups/%s/memberships" % SYNCED_GROUP, json={"accountId": aid}, headers=KEY),
         sim_client.delete(DIR + "/groups/%s/memberships/%s" % (SYNCED_GROUP, dev001), headers=KEY),
-        sim_client.post(DIR + "/groups/%s/role-assignments/assign" % SYNCED_GROUP,
-                        json={"resourceId": ari, "roleId": "atlassian/user"}, headers=KEY),
+        sim_client.post(
+            DIR + "/groups/%s/role-assignments/assign" % SYNCED_GROUP,
+            json={"resourceId": ari, "roleId": "atlassian/user"},
+            headers=KEY,
+        ),
     ]
     for response in writes:
         error = error_of(response)
@@ -145,7 +172,9 @@ def test_group_role_assign_and_revoke_drive_access(sim_client, sim_app):
     url = DIR + "/groups/%s/role-assignments/" % ADMINS_GROUP
     bad_role = sim_client.post(url + "assign", json={"resourceId": ari, "roleId": "atlassian/org-admin"}, headers=KEY)
     assert bad_role.status_code == 400 and error_of(bad_role)["code"] == "ADMIN-UAM-400-3"
-    bad_resource = sim_client.post(url + "assign", json={"resourceId": "ari:cloud:x::y/1", "roleId": "atlassian/user"}, headers=KEY)
+    bad_resource = sim_client.post(
+        url + "assign", json={"resourceId": "ari:cloud:x::y/1", "roleId": "atlassian/user"}, headers=KEY
+    )
     assert bad_resource.status_code == 404
     assigned = sim_client.post(url + "assign", json={"resourceId": wiki, "roleId": "atlassian/user"}, headers=KEY)
     assert assigned.status_code == 200 and assigned.get_data() == b""  # the spec: 200 "Success", no body
@@ -168,8 +197,11 @@ def test_licence_limit_is_409_and_names_the_product():
     error = error_of(full)
     assert full.status_code == 409 and error["code"] == "ADMIN-UAM-409-3" and "bitbucket acme" in error["detail"]
     assert aid not in app.state.admin.orgs[demo.ORG_ID].directories[demo.ADMIN_DIRECTORY_ID].groups[USERS_GROUP].members
-    invite = client.post("/admin/v2/orgs/%s/users/invite" % demo.ORG_ID, headers=KEY,
-                         json={"emails": ["late@acme.example"], "additionalGroups": [USERS_GROUP]})
+    invite = client.post(
+        "/admin/v2/orgs/%s/users/invite" % demo.ORG_ID,
+        headers=KEY,
+        json={"emails": ["late@acme.example"], "additionalGroups": [USERS_GROUP]},
+    )
     assert invite.status_code == 409 and error_of(invite)["code"] == "ADMIN-UAM-409-3"
     assert app.state.accounts.get_by_email("late@acme.example") is None
     # a member leaving frees a seat

@@ -120,8 +120,12 @@ def test_a_seed_without_admin_has_no_organization():
 
 def test_a_user_created_over_scim_joins_the_organization_without_access(sim_client, sim_app):
     scim = {"Authorization": "Bearer " + demo.SCIM_API_KEY, "Content-Type": "application/scim+json"}
-    body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "scimhire@acme.example",
-            "emails": [{"value": "scimhire@acme.example", "primary": True}], "active": True}
+    body = {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "scimhire@acme.example",
+        "emails": [{"value": "scimhire@acme.example", "primary": True}],
+        "active": True,
+    }
     created = sim_client.post("/scim/directory/%s/Users" % demo.SCIM_DIRECTORY, json=body, headers=scim)
     assert created.status_code == 201, created.get_data(as_text=True)
     aid = created.get_json()["urn:scim:schemas:extension:atlassian-external:1.0"]["atlassianAccountId"]

@@ -33,19 +33,34 @@ def test_user_search_pages_with_cursors_until_no_next(sim_client):
 
 
 def test_sort_and_bad_parameters(sim_client):
-    asc = sim_client.post(ALL + "/users/search", json={"limit": 5, "sortBy": [{"field": "nick_name", "direction": "asc"}]},
-                          headers=KEY).get_json()["data"]
+    asc = sim_client.post(
+        ALL + "/users/search", json={"limit": 5, "sortBy": [{"field": "nick_name", "direction": "asc"}]}, headers=KEY
+    ).get_json()["data"]
     default = sim_client.post(ALL + "/users/search", json={"limit": 5}, headers=KEY).get_json()["data"]
     assert asc == default
-    desc = sim_client.post(ALL + "/users/search", json={"limit": 5, "sortBy": [{"field": "nick_name", "direction": "desc"}]},
-                           headers=KEY).get_json()["data"]
+    desc = sim_client.post(
+        ALL + "/users/search", json={"limit": 5, "sortBy": [{"field": "nick_name", "direction": "desc"}]}, headers=KEY
+    ).get_json()["data"]
     assert desc[0]["nickname"].lower() >= asc[-1]["nickname"].lower()
-    for body in ({"sortBy": [{"field": "nick_name"}, {"field": "nick_name"}]}, {"limit": 101}, {"limit": 0}, {"limit": "x"},
-                 {"searchTerm": "dev", "emails": ["dev001@acme.example"]}, {"cursor": "not-a-cursor"},
-                 {"emails": ["dev%03d@acme.example" % i for i in range(1, 102)]}, {"nope": 1}, {"expand": ["secrets"]},
-                 {"accountIds": ["557058:%d" % i for i in range(11)]}, {"groupIds": ["g%d" % i for i in range(11)]},
-                 {"emails": []}, {"emails": ["a@acme.example", "a@acme.example"]}, {"status": ["gone"]},
-                 {"claimStatus": "maybe"}, {"mfaEnabled": "yes"}, {"roleIds": ["atlassian/owner"]}):
+    for body in (
+        {"sortBy": [{"field": "nick_name"}, {"field": "nick_name"}]},
+        {"limit": 101},
+        {"limit": 0},
+        {"limit": "x"},
+        {"searchTerm": "dev", "emails": ["dev001@acme.example"]},
+        {"cursor": "not-a-cursor"},
+        {"emails": ["dev%03d@acme.example" % i for i in range(1, 102)]},
+        {"nope": 1},
+        {"expand": ["secrets"]},
+        {"accountIds": ["557058:%d" % i for i in range(11)]},
+        {"groupIds": ["g%d" % i for i in range(11)]},
+        {"emails": []},
+        {"emails": ["a@acme.example", "a@acme.example"]},
+        {"status": ["gone"]},
+        {"claimStatus": "maybe"},
+        {"mfaEnabled": "yes"},
+        {"roleIds": ["atlassian/owner"]},
+    ):
         response = sim_client.post(ALL + "/users/search", json=body, headers=KEY)
         assert response.status_code == 400, body
         assert error_of(response)["code"] == "ADMIN-UAM-400-1"
@@ -59,11 +74,24 @@ def test_search_takes_every_field_of_the_spec_within_its_bounds(sim_client, sim_
     assert len(found) == 100
     ids = [account_id(sim_app, e) for e in emails[:10]]
     assert len(sim_client.post(ALL + "/users/search", json={"accountIds": ids}, headers=KEY).get_json()["data"]) == 10
-    body = {"emails": emails[:3], "claimStatus": "managed", "emailDomains": ["acme.example"], "mfaEnabled": False,
-            "accountStatus": ["active"], "directoryIds": [demo.ADMIN_DIRECTORY_ID], "roleIds": ["atlassian/user"]}
+    body = {
+        "emails": emails[:3],
+        "claimStatus": "managed",
+        "emailDomains": ["acme.example"],
+        "mfaEnabled": False,
+        "accountStatus": ["active"],
+        "directoryIds": [demo.ADMIN_DIRECTORY_ID],
+        "roleIds": ["atlassian/user"],
+    }
     assert len(sim_client.post(ALL + "/users/search", json=body, headers=KEY).get_json()["data"]) == 3
-    for narrower in ({"claimStatus": "unmanaged"}, {"emailDomains": ["globex.example"]}, {"mfaEnabled": True},
-                     {"accountStatus": ["closed"]}, {"roleIds": ["atlassian/site-admin"]}, {"directoryIds": ["other"]}):
+    for narrower in (
+        {"claimStatus": "unmanaged"},
+        {"emailDomains": ["globex.example"]},
+        {"mfaEnabled": True},
+        {"accountStatus": ["closed"]},
+        {"roleIds": ["atlassian/site-admin"]},
+        {"directoryIds": ["other"]},
+    ):
         assert sim_client.post(ALL + "/users/search", json=dict(body, **narrower), headers=KEY).get_json()["data"] == [], narrower
 
 
@@ -89,8 +117,9 @@ def test_search_expand_groups_and_product_access(sim_client, sim_app):
     plain = sim_client.post(DIR + "/users/search", json={"emails": ["dev001@acme.example"]}, headers=KEY).get_json()["data"][0]
     assert "groups" not in plain and "productAccess" not in plain
     assert plain["status"] == "active" and plain["membershipStatus"] == "active" and plain["claimStatus"] == "managed"
-    nobody = sim_client.post(DIR + "/users/search", json={"emails": [demo.ADMIN_NO_ACCESS_USER], "expand": ["groups", "productAccess"]},
-                             headers=KEY).get_json()["data"][0]
+    nobody = sim_client.post(
+        DIR + "/users/search", json={"emails": [demo.ADMIN_NO_ACCESS_USER], "expand": ["groups", "productAccess"]}, headers=KEY
+    ).get_json()["data"][0]
     assert nobody["groups"] == [] and nobody["productAccess"] == []
     assert account_id(sim_app, demo.ADMIN_NO_ACCESS_USER) not in sim_app.state.workspaces["acme"].members
 
@@ -120,7 +149,9 @@ def test_user_details_are_wrapped_and_404_for_unknown(sim_client, sim_app):
 
 
 def test_unknown_org_directory_and_path(sim_client):
-    other = sim_client.post("/admin/v2/orgs/00000000-0000-0000-0000-000000000000/directories/-/users/search", json={}, headers=KEY)
+    other = sim_client.post(
+        "/admin/v2/orgs/00000000-0000-0000-0000-000000000000/directories/-/users/search", json={}, headers=KEY
+    )
     assert other.status_code == 404 and error_of(other)["code"] == "ADMIN-UAM-404-2"
     bad_dir = sim_client.post(ORG + "/directories/nope/users/search", json={}, headers=KEY)
     assert bad_dir.status_code == 404 and error_of(bad_dir)["code"] == "ADMIN-UAM-404-1"
@@ -129,7 +160,9 @@ def test_unknown_org_directory_and_path(sim_client):
     assert wrong_method.status_code == 405 and wrong_method.headers["Allow"] == "POST"
 
 
-@pytest.mark.parametrize("headers", [{}, demo.bearer("wrong-key"), demo.basic(*demo.ADMIN), {"Authorization": "demo-org-admin-api-key"}])
+@pytest.mark.parametrize(
+    "headers", [{}, demo.bearer("wrong-key"), demo.basic(*demo.ADMIN), {"Authorization": "demo-org-admin-api-key"}]
+)
 def test_missing_or_wrong_key_is_401(sim_client, sim_app, headers):
     response = sim_client.post(ALL + "/users/search", json={}, headers=headers)
     assert response.status_code == 401 and error_of(response)["code"] == "ADMIN-UAM-401-1"
@@ -146,8 +179,11 @@ def test_scoped_key_reads_but_cannot_write(sim_client, sim_app):
     aid = account_id(sim_app, "dev010@acme.example")
     refused = sim_client.post(DIR + "/users/%s/suspend" % aid, headers=READONLY)
     assert refused.status_code == 403 and error_of(refused)["code"] == "ADMIN-UAM-403-1"
-    v1 = sim_client.post("/admin/v1/orgs/%s/users/%s/roles/assign" % (demo.ORG_ID, aid), headers=READONLY,
-                         json={"role": "atlassian/user", "resource": "x"})
+    v1 = sim_client.post(
+        "/admin/v1/orgs/%s/users/%s/roles/assign" % (demo.ORG_ID, aid),
+        headers=READONLY,
+        json={"role": "atlassian/user", "resource": "x"},
+    )
     assert v1.status_code == 401 and error_of(v1)["code"] == "ADMIN-401-2"
     assert sim_app.log.entries()[-1]["credential"] == "admin:demo-org-readonly"
 
@@ -173,8 +209,10 @@ def test_user_role_assignments_tell_how(sim_client, sim_app):
     page = sim_client.get(DIR + "/users/%s/role-assignments" % aid, headers=KEY).get_json()
     (entry,) = page["data"]
     assert entry["resourceOwner"] == "bitbucket" and entry["resourceId"].startswith("ari:cloud:bitbucket::workspace/")
-    assert entry["roleAssignments"] == [{"role": "atlassian/admin", "roleAssignmentMethods": ["group_direct"]},
-                                        {"role": "atlassian/user", "roleAssignmentMethods": ["group_direct"]}]
+    assert entry["roleAssignments"] == [
+        {"role": "atlassian/admin", "roleAssignmentMethods": ["group_direct"]},
+        {"role": "atlassian/user", "roleAssignmentMethods": ["group_direct"]},
+    ]
     assert entry["directoryId"] == demo.ADMIN_DIRECTORY_ID and entry["userDirectoryStatus"] == "active"
     nobody = account_id(sim_app, demo.ADMIN_NO_ACCESS_USER)
     assert sim_client.get(DIR + "/users/%s/role-assignments" % nobody, headers=KEY).get_json()["data"] == []
@@ -192,8 +230,11 @@ def test_v1_direct_role_assign_and_revoke(sim_client, sim_app):
     assert roles[0]["roleAssignments"] == [{"role": "atlassian/user", "roleAssignmentMethods": ["direct"]}]
     assert sim_client.post(url + "revoke", json={"role": "atlassian/user", "resource": ari}, headers=KEY).status_code == 204
     assert aid not in sim_app.state.workspaces["acme"].members
-    unknown = sim_client.post("/admin/v1/orgs/%s/users/557058:nobody/roles/assign" % demo.ORG_ID,
-                              json={"role": "atlassian/user", "resource": ari}, headers=KEY)
+    unknown = sim_client.post(
+        "/admin/v1/orgs/%s/users/557058:nobody/roles/assign" % demo.ORG_ID,
+        json={"role": "atlassian/user", "resource": ari},
+        headers=KEY,
+    )
     assert unknown.status_code == 404 and error_of(unknown)["code"] == "ADMIN-404-8"
 
 
@@ -203,10 +244,20 @@ def test_invite_creates_the_account_and_joins_groups(sim_client, sim_app):
     account = sim_app.state.accounts.get_by_email("fresh@acme.example")
     assert account["account_id"].startswith("712020:")
     # 200 MultidirectoryInviteSuccessResponse: one entry per email, the group and role results
-    assert response.status_code == 200 and response.get_json() == {"data": [{
-        "email": "fresh@acme.example", "id": account["account_id"], "results": [{
-            "groupAssignmentResult": [{"group": USERS_GROUP, "status": "INVITED", "statusReason": None}],
-            "roleAssignmentResult": []}]}]}
+    assert response.status_code == 200 and response.get_json() == {
+        "data": [
+            {
+                "email": "fresh@acme.example",
+                "id": account["account_id"],
+                "results": [
+                    {
+                        "groupAssignmentResult": [{"group": USERS_GROUP, "status": "INVITED", "statusReason": None}],
+                        "roleAssignmentResult": [],
+                    }
+                ],
+            }
+        ]
+    }
     user = sim_client.get(DIR + "/users/" + account["account_id"], headers=KEY).get_json()["data"]
     assert user["status"] == "active" and user["managementSource"] == "invited"
     assert account["account_id"] in sim_app.state.workspaces["acme"].members
@@ -223,7 +274,8 @@ def test_invite_of_a_deactivated_account_fails_for_that_email_only(sim_client, s
     assert response.status_code == 206
     entries = {e["email"]: e for e in response.get_json()["data"]}
     assert entries["dev030@acme.example"]["results"][0]["groupAssignmentResult"] == [
-        {"group": USERS_GROUP, "status": "ERROR", "statusReason": "ADMIN-UAM-400-2: Inactive user"}]
+        {"group": USERS_GROUP, "status": "ERROR", "statusReason": "ADMIN-UAM-400-2: Inactive user"}
+    ]
     assert entries["fresh2@acme.example"]["results"][0]["groupAssignmentResult"][0]["status"] == "INVITED"
     assert account_id(sim_app, "fresh2@acme.example") in sim_app.state.workspaces["acme"].members
     bare = sim_client.post(ORG + "/users/invite", json={"emails": ["dev030@acme.example", "fresh3@acme.example"]}, headers=KEY)
@@ -239,14 +291,21 @@ def test_invite_needs_a_paid_subscription():
     assert app.state.accounts.get_by_email("x@acme.example") is None
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"emails": []}, 400, "ADMIN-UAM-400-1"),
-    ({"emails": ["x%d@acme.example" % i for i in range(26)]}, 400, "ADMIN-UAM-400-1"),
-    ({"emails": ["a@acme.example"], "sendNotification": "yes"}, 400, "ADMIN-UAM-400-1"),
-    ({"emails": ["a@acme.example"], "additionalGroups": ["nope"]}, 404, "ADMIN-UAM-404-3"),
-    ({"emails": ["a@acme.example"], "additionalGroups": [demo.ADMIN_GROUP_SYNCED[0]]}, 403, "ADMIN-UAM-403-1"),
-    ({"emails": ["a@acme.example"], "permissionRules": [{"resource": "x", "role": "atlassian/owner"}]}, 400, "ADMIN-UAM-400-3"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"emails": []}, 400, "ADMIN-UAM-400-1"),
+        ({"emails": ["x%d@acme.example" % i for i in range(26)]}, 400, "ADMIN-UAM-400-1"),
+        ({"emails": ["a@acme.example"], "sendNotification": "yes"}, 400, "ADMIN-UAM-400-1"),
+        ({"emails": ["a@acme.example"], "additionalGroups": ["nope"]}, 404, "ADMIN-UAM-404-3"),
+        ({"emails": ["a@acme.example"], "additionalGroups": [demo.ADMIN_GROUP_SYNCED[0]]}, 403, "ADMIN-UAM-403-1"),
+        (
+            {"emails": ["a@acme.example"], "permissionRules": [{"resource": "x", "role": "atlassian/owner"}]},
+            400,
+            "ADMIN-UAM-400-3",
+        ),
+    ],
+)
 def test_invite_refusals_change_nothing(sim_client, sim_app, body, status, code):
     response = sim_client.post(ORG + "/users/invite", json=body, headers=KEY)
     assert response.status_code == status and error_of(response)["code"] == code
@@ -256,7 +315,9 @@ def test_invite_refusals_change_nothing(sim_client, sim_app, body, status, code)
 def test_orgs_directories_and_workspaces(sim_client):
     orgs = sim_client.get("/admin/v1/orgs", headers=KEY).get_json()
     assert [o["id"] for o in orgs["data"]] == [demo.ORG_ID]
-    assert sim_client.get("/admin/v1/orgs/" + demo.ORG_ID, headers=READONLY).get_json()["data"]["attributes"]["name"] == "ACME Corp"
+    assert (
+        sim_client.get("/admin/v1/orgs/" + demo.ORG_ID, headers=READONLY).get_json()["data"]["attributes"]["name"] == "ACME Corp"
+    )
     dirs = sim_client.get(ORG + "/directories", headers=KEY).get_json()
     assert [d["directoryId"] for d in dirs["data"]] == [demo.ADMIN_DIRECTORY_ID] and "next" not in dirs["links"]
     spaces = sim_client.post(ORG + "/workspaces", json={}, headers=KEY).get_json()

@@ -33,8 +33,10 @@ PERMS = "/repositories/{workspace}/{repo_slug}/permissions-config"
 @pytest.fixture(scope="module", name="spec")
 def fixture_spec():
     if not (REFERENCE / "bitbucket-cloud-swagger.v3.json").is_file():
-        pytest.skip(f"Bitbucket OpenAPI document not found under {REFERENCE}: the official specs live beside the "
-                    "repository (../shared/reference) and are absent from a plain clone")
+        pytest.skip(
+            f"Bitbucket OpenAPI document not found under {REFERENCE}: the official specs live beside the "
+            "repository (../shared/reference) and are absent from a plain clone"
+        )
     return SpecContract.bitbucket(REFERENCE)
 
 
@@ -44,6 +46,7 @@ def fixture_api(spec):
 
 
 # -- users ----------------------------------------------------------------------------------------
+
 
 def test_user(api):
     api("GET", "/user", 200)
@@ -68,6 +71,7 @@ def test_users_selected_user(api):
 
 
 # -- workspace members and permissions --------------------------------------------------------
+
 
 def test_workspace_members(api):
     page = api("GET", "/workspaces/{workspace}/members", 200).json
@@ -102,8 +106,12 @@ def test_workspace_permissions(api):
 
 def test_workspace_repository_permissions(api):
     api("GET", "/workspaces/{workspace}/permissions/repositories", 200)
-    api("GET", "/workspaces/{workspace}/permissions/repositories", 200,
-        query={"q": 'permission>="write" AND repository.name="infra-core"', "sort": "user.display_name"})
+    api(
+        "GET",
+        "/workspaces/{workspace}/permissions/repositories",
+        200,
+        query={"q": 'permission>="write" AND repository.name="infra-core"', "sort": "user.display_name"},
+    )
     api("GET", "/workspaces/{workspace}/permissions/repositories", 400, query={"q": "permission ="})
     api("GET", "/workspaces/{workspace}/permissions/repositories", 401, as_="none")
     api("GET", "/workspaces/{workspace}/permissions/repositories", 403, as_="member")
@@ -125,6 +133,7 @@ def test_repositories(api):
 
 
 # -- explicit repository permissions ----------------------------------------------------------
+
 
 def test_permission_config_users_reads(api):
     api("GET", PERMS + "/users", 200)

@@ -143,10 +143,14 @@ def test_project_permission_plan_limit(spec):
 
 
 WRITES = [
-    ("PUT", PPERMS + "/users/{selected_user_id}"), ("DELETE", PPERMS + "/users/{selected_user_id}"),
-    ("PUT", PPERMS + "/groups/{group_slug}"), ("DELETE", PPERMS + "/groups/{group_slug}"),
-    ("PUT", RPERMS + "/users/{selected_user_id}"), ("DELETE", RPERMS + "/users/{selected_user_id}"),
-    ("PUT", RPERMS + "/groups/{group_slug}"), ("DELETE", RPERMS + "/groups/{group_slug}"),
+    ("PUT", PPERMS + "/users/{selected_user_id}"),
+    ("DELETE", PPERMS + "/users/{selected_user_id}"),
+    ("PUT", PPERMS + "/groups/{group_slug}"),
+    ("DELETE", PPERMS + "/groups/{group_slug}"),
+    ("PUT", RPERMS + "/users/{selected_user_id}"),
+    ("DELETE", RPERMS + "/users/{selected_user_id}"),
+    ("PUT", RPERMS + "/groups/{group_slug}"),
+    ("DELETE", RPERMS + "/groups/{group_slug}"),
 ]
 
 
@@ -158,6 +162,7 @@ def test_permission_writes_take_basic_credentials_only(api, method, template, as
     def snapshot():
         holders = (ws.projects["PLAT"], ws.repos["infra-core"], ws.repos["platform-core"])
         return [(dict(h.user_perms), dict(h.group_perms)) for h in holders]
+
     body = {"permission": "read"} if method == "PUT" else None
     before = snapshot()
     target = {"project_key": "PLAT", "selected_user_id": api.account("dev179@acme.example"), "group_slug": "developers"}

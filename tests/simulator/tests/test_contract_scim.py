@@ -27,8 +27,10 @@ REFERENCE = reference_dir(Path(__file__).resolve().parents[3])
 
 def _require_reference():
     if not (REFERENCE / "atlassian-user-provisioning-scim.2022-08-29.json").is_file():
-        pytest.skip(f"Atlassian SCIM OpenAPI document not found under {REFERENCE}: the official specs live beside the "
-                    "repository (../shared/reference) and are absent from a plain clone")
+        pytest.skip(
+            f"Atlassian SCIM OpenAPI document not found under {REFERENCE}: the official specs live beside the "
+            "repository (../shared/reference) and are absent from a plain clone"
+        )
 
 
 @pytest.fixture(scope="module", name="scim_spec")
@@ -54,8 +56,11 @@ class Checked:
         self.extension = extension
 
     def __call__(self, method, path, body=None, query=None, api_key=None, expect=None, full_path=None):
-        answer = self.client.call(method, path, body, query=query, api_key=api_key) if full_path is None else \
-            self.client.client.open(full_path, method=method, headers=self.client.headers(api_key))
+        answer = (
+            self.client.call(method, path, body, query=query, api_key=api_key)
+            if full_path is None
+            else self.client.client.open(full_path, method=method, headers=self.client.headers(api_key))
+        )
         if expect is not None:
             assert answer.status_code == expect, answer.get_data(as_text=True)
         if method == "PATCH" and answer.status_code == 204 and not self.extension:
@@ -63,8 +68,16 @@ class Checked:
             assert answer.get_data() == b""
             return answer
         request = answer.request
-        self.spec.check(method, request.path, request.query_string.decode(), dict(request.headers),
-                        None, answer.status_code, answer.headers, answer.get_data())
+        self.spec.check(
+            method,
+            request.path,
+            request.query_string.decode(),
+            dict(request.headers),
+            None,
+            answer.status_code,
+            answer.headers,
+            answer.get_data(),
+        )
         return answer
 
 
@@ -85,16 +98,21 @@ def test_user_reads(checked):
 def test_user_writes(checked):
     # Atlassian's ScimUser takes department / organization top-level; RFC 7643 in the enterprise extension.
     where = {"department": "R&D"} if checked.extension else {ENTERPRISE: {"department": "R&D"}}
-    created = checked("POST", "/Users", user("contract", externalId="c-1", title="QA", **where,
-                                             phoneNumbers=[{"value": "+1 555 0100", "type": "work"}]), expect=201).json
+    created = checked(
+        "POST",
+        "/Users",
+        user("contract", externalId="c-1", title="QA", **where, phoneNumbers=[{"value": "+1 555 0100", "type": "work"}]),
+        expect=201,
+    ).json
     path = "/Users/" + created["id"]
     checked("PUT", path, user("contract", title="Lead", **where), expect=200)
     # Atlassian answers a PATCH 200 with the user; plain scim2-server 204 without a body (RFC 7644 allows both).
     checked("PATCH", path, patch({"op": "replace", "path": "active", "value": False}), expect=200 if checked.extension else 204)
     if checked.extension:
         checked("PATCH", path, patch({"op": "replace", "path": "organization", "value": "Acme"}), expect=200)
-    checked("PATCH", path, patch({"op": "replace", "value": {"displayName": "C"}}), query={"attributes": "displayName"},
-            expect=200)
+    checked(
+        "PATCH", path, patch({"op": "replace", "value": {"displayName": "C"}}), query={"attributes": "displayName"}, expect=200
+    )
     checked("DELETE", path, expect=204)
 
 
@@ -130,8 +148,16 @@ def test_spec_rejects_a_wrong_body(scim_spec):
     from werkzeug.datastructures import Headers  # pylint: disable=import-outside-toplevel
 
     with pytest.raises(ContractViolation, match="userName"):
-        scim_spec.check("GET", "/scim/directory/d/Users/1", "", {}, None, 200,
-                        Headers({"Content-Type": "application/scim+json"}), b'{"id": "1", "userName": 42}')
+        scim_spec.check(
+            "GET",
+            "/scim/directory/d/Users/1",
+            "",
+            {},
+            None,
+            200,
+            Headers({"Content-Type": "application/scim+json"}),
+            b'{"id": "1", "userName": 42}',
+        )
 
 
 def test_through_the_whole_simulator(scim_spec):

@@ -23,6 +23,7 @@ def fixture_scim():
 
 # -- authentication and directories -------------------------------------------------------------
 
+
 def test_right_key_lists_the_seeded_users(scim):
     client = scim
     answer = client.get("/Users")
@@ -31,7 +32,9 @@ def test_right_key_lists_the_seeded_users(scim):
     assert sorted(u["userName"] for u in answer.json["Resources"]) == [f"user00{i}@acme.example" for i in range(3)]
 
 
-@pytest.mark.parametrize("api_key", [None, "", "wrong", "key-dir1", "KEY-DIR0"], ids=["none", "empty", "wrong", "other-directory", "case"])
+@pytest.mark.parametrize(
+    "api_key", [None, "", "wrong", "key-dir1", "KEY-DIR0"], ids=["none", "empty", "wrong", "other-directory", "case"]
+)
 def test_missing_or_foreign_key_is_401(scim, api_key):
     client = scim
     answer = client.client.get(client.base + "/Users", headers={} if api_key is None else {"Authorization": f"Bearer {api_key}"})
@@ -88,6 +91,7 @@ def test_service_provider_config_matches_atlassian(scim):
 
 # -- creation and the Atlassian account link --------------------------------------------------
 
+
 def test_seeded_users_are_linked_to_accounts(scim):
     client = scim
     accounts = client.accounts
@@ -99,8 +103,11 @@ def test_seeded_users_are_linked_to_accounts(scim):
 def test_create_links_the_primary_email_account(scim):
     client = scim
     accounts = client.accounts
-    body = user("newbie", emails=[{"value": "other@acme.example", "primary": False},
-                                  {"value": "newbie.primary@acme.example", "primary": True}], nickName="nb")
+    body = user(
+        "newbie",
+        emails=[{"value": "other@acme.example", "primary": False}, {"value": "newbie.primary@acme.example", "primary": True}],
+        nickName="nb",
+    )
     answer = client.post("/Users", body)
     assert answer.status_code == 201, answer.json
     account_id = accounts.account_id("newbie.primary@acme.example")
@@ -111,10 +118,14 @@ def test_create_links_the_primary_email_account(scim):
     assert fetched[ATLASSIAN_EXTENSION_URN]["atlassianAccountId"] == account_id
 
 
-@pytest.mark.parametrize("emails,expected", [
-    ([{"value": "first@acme.example"}, {"value": "second@acme.example"}], "first@acme.example"),
-    (None, "bare-name"),
-], ids=["first-email-without-primary", "no-email-uses-userName"])
+@pytest.mark.parametrize(
+    "emails,expected",
+    [
+        ([{"value": "first@acme.example"}, {"value": "second@acme.example"}], "first@acme.example"),
+        (None, "bare-name"),
+    ],
+    ids=["first-email-without-primary", "no-email-uses-userName"],
+)
 def test_seeded_user_link_falls_back_to_first_email_then_user_name(emails, expected):
     """A POST needs a primary email (see test_scim_attributes); a seeded user may lack one and is linked anyway."""
     seeded = {"userName": "bare-name", "name": {"givenName": "Bare", "familyName": "Name"}}
@@ -165,6 +176,7 @@ def test_invalid_payload_is_400(scim):
 
 # -- filters --------------------------------------------------------------------------------------
 
+
 def test_user_name_filter_is_case_insensitive(scim):
     client = scim
     found = client.find("USER002@ACME.EXAMPLE")
@@ -185,18 +197,21 @@ def test_filter_attribute_names_are_case_insensitive(scim):
     assert client.get("/Users", query={"filter": 'username eq "user000@acme.example"'}).json["totalResults"] == 1
 
 
-@pytest.mark.parametrize("scim_filter", [
-    'displayName eq "User000 Example"',
-    'userName sw "user"',
-    'userName co "000"',
-    'userName pr',
-    'userName eq "user000@acme.example" or userName eq "user001@acme.example"',
-    'userName eq "user000@acme.example" and active eq true',
-    'emails.value eq "user000@acme.example"',
-    'emails[value eq "user000@acme.example"]',
-    'active eq true',
-    'not (userName eq "user000@acme.example")',
-])
+@pytest.mark.parametrize(
+    "scim_filter",
+    [
+        'displayName eq "User000 Example"',
+        'userName sw "user"',
+        'userName co "000"',
+        "userName pr",
+        'userName eq "user000@acme.example" or userName eq "user001@acme.example"',
+        'userName eq "user000@acme.example" and active eq true',
+        'emails.value eq "user000@acme.example"',
+        'emails[value eq "user000@acme.example"]',
+        "active eq true",
+        'not (userName eq "user000@acme.example")',
+    ],
+)
 def test_other_user_filters_are_invalid(scim, scim_filter):
     client = scim
     answer = client.get("/Users", query={"filter": scim_filter})
@@ -219,6 +234,7 @@ def test_group_filters_are_left_to_scim2_server(scim):
 
 
 # -- pagination -----------------------------------------------------------------------------------
+
 
 @pytest.fixture(name="big")
 def fixture_big():

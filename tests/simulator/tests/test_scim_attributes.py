@@ -39,6 +39,7 @@ def _created(client, name, **extra):
 
 # -- department / organization (Atlassian mode) -------------------------------------------------
 
+
 def test_post_takes_top_level_department_and_mirrors_it(scim):
     created = _created(scim, "dept", department="Platform", organization="Acme")
     assert (created["department"], created["organization"]) == ("Platform", "Acme")
@@ -55,12 +56,19 @@ def test_post_ignores_writes_into_the_read_only_enterprise_extension(scim):
     assert both[ENTERPRISE] == {"department": "Top"}
 
 
-@pytest.mark.parametrize("operation,expected", [
-    ({"op": "replace", "path": "department", "value": "Ops"}, {"department": "Ops", "organization": "Acme"}),
-    ({"op": "add", "path": "organization", "value": "Globex"}, {"department": "R&D", "organization": "Globex"}),
-    ({"op": "replace", "value": {"department": "Ops", "organization": "Globex"}}, {"department": "Ops", "organization": "Globex"}),
-    ({"op": "remove", "path": "department"}, {"organization": "Acme"}),
-], ids=["replace-path", "add-path", "replace-no-path", "remove"])
+@pytest.mark.parametrize(
+    "operation,expected",
+    [
+        ({"op": "replace", "path": "department", "value": "Ops"}, {"department": "Ops", "organization": "Acme"}),
+        ({"op": "add", "path": "organization", "value": "Globex"}, {"department": "R&D", "organization": "Globex"}),
+        (
+            {"op": "replace", "value": {"department": "Ops", "organization": "Globex"}},
+            {"department": "Ops", "organization": "Globex"},
+        ),
+        ({"op": "remove", "path": "department"}, {"organization": "Acme"}),
+    ],
+    ids=["replace-path", "add-path", "replace-no-path", "remove"],
+)
 def test_patch_top_level_attributes(scim, operation, expected):
     created = _created(scim, "patched", department="R&D", organization="Acme")
     answer = scim.patch("/Users/" + created["id"], patch(operation))
@@ -71,12 +79,16 @@ def test_patch_top_level_attributes(scim, operation, expected):
     assert scim.get("/Users/" + created["id"]).json == body
 
 
-@pytest.mark.parametrize("operation", [
-    {"op": "replace", "path": f"{ENTERPRISE}:department", "value": "Ignored"},
-    {"op": "add", "path": f"{ENTERPRISE}:employeeNumber", "value": "7"},
-    {"op": "remove", "path": f"{ENTERPRISE}:department"},
-    {"op": "replace", "value": {ENTERPRISE: {"department": "Ignored"}}},
-], ids=["replace-path", "add-path", "remove-path", "no-path"])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"op": "replace", "path": f"{ENTERPRISE}:department", "value": "Ignored"},
+        {"op": "add", "path": f"{ENTERPRISE}:employeeNumber", "value": "7"},
+        {"op": "remove", "path": f"{ENTERPRISE}:department"},
+        {"op": "replace", "value": {ENTERPRISE: {"department": "Ignored"}}},
+    ],
+    ids=["replace-path", "add-path", "remove-path", "no-path"],
+)
 def test_patch_into_the_enterprise_extension_is_ignored(scim, operation):
     created = _created(scim, "readonly", department="R&D")
     answer = scim.patch("/Users/" + created["id"], patch(operation))
@@ -87,8 +99,9 @@ def test_patch_into_the_enterprise_extension_is_ignored(scim, operation):
 
 def test_removing_both_drops_the_mirror(scim):
     created = _created(scim, "emptied", department="R&D", organization="Acme")
-    answer = scim.patch("/Users/" + created["id"], patch({"op": "remove", "path": "department"},
-                                                         {"op": "remove", "path": "organization"}))
+    answer = scim.patch(
+        "/Users/" + created["id"], patch({"op": "remove", "path": "department"}, {"op": "remove", "path": "organization"})
+    )
     assert answer.status_code == 200
     assert not {"department", "organization", ENTERPRISE} & set(answer.json)
     assert ENTERPRISE not in answer.json["schemas"]
@@ -116,20 +129,25 @@ def test_seeded_enterprise_attributes(scim):
 
 # -- required schemas / emails (Atlassian mode) ----------------------------------------------------
 
+
 def _without(body, key):
     body = dict(body)
     del body[key]
     return body
 
 
-@pytest.mark.parametrize("body,scim_type,words", [
-    (_without(user("nope"), "schemas"), "invalidSyntax", "schemas"),
-    ({**user("nope"), "schemas": []}, "invalidSyntax", "schemas"),
-    (_without(user("nope"), "emails"), "invalidValue", "emails"),
-    (user("nope", emails=[]), "invalidValue", "emails"),
-    (user("nope", emails=[{"value": "nope@acme.example", "type": "work"}]), "invalidValue", "primary"),
-    (user("nope", emails=[{"value": "nope@acme.example", "primary": False}]), "invalidValue", "primary"),
-], ids=["no-schemas", "empty-schemas", "no-emails", "empty-emails", "no-primary", "primary-false"])
+@pytest.mark.parametrize(
+    "body,scim_type,words",
+    [
+        (_without(user("nope"), "schemas"), "invalidSyntax", "schemas"),
+        ({**user("nope"), "schemas": []}, "invalidSyntax", "schemas"),
+        (_without(user("nope"), "emails"), "invalidValue", "emails"),
+        (user("nope", emails=[]), "invalidValue", "emails"),
+        (user("nope", emails=[{"value": "nope@acme.example", "type": "work"}]), "invalidValue", "primary"),
+        (user("nope", emails=[{"value": "nope@acme.example", "primary": False}]), "invalidValue", "primary"),
+    ],
+    ids=["no-schemas", "empty-schemas", "no-emails", "empty-emails", "no-primary", "primary-false"],
+)
 def test_post_and_put_require_schemas_and_a_primary_email(scim, body, scim_type, words):
     known = len(scim.accounts.by_email)
     answer = scim.post("/Users", body)
@@ -148,6 +166,7 @@ def test_emails_of_a_wrong_type_are_still_400(scim):
 
 
 # -- plain mode stays scim2-server ------------------------------------------------------------------
+
 
 def test_plain_mode_keeps_rfc_7643_enterprise_attributes(plain):
     refused = plain.post("/Users", user("top", department="R&D"))

@@ -32,8 +32,9 @@ def fixture_client(app):
 
 
 def _scim(client, method, path, body=None, **kw):
-    return client.open(SCIM + path, method=method, json=body, headers=SCIM_AUTH,
-                       environ_overrides={"REMOTE_ADDR": "127.0.0.1"}, **kw)
+    return client.open(
+        SCIM + path, method=method, json=body, headers=SCIM_AUTH, environ_overrides={"REMOTE_ADDR": "127.0.0.1"}, **kw
+    )
 
 
 def _bitbucket(client, path):
@@ -62,8 +63,12 @@ def test_created_user_gets_an_account_bitbucket_knows_but_no_access(app, client)
 
     # SCIM grants no product access: not a member, no repository permission can be given.
     assert _bitbucket(client, f"/workspaces/acme/members/{account_id}").status_code == 404
-    put = client.put(f"/2.0/repositories/acme/infra-core/permissions-config/users/{account_id}",
-                     json={"permission": "read"}, headers=ADMIN, environ_overrides={"REMOTE_ADDR": "127.0.0.1"})
+    put = client.put(
+        f"/2.0/repositories/acme/infra-core/permissions-config/users/{account_id}",
+        json={"permission": "read"},
+        headers=ADMIN,
+        environ_overrides={"REMOTE_ADDR": "127.0.0.1"},
+    )
     assert put.status_code == 400
 
 
@@ -91,10 +96,15 @@ def test_app_reset_restores_scim_and_relinks_to_the_new_registry(app, client):
     assert app.state.accounts.get(account_id) is None
     again = _scim(client, "POST", "/Users", user("transient"))
     assert again.status_code == 201
-    assert app.state.accounts.get_by_email("transient@acme.example")["account_id"] == \
-        again.json[ATLASSIAN_EXTENSION_URN]["atlassianAccountId"]
+    assert (
+        app.state.accounts.get_by_email("transient@acme.example")["account_id"]
+        == again.json[ATLASSIAN_EXTENSION_URN]["atlassianAccountId"]
+    )
     seeded = _scim(client, "GET", "/Users", query_string={"filter": 'userName eq "dev001@acme.example"'}).json["Resources"][0]
-    assert seeded[ATLASSIAN_EXTENSION_URN]["atlassianAccountId"] == app.state.accounts.get_by_email("dev001@acme.example")["account_id"]
+    assert (
+        seeded[ATLASSIAN_EXTENSION_URN]["atlassianAccountId"]
+        == app.state.accounts.get_by_email("dev001@acme.example")["account_id"]
+    )
 
 
 def test_plain_mode_app_has_no_extension():
@@ -107,16 +117,15 @@ def test_plain_mode_app_has_no_extension():
 
 
 def test_scim_over_real_http():
-    with SimServer(create_app(DEMO_SEED)) as server:
-        with requests.Session() as session:
-            session.headers.update(SCIM_AUTH)
-            base = server.url + SCIM
-            created = session.post(base + "/Users", json=user("over-http"), timeout=10)
-            assert created.status_code == 201
-            assert created.headers["Content-Type"].startswith("application/scim+json")
-            location = created.headers["Location"]
-            assert location == f"{base}/Users/{created.json()['id']}"
-            assert session.get(location, timeout=10).json()["userName"] == "over-http@acme.example"
-            assert session.get(base + "/Users", params={"filter": 'title eq "x"'}, timeout=10).status_code == 400
-            assert session.get(base + "/Users", headers={"Authorization": "Bearer nope"}, timeout=10).status_code == 401
-            assert session.delete(location, timeout=10).status_code == 204
+    with SimServer(create_app(DEMO_SEED)) as server, requests.Session() as session:
+        session.headers.update(SCIM_AUTH)
+        base = server.url + SCIM
+        created = session.post(base + "/Users", json=user("over-http"), timeout=10)
+        assert created.status_code == 201
+        assert created.headers["Content-Type"].startswith("application/scim+json")
+        location = created.headers["Location"]
+        assert location == f"{base}/Users/{created.json()['id']}"
+        assert session.get(location, timeout=10).json()["userName"] == "over-http@acme.example"
+        assert session.get(base + "/Users", params={"filter": 'title eq "x"'}, timeout=10).status_code == 400
+        assert session.get(base + "/Users", headers={"Authorization": "Bearer nope"}, timeout=10).status_code == 401
+        assert session.delete(location, timeout=10).status_code == 204

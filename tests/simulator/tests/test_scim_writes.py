@@ -32,12 +32,17 @@ def _created(client, name, **extra):
 
 # -- PUT ------------------------------------------------------------------------------------------
 
+
 def test_put_clears_omitted_attributes_but_keeps_read_only_ones(scim):
     client = scim
     created = _created(client, "putter", title="Engineer", externalId="ext-1", nickName="pp", department="R&D")
     assert created[ENTERPRISE] == {"department": "R&D"}
-    minimal = {"schemas": [USER_SCHEMA], "userName": "putter@acme.example", "active": True,
-               "emails": [{"value": "putter@acme.example", "primary": True}]}
+    minimal = {
+        "schemas": [USER_SCHEMA],
+        "userName": "putter@acme.example",
+        "active": True,
+        "emails": [{"value": "putter@acme.example", "primary": True}],
+    }
     answer = client.put("/Users/" + created["id"], minimal)
     assert answer.status_code == 200, answer.json
     body = answer.json
@@ -64,22 +69,43 @@ def test_put_unknown_user_is_404(scim):
 
 # -- PATCH ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("operation,check", [
-    ({"op": "replace", "path": "active", "value": False}, lambda u: u["active"] is False),
-    ({"op": "replace", "value": {"active": False}}, lambda u: u["active"] is False),
-    ({"op": "replace", "path": "name.givenName", "value": "Renamed"}, lambda u: u["name"]["givenName"] == "Renamed"),
-    ({"op": "replace", "value": {"displayName": "New Name", "title": "Lead"}},
-     lambda u: (u["displayName"], u["title"]) == ("New Name", "Lead")),
-    ({"op": "add", "path": "title", "value": "Staff"}, lambda u: u["title"] == "Staff"),
-    ({"op": "add", "value": {"nickName": "nick"}}, lambda u: u["nickName"] == "nick"),
-    ({"op": "remove", "path": "displayName"}, lambda u: "displayName" not in u),
-    ({"op": "remove", "path": "emails"}, lambda u: "emails" not in u),
-    ({"op": "add", "path": "emails", "value": [{"value": "alias@acme.example", "type": "home"}]},
-     lambda u: sorted(e["value"] for e in u["emails"]) == ["alias@acme.example", "patcher@acme.example"]),
-    ({"op": "replace", "path": "department", "value": "Ops"},
-     lambda u: u["department"] == "Ops" and u[ENTERPRISE] == {"department": "Ops"}),
-], ids=["active-path", "active-no-path", "sub-attribute", "several-no-path", "add-path", "add-no-path",
-        "remove", "remove-multi", "add-to-multi", "top-level-department"])
+
+@pytest.mark.parametrize(
+    "operation,check",
+    [
+        ({"op": "replace", "path": "active", "value": False}, lambda u: u["active"] is False),
+        ({"op": "replace", "value": {"active": False}}, lambda u: u["active"] is False),
+        ({"op": "replace", "path": "name.givenName", "value": "Renamed"}, lambda u: u["name"]["givenName"] == "Renamed"),
+        (
+            {"op": "replace", "value": {"displayName": "New Name", "title": "Lead"}},
+            lambda u: (u["displayName"], u["title"]) == ("New Name", "Lead"),
+        ),
+        ({"op": "add", "path": "title", "value": "Staff"}, lambda u: u["title"] == "Staff"),
+        ({"op": "add", "value": {"nickName": "nick"}}, lambda u: u["nickName"] == "nick"),
+        ({"op": "remove", "path": "displayName"}, lambda u: "displayName" not in u),
+        ({"op": "remove", "path": "emails"}, lambda u: "emails" not in u),
+        (
+            {"op": "add", "path": "emails", "value": [{"value": "alias@acme.example", "type": "home"}]},
+            lambda u: sorted(e["value"] for e in u["emails"]) == ["alias@acme.example", "patcher@acme.example"],
+        ),
+        (
+            {"op": "replace", "path": "department", "value": "Ops"},
+            lambda u: u["department"] == "Ops" and u[ENTERPRISE] == {"department": "Ops"},
+        ),
+    ],
+    ids=[
+        "active-path",
+        "active-no-path",
+        "sub-attribute",
+        "several-no-path",
+        "add-path",
+        "add-no-path",
+        "remove",
+        "remove-multi",
+        "add-to-multi",
+        "top-level-department",
+    ],
+)
 def test_patch_operations(scim, operation, check):
     client = scim
     created = _created(client, "patcher")
@@ -109,6 +135,7 @@ def test_patch_with_bad_operation_is_400(scim):
 
 # -- DELETE ---------------------------------------------------------------------------------------
 
+
 def test_delete_unlinks_the_account_and_removes_the_user(scim):
     client = scim
     accounts = client.accounts
@@ -135,6 +162,7 @@ def test_failed_delete_unlinks_nothing(scim):
 
 # -- groups ---------------------------------------------------------------------------------------
 
+
 def test_groups_work_as_scim2_server_provides(scim):
     client = scim
     member = client.find("user002@acme.example")[0]["id"]
@@ -156,6 +184,7 @@ def test_seeded_group_members_are_user_ids(scim):
 
 
 # -- reset ----------------------------------------------------------------------------------------
+
 
 def test_reset_returns_to_the_seed(scim):
     client = scim
@@ -187,6 +216,7 @@ def test_users_inspection_helper(scim):
 
 
 # -- plain RFC 7644 mode --------------------------------------------------------------------------
+
 
 @pytest.fixture(name="plain")
 def fixture_plain():
@@ -220,6 +250,7 @@ def test_plain_mode_keeps_scim2_server_behaviour(plain):
 
 
 # -- concurrency ----------------------------------------------------------------------------------
+
 
 def _run_threads(count, target):
     threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]

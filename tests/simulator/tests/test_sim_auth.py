@@ -33,13 +33,16 @@ def test_api_token_basic_auth_acts_as_the_account(sim_client):
     assert body["account_id"].startswith("557058:")
 
 
-@pytest.mark.parametrize("headers", [
-    basic("admin@acme.example", "wrong-token"),
-    basic("adam.admin", "demo-admin-api-token"),  # a nickname is not the account email
-    bearer("not-a-token"),
-    {"Authorization": "Digest abc"},
-    {"Authorization": "Basic !!!"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        basic("admin@acme.example", "wrong-token"),
+        basic("adam.admin", "demo-admin-api-token"),  # a nickname is not the account email
+        bearer("not-a-token"),
+        {"Authorization": "Digest abc"},
+        {"Authorization": "Basic !!!"},
+    ],
+)
 def test_bad_credentials_get_401_with_error_body(sim_client, headers):
     resp = sim_client.get("/2.0/user", headers=headers)
     assert resp.status_code == 401
@@ -54,8 +57,9 @@ def test_anonymous_gets_401(sim_client):
 
 
 def test_missing_api_token_scope_is_403_naming_the_scope(sim_client):
-    resp = sim_client.put(INFRA + "/permissions-config/users/%7Bnone%7D", json={"permission": "read"},
-                          headers=basic(*demo.ADMIN_READONLY))
+    resp = sim_client.put(
+        INFRA + "/permissions-config/users/%7Bnone%7D", json={"permission": "read"}, headers=basic(*demo.ADMIN_READONLY)
+    )
     assert resp.status_code == 403
     error = resp.get_json()["error"]
     assert error["message"] == "Your credentials lack one or more required privilege scopes."
@@ -87,12 +91,15 @@ def test_oauth_client_id_and_secret_in_the_form_are_accepted(sim_client):
     assert resp.status_code == 200
 
 
-@pytest.mark.parametrize("creds,form,status,error", [
-    (("demo-client-id", "bad"), {"grant_type": "client_credentials"}, 400, "invalid_client"),
-    (("nobody", "x"), {"grant_type": "client_credentials"}, 400, "invalid_client"),
-    (demo.OAUTH_CLIENT, {"grant_type": "password"}, 400, "unsupported_grant_type"),
-    (demo.OAUTH_CLIENT, {"foo": "bar"}, 400, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "creds,form,status,error",
+    [
+        (("demo-client-id", "bad"), {"grant_type": "client_credentials"}, 400, "invalid_client"),
+        (("nobody", "x"), {"grant_type": "client_credentials"}, 400, "invalid_client"),
+        (demo.OAUTH_CLIENT, {"grant_type": "password"}, 400, "unsupported_grant_type"),
+        (demo.OAUTH_CLIENT, {"foo": "bar"}, 400, "invalid_request"),
+    ],
+)
 def test_oauth_token_errors(sim_client, creds, form, status, error):
     resp = token(sim_client, creds, **form)
     assert resp.status_code == status
@@ -131,17 +138,20 @@ def test_access_tokens_cannot_call_user(sim_client):
     assert error_message(resp) == "Token is invalid, expired, or not supported for this endpoint."
 
 
-@pytest.mark.parametrize("path", [
-    INFRA + "/permissions-config/users",
-    INFRA + "/permissions-config/groups",
-    INFRA + "/permissions-config/groups/ops",
-    PROJECT + "/permissions-config/users",
-    PROJECT + "/permissions-config/groups",
-    PROJECT + "/permissions-config/groups/ops",
-    "/2.0/workspaces/acme/permissions/repositories",
-    "/2.0/workspaces/acme/permissions/repositories/infra-core",
-    "/2.0/workspaces/acme/permissions",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        INFRA + "/permissions-config/users",
+        INFRA + "/permissions-config/groups",
+        INFRA + "/permissions-config/groups/ops",
+        PROJECT + "/permissions-config/users",
+        PROJECT + "/permissions-config/groups",
+        PROJECT + "/permissions-config/groups/ops",
+        "/2.0/workspaces/acme/permissions/repositories",
+        "/2.0/workspaces/acme/permissions/repositories/infra-core",
+        "/2.0/workspaces/acme/permissions",
+    ],
+)
 @pytest.mark.parametrize("access_token", [demo.WORKSPACE_ACCESS_TOKEN, demo.PROJECT_ACCESS_TOKEN, demo.REPO_ACCESS_TOKEN])
 def test_access_tokens_cannot_query_permissions(sim_client, path, access_token):
     resp = sim_client.get(path, headers=bearer(access_token))
@@ -149,9 +159,12 @@ def test_access_tokens_cannot_query_permissions(sim_client, path, access_token):
     assert "access tokens" in resp.get_json()["error"]["detail"].lower()
 
 
-WRITES = [(method, base + tail) for base in (INFRA, PROJECT) for tail in ("/permissions-config/users/{user}",
-                                                                          "/permissions-config/groups/qa")
-          for method in ("PUT", "DELETE")]
+WRITES = [
+    (method, base + tail)
+    for base in (INFRA, PROJECT)
+    for tail in ("/permissions-config/users/{user}", "/permissions-config/groups/qa")
+    for method in ("PUT", "DELETE")
+]
 
 
 @pytest.mark.parametrize("method,path", WRITES)
@@ -159,15 +172,19 @@ WRITES = [(method, base + tail) for base in (INFRA, PROJECT) for tail in ("/perm
 def test_permission_writes_refuse_oauth_and_access_tokens(sim_app, sim_client, method, path, kind):
     """Only HTTP Basic credentials (API tokens) change permissions: the spec's "JWT and OAuth authentication methods
     are unsupported" / "only ... via app passwords" (app passwords are now API tokens)."""
-    headers = {"oauth": lambda: bearer(token(sim_client).get_json()["access_token"]),
-               "oauth-readonly": lambda: bearer(token(sim_client, demo.OAUTH_READONLY_CLIENT).get_json()["access_token"]),
-               "workspace": lambda: bearer(demo.WORKSPACE_ACCESS_TOKEN), "project": lambda: bearer(demo.PROJECT_ACCESS_TOKEN),
-               "repository": lambda: bearer(demo.REPO_ACCESS_TOKEN)}[kind]()
+    headers = {
+        "oauth": lambda: bearer(token(sim_client).get_json()["access_token"]),
+        "oauth-readonly": lambda: bearer(token(sim_client, demo.OAUTH_READONLY_CLIENT).get_json()["access_token"]),
+        "workspace": lambda: bearer(demo.WORKSPACE_ACCESS_TOKEN),
+        "project": lambda: bearer(demo.PROJECT_ACCESS_TOKEN),
+        "repository": lambda: bearer(demo.REPO_ACCESS_TOKEN),
+    }[kind]()
     user = sim_app.state.accounts.get_by_email("dev001@acme.example")["account_id"]
     ws = sim_app.state.workspaces["acme"]
     before = [(dict(h.user_perms), dict(h.group_perms)) for h in (ws.repos["infra-core"], ws.projects["INFRA"])]
-    resp = sim_client.open(path.format(user=user), method=method, json={"permission": "read"} if method == "PUT" else None,
-                           headers=headers)
+    resp = sim_client.open(
+        path.format(user=user), method=method, json={"permission": "read"} if method == "PUT" else None, headers=headers
+    )
     assert resp.status_code == 403
     error = resp.get_json()
     assert error["type"] == "error"
@@ -213,8 +230,12 @@ def test_request_log_names_credentials_never_secrets(sim_app, sim_client):
     sim_client.get(INFRA, headers=bearer(demo.REPO_ACCESS_TOKEN))
     entries = sim_app.log.entries()
     assert [entry["credential"] for entry in entries] == [
-        "api_token:demo-admin", "invalid:basic:admin@acme.example", "oauth:demo-client-id",
-        "oauth:demo-client-id", "access_token:demo-repo-token"]
+        "api_token:demo-admin",
+        "invalid:basic:admin@acme.example",
+        "oauth:demo-client-id",
+        "oauth:demo-client-id",
+        "access_token:demo-repo-token",
+    ]
     text = repr(entries)
     for secret in ("demo-admin-api-token", "wrong-secret-value", "demo-client-secret", access, demo.REPO_ACCESS_TOKEN):
         assert secret not in text

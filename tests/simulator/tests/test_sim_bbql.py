@@ -4,16 +4,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
 from atlsim.bbql import BBQLError, Field, apply, parse, sort_key
 
 ITEMS = [
-    {"name": "alpha", "perm": "read", "private": True, "n": 1, "when": datetime(2020, 1, 1, tzinfo=timezone.utc), "opt": None},
-    {"name": "Beta", "perm": "write", "private": False, "n": 2, "when": datetime(2021, 6, 1, tzinfo=timezone.utc), "opt": "x"},
-    {"name": "gamma", "perm": "admin", "private": True, "n": 3, "when": datetime(2022, 1, 1, tzinfo=timezone.utc), "opt": None},
+    {"name": "alpha", "perm": "read", "private": True, "n": 1, "when": datetime(2020, 1, 1, tzinfo=UTC), "opt": None},
+    {"name": "Beta", "perm": "write", "private": False, "n": 2, "when": datetime(2021, 6, 1, tzinfo=UTC), "opt": "x"},
+    {"name": "gamma", "perm": "admin", "private": True, "n": 3, "when": datetime(2022, 1, 1, tzinfo=UTC), "opt": None},
 ]
 FIELDS = {
     "name": Field(lambda i: i["name"]),
@@ -31,28 +31,31 @@ def names(q, sort=None):
     return [i["name"] for i in items]
 
 
-@pytest.mark.parametrize("q,expected", [
-    ('name = "alpha"', ["alpha"]),
-    ('name != "alpha"', ["Beta", "gamma"]),
-    ('name ~ "A"', ["alpha", "Beta", "gamma"]),
-    ('name !~ "et"', ["alpha", "gamma"]),
-    ('permission > "read"', ["Beta", "gamma"]),
-    ('permission >= "write" AND is_private = true', ["gamma"]),
-    ('permission < "admin" or n = 3', ["alpha", "Beta", "gamma"]),
-    ('(name = "alpha" OR name = "Beta") AND NOT_A_KEYWORD_FIELD = 1', None),
-    ('n >= 2 AND n < 3', ["Beta"]),
-    ('n = 2.0', ["Beta"]),
-    ("created_on > 2021-01-01", ["Beta", "gamma"]),
-    ("created_on <= 2021-06-01T00:00:00+00:00", ["alpha", "Beta"]),
-    ("opt = null", ["alpha", "gamma"]),
-    ("opt != null", ["Beta"]),
-    ('name IN ("alpha", "gamma")', ["alpha", "gamma"]),
-    ('name NOT IN ("alpha")', ["Beta", "gamma"]),
-    ('permission in ("read", "admin")', ["alpha", "gamma"]),
-    ('email IN ("ALPHA@X")', ["alpha"]),
-    ('name = "a\\"b"', []),
-    ("is_private = false", ["Beta"]),
-])
+@pytest.mark.parametrize(
+    "q,expected",
+    [
+        ('name = "alpha"', ["alpha"]),
+        ('name != "alpha"', ["Beta", "gamma"]),
+        ('name ~ "A"', ["alpha", "Beta", "gamma"]),
+        ('name !~ "et"', ["alpha", "gamma"]),
+        ('permission > "read"', ["Beta", "gamma"]),
+        ('permission >= "write" AND is_private = true', ["gamma"]),
+        ('permission < "admin" or n = 3', ["alpha", "Beta", "gamma"]),
+        ('(name = "alpha" OR name = "Beta") AND NOT_A_KEYWORD_FIELD = 1', None),
+        ("n >= 2 AND n < 3", ["Beta"]),
+        ("n = 2.0", ["Beta"]),
+        ("created_on > 2021-01-01", ["Beta", "gamma"]),
+        ("created_on <= 2021-06-01T00:00:00+00:00", ["alpha", "Beta"]),
+        ("opt = null", ["alpha", "gamma"]),
+        ("opt != null", ["Beta"]),
+        ('name IN ("alpha", "gamma")', ["alpha", "gamma"]),
+        ('name NOT IN ("alpha")', ["Beta", "gamma"]),
+        ('permission in ("read", "admin")', ["alpha", "gamma"]),
+        ('email IN ("ALPHA@X")', ["alpha"]),
+        ('name = "a\\"b"', []),
+        ("is_private = false", ["Beta"]),
+    ],
+)
 def test_queries(q, expected):
     if expected is None:
         with pytest.raises(BBQLError):
@@ -61,11 +64,31 @@ def test_queries(q, expected):
         assert names(q) == expected
 
 
-@pytest.mark.parametrize("q", [
-    "", "   ", "name", 'name = ', 'name = "a" AND', '(name = "a"', 'name = "a")', 'name == "a"',
-    'unknown = "a"', 'permission = "owner"', 'permission ~ "ad"', "is_private > true", 'n = "2"',
-    'name = 2', "opt > null", 'name IN "a"', 'name IN ("a" "b")', 'name NOT "a"', "name = 'a'", 'name = "a" name = "b"',
-])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "   ",
+        "name",
+        "name = ",
+        'name = "a" AND',
+        '(name = "a"',
+        'name = "a")',
+        'name == "a"',
+        'unknown = "a"',
+        'permission = "owner"',
+        'permission ~ "ad"',
+        "is_private > true",
+        'n = "2"',
+        "name = 2",
+        "opt > null",
+        'name IN "a"',
+        'name IN ("a" "b")',
+        'name NOT "a"',
+        "name = 'a'",
+        'name = "a" name = "b"',
+    ],
+)
 def test_rejected(q):
     with pytest.raises(BBQLError):
         parse(q, FIELDS)

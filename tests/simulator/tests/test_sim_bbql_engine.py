@@ -31,13 +31,16 @@ def by_repo(body):
     return {item["repository"]["full_name"]: item["permission"] for item in body["values"]}
 
 
-@pytest.mark.parametrize("query", [
-    'user.account_id = "{id}" AND repository.full_name IN ("acme/infra-core", "acme/platform-core", "acme/nope")',
-    'user.account_id="{id}" and repository.full_name in ("acme/infra-core","acme/platform-core")',  # keywords any case
-    '(repository.full_name = "acme/infra-core" OR repository.full_name = "acme/platform-core") AND user.account_id = "{id}"',
-    'user.account_id IN ("{id}") AND repository.name IN ("infra-core", "platform-core")',
-    'user.uuid = "{uuid}" AND repository.full_name IN ("acme/infra-core", "acme/platform-core")',
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'user.account_id = "{id}" AND repository.full_name IN ("acme/infra-core", "acme/platform-core", "acme/nope")',
+        'user.account_id="{id}" and repository.full_name in ("acme/infra-core","acme/platform-core")',  # keywords any case
+        '(repository.full_name = "acme/infra-core" OR repository.full_name = "acme/platform-core") AND user.account_id = "{id}"',
+        'user.account_id IN ("{id}") AND repository.name IN ("infra-core", "platform-core")',
+        'user.uuid = "{uuid}" AND repository.full_name IN ("acme/infra-core", "acme/platform-core")',
+    ],
+)
 def test_one_users_permissions_on_a_few_repositories(sim_app, sim_client, query):
     dev1 = sim_app.state.accounts.get_by_email("dev001@acme.example")  # explicit write on infra-core, developers
     status, body = get(sim_client, PERMS, q=query.format(id=dev1["account_id"], uuid=dev1["uuid"]))
@@ -55,11 +58,18 @@ def test_a_user_without_access_and_an_unknown_repository_list_nothing(sim_app, s
 def test_the_permission_query_with_fields_keeps_only_what_is_asked(sim_app, sim_client):
     dev1 = acct(sim_app, "dev001@acme.example")
     query = 'user.account_id = "%s" AND repository.full_name IN ("acme/infra-core", "acme/platform-core")' % dev1
-    status, body = get(sim_client, PERMS, q=query, pagelen="100",
-                       fields="values.repository.full_name,values.permission,values.user.account_id,next")
+    status, body = get(
+        sim_client,
+        PERMS,
+        q=query,
+        pagelen="100",
+        fields="values.repository.full_name,values.permission,values.user.account_id,next",
+    )
     assert status == 200 and set(body) == {"values"}  # include-only: no size/page/pagelen, no next on the last page
-    assert body["values"] == [{"repository": {"full_name": "acme/infra-core"}, "permission": "write", "user": {"account_id": dev1}},
-                              {"repository": {"full_name": "acme/platform-core"}, "permission": "write", "user": {"account_id": dev1}}]
+    assert body["values"] == [
+        {"repository": {"full_name": "acme/infra-core"}, "permission": "write", "user": {"account_id": dev1}},
+        {"repository": {"full_name": "acme/platform-core"}, "permission": "write", "user": {"account_id": dev1}},
+    ]
     status, page = get(sim_client, PERMS, q=query, pagelen="1", fields="values.repository.full_name,values.permission,next")
     assert status == 200 and set(page) == {"values", "next"}
     followed = parse_qs(urlsplit(page["next"]).query)
@@ -77,10 +87,15 @@ def test_repository_slug_is_not_a_permission_field(sim_app, sim_client):
     assert "repository.full_name" in body["error"]["message"]
 
 
-@pytest.mark.parametrize("query", ['slug IN ("infra-core", "platform-core", "no-such-repo")',
-                                   'slug in ("infra-core","platform-core")',
-                                   'full_name IN ("acme/infra-core", "acme/platform-core")',
-                                   'slug = "infra-core" OR slug = "platform-core"'])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'slug IN ("infra-core", "platform-core", "no-such-repo")',
+        'slug in ("infra-core","platform-core")',
+        'full_name IN ("acme/infra-core", "acme/platform-core")',
+        'slug = "infra-core" OR slug = "platform-core"',
+    ],
+)
 def test_which_of_a_few_repositories_exist(sim_client, query):
     status, body = get(sim_client, REPOS, q=query, fields="values.slug,next", pagelen="100")
     assert status == 200 and body == {"values": [{"slug": "infra-core"}, {"slug": "platform-core"}]}
@@ -100,6 +115,9 @@ def test_repository_existence_pages_keep_q_and_fields(sim_client):
 
 def test_repository_existence_lists_only_the_visible_ones(sim_client):
     """A repository access token sees its repository only: the others of the IN list are simply not listed."""
-    resp = sim_client.get(REPOS, query_string={"q": 'slug IN ("infra-core", "platform-core")', "fields": "values.slug"},
-                          headers=demo.bearer(demo.REPO_ACCESS_TOKEN))
+    resp = sim_client.get(
+        REPOS,
+        query_string={"q": 'slug IN ("infra-core", "platform-core")', "fields": "values.slug"},
+        headers=demo.bearer(demo.REPO_ACCESS_TOKEN),
+    )
     assert resp.status_code == 200 and resp.get_json() == {"values": [{"slug": "infra-core"}]}

@@ -47,8 +47,17 @@ def test_control_requests_are_not_logged(sim_client):
     assert sim_client.get("/_sim/log").get_json() == []
 
 
-@pytest.mark.parametrize("method,path", [("GET", "/_sim/log"), ("POST", "/_sim/reset"), ("POST", "/_sim/faults"),
-                                         ("DELETE", "/_sim/faults"), ("GET", "/_sim/health"), ("DELETE", "/_sim/log")])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/_sim/log"),
+        ("POST", "/_sim/reset"),
+        ("POST", "/_sim/faults"),
+        ("DELETE", "/_sim/faults"),
+        ("GET", "/_sim/health"),
+        ("DELETE", "/_sim/log"),
+    ],
+)
 def test_control_is_loopback_only(sim_client, method, path):
     resp = sim_client.open(path, method=method, json={}, environ_base={"REMOTE_ADDR": "192.0.2.10"})
     assert resp.status_code == 403
@@ -63,8 +72,9 @@ def test_reset_restores_the_seed_and_clears_log_and_faults(sim_app, sim_client):
     target = sim_app.state.accounts.get_by_email("dev222@acme.example")["account_id"]
     url = "/2.0/repositories/acme/infra-core/permissions-config/users/" + target
     assert sim_client.put(url, json={"permission": "admin"}, headers=ADMIN).status_code == 200
-    token = sim_client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials"},
-                            headers=basic(*demo.OAUTH_CLIENT)).get_json()["access_token"]
+    token = sim_client.post(
+        "/site/oauth2/access_token", data={"grant_type": "client_credentials"}, headers=basic(*demo.OAUTH_CLIENT)
+    ).get_json()["access_token"]
     sim_app.configure_faults({"latency_ms": 5, "burst_429": 3})
     assert sim_client.post("/_sim/reset").get_json() == {"status": "reset"}
     assert sim_app.log.entries() == [] and sim_app.faults.snapshot()["latency_ms"] == 0
@@ -88,6 +98,7 @@ def test_clock_cannot_go_back(sim_app, sim_client, advance):
 
 def test_sim_clock_refuses_negative_advance():
     from atlsim.clock import SimClock  # pylint: disable=import-outside-toplevel
+
     clock = SimClock(base=lambda: 100.0)
     assert clock.advance(0) == 100.0
     with pytest.raises(ValueError):
@@ -97,6 +108,7 @@ def test_sim_clock_refuses_negative_advance():
 
 def test_reset_installs_state_and_credentials_together(sim_app, monkeypatch):
     import atlsim.app as app_module  # pylint: disable=import-outside-toplevel
+
     old_state, old_credentials = sim_app.state, sim_app.credentials
     seen = []
 
@@ -104,6 +116,7 @@ def test_reset_installs_state_and_credentials_together(sim_app, monkeypatch):
         def __init__(self, *args, **kwargs):
             seen.append((sim_app.state is old_state, sim_app.credentials is old_credentials))
             super().__init__(*args, **kwargs)
+
     monkeypatch.setattr(app_module, "Credentials", Watching)
     clear = sim_app.limiter.clear
     consistent = []
@@ -111,6 +124,7 @@ def test_reset_installs_state_and_credentials_together(sim_app, monkeypatch):
     def watching_clear():  # runs in the middle of reset: state and credentials must already match
         consistent.append(sim_app.credentials.accounts is sim_app.state.accounts)
         clear()
+
     monkeypatch.setattr(sim_app.limiter, "clear", watching_clear)
     sim_app.reset()
     assert seen == [(True, True)]  # nothing was installed while the new world was built
@@ -119,6 +133,7 @@ def test_reset_installs_state_and_credentials_together(sim_app, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("seed build failed")
+
     monkeypatch.setattr(app_module, "Credentials", broken)
     current = (sim_app.state, sim_app.credentials)
     with pytest.raises(RuntimeError):
@@ -150,21 +165,28 @@ def test_scim_is_404_when_the_scim_module_is_missing(monkeypatch):
         if name == "atlsim.scim":
             raise ModuleNotFoundError("No module named 'atlsim.scim'", name="atlsim.scim")
         return real(name, *args, **kwargs)
+
     monkeypatch.setattr(importlib, "import_module", fake)
     app = create_app(DEMO_SEED)
     resp = LoopbackClient(app).get("/scim/directory/demo-directory/Users", headers=demo.bearer(demo.SCIM_API_KEY))
     assert app.scim_app is None and resp.status_code == 404
 
 
-@pytest.mark.parametrize("mutate,needle", [
-    (lambda s: s["workspaces"][0]["members"].append("ghost@nowhere.example"), "unknown account"),
-    (lambda s: s["workspaces"][0]["repositories"][0]["user_permissions"].update({"newhire01@acme.example": "read"}),
-     "not a workspace member"),
-    (lambda s: s["workspaces"][0]["repositories"][0]["group_permissions"].update({"qa": "owner"}), "permission"),
-    (lambda s: s["accounts"].append(dict(s["accounts"][0])), "duplicate account"),
-])
+@pytest.mark.parametrize(
+    "mutate,needle",
+    [
+        (lambda s: s["workspaces"][0]["members"].append("ghost@nowhere.example"), "unknown account"),
+        (
+            lambda s: s["workspaces"][0]["repositories"][0]["user_permissions"].update({"newhire01@acme.example": "read"}),
+            "not a workspace member",
+        ),
+        (lambda s: s["workspaces"][0]["repositories"][0]["group_permissions"].update({"qa": "owner"}), "permission"),
+        (lambda s: s["accounts"].append(dict(s["accounts"][0])), "duplicate account"),
+    ],
+)
 def test_bad_seeds_are_refused(mutate, needle):
     import copy  # pylint: disable=import-outside-toplevel
+
     seed = copy.deepcopy(load_seed(DEMO_SEED))
     mutate(seed)
     with pytest.raises(SeedError, match=needle):
@@ -200,8 +222,11 @@ def test_committed_demo_seed_is_what_gen_seed_makes(tmp_path):
 
 def test_scale_seed_loads_in_seconds(tmp_path):
     out = tmp_path / "scale.json"
-    subprocess.run([sys.executable, str(SIMULATOR / "gen_seed.py"), "--members", "10000", "--repositories", "2000",
-                    "-o", str(out)], check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, str(SIMULATOR / "gen_seed.py"), "--members", "10000", "--repositories", "2000", "-o", str(out)],
+        check=True,
+        timeout=300,
+    )
     started = time.monotonic()
     app = create_app(str(out), scim_extension=False)
     ws = app.state.workspaces["acme"]
@@ -213,8 +238,13 @@ def test_scale_seed_loads_in_seconds(tmp_path):
 
 def test_cli_serves_and_reports_its_url(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(SIMULATOR))
-    proc = subprocess.Popen([sys.executable, "-m", "atlsim", "--seed", str(DEMO_SEED), "--port", "0", "--latency-ms", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "atlsim", "--seed", str(DEMO_SEED), "--port", "0", "--latency-ms", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = proc.stdout.readline().strip()
         assert line.startswith("atlsim listening on http://127.0.0.1:")
@@ -231,14 +261,16 @@ def test_cli_serves_and_reports_its_url(tmp_path):
 
 def test_cli_refuses_non_loopback_hosts():
     env = dict(os.environ, PYTHONPATH=str(SIMULATOR))
-    proc = subprocess.run([sys.executable, "-m", "atlsim", "--host", "0.0.0.0"], capture_output=True, text=True,
-                          env=env, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "atlsim", "--host", "0.0.0.0"], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
     assert proc.returncode != 0 and "loopback" in proc.stderr
 
 
 def test_concurrent_clients_over_keep_alive(sim):
     """8 threads, 25 requests each (reads and writes): every answer is complete and the state consistent."""
     import threading  # pylint: disable=import-outside-toplevel
+
     targets = [sim.state.accounts.get_by_email("dev%03d@acme.example" % n)["account_id"] for n in range(230, 238)]
     errors = []
 
@@ -256,6 +288,7 @@ def test_concurrent_clients_over_keep_alive(sim):
                     errors.append((account_id, index, put.status_code, got.status_code, page.status_code))
         finally:
             session.close()
+
     threads = [threading.Thread(target=worker, args=(account_id,)) for account_id in targets]
     for thread in threads:
         thread.start()

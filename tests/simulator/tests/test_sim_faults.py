@@ -56,6 +56,7 @@ def test_error_rate_uses_a_seeded_rng(sim_app, sim_client):
         sim_app.faults.clear()
         sim_app.configure_faults({"error_rate": 0.5, "error_statuses": [500, 503], "fault_seed": 7})
         return [sim_client.get("/2.0/user?fields=uuid", headers=ADMIN).status_code for _unused in range(40)]
+
     first, second = run(), run()
     assert first == second
     assert {500, 503, 200} == set(first)
@@ -110,16 +111,28 @@ def test_faults_reach_scim_and_the_token_endpoint(sim_app, sim_client):
     sim_app.configure_faults({"burst_429": 2})
     scim = sim_client.get("/scim/directory/demo-directory/Users", headers={"Authorization": "Bearer demo-scim-api-key"})
     assert scim.status_code == 429
-    token = sim_client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials"},
-                            headers=basic(*demo.OAUTH_CLIENT))
+    token = sim_client.post(
+        "/site/oauth2/access_token", data={"grant_type": "client_credentials"}, headers=basic(*demo.OAUTH_CLIENT)
+    )
     assert token.status_code == 429
     assert [e["credential"] for e in sim_app.log.entries()] == ["scim:demo-directory", "oauth:demo-client-id"]
 
 
-@pytest.mark.parametrize("knobs", [
-    {"nope": 1}, {"latency_ms": -1}, {"error_rate": 2}, {"error_statuses": []}, {"fail_next": [{"count": 1}]},
-    {"slow_next": 3}, {"drop_next": "x"}, {"pagination": "cursor"}, {"expire_tokens": "yes"}, {"burst_429": {"cnt": 1}},
-])
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {"nope": 1},
+        {"latency_ms": -1},
+        {"error_rate": 2},
+        {"error_statuses": []},
+        {"fail_next": [{"count": 1}]},
+        {"slow_next": 3},
+        {"drop_next": "x"},
+        {"pagination": "cursor"},
+        {"expire_tokens": "yes"},
+        {"burst_429": {"cnt": 1}},
+    ],
+)
 def test_bad_knobs_are_rejected_whole(knobs):
     faults = Faults()
     with pytest.raises(ValueError):
@@ -160,10 +173,15 @@ def test_lose_write_answer_over_http(sim):
     target = sim.state.accounts.get_by_email("dev201@acme.example")["account_id"]
     sim.faults(lose_write_answer_next=1)
     with pytest.raises(requests.ConnectionError):
-        requests.put(sim.api_url + "/repositories/acme/infra-core/permissions-config/users/" + target,
-                     json={"permission": "read"}, auth=demo.ADMIN, timeout=5)
-    got = requests.get(sim.api_url + "/repositories/acme/infra-core/permissions-config/users/" + target,
-                       auth=demo.ADMIN, timeout=5)
+        requests.put(
+            sim.api_url + "/repositories/acme/infra-core/permissions-config/users/" + target,
+            json={"permission": "read"},
+            auth=demo.ADMIN,
+            timeout=5,
+        )
+    got = requests.get(
+        sim.api_url + "/repositories/acme/infra-core/permissions-config/users/" + target, auth=demo.ADMIN, timeout=5
+    )
     assert got.status_code == 200 and got.json()["permission"] == "read"
     assert [(e["method"], e["status"], e["fault"]) for e in sim.writes()] == [("PUT", 200, "lose_write_answer_next")]
 
@@ -178,25 +196,43 @@ def test_keep_alive_connection_is_reused(sim):
     session.close()
 
 
-@pytest.mark.parametrize("knobs", [
-    {"latency_ms": 10001}, {"slow_next": {"count": 1, "seconds": 121}}, {"slow_next": {"count": 10001, "seconds": 1}},
-    {"burst_429": 10001}, {"drop_next": {"count": 10001}}, {"fail_next": [{"status": 503, "count": 10001}]},
-    {"fail_next": [{"status": 200}]}, {"fail_next": [{"status": 302}]}, {"fail_next": [{"status": 600}]},
-    {"fail_next": [{"status": 499}]}, {"error_statuses": [500, 399]}, {"error_statuses": [599]},
-    {"slow_next": {"count": 1, "seconds": float("inf")}}, {"latency_ms": float("nan")},
-    {"burst_429": {"count": 1, "status": 500}}, {"fail_next": [{"status": 503, "method": 3}]},
-])
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {"latency_ms": 10001},
+        {"slow_next": {"count": 1, "seconds": 121}},
+        {"slow_next": {"count": 10001, "seconds": 1}},
+        {"burst_429": 10001},
+        {"drop_next": {"count": 10001}},
+        {"fail_next": [{"status": 503, "count": 10001}]},
+        {"fail_next": [{"status": 200}]},
+        {"fail_next": [{"status": 302}]},
+        {"fail_next": [{"status": 600}]},
+        {"fail_next": [{"status": 499}]},
+        {"error_statuses": [500, 399]},
+        {"error_statuses": [599]},
+        {"slow_next": {"count": 1, "seconds": float("inf")}},
+        {"latency_ms": float("nan")},
+        {"burst_429": {"count": 1, "status": 500}},
+        {"fail_next": [{"status": 503, "method": 3}]},
+    ],
+)
 def test_out_of_bounds_knobs_are_400_and_change_nothing(sim_client, knobs):
     before = sim_client.get("/_sim/faults").get_json()
-    resp = sim_client.post("/_sim/faults", data=json.dumps(knobs).replace("Infinity", "1e999"),
-                           content_type="application/json")
+    resp = sim_client.post("/_sim/faults", data=json.dumps(knobs).replace("Infinity", "1e999"), content_type="application/json")
     assert resp.status_code == 400 and resp.get_json()["error"]
     assert sim_client.get("/_sim/faults").get_json() == before
 
 
 def test_knobs_at_their_bounds_are_accepted(sim_app):
-    snapshot = sim_app.configure_faults({"latency_ms": 10000, "slow_next": {"count": 10000, "seconds": 120},
-                                         "fail_next": [{"status": 418, "count": 10000}], "error_statuses": [400, 599 - 88]})
+    snapshot = sim_app.configure_faults(
+        {
+            "latency_ms": 10000,
+            "slow_next": {"count": 10000, "seconds": 120},
+            "fail_next": [{"status": 418, "count": 10000}],
+            "error_statuses": [400, 599 - 88],
+        }
+    )
     assert snapshot["latency_ms"] == 10000 and snapshot["slow_next"] == {"count": 10000, "seconds": 120.0}
     assert snapshot["fail_next"] == [{"count": 10000, "status": 418}] and snapshot["error_statuses"] == [400, 511]
 
@@ -207,13 +243,22 @@ def test_fail_next_other_status_uses_its_reason_phrase(sim_app, sim_client):
     assert resp.status_code == 418 and resp.get_json()["error"]["message"] == "I'm a Teapot"
 
 
-@pytest.mark.parametrize("argv", [["--latency-ms", "10001"], ["--slow-next", "1:500"], ["--fail-next", "200:1"],
-                                  ["--error-statuses", "500,700"], ["--burst-429", "20000"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--latency-ms", "10001"],
+        ["--slow-next", "1:500"],
+        ["--fail-next", "200:1"],
+        ["--error-statuses", "500,700"],
+        ["--burst-429", "20000"],
+    ],
+)
 def test_cli_refuses_out_of_bounds_knobs(argv, capsys, monkeypatch):
     from atlsim import __main__ as cli  # pylint: disable=import-outside-toplevel
 
     def no_server(*args, **kwargs):
         raise AssertionError("the CLI accepted %r" % (argv,))
+
     monkeypatch.setattr(cli, "SimServer", no_server)
     with pytest.raises(SystemExit) as caught:
         cli.main(["--port", "0"] + argv)

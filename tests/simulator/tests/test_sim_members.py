@@ -78,8 +78,7 @@ def test_non_member_cannot_list_members(sim_client):
 
 def test_email_filter_by_admin_shows_only_matched_emails(sim_client):
     q = email_query("dev001@acme.example", "DEV002@acme.example", "nobody@acme.example", "newhire01@acme.example")
-    resp = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": q, "fields": "+values.user.email"},
-                          headers=ADMIN)
+    resp = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": q, "fields": "+values.user.email"}, headers=ADMIN)
     assert resp.status_code == 200
     body = resp.get_json()
     assert body["size"] == 2
@@ -87,8 +86,9 @@ def test_email_filter_by_admin_shows_only_matched_emails(sim_client):
 
 
 def test_email_filter_without_fields_shows_no_email(sim_client):
-    body = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": email_query("dev001@acme.example")},
-                          headers=ADMIN).get_json()
+    body = sim_client.get(
+        "/2.0/workspaces/acme/members", query_string={"q": email_query("dev001@acme.example")}, headers=ADMIN
+    ).get_json()
     assert body["size"] == 1 and "email" not in body["values"][0]["user"]
 
 
@@ -98,47 +98,61 @@ def test_email_fields_without_email_filter_show_nothing(sim_client):
 
 
 def test_email_include_only_fields(sim_client):
-    resp = sim_client.get("/2.0/workspaces/acme/members", headers=ADMIN, query_string={
-        "q": email_query("dev003@acme.example"), "fields": "values.user.email,values.user.account_id"})
+    resp = sim_client.get(
+        "/2.0/workspaces/acme/members",
+        headers=ADMIN,
+        query_string={"q": email_query("dev003@acme.example"), "fields": "values.user.email,values.user.account_id"},
+    )
     body = resp.get_json()
     assert list(body) == ["values"]
     assert set(body["values"][0]["user"]) == {"email", "account_id"}
 
 
 def test_email_filter_by_plain_member_is_403(sim_client):
-    resp = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": email_query("dev002@acme.example")},
-                          headers=MEMBER)
+    resp = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": email_query("dev002@acme.example")}, headers=MEMBER)
     assert resp.status_code == 403
 
 
 def test_email_filter_by_workspace_access_token(sim_client):
-    resp = sim_client.get("/2.0/workspaces/acme/members", headers=bearer(demo.WORKSPACE_ACCESS_TOKEN),
-                          query_string={"q": email_query("dev002@acme.example"), "fields": "+values.user.email"})
+    resp = sim_client.get(
+        "/2.0/workspaces/acme/members",
+        headers=bearer(demo.WORKSPACE_ACCESS_TOKEN),
+        query_string={"q": email_query("dev002@acme.example"), "fields": "+values.user.email"},
+    )
     assert resp.status_code == 200
     assert resp.get_json()["values"][0]["user"]["email"] == "dev002@acme.example"
 
 
 def test_email_filter_limit_is_90_addresses(sim_client):
     ninety = ["dev%03d@acme.example" % index for index in range(1, 91)]
-    ok = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": email_query(*ninety), "pagelen": "100"},
-                        headers=ADMIN)
+    ok = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": email_query(*ninety), "pagelen": "100"}, headers=ADMIN)
     assert ok.status_code == 200 and ok.get_json()["size"] == 90
-    too_many = sim_client.get("/2.0/workspaces/acme/members", headers=ADMIN,
-                              query_string={"q": email_query(*(ninety + ["dev091@acme.example"]))})
+    too_many = sim_client.get(
+        "/2.0/workspaces/acme/members", headers=ADMIN, query_string={"q": email_query(*(ninety + ["dev091@acme.example"]))}
+    )
     assert too_many.status_code == 400
     assert "90" in too_many.get_json()["error"]["detail"]
 
 
 @pytest.mark.sim_lenient  # lenient: the route's own refusal and message (strict mode refuses these first)
-@pytest.mark.parametrize("q", [
-    'user.email ~ "acme"', 'user.email !~ "x"', 'user.email != "dev001@acme.example"',
-    'user.email NOT IN ("dev001@acme.example")', 'user.email > "a"', 'user.email = null', 'user.email IN (null)',
-    'user.email = "dev001@acme.example" OR user.email ~ "acme"',
-    'user.nickname ~ "dev" AND user.email != "x@y"',
-])
+@pytest.mark.parametrize(
+    "q",
+    [
+        'user.email ~ "acme"',
+        'user.email !~ "x"',
+        'user.email != "dev001@acme.example"',
+        'user.email NOT IN ("dev001@acme.example")',
+        'user.email > "a"',
+        "user.email = null",
+        "user.email IN (null)",
+        'user.email = "dev001@acme.example" OR user.email ~ "acme"',
+        'user.nickname ~ "dev" AND user.email != "x@y"',
+    ],
+)
 def test_email_filter_takes_only_exact_matches(sim_client, q):
-    resp = sim_client.get("/2.0/workspaces/acme/members", headers=ADMIN,
-                          query_string={"q": q, "fields": "+values.user.email", "pagelen": "100"})
+    resp = sim_client.get(
+        "/2.0/workspaces/acme/members", headers=ADMIN, query_string={"q": q, "fields": "+values.user.email", "pagelen": "100"}
+    )
     assert resp.status_code == 400
     body = resp.get_json()
     assert body["type"] == "error" and body["error"]["message"] == "Bad request"
@@ -148,16 +162,18 @@ def test_email_filter_takes_only_exact_matches(sim_client, q):
 
 def test_email_filter_equal_and_in_may_be_combined(sim_client):
     q = 'user.email = "dev001@acme.example" OR user.email IN ("dev002@acme.example")'
-    body = sim_client.get("/2.0/workspaces/acme/members", headers=ADMIN,
-                          query_string={"q": q, "fields": "+values.user.email"}).get_json()
+    body = sim_client.get(
+        "/2.0/workspaces/acme/members", headers=ADMIN, query_string={"q": q, "fields": "+values.user.email"}
+    ).get_json()
     assert sorted(item["user"]["email"] for item in body["values"]) == ["dev001@acme.example", "dev002@acme.example"]
 
 
 def test_email_filter_limit_counts_distinct_addresses(sim_client):
     ninety = ["dev%03d@acme.example" % index for index in range(1, 91)]
     repeated = ninety + [email.upper() for email in ninety[:20]] + ninety[:5]
-    ok = sim_client.get("/2.0/workspaces/acme/members", query_string={"q": email_query(*repeated), "pagelen": "100"},
-                        headers=ADMIN)
+    ok = sim_client.get(
+        "/2.0/workspaces/acme/members", query_string={"q": email_query(*repeated), "pagelen": "100"}, headers=ADMIN
+    )
     assert ok.status_code == 200 and ok.get_json()["size"] == 90
 
 
@@ -176,8 +192,15 @@ def test_workspace_permissions_roles(sim_app, sim_client):
     assert body["values"][0]["type"] == "workspace_membership"
 
 
-@pytest.mark.parametrize("q,expected", [('permission="owner"', 1), ('permission="collaborator"', 1),
-                                        ('permission != "member"', 2), ('permission IN ("owner", "member")', 259)])
+@pytest.mark.parametrize(
+    "q,expected",
+    [
+        ('permission="owner"', 1),
+        ('permission="collaborator"', 1),
+        ('permission != "member"', 2),
+        ('permission IN ("owner", "member")', 259),
+    ],
+)
 def test_workspace_permissions_filter(sim_client, q, expected):
     body = sim_client.get("/2.0/workspaces/acme/permissions", query_string={"q": q}, headers=ADMIN).get_json()
     assert body["size"] == expected
@@ -191,8 +214,9 @@ def test_workspace_object(sim_client):
 
 
 @pytest.mark.sim_lenient  # lenient: members' links.owners filter: not stated by GET .../members
-@pytest.mark.parametrize("q", ['permission="owner"', 'permission = "owner"', '( permission  =  "owner" )',
-                               'permission IN ("owner")'])
+@pytest.mark.parametrize(
+    "q", ['permission="owner"', 'permission = "owner"', '( permission  =  "owner" )', 'permission IN ("owner")']
+)
 def test_members_accept_the_owners_link_query(sim_app, sim_client, q):
     """The workspace object's links.owners is members?q=permission="owner": the members list answers it with the
     owner memberships (as members, without the role)."""

@@ -71,8 +71,9 @@ def test_ignore_filters_on_scim_serves_the_users_that_do_not_match(sim_app, sim_
 @pytest.mark.sim_lenient  # lenient: an unsupported SCIM filter reaches the ignore_filters fault
 def test_ignore_filters_on_scim_paginates_the_complement_and_leaves_errors_alone(sim_app, sim_client):
     sim_app.configure_faults({"ignore_filters": 5})
-    page = sim_client.get(USERS, query_string={"filter": 'externalId eq "none"', "startIndex": 3, "count": 1},
-                          headers=SCIM).get_json()
+    page = sim_client.get(
+        USERS, query_string={"filter": 'externalId eq "none"', "startIndex": 3, "count": 1}, headers=SCIM
+    ).get_json()
     assert page["totalResults"] == 3 and page["startIndex"] == 3 and len(page["Resources"]) == 1
     # an unsupported filter is ignored too (every user); a bad key is still 401 and costs nothing
     assert sim_client.get(USERS, query_string={"filter": 'title eq "x"'}, headers=SCIM).get_json()["totalResults"] == 3
@@ -83,12 +84,15 @@ def test_ignore_filters_on_scim_paginates_the_complement_and_leaves_errors_alone
 
 
 # -- wrong_object_next --------------------------------------------------------------------------------
-@pytest.mark.parametrize("path, key", [
-    ("/2.0/users/%s", lambda body: body["account_id"]),
-    ("/2.0/workspaces/acme/members/%s", lambda body: body["user"]["account_id"]),
-    (PERMS + "/%s", lambda body: body["user"]["account_id"]),
-    ("/2.0/workspaces/acme/projects/PLAT/permissions-config/users/%s", lambda body: body["user"]["account_id"]),
-])
+@pytest.mark.parametrize(
+    "path, key",
+    [
+        ("/2.0/users/%s", lambda body: body["account_id"]),
+        ("/2.0/workspaces/acme/members/%s", lambda body: body["user"]["account_id"]),
+        (PERMS + "/%s", lambda body: body["user"]["account_id"]),
+        ("/2.0/workspaces/acme/projects/PLAT/permissions-config/users/%s", lambda body: body["user"]["account_id"]),
+    ],
+)
 def test_wrong_object_next_answers_another_bitbucket_user(sim_app, sim_client, path, key):
     dev002 = account(sim_app, "dev002@acme.example")
     ws = sim_app.state.workspaces["acme"]
@@ -145,19 +149,21 @@ def test_hostile_ids_in_bitbucket_lists_only_and_counted_per_answer(sim_app, sim
 def test_a_request_using_a_hostile_id_is_marked_in_the_log(sim):
     session = requests.Session()
     sim.faults(hostile_ids=2)
-    handed = session.get(sim.api_url + "/repositories/acme/infra-core/permissions-config/users", auth=demo.ADMIN,
-                         timeout=10).json()["values"][0]["user"]["account_id"]
+    handed = session.get(
+        sim.api_url + "/repositories/acme/infra-core/permissions-config/users", auth=demo.ADMIN, timeout=10
+    ).json()["values"][0]["user"]["account_id"]
     scim_handed = session.get(sim.url + USERS, headers=SCIM, timeout=10).json()["Resources"][0]["id"]
     # requests removes the dot segments: the server sees the path the traversal leads to
-    session.delete(sim.api_url + "/repositories/acme/infra-core/permissions-config/users/" + handed, auth=demo.ADMIN,
-                   timeout=10)
+    session.delete(sim.api_url + "/repositories/acme/infra-core/permissions-config/users/" + handed, auth=demo.ADMIN, timeout=10)
     session.get(sim.url + USERS + "/" + scim_handed, headers=SCIM, timeout=10)
     session.get(sim.url + USERS + "/%2e%2e/x", headers=SCIM, timeout=10)
     session.close()
     used = [(e["method"], e["path"], e["fault"]) for e in sim.log()[2:]]
-    assert used == [("DELETE", "/2.0/repositories/acme/infra-core/" + handed[len("../../"):], "hostile_id_used"),
-                    ("GET", "/scim/directory/other-directory/Users/" + scim_handed.rsplit("/", 1)[1], "hostile_id_used"),
-                    ("GET", USERS + "/../x", "hostile_id_used")]
+    assert used == [
+        ("DELETE", "/2.0/repositories/acme/infra-core/" + handed[len("../../") :], "hostile_id_used"),
+        ("GET", "/scim/directory/other-directory/Users/" + scim_handed.rsplit("/", 1)[1], "hostile_id_used"),
+        ("GET", USERS + "/../x", "hostile_id_used"),
+    ]
     assert sim.writes()[0]["status"] == 404 and len(sim.state.workspace("acme").repo("infra-core").user_perms) == 3
 
 
@@ -169,7 +175,8 @@ def test_a_hostile_id_below_a_project_is_marked_in_the_log(sim):
         assert handed.startswith("../../")
         assert session.delete(base + "/" + handed, auth=demo.ADMIN, timeout=10).status_code == 404
     assert [(e["path"], e["fault"]) for e in sim.log()[1:]] == [
-        ("/2.0/workspaces/acme/projects/PLAT/" + handed[len("../../"):], "hostile_id_used")]
+        ("/2.0/workspaces/acme/projects/PLAT/" + handed[len("../../") :], "hostile_id_used")
+    ]
     assert len(sim.state.workspace("acme").projects["PLAT"].user_perms) == 2
 
 
@@ -183,10 +190,12 @@ def test_echo_credentials_in_every_error_shape(sim_app, sim_client):
     assert bitbucket.startswith("xxx" + " ".join((header, pair, token)) + " You may not have access")
     scim = sim_client.get(USERS + "/nope", headers=SCIM).get_json()["detail"]
     assert scim.startswith("xxxBearer %s %s User" % (demo.SCIM_API_KEY, demo.SCIM_API_KEY))
-    oauth = sim_client.post(TOKEN, data={"grant_type": "client_credentials", "client_id": demo.OAUTH_CLIENT[0],
-                                         "client_secret": "wrong-secret"}).get_json()
+    oauth = sim_client.post(
+        TOKEN, data={"grant_type": "client_credentials", "client_id": demo.OAUTH_CLIENT[0], "client_secret": "wrong-secret"}
+    ).get_json()
     assert oauth["error"] == "invalid_client" and oauth["error_description"].startswith(
-        "xxx%s:wrong-secret wrong-secret Invalid" % demo.OAUTH_CLIENT[0])
+        "xxx%s:wrong-secret wrong-secret Invalid" % demo.OAUTH_CLIENT[0]
+    )
     wrong = basic(demo.OAUTH_CLIENT[0], "wrong-secret")
     other = sim_client.post(TOKEN, data={"grant_type": "client_credentials"}, headers=wrong).get_json()
     expected = "xxx%s %s:wrong-secret wrong-secret" % (wrong["Authorization"], demo.OAUTH_CLIENT[0])
@@ -196,9 +205,16 @@ def test_echo_credentials_in_every_error_shape(sim_app, sim_client):
 
 
 def test_echo_credentials_with_fail_next_error_rate_and_the_rate_limiter(sim_app, sim_client):
-    sim_app.configure_faults({"echo_credentials": {"count": 10, "pad": 1990, "step": 5}, "fail_next": [
-        {"status": 400, "count": 1, "path_prefix": "/2.0/"}, {"status": 503, "count": 1, "path_prefix": "/2.0/"},
-        {"status": 500, "count": 1, "path_prefix": TOKEN}]})
+    sim_app.configure_faults(
+        {
+            "echo_credentials": {"count": 10, "pad": 1990, "step": 5},
+            "fail_next": [
+                {"status": 400, "count": 1, "path_prefix": "/2.0/"},
+                {"status": 503, "count": 1, "path_prefix": "/2.0/"},
+                {"status": 500, "count": 1, "path_prefix": TOKEN},
+            ],
+        }
+    )
     first = sim_client.get("/2.0/user", headers=ADMIN).get_json()["error"]["message"]
     assert first.index("Basic ") == 1990 and first.endswith(demo.ADMIN[1] + " Bad Request")
     gateway = sim_client.get("/2.0/user", headers=ADMIN)
@@ -211,9 +227,21 @@ def test_echo_credentials_with_fail_next_error_rate_and_the_rate_limiter(sim_app
     assert sim_app.faults.snapshot()["echo_credentials"] == {"count": 6, "pad": 2010, "step": 5}
 
 
-@pytest.mark.parametrize("value", [{"count": 2, "pad": 10001}, {"count": 2, "pad": -1}, {"count": 3, "pad": 9990, "step": 6},
-                                   {"count": 1, "pad": "5"}, {"count": 1, "pad": True}, {"count": 1, "seconds": 1},
-                                   {"count": 1, "status": 500}, {"count": 10001}, [1], "3"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"count": 2, "pad": 10001},
+        {"count": 2, "pad": -1},
+        {"count": 3, "pad": 9990, "step": 6},
+        {"count": 1, "pad": "5"},
+        {"count": 1, "pad": True},
+        {"count": 1, "seconds": 1},
+        {"count": 1, "status": 500},
+        {"count": 10001},
+        [1],
+        "3",
+    ],
+)
 def test_echo_credentials_bounds(sim_client, value):
     before = sim_client.get("/_sim/faults").get_json()
     assert sim_client.post("/_sim/faults", json={"echo_credentials": value}).status_code == 400
@@ -231,7 +259,9 @@ def test_redirect_writes_goes_to_another_origin_and_applies_nothing(sim, status)
     resp = session.put(url + "?x=1", json={"permission": "write"}, auth=demo.ADMIN, timeout=10, allow_redirects=False)
     assert resp.status_code == status
     assert resp.headers["Location"] == "http://localhost:%d/_sim/sink%s?x=1" % (
-        sim.server.port, "/2.0/repositories/acme/infra-core/permissions-config/users/" + dev020)
+        sim.server.port,
+        "/2.0/repositories/acme/infra-core/permissions-config/users/" + dev020,
+    )
     assert dev020 not in sim.state.workspace("acme").repo("infra-core").user_perms
     followed = session.put(url, json={"permission": "write"}, auth=demo.ADMIN, timeout=10)  # count used up
     assert followed.status_code == 200
@@ -250,15 +280,28 @@ def test_a_followed_redirect_reaches_the_logged_sink(sim):
     session.close()
     log = sim.log()
     assert [(e["method"], e["status"], e["fault"]) for e in log] == [
-        ("DELETE", 307, "redirect_writes"), ("DELETE", 200, "sink"), ("POST", 307, "redirect_writes")]
+        ("DELETE", 307, "redirect_writes"),
+        ("DELETE", 200, "sink"),
+        ("POST", 307, "redirect_writes"),
+    ]
     assert log[1]["path"] == "/_sim/sink/2.0/repositories/acme/infra-core/permissions-config/users/{nobody}"
     assert log[1]["credential"] == "anonymous"
     assert [e["method"] for e in sim.writes()] == ["DELETE", "DELETE", "POST"]
 
 
-@pytest.mark.parametrize("value", [{"count": 1}, {"count": 1, "status": 300}, {"count": 1, "status": 304},
-                                   {"count": 1, "status": 500}, {"count": 1, "status": "307"}, {"count": 1, "status": True},
-                                   {"count": 1, "status": 307, "pad": 1}, 1])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"count": 1},
+        {"count": 1, "status": 300},
+        {"count": 1, "status": 304},
+        {"count": 1, "status": 500},
+        {"count": 1, "status": "307"},
+        {"count": 1, "status": True},
+        {"count": 1, "status": 307, "pad": 1},
+        1,
+    ],
+)
 def test_redirect_writes_bounds(sim_client, value):
     assert sim_client.post("/_sim/faults", json={"redirect_writes": value}).status_code == 400
     assert sim_client.get("/_sim/faults").get_json()["redirect_writes"] == {"count": 0}
@@ -288,8 +331,21 @@ COUNTER_KNOBS = ("ignore_filters", "wrong_object_next", "hostile_ids", "oauth_to
 
 
 @pytest.mark.parametrize("name", COUNTER_KNOBS)
-@pytest.mark.parametrize("value", [-1, 10001, 1.5, True, "2", None, {"count": 1, "status": 500}, {"count": 1, "pad": 3},
-                                   {"count": 1, "bogus": 1}, {"count": 1, "method": 3}])
+@pytest.mark.parametrize(
+    "value",
+    [
+        -1,
+        10001,
+        1.5,
+        True,
+        "2",
+        None,
+        {"count": 1, "status": 500},
+        {"count": 1, "pad": 3},
+        {"count": 1, "bogus": 1},
+        {"count": 1, "method": 3},
+    ],
+)
 def test_counter_knob_bounds(sim_client, name, value):
     assert sim_client.post("/_sim/faults", json={name: value}).status_code == 400
     assert sim_client.get("/_sim/faults").get_json()[name] == {"count": 0}
@@ -301,9 +357,14 @@ def test_counter_knobs_take_a_targeted_rule(sim_client, name):
     assert sim_client.post("/_sim/faults", json={name: rule}).get_json()[name] == dict(rule, method="GET")
 
 
-ALL = {"ignore_filters": 5, "wrong_object_next": 5, "hostile_ids": {"count": 5, "path_prefix": "/2.0/"},
-       "echo_credentials": {"count": 5, "pad": 100, "step": 1}, "redirect_writes": {"count": 5, "status": 302},
-       "oauth_token_linebreak": 5}
+ALL = {
+    "ignore_filters": 5,
+    "wrong_object_next": 5,
+    "hostile_ids": {"count": 5, "path_prefix": "/2.0/"},
+    "echo_credentials": {"count": 5, "pad": 100, "step": 1},
+    "redirect_writes": {"count": 5, "status": 302},
+    "oauth_token_linebreak": 5,
+}
 
 
 def test_knobs_are_all_or_nothing(sim_client):
@@ -331,14 +392,21 @@ def test_delete_faults_and_reset_clear_every_misbehaviour(sim_app, sim_client, h
     assert sim_client.delete(PERMS + "/" + dev002, headers=ADMIN).status_code == 204
 
 
-@pytest.mark.parametrize("argv", [["--faults", '{"redirect_writes": {"count": 1, "status": 200}}'],
-                                  ["--faults", '{"echo_credentials": {"pad": 20000}}'], ["--faults", "[1]"],
-                                  ["--faults", "{bad"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--faults", '{"redirect_writes": {"count": 1, "status": 200}}'],
+        ["--faults", '{"echo_credentials": {"pad": 20000}}'],
+        ["--faults", "[1]"],
+        ["--faults", "{bad"],
+    ],
+)
 def test_cli_faults_flag_is_validated(argv, capsys, monkeypatch):
     from atlsim import __main__ as cli  # pylint: disable=import-outside-toplevel
 
     def no_server(*args, **kwargs):
         raise AssertionError("the CLI accepted %r" % (argv,))
+
     monkeypatch.setattr(cli, "SimServer", no_server)
     with pytest.raises(SystemExit) as caught:
         cli.main(["--port", "0"] + argv)
@@ -348,5 +416,6 @@ def test_cli_faults_flag_is_validated(argv, capsys, monkeypatch):
 
 def test_cli_faults_flag_sets_any_knob():
     from atlsim import __main__ as cli  # pylint: disable=import-outside-toplevel
+
     args = cli.parser().parse_args(["--faults", '{"ignore_filters": 5, "latency_ms": 3}', "--latency-ms", "7"])
     assert cli.knobs_from(args) == {"ignore_filters": 5, "latency_ms": 7}

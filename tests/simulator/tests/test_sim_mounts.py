@@ -40,13 +40,25 @@ def test_the_products_are_mounted_in_order():
     assert [mount.name for mount in app.mounts] == ["bitbucket", "admin", "token", "scim"]
 
 
-@pytest.mark.parametrize("path,product", [
-    ("/2.0", Bitbucket), ("/2.0/user", Bitbucket), ("/2.0/workspaces/acme/members", Bitbucket),
-    ("/admin/v1/orgs", Admin), ("/admin/v2/orgs/x/directories/-/users", Admin), ("/admin", Admin),
-    ("/site/oauth2/access_token", OAuthToken), ("/site/oauth2/access_token/", OAuthToken),
-    ("/scim/directory/demo-directory/Users", Scim),
-    ("/scim", Unmounted), ("/2.0x", Unmounted), ("/administrator", Unmounted), ("/", Unmounted), ("/1.0/user", Unmounted),
-])
+@pytest.mark.parametrize(
+    "path,product",
+    [
+        ("/2.0", Bitbucket),
+        ("/2.0/user", Bitbucket),
+        ("/2.0/workspaces/acme/members", Bitbucket),
+        ("/admin/v1/orgs", Admin),
+        ("/admin/v2/orgs/x/directories/-/users", Admin),
+        ("/admin", Admin),
+        ("/site/oauth2/access_token", OAuthToken),
+        ("/site/oauth2/access_token/", OAuthToken),
+        ("/scim/directory/demo-directory/Users", Scim),
+        ("/scim", Unmounted),
+        ("/2.0x", Unmounted),
+        ("/administrator", Unmounted),
+        ("/", Unmounted),
+        ("/1.0/user", Unmounted),
+    ],
+)
 def test_a_path_is_served_by_the_mount_of_its_prefix(path, product):
     assert isinstance(create_app(DEMO_SEED).mount_for(path), product)
 

@@ -107,13 +107,15 @@ def test_fields_wildcards():
     assert apply_fields({"a": 1, "b": {"c": 2, "d": 3}, "e": 4}, "-*,+b.c,+e") == {"b": {"c": 2}, "e": 4}
     assert apply_fields({"a": 1, "b": {"c": 2}}, "+a") == {"a": 1, "b": {"c": 2}}
     assert apply_fields({"values": [{"u": {"e": 1, "x": 2}}, {"u": {"x": 3}}]}, "values.u.x") == {
-        "values": [{"u": {"x": 2}}, {"u": {"x": 3}}]}
+        "values": [{"u": {"x": 2}}, {"u": {"x": 3}}]
+    }
 
 
 def test_hidden_fields_need_an_explicit_request():
     doc = {"values": [{"user": {"email": "a@x", "id": 1}}]}
     assert apply_fields({"values": [{"user": {"email": "a@x", "id": 1}}]}, None, ("values.user.email",)) == {
-        "values": [{"user": {"id": 1}}]}
+        "values": [{"user": {"id": 1}}]
+    }
     assert apply_fields(doc, "+values.user.email", ("values.user.email",)) == {"values": [{"user": {"email": "a@x", "id": 1}}]}
 
 

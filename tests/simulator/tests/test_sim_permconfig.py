@@ -22,8 +22,9 @@ def acct(sim_app, email):
 def test_list_users_is_explicit_only(sim_app, sim_client):
     body = sim_client.get(BASE + "/users", headers=ADMIN).get_json()
     got = {item["user"]["account_id"]: item["permission"] for item in body["values"]}
-    expected = {acct(sim_app, "dev%03d@acme.example" % n)["account_id"]: perm
-                for n, perm in ((1, "write"), (2, "read"), (3, "admin"))}
+    expected = {
+        acct(sim_app, "dev%03d@acme.example" % n)["account_id"]: perm for n, perm in ((1, "write"), (2, "read"), (3, "admin"))
+    }
     assert got == expected and body["size"] == 3
     item = body["values"][0]
     assert item["type"] == "repository_user_permission"
@@ -35,7 +36,10 @@ def test_list_users_is_explicit_only(sim_app, sim_client):
 def test_list_groups(sim_client):
     body = sim_client.get(BASE + "/groups", headers=ADMIN).get_json()
     assert {item["group"]["slug"]: item["permission"] for item in body["values"]} == {
-        "ops": "admin", "developers": "read", "auditors": "read"}
+        "ops": "admin",
+        "developers": "read",
+        "auditors": "read",
+    }
     assert body["values"][0]["type"] == "repository_group_permission"
     assert body["values"][0]["group"]["full_slug"] == "acme:ops"
 
@@ -56,10 +60,19 @@ def test_put_get_delete_user_by_any_id(sim_app, sim_client, form):
     assert sim_client.delete(BASE + "/users/" + ident, headers=ADMIN).status_code == 204  # none left: still 204
 
 
-@pytest.mark.parametrize("body", [
-    {"permission": "owner"}, {"permission": "none"}, {"permission": None}, {"permission": 3}, {},
-    {"permission": "read", "extra": 1}, ["read"], "read",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"permission": "owner"},
+        {"permission": "none"},
+        {"permission": None},
+        {"permission": 3},
+        {},
+        {"permission": "read", "extra": 1},
+        ["read"],
+        "read",
+    ],
+)
 def test_put_bad_body_is_400(sim_app, sim_client, body):
     dev = acct(sim_app, "dev200@acme.example")
     resp = sim_client.put(BASE + "/users/" + dev["account_id"], json=body, headers=ADMIN)
@@ -69,8 +82,9 @@ def test_put_bad_body_is_400(sim_app, sim_client, body):
 
 def test_put_invalid_json_is_400(sim_app, sim_client):
     dev = acct(sim_app, "dev200@acme.example")
-    resp = sim_client.put(BASE + "/users/" + dev["account_id"], data="{permission: read", headers=ADMIN,
-                          content_type="application/json")
+    resp = sim_client.put(
+        BASE + "/users/" + dev["account_id"], data="{permission: read", headers=ADMIN, content_type="application/json"
+    )
     assert resp.status_code == 400
 
 
@@ -85,11 +99,19 @@ def test_put_non_member_and_owner_are_400(sim_app, sim_client):
 
 def test_unknown_repository_user_and_group_are_404(sim_client):
     assert sim_client.get("/2.0/repositories/acme/nope/permissions-config/users", headers=ADMIN).status_code == 404
-    assert sim_client.put("/2.0/repositories/acme/nope/permissions-config/users/x", json={"permission": "read"},
-                          headers=ADMIN).status_code == 404
+    assert (
+        sim_client.put(
+            "/2.0/repositories/acme/nope/permissions-config/users/x", json={"permission": "read"}, headers=ADMIN
+        ).status_code
+        == 404
+    )
     assert sim_client.put(BASE + "/users/557058:does-not-exist", json={"permission": "read"}, headers=ADMIN).status_code == 404
-    assert sim_client.put(BASE + "/users/%7B00000000-0000-4000-8000-000000000000%7D", json={"permission": "read"},
-                          headers=ADMIN).status_code == 404
+    assert (
+        sim_client.put(
+            BASE + "/users/%7B00000000-0000-4000-8000-000000000000%7D", json={"permission": "read"}, headers=ADMIN
+        ).status_code
+        == 404
+    )
     assert sim_client.put(BASE + "/groups/nope", json={"permission": "read"}, headers=ADMIN).status_code == 404
     assert sim_client.get(BASE + "/groups/qa", headers=ADMIN).status_code == 404  # no explicit permission
     assert sim_client.delete(BASE + "/groups/qa", headers=ADMIN).status_code == 204  # "if one exists"
@@ -104,8 +126,11 @@ def test_caller_must_be_repository_admin(sim_app, sim_client):
     writer = basic(*demo.REPO_ADMIN)
     ws = sim_app.state.workspaces["acme"]
     repo = next(r for r in ws.repos.values() if ws.perm_of(acct(sim_app, "dev003@acme.example")["account_id"], r) == "write")
-    resp = sim_client.put("/2.0/repositories/acme/%s/permissions-config/users/%s" % (repo.slug, dev["account_id"]),
-                          json={"permission": "read"}, headers=writer)
+    resp = sim_client.put(
+        "/2.0/repositories/acme/%s/permissions-config/users/%s" % (repo.slug, dev["account_id"]),
+        json={"permission": "read"},
+        headers=writer,
+    )
     assert resp.status_code == 403
     # ... and a repository admin of infra-core may
     ok = sim_client.put(BASE + "/users/" + dev["account_id"], json={"permission": "admin"}, headers=writer)
@@ -133,19 +158,41 @@ def small_seed(limit):
     accounts = [{"account_id": "557058:%d" % n, "email": "u%d@x.example" % n} for n in range(1, 7)]
     return {
         "accounts": accounts,
-        "workspaces": [{"slug": "w", "plan_user_limit": limit, "members": [
-            {"user": "u1@x.example", "role": "owner"}, {"user": "u2@x.example", "role": "collaborator", "admin": True},
-            "u3@x.example", "u4@x.example", "u5@x.example"],
-            "groups": [{"slug": "late", "members": ["u4@x.example", "u5@x.example"]}],
-            "repositories": [{"slug": "r1"}, {"slug": "r2", "user_permissions": {"u3@x.example": "read"}}]}],
-        "credentials": {"api_tokens": [{"email": "u2@x.example", "token": "t", "scopes": [
-            "read:repository:bitbucket", "admin:repository:bitbucket", "write:permission:bitbucket",
-            "delete:permission:bitbucket"]}]},
+        "workspaces": [
+            {
+                "slug": "w",
+                "plan_user_limit": limit,
+                "members": [
+                    {"user": "u1@x.example", "role": "owner"},
+                    {"user": "u2@x.example", "role": "collaborator", "admin": True},
+                    "u3@x.example",
+                    "u4@x.example",
+                    "u5@x.example",
+                ],
+                "groups": [{"slug": "late", "members": ["u4@x.example", "u5@x.example"]}],
+                "repositories": [{"slug": "r1"}, {"slug": "r2", "user_permissions": {"u3@x.example": "read"}}],
+            }
+        ],
+        "credentials": {
+            "api_tokens": [
+                {
+                    "email": "u2@x.example",
+                    "token": "t",
+                    "scopes": [
+                        "read:repository:bitbucket",
+                        "admin:repository:bitbucket",
+                        "write:permission:bitbucket",
+                        "delete:permission:bitbucket",
+                    ],
+                }
+            ]
+        },
     }
 
 
 def test_plan_user_limit_is_402(sim_factory):
     import requests  # pylint: disable=import-outside-toplevel
+
     # with access: u1 (owner), u2 (admin), u3 (read on r2) = 3 users; the limit is 3
     sim = sim_factory(small_seed(3))
     auth = ("u2@x.example", "t")
@@ -157,8 +204,10 @@ def test_plan_user_limit_is_402(sim_factory):
     assert resp.json()["error"]["message"].startswith("You have reached your plan's user limit")
     assert requests.put(url + "/groups/late", json={"permission": "read"}, auth=auth, timeout=10).status_code == 402
     # freeing a seat makes room
-    assert requests.delete(sim.api_url + "/repositories/w/r2/permissions-config/users/557058:3", auth=auth,
-                           timeout=10).status_code == 204
+    assert (
+        requests.delete(sim.api_url + "/repositories/w/r2/permissions-config/users/557058:3", auth=auth, timeout=10).status_code
+        == 204
+    )
     assert requests.delete(url + "/users/557058:3", auth=auth, timeout=10).status_code == 204
     assert requests.put(url + "/users/557058:4", json={"permission": "read"}, auth=auth, timeout=10).status_code == 200
     assert [e["status"] for e in sim.writes()] == [200, 402, 402, 204, 204, 200]
@@ -169,6 +218,7 @@ def test_cannot_grant_above_own_level(sim_app):
     from atlsim.auth import Principal  # pylint: disable=import-outside-toplevel
     from atlsim.routes_permconfig import _check_grant  # pylint: disable=import-outside-toplevel
     from atlsim.web import ApiError, Ctx  # pylint: disable=import-outside-toplevel
+
     ws = sim_app.state.workspaces["acme"]
     writer = acct(sim_app, "dev001@acme.example")  # write on infra-core
     ctx = Ctx(None, sim_app.state, Principal("api_token", "x", "x", account=writer))
@@ -183,6 +233,7 @@ def test_users_with_access_counts_direct_group_and_workspace_admins():
     """The 402 count: users with a direct or group permission on some repository, plus the workspace admins
     (who reach every repository); workspace admins are not in the effective permission lists."""
     from atlsim.app import create_app  # pylint: disable=import-outside-toplevel
+
     seed = small_seed(None)
     seed["workspaces"][0]["repositories"][0]["group_permissions"] = {"late": "read"}
     ws = create_app(seed).state.workspaces["w"]

@@ -27,8 +27,11 @@ def holders(sim_app):
     """(explicit permissions, updated_on) of infra-core and of project PLAT."""
     ws = sim_app.state.workspaces["acme"]
     repo, project = ws.repos["infra-core"], ws.projects["PLAT"]
-    return ((dict(repo.user_perms), dict(repo.group_perms), repo.updated_on),
-            (dict(project.user_perms), dict(project.group_perms), project.updated_on), ws.version)
+    return (
+        (dict(repo.user_perms), dict(repo.group_perms), repo.updated_on),
+        (dict(project.user_perms), dict(project.group_perms), project.updated_on),
+        ws.version,
+    )
 
 
 @pytest.mark.parametrize("base", [REPO, PROJECT])
@@ -51,15 +54,22 @@ def test_delete_of_an_account_outside_the_workspace_is_204(sim_app, sim_client, 
         assert sim_client.delete(base + "/users/" + acct(sim_app, email)["account_id"], headers=ADMIN).status_code == 204
 
 
-@pytest.mark.parametrize("path", [
-    REPO + "/users/" + UNKNOWN_USER, REPO + "/users/" + UNKNOWN_UUID, REPO + "/groups/no-such-group",
-    PROJECT + "/users/" + UNKNOWN_USER, PROJECT + "/users/" + UNKNOWN_UUID, PROJECT + "/groups/no-such-group",
-    "/2.0/repositories/acme/no-such-repo/permissions-config/users/" + UNKNOWN_USER,
-    "/2.0/repositories/acme/no-such-repo/permissions-config/groups/qa",
-    "/2.0/repositories/nope/infra-core/permissions-config/groups/qa",
-    "/2.0/workspaces/acme/projects/NOPE/permissions-config/groups/qa",
-    "/2.0/workspaces/nope/projects/PLAT/permissions-config/groups/qa",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        REPO + "/users/" + UNKNOWN_USER,
+        REPO + "/users/" + UNKNOWN_UUID,
+        REPO + "/groups/no-such-group",
+        PROJECT + "/users/" + UNKNOWN_USER,
+        PROJECT + "/users/" + UNKNOWN_UUID,
+        PROJECT + "/groups/no-such-group",
+        "/2.0/repositories/acme/no-such-repo/permissions-config/users/" + UNKNOWN_USER,
+        "/2.0/repositories/acme/no-such-repo/permissions-config/groups/qa",
+        "/2.0/repositories/nope/infra-core/permissions-config/groups/qa",
+        "/2.0/workspaces/acme/projects/NOPE/permissions-config/groups/qa",
+        "/2.0/workspaces/nope/projects/PLAT/permissions-config/groups/qa",
+    ],
+)
 def test_delete_is_404_only_for_an_unknown_workspace_holder_user_or_group(sim_client, path):
     resp = sim_client.delete(path, headers=ADMIN)
     assert resp.status_code == 404 and resp.get_json()["type"] == "error"

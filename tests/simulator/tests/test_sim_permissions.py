@@ -44,6 +44,7 @@ def expected_effective(sim_app, slug):
         account_id = accounts.get_by_email(email)["account_id"] if "@" in email else email
         if perm and RANK[perm] > RANK.get(best.get(account_id), 0):
             best[account_id] = perm
+
     for holder in (project, repo):
         for group, perm in (holder.get("group_permissions") or {}).items():
             for email in groups[group]:
@@ -83,8 +84,11 @@ def test_workspace_admins_are_not_listed_without_an_explicit_permission(sim_app,
     assert sim_client.get("/2.0/repositories/acme/infra-core/permissions-config/users", headers=ADMIN).status_code == 200
     assert all(ws.perm_of(admin, repo) == "admin" for repo in ws.repos.values())
     # a direct permission given to the admin shows up as that permission, not as admin
-    resp = sim_client.put("/2.0/repositories/acme/infra-core/permissions-config/users/" + admin,
-                          json={"permission": "read"}, headers=basic(*demo.OWNER))
+    resp = sim_client.put(
+        "/2.0/repositories/acme/infra-core/permissions-config/users/" + admin,
+        json={"permission": "read"},
+        headers=basic(*demo.OWNER),
+    )
     assert resp.status_code == 200
     values = all_values(sim_client, WS_PERMS + "/infra-core", ADMIN, q='user.account_id="%s"' % admin)
     assert [item["permission"] for item in values] == ["read"]
@@ -103,20 +107,27 @@ def test_workspace_wide_list_is_admin_only(sim_client):
     assert sim_client.get(WS_PERMS + "/infra-core", headers=basic(*demo.REPO_ADMIN)).status_code == 200
 
 
-@pytest.mark.parametrize("q,check", [
-    ('permission > "read"', lambda e: RANK[e["permission"]] > 1),
-    ('permission >= "write"', lambda e: RANK[e["permission"]] >= 2),
-    ('permission < "admin"', lambda e: RANK[e["permission"]] < 3),
-    ('permission <= "read"', lambda e: e["permission"] == "read"),
-    ('permission != "admin"', lambda e: e["permission"] != "admin"),
-    ('permission IN ("read", "admin")', lambda e: e["permission"] in ("read", "admin")),
-    ('repository.name = "infra-core" AND permission = "write"',
-     lambda e: e["repository"]["name"] == "infra-core" and e["permission"] == "write"),
-    ('(repository.name = "infra-core" OR repository.name = "web-core") and permission = "admin"',
-     lambda e: e["repository"]["name"] in ("infra-core", "web-core") and e["permission"] == "admin"),
-    ('repository.name ~ "INFRA-"', lambda e: "infra-" in e["repository"]["name"]),
-    ('repository.name !~ "infra"', lambda e: "infra" not in e["repository"]["name"]),
-])
+@pytest.mark.parametrize(
+    "q,check",
+    [
+        ('permission > "read"', lambda e: RANK[e["permission"]] > 1),
+        ('permission >= "write"', lambda e: RANK[e["permission"]] >= 2),
+        ('permission < "admin"', lambda e: RANK[e["permission"]] < 3),
+        ('permission <= "read"', lambda e: e["permission"] == "read"),
+        ('permission != "admin"', lambda e: e["permission"] != "admin"),
+        ('permission IN ("read", "admin")', lambda e: e["permission"] in ("read", "admin")),
+        (
+            'repository.name = "infra-core" AND permission = "write"',
+            lambda e: e["repository"]["name"] == "infra-core" and e["permission"] == "write",
+        ),
+        (
+            '(repository.name = "infra-core" OR repository.name = "web-core") and permission = "admin"',
+            lambda e: e["repository"]["name"] in ("infra-core", "web-core") and e["permission"] == "admin",
+        ),
+        ('repository.name ~ "INFRA-"', lambda e: "infra-" in e["repository"]["name"]),
+        ('repository.name !~ "infra"', lambda e: "infra" not in e["repository"]["name"]),
+    ],
+)
 def test_bbql_filters(sim_client, q, check):
     everything = all_values(sim_client, WS_PERMS, ADMIN)
     filtered = all_values(sim_client, WS_PERMS, ADMIN, q=q)
@@ -132,28 +143,34 @@ def test_bbql_on_user_uuid_and_account_id(sim_app, sim_client):
     assert {e["user"]["uuid"] for e in by_id} == {dev["uuid"]}
 
 
-@pytest.mark.parametrize("sort,key,reverse", [
-    ("user.display_name", lambda e: e["user"]["display_name"].lower(), False),
-    ("-repository.name", lambda e: e["repository"]["name"].lower(), True),
-    ("permission", lambda e: RANK[e["permission"]], False),
-])
+@pytest.mark.parametrize(
+    "sort,key,reverse",
+    [
+        ("user.display_name", lambda e: e["user"]["display_name"].lower(), False),
+        ("-repository.name", lambda e: e["repository"]["name"].lower(), True),
+        ("permission", lambda e: RANK[e["permission"]], False),
+    ],
+)
 def test_sort(sim_client, sort, key, reverse):
     values = all_values(sim_client, WS_PERMS, ADMIN, q='repository.name ~ "infra"', sort=sort)
     keys = [key(e) for e in values]
     assert keys == sorted(keys, reverse=reverse)
 
 
-@pytest.mark.parametrize("q", [
-    'permission = "owner"',            # not a repository permission
-    'user.email = "a@b"',               # not a field of this resource
-    'permission ~ "ad"',                # operator not valid for the type
-    'repository.name = infra',          # unquoted string
-    'permission = "read" AND',          # dangling operator
-    '(permission = "read"',             # unbalanced parenthesis
-    'permission == "read"',             # not an operator
-    'is_private = true',                # unknown field
-    '"read" = permission',              # value first
-])
+@pytest.mark.parametrize(
+    "q",
+    [
+        'permission = "owner"',  # not a repository permission
+        'user.email = "a@b"',  # not a field of this resource
+        'permission ~ "ad"',  # operator not valid for the type
+        "repository.name = infra",  # unquoted string
+        'permission = "read" AND',  # dangling operator
+        '(permission = "read"',  # unbalanced parenthesis
+        'permission == "read"',  # not an operator
+        "is_private = true",  # unknown field
+        '"read" = permission',  # value first
+    ],
+)
 def test_rejected_bbql_is_400_with_error_body(sim_client, q):
     resp = sim_client.get(WS_PERMS, query_string={"q": q}, headers=ADMIN)
     assert resp.status_code == 400, q
@@ -171,8 +188,11 @@ def test_effective_permissions_follow_writes(sim_app, sim_client):
     url = WS_PERMS + "/infra-core"
     q = {"q": 'user.account_id="%s"' % dev["account_id"]}
     assert all_values(sim_client, url, ADMIN, **q) == []
-    put = sim_client.put("/2.0/repositories/acme/infra-core/permissions-config/users/" + dev["account_id"],
-                         json={"permission": "write"}, headers=ADMIN)
+    put = sim_client.put(
+        "/2.0/repositories/acme/infra-core/permissions-config/users/" + dev["account_id"],
+        json={"permission": "write"},
+        headers=ADMIN,
+    )
     assert put.status_code == 200
     assert [e["permission"] for e in all_values(sim_client, url, ADMIN, **q)] == ["write"]
     assert any(e["user"]["account_id"] == dev["account_id"] for e in all_values(sim_client, WS_PERMS, ADMIN, **q))
@@ -198,8 +218,9 @@ def test_repositories_visibility_and_bbql(sim_client):
     public = all_values(sim_client, "/2.0/repositories/acme", ADMIN, q="is_private = false")
     assert public and all(not r["is_private"] for r in public)
     named = all_values(sim_client, "/2.0/repositories/acme", ADMIN, q='name ~ "core" AND project.key = "WEB"', sort="-name")
-    assert [r["name"] for r in named] == sorted((r["name"] for r in everything
-                                                 if "core" in r["name"] and r["project"]["key"] == "WEB"), reverse=True)
+    assert [r["name"] for r in named] == sorted(
+        (r["name"] for r in everything if "core" in r["name"] and r["project"]["key"] == "WEB"), reverse=True
+    )
     assert sim_client.get("/2.0/repositories/acme?q=colour%3D%22red%22", headers=ADMIN).status_code == 400
     assert sim_client.get("/2.0/repositories/nope", headers=ADMIN).status_code == 404
 

@@ -35,8 +35,19 @@ def test_projects_list_and_shape(sim_client):
     body = sim_client.get(PROJECTS, headers=ADMIN).get_json()
     assert body["size"] == 5 and [p["key"] for p in body["values"]] == ["INFRA", "PLAT", "WEB", "DATA", "MOB"]
     plat = body["values"][1]
-    assert set(plat) == {"type", "key", "uuid", "name", "links", "description", "is_private", "created_on", "updated_on",
-                         "has_publicly_visible_repos", "owner"}
+    assert set(plat) == {
+        "type",
+        "key",
+        "uuid",
+        "name",
+        "links",
+        "description",
+        "is_private",
+        "created_on",
+        "updated_on",
+        "has_publicly_visible_repos",
+        "owner",
+    }
     assert plat["type"] == "project" and plat["name"] == "Platform" and plat["is_private"] is True
     assert set(plat["links"]) == {"html", "avatar"} and plat["owner"]["username"] == "acme"
     paged = sim_client.get(PROJECTS + "?pagelen=2", headers=ADMIN).get_json()
@@ -51,15 +62,17 @@ def test_every_repository_belongs_to_a_project(sim_app, sim_client):
     assert sum(len(p.repos) for p in ws.projects.values()) == len(ws.repos) == 64
     repo = sim_client.get("/2.0/repositories/acme/platform-core", headers=ADMIN).get_json()
     assert repo["project"]["key"] == "PLAT" and repo["project"]["uuid"] == ws.projects["PLAT"].uuid
-    named = sim_client.get("/2.0/repositories/acme", query_string={"q": 'project.name = "Platform"', "pagelen": 100},
-                           headers=ADMIN).get_json()
+    named = sim_client.get(
+        "/2.0/repositories/acme", query_string={"q": 'project.name = "Platform"', "pagelen": 100}, headers=ADMIN
+    ).get_json()
     assert named["size"] == len(ws.projects["PLAT"].repos)
 
 
 def test_non_members_see_public_projects_only():
     seed = copy.deepcopy(load_seed(DEMO_SEED))
-    seed["credentials"]["api_tokens"].append({"id": "outsider", "email": "dev01@globex.example", "token": "t",
-                                              "scopes": ["read:project:bitbucket"]})
+    seed["credentials"]["api_tokens"].append(
+        {"id": "outsider", "email": "dev01@globex.example", "token": "t", "scopes": ["read:project:bitbucket"]}
+    )
     client = LoopbackClient(create_app(seed))
     outsider = basic("dev01@globex.example", "t")
     assert [p["key"] for p in client.get(PROJECTS, headers=outsider).get_json()["values"]] == ["WEB"]
@@ -81,7 +94,9 @@ def test_project_admins_are_workspace_admins_and_project_admin_users(sim_app, si
     assert sim_client.put(url % "infra-core", json={"permission": "write"}, headers=PROJECT_ADMIN).status_code == 404
     # ... and a group's project admin makes its members project admins
     ops_member = sim_app.state.workspaces["acme"].groups["ops"]["members"][0]
-    assert sim_app.state.workspaces["acme"].project_level(ops_member, sim_app.state.workspaces["acme"].projects["INFRA"]) == "admin"
+    assert (
+        sim_app.state.workspaces["acme"].project_level(ops_member, sim_app.state.workspaces["acme"].projects["INFRA"]) == "admin"
+    )
 
 
 def test_put_get_delete_project_user_permission(sim_app, sim_client):
@@ -92,7 +107,9 @@ def test_put_get_delete_project_user_permission(sim_app, sim_client):
         put = sim_client.put(PLAT + "/users/" + dev250, json={"permission": level}, headers=ADMIN)
         assert put.status_code == 200 and put.get_json()["permission"] == level
         assert put.get_json()["type"] == "project_user_permission"
-        assert put.get_json()["links"]["self"]["href"].endswith("/workspaces/acme/projects/PLAT/permissions-config/users/" + dev250)
+        assert put.get_json()["links"]["self"]["href"].endswith(
+            "/workspaces/acme/projects/PLAT/permissions-config/users/" + dev250
+        )
         assert sim_client.get(PLAT + "/users/" + dev250, headers=ADMIN).get_json()["permission"] == level
         assert effective(sim_client, "platform-core", dev250) == [on_repos]
     listed = sim_client.get(PLAT + "/users?pagelen=100", headers=ADMIN).get_json()["values"]
@@ -102,8 +119,18 @@ def test_put_get_delete_project_user_permission(sim_app, sim_client):
     assert effective(sim_client, "platform-core", dev250) == []
 
 
-@pytest.mark.parametrize("body", [{"permission": "none"}, {"permission": "owner"}, {"permission": "Admin"}, {"permission": None},
-                                  {}, {"permission": "read", "extra": 1}, ["read"]])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"permission": "none"},
+        {"permission": "owner"},
+        {"permission": "Admin"},
+        {"permission": None},
+        {},
+        {"permission": "read", "extra": 1},
+        ["read"],
+    ],
+)
 def test_project_put_bad_body_is_400(sim_app, sim_client, body):
     resp = sim_client.put(PLAT + "/users/" + acct(sim_app, "dev250@acme.example"), json=body, headers=ADMIN)
     assert resp.status_code == 400 and resp.get_json()["type"] == "error"
@@ -117,8 +144,10 @@ def test_project_put_rules(sim_app, sim_client):
     assert resp.status_code == 400 and "owner" in resp.get_json()["error"]["detail"]
     assert sim_client.put(PLAT + "/users/557058:nobody", json={"permission": "read"}, headers=ADMIN).status_code == 404
     assert sim_client.put(PLAT + "/groups/nope", json={"permission": "read"}, headers=ADMIN).status_code == 404
-    assert sim_client.put(PROJECTS + "/NOPE/permissions-config/groups/qa", json={"permission": "read"},
-                          headers=ADMIN).status_code == 404
+    assert (
+        sim_client.put(PROJECTS + "/NOPE/permissions-config/groups/qa", json={"permission": "read"}, headers=ADMIN).status_code
+        == 404
+    )
     assert sim_client.get("/2.0/workspaces/nope/projects/PLAT/permissions-config/users", headers=ADMIN).status_code == 404
 
 
@@ -144,8 +173,11 @@ def test_an_explicit_none_is_listed_and_gives_nothing(sim_app, sim_client):
     listed = {g["group"]["slug"]: g["permission"] for g in sim_client.get(data, headers=ADMIN).get_json()["values"]}
     assert listed["contractors"] == "none"
     contractor = ws.groups["contractors"]["members"][0]
-    plain = [r for r in ws.projects["DATA"].repos if "contractors" not in ws.repos[r].group_perms
-             and contractor not in ws.repos[r].user_perms]
+    plain = [
+        r
+        for r in ws.projects["DATA"].repos
+        if "contractors" not in ws.repos[r].group_perms and contractor not in ws.repos[r].user_perms
+    ]
     assert plain and all(effective(sim_client, slug, contractor) == [] for slug in plain)
 
 
@@ -165,6 +197,7 @@ def test_project_grant_above_own_level_and_plan_limit(sim_app):
     from atlsim.permconfig import check_grant  # pylint: disable=import-outside-toplevel
     from atlsim.state import PROJECT_PERM_RANK  # pylint: disable=import-outside-toplevel
     from atlsim.web import ApiError  # pylint: disable=import-outside-toplevel
+
     ws = sim_app.state.workspaces["acme"]
     check_grant(ws, "create-repo", "write", PROJECT_PERM_RANK, [])
     with pytest.raises(ApiError) as caught:
@@ -178,27 +211,40 @@ def test_project_grant_above_own_level_and_plan_limit(sim_app):
 
 
 def test_project_permission_counts_for_the_plan_even_without_repositories():
-    seed = {"accounts": [{"account_id": "557058:%d" % n, "email": "u%d@x.example" % n} for n in (1, 2, 3)],
-            "workspaces": [{"slug": "w", "members": [{"user": "u1@x.example", "role": "owner"}, "u2@x.example", "u3@x.example"],
-                            "projects": [{"key": "EMPTY", "user_permissions": {"u2@x.example": "read"}},
-                                         {"key": "GONE", "user_permissions": {"u3@x.example": "none"}}]}]}
+    seed = {
+        "accounts": [{"account_id": "557058:%d" % n, "email": "u%d@x.example" % n} for n in (1, 2, 3)],
+        "workspaces": [
+            {
+                "slug": "w",
+                "members": [{"user": "u1@x.example", "role": "owner"}, "u2@x.example", "u3@x.example"],
+                "projects": [
+                    {"key": "EMPTY", "user_permissions": {"u2@x.example": "read"}},
+                    {"key": "GONE", "user_permissions": {"u3@x.example": "none"}},
+                ],
+            }
+        ],
+    }
     ws = create_app(seed).state.workspaces["w"]
     assert ws.users_with_access() == {"557058:1", "557058:2"}
 
 
 def test_seed_rules_for_projects():
-    base = {"accounts": [{"account_id": "557058:1", "email": "u1@x.example"}, {"account_id": "557058:2", "email": "u2@x.example"}],
-            "workspaces": [{"slug": "w", "members": [{"user": "u1@x.example", "role": "owner"}, "u2@x.example"]}]}
+    base = {
+        "accounts": [{"account_id": "557058:1", "email": "u1@x.example"}, {"account_id": "557058:2", "email": "u2@x.example"}],
+        "workspaces": [{"slug": "w", "members": [{"user": "u1@x.example", "role": "owner"}, "u2@x.example"]}],
+    }
     seed = copy.deepcopy(base)
     seed["workspaces"][0]["repositories"] = [{"slug": "r1"}, {"slug": "r2", "project": "NEW", "is_private": False}]
     ws = create_app(seed).state.workspaces["w"]
     assert ws.repos["r1"].project_key == "PROJ" and ws.projects["PROJ"].name == "Untitled project"
     assert ws.projects["NEW"].is_private is False  # undeclared: public when it holds a public repository
-    bad = [({"projects": [{"key": "P"}], "repositories": [{"slug": "r", "project": "P", "is_private": False}]}, "private project"),
-           ({"projects": [{"key": "P", "user_permissions": {"u2@x.example": "owner"}}]}, "permission must be"),
-           ({"projects": [{"key": "P", "user_permissions": {"u1@x.example": "read"}}]}, "workspace owner"),
-           ({"projects": [{"key": "P", "group_permissions": {"nope": "read"}}]}, "unknown group"),
-           ({"projects": [{"key": "P"}, {"key": "P"}]}, "duplicate project")]
+    bad = [
+        ({"projects": [{"key": "P"}], "repositories": [{"slug": "r", "project": "P", "is_private": False}]}, "private project"),
+        ({"projects": [{"key": "P", "user_permissions": {"u2@x.example": "owner"}}]}, "permission must be"),
+        ({"projects": [{"key": "P", "user_permissions": {"u1@x.example": "read"}}]}, "workspace owner"),
+        ({"projects": [{"key": "P", "group_permissions": {"nope": "read"}}]}, "unknown group"),
+        ({"projects": [{"key": "P"}, {"key": "P"}]}, "duplicate project"),
+    ]
     for extra, message in bad:
         seed = copy.deepcopy(base)
         seed["workspaces"][0].update(extra)
@@ -212,6 +258,7 @@ def test_demo_seed_project_facts_the_readme_lists(sim_app):
 
     def users(key):
         return {email[a]["email"].split("@")[0]: p for a, p in ws.projects[key].user_perms.items()}
+
     assert {k: len(p.repos) for k, p in ws.projects.items()} == {"INFRA": 14, "PLAT": 13, "WEB": 13, "DATA": 12, "MOB": 12}
     assert [k for k, p in ws.projects.items() if not p.is_private] == ["WEB"]
     assert users("INFRA") == {"dev003": "read"} and users("PLAT") == {"dev179": "admin", "dev181": "create-repo"}

@@ -15,16 +15,25 @@ from atlsim.ratelimit import RateLimiter, scaled_headers
 def limited_app(**limits):
     seed = {
         "accounts": [{"account_id": "557058:1", "email": "a@x.example"}, {"account_id": "557058:2", "email": "b@x.example"}],
-        "workspaces": [{"slug": "w", "members": [{"user": "a@x.example", "role": "owner"}, "b@x.example"],
-                        "repositories": [{"slug": "r"}]}],
+        "workspaces": [
+            {"slug": "w", "members": [{"user": "a@x.example", "role": "owner"}, "b@x.example"], "repositories": [{"slug": "r"}]}
+        ],
         "credentials": {
-            "api_tokens": [{"id": "a1", "email": "a@x.example", "token": "t1", "scopes": ["read:user:bitbucket",
-                                                                                          "read:repository:bitbucket"]},
-                           {"id": "a2", "email": "a@x.example", "token": "t2", "scopes": ["read:user:bitbucket"]},
-                           {"id": "b", "email": "b@x.example", "token": "tb", "scopes": ["read:user:bitbucket"]}],
+            "api_tokens": [
+                {
+                    "id": "a1",
+                    "email": "a@x.example",
+                    "token": "t1",
+                    "scopes": ["read:user:bitbucket", "read:repository:bitbucket"],
+                },
+                {"id": "a2", "email": "a@x.example", "token": "t2", "scopes": ["read:user:bitbucket"]},
+                {"id": "b", "email": "b@x.example", "token": "tb", "scopes": ["read:user:bitbucket"]},
+            ],
             "oauth_consumers": [{"client_id": "c", "client_secret": "s", "owner": "a@x.example", "scopes": ["account"]}],
-            "access_tokens": [{"id": "wt", "token": "wtok", "kind": "workspace", "resource": "w",
-                               "scopes": ["repository", "account"]}]},
+            "access_tokens": [
+                {"id": "wt", "token": "wtok", "kind": "workspace", "resource": "w", "scopes": ["repository", "account"]}
+            ],
+        },
         "rate_limits": dict({"default": 3, "access_token": 5, "unauthenticated": 2, "window_seconds": 3600}, **limits),
     }
     clock = FakeClock()
@@ -41,7 +50,7 @@ def test_over_the_limit_is_429_text_plain_without_retry_after():
     assert resp.mimetype == "text/plain"
     assert resp.get_data(as_text=True) == "Rate limit for this resource has been exceeded"
     assert "Retry-After" not in resp.headers
-    assert not any(name.startswith("X-RateLimit") for name in resp.headers.keys())
+    assert not any(name.startswith("X-RateLimit") for name in resp.headers.keys())  # noqa: SIM118 (werkzeug Headers iterate pairs)
     assert app.log.entries()[-1]["status"] == 429
 
 
@@ -64,8 +73,9 @@ def test_the_window_is_per_user_not_per_token():
     _unused, client, _unused = limited_app()
     client.get("/2.0/user", headers=basic("a@x.example", "t1"))
     client.get("/2.0/user", headers=basic("a@x.example", "t2"))
-    token = client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials"},
-                        headers=basic("c", "s")).get_json()["access_token"]
+    token = client.post(
+        "/site/oauth2/access_token", data={"grant_type": "client_credentials"}, headers=basic("c", "s")
+    ).get_json()["access_token"]
     assert client.get("/2.0/user", headers=bearer(token)).status_code == 200
     assert client.get("/2.0/user", headers=basic("a@x.example", "t1")).status_code == 429
     assert client.get("/2.0/user", headers=basic("b@x.example", "tb")).status_code == 200
@@ -94,7 +104,7 @@ def test_access_tokens_get_the_scaled_limit_and_headers_on_repositories_only():
     assert "Retry-After" not in over.headers
     members = client.get("/2.0/workspaces/w/members", headers=headers)
     assert members.status_code == 200
-    assert not any(name.startswith("X-RateLimit") for name in members.headers.keys())
+    assert not any(name.startswith("X-RateLimit") for name in members.headers.keys())  # noqa: SIM118 (werkzeug Headers iterate pairs)
     # API tokens on /2.0/repositories/* never get the headers
     user = client.get("/2.0/repositories/w", headers=basic("a@x.example", "t1"))
     assert user.status_code == 200 and "X-RateLimit-Limit" not in user.headers
@@ -130,8 +140,9 @@ def test_limiter_unit():
 def test_expired_oauth_token_is_401_even_when_the_users_window_is_full():
     """A rejected token counts against the client address, not the user's window (it was 429 before)."""
     app, client, _unused = limited_app()
-    token = client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials"},
-                        headers=basic("c", "s")).get_json()["access_token"]
+    token = client.post(
+        "/site/oauth2/access_token", data={"grant_type": "client_credentials"}, headers=basic("c", "s")
+    ).get_json()["access_token"]
     for _unused in range(3):  # the user's window (default 3) is now full, above the unauthenticated limit (2)
         assert client.get("/2.0/user", headers=basic("a@x.example", "t1")).status_code == 200
     app.configure_faults({"expire_tokens": True})

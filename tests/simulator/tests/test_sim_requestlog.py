@@ -30,36 +30,43 @@ def test_misplaced_secrets_never_reach_the_log(sim):
     secrets = seeded_secrets(sim.seed)
     assert demo.WORKSPACE_ACCESS_TOKEN in secrets and demo.OAUTH_CLIENT[1] in secrets and demo.SCIM_API_KEY in secrets
     api, session = sim.api_url, requests.Session()
-    issued = session.post(sim.token_url, data={"grant_type": "client_credentials"}, auth=demo.OAUTH_CLIENT,
-                          timeout=10).json()["access_token"]
+    issued = session.post(sim.token_url, data={"grant_type": "client_credentials"}, auth=demo.OAUTH_CLIENT, timeout=10).json()[
+        "access_token"
+    ]
     secrets.add(issued)
     sent = [
-        ("GET", api + "/user", {"Authorization": demo.WORKSPACE_ACCESS_TOKEN}, None),         # no scheme
-        ("GET", api + "/user", {"Authorization": "%s extra" % demo.SCIM_API_KEY}, None),     # secret as the scheme
-        ("GET", api + "/user", {"Authorization": "Token " + issued}, None),                  # unknown scheme
-        ("GET", api + "/user", basic(demo.ADMIN[1], demo.ADMIN[0]), None),                   # user and token swapped
-        ("GET", api + "/user", basic(demo.MEMBER[1], demo.ADMIN[1]), None),                  # token as the user
-        ("GET", api + "/user", basic(demo.ADMIN[0], demo.MEMBER[1]), None),                  # known email, wrong token
+        ("GET", api + "/user", {"Authorization": demo.WORKSPACE_ACCESS_TOKEN}, None),  # no scheme
+        ("GET", api + "/user", {"Authorization": "%s extra" % demo.SCIM_API_KEY}, None),  # secret as the scheme
+        ("GET", api + "/user", {"Authorization": "Token " + issued}, None),  # unknown scheme
+        ("GET", api + "/user", basic(demo.ADMIN[1], demo.ADMIN[0]), None),  # user and token swapped
+        ("GET", api + "/user", basic(demo.MEMBER[1], demo.ADMIN[1]), None),  # token as the user
+        ("GET", api + "/user", basic(demo.ADMIN[0], demo.MEMBER[1]), None),  # known email, wrong token
         ("GET", api + "/user", bearer(demo.OAUTH_CLIENT[1]), None),
         ("POST", sim.token_url, basic(demo.OAUTH_CLIENT[1], demo.OAUTH_CLIENT[0]), {"grant_type": "client_credentials"}),
-        ("POST", sim.token_url, {}, {"grant_type": "client_credentials", "client_id": demo.OAUTH_CLIENT[1],
-                                     "client_secret": demo.OAUTH_CLIENT[0]}),
+        (
+            "POST",
+            sim.token_url,
+            {},
+            {"grant_type": "client_credentials", "client_id": demo.OAUTH_CLIENT[1], "client_secret": demo.OAUTH_CLIENT[0]},
+        ),
         ("POST", sim.token_url, basic(demo.OAUTH_CLIENT[0], "wrong"), {"grant_type": "client_credentials"}),
         ("POST", sim.token_url, bearer(demo.OAUTH_CLIENT[1]), {"grant_type": "client_credentials"}),
         ("GET", sim.url + "/scim/directory/demo-directory/Users", {"Authorization": demo.SCIM_API_KEY}, None),
     ]
     sim.clear_log()
-    statuses = [session.request(method, url, headers=headers, data=data, timeout=10).status_code
-                for method, url, headers, data in sent]
+    statuses = [
+        session.request(method, url, headers=headers, data=data, timeout=10).status_code for method, url, headers, data in sent
+    ]
     assert statuses == [401] * 7 + [400] * 4 + [401]
     raw = session.get(sim.url + "/_sim/log", timeout=10).text
     session.close()
     leaked = sorted(secret for secret in secrets if secret in raw)
     assert not leaked, "secrets in the request log"
     credentials = [entry["credential"] for entry in json.loads(raw)]
-    assert credentials == ["invalid:scheme"] * 3 + ["invalid:basic"] * 2 + ["invalid:basic:admin@acme.example",
-                                                                            "invalid:bearer"] \
-        + ["oauth:invalid", "oauth:invalid", "oauth:demo-client-id", "oauth:invalid", "scim:invalid"]
+    assert credentials == ["invalid:scheme"] * 3 + ["invalid:basic"] * 2 + [
+        "invalid:basic:admin@acme.example",
+        "invalid:bearer",
+    ] + ["oauth:invalid", "oauth:invalid", "oauth:demo-client-id", "oauth:invalid", "scim:invalid"]
 
 
 def _raw_request(url: str, method: str, path: str, headers: dict) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
@@ -90,12 +97,17 @@ def test_post_without_content_length_has_an_empty_body(sim):
     finally:
         conn.close()
     assert [(e["method"], e["path"], e["status"], e["credential"]) for e in sim.log()] == [
-        ("POST", TOKEN_PATH, 400, "oauth:demo-client-id")]
+        ("POST", TOKEN_PATH, 400, "oauth:demo-client-id")
+    ]
 
 
 def test_unreadable_body_is_answered_and_logged(sim):
-    conn, resp = _raw_request(sim.url, "PUT", "/2.0/repositories/acme/infra-core/permissions-config/users/x",
-                              {"Content-Length": "many", "Authorization": basic(*demo.ADMIN)["Authorization"]})
+    conn, resp = _raw_request(
+        sim.url,
+        "PUT",
+        "/2.0/repositories/acme/infra-core/permissions-config/users/x",
+        {"Content-Length": "many", "Authorization": basic(*demo.ADMIN)["Authorization"]},
+    )
     try:
         assert resp.status == 400
         resp.read()

@@ -66,8 +66,11 @@ def test_an_answer_is_one_write():
 
 
 def test_bodiless_answers_are_one_write_too():
-    for command, status, body in (("DELETE", "204 No Content", b""), ("HEAD", "200 OK", b"{}"),
-                                  ("GET", "404 Not Found", b"x" * 70000)):
+    for command, status, body in (
+        ("DELETE", "204 No Content", b""),
+        ("HEAD", "200 OK", b"{}"),
+        ("GET", "404 Not Found", b"x" * 70000),
+    ):
         handler = _handler(command)
         handler._send(status, [("Content-Type", "application/json")], body)
         assert len(handler.wfile.chunks) == 1

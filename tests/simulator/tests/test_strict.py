@@ -32,8 +32,9 @@ try:
     HAVE_SPECS = True
 except SpecsUnavailable:
     HAVE_SPECS = False
-pytestmark = pytest.mark.skipif(not HAVE_SPECS, reason="the official API documents are kept beside the repository "
-                                                       "(../shared/reference, or ATLSIM_SPEC_DIR)")
+pytestmark = pytest.mark.skipif(
+    not HAVE_SPECS, reason="the official API documents are kept beside the repository (../shared/reference, or ATLSIM_SPEC_DIR)"
+)
 
 SIMULATOR = Path(__file__).resolve().parents[1]
 README = SIMULATOR / "README.md"
@@ -87,16 +88,32 @@ def _documented(app) -> list:
         ("GET", MEMBERS, {"page": "2", "pagelen": "10"}, None, ADMIN),
         ("GET", "/2.0/workspaces/acme/permissions", {"q": 'user.account_id IN ("%s","%s")' % (dev001, owner)}, None, ADMIN),
         ("GET", "/2.0/workspaces/acme/permissions", {"q": 'permission="owner"'}, None, ADMIN),
-        ("GET", "/2.0/workspaces/acme/permissions/repositories",
-         {"q": 'user.account_id = "x" AND repository.full_name IN ("a/b")'}, None, ADMIN),
-        ("GET", "/2.0/workspaces/acme/permissions/repositories",
-         {"q": 'user.account_id = "%s" AND repository.full_name IN ("acme/infra-core")' % dev001,
-          "sort": "-user.display_name"}, None, ADMIN),
+        (
+            "GET",
+            "/2.0/workspaces/acme/permissions/repositories",
+            {"q": 'user.account_id = "x" AND repository.full_name IN ("a/b")'},
+            None,
+            ADMIN,
+        ),
+        (
+            "GET",
+            "/2.0/workspaces/acme/permissions/repositories",
+            {
+                "q": 'user.account_id = "%s" AND repository.full_name IN ("acme/infra-core")' % dev001,
+                "sort": "-user.display_name",
+            },
+            None,
+            ADMIN,
+        ),
         ("GET", "/2.0/workspaces/acme/permissions/repositories/infra-core", {"q": 'permission>"read"'}, None, ADMIN),
-        ("GET", "/2.0/repositories/acme", {"q": 'slug IN ("a")', "fields": "values.slug,values.full_name,next"}, None,
-         ADMIN),
-        ("GET", "/2.0/repositories/acme", {"q": 'slug IN ("infra-core")', "fields": "values.slug,values.full_name,next",
-                                           "role": "admin"}, None, ADMIN),
+        ("GET", "/2.0/repositories/acme", {"q": 'slug IN ("a")', "fields": "values.slug,values.full_name,next"}, None, ADMIN),
+        (
+            "GET",
+            "/2.0/repositories/acme",
+            {"q": 'slug IN ("infra-core")', "fields": "values.slug,values.full_name,next", "role": "admin"},
+            None,
+            ADMIN,
+        ),
         ("GET", "/2.0/user/emails", {"pagelen": "10"}, None, ADMIN),
         ("GET", "/2.0/user", {"fields": "-links"}, None, ADMIN),
         ("PUT", PERMS + dev001, None, {"permission": "write"}, ADMIN),
@@ -111,10 +128,12 @@ def _documented(app) -> list:
 
 def _stable(response):
     """The answer, without the SCIM timestamps (the seeded users are stamped when an app is built)."""
+
     def strip(node):
         if isinstance(node, dict):
             return {key: strip(value) for key, value in node.items() if key not in ("created", "lastModified")}
         return [strip(item) for item in node] if isinstance(node, list) else node
+
     return strip(response.get_json()) if response.is_json else response.get_data()
 
 
@@ -149,8 +168,7 @@ def test_scim_writes_read_the_body_after_the_gate(strict_client):
     created = client.post(SCIM_USERS, json=scim_user("strict01"), headers=SCIM)
     assert created.status_code == 201, created.get_data(as_text=True)
     path = "%s/%s" % (SCIM_USERS, created.get_json()["id"])
-    operations = ({"op": "replace", "path": "name.givenName", "value": "Strict"},
-                  {"op": "replace", "value": {"active": False}})
+    operations = ({"op": "replace", "path": "name.givenName", "value": "Strict"}, {"op": "replace", "value": {"active": False}})
     patched = client.patch(path, json=scim_patch(*operations), headers=SCIM)
     assert patched.status_code == 200, patched.get_data(as_text=True)
     assert patched.get_json()["name"]["givenName"] == "Strict" and patched.get_json()["active"] is False
@@ -158,38 +176,47 @@ def test_scim_writes_read_the_body_after_the_gate(strict_client):
 
 
 # -- refused forms ---------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("query, named", [
-    ({"q": 'user.account_id IN ("557058:x")'}, "user.account_id"),
-    ({"q": 'user.uuid IN ("{x}")'}, "user.uuid"),
-    ({"q": 'permission="owner"'}, "permission"),
-    ({"q": EMAILS + ' OR user.nickname ~ "dev"'}, "user.nickname"),
-    ({"q": 'user.email ~ "acme"'}, "~"),
-])
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ({"q": 'user.account_id IN ("557058:x")'}, "user.account_id"),
+        ({"q": 'user.uuid IN ("{x}")'}, "user.uuid"),
+        ({"q": 'permission="owner"'}, "permission"),
+        ({"q": EMAILS + ' OR user.nickname ~ "dev"'}, "user.nickname"),
+        ({"q": 'user.email ~ "acme"'}, "~"),
+    ],
+)
 def test_members_accept_only_the_documented_email_filter(strict_client, query, named):
     error = _bitbucket_error(strict_client[1].get(MEMBERS, query_string=query, headers=ADMIN))
     assert error["message"].startswith("Invalid query") and named in error["message"]
     assert "user.email (=, IN)" in error["detail"]
 
 
-@pytest.mark.parametrize("path, query, named", [
-    ("/2.0/workspaces/acme/projects", {"pagelen": "10", "foo": "1"}, "foo"),
-    ("/2.0/workspaces/acme/projects", {"q": 'key = "PLAT"'}, "q"),
-    (MEMBERS, {"sort": "user.display_name"}, "sort"),
-    ("/2.0/workspaces/acme/permissions", {"sort": "user.display_name"}, "sort"),
-    ("/2.0/user", {"pagelen": "10"}, "pagelen"),
-    ("/2.0/repositories/acme/infra-core/permissions-config/users", {"q": 'permission="admin"'}, "q"),
-])
+@pytest.mark.parametrize(
+    "path, query, named",
+    [
+        ("/2.0/workspaces/acme/projects", {"pagelen": "10", "foo": "1"}, "foo"),
+        ("/2.0/workspaces/acme/projects", {"q": 'key = "PLAT"'}, "q"),
+        (MEMBERS, {"sort": "user.display_name"}, "sort"),
+        ("/2.0/workspaces/acme/permissions", {"sort": "user.display_name"}, "sort"),
+        ("/2.0/user", {"pagelen": "10"}, "pagelen"),
+        ("/2.0/repositories/acme/infra-core/permissions-config/users", {"q": 'permission="admin"'}, "q"),
+    ],
+)
 def test_undocumented_bitbucket_parameters_are_refused(strict_client, path, query, named):
     error = _bitbucket_error(strict_client[1].get(path, query_string=query, headers=ADMIN))
     assert error["message"].startswith("Invalid query parameter") and named in error["message"]
 
 
-@pytest.mark.parametrize("path, query, named", [
-    ("/2.0/workspaces/acme/permissions", {"q": 'user.email = "dev001@acme.example"'}, "user.email"),
-    ("/2.0/workspaces/acme/permissions/repositories", {"sort": "-user.email"}, "user.email"),
-    ("/2.0/repositories/acme", {"q": 'owner.account_id = "x"'}, "owner.account_id"),
-    ("/2.0/repositories/acme", {"q": 'values.slug = "x"'}, "values.slug"),
-])
+@pytest.mark.parametrize(
+    "path, query, named",
+    [
+        ("/2.0/workspaces/acme/permissions", {"q": 'user.email = "dev001@acme.example"'}, "user.email"),
+        ("/2.0/workspaces/acme/permissions/repositories", {"sort": "-user.email"}, "user.email"),
+        ("/2.0/repositories/acme", {"q": 'owner.account_id = "x"'}, "owner.account_id"),
+        ("/2.0/repositories/acme", {"q": 'values.slug = "x"'}, "values.slug"),
+    ],
+)
 def test_fields_outside_the_item_schema_are_refused(strict_client, path, query, named):
     error = _bitbucket_error(strict_client[1].get(path, query_string=query, headers=ADMIN))
     assert error["message"].startswith(("Invalid query", "Invalid sort")) and named in error["message"]
@@ -208,8 +235,8 @@ def test_the_gate_passes_a_documented_field_the_route_does_not_know(strict_clien
 
 def test_a_query_the_parser_refuses_is_left_to_the_route(strict_client):
     """An unparsable q is the route's own 400 (strict mode adds nothing, changes nothing)."""
-    lenient = _app(False)[1].get("/2.0/repositories/acme", query_string={"q": 'name = '}, headers=ADMIN)
-    refused = strict_client[1].get("/2.0/repositories/acme", query_string={"q": 'name = '}, headers=ADMIN)
+    lenient = _app(False)[1].get("/2.0/repositories/acme", query_string={"q": "name = "}, headers=ADMIN)
+    refused = strict_client[1].get("/2.0/repositories/acme", query_string={"q": "name = "}, headers=ADMIN)
     assert refused.status_code == lenient.status_code == 400 and refused.get_data() == lenient.get_data()
 
 
@@ -223,19 +250,27 @@ def test_undocumented_admin_forms_are_refused(strict_client):
     error = error_of(client.post(DIR + "/users/%s/suspend" % dev001, json={"reason": "x"}, headers=KEY))
     assert "documents no request body" in error["detail"]
     assert client.get("/2.0/workspaces/acme/members/" + dev001, headers=ADMIN).status_code == 200  # not suspended
-    error = error_of(client.post("/admin/v1/orgs/%s/users/%s/roles/assign" % (demo.ORG_ID, dev001),
-                                 json={"role": "atlassian/admin", "resource": "x", "scope": "y"}, headers=KEY))
+    error = error_of(
+        client.post(
+            "/admin/v1/orgs/%s/users/%s/roles/assign" % (demo.ORG_ID, dev001),
+            json={"role": "atlassian/admin", "resource": "x", "scope": "y"},
+            headers=KEY,
+        )
+    )
     assert "scope" in error["detail"]
 
 
-@pytest.mark.parametrize("query, named, scim_type", [
-    ({"filter": 'displayName eq "x"'}, "displayName", "invalidFilter"),
-    ({"filter": 'userName co "dev"'}, "co", "invalidFilter"),
-    ({"filter": 'userName eq "a" and externalId eq "b"'}, "single comparison", "invalidFilter"),
-    ({"filter": "userName eq 1"}, "string", "invalidFilter"),
-    ({"sortBy": "userName"}, "sortBy", None),
-    ({"fields": "userName"}, "fields", None),
-])
+@pytest.mark.parametrize(
+    "query, named, scim_type",
+    [
+        ({"filter": 'displayName eq "x"'}, "displayName", "invalidFilter"),
+        ({"filter": 'userName co "dev"'}, "co", "invalidFilter"),
+        ({"filter": 'userName eq "a" and externalId eq "b"'}, "single comparison", "invalidFilter"),
+        ({"filter": "userName eq 1"}, "string", "invalidFilter"),
+        ({"sortBy": "userName"}, "sortBy", None),
+        ({"fields": "userName"}, "fields", None),
+    ],
+)
 def test_scim_accepts_only_documented_filters_and_parameters(strict_client, query, named, scim_type):
     body = _scim_error(strict_client[1].get(SCIM_USERS, query_string=query, headers=SCIM))
     assert named in body["detail"] and body.get("scimType") == scim_type
@@ -247,14 +282,17 @@ def test_scim_documented_filter_is_answered(strict_client):
     assert strict_client[1].get(SCIM_USERS, query_string={"filter": 'USERNAME EQ "x"'}, headers=SCIM).status_code == 200
 
 
-@pytest.mark.parametrize("method, path, body, named", [
-    ("POST", SCIM_USERS, scim_user("strict02", locale="en-US"), "locale"),  # RFC 7643, not in Atlassian's ScimUser
-    ("POST", SCIM_USERS + "/.search", {"filter": 'userName eq "x"'}, "Unsupported operation"),
-    ("PATCH", SCIM_USERS + "/any", scim_patch({"op": "move", "path": "title", "value": "x"}), "move"),
-    ("PATCH", SCIM_USERS + "/any", scim_patch({"op": "replace", "path": "manager", "value": "x"}), "manager"),
-    ("PATCH", SCIM_USERS + "/any", scim_patch({"op": "replace", "value": {"active": False, "foo": 1}}), "foo"),
-    ("PATCH", SCIM_USERS + "/any", scim_patch({"op": "replace", "path": "title", "value": "x", "from": "y"}), "from"),
-])
+@pytest.mark.parametrize(
+    "method, path, body, named",
+    [
+        ("POST", SCIM_USERS, scim_user("strict02", locale="en-US"), "locale"),  # RFC 7643, not in Atlassian's ScimUser
+        ("POST", SCIM_USERS + "/.search", {"filter": 'userName eq "x"'}, "Unsupported operation"),
+        ("PATCH", SCIM_USERS + "/any", scim_patch({"op": "move", "path": "title", "value": "x"}), "move"),
+        ("PATCH", SCIM_USERS + "/any", scim_patch({"op": "replace", "path": "manager", "value": "x"}), "manager"),
+        ("PATCH", SCIM_USERS + "/any", scim_patch({"op": "replace", "value": {"active": False, "foo": 1}}), "foo"),
+        ("PATCH", SCIM_USERS + "/any", scim_patch({"op": "replace", "path": "title", "value": "x", "from": "y"}), "from"),
+    ],
+)
 def test_undocumented_scim_bodies_are_refused(strict_client, method, path, body, named):
     answer = strict_client[1].open(path, method=method, json=body, headers=SCIM)
     assert named in _scim_error(answer)["detail"]
@@ -271,8 +309,11 @@ def test_outside_the_gate(strict_client):
     """Control endpoints, the token endpoint, unknown paths and methods are answered as in lenient mode."""
     client = strict_client[1]
     assert client.get("/_sim/log", query_string={"anything": "1"}).status_code == 200
-    token = client.post("/site/oauth2/access_token", data={"grant_type": "client_credentials", "extra": "1"},
-                        headers=demo.basic(*demo.OAUTH_CLIENT))
+    token = client.post(
+        "/site/oauth2/access_token",
+        data={"grant_type": "client_credentials", "extra": "1"},
+        headers=demo.basic(*demo.OAUTH_CLIENT),
+    )
     assert token.status_code == 200
     assert client.get("/2.0/nothing/here", query_string={"x": "1"}, headers=ADMIN).status_code == 404
     assert client.post("/2.0/user", json={"x": 1}, headers=ADMIN).status_code == 405
@@ -293,7 +334,8 @@ def test_every_overlay_is_used_needed_and_documented():
     assert "slug" not in strict.properties(bitbucket, schemas["repository"])
     assert "200" not in bitbucket["paths"]["/user/emails"]["get"]["responses"]
     assert strict.description_filters(bitbucket["paths"]["/workspaces/{workspace}/members"]["get"]["description"]) == {
-        "user.email": {"IN"}}
+        "user.email": {"IN"}
+    }
     # used: and only where they are named
     assert strict.schema_path(bitbucket, "workspace_membership", "user.account_id") == (True, ["BB_MEMBERSHIP_USER"])
     assert strict.schema_path(bitbucket, "repository_permission", "user.account_id") == (True, [])
@@ -314,15 +356,17 @@ def test_check_helper_names_what_it_refuses():
     assert strict.check("GET", MEMBERS, "q=" + EMAILS + "&fields=%2Bvalues.user.email") is None
     refusal = strict.check("GET", MEMBERS, 'q=user.account_id IN ("a")')
     assert refusal.api == "bitbucket" and "user.account_id" in refusal.message
-    assert strict.check("PUT", PERMS + "x", "", b'{"permission": "write", "x": 1}').message == \
-        "Unknown field in the request body: x"
+    assert (
+        strict.check("PUT", PERMS + "x", "", b'{"permission": "write", "x": 1}').message == "Unknown field in the request body: x"
+    )
     assert strict.check("GET", SCIM_GROUPS, {"filter": 'displayName eq "x"'}) is None
     assert strict.check("GET", "/2.0/nothing", "x=1") is None and strict.check("GET", "/_sim/log", "x=1") is None
 
 
 # -- switching it on ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("value, expected", [("1", True), ("true", True), ("YES", True), ("0", False), ("", False),
-                                             ("no", False)])
+@pytest.mark.parametrize(
+    "value, expected", [("1", True), ("true", True), ("YES", True), ("0", False), ("", False), ("no", False)]
+)
 def test_env_variable_decides_when_strict_is_none(monkeypatch, value, expected):
     monkeypatch.setenv(strict.ENV, value)
     assert create_app(DEMO_SEED).strict is expected
@@ -367,7 +411,7 @@ def test_cli_strict_flag_and_environment(flag, env, expected):
         proc.stderr.close()
 
 
-INNER_TESTS = '''
+INNER_TESTS = """
 import os
 import subprocess
 import sys
@@ -394,7 +438,7 @@ def test_lenient(sim_app, sim, sim_factory):
 
 def test_after_lenient(sim):
     assert sim.app.strict is (os.environ.get("EXPECT") == "strict")
-'''
+"""
 
 
 @pytest.mark.parametrize("option, expect", [(["--sim-strict"], "strict"), ([], "lenient")])
@@ -403,8 +447,15 @@ def test_pytest_option_and_lenient_marker(tmp_path, option, expect):
     (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS), encoding="utf-8")
     environ = {k: v for k, v in os.environ.items() if k != strict.ENV}
     environ.update(PYTHONPATH=str(SIMULATOR), EXPECT=expect)
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *option, str(tmp_path)],
-                          cwd=tmp_path, capture_output=True, text=True, env=environ, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *option, str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "3 passed" in proc.stdout and "atlsim strict mode: %s" % ("on" if option else "off") in proc.stdout
 

@@ -23,8 +23,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connecti
 
 ROOT = Path(__file__).resolve().parents[3]
 AWX = ROOT / "docs" / "awx"
-SPECS = {"bitbucket": bitbucket_argument_spec(), "scim": scim_argument_spec(),
-         "admin": admin_argument_spec()}
+SPECS = {"bitbucket": bitbucket_argument_spec(), "scim": scim_argument_spec(), "admin": admin_argument_spec()}
 # Every connection (and auth method) has a credential type: the inputs it requires, the spec they belong to.
 EXPECTED = {
     "bitbucket_api_token.yml": ("bitbucket", {"username", "api_token"}),
@@ -50,8 +49,7 @@ def env_fallback(option_spec):
 
 def render_env(credential_type, inputs):
     """The environment AWX injects for a credential with these input values (missing inputs render empty)."""
-    return {name: ENV.from_string(template).render(**inputs)
-            for name, template in credential_type["injectors"]["env"].items()}
+    return {name: ENV.from_string(template).render(**inputs) for name, template in credential_type["injectors"]["env"].items()}
 
 
 def test_every_connection_has_a_credential_type():

@@ -13,10 +13,25 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-DEV_ONLY_PREFIXES = ("tests/unit", "tests/integration", "tests/simulator", "tests/requirements.txt", "tests/conftest.py",
-                     ".ci", "Makefile", ".venv", "docs/DESIGN.md", "changelogs/fragments", "tests/output",
-                     "tests/docs", "tests/requirements-docs.txt", "tests/requirements-importer.txt",
-                     "tests/galaxy-importer.cfg", ".ansible/", "ansible_collections/")
+DEV_ONLY_PREFIXES = (
+    "tests/unit",
+    "tests/integration",
+    "tests/simulator",
+    "tests/requirements.txt",
+    "tests/conftest.py",
+    ".ci",
+    "Makefile",
+    ".venv",
+    "docs/DESIGN.md",
+    "changelogs/fragments",
+    "tests/output",
+    "tests/docs",
+    "tests/requirements-docs.txt",
+    "tests/requirements-importer.txt",
+    "tests/galaxy-importer.cfg",
+    ".ansible/",
+    "ansible_collections/",
+)
 
 
 def _galaxy():
@@ -29,8 +44,12 @@ def members(tmp_path_factory):
     if not _galaxy():
         pytest.skip("ansible-galaxy is not installed")
     out = tmp_path_factory.mktemp("build")
-    subprocess.run([_galaxy(), "collection", "build", "--force", "--output-path", str(out), str(ROOT)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [_galaxy(), "collection", "build", "--force", "--output-path", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     (tarball,) = out.glob("accessops-atlassian-*.tar.gz")
     with tarfile.open(tarball) as archive:
         return sorted(archive.getnames())
@@ -44,8 +63,18 @@ def test_tarball_holds_no_dev_only_files(members):
 def test_tarball_holds_what_users_need(members):
     modules = sorted(p.name for p in (ROOT / "plugins" / "modules").glob("*.py"))
     assert modules, "no modules found"
-    for name in ["MANIFEST.json", "FILES.json", "README.md", "COPYING", "meta/runtime.yml", "requirements.txt",
-                 "CHANGELOG.rst", "changelogs/changelog.yaml", "docs/docsite/extra-docs.yml", "docs/docsite/links.yml"]:
+    for name in [
+        "MANIFEST.json",
+        "FILES.json",
+        "README.md",
+        "COPYING",
+        "meta/runtime.yml",
+        "requirements.txt",
+        "CHANGELOG.rst",
+        "changelogs/changelog.yaml",
+        "docs/docsite/extra-docs.yml",
+        "docs/docsite/links.yml",
+    ]:
         assert name in members
     for module in modules:
         assert "plugins/modules/%s" % module in members

@@ -19,9 +19,15 @@ EXT = "urn:scim:schemas:extension:atlassian-external:1.0"
 
 
 def member(account_id, name, role="member", effective=None, repos=None, projects=None):
-    return {"account_id": account_id, "uuid": "{%s}" % account_id, "display_name": name, "nickname": name.lower(),
-            "workspace_permission": role, "repository_permissions": effective or {},
-            "explicit_permissions": {"repositories": repos or {}, "projects": projects or {}}}
+    return {
+        "account_id": account_id,
+        "uuid": "{%s}" % account_id,
+        "display_name": name,
+        "nickname": name.lower(),
+        "workspace_permission": role,
+        "repository_permissions": effective or {},
+        "explicit_permissions": {"repositories": repos or {}, "projects": projects or {}},
+    }
 
 
 MEMBERS = [
@@ -29,8 +35,13 @@ MEMBERS = [
     member("a", "Alice", effective={"core": "write", "web": "read", "lib": "read"}, repos={"core": "write"}),
     # Bob: project user on PLAT (create-repo = write on its repositories core-x and lib), explicit read on web under
     # a group write
-    member("b", "Bob", effective={"core-x": "write", "lib": "write", "web": "write"}, repos={"web": "read"},
-           projects={"PLAT": "create-repo", "DATA": "none"}),
+    member(
+        "b",
+        "Bob",
+        effective={"core-x": "write", "lib": "write", "web": "write"},
+        repos={"web": "read"},
+        projects={"PLAT": "create-repo", "DATA": "none"},
+    ),
     member("c", "Carol", effective={"core": "read"}, repos={"core": "read"}),
     member("d", "Dan", effective={"web": "admin"}, repos={"web": "admin"}),
 ]
@@ -39,8 +50,10 @@ ADMIN_USERS = [
     {"account_id": "c", "email": "carol@x.example", "status": "suspended", "groups": []},
     {"account_id": "z", "email": "zed@x.example", "status": "deactivated", "name": "Zed", "groups": []},
 ]
-SCIM_USERS = [{"userName": "dan@x.example", "active": False, EXT: {"atlassianAccountId": "d"}},
-              {"userName": "alice@x.example", "active": True, EXT: {"atlassianAccountId": "a"}}]
+SCIM_USERS = [
+    {"userName": "dan@x.example", "active": False, EXT: {"atlassianAccountId": "d"}},
+    {"userName": "alice@x.example", "active": True, EXT: {"atlassianAccountId": "a"}},
+]
 
 
 def build(**kwargs):
@@ -50,7 +63,7 @@ def build(**kwargs):
 
 
 def rows(matrix):
-    return dict((m["account_id"], m) for m in matrix["members"])
+    return {m["account_id"]: m for m in matrix["members"]}
 
 
 def test_matrix_cells_and_sources():
@@ -79,7 +92,8 @@ def test_matrix_cells_and_sources():
 
 def test_matrix_inference_uses_every_project_holder():
     members = json.loads(json.dumps(MEMBERS)) + [
-        member("e", "Erin", effective={"core-x": "read", "lib": "read"}, projects={"PLAT": "read"})]
+        member("e", "Erin", effective={"core-x": "read", "lib": "read"}, projects={"PLAT": "read"})
+    ]
     matrix = access_review_matrix(members, workspace="acme")
     # Erin's read on PLAT excludes web from PLAT's candidates: Bob's write on web is a group's
     assert rows(matrix)["b"]["cells"]["web"]["sources"] == ["group"]
@@ -95,8 +109,13 @@ def test_residual_access_and_statuses():
     assert by["b"]["scim_active"] is None and by["b"]["admin_status"] is None
     assert [u["account_id"] for u in matrix["inactive_outside"]] == ["z"]
     s = matrix["summary"]
-    assert (s["members"], s["workspace_admins"], s["residual_members"], s["residual_cells"], s["inactive_outside"]) == \
-        (5, 1, 2, 2, 1)
+    assert (s["members"], s["workspace_admins"], s["residual_members"], s["residual_cells"], s["inactive_outside"]) == (
+        5,
+        1,
+        2,
+        2,
+        1,
+    )
     assert s["admin_cells"] == 4 + 1
     assert [h["account_id"] for h in matrix["highlights"]] == ["c", "d", "o"]
     plain = access_review_matrix(json.loads(json.dumps(MEMBERS)))
@@ -121,18 +140,27 @@ def hostile_matrix():
 def test_csv_escaping():
     text = access_review_render(hostile_matrix(), "csv")
     parsed = list(csv.reader(io.StringIO(text)))
-    assert parsed[0][:9] == ["account_id", "display_name", "nickname", "email", "workspace_role", "workspace_admin",
-                             "status", "residual", "groups"]
+    assert parsed[0][:9] == [
+        "account_id",
+        "display_name",
+        "nickname",
+        "email",
+        "workspace_role",
+        "workspace_admin",
+        "status",
+        "residual",
+        "groups",
+    ]
     alice = [r for r in parsed if r[0] == "a"][0]
     assert alice[1].startswith("'=HYPERLINK")  # no formula
     assert alice[1][1:] == hostile_matrix()["members"][0]["display_name"]  # the rest verbatim, quoted by csv
-    assert len(set(len(r) for r in parsed)) == 1
+    assert len({len(r) for r in parsed}) == 1
     assert alice[parsed[0].index("core")] == "write (repository user)"
 
 
 def test_markdown_escaping():
     text = access_review_render(hostile_matrix(), "markdown")
-    line = [l for l in text.splitlines() if "HYPERLINK" in l][0]
+    line = [row for row in text.splitlines() if "HYPERLINK" in row][0]
     assert "<script>" not in text and "\\<script\\>" in line
     assert "\\*x\\*" in line and "\\[a\\](b)" in line and "\\|" in line
     assert "\n# h" not in text  # the line break is folded

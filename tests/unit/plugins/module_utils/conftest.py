@@ -25,7 +25,7 @@ SCIM = "https://api.atlassian.com/scim/directory/dir-1"
 EPOCH = 1700000000.0
 
 
-class FakeClock(object):
+class FakeClock:
     """Monotonic clock, wall clock and sleep in one: sleeping moves both clocks on."""
 
     def __init__(self, rng_value=0.5):
@@ -83,6 +83,7 @@ def make_transport(fake_clock, warnings):
             auth = ApiTokenAuth("admin@acme.example", "s3cr3t-api-token-value")
         policy = kwargs.pop("retry_policy", None) or fake_clock.policy(max_retries=max_retries)
         return Transport(base_url, auth, retry_policy=policy, warn=warnings.append, **kwargs)
+
     return factory
 
 

@@ -70,9 +70,16 @@ def _error(code, status):
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, expected", [
-    ("ari:cloud:identity::group/" + GID, GID), (GID, GID), (None, ""), ("ari:cloud:identity::user/x", "ari:cloud:identity::user/x"),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("ari:cloud:identity::group/" + GID, GID),
+        (GID, GID),
+        (None, ""),
+        ("ari:cloud:identity::user/x", "ari:cloud:identity::user/x"),
+    ],
+)
 def test_group_key(value, expected):
     assert group_key(value) == expected
 
@@ -91,6 +98,7 @@ def test_properties_and_close(client):
 
 
 # -- users -----------------------------------------------------------------------------------------------------------
+
 
 def test_the_filter_batches_are_the_spec_s_max_items():
     """MultiDirectoryUserSearchRequest / MultiDirectoryGroupSearchRequest: emails and groupNames 100, accountIds and
@@ -130,14 +138,21 @@ def test_a_user_of_another_batch_is_refused(client, mocked):
         client.search_users(emails=emails)
 
 
-@pytest.mark.parametrize("filters, answer, message", [
-    ({"emails": ["jane@acme.example"]}, _user("712020:eve", "eve@acme.example"), "712020:eve', which does not match the emails"),
-    ({"account_ids": ["712020:jane"]}, _user("712020:eve"), "does not match the accountIds filter sent ('712020:jane')"),
-    ({"group_ids": [GID], "expand": ("groups",)}, _user("712020:eve", groups=["other"]), "does not match the groupIds"),
-    ({"emails": ["jane@acme.example"]}, ["not", "a", "user"], "answered a user that is not an object"),
-    ({"emails": ["jane@acme.example"]}, _user("../jane", "jane@acme.example"), "answered an account id '../jane'"),
-    ({"account_ids": ["712020:jane"]}, {"email": "jane@acme.example"}, "answered an account id 'None'"),
-])
+@pytest.mark.parametrize(
+    "filters, answer, message",
+    [
+        (
+            {"emails": ["jane@acme.example"]},
+            _user("712020:eve", "eve@acme.example"),
+            "712020:eve', which does not match the emails",
+        ),
+        ({"account_ids": ["712020:jane"]}, _user("712020:eve"), "does not match the accountIds filter sent ('712020:jane')"),
+        ({"group_ids": [GID], "expand": ("groups",)}, _user("712020:eve", groups=["other"]), "does not match the groupIds"),
+        ({"emails": ["jane@acme.example"]}, ["not", "a", "user"], "answered a user that is not an object"),
+        ({"emails": ["jane@acme.example"]}, _user("../jane", "jane@acme.example"), "answered an account id '../jane'"),
+        ({"account_ids": ["712020:jane"]}, {"email": "jane@acme.example"}, "answered an account id 'None'"),
+    ],
+)
 def test_user_answers_are_checked(client, mocked, filters, answer, message):
     _add(mocked, "POST", ALL + "/users/search", _page([answer]))
     with pytest.raises(UnexpectedAnswerError, match=re.escape(message)) as caught:
@@ -192,6 +207,7 @@ def test_user_role_assignments_skip_what_is_not_an_object(client, mocked):
 
 # -- directories -----------------------------------------------------------------------------------------------------
 
+
 def test_directories_are_read_once(client, mocked):
     _add(mocked, "GET", ORG + "/directories", _page([{"directoryId": "d1"}, {"directoryId": "d2"}]))
     assert client.directories() == client.directories() == [{"directoryId": "d1"}, {"directoryId": "d2"}]
@@ -237,6 +253,7 @@ def test_one_directory_is_not_asked_for_the_user(client, mocked):
 
 
 # -- groups ----------------------------------------------------------------------------------------------------------
+
 
 def test_group_filters_are_batched_and_checked(client, mocked):
     ids = ["%08d-0000-4000-8000-000000000000" % i for i in range(11)]
@@ -286,6 +303,7 @@ def test_group_directory():
 
 # -- workspaces ------------------------------------------------------------------------------------------------------
 
+
 def test_workspace_queries(client, mocked):
     acme = {"id": "ari:acme", "attributes": {"name": "acme", "typeKey": "bitbucket"}}
     for _query in range(4):
@@ -296,8 +314,12 @@ def test_workspace_queries(client, mocked):
     assert client.workspaces(name="acme", type_key="bitbucket") == [acme]
     name = {"field": {"name": "attributes.name", "values": ["acme"]}}
     kind = {"field": {"name": "attributes.typeKey", "values": ["bitbucket"]}}
-    assert _bodies(mocked) == [{"limit": 100}, {"query": name, "limit": 100}, {"query": kind, "limit": 100},
-                               {"query": {"and": [name, kind]}, "limit": 100}]
+    assert _bodies(mocked) == [
+        {"limit": 100},
+        {"query": name, "limit": 100},
+        {"query": kind, "limit": 100},
+        {"query": {"and": [name, kind]}, "limit": 100},
+    ]
 
 
 def test_the_next_page_of_workspaces_is_asked_with_the_cursor_alone(client, mocked):
@@ -308,16 +330,21 @@ def test_the_next_page_of_workspaces_is_asked_with_the_cursor_alone(client, mock
     _add(mocked, "POST", ORG + "/workspaces", _page([acme], "c2"))
     _add(mocked, "POST", ORG + "/workspaces", _page([wiki]))
     assert client.workspaces(name="acme") == [acme, wiki]
-    assert _bodies(mocked) == [{"query": {"field": {"name": "attributes.name", "values": ["acme"]}}, "limit": 100},
-                               {"cursor": "c2"}]
+    assert _bodies(mocked) == [
+        {"query": {"field": {"name": "attributes.name", "values": ["acme"]}}, "limit": 100},
+        {"cursor": "c2"},
+    ]
 
 
-@pytest.mark.parametrize("answer", [
-    {"id": "ari:x", "attributes": {"name": "other", "typeKey": "bitbucket"}},
-    {"id": "ari:x", "attributes": {"name": "acme", "typeKey": "confluence"}},
-    {"id": 42, "attributes": {"name": "acme", "typeKey": "bitbucket"}},
-    {"id": "ari:x", "attributes": "acme"},
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"id": "ari:x", "attributes": {"name": "other", "typeKey": "bitbucket"}},
+        {"id": "ari:x", "attributes": {"name": "acme", "typeKey": "confluence"}},
+        {"id": 42, "attributes": {"name": "acme", "typeKey": "bitbucket"}},
+        {"id": "ari:x", "attributes": "acme"},
+    ],
+)
 def test_a_workspace_answer_that_does_not_match_is_refused(client, mocked, answer):
     _add(mocked, "POST", ORG + "/workspaces", _page([answer]))
     with pytest.raises(UnexpectedAnswerError, match="other than the bitbucket 'acme' asked for"):
@@ -328,19 +355,36 @@ def test_a_workspace_answer_that_does_not_match_is_refused(client, mocked, answe
 
 READS = {  # operation -> (method, path, call, its declared error statuses but those it answers itself)
     "directories": ("GET", ORG + "/directories", lambda c: c.directories(), (400, 401, 429, 500)),
-    "users-search": ("POST", ALL + "/users/search", lambda c: c.search_users(emails=["a@acme.example"]),
-                     (400, 401, 403, 404, 429, 500)),
+    "users-search": (
+        "POST",
+        ALL + "/users/search",
+        lambda c: c.search_users(emails=["a@acme.example"]),
+        (400, 401, 403, 404, 429, 500),
+    ),
     "user": ("GET", ALL + "/users/712020:a", lambda c: c.get_user("712020:a"), (400, 401, 403, 429, 500)),
-    "user-roles": ("GET", ALL + "/users/712020:a/role-assignments", lambda c: c.user_role_assignments("712020:a"),
-                   (400, 401, 404, 429, 500)),
-    "groups-search": ("POST", ALL + "/groups/search", lambda c: c.search_groups(names=["devs"]),
-                      (400, 401, 403, 404, 429, 500)),
+    "user-roles": (
+        "GET",
+        ALL + "/users/712020:a/role-assignments",
+        lambda c: c.user_role_assignments("712020:a"),
+        (400, 401, 404, 429, 500),
+    ),
+    "groups-search": ("POST", ALL + "/groups/search", lambda c: c.search_groups(names=["devs"]), (400, 401, 403, 404, 429, 500)),
     "group": ("GET", ALL + "/groups/" + GID, lambda c: c.get_group(GID), (401, 429, 500)),
-    "group-roles": ("GET", ALL + "/groups/%s/role-assignments" % GID, lambda c: c.group_role_assignments(GID),
-                    (400, 401, 403, 404, 429, 500)),
+    "group-roles": (
+        "GET",
+        ALL + "/groups/%s/role-assignments" % GID,
+        lambda c: c.group_role_assignments(GID),
+        (400, 401, 403, 404, 429, 500),
+    ),
 }
-TYPED = {400: "ApiError", 401: "AuthenticationError", 403: "ForbiddenError", 404: "NotFoundError", 429: "RateLimitedError",
-         500: "ApiError"}
+TYPED = {
+    400: "ApiError",
+    401: "AuthenticationError",
+    403: "ForbiddenError",
+    404: "NotFoundError",
+    429: "RateLimitedError",
+    500: "ApiError",
+}
 
 
 @pytest.fixture
@@ -352,24 +396,43 @@ def once(make_transport):
 def test_every_declared_error_status_of_a_read_is_a_typed_error(once, mocked, operation, status):
     method, path, call, _statuses = READS[operation]
     code = "ADMIN-UAM-%d-1" % status
-    _add(mocked, method, path, {"errors": [{"code": code, "status": str(status), "title": "t", "detail": "why"}]},
-         status=status)
+    _add(mocked, method, path, {"errors": [{"code": code, "status": str(status), "title": "t", "detail": "why"}]}, status=status)
     with pytest.raises(ApiError) as caught:
         call(once)
     assert type(caught.value).__name__ == TYPED[status] and caught.value.status == status and caught.value.codes == [code]
     assert str(caught.value).startswith("%s /admin%s failed with HTTP %d: %s: why" % (method, path, status, code))
 
 
-@pytest.mark.parametrize("status, body, words, codes", [
-    (400, {"id": "e", "code": "ADMIN-400-4", "status": "400", "title": "Bad request", "detail": "invalid query"},
-     "invalid query", ["ADMIN-400-4"]),                                    # ApplicationError: one object, not a list
-    (401, {"code": 401, "message": "Unauthorized"}, "Unauthorized", ["401"]),  # ProxyError
-    (403, {"id": "e", "code": "ADMIN-403-1", "status": "403", "title": "Forbidden", "detail": "not yours"}, "not yours",
-     ["ADMIN-403-1"]),
-    (404, {"id": "e", "code": "ADMIN-404-2", "status": "404", "title": "Not found", "detail": "no org"}, "no org",
-     ["ADMIN-404-2"]),
-    (500, {"id": "e", "code": "ADMIN-500-1", "status": "500", "title": "Internal", "detail": "oops"}, "oops", ["ADMIN-500-1"]),
-])
+@pytest.mark.parametrize(
+    "status, body, words, codes",
+    [
+        (
+            400,
+            {"id": "e", "code": "ADMIN-400-4", "status": "400", "title": "Bad request", "detail": "invalid query"},
+            "invalid query",
+            ["ADMIN-400-4"],
+        ),  # ApplicationError: one object, not a list
+        (401, {"code": 401, "message": "Unauthorized"}, "Unauthorized", ["401"]),  # ProxyError
+        (
+            403,
+            {"id": "e", "code": "ADMIN-403-1", "status": "403", "title": "Forbidden", "detail": "not yours"},
+            "not yours",
+            ["ADMIN-403-1"],
+        ),
+        (
+            404,
+            {"id": "e", "code": "ADMIN-404-2", "status": "404", "title": "Not found", "detail": "no org"},
+            "no org",
+            ["ADMIN-404-2"],
+        ),
+        (
+            500,
+            {"id": "e", "code": "ADMIN-500-1", "status": "500", "title": "Internal", "detail": "oops"},
+            "oops",
+            ["ADMIN-500-1"],
+        ),
+    ],
+)
 def test_the_workspaces_error_shapes(once, mocked, status, body, words, codes):
     """POST O/workspaces declares ApplicationError (400, 403, 404, 500) and the gateway's ProxyError (401)."""
     _add(mocked, "POST", ORG + "/workspaces", body, status=status)

@@ -29,15 +29,27 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 
 BITBUCKET_ENV = {
-    "api_url": "BITBUCKET_API_URL", "username": "BITBUCKET_USERNAME", "api_token": "BITBUCKET_API_TOKEN",
-    "access_token": "BITBUCKET_ACCESS_TOKEN", "client_id": "BITBUCKET_CLIENT_ID", "client_secret": "BITBUCKET_CLIENT_SECRET",
-    "token_url": "BITBUCKET_TOKEN_URL", "validate_certs": "BITBUCKET_VALIDATE_CERTS", "ca_path": "BITBUCKET_CA_PATH",
-    "timeout": "BITBUCKET_TIMEOUT", "max_retries": "BITBUCKET_MAX_RETRIES", "requests_per_hour": "BITBUCKET_REQUESTS_PER_HOUR",
+    "api_url": "BITBUCKET_API_URL",
+    "username": "BITBUCKET_USERNAME",
+    "api_token": "BITBUCKET_API_TOKEN",
+    "access_token": "BITBUCKET_ACCESS_TOKEN",
+    "client_id": "BITBUCKET_CLIENT_ID",
+    "client_secret": "BITBUCKET_CLIENT_SECRET",
+    "token_url": "BITBUCKET_TOKEN_URL",
+    "validate_certs": "BITBUCKET_VALIDATE_CERTS",
+    "ca_path": "BITBUCKET_CA_PATH",
+    "timeout": "BITBUCKET_TIMEOUT",
+    "max_retries": "BITBUCKET_MAX_RETRIES",
+    "requests_per_hour": "BITBUCKET_REQUESTS_PER_HOUR",
 }
 SCIM_ENV = {
-    "scim_url": "ATLASSIAN_SCIM_URL", "directory_id": "ATLASSIAN_SCIM_DIRECTORY_ID", "scim_token": "ATLASSIAN_SCIM_TOKEN",
-    "validate_certs": "ATLASSIAN_SCIM_VALIDATE_CERTS", "ca_path": "ATLASSIAN_SCIM_CA_PATH",
-    "timeout": "ATLASSIAN_SCIM_TIMEOUT", "max_retries": "ATLASSIAN_SCIM_MAX_RETRIES",
+    "scim_url": "ATLASSIAN_SCIM_URL",
+    "directory_id": "ATLASSIAN_SCIM_DIRECTORY_ID",
+    "scim_token": "ATLASSIAN_SCIM_TOKEN",
+    "validate_certs": "ATLASSIAN_SCIM_VALIDATE_CERTS",
+    "ca_path": "ATLASSIAN_SCIM_CA_PATH",
+    "timeout": "ATLASSIAN_SCIM_TIMEOUT",
+    "max_retries": "ATLASSIAN_SCIM_MAX_RETRIES",
 }
 
 
@@ -46,10 +58,13 @@ def _module(spec, args, **kwargs):
         return AnsibleModule(argument_spec=spec, **kwargs)
 
 
-@pytest.mark.parametrize("spec_fn, env, no_log", [
-    (bitbucket_argument_spec, BITBUCKET_ENV, {"api_token", "access_token", "client_secret"}),
-    (scim_argument_spec, SCIM_ENV, {"scim_token"}),
-])
+@pytest.mark.parametrize(
+    "spec_fn, env, no_log",
+    [
+        (bitbucket_argument_spec, BITBUCKET_ENV, {"api_token", "access_token", "client_secret"}),
+        (scim_argument_spec, SCIM_ENV, {"scim_token"}),
+    ],
+)
 def test_spec_options_env_and_no_log(spec_fn, env, no_log):
     spec = spec_fn()
     assert set(spec) == set(env)
@@ -75,7 +90,9 @@ def test_spec_types_and_defaults():
         assert spec["max_retries"]["type"] == "int" and spec["max_retries"]["default"] == 5
 
 
-@pytest.mark.parametrize("fragment, spec_fn", [(bitbucket_fragment, bitbucket_argument_spec), (scim_fragment, scim_argument_spec)])
+@pytest.mark.parametrize(
+    "fragment, spec_fn", [(bitbucket_fragment, bitbucket_argument_spec), (scim_fragment, scim_argument_spec)]
+)
 def test_doc_fragments_match_the_specs(fragment, spec_fn):
     doc = yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)
     spec = spec_fn()
@@ -88,8 +105,13 @@ def test_doc_fragments_match_the_specs(fragment, spec_fn):
 
 def test_doc_fragment_explains_auth_methods():
     text = bitbucket_fragment.ModuleDocFragment.DOCUMENTATION
-    for words in ("Atlassian account email", "client credentials", "Bearer", "cannot query or change permissions",
-                  "App passwords were removed"):
+    for words in (
+        "Atlassian account email",
+        "client credentials",
+        "Bearer",
+        "cannot query or change permissions",
+        "App passwords were removed",
+    ):
         assert words in text
 
 
@@ -131,8 +153,7 @@ def test_auth_from_environment_and_task_conflict(monkeypatch):
 def test_bitbucket_factory_defaults_and_kwargs():
     warned = []
     policy = RetryPolicy(max_retries=1)
-    transport = bitbucket_transport_from_params({"client_id": "i", "client_secret": "s"}, warn=warned.append,
-                                                retry_policy=policy)
+    transport = bitbucket_transport_from_params({"client_id": "i", "client_secret": "s"}, warn=warned.append, retry_policy=policy)
     assert transport.auth.kind == "client_credentials"
     assert transport.auth.token_url == DEFAULT_TOKEN_URL
     assert transport.base_url == DEFAULT_API_URL
@@ -163,11 +184,14 @@ def test_scim_factory(monkeypatch, tmp_path):
     assert transport.verify == str(bundle)
 
 
-@pytest.mark.parametrize("params, words", [
-    ({"scim_token": "k"}, "directory_id is required"),
-    ({"scim_token": "k", "directory_id": "a/b"}, "is not a directory id"),
-    ({"directory_id": "d"}, "ATLASSIAN_SCIM_TOKEN"),
-])
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"scim_token": "k"}, "directory_id is required"),
+        ({"scim_token": "k", "directory_id": "a/b"}, "is not a directory id"),
+        ({"directory_id": "d"}, "ATLASSIAN_SCIM_TOKEN"),
+    ],
+)
 def test_scim_factory_errors(params, words):
     with pytest.raises(ConfigurationError, match=words):
         scim_transport_from_params(params)
@@ -181,20 +205,20 @@ def test_scim_base_url():
 def test_error_result():
     err = NotFoundError("GET /x failed with HTTP 404: gone", method="GET", path="/x", status=404, api_message="gone")
     none_made = {"api_calls": {"total": 0}, "rate_limit": {}}
-    assert error_result(err) == dict(none_made, msg="GET /x failed with HTTP 404: gone", status=404, method="GET",
-                                     path="/x", api_message="gone")
-    assert error_result(ValueError("boom")) == dict(none_made, msg="boom", status=None, method=None, path=None,
-                                                    api_message=None)
+    assert error_result(err) == dict(
+        none_made, msg="GET /x failed with HTTP 404: gone", status=404, method="GET", path="/x", api_message="gone"
+    )
+    assert error_result(ValueError("boom")) == dict(none_made, msg="boom", status=None, method=None, path=None, api_message=None)
 
 
 def test_error_result_with_a_client_adds_its_accounting():
-    class Stats(object):
+    class Stats:
         rate_limit = {"limit": 1000, "resource": "api", "near_limit": False}
 
         def as_result(self):
             return {"total": 2, "GET": 2}
 
-    class Client(object):
+    class Client:
         stats = Stats()
 
     result = error_result(ApiError("boom", method="GET", path="/x", status=500), Client())

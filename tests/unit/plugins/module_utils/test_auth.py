@@ -31,8 +31,13 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
 from .conftest import API, SCIM, TOKEN_URL
 
 MEMBERS = API + "/workspaces/acme/members"
-TOKEN_BODY = {"access_token": "oauth-access-token-AAAA1111", "token_type": "bearer", "expires_in": 7200,
-              "scopes": "account", "state": "client_credentials"}
+TOKEN_BODY = {
+    "access_token": "oauth-access-token-AAAA1111",
+    "token_type": "bearer",
+    "expires_in": 7200,
+    "scopes": "account",
+    "state": "client_credentials",
+}
 
 
 def _basic(user, password):
@@ -112,7 +117,11 @@ def test_client_credentials_401_fetches_token_again_once_and_retries(mocked, mak
     transport = make_transport(cc_auth)
     assert transport.get_json("/workspaces/acme/members") == {"values": ["ok"]}
     assert [(c.request.method, c.request.url) for c in mocked.calls] == [
-        ("POST", TOKEN_URL), ("GET", MEMBERS), ("POST", TOKEN_URL), ("GET", MEMBERS)]
+        ("POST", TOKEN_URL),
+        ("GET", MEMBERS),
+        ("POST", TOKEN_URL),
+        ("GET", MEMBERS),
+    ]
     assert mocked.calls[1].request.headers["Authorization"] == "Bearer oauth-access-token-AAAA1111"
     assert mocked.calls[3].request.headers["Authorization"] == "Bearer oauth-access-token-BBBB2222"
     assert cc_auth.fetch_count == 2
@@ -135,8 +144,12 @@ def test_client_credentials_second_401_raises(mocked, make_transport, cc_auth):
 
 
 def test_client_credentials_rejected_by_token_endpoint(mocked, make_transport, cc_auth):
-    mocked.add(responses.POST, TOKEN_URL, status=400,
-               json={"error": "invalid_client", "error_description": "Invalid OAuth client credentials"})
+    mocked.add(
+        responses.POST,
+        TOKEN_URL,
+        status=400,
+        json={"error": "invalid_client", "error_description": "Invalid OAuth client credentials"},
+    )
     transport = make_transport(cc_auth)
     with pytest.raises(AuthenticationError) as info:
         transport.get_json("/workspaces/acme/members")
@@ -157,10 +170,12 @@ def test_client_credentials_token_endpoint_without_token(mocked, make_transport,
 
 def test_client_credentials_token_endpoint_rate_limited(mocked, make_transport, cc_auth, fake_clock):
     # the token request is retried on 429 like any request, then mapped
-    mocked.add(responses.POST, TOKEN_URL, status=429, body="Rate limit for this resource has been exceeded",
-               content_type="text/plain")
-    mocked.add(responses.POST, TOKEN_URL, status=429, body="Rate limit for this resource has been exceeded",
-               content_type="text/plain")
+    mocked.add(
+        responses.POST, TOKEN_URL, status=429, body="Rate limit for this resource has been exceeded", content_type="text/plain"
+    )
+    mocked.add(
+        responses.POST, TOKEN_URL, status=429, body="Rate limit for this resource has been exceeded", content_type="text/plain"
+    )
     with pytest.raises(RateLimitedError):
         make_transport(cc_auth, max_retries=1).get_json("/workspaces/acme/members")
     assert len(fake_clock.sleeps) == 1
@@ -202,16 +217,27 @@ def test_bitbucket_auth_picks_each_method():
     assert bitbucket_auth(username="", api_token="", access_token="t", client_id="").kind == "access_token"
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({}, ["No Bitbucket credentials", "username + api_token", "access_token", "client_id + client_secret",
-          "BITBUCKET_ACCESS_TOKEN"]),
-    ({"username": "a@b.c", "api_token": "t", "access_token": "x"}, ["Several", "username + api_token, access_token"]),
-    ({"access_token": "x", "client_id": "i", "client_secret": "s"}, ["Several", "access_token, client_id + client_secret"]),
-    ({"username": "a@b.c"}, ["username and api_token must be given together"]),
-    ({"api_token": "t"}, ["username and api_token must be given together"]),
-    ({"client_id": "i"}, ["client_id and client_secret must be given together"]),
-    ({"client_secret": "s"}, ["client_id and client_secret must be given together"]),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (
+            {},
+            [
+                "No Bitbucket credentials",
+                "username + api_token",
+                "access_token",
+                "client_id + client_secret",
+                "BITBUCKET_ACCESS_TOKEN",
+            ],
+        ),
+        ({"username": "a@b.c", "api_token": "t", "access_token": "x"}, ["Several", "username + api_token, access_token"]),
+        ({"access_token": "x", "client_id": "i", "client_secret": "s"}, ["Several", "access_token, client_id + client_secret"]),
+        ({"username": "a@b.c"}, ["username and api_token must be given together"]),
+        ({"api_token": "t"}, ["username and api_token must be given together"]),
+        ({"client_id": "i"}, ["client_id and client_secret must be given together"]),
+        ({"client_secret": "s"}, ["client_id and client_secret must be given together"]),
+    ],
+)
 def test_bitbucket_auth_configuration_errors(kwargs, words):
     with pytest.raises(ConfigurationError) as info:
         bitbucket_auth(**kwargs)
@@ -227,6 +253,7 @@ def test_scim_auth():
 
 def test_base_auth_interface():
     from ansible_collections.accessops.atlassian.plugins.module_utils._auth import _Auth
+
     auth = _Auth()
     assert auth.secrets == ()
     assert auth.invalidate() is None

@@ -36,18 +36,25 @@ USERS = "/repositories/acme/infra-core/permissions-config/users"
 
 
 def make_client(max_retries=0):
-    transport = Transport(API, ApiTokenAuth("admin@acme.example", "secret-token"), timeout=7,
-                          retry_policy=RetryPolicy(max_retries=max_retries, sleep=lambda s: None, rng=lambda: 0.0))
+    transport = Transport(
+        API,
+        ApiTokenAuth("admin@acme.example", "secret-token"),
+        timeout=7,
+        retry_policy=RetryPolicy(max_retries=max_retries, sleep=lambda s: None, rng=lambda: 0.0),
+    )
     return BitbucketClient(transport)
 
 
-@pytest.mark.parametrize("value, kind, normal", [
-    ("Dev1@Acme.Example", "email", "dev1@acme.example"),
-    ("{0F1E2D3C-0000-4000-8000-000000000001}", "uuid", "{0f1e2d3c-0000-4000-8000-000000000001}"),
-    ("0f1e2d3c-0000-4000-8000-000000000001", "uuid", "{0f1e2d3c-0000-4000-8000-000000000001}"),
-    ("557058:0f1e2d3c-0000-4000-8000-000000000001", "account_id", "557058:0f1e2d3c-0000-4000-8000-000000000001"),
-    (" 5b10ac8d82e05b22cc7d4ef5 ", "account_id", "5b10ac8d82e05b22cc7d4ef5"),
-])
+@pytest.mark.parametrize(
+    "value, kind, normal",
+    [
+        ("Dev1@Acme.Example", "email", "dev1@acme.example"),
+        ("{0F1E2D3C-0000-4000-8000-000000000001}", "uuid", "{0f1e2d3c-0000-4000-8000-000000000001}"),
+        ("0f1e2d3c-0000-4000-8000-000000000001", "uuid", "{0f1e2d3c-0000-4000-8000-000000000001}"),
+        ("557058:0f1e2d3c-0000-4000-8000-000000000001", "account_id", "557058:0f1e2d3c-0000-4000-8000-000000000001"),
+        (" 5b10ac8d82e05b22cc7d4ef5 ", "account_id", "5b10ac8d82e05b22cc7d4ef5"),
+    ],
+)
 def test_identifiers(value, kind, normal):
     assert identifier_kind(value) == kind
     assert normalize_identifier(value) == normal
@@ -75,10 +82,13 @@ def test_members_by_email_batches_of_90_deduplicated_case_insensitively():
     assert found["u000@acme.example"]["account_id"] == "557058:u000"
 
 
-@pytest.mark.parametrize("answer", [
-    membership("zz", email="other@acme.example"),      # the filter was ignored
-    membership("zz"),                                 # the email was not shown: nothing proves who it is
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        membership("zz", email="other@acme.example"),  # the filter was ignored
+        membership("zz"),  # the email was not shown: nothing proves who it is
+    ],
+)
 @responses.activate
 def test_members_by_email_refuses_an_answer_that_does_not_match_the_filter(answer):
     responses.add("GET", API + "/workspaces/acme/members", json=page([membership("u000", email="u000@acme.example"), answer]))
@@ -86,11 +96,14 @@ def test_members_by_email_refuses_an_answer_that_does_not_match_the_filter(answe
         make_client().members_by_email("acme", ["u000@acme.example"])
 
 
-@pytest.mark.parametrize("read", [
-    lambda client: members_by_key(client, "acme", ["{00000000-0000-4000-8000-000000000001}"], "uuid"),
-    lambda client: members_by_key(client, "acme", ["557058:u1"]),
-    lambda client: client.workspace_permissions_for("acme", ["557058:u1"]),
-])
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda client: members_by_key(client, "acme", ["{00000000-0000-4000-8000-000000000001}"], "uuid"),
+        lambda client: members_by_key(client, "acme", ["557058:u1"]),
+        lambda client: client.workspace_permissions_for("acme", ["557058:u1"]),
+    ],
+)
 @responses.activate
 def test_filtered_member_reads_refuse_other_users(read):
     responses.add("GET", API + "/workspaces/acme/permissions", json=page([membership("u2")]))
@@ -180,7 +193,7 @@ def test_list_reads_every_page_and_skips_none():
     responses.add("GET", API + USERS, json=page([perm("a", "read"), perm("n", "none")], next_url=API + USERS + "?page=2"))
     responses.add("GET", API + USERS + "?page=2", json=page([perm("b", "admin")]))
     listed = make_client().list_user_permissions("acme", "infra-core")
-    assert dict((k, v["permission"]) for k, v in listed.items()) == {"557058:a": "read", "557058:b": "admin"}
+    assert {k: v["permission"] for k, v in listed.items()} == {"557058:a": "read", "557058:b": "admin"}
 
 
 @responses.activate
@@ -263,13 +276,20 @@ def test_pool_of_one_uses_the_main_client_in_order():
 @responses.activate
 def test_pool_keeps_the_most_recent_rate_limit_headers_and_warns_once():
     warnings = []
-    transport = Transport(API, ApiTokenAuth("admin@acme.example", "secret-token"), warn=warnings.append,
-                          retry_policy=RetryPolicy(max_retries=0, sleep=lambda s: None, rng=lambda: 0.0))
+    transport = Transport(
+        API,
+        ApiTokenAuth("admin@acme.example", "secret-token"),
+        warn=warnings.append,
+        retry_policy=RetryPolicy(max_retries=0, sleep=lambda s: None, rng=lambda: 0.0),
+    )
     client = BitbucketClient(transport)
     for i in range(6):
-        responses.add("GET", API + "/users/u%d" % i, json={"account_id": "u%d" % i},
-                      headers={"X-RateLimit-Limit": str(1000 + i), "X-RateLimit-Resource": "api",
-                               "X-RateLimit-NearLimit": "true"})
+        responses.add(
+            "GET",
+            API + "/users/u%d" % i,
+            json={"account_id": "u%d" % i},
+            headers={"X-RateLimit-Limit": str(1000 + i), "X-RateLimit-Resource": "api", "X-RateLimit-NearLimit": "true"},
+        )
     responses.add("GET", API + "/users/plain", json={"account_id": "plain"})
     last_one_may_go = threading.Event()
     order = []

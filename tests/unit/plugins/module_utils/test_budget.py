@@ -19,7 +19,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._transport imp
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import AccessTokenAuth
 
 
-class FakeTime(object):
+class FakeTime:
     def __init__(self):
         self.now = 1000.0
         self.sleeps = []
@@ -46,9 +46,9 @@ def test_a_larger_task_waits_for_the_oldest_request_to_leave_the_hour():
     budget = RequestBudget(3, clock=fake.clock, sleep=fake.sleep)
     for _index in range(3):
         budget.acquire()
-        fake.now += 10          # requests at 1000, 1010, 1020
-    budget.acquire()            # now 1030: waits until 1000 + 3600
-    budget.acquire()            # then until 1010 + 3600
+        fake.now += 10  # requests at 1000, 1010, 1020
+    budget.acquire()  # now 1030: waits until 1000 + 3600
+    budget.acquire()  # then until 1010 + 3600
     assert fake.sleeps == [3570.0, 10.0]
     assert budget.paced_seconds == pytest.approx(3580.0)
 
@@ -60,9 +60,9 @@ def test_the_server_limit_and_near_limit_lower_the_budget():
         budget.acquire()
     budget.limit_to(limit=500)
     assert budget.per_hour == 500 and budget.remaining() == 490
-    budget.limit_to(limit=500, near=True)     # less than 20 % of 500 left: 100 more at most
+    budget.limit_to(limit=500, near=True)  # less than 20 % of 500 left: 100 more at most
     assert budget.per_hour == 110 and budget.remaining() == 100
-    budget.limit_to(limit=5000)               # never raised above what was set
+    budget.limit_to(limit=5000)  # never raised above what was set
     assert budget.per_hour == 110
 
 
@@ -86,8 +86,12 @@ def test_the_transport_paces_every_request_it_sends():
     fake = FakeTime()
     responses.add("GET", "https://api.bitbucket.org/2.0/user", json={"account_id": "557058:me"})
     stats = ApiStats(budget=RequestBudget(2, clock=fake.clock, sleep=fake.sleep))
-    transport = Transport("https://api.bitbucket.org/2.0", AccessTokenAuth("unit-access-token"), stats=stats,
-                          retry_policy=RetryPolicy(max_retries=0, sleep=fake.sleep))
+    transport = Transport(
+        "https://api.bitbucket.org/2.0",
+        AccessTokenAuth("unit-access-token"),
+        stats=stats,
+        retry_policy=RetryPolicy(max_retries=0, sleep=fake.sleep),
+    )
     for _index in range(3):
         transport.request("GET", "/user")
     assert len(responses.calls) == 3 and fake.sleeps == [3600.0]
@@ -95,7 +99,7 @@ def test_the_transport_paces_every_request_it_sends():
 
 
 def _params(**kwargs):
-    params = dict((name, spec.get("default")) for name, spec in bitbucket_argument_spec().items())
+    params = {name: spec.get("default") for name, spec in bitbucket_argument_spec().items()}
     params.update(username="admin@acme.example", api_token="unit-api-token")
     params.update(kwargs)
     return params

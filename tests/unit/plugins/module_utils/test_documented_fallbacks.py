@@ -22,7 +22,11 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     NotFoundError,
     UnexpectedAnswerError,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory, members_by_key, members_listed
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import (
+    Directory,
+    members_by_key,
+    members_listed,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucket_helpers import (
@@ -39,8 +43,11 @@ MEMBERS = "/workspaces/acme/members"
 
 
 def make_client(auth=None):
-    transport = Transport(API, auth or ApiTokenAuth("admin@acme.example", "secret-token"),
-                          retry_policy=RetryPolicy(max_retries=0, sleep=lambda s: None, rng=lambda: 0.0))
+    transport = Transport(
+        API,
+        auth or ApiTokenAuth("admin@acme.example", "secret-token"),
+        retry_policy=RetryPolicy(max_retries=0, sleep=lambda s: None, rng=lambda: 0.0),
+    )
     return BitbucketClient(transport)
 
 
@@ -65,7 +72,9 @@ def test_read_or_fallback_takes_the_documented_form_on_400_only():
     def refused(status):
         def read():
             raise ApiError("GET /x failed with HTTP %d" % status, status=status)
+
         return read
+
     assert read_or_fallback(lambda: [1], lambda: pytest.fail("no fallback when the fast read works")) == [1]
     assert read_or_fallback(refused(400), lambda: [2]) == [2]
     for status in (401, 404, 500):
@@ -74,6 +83,7 @@ def test_read_or_fallback_takes_the_documented_form_on_400_only():
 
     def mismatch():
         raise UnexpectedAnswerError("bad", status=200)
+
     with pytest.raises(UnexpectedAnswerError):  # a 2xx that does not match is never a reason to read another way
         read_or_fallback(mismatch, lambda: [4])
 
@@ -86,8 +96,11 @@ def test_an_api_token_whose_id_filter_is_refused_asks_each_id(status, body):
     responses.add("GET", API + MEMBERS + "/557058:b", status=404, json=error("not a member"))
     found = members_by_key(make_client(), "acme", [aid("b"), aid("a"), " %s " % aid("a")])
     assert list(found) == [aid("a")] and found[aid("a")]["account_id"] == aid("a")
-    assert calls(responses) == [("GET", '/2.0' + PERMS + '?q=user.account_id IN ("557058:a","557058:b")&pagelen=100'),
-                                ("GET", "/2.0" + MEMBERS + "/557058:a"), ("GET", "/2.0" + MEMBERS + "/557058:b")]
+    assert calls(responses) == [
+        ("GET", "/2.0" + PERMS + '?q=user.account_id IN ("557058:a","557058:b")&pagelen=100'),
+        ("GET", "/2.0" + MEMBERS + "/557058:a"),
+        ("GET", "/2.0" + MEMBERS + "/557058:b"),
+    ]
 
 
 @responses.activate
@@ -182,9 +195,11 @@ def test_roles_of_many_members_keep_reading_the_listing_when_the_id_filter_is_re
     found = Roles(make_client(), "acme").for_ids(wanted)
     assert sorted(found) == [aid("m000"), aid("m050")] and found[aid("m050")]["permission"] == "owner"
     seen = calls(responses)
-    assert [c[1].split("&")[0] for c in seen] == ["/2.0" + PERMS + "?pagelen=100", "/2.0" + PERMS + "?q=user.account_id IN (%s"
-                                                  % ",".join('"%s"' % a for a in wanted[1:51]) + ")",
-                                                  "/2.0" + PERMS + "?page=2"]
+    assert [c[1].split("&")[0] for c in seen] == [
+        "/2.0" + PERMS + "?pagelen=100",
+        "/2.0" + PERMS + "?q=user.account_id IN (%s" % ",".join('"%s"' % a for a in wanted[1:51]) + ")",
+        "/2.0" + PERMS + "?page=2",
+    ]
 
 
 @responses.activate

@@ -50,21 +50,55 @@ def _scim(status, detail, scim_type=None):
     return body
 
 
-@pytest.mark.parametrize("status, body, cls, api_message, words", [
-    (400, _bb("Bad request", "User is not a member of this workspace"), ApiError,
-     "Bad request - User is not a member of this workspace", ["HTTP 400"]),
-    (401, _bb("Unauthorized"), AuthenticationError, "Unauthorized",
-     ["invalid, expired or revoked", "Atlassian account email"]),
-    (402, _bb("Payment required", "You have reached the user limit of your plan"), PlanLimitError,
-     "Payment required - You have reached the user limit of your plan", ["user limit"]),
-    (403, _bb("Your credentials lack one or more required privilege scopes."), ForbiddenError,
-     "Your credentials lack one or more required privilege scopes.", ["lacks a required scope", "admin rights"]),
-    (404, _bb("No workspace member with UUID {abc}"), NotFoundError, "No workspace member with UUID {abc}", ["does not exist"]),
-    (409, _bb("Conflict"), ConflictError, "Conflict", ["HTTP 409"]),
-    (429, "Rate limit for this resource has been exceeded", RateLimitedError,
-     "Rate limit for this resource has been exceeded", ["rate limit exceeded"]),
-    (500, _bb("Something went wrong"), ApiError, "Something went wrong", ["HTTP 500"]),
-])
+@pytest.mark.parametrize(
+    "status, body, cls, api_message, words",
+    [
+        (
+            400,
+            _bb("Bad request", "User is not a member of this workspace"),
+            ApiError,
+            "Bad request - User is not a member of this workspace",
+            ["HTTP 400"],
+        ),
+        (
+            401,
+            _bb("Unauthorized"),
+            AuthenticationError,
+            "Unauthorized",
+            ["invalid, expired or revoked", "Atlassian account email"],
+        ),
+        (
+            402,
+            _bb("Payment required", "You have reached the user limit of your plan"),
+            PlanLimitError,
+            "Payment required - You have reached the user limit of your plan",
+            ["user limit"],
+        ),
+        (
+            403,
+            _bb("Your credentials lack one or more required privilege scopes."),
+            ForbiddenError,
+            "Your credentials lack one or more required privilege scopes.",
+            ["lacks a required scope", "admin rights"],
+        ),
+        (
+            404,
+            _bb("No workspace member with UUID {abc}"),
+            NotFoundError,
+            "No workspace member with UUID {abc}",
+            ["does not exist"],
+        ),
+        (409, _bb("Conflict"), ConflictError, "Conflict", ["HTTP 409"]),
+        (
+            429,
+            "Rate limit for this resource has been exceeded",
+            RateLimitedError,
+            "Rate limit for this resource has been exceeded",
+            ["rate limit exceeded"],
+        ),
+        (500, _bb("Something went wrong"), ApiError, "Something went wrong", ["HTTP 500"]),
+    ],
+)
 def test_bitbucket_error_mapping(mocked, make_transport, status, body, cls, api_message, words):
     if isinstance(body, dict):
         mocked.add(responses.PUT, URL, status=status, json=body)
@@ -84,18 +118,26 @@ def test_bitbucket_error_mapping(mocked, make_transport, status, body, cls, api_
     assert str(error).startswith("PUT /2.0%s failed with HTTP %s: %s" % (PATH, status, api_message))
     for word in words:
         assert word in str(error)
-    assert error.as_result() == {"msg": str(error), "status": status, "method": "PUT", "path": "/2.0" + PATH,
-                                 "api_message": api_message}
+    assert error.as_result() == {
+        "msg": str(error),
+        "status": status,
+        "method": "PUT",
+        "path": "/2.0" + PATH,
+        "api_message": api_message,
+    }
 
 
-@pytest.mark.parametrize("status, body, cls, words", [
-    (400, _scim(400, "Invalid filter", "invalidFilter"), ApiError, ["Invalid filter"]),
-    (401, _scim(401, "Unauthorized"), AuthenticationError, ["directory API key", "directory_id"]),
-    (403, _scim(403, "Forbidden"), ForbiddenError, ["not allowed to manage this directory"]),
-    (404, _scim(404, "User not found"), NotFoundError, ["User not found"]),
-    (409, _scim(409, "A user with this userName already exists", "uniqueness"), ConflictError, ["already exists"]),
-    (500, _scim(500, "Internal error"), ApiError, ["Internal error"]),
-])
+@pytest.mark.parametrize(
+    "status, body, cls, words",
+    [
+        (400, _scim(400, "Invalid filter", "invalidFilter"), ApiError, ["Invalid filter"]),
+        (401, _scim(401, "Unauthorized"), AuthenticationError, ["directory API key", "directory_id"]),
+        (403, _scim(403, "Forbidden"), ForbiddenError, ["not allowed to manage this directory"]),
+        (404, _scim(404, "User not found"), NotFoundError, ["User not found"]),
+        (409, _scim(409, "A user with this userName already exists", "uniqueness"), ConflictError, ["already exists"]),
+        (500, _scim(500, "Internal error"), ApiError, ["Internal error"]),
+    ],
+)
 def test_scim_error_mapping(mocked, make_transport, status, body, cls, words):
     mocked.add(responses.POST, SCIM + "/Users", status=status, json=body)
     transport = make_transport(ScimTokenAuth("scim-secret-key-value"), base_url=SCIM, max_retries=0)
@@ -133,19 +175,22 @@ def test_unknown_status_and_html_body():
     assert str(error).endswith(". Gave up after 3 retries")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", (None, None, None)),
-    ("   ", (None, None, None)),
-    ('{"type": "error", "error": {"message": "m", "detail": "d"}}', "m - d"),
-    ('{"type": "error", "error": {"message": "m"}}', "m"),
-    ('{"error": "invalid_grant"}', "invalid_grant"),
-    ('{"error": "invalid_client", "error_description": "bad"}', "invalid_client: bad"),
-    ('{"detail": "scim says"}', "scim says"),
-    ('{"message": "generic"}', "generic"),
-    ('{"something": "else"}', None),
-    ('[1, 2]', "[1, 2]"),
-    ("plain text", "plain text"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", (None, None, None)),
+        ("   ", (None, None, None)),
+        ('{"type": "error", "error": {"message": "m", "detail": "d"}}', "m - d"),
+        ('{"type": "error", "error": {"message": "m"}}', "m"),
+        ('{"error": "invalid_grant"}', "invalid_grant"),
+        ('{"error": "invalid_client", "error_description": "bad"}', "invalid_client: bad"),
+        ('{"detail": "scim says"}', "scim says"),
+        ('{"message": "generic"}', "generic"),
+        ('{"something": "else"}', None),
+        ("[1, 2]", "[1, 2]"),
+        ("plain text", "plain text"),
+    ],
+)
 def test_parse_error_body(text, expected):
     body, api_message, scim_type = parse_error_body(text)
     if isinstance(expected, tuple):
@@ -164,8 +209,13 @@ def test_long_bodies_are_truncated():
 
 def test_redact_every_form_of_a_secret():
     b64 = base64.b64encode(("admin@acme.example:" + SECRET).encode()).decode()
-    text = ("raw %s; basic %s; url %s; header Authorization: Basic %s; bearer Bearer %s"
-            % (SECRET, b64, "s3cr3t%2Dapi", b64, SECRET))
+    text = "raw %s; basic %s; url %s; header Authorization: Basic %s; bearer Bearer %s" % (
+        SECRET,
+        b64,
+        "s3cr3t%2Dapi",
+        b64,
+        SECRET,
+    )
     out = redact(text, ApiTokenAuth("admin@acme.example", SECRET).secrets)
     assert SECRET not in out
     assert b64 not in out
@@ -179,8 +229,10 @@ def test_redact_url_quoted_secret():
 
 
 def test_redact_generic_credentials_without_knowing_them():
-    out = redact("Authorization: Bearer abcdefghijklmnop1234 and Basic YWRtaW46cGFzc3dvcmQxMjM0NTY= "
-                 "and ?access_token=xyz&x=1 and {\"client_secret\": \"shh\"}")
+    out = redact(
+        "Authorization: Bearer abcdefghijklmnop1234 and Basic YWRtaW46cGFzc3dvcmQxMjM0NTY= "
+        'and ?access_token=xyz&x=1 and {"client_secret": "shh"}'
+    )
     assert "abcdefghijklmnop1234" not in out
     assert "YWRtaW46cGFzc3dvcmQxMjM0NTY=" not in out
     assert "xyz" not in out
@@ -202,8 +254,9 @@ def test_redact_data():
 
 
 def test_exception_attributes_are_redacted():
-    error = AtlassianError("failed with tok-1234", method="GET", path="/x/tok-1234", status=None,
-                           api_message="echo tok-1234", secrets=["tok-1234"])
+    error = AtlassianError(
+        "failed with tok-1234", method="GET", path="/x/tok-1234", status=None, api_message="echo tok-1234", secrets=["tok-1234"]
+    )
     assert "tok-1234" not in str(error)
     assert "tok-1234" not in error.path
     assert "tok-1234" not in error.api_message

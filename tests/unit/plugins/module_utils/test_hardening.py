@@ -46,6 +46,7 @@ def _leaks(text, secret, prefix=8):
 
 # -- class 4: secrets are masked before anything is cut ---------------------------------------------------
 
+
 def _auths():
     return [
         ("api_token", ApiTokenAuth("admin@acme.example", API_TOKEN), API_TOKEN),
@@ -62,10 +63,11 @@ def test_an_echoed_secret_never_escapes_at_any_offset_around_the_cut(mocked, mak
     offsets = list(range(1990, 2011)) + [0, 1000, 5000]
     for pad in offsets:
         echo = "x" * pad + secret + " and again " + secret[:-1]
-        body = {"bitbucket": json.dumps({"type": "error", "error": {"message": echo}}),
-                "scim": json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "400",
-                                    "detail": echo}),
-                "plain": echo}[shape]
+        body = {
+            "bitbucket": json.dumps({"type": "error", "error": {"message": echo}}),
+            "scim": json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "400", "detail": echo}),
+            "plain": echo,
+        }[shape]
         mocked.add("GET", base + "/x", body=body, status=400)
     for pad in offsets:
         with pytest.raises(ApiError) as caught:
@@ -105,26 +107,33 @@ def test_an_oauth_error_echoing_the_client_secret_is_masked_past_the_cut(mocked,
 
 # -- class 5: URLs and numbers -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, words", [
-    ("https://u:p@api.bitbucket.org/2.0", "must not hold credentials"),
-    ("https://api.bitbucket.org/2.0\n", "trailing newline"),
-    (" https://api.bitbucket.org/2.0", "spaces"),
-    ("file:///etc/passwd", "must be an absolute https:// URL"),
-    ("ftp://api.bitbucket.org/2.0", "must be an absolute https:// URL"),
-    ("https://", "must be an absolute https:// URL"),
-    ("https://api.bitbucket.org/2.0?x=1", "query string"),
-    ("https://api.bitbucket.org/2.0#f", "query string or fragment"),
-    ("https://api.bitbucket.org:99999/2.0", "invalid port"),
-    ("https://api.bitbucket.org/" + "a" * 3000, "longer than"),
-    ("https://api.bitbucket.org/2.0/../x", "'.' or '..' path segments"),
-    ("https://api.bitbucket.org/./2.0", "'.' or '..' path segments"),
-    ("https://api.bitbucket.org/2.0/%2E%2e", "'.' or '..' path segments"),
-    ("https://api.bitbucket.org/2.0/..", "'.' or '..' path segments"),
-])
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("https://u:p@api.bitbucket.org/2.0", "must not hold credentials"),
+        ("https://api.bitbucket.org/2.0\n", "trailing newline"),
+        (" https://api.bitbucket.org/2.0", "spaces"),
+        ("file:///etc/passwd", "must be an absolute https:// URL"),
+        ("ftp://api.bitbucket.org/2.0", "must be an absolute https:// URL"),
+        ("https://", "must be an absolute https:// URL"),
+        ("https://api.bitbucket.org/2.0?x=1", "query string"),
+        ("https://api.bitbucket.org/2.0#f", "query string or fragment"),
+        ("https://api.bitbucket.org:99999/2.0", "invalid port"),
+        ("https://api.bitbucket.org/" + "a" * 3000, "longer than"),
+        ("https://api.bitbucket.org/2.0/../x", "'.' or '..' path segments"),
+        ("https://api.bitbucket.org/./2.0", "'.' or '..' path segments"),
+        ("https://api.bitbucket.org/2.0/%2E%2e", "'.' or '..' path segments"),
+        ("https://api.bitbucket.org/2.0/..", "'.' or '..' path segments"),
+    ],
+)
 @pytest.mark.parametrize("option", ["api_url", "token_url"])
 def test_bad_urls_are_refused_naming_the_option(value, words, option):
-    params = {"username": "admin@acme.example", "api_token": API_TOKEN} if option == "api_url" else \
-        {"client_id": "id", "client_secret": CLIENT_SECRET}
+    params = (
+        {"username": "admin@acme.example", "api_token": API_TOKEN}
+        if option == "api_url"
+        else {"client_id": "id", "client_secret": CLIENT_SECRET}
+    )
     params[option] = value
     with pytest.raises(ConfigurationError) as caught:
         bitbucket_transport_from_params(params)
@@ -132,36 +141,44 @@ def test_bad_urls_are_refused_naming_the_option(value, words, option):
     assert "u:p" not in caught.value.message
 
 
-@pytest.mark.parametrize("value", ["https://bitbucket.example/proxy.v1/2.0", "https://h/.well-known/2.0/", "https://h/...",
-                                   "https://h/a..b/", "https://h/.x/"])
+@pytest.mark.parametrize(
+    "value",
+    ["https://bitbucket.example/proxy.v1/2.0", "https://h/.well-known/2.0/", "https://h/...", "https://h/a..b/", "https://h/.x/"],
+)
 def test_dots_inside_a_path_segment_are_fine(value):
     assert validate.url(value, "api_url") == value
 
 
 def test_plain_http_to_another_host_and_validate_certs_false_are_warned_about():
     warnings = []
-    params = {"username": "admin@acme.example", "api_token": API_TOKEN, "api_url": "http://bitbucket.internal/2.0",
-              "validate_certs": False}
+    params = {
+        "username": "admin@acme.example",
+        "api_token": API_TOKEN,
+        "api_url": "http://bitbucket.internal/2.0",
+        "validate_certs": False,
+    }
     bitbucket_transport_from_params(params, warn=warnings.append)
     assert len(warnings) == 2
     assert "api_url uses plain http:// to bitbucket.internal" in warnings[0]
     assert warnings[1].startswith("validate_certs is false")
     quiet = []
-    bitbucket_transport_from_params(dict(params, api_url="http://127.0.0.1:8080/2.0", validate_certs=True),
-                                    warn=quiet.append)
+    bitbucket_transport_from_params(dict(params, api_url="http://127.0.0.1:8080/2.0", validate_certs=True), warn=quiet.append)
     assert quiet == []
 
 
-@pytest.mark.parametrize("options, words", [
-    ({"timeout": math.nan}, "timeout must be a number of seconds greater than 0"),
-    ({"timeout": math.inf}, "timeout must be"),
-    ({"timeout": 0}, "timeout must be"),
-    ({"timeout": -1.0}, "timeout must be"),
-    ({"timeout": 1e9}, "at most 3600"),
-    ({"max_retries": -1}, "max_retries must be a whole number from 0 to 20"),
-    ({"max_retries": 1000}, "max_retries must be"),
-    ({"ca_path": "/tmp/x\n"}, "ca_path holds a line break"),
-])
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"timeout": math.nan}, "timeout must be a number of seconds greater than 0"),
+        ({"timeout": math.inf}, "timeout must be"),
+        ({"timeout": 0}, "timeout must be"),
+        ({"timeout": -1.0}, "timeout must be"),
+        ({"timeout": 1e9}, "at most 3600"),
+        ({"max_retries": -1}, "max_retries must be a whole number from 0 to 20"),
+        ({"max_retries": 1000}, "max_retries must be"),
+        ({"ca_path": "/tmp/x\n"}, "ca_path holds a line break"),
+    ],
+)
 def test_bad_numbers_are_refused_naming_the_option(options, words):
     with pytest.raises(ConfigurationError, match=words):
         scim_transport_from_params(dict({"directory_id": "d", "scim_token": SCIM_TOKEN}, **options))
@@ -174,17 +191,20 @@ def test_directory_ids_that_are_no_plain_segment_are_refused(directory_id):
 
 
 def test_credentials_with_control_characters_and_usernames_that_are_no_email_are_refused():
-    for params, option in (({"username": "admin@acme.example", "api_token": API_TOKEN + "\n"}, "api_token"),
-                           ({"username": "admin", "api_token": API_TOKEN}, "username"),
-                           ({"username": "admin@acme.example:x", "api_token": API_TOKEN}, "username"),
-                           ({"client_id": "id\t", "client_secret": CLIENT_SECRET}, "client_id"),
-                           ({"client_id": "id", "client_secret": CLIENT_SECRET + " "}, "client_secret")):
+    for params, option in (
+        ({"username": "admin@acme.example", "api_token": API_TOKEN + "\n"}, "api_token"),
+        ({"username": "admin", "api_token": API_TOKEN}, "username"),
+        ({"username": "admin@acme.example:x", "api_token": API_TOKEN}, "username"),
+        ({"client_id": "id\t", "client_secret": CLIENT_SECRET}, "client_id"),
+        ({"client_id": "id", "client_secret": CLIENT_SECRET + " "}, "client_secret"),
+    ):
         with pytest.raises(ConfigurationError) as caught:
             bitbucket_transport_from_params(params)
         assert caught.value.message.startswith(option) and API_TOKEN not in caught.value.message
 
 
 # -- redirects: a write is only applied when the API itself answered it -------------------------------------
+
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirected_write_is_an_error_and_is_not_sent_elsewhere(mocked, make_transport, status):
@@ -220,8 +240,8 @@ def test_a_redirect_loop_on_a_read_stops(mocked, make_transport):
 
 # -- the CA bundle of the environment ----------------------------------------------------------------------
 
-def test_a_ca_bundle_from_the_environment_is_said_unless_it_is_a_default_store(
-        monkeypatch, tmp_path, make_transport, warnings):
+
+def test_a_ca_bundle_from_the_environment_is_said_unless_it_is_a_default_store(monkeypatch, tmp_path, make_transport, warnings):
     bundle = tmp_path / "proxy-ca.pem"
     bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
@@ -230,6 +250,7 @@ def test_a_ca_bundle_from_the_environment_is_said_unless_it_is_a_default_store(
     make_transport(ca_path=str(bundle))
     assert len(warnings) == 1  # an explicit ca_path is what is trusted: nothing to say
     import certifi
+
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())
     make_transport()
     assert len(warnings) == 1
@@ -237,17 +258,42 @@ def test_a_ca_bundle_from_the_environment_is_said_unless_it_is_a_default_store(
 
 # -- identifiers -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, kind", [
-    ("Dev1@Acme.Example", "email"), ("557058:6c1b7f1e-0000-4000-8000-000000000001", "account_id"),
-    ("5b10ac8d82e05b22cc7d4ef5", "account_id"), ("qm:a1b2:c3d4", "account_id"),
-    ("{0F1E2D3C-0000-4000-8000-000000000001}", "uuid"), ("0f1e2d3c-0000-4000-8000-000000000001", "uuid"),
-])
+
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        ("Dev1@Acme.Example", "email"),
+        ("557058:6c1b7f1e-0000-4000-8000-000000000001", "account_id"),
+        ("5b10ac8d82e05b22cc7d4ef5", "account_id"),
+        ("qm:a1b2:c3d4", "account_id"),
+        ("{0F1E2D3C-0000-4000-8000-000000000001}", "uuid"),
+        ("0f1e2d3c-0000-4000-8000-000000000001", "uuid"),
+    ],
+)
 def test_well_formed_identifiers(value, kind):
     assert validate.user_identifier(value, "user")[0] == kind
 
 
-@pytest.mark.parametrize("value", ["", "  ", "{not-a-uuid", "557058:", "dev002.acme.example", "@", "a@", "x y@z.example",
-                                   "a@b", "a\n@b.example", "..", "557058:a/b", "x" * 5000, "dév", 42])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "  ",
+        "{not-a-uuid",
+        "557058:",
+        "dev002.acme.example",
+        "@",
+        "a@",
+        "x y@z.example",
+        "a@b",
+        "a\n@b.example",
+        "..",
+        "557058:a/b",
+        "x" * 5000,
+        "dév",
+        42,
+    ],
+)
 def test_malformed_identifiers_name_the_option(value):
     with pytest.raises(ConfigurationError, match="^users\\[3\\].user "):
         validate.user_identifier(value, "users[3].user")

@@ -14,12 +14,12 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
 
 class Exited(Exception):
     def __init__(self, failed, result):
-        super(Exited, self).__init__("exit")
+        super().__init__("exit")
         self.failed = failed
         self.result = result
 
 
-class FakeModule(object):
+class FakeModule:
     def __init__(self, params=None):
         self.params = params or {}
         self.no_log_values = set()
@@ -35,7 +35,7 @@ class FakeModule(object):
         raise Exited(False, result)
 
 
-class FakeClient(object):
+class FakeClient:
     def __init__(self):
         self.stats = ApiStats()
         self.closed = 0
@@ -55,6 +55,7 @@ def test_success_closes_the_session_and_adds_accounting():
     def work(client, module):
         client.stats.record("GET")
         return {"changed": False}, False
+
     done, client = _run(work)
     assert not done.failed and client.closed == 1
     assert done.result == {"changed": False, "api_calls": {"total": 1, "GET": 1}, "rate_limit": {}}
@@ -64,6 +65,7 @@ def test_a_typed_error_is_failed_once_at_the_edge_with_accounting_and_the_sessio
     def work(client, module):
         client.stats.record("GET")
         raise ApiError("GET /x failed with HTTP 500", method="GET", path="/x", status=500)
+
     done, client = _run(work)
     assert done.failed and client.closed == 1
     assert done.result["msg"] == "GET /x failed with HTTP 500" and done.result["status"] == 500
@@ -78,6 +80,7 @@ def test_a_failed_result_is_failed_with_everything_it_says():
 def test_bad_options_fail_before_any_client_exists():
     def refuse(params, warn):
         raise ConfigurationError("timeout must be a number of seconds greater than 0 and at most 3600")
+
     done, _client = _run(lambda client, module: ({}, False), make_client=refuse)
     assert done.failed and done.result["msg"].startswith("timeout must be") and done.result["api_calls"] == {"total": 0}
 

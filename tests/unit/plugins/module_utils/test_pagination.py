@@ -36,12 +36,14 @@ def test_bitbucket_follows_next_verbatim_without_size_or_page(mocked, make_trans
     # opaque next URLs with a cursor; no size/page anywhere
     next1 = MEMBERS + "?pagelen=100&q=user.nickname%3D%22x%22&page=Zm9vYmFy"
     next2 = MEMBERS + "?pagelen=100&q=user.nickname%3D%22x%22&page=YmF6cXV4"
-    mocked.add(responses.GET, MEMBERS, json={"values": [1, 2], "next": next1},
-               match=_query(pagelen="100", q='user.nickname="x"'))
-    mocked.add(responses.GET, next1, json={"values": [3], "next": next2, "pagelen": 100},
-               match=_query(pagelen="100", q='user.nickname="x"', page="Zm9vYmFy"))
-    mocked.add(responses.GET, next2, json={"values": [4]},
-               match=_query(pagelen="100", q='user.nickname="x"', page="YmF6cXV4"))
+    mocked.add(responses.GET, MEMBERS, json={"values": [1, 2], "next": next1}, match=_query(pagelen="100", q='user.nickname="x"'))
+    mocked.add(
+        responses.GET,
+        next1,
+        json={"values": [3], "next": next2, "pagelen": 100},
+        match=_query(pagelen="100", q='user.nickname="x"', page="Zm9vYmFy"),
+    )
+    mocked.add(responses.GET, next2, json={"values": [4]}, match=_query(pagelen="100", q='user.nickname="x"', page="YmF6cXV4"))
     transport = make_transport()
     values = list(iter_bitbucket_values(transport, PATH, params={"q": 'user.nickname="x"'}))
     assert values == [1, 2, 3, 4]
@@ -109,8 +111,12 @@ def test_bitbucket_bad_page_shape(mocked, make_transport):
 
 
 def _scim_page(ids, total=None, start=1):
-    page = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "startIndex": start,
-            "itemsPerPage": len(ids), "Resources": [{"id": i, "userName": "%s@acme.example" % i} for i in ids]}
+    page = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "startIndex": start,
+        "itemsPerPage": len(ids),
+        "Resources": [{"id": i, "userName": "%s@acme.example" % i} for i in ids],
+    }
     if total is not None:
         page["totalResults"] = total
     return page
@@ -179,7 +185,7 @@ def test_scim_bad_page_shape(mocked, scim_transport):
 
 
 def test_pagination_without_warn_attribute(mocked):
-    class Bare(object):
+    class Bare:
         """A transport-like object without ``warn``."""
 
         secrets = ()

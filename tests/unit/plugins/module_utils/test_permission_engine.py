@@ -65,8 +65,9 @@ def targets(*requests, exempt=(), known=None, exclusive=False):
 
 
 def plan_repository(state, wishes, exclusive=False, keep=()):
-    return reconcile(state.current["user"], wishes.desired, absent=wishes.absent, exclusive=exclusive,
-                     keep=set(keep) | wishes.exempt)
+    return reconcile(
+        state.current["user"], wishes.desired, absent=wishes.absent, exclusive=exclusive, keep=set(keep) | wishes.exempt
+    )
 
 
 def RepoState(target, current):  # pylint: disable=invalid-name
@@ -78,8 +79,11 @@ def apply_plan(client, workspace, target, plan):
 
 
 def test_targets_map_emails_and_report_unknown_removals():
-    result = targets(UserRequest("A@x.example", "read"), UserRequest("b@x.example", state="absent"),
-                     known={"a@x.example": "557058:a", "b@x.example": None})
+    result = targets(
+        UserRequest("A@x.example", "read"),
+        UserRequest("b@x.example", state="absent"),
+        known={"a@x.example": "557058:a", "b@x.example": None},
+    )
     assert result.desired == {"557058:a": "read"}
     assert result.absent == set()
     assert result.not_found == ["b@x.example"]
@@ -101,16 +105,22 @@ def test_plan_scopes_to_named_users_unless_exclusive():
     plan = plan_repository(state, wanted, exclusive=False)
     assert plan.update == {"557058:a": ("read", "write")} and plan.remove == {"557058:b": "admin"}
     exclusive = targets(UserRequest("557058:a", "write"), exempt=["557058:e"])
-    plan = plan_repository(RepoState("r", {"557058:a": "write", "557058:c": "read", "557058:e": "read", "557058:me": "admin"}), exclusive,
-                           exclusive=True, keep=("557058:me",))
+    plan = plan_repository(
+        RepoState("r", {"557058:a": "write", "557058:c": "read", "557058:e": "read", "557058:me": "admin"}),
+        exclusive,
+        exclusive=True,
+        keep=("557058:me",),
+    )
     assert plan.remove == {"557058:c": "read"}
     assert sorted(plan.protected) == ["557058:e", "557058:me"]
 
 
 def test_admin_losses_and_caller_check():
     wanted = targets(UserRequest("557058:me", "write"), UserRequest("557058:b", state="absent"))
-    plans = {"r1": plan_repository(RepoState("r1", {"557058:me": "admin", "557058:b": "admin"}), wanted, False),
-             "r2": plan_repository(RepoState("r2", {"557058:me": "write", "557058:b": "read"}), wanted, False)}
+    plans = {
+        "r1": plan_repository(RepoState("r1", {"557058:me": "admin", "557058:b": "admin"}), wanted, False),
+        "r2": plan_repository(RepoState("r2", {"557058:me": "write", "557058:b": "read"}), wanted, False),
+    }
     losses = admin_losses(plans)
     assert losses == {"557058:me": ["r1"], "557058:b": ["r1"]}
     with pytest.raises(RefusedError, match="your own admin permission"):
@@ -119,7 +129,7 @@ def test_admin_losses_and_caller_check():
     check_caller(None, losses, wanted)
 
 
-class FakeClient(object):
+class FakeClient:
     auth_kind = "api_token"
 
     def __init__(self, failures=None):
@@ -146,13 +156,26 @@ class FakeClient(object):
 
 
 def test_apply_order_and_partial_failure():
-    wanted = targets(UserRequest("557058:a", "read"), UserRequest("557058:b", "admin"), UserRequest("557058:c", "write"),
-                     UserRequest("557058:d", state="absent"))
+    wanted = targets(
+        UserRequest("557058:a", "read"),
+        UserRequest("557058:b", "admin"),
+        UserRequest("557058:c", "write"),
+        UserRequest("557058:d", state="absent"),
+    )
     plan = plan_repository(RepoState("r", {"557058:b": "read", "557058:d": "write"}), wanted, False)
     client = FakeClient({"557058:a": PlanLimitError("limit", status=402)})
     outcome = apply_plan(client, "acme", "r", plan)
-    assert client.writes == [("DELETE", "557058:d"), ("PUT", "557058:b", "admin"), ("PUT", "557058:a", "read"), ("PUT", "557058:c", "write")]
-    assert outcome.remove == {"557058:d": "write"} and outcome.update == {"557058:b": ("read", "admin")} and outcome.add == {"557058:c": "write"}
+    assert client.writes == [
+        ("DELETE", "557058:d"),
+        ("PUT", "557058:b", "admin"),
+        ("PUT", "557058:a", "read"),
+        ("PUT", "557058:c", "write"),
+    ]
+    assert (
+        outcome.remove == {"557058:d": "write"}
+        and outcome.update == {"557058:b": ("read", "admin")}
+        and outcome.add == {"557058:c": "write"}
+    )
     assert [(f["user"], f["operation"], f["status"]) for f in outcome.failed] == [("557058:a", "grant", 402)]
     assert outcome_after(plan.before(), outcome) == {"557058:b": "admin", "557058:c": "write"}
     assert outcome.fatal is None
@@ -187,20 +210,23 @@ def test_a_404_on_a_put_is_a_missing_repository_and_stops_it():
     assert outcome.fatal is None
 
 
-@pytest.mark.parametrize("message, stops", [
-    ("Access tokens cannot be used for this resource", True),
-    ("Access token can't be used with this endpoint", True),
-    ("Access denied", False),
-    ("Your credentials lack one or more required privilege scopes.", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    "message, stops",
+    [
+        ("Access tokens cannot be used for this resource", True),
+        ("Access token can't be used with this endpoint", True),
+        ("Access denied", False),
+        ("Your credentials lack one or more required privilege scopes.", False),
+        (None, False),
+    ],
+)
 def test_only_an_access_token_refusal_stops_everything(message, stops):
     assert stops_everything(ForbiddenError("x", status=403, api_message=message)) is stops
     assert stops_everything(AuthenticationError("x", status=401)) is True
     assert stops_everything(PlanLimitError("x", status=402, api_message=message)) is False
 
 
-class CallerClient(object):
+class CallerClient:
     def __init__(self, auth_kind, answer):
         self.transport = None
         self.auth_kind = auth_kind
@@ -224,11 +250,14 @@ def test_an_access_token_without_a_user_has_no_caller(err):
     assert caller_account(CallerClient("access_token", err)) is None
 
 
-@pytest.mark.parametrize("auth_kind, err", [
-    ("api_token", AuthenticationError("no", status=401)),
-    ("client_credentials", ForbiddenError("no", status=403)),
-    ("access_token", ApiError("boom", status=500)),
-])
+@pytest.mark.parametrize(
+    "auth_kind, err",
+    [
+        ("api_token", AuthenticationError("no", status=401)),
+        ("client_credentials", ForbiddenError("no", status=403)),
+        ("access_token", ApiError("boom", status=500)),
+    ],
+)
 def test_an_unknown_caller_is_refused_otherwise(auth_kind, err):
     with pytest.raises(RefusedError, match="could not be read"):
         caller_account(CallerClient(auth_kind, err))
@@ -253,7 +282,7 @@ def test_absent_and_exempt_is_a_contradiction_before_any_request():
     assert len(requests_from_params(params)[0]["user"][0]) == 1
 
 
-class Plans(object):
+class Plans:
     def __init__(self, changed):
         self.changed = changed
 
@@ -291,8 +320,7 @@ def test_group_requests_are_slugs_and_exclusive_needs_a_list():
             Request(GROUP, bad, "read")
     with pytest.raises(ConfigurationError, match="exclusive applies to a groups list"):
         requests_from_params({"group": "devs", "permission": "read", "exclusive": True})
-    asks, exempt = requests_from_params({"users": [], "groups": [{"group": "devs", "permission": "write"}],
-                                         "exclusive": True})
+    asks, exempt = requests_from_params({"users": [], "groups": [{"group": "devs", "permission": "write"}], "exclusive": True})
     assert asks["user"] == ([], True) and asks["group"][1] is True and exempt == []
     with pytest.raises(ConfigurationError, match="exempt names users"):
         requests_from_params({"groups": [], "exclusive": True, "exempt": ["557058:a"]})

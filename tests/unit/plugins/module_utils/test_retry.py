@@ -22,25 +22,48 @@ NOW = 1700000000.0
 
 
 def test_retry_statuses():
-    assert RETRY_STATUSES == frozenset((429, 502, 503, 504))
+    assert frozenset((429, 502, 503, 504)) == RETRY_STATUSES
 
 
-@pytest.mark.parametrize("method, flag, expected", [
-    ("GET", None, True), ("head", None, True), ("PUT", None, True), ("DELETE", None, True),
-    ("POST", None, False), ("PATCH", None, False), ("PATCH", True, True), ("POST", True, True), ("GET", False, False),
-])
+@pytest.mark.parametrize(
+    "method, flag, expected",
+    [
+        ("GET", None, True),
+        ("head", None, True),
+        ("PUT", None, True),
+        ("DELETE", None, True),
+        ("POST", None, False),
+        ("PATCH", None, False),
+        ("PATCH", True, True),
+        ("POST", True, True),
+        ("GET", False, False),
+    ],
+)
 def test_is_idempotent(method, flag, expected):
     assert is_idempotent(method, flag) is expected
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, None), ("", None), ("  ", None), ("soon", None), ("nan", None), ("inf", None),
-    ("0", 0.0), ("5", 5.0), (" 12 ", 12.0), ("1.5", 1.5), ("-3", 0.0), (7, 7.0),
-    (email.utils.formatdate(NOW + 30, usegmt=True), 30.0),
-    (email.utils.formatdate(NOW - 30, usegmt=True), 0.0),
-    ("Wed, 21 Oct 2015 07:28:00", None),  # no zone: unusable
-    ("Wed, 99 Foo 2015 07:28:00 GMT", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("soon", None),
+        ("nan", None),
+        ("inf", None),
+        ("0", 0.0),
+        ("5", 5.0),
+        (" 12 ", 12.0),
+        ("1.5", 1.5),
+        ("-3", 0.0),
+        (7, 7.0),
+        (email.utils.formatdate(NOW + 30, usegmt=True), 30.0),
+        (email.utils.formatdate(NOW - 30, usegmt=True), 0.0),
+        ("Wed, 21 Oct 2015 07:28:00", None),  # no zone: unusable
+        ("Wed, 99 Foo 2015 07:28:00 GMT", None),
+    ],
+)
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value, now=NOW) == expected
 
@@ -50,7 +73,9 @@ def test_parse_retry_after_uses_wall_clock_by_default():
     assert 990 <= parse_retry_after(value) <= 1000
 
 
-@pytest.mark.parametrize("attempt, ceiling", [(0, 1.0), (1, 2.0), (2, 4.0), (3, 8.0), (4, 16.0), (5, 30.0), (6, 30.0), (500, 30.0)])
+@pytest.mark.parametrize(
+    "attempt, ceiling", [(0, 1.0), (1, 2.0), (2, 4.0), (3, 8.0), (4, 16.0), (5, 30.0), (6, 30.0), (500, 30.0)]
+)
 def test_backoff_is_full_jitter_between_zero_and_ceiling(attempt, ceiling):
     assert RetryPolicy(rng=lambda: 0.0).backoff(attempt) == 0.0
     assert RetryPolicy(rng=lambda: 1.0).backoff(attempt) == ceiling

@@ -46,42 +46,70 @@ def client(make_transport):
 
 
 def _user(**extra):
-    user = {"schemas": [CORE_USER_SCHEMA], "id": "u-1", "userName": "jane@acme.example", "active": True,
-            "emails": [{"value": "jane@acme.example", "type": "work", "primary": True}]}
+    user = {
+        "schemas": [CORE_USER_SCHEMA],
+        "id": "u-1",
+        "userName": "jane@acme.example",
+        "active": True,
+        "emails": [{"value": "jane@acme.example", "type": "work", "primary": True}],
+    }
     user.update(extra)
     return user
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("jane@acme.example", 'userName eq "jane@acme.example"'),
-    ('a"b', 'userName eq "a\\"b"'),
-    ("a\\b", 'userName eq "a\\\\b"'),
-    ('\\"', 'userName eq "\\\\\\""'),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("jane@acme.example", 'userName eq "jane@acme.example"'),
+        ('a"b', 'userName eq "a\\"b"'),
+        ("a\\b", 'userName eq "a\\\\b"'),
+        ('\\"', 'userName eq "\\\\\\""'),
+    ],
+)
 def test_filter_quotes_the_value(value, expected):
     assert scim_filter_eq("userName", value) == expected
 
 
-@pytest.mark.parametrize("emails, expected", [
-    ([], None),
-    ([{"value": "a", "type": "home"}, {"value": "b", "type": "work"}], "b"),
-    ([{"value": "a", "type": "work"}, {"value": "b", "type": "home", "primary": True}], "b"),
-    ([{"value": "a", "type": "home"}, {"value": "c", "type": "other"}], "a"),
-    (["not-a-dict", {"value": "d"}], "d"),
-])
+@pytest.mark.parametrize(
+    "emails, expected",
+    [
+        ([], None),
+        ([{"value": "a", "type": "home"}, {"value": "b", "type": "work"}], "b"),
+        ([{"value": "a", "type": "work"}, {"value": "b", "type": "home", "primary": True}], "b"),
+        ([{"value": "a", "type": "home"}, {"value": "c", "type": "other"}], "a"),
+        (["not-a-dict", {"value": "d"}], "d"),
+    ],
+)
 def test_primary_email(emails, expected):
     _index, entry = primary_email_entry({"emails": emails})
     assert (entry or {}).get("value") == expected
 
 
 def test_user_view_reads_every_managed_attribute():
-    user = _user(name={"givenName": "Jane", "familyName": "Doe"}, displayName="Jane Doe", nickName="JD", title="CTO",
-                 timezone="Europe/Paris", preferredLanguage="fr", locale="fr-FR", externalId="idp-1",
-                 **{ENTERPRISE_USER_SCHEMA: {"department": "Ops", "organization": "Acme"}})
+    user = _user(
+        name={"givenName": "Jane", "familyName": "Doe"},
+        displayName="Jane Doe",
+        nickName="JD",
+        title="CTO",
+        timezone="Europe/Paris",
+        preferredLanguage="fr",
+        locale="fr-FR",
+        externalId="idp-1",
+        **{ENTERPRISE_USER_SCHEMA: {"department": "Ops", "organization": "Acme"}},
+    )
     assert user_view(user) == {
-        "email": "jane@acme.example", "given_name": "Jane", "family_name": "Doe", "display_name": "Jane Doe",
-        "nick_name": "JD", "title": "CTO", "department": "Ops", "organization": "Acme", "timezone": "Europe/Paris",
-        "preferred_language": "fr", "external_id": "idp-1", "active": True,
+        "email": "jane@acme.example",
+        "given_name": "Jane",
+        "family_name": "Doe",
+        "display_name": "Jane Doe",
+        "nick_name": "JD",
+        "title": "CTO",
+        "department": "Ops",
+        "organization": "Acme",
+        "timezone": "Europe/Paris",
+        "preferred_language": "fr",
+        "external_id": "idp-1",
+        "active": True,
     }  # no locale: the deprecated option is never read, compared or reported (Atlassian's ScimUser has no such attribute)
     assert set(user_view({})) == set(MANAGED_OPTIONS)
     assert set(user_view({})).issuperset({"email", "active"}) and all(v is None for v in user_view({}).values())
@@ -102,8 +130,11 @@ def test_is_atlassian_user():
 
 
 def test_atlassian_user_gets_top_level_department_and_a_mirrored_prediction():
-    user = _user(schemas=[CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, ATLASSIAN_EXTERNAL_SCHEMA], department="R&D",
-                 **{ENTERPRISE_USER_SCHEMA: {"department": "R&D"}, ATLASSIAN_EXTERNAL_SCHEMA: {"atlassianAccountId": "a"}})
+    user = _user(
+        schemas=[CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, ATLASSIAN_EXTERNAL_SCHEMA],
+        department="R&D",
+        **{ENTERPRISE_USER_SCHEMA: {"department": "R&D"}, ATLASSIAN_EXTERNAL_SCHEMA: {"atlassianAccountId": "a"}},
+    )
     changes = {"department": ("R&D", "Ops"), "organization": (None, "Acme")}
     assert patch_operations(user, changes) == [
         {"op": "replace", "path": "department", "value": "Ops"},
@@ -121,7 +152,8 @@ def test_atlassian_user_gets_top_level_department_and_a_mirrored_prediction():
 def test_rfc_user_gets_department_in_the_enterprise_extension():
     user = _user(**{ENTERPRISE_USER_SCHEMA: {"department": "R&D", "employeeNumber": "7"}})
     assert patch_operations(user, {"department": ("R&D", "")}) == [
-        {"op": "remove", "path": ENTERPRISE_USER_SCHEMA + ":department"}]
+        {"op": "remove", "path": ENTERPRISE_USER_SCHEMA + ":department"}
+    ]
     cleared = apply_changes(user, {"department": ("R&D", "")})
     assert cleared[ENTERPRISE_USER_SCHEMA] == {"employeeNumber": "7"} and "department" not in cleared
 
@@ -154,13 +186,27 @@ def test_desired_for_compares_email_without_case():
 
 
 def test_patch_operations_and_prediction_agree():
-    user = _user(title="Engineer", nickName="JD", emails=[{"value": "old@acme.example", "type": "work", "primary": True},
-                                                          {"value": "me@home.example", "type": "home"}])
-    changes = {"title": ("Engineer", "CTO"), "nick_name": ("JD", ""), "department": (None, "Ops"),
-               "email": ("old@acme.example", "new@acme.example"), "given_name": (None, "Jane")}
+    user = _user(
+        title="Engineer",
+        nickName="JD",
+        emails=[{"value": "old@acme.example", "type": "work", "primary": True}, {"value": "me@home.example", "type": "home"}],
+    )
+    changes = {
+        "title": ("Engineer", "CTO"),
+        "nick_name": ("JD", ""),
+        "department": (None, "Ops"),
+        "email": ("old@acme.example", "new@acme.example"),
+        "given_name": (None, "Jane"),
+    }
     assert patch_operations(user, changes) == [
-        {"op": "replace", "path": "emails", "value": [{"value": "new@acme.example", "type": "work", "primary": True},
-                                                      {"value": "me@home.example", "type": "home"}]},
+        {
+            "op": "replace",
+            "path": "emails",
+            "value": [
+                {"value": "new@acme.example", "type": "work", "primary": True},
+                {"value": "me@home.example", "type": "home"},
+            ],
+        },
         {"op": "replace", "path": "name.givenName", "value": "Jane"},
         {"op": "remove", "path": "nickName"},
         {"op": "replace", "path": "title", "value": "CTO"},
@@ -181,8 +227,9 @@ def test_new_email_equal_to_a_secondary_one_is_not_duplicated():
 
 
 def test_create_payload_sets_active_and_only_given_attributes():
-    payload = create_payload("jane@acme.example", {"email": "jane@acme.example", "title": "", "given_name": None,
-                                                   "organization": "Acme"})
+    payload = create_payload(
+        "jane@acme.example", {"email": "jane@acme.example", "title": "", "given_name": None, "organization": "Acme"}
+    )
     assert payload == {
         "schemas": [CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
         "userName": "jane@acme.example",
@@ -199,13 +246,16 @@ def test_the_deprecated_locale_is_no_managed_option_and_is_never_sent(client):
     assert ignored_option_warning("locale") == (
         "Option locale is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module does "
         "not send, compare or report it; use preferred_language. The option will be removed in version 1.0.0 of "
-        "accessops.atlassian.")
+        "accessops.atlassian."
+    )
     with responses.RequestsMock() as rsps:  # every call it makes is listed: one read, no write
         rsps.add(responses.GET, USERS, json={"Resources": [_user(locale="en-US")]})
         result = ensure_user(client, "jane@acme.example", {"locale": "fr-FR"})
         assert len(rsps.calls) == 1 and rsps.calls[0].request.method == "GET"
-    assert result["changed"] is False and result["diff"] == {"before": {"user_name": "jane@acme.example"},
-                                                             "after": {"user_name": "jane@acme.example"}}
+    assert result["changed"] is False and result["diff"] == {
+        "before": {"user_name": "jane@acme.example"},
+        "after": {"user_name": "jane@acme.example"},
+    }
 
 
 def test_find_user_none_and_one(client):
@@ -251,11 +301,14 @@ def test_iter_users_and_find_users(client):
         assert rsps.calls[1].request.params["filter"] == 'externalId eq "e"'
 
 
-@pytest.mark.parametrize("attribute, value, answer", [
-    ("userName", "leaver@acme.example", _user()),                       # the filter was ignored
-    ("externalId", "e-1", _user(externalId="e-2")),
-    ("externalId", "e-1", _user()),                                     # no externalId at all
-])
+@pytest.mark.parametrize(
+    "attribute, value, answer",
+    [
+        ("userName", "leaver@acme.example", _user()),  # the filter was ignored
+        ("externalId", "e-1", _user(externalId="e-2")),
+        ("externalId", "e-1", _user()),  # no externalId at all
+    ],
+)
 def test_filtered_reads_refuse_users_that_do_not_match(client, attribute, value, answer):
     with responses.RequestsMock() as rsps:
         rsps.add(responses.GET, USERS, json={"totalResults": 1, "Resources": [answer]})

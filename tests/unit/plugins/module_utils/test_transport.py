@@ -49,6 +49,7 @@ def _methods(mocked):
 
 # -- construction, URLs, headers, TLS ------------------------------------------------------------------
 
+
 def test_user_agent_accept_and_keep_alive_session(mocked, make_transport):
     mocked.add(responses.GET, URL, json={"a": 1})
     mocked.add(responses.GET, URL, json={"a": 2})
@@ -66,12 +67,15 @@ def test_user_agent_accept_and_keep_alive_session(mocked, make_transport):
         assert call.request.req_kwargs["verify"] is True
 
 
-@pytest.mark.parametrize("validate_certs, ca_path, expected", [
-    (True, None, True),
-    (False, None, False),
-    (True, "CA", "CA"),
-    (False, "CA", False),
-])
+@pytest.mark.parametrize(
+    "validate_certs, ca_path, expected",
+    [
+        (True, None, True),
+        (False, None, False),
+        (True, "CA", "CA"),
+        (False, "CA", False),
+    ],
+)
 def test_tls_settings(mocked, make_transport, tmp_path, validate_certs, ca_path, expected):
     bundle = tmp_path / "ca.pem"
     bundle.write_text("-----BEGIN CERTIFICATE-----\n")
@@ -85,14 +89,17 @@ def test_tls_settings(mocked, make_transport, tmp_path, validate_certs, ca_path,
     assert mocked.calls[0].request.req_kwargs["timeout"] == 7.0
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"base_url": "api.bitbucket.org/2.0"}, "not an absolute http(s) URL"),
-    ({"base_url": "ftp://x/2.0"}, "not an absolute http(s) URL"),
-    ({"base_url": "https://x/2.0?a=1"}, "query string"),
-    ({"ca_path": "/nonexistent/ca.pem"}, "does not exist"),
-    ({"timeout": "soon"}, "number of seconds"),
-    ({"timeout": 0}, "greater than 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"base_url": "api.bitbucket.org/2.0"}, "not an absolute http(s) URL"),
+        ({"base_url": "ftp://x/2.0"}, "not an absolute http(s) URL"),
+        ({"base_url": "https://x/2.0?a=1"}, "query string"),
+        ({"ca_path": "/nonexistent/ca.pem"}, "does not exist"),
+        ({"timeout": "soon"}, "number of seconds"),
+        ({"timeout": 0}, "greater than 0"),
+    ],
+)
 def test_bad_construction(make_transport, kwargs, words):
     with pytest.raises(ConfigurationError, match=words.replace("(", r"\(").replace(")", r"\)")):
         make_transport(**kwargs)
@@ -155,14 +162,21 @@ def test_header_auth_sets_or_removes():
 
 
 def test_request_sends_params_and_json(mocked, make_transport):
-    mocked.add(responses.PUT, API + "/x/y", json={"ok": True},
-               match=[responses.matchers.query_param_matcher({"fields": "+values.user.email"}),
-                      responses.matchers.json_params_matcher({"permission": "write"})])
+    mocked.add(
+        responses.PUT,
+        API + "/x/y",
+        json={"ok": True},
+        match=[
+            responses.matchers.query_param_matcher({"fields": "+values.user.email"}),
+            responses.matchers.json_params_matcher({"permission": "write"}),
+        ],
+    )
     body = make_transport().request_json("put", "/x/y", params={"fields": "+values.user.email"}, json={"permission": "write"})
     assert body == {"ok": True}
 
 
 # -- retries -------------------------------------------------------------------------------------------
+
 
 def test_get_retried_on_503_with_full_jitter_backoff(mocked, make_transport, fake_clock):
     mocked.add(responses.GET, URL, status=503)
@@ -199,9 +213,15 @@ def test_retry_after_http_date_is_honoured(mocked, make_transport, fake_clock):
 
 
 def test_max_retries_exhausted_raises_rate_limited(mocked, make_transport, fake_clock):
-    for dummy in range(3):
-        mocked.add(responses.GET, URL + "?q=secret-filter", status=429, body=RATE_TEXT, content_type="text/plain",
-                   match=[responses.matchers.query_string_matcher("q=secret-filter")])
+    for _attempt in range(3):
+        mocked.add(
+            responses.GET,
+            URL + "?q=secret-filter",
+            status=429,
+            body=RATE_TEXT,
+            content_type="text/plain",
+            match=[responses.matchers.query_string_matcher("q=secret-filter")],
+        )
     transport = make_transport(max_retries=2)
     with pytest.raises(RateLimitedError) as info:
         transport.request("GET", PATH, params={"q": "secret-filter"})
@@ -359,6 +379,7 @@ def test_transport_error_hides_query_and_secrets(mocked, make_transport):
 
 # -- answers -------------------------------------------------------------------------------------------
 
+
 def test_malformed_json_in_2xx(mocked, make_transport):
     mocked.add(responses.GET, URL, body="{not json", content_type="application/json")
     with pytest.raises(ApiError) as info:
@@ -389,8 +410,13 @@ def test_allow_returns_instead_of_raising(mocked, make_transport):
 
 
 def test_server_error_echoing_credentials_is_redacted(mocked, make_transport, bearer_auth):
-    echo = {"type": "error", "error": {"message": "Bad header Authorization: Bearer bearer-secret-token-0123456789",
-                                       "detail": "token=bearer-secret-token-0123456789"}}
+    echo = {
+        "type": "error",
+        "error": {
+            "message": "Bad header Authorization: Bearer bearer-secret-token-0123456789",
+            "detail": "token=bearer-secret-token-0123456789",
+        },
+    }
     mocked.add(responses.GET, URL, status=400, json=echo)
     with pytest.raises(ApiError) as info:
         make_transport(bearer_auth).get_json(PATH)
@@ -401,6 +427,7 @@ def test_server_error_echoing_credentials_is_redacted(mocked, make_transport, be
 
 
 # -- accounting ----------------------------------------------------------------------------------------
+
 
 def test_rate_limit_headers_and_single_warning(mocked, make_transport, warnings):
     headers = {"X-RateLimit-Limit": "10000", "X-RateLimit-Resource": "api-repositories", "X-RateLimit-NearLimit": "true"}

@@ -29,15 +29,15 @@ OTHER_DIRECTORY = "7c3f0d4e-1b2a-4c5d-8e9f-0a1b2c3d4e5f"
 KEY = "admin-org-api-key-0123456789abcdef"
 CONNECTION = {"org_id": ORG_ID, "admin_api_key": KEY}
 
-ORG = "/admin/v2/orgs/" + ORG_ID                      # paths as the requests carry them
-ALL = ORG + "/directories/-"                          # reads: every directory of the key
-DIR = ORG + "/directories/" + DIRECTORY               # writes: the concrete directory
+ORG = "/admin/v2/orgs/" + ORG_ID  # paths as the requests carry them
+ALL = ORG + "/directories/-"  # reads: every directory of the key
+DIR = ORG + "/directories/" + DIRECTORY  # writes: the concrete directory
 USERS_SEARCH = ALL + "/users/search"
 GROUPS_SEARCH = ALL + "/groups/search"
 WORKSPACES = ORG + "/workspaces"
 DIRECTORIES = ORG + "/directories"
 INVITE = ORG + "/users/invite"
-DIR_USERS_SEARCH = DIR + "/users/search"               # a membership read again, in the group's directory
+DIR_USERS_SEARCH = DIR + "/users/search"  # a membership read again, in the group's directory
 
 # 2026-01-01T00:00:00Z: the wall clock of the fake clock when a task starts
 NOW = 1767225600.0
@@ -72,7 +72,7 @@ def _fail_json(self, **kwargs):
     raise FailJson(json.loads(json.dumps(kwargs)))
 
 
-class FakeClock(object):
+class FakeClock:
     """Monotonic clock, wall clock (``NOW`` at the start) and sleep in one: a sleep moves both on, records its delay."""
 
     def __init__(self, wall=NOW):
@@ -92,8 +92,7 @@ class FakeClock(object):
         self.monotonic += seconds
 
     def policy(self, max_retries, **kwargs):
-        return RetryPolicy(max_retries=max_retries, sleep=self.sleep, clock=self.clock, now=self.now, rng=lambda: 0.5,
-                           **kwargs)
+        return RetryPolicy(max_retries=max_retries, sleep=self.sleep, clock=self.clock, now=self.now, rng=lambda: 0.5, **kwargs)
 
 
 def run_module(module, args, check_mode=False, diff=False, clock=None, **policy):
@@ -112,11 +111,13 @@ def run_module(module, args, check_mode=False, diff=False, clock=None, **policy)
         kwargs.setdefault("retry_policy", clock.policy(5 if retries is None else retries, **policy))
         return real_factory(params, warn=warn, **kwargs)
 
-    with patch_module_args(args), \
-            mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json), \
-            mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json), \
-            mock.patch.object(basic.AnsibleModule, "warn", _warn), \
-            mock.patch.object(admin_connection, "admin_transport_from_params", factory):
+    with (
+        patch_module_args(args),
+        mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json),
+        mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json),
+        mock.patch.object(basic.AnsibleModule, "warn", _warn),
+        mock.patch.object(admin_connection, "admin_transport_from_params", factory),
+    ):
         try:
             module.main()
         except ExitJson as done:
@@ -173,6 +174,7 @@ def add(rsps, method, path, body=None, status=200, headers=None):
 
 # -- payloads -------------------------------------------------------------------------------------------------------
 
+
 def aid(name):
     """The account id of ``name``: ``712020:<uuid5 of the name>``."""
     return "712020:%s" % uuid.uuid5(uuid.NAMESPACE_URL, "account/" + name)
@@ -189,10 +191,18 @@ def email(name):
 
 def user(name, status="active", groups=None, products=None, **extra):
     """A directory user as the search answers it; ``groups``: names (expanded), ``products``: [(key, resource id)]."""
-    item = {"accountId": aid(name), "accountType": "atlassian", "email": email(name), "name": name.capitalize(),
-            "nickname": name, "status": status, "accountStatus": "active",
-            "membershipStatus": "suspended" if status == "suspended" else "active",
-            "addedToOrg": "2024-03-01T09:00:00Z", "managementSource": None}
+    item = {
+        "accountId": aid(name),
+        "accountType": "atlassian",
+        "email": email(name),
+        "name": name.capitalize(),
+        "nickname": name,
+        "status": status,
+        "accountStatus": "active",
+        "membershipStatus": "suspended" if status == "suspended" else "active",
+        "addedToOrg": "2024-03-01T09:00:00Z",
+        "managementSource": None,
+    }
     if groups is not None:
         item["groups"] = [{"id": gid(g), "name": g, "description": None} for g in groups]
     if products is not None:
@@ -202,11 +212,17 @@ def user(name, status="active", groups=None, products=None, **extra):
 
 
 def group(name, synced=False, modifiable=True, directory=DIRECTORY, users=3, **extra):
-    item = {"id": gid(name), "name": name, "description": "The group %s" % name, "directoryId": directory,
-            "managementAccess": {"deletable": modifiable and not synced, "modifiable": modifiable and not synced,
-                                 "readable": True},
-            "externalSynced": synced, "managedBy": "external" if synced else "admins", "counts": {"users": users},
-            "links": {"self": "c-" + name}}
+    item = {
+        "id": gid(name),
+        "name": name,
+        "description": "The group %s" % name,
+        "directoryId": directory,
+        "managementAccess": {"deletable": modifiable and not synced, "modifiable": modifiable and not synced, "readable": True},
+        "externalSynced": synced,
+        "managedBy": "external" if synced else "admins",
+        "counts": {"users": users},
+        "links": {"self": "c-" + name},
+    }
     if directory is None:
         del item["directoryId"]
     item.update(extra)
@@ -219,14 +235,18 @@ def workspace(name, rid, type_key="bitbucket"):
 
 def role(resource_id, role_id, *methods, owner="bitbucket"):
     """One user role assignment item (a resource, one role held by ``methods``)."""
-    return {"resourceId": resource_id, "resourceOwner": owner, "roles": [role_id],
-            "roleAssignments": [{"role": role_id, "roleAssignmentMethods": list(methods)}],
-            "directoryId": DIRECTORY, "userDirectoryStatus": "active"}
+    return {
+        "resourceId": resource_id,
+        "resourceOwner": owner,
+        "roles": [role_id],
+        "roleAssignments": [{"role": role_id, "roleAssignmentMethods": list(methods)}],
+        "directoryId": DIRECTORY,
+        "userDirectoryStatus": "active",
+    }
 
 
 def group_role(resource_id, *roles, owner="bitbucket"):
-    return {"resourceId": resource_id, "resourceOwner": owner, "defaultRole": roles[0] if roles else None,
-            "roles": list(roles)}
+    return {"resourceId": resource_id, "resourceOwner": owner, "defaultRole": roles[0] if roles else None, "roles": list(roles)}
 
 
 def page(items, next_cursor=None):
@@ -260,10 +280,11 @@ def reread(name):
 
 def invited(email_address, account_id=None, groups=(), failed=()):
     """One entry of an invitation's answer (MultidirectoryInviteSuccessResponse)."""
-    results = [{"group": g, "status": "ERROR" if g in failed else "INVITED", "statusReason": "no room" if g in failed else None}
-               for g in groups]
-    return {"email": email_address, "id": account_id, "results": [{"groupAssignmentResult": results,
-                                                                   "roleAssignmentResult": []}]}
+    results = [
+        {"group": g, "status": "ERROR" if g in failed else "INVITED", "statusReason": "no room" if g in failed else None}
+        for g in groups
+    ]
+    return {"email": email_address, "id": account_id, "results": [{"groupAssignmentResult": results, "roleAssignmentResult": []}]}
 
 
 def group_search(names=None, ids=None, resource_ids=None, cursor=None):

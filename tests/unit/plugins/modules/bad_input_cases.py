@@ -37,8 +37,14 @@ SCIM_TOKEN = "scimtokn.T4gN8hV3rP6xC2mK9wQe"
 URL_PASSWORD = "urlpassw.U9cL2jB5sD7yF3nH6tRz"
 # The organization API key of the Admin API modules.
 ADMIN_API_KEY = "adminkey.W6hM2tQ9xB4vK7pZ3nFj"
-SECRETS = {"api_token": API_TOKEN, "access_token": ACCESS_TOKEN, "client_secret": CLIENT_SECRET,
-           "scim_token": SCIM_TOKEN, "url_password": URL_PASSWORD, "admin_api_key": ADMIN_API_KEY}
+SECRETS = {
+    "api_token": API_TOKEN,
+    "access_token": ACCESS_TOKEN,
+    "client_secret": CLIENT_SECRET,
+    "scim_token": SCIM_TOKEN,
+    "url_password": URL_PASSWORD,
+    "admin_api_key": ADMIN_API_KEY,
+}
 ORG_ID = "0475f711-2971-5a21-a71a-659f380ffd26"
 
 CLIENT_ID = "acme-oauth-consumer-id"
@@ -50,21 +56,36 @@ BASES = {
     "bitbucket_repo_permission": dict(_BITBUCKET, repository="infra-core", user="557058:dev1", permission="write"),
     "bitbucket_member_info": dict(_BITBUCKET),
     "bitbucket_project_permission": dict(_BITBUCKET, project="INFRA", group="developers", permission="create-repo"),
-    "atlassian_scim_user": {"directory_id": "dir-1", "scim_token": SCIM_TOKEN, "user_name": "jane@acme.example",
-                            "email": "jane@acme.example"},
+    "atlassian_scim_user": {
+        "directory_id": "dir-1",
+        "scim_token": SCIM_TOKEN,
+        "user_name": "jane@acme.example",
+        "email": "jane@acme.example",
+    },
     "atlassian_scim_user_info": {"directory_id": "dir-1", "scim_token": SCIM_TOKEN},
     "atlassian_user_info": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY},
     "atlassian_group_info": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY},
-    "atlassian_group_member": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY, "user": "jane@acme.example",
-                               "groups": ["bitbucket-users-acme"]},
-    "atlassian_user": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY, "user": "jane@acme.example",
-                       "state": "suspended"},
+    "atlassian_group_member": {
+        "org_id": ORG_ID,
+        "admin_api_key": ADMIN_API_KEY,
+        "user": "jane@acme.example",
+        "groups": ["bitbucket-users-acme"],
+    },
+    "atlassian_user": {"org_id": ORG_ID, "admin_api_key": ADMIN_API_KEY, "user": "jane@acme.example", "state": "suspended"},
 }
-SHORT_NAMES = {"bitbucket_repo_permission": "perm", "bitbucket_member_info": "member", "bitbucket_project_permission": "proj",
-               "atlassian_scim_user": "scim", "atlassian_scim_user_info": "sciminfo", "atlassian_user_info": "userinfo",
-               "atlassian_group_info": "groupinfo", "atlassian_group_member": "groupmember", "atlassian_user": "adminuser"}
+SHORT_NAMES = {
+    "bitbucket_repo_permission": "perm",
+    "bitbucket_member_info": "member",
+    "bitbucket_project_permission": "proj",
+    "atlassian_scim_user": "scim",
+    "atlassian_scim_user_info": "sciminfo",
+    "atlassian_user_info": "userinfo",
+    "atlassian_group_info": "groupinfo",
+    "atlassian_group_member": "groupmember",
+    "atlassian_user": "adminuser",
+}
 ADMIN_MODULES = ("atlassian_user_info", "atlassian_group_info", "atlassian_group_member", "atlassian_user")
-MODULES = dict((short, module) for module, short in SHORT_NAMES.items())
+MODULES = {short: module for module, short in SHORT_NAMES.items()}
 
 # Client credentials instead of username + api_token (Bitbucket modules).
 OAUTH_UNSET = ("username", "api_token")
@@ -73,11 +94,13 @@ OAUTH_SET = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
 ANSIBLE_CORE_NO_LOG_LIMIT = (
     "ansible-core limitation: a list element that is not a dict where a dict sub-option is expected fails validation "
     "before no_log values are collected, so the no_log values of the task appear in the failed result's invocation "
-    "(reproduced with a bare AnsibleModule, without this collection)")
+    "(reproduced with a bare AnsibleModule, without this collection)"
+)
 
 ANSIBLE_CORE_DICT_PARSE_LIMIT = (
     ANSIBLE_CORE_NO_LOG_LIMIT + "; also, ansible-core's message for a string that is not a dict ('dictionary requested, "
-    "could not parse JSON or key=value') does not name the option")
+    "could not parse JSON or key=value') does not name the option"
+)
 
 CASES = []
 
@@ -89,9 +112,16 @@ def case(short, option, what, changes=None, unset=(), expect=FAIL, known_limit=N
     for key in unset:
         args.pop(key, None)
     args.update(changes or {})
-    entry = {"id": "%s-%s-%s" % (short, option.replace("_", "-"), what), "module": module, "option": option,
-             "set": dict(changes or {}), "unset": tuple(unset), "args": args, "expect": expect,
-             "known_limit": known_limit}
+    entry = {
+        "id": "%s-%s-%s" % (short, option.replace("_", "-"), what),
+        "module": module,
+        "option": option,
+        "set": dict(changes or {}),
+        "unset": tuple(unset),
+        "args": args,
+        "expect": expect,
+        "known_limit": known_limit,
+    }
     CASES.append(entry)
     return entry
 
@@ -114,13 +144,18 @@ case("proj", "group", "dotdot", {"group": ".."})
 case("proj", "group", "slash", {"group": "dev/ops"})
 case("proj", "group", "nonascii", {"group": "développeurs"})
 case("proj", "groups", "element-blank", {"groups": [{"group": " ", "permission": "read"}]}, unset=("group", "permission"))
-case("proj", "groups", "duplicate-contradiction", {"groups": [{"group": "qa", "permission": "read"},
-                                                              {"group": "QA", "state": "absent"}]},
-     unset=("group", "permission"))
+case(
+    "proj",
+    "groups",
+    "duplicate-contradiction",
+    {"groups": [{"group": "qa", "permission": "read"}, {"group": "QA", "state": "absent"}]},
+    unset=("group", "permission"),
+)
 case("proj", "permission", "repository-level-only", {"permission": "owner"})
 case("proj", "exclusive", "with-single-group", {"exclusive": True})
-case("proj", "exempt", "without-users", {"groups": [], "exclusive": True, "exempt": ["557058:dev1"]},
-     unset=("group", "permission"))
+case(
+    "proj", "exempt", "without-users", {"groups": [], "exclusive": True, "exempt": ["557058:dev1"]}, unset=("group", "permission")
+)
 case("proj", "concurrency", "zero", {"concurrency": 0})
 case("proj", "workspace", "dotdot", {"workspace": ".."})
 case("proj", "project", "ok-create-repo-check-mode", {"_ansible_check_mode": True}, expect=OK)
@@ -151,23 +186,46 @@ case("perm", "user", "list", {"user": [42]})
 # users[].user and the users list itself
 case("perm", "users", "user-empty", {"users": [{"user": "", "permission": "read"}]}, unset=("user", "permission"))
 case("perm", "users", "user-blank", {"users": [{"user": "  ", "permission": "read"}]}, unset=("user", "permission"))
-case("perm", "users", "user-dotdot", {"users": [{"user": "557058:dev1", "permission": "read"},
-                                                {"user": "..", "state": "absent"}]}, unset=("user", "permission"))
-case("perm", "users", "user-bad-uuid", {"users": [{"user": "{not-a-uuid", "state": "absent"}]},
-     unset=("user", "permission"))
-case("perm", "users", "user-newline", {"users": [{"user": "dev1@acme.example\n", "permission": "read"}]},
-     unset=("user", "permission"))
+case(
+    "perm",
+    "users",
+    "user-dotdot",
+    {"users": [{"user": "557058:dev1", "permission": "read"}, {"user": "..", "state": "absent"}]},
+    unset=("user", "permission"),
+)
+case("perm", "users", "user-bad-uuid", {"users": [{"user": "{not-a-uuid", "state": "absent"}]}, unset=("user", "permission"))
+case(
+    "perm",
+    "users",
+    "user-newline",
+    {"users": [{"user": "dev1@acme.example\n", "permission": "read"}]},
+    unset=("user", "permission"),
+)
 case("perm", "users", "user-dict", {"users": [{"user": {"a": 1}, "permission": "read"}]}, unset=("user", "permission"))
-case("perm", "users", "duplicate-contradiction", {"users": [{"user": "557058:dev1", "permission": "read"},
-                                                            {"user": "557058:dev1", "state": "absent"}]},
-     unset=("user", "permission"))
-case("perm", "users", "element-int", {"users": [42]}, unset=("user", "permission"),
-     known_limit=ANSIBLE_CORE_NO_LOG_LIMIT)
-case("perm", "users", "element-str", {"users": ["557058:dev1"]}, unset=("user", "permission"),
-     known_limit=ANSIBLE_CORE_DICT_PARSE_LIMIT)
+case(
+    "perm",
+    "users",
+    "duplicate-contradiction",
+    {"users": [{"user": "557058:dev1", "permission": "read"}, {"user": "557058:dev1", "state": "absent"}]},
+    unset=("user", "permission"),
+)
+case("perm", "users", "element-int", {"users": [42]}, unset=("user", "permission"), known_limit=ANSIBLE_CORE_NO_LOG_LIMIT)
+case(
+    "perm",
+    "users",
+    "element-str",
+    {"users": ["557058:dev1"]},
+    unset=("user", "permission"),
+    known_limit=ANSIBLE_CORE_DICT_PARSE_LIMIT,
+)
 case("perm", "users", "dict-not-list", {"users": {"a": 1}}, unset=("user", "permission"))
-case("perm", "users", "unknown-suboption", {"users": [{"user": "557058:dev1", "state": "absent", "permision": "read"}]},
-     unset=("user", "permission"))
+case(
+    "perm",
+    "users",
+    "unknown-suboption",
+    {"users": [{"user": "557058:dev1", "state": "absent", "permision": "read"}]},
+    unset=("user", "permission"),
+)
 case("perm", "users", "state-choice", {"users": [{"user": "557058:dev1", "state": "gone"}]}, unset=("user", "permission"))
 case("perm", "users", "permission-missing", {"users": [{"user": "557058:dev1"}]}, unset=("user", "permission"))
 # contradictions
@@ -178,10 +236,20 @@ case("perm", "permission", "choice", {"permission": "owner"})
 case("perm", "permission", "with-users", {"users": [{"user": "557058:dev2", "permission": "read"}]}, unset=("user",))
 case("perm", "exclusive", "with-user", {"exclusive": True})
 case("perm", "exclusive", "not-bool", {"exclusive": "maybe"})
-case("perm", "exempt", "without-exclusive", {"users": [{"user": "557058:dev2", "permission": "read"}],
-                                             "exempt": ["557058:dev3"]}, unset=("user", "permission"))
-case("perm", "exempt", "and-absent", {"users": [{"user": "557058:dev2", "state": "absent"}], "exclusive": True,
-                                      "exempt": ["557058:dev2"]}, unset=("user", "permission"))
+case(
+    "perm",
+    "exempt",
+    "without-exclusive",
+    {"users": [{"user": "557058:dev2", "permission": "read"}], "exempt": ["557058:dev3"]},
+    unset=("user", "permission"),
+)
+case(
+    "perm",
+    "exempt",
+    "and-absent",
+    {"users": [{"user": "557058:dev2", "state": "absent"}], "exclusive": True, "exempt": ["557058:dev2"]},
+    unset=("user", "permission"),
+)
 case("perm", "access_token", "two-auth-methods", {"access_token": ACCESS_TOKEN})
 # workspace / repository / repositories: path segments
 case("perm", "workspace", "empty", {"workspace": ""})
@@ -211,17 +279,37 @@ case("perm", "repositories", "element-blank", {"repositories": ["infra-core", " 
 case("perm", "repositories", "element-dict", {"repositories": ["infra-core", {"a": 1}]}, unset=("repository",))
 # exempt: every kind of identifier must be well formed, and must resolve (a read is needed to know)
 case("perm", "exempt", "blank", {"users": [], "exclusive": True, "exempt": [" "]}, unset=("user", "permission"))
-case("perm", "exempt", "account-id-no-tail", {"users": [], "exclusive": True, "exempt": ["557058:"]},
-     unset=("user", "permission"))
-case("perm", "exempt", "dotted", {"users": [], "exclusive": True, "exempt": ["dev002.acme.example"]},
-     unset=("user", "permission"))
+case(
+    "perm", "exempt", "account-id-no-tail", {"users": [], "exclusive": True, "exempt": ["557058:"]}, unset=("user", "permission")
+)
+case(
+    "perm", "exempt", "dotted", {"users": [], "exclusive": True, "exempt": ["dev002.acme.example"]}, unset=("user", "permission")
+)
 case("perm", "exempt", "mixed-types", {"users": [], "exclusive": True, "exempt": ["x", 1]}, unset=("user", "permission"))
-case("perm", "exempt", "email-nobody", {"users": [], "exclusive": True, "exempt": ["nobody@acme.example"]},
-     unset=("user", "permission"), expect=FAIL_NO_WRITES)
-case("perm", "exempt", "account-id-nobody", {"users": [], "exclusive": True, "exempt": ["557058:nobody"]},
-     unset=("user", "permission"), expect=FAIL_NO_WRITES)
-case("perm", "exempt", "uuid-nobody", {"users": [], "exclusive": True, "exempt": [UUID_NOBODY]},
-     unset=("user", "permission"), expect=FAIL_NO_WRITES)
+case(
+    "perm",
+    "exempt",
+    "email-nobody",
+    {"users": [], "exclusive": True, "exempt": ["nobody@acme.example"]},
+    unset=("user", "permission"),
+    expect=FAIL_NO_WRITES,
+)
+case(
+    "perm",
+    "exempt",
+    "account-id-nobody",
+    {"users": [], "exclusive": True, "exempt": ["557058:nobody"]},
+    unset=("user", "permission"),
+    expect=FAIL_NO_WRITES,
+)
+case(
+    "perm",
+    "exempt",
+    "uuid-nobody",
+    {"users": [], "exclusive": True, "exempt": [UUID_NOBODY]},
+    unset=("user", "permission"),
+    expect=FAIL_NO_WRITES,
+)
 # numbers
 case("perm", "timeout", "nan", {"timeout": float("nan")})
 case("perm", "timeout", "inf", {"timeout": "inf"})
@@ -232,7 +320,7 @@ case("perm", "max_retries", "negative", {"max_retries": -1})
 case("perm", "max_retries", "huge", {"max_retries": 1000})
 case("perm", "max_retries", "fraction", {"max_retries": 1.5})
 case("perm", "requests_per_hour", "negative", {"requests_per_hour": -1})
-case("perm", "requests_per_hour", "huge", {"requests_per_hour": 10 ** 9})
+case("perm", "requests_per_hour", "huge", {"requests_per_hour": 10**9})
 case("perm", "concurrency", "zero", {"concurrency": 0})
 case("perm", "concurrency", "too-many", {"concurrency": 17})
 case("perm", "concurrency", "negative", {"concurrency": -3})
@@ -248,17 +336,33 @@ case("perm", "api_url", "dotdot", {"api_url": "https://api.bitbucket.org/2.0/../
 case("perm", "api_url", "dot", {"api_url": "https://api.bitbucket.org/./2.0"})
 case("perm", "api_url", "pct2e", {"api_url": "https://api.bitbucket.org/2.0/%2E%2e"})
 case("perm", "token_url", "file", dict(OAUTH_SET, token_url="file:///etc/passwd"), unset=OAUTH_UNSET)
-case("perm", "token_url", "credentials",
-     dict(OAUTH_SET, token_url="https://u:%s@bitbucket.org/site/oauth2/access_token" % URL_PASSWORD), unset=OAUTH_UNSET)
-case("perm", "token_url", "dotdot", dict(OAUTH_SET, token_url="https://bitbucket.org/site/../oauth2/access_token"),
-     unset=OAUTH_UNSET)
+case(
+    "perm",
+    "token_url",
+    "credentials",
+    dict(OAUTH_SET, token_url="https://u:%s@bitbucket.org/site/oauth2/access_token" % URL_PASSWORD),
+    unset=OAUTH_UNSET,
+)
+case(
+    "perm",
+    "token_url",
+    "dotdot",
+    dict(OAUTH_SET, token_url="https://bitbucket.org/site/../oauth2/access_token"),
+    unset=OAUTH_UNSET,
+)
 case("perm", "api_token", "newline", {"api_token": API_TOKEN + "\n"})
 case("perm", "username", "blank", {"username": "  "})
 case("perm", "api_token", "no-credentials", unset=("username", "api_token"))
 case("perm", "validate_certs", "not-bool", {"validate_certs": "sometimes"})
 # control: documented as valid (an empty users list with exclusive), with the largest concurrency
-case("perm", "users", "ok-empty-exclusive", {"users": [], "exclusive": True, "concurrency": 16},
-     unset=("user", "permission"), expect=OK)
+case(
+    "perm",
+    "users",
+    "ok-empty-exclusive",
+    {"users": [], "exclusive": True, "concurrency": 16},
+    unset=("user", "permission"),
+    expect=OK,
+)
 
 # --- bitbucket_member_info -----------------------------------------------------------------------------------------
 case("member", "member", "empty", {"member": ""})
@@ -305,8 +409,13 @@ case("member", "token_url", "file", dict(OAUTH_SET, token_url="file:///etc/passw
 case("member", "token_url", "ftp", dict(OAUTH_SET, token_url="ftp://x"), unset=OAUTH_UNSET)
 case("member", "client_secret", "newline", dict(OAUTH_SET, client_secret=CLIENT_SECRET + "\n"), unset=OAUTH_UNSET)
 case("member", "access_token", "two-auth-methods", dict(OAUTH_SET, access_token=ACCESS_TOKEN), unset=OAUTH_UNSET)
-case("member", "access_token", "space", {"access_token": ACCESS_TOKEN[:12] + " " + ACCESS_TOKEN[12:]},
-     unset=("username", "api_token"))
+case(
+    "member",
+    "access_token",
+    "space",
+    {"access_token": ACCESS_TOKEN[:12] + " " + ACCESS_TOKEN[12:]},
+    unset=("username", "api_token"),
+)
 # control: the smallest valid timeout and no retries
 case("member", "timeout", "ok-small-no-retries", {"timeout": 0.5, "max_retries": 0}, expect=OK)
 
@@ -349,39 +458,69 @@ case("scim", "max_retries", "negative", {"max_retries": -1})
 case("scim", "email", "missing-to-create", unset=("email",), expect=FAIL_NO_WRITES)
 # users (the list form): every item checked before the first request, no user twice, no top-level attribute with it
 SCIM_ONE = ("user_name", "email")
-case("scim", "users", "and-user-name", {"users": [{"user_name": "li@acme.example", "email": "li@acme.example"}]},
-     unset=("email",))
+case(
+    "scim", "users", "and-user-name", {"users": [{"user_name": "li@acme.example", "email": "li@acme.example"}]}, unset=("email",)
+)
 case("scim", "users", "top-level-email", {"users": [{"user_name": "li@acme.example"}]}, unset=("user_name",))
 case("scim", "users", "top-level-title", {"users": [{"user_name": "li@acme.example"}], "title": "x"}, unset=SCIM_ONE)
-case("scim", "users", "top-level-state", {"users": [{"user_name": "li@acme.example"}], "state": "absent"},
-     unset=SCIM_ONE)
+case("scim", "users", "top-level-state", {"users": [{"user_name": "li@acme.example"}], "state": "absent"}, unset=SCIM_ONE)
 case("scim", "users", "user-name-empty", {"users": [{"user_name": ""}]}, unset=SCIM_ONE)
-case("scim", "users", "user-name-newline", {"users": [{"user_name": "li@acme.example", "state": "absent"},
-                                                      {"user_name": "jane@acme.example\n"}]}, unset=SCIM_ONE)
+case(
+    "scim",
+    "users",
+    "user-name-newline",
+    {"users": [{"user_name": "li@acme.example", "state": "absent"}, {"user_name": "jane@acme.example\n"}]},
+    unset=SCIM_ONE,
+)
 case("scim", "users", "user-name-missing", {"users": [{"email": "li@acme.example"}]}, unset=SCIM_ONE)
 case("scim", "users", "email-at-no-domain", {"users": [{"user_name": "li@acme.example", "email": "a@"}]}, unset=SCIM_ONE)
 case("scim", "users", "email-blank", {"users": [{"user_name": "li@acme.example", "email": "  "}]}, unset=SCIM_ONE)
 case("scim", "users", "title-nul", {"users": [{"user_name": "li@acme.example", "title": "a\x00b"}]}, unset=SCIM_ONE)
-case("scim", "users", "duplicate-case", {"users": [{"user_name": "li@acme.example", "email": "li@acme.example"},
-                                                   {"user_name": "LI@acme.example", "state": "absent"}]}, unset=SCIM_ONE)
+case(
+    "scim",
+    "users",
+    "duplicate-case",
+    {
+        "users": [
+            {"user_name": "li@acme.example", "email": "li@acme.example"},
+            {"user_name": "LI@acme.example", "state": "absent"},
+        ]
+    },
+    unset=SCIM_ONE,
+)
 case("scim", "users", "state-choice", {"users": [{"user_name": "li@acme.example", "state": "gone"}]}, unset=SCIM_ONE)
-case("scim", "users", "active-not-bool", {"users": [{"user_name": "li@acme.example", "active": "sometimes"}]},
-     unset=SCIM_ONE)
+case("scim", "users", "active-not-bool", {"users": [{"user_name": "li@acme.example", "active": "sometimes"}]}, unset=SCIM_ONE)
 case("scim", "users", "unknown-suboption", {"users": [{"user_name": "li@acme.example", "titel": "x"}]}, unset=SCIM_ONE)
 case("scim", "users", "dict-not-list", {"users": {"user_name": "li@acme.example"}}, unset=SCIM_ONE)
 case("scim", "users", "element-int", {"users": [42]}, unset=SCIM_ONE, known_limit=ANSIBLE_CORE_NO_LOG_LIMIT)
 case("scim", "concurrency", "zero", {"concurrency": 0})
 case("scim", "concurrency", "too-many", {"users": [{"user_name": "li@acme.example"}], "concurrency": 17}, unset=SCIM_ONE)
-case("scim", "concurrency", "string", {"users": [{"user_name": "li@acme.example"}], "concurrency": "many"},
-     unset=SCIM_ONE)
+case("scim", "concurrency", "string", {"users": [{"user_name": "li@acme.example"}], "concurrency": "many"}, unset=SCIM_ONE)
 # an item without email for a user that does not exist: known after its read; the others are still handled
-case("scim", "users", "missing-email-to-create", {"users": [{"user_name": "li@acme.example", "state": "absent"},
-                                                            {"user_name": "new@acme.example"}]},
-     unset=SCIM_ONE, expect=FAIL_NO_WRITES)
+case(
+    "scim",
+    "users",
+    "missing-email-to-create",
+    {"users": [{"user_name": "li@acme.example", "state": "absent"}, {"user_name": "new@acme.example"}]},
+    unset=SCIM_ONE,
+    expect=FAIL_NO_WRITES,
+)
 # control: a list in check mode with the largest concurrency reads only
-case("scim", "users", "ok-check-mode", {"users": [{"user_name": "li@acme.example", "email": "li@acme.example"},
-                                                  {"user_name": "old@acme.example", "state": "absent"}],
-                                        "concurrency": 16, "_ansible_check_mode": True}, unset=SCIM_ONE, expect=OK)
+case(
+    "scim",
+    "users",
+    "ok-check-mode",
+    {
+        "users": [
+            {"user_name": "li@acme.example", "email": "li@acme.example"},
+            {"user_name": "old@acme.example", "state": "absent"},
+        ],
+        "concurrency": 16,
+        "_ansible_check_mode": True,
+    },
+    unset=SCIM_ONE,
+    expect=OK,
+)
 
 # --- atlassian_scim_user_info --------------------------------------------------------------------------------------
 case("sciminfo", "user_name", "empty", {"user_name": ""})
@@ -518,4 +657,4 @@ case("adminuser", "timeout", "zero", {"timeout": 0})
 
 
 def cases_by_id():
-    return dict((c["id"], c) for c in CASES)
+    return {c["id"]: c for c in CASES}

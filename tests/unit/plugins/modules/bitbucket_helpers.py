@@ -70,15 +70,16 @@ def run_module(module, args, check_mode=False, sleeps=None):
     real_factory = bitbucket_connection.bitbucket_transport_from_params
 
     def factory(params, warn=None, **kwargs):
-        kwargs.setdefault("retry_policy", RetryPolicy(max_retries=params.get("max_retries") or 0, sleep=sleeps,
-                                                      rng=lambda: 0.5))
+        kwargs.setdefault("retry_policy", RetryPolicy(max_retries=params.get("max_retries") or 0, sleep=sleeps, rng=lambda: 0.5))
         return real_factory(params, warn=warn, **kwargs)
 
-    with patch_module_args(args), \
-            mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json), \
-            mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json), \
-            mock.patch.object(basic.AnsibleModule, "warn", _warn), \
-            mock.patch.object(bitbucket_connection, "bitbucket_transport_from_params", factory):
+    with (
+        patch_module_args(args),
+        mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json),
+        mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json),
+        mock.patch.object(basic.AnsibleModule, "warn", _warn),
+        mock.patch.object(bitbucket_connection, "bitbucket_transport_from_params", factory),
+    ):
         try:
             module.main()
         except ExitJson as done:
@@ -134,18 +135,29 @@ def perm(name, permission):
 
 def group_perm(slug, permission, kind="repository"):
     """A repository or project group permission item (as Bitbucket lists them)."""
-    return {"type": "%s_group_permission" % kind, "permission": permission,
-            "group": {"type": "group", "slug": slug, "name": slug.capitalize()}}
+    return {
+        "type": "%s_group_permission" % kind,
+        "permission": permission,
+        "group": {"type": "group", "slug": slug, "name": slug.capitalize()},
+    }
 
 
 def project_perm(name, permission):
-    return {"type": "project_user_permission", "permission": permission, "user": user(name),
-            "project": {"type": "project", "key": "INFRA"}}
+    return {
+        "type": "project_user_permission",
+        "permission": permission,
+        "user": user(name),
+        "project": {"type": "project", "key": "INFRA"},
+    }
 
 
 def membership(name, permission="member", email=None):
-    entry = {"type": "workspace_membership", "permission": permission, "user": user(name),
-             "workspace": {"type": "workspace", "slug": "acme"}}
+    entry = {
+        "type": "workspace_membership",
+        "permission": permission,
+        "user": user(name),
+        "workspace": {"type": "workspace", "slug": "acme"},
+    }
     if email:
         entry["user"]["email"] = email
     return entry
@@ -175,14 +187,17 @@ OWNER_QUERY = owner_query()
 def effective_query(name, repositories):
     """The effective-permission query of one user on some repositories (the engine's prefetch)."""
     names = ",".join('"acme/%s"' % r for r in repositories)
-    return ('/2.0/workspaces/acme/permissions/repositories?q=user.account_id = "%s" AND repository.full_name IN (%s)'
-            "&pagelen=100" % (aid(name), names))
+    return (
+        '/2.0/workspaces/acme/permissions/repositories?q=user.account_id = "%s" AND repository.full_name IN (%s)'
+        "&pagelen=100" % (aid(name), names)
+    )
 
 
 def repository_query(repositories):
     """The repository listing that shows which repositories exist (the engine's prefetch)."""
-    return ('/2.0/repositories/acme?q=slug IN (%s)&fields=values.slug,values.full_name,next&pagelen=100'
-            % ",".join('"%s"' % r for r in repositories))
+    return "/2.0/repositories/acme?q=slug IN (%s)&fields=values.slug,values.full_name,next&pagelen=100" % ",".join(
+        '"%s"' % r for r in repositories
+    )
 
 
 def args(**kwargs):
@@ -194,5 +209,8 @@ def args(**kwargs):
 
 def add_owner(rsps, name="owner", members=()):
     """The answer to the owner look-up: ``name`` is the workspace owner, ``members`` the members it confirms."""
-    rsps.add("GET", API + "/workspaces/acme/permissions",
-             json=page([membership(name, "owner")] + [membership(member) for member in members]))
+    rsps.add(
+        "GET",
+        API + "/workspaces/acme/permissions",
+        json=page([membership(name, "owner")] + [membership(member) for member in members]),
+    )

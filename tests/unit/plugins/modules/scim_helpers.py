@@ -31,6 +31,7 @@ except ImportError:  # ansible-core < 2.19
         with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))):
             yield
 
+
 SCIM_URL = "https://api.atlassian.com"
 DIRECTORY = "dir-1"
 BASE = SCIM_URL + "/scim/directory/" + DIRECTORY
@@ -51,13 +52,13 @@ ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
 class ExitJson(Exception):
     def __init__(self, result):
-        super(ExitJson, self).__init__("exit_json")
+        super().__init__("exit_json")
         self.result = result
 
 
 class FailJson(Exception):
     def __init__(self, result):
-        super(FailJson, self).__init__("fail_json")
+        super().__init__("fail_json")
         self.result = result
 
 
@@ -79,9 +80,11 @@ def run_module(module, args, check_mode=False, diff=False):
         args["_ansible_check_mode"] = True
     if diff:
         args["_ansible_diff"] = True
-    with patch_module_args(args), \
-            mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json), \
-            mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json):
+    with (
+        patch_module_args(args),
+        mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json),
+        mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json),
+    ):
         try:
             module.main()
         except ExitJson as done:
@@ -111,8 +114,7 @@ def module_warnings(monkeypatch):
 
     def recording_validate(self, parameters):
         result = validate(self, parameters)
-        deprecations.extend((d.get("msg"), d.get("version"), d.get("collection_name"))
-                            for d in result._deprecations)  # pylint: disable=protected-access
+        deprecations.extend((d.get("msg"), d.get("version"), d.get("collection_name")) for d in result._deprecations)  # pylint: disable=protected-access
         return result
 
     monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning, **kwargs: warnings.append(warning))
@@ -145,8 +147,13 @@ def by_name(user_name):
 
 
 def list_response(*users, total=None, start=1):
-    return {"schemas": [LIST], "totalResults": len(users) if total is None else total, "startIndex": start,
-            "itemsPerPage": len(users), "Resources": list(users)}
+    return {
+        "schemas": [LIST],
+        "totalResults": len(users) if total is None else total,
+        "startIndex": start,
+        "itemsPerPage": len(users),
+        "Resources": list(users),
+    }
 
 
 def scim_error(status, detail, scim_type=None):
@@ -185,7 +192,7 @@ def make_user(user_name="jane@acme.example", user_id="u-1", account_id="712020:a
 
 def atlassian_dept(department=None, organization=None):
     """The department / organization attributes of an Atlassian user: top-level, and mirrored in the extension."""
-    values = dict((k, v) for k, v in (("department", department), ("organization", organization)) if v is not None)
+    values = {k: v for k, v in (("department", department), ("organization", organization)) if v is not None}
     return dict(values, **{ENTERPRISE: dict(values)})
 
 

@@ -52,18 +52,30 @@ def _found(api):
     add(api, "POST", USERS_SEARCH, page([user("jane")]))
 
 
-@pytest.mark.parametrize("status, code, detail, hint", [
-    (401, "ADMIN-UAM-401-1", "The API key is invalid",
-     "the organization API key (admin_api_key) is invalid, expired or revoked"),
-    (403, "ADMIN-UAM-403-2", "Not allowed to manage the organization",
-     "the organization API key belongs to another organization than org_id"),
-])
+@pytest.mark.parametrize(
+    "status, code, detail, hint",
+    [
+        (
+            401,
+            "ADMIN-UAM-401-1",
+            "The API key is invalid",
+            "the organization API key (admin_api_key) is invalid, expired or revoked",
+        ),
+        (
+            403,
+            "ADMIN-UAM-403-2",
+            "Not allowed to manage the organization",
+            "the organization API key belongs to another organization than org_id",
+        ),
+    ],
+)
 def test_auth_errors_give_the_code_the_detail_and_the_likely_cause(api, status, code, detail, hint):
     add(api, "POST", USERS_SEARCH, errors(code, status, detail), status=status)
     result, failed = run_module(module, args(**TASK))
     assert failed
-    assert result["msg"].startswith("POST %s failed with HTTP %d: %s: %s (likely cause: %s" % (
-        USERS_SEARCH, status, code, detail, hint))
+    assert result["msg"].startswith(
+        "POST %s failed with HTTP %d: %s: %s (likely cause: %s" % (USERS_SEARCH, status, code, detail, hint)
+    )
     assert result["status"] == status and result["api_message"] == "%s: %s" % (code, detail)
     assert result["method"] == "POST" and result["path"] == USERS_SEARCH
     assert result["api_calls"] == {"total": 1, "POST": 1}
@@ -76,8 +88,7 @@ def test_the_v1_proxy_body_gives_its_message(api):
 
 
 def test_a_key_echoed_by_the_api_is_redacted(api):
-    add(api, "POST", USERS_SEARCH, errors("ADMIN-UAM-401-1", 401, "bad key Bearer %s (%s)" % (KEY, KEY[:12])),
-        status=401)
+    add(api, "POST", USERS_SEARCH, errors("ADMIN-UAM-401-1", 401, "bad key Bearer %s (%s)" % (KEY, KEY[:12])), status=401)
     result, failed = run_module(module, args(**TASK))
     assert failed and "ADMIN-UAM-401-1" in result["msg"]
     assert KEY[:8] not in json.dumps(result)
@@ -136,8 +147,10 @@ def test_a_reset_beyond_the_retry_cap_gives_up_without_sleeping(api):
     result, failed = run_module(module, args(**TASK), clock=clock)
     assert failed and clock.sleeps == []
     assert result["status"] == 429 and len(calls(api)) == 1
-    assert result["msg"] == ("POST %s failed with HTTP 429: ADMIN-429-1: Rate limit exceeded (likely cause: rate limit "
-                             "of the organization Admin API exceeded and still refused after the retries)" % USERS_SEARCH)
+    assert result["msg"] == (
+        "POST %s failed with HTTP 429: ADMIN-429-1: Rate limit exceeded (likely cause: rate limit "
+        "of the organization Admin API exceeded and still refused after the retries)" % USERS_SEARCH
+    )
     assert result["rate_limit"] == {"remaining": 0, "reset": "2026-01-01T00:05:00Z"}
 
 
@@ -160,8 +173,12 @@ def test_max_retries_zero_does_not_retry_a_429(api):
 
 def test_a_membership_write_is_not_resent_after_a_503(api):
     add(api, "POST", USERS_SEARCH, page([user("jane")]))
-    add(api, "POST", GROUPS_SEARCH, page([{"id": "0e35343a-3bbd-59e8-bdb5-d019d29449e6", "name": "devs",
-                                           "directoryId": DIRECTORY}]))
+    add(
+        api,
+        "POST",
+        GROUPS_SEARCH,
+        page([{"id": "0e35343a-3bbd-59e8-bdb5-d019d29449e6", "name": "devs", "directoryId": DIRECTORY}]),
+    )
     path = "/admin/v2/orgs/%s/directories/%s/groups/0e35343a-3bbd-59e8-bdb5-d019d29449e6/memberships" % (ORG_ID, DIRECTORY)
     add(api, "POST", path, "<html>unavailable</html>", status=503)
     clock = FakeClock()
@@ -175,8 +192,11 @@ def test_options_come_from_the_environment(api, monkeypatch):
     monkeypatch.setenv("ATLASSIAN_ADMIN_API_KEY", KEY)
     monkeypatch.setenv("ATLASSIAN_ADMIN_URL", "https://admin.example.test/")
     monkeypatch.setenv("ATLASSIAN_ADMIN_DIRECTORY_ID", DIRECTORY)
-    api.add("POST", "https://admin.example.test/admin/v2/orgs/%s/directories/%s/users/search" % (ORG_ID, DIRECTORY),
-            json=page([user("jane")]))
+    api.add(
+        "POST",
+        "https://admin.example.test/admin/v2/orgs/%s/directories/%s/users/search" % (ORG_ID, DIRECTORY),
+        json=page([user("jane")]),
+    )
     result, failed = run_module(module, TASK)
     assert not failed, result
     assert api.calls[0].request.headers["Authorization"] == "Bearer " + KEY
@@ -189,19 +209,24 @@ def test_the_default_admin_url(api):
     assert api.calls[0].request.url == ADMIN_URL + USERS_SEARCH
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"org_id": None}, "org_id is required: set it or ATLASSIAN_ORG_ID"),
-    ({"org_id": ""}, "org_id is required"),
-    ({"org_id": "../x"}, "org_id '../x' is not an organization id"),
-    ({"admin_api_key": None}, "No organization API key given: set admin_api_key or the ATLASSIAN_ADMIN_API_KEY "
-                              "environment variable"),
-    ({"admin_directory_id": "a/b"}, "admin_directory_id 'a/b' is not a directory id"),
-    ({"admin_url": "https://u:p4ssw0rd-value@api.atlassian.com"}, "admin_url must not hold credentials"),
-    ({"timeout": 0}, "timeout must be a number of seconds greater than 0"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"org_id": None}, "org_id is required: set it or ATLASSIAN_ORG_ID"),
+        ({"org_id": ""}, "org_id is required"),
+        ({"org_id": "../x"}, "org_id '../x' is not an organization id"),
+        (
+            {"admin_api_key": None},
+            "No organization API key given: set admin_api_key or the ATLASSIAN_ADMIN_API_KEY environment variable",
+        ),
+        ({"admin_directory_id": "a/b"}, "admin_directory_id 'a/b' is not a directory id"),
+        ({"admin_url": "https://u:p4ssw0rd-value@api.atlassian.com"}, "admin_url must not hold credentials"),
+        ({"timeout": 0}, "timeout must be a number of seconds greater than 0"),
+    ],
+)
 def test_bad_connection_options_fail_before_any_request(api, options, message):
     task = dict(args(**TASK), **options)
-    task = dict((k, v) for k, v in task.items() if v is not None)
+    task = {k: v for k, v in task.items() if v is not None}
     result, failed = run_module(module, task)
     assert failed and message in result["msg"], result["msg"]
     assert calls(api) == [] and "p4ssw0rd-value" not in result["msg"]

@@ -65,10 +65,9 @@ def test_bug1_a_409_already_member_is_reported_as_member(api):
 def test_bug1_a_404_not_a_member_on_remove_is_reported_as_not_member(api):
     add(api, "POST", USERS_SEARCH, page([user("newhire02", groups=[USERS])]))
     add(api, "POST", GROUPS_SEARCH, page([group(USERS)]))
-    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), errors("ADMIN-UAM-404-1", 404, "not a member"),
-        status=404)
+    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), errors("ADMIN-UAM-404-1", 404, "not a member"), status=404)
     add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))  # read again: in the directory, no member
-    add(api, "GET", DIR + "/groups/" + gid(USERS), {"data": group(USERS)})   # and the group is there
+    add(api, "GET", DIR + "/groups/" + gid(USERS), {"data": group(USERS)})  # and the group is there
     result, failed = run_module(member_module, args(user="newhire02@acme.example", groups=[USERS], state="absent"))
     assert not failed and result["unchanged_by_api"] == [USERS]
     assert result["groups"][0]["member"] is False
@@ -82,8 +81,7 @@ def test_bug2_a_workspace_list_holding_a_non_object_is_an_unexpected_answer(api)
     assert failed and result["msg"].startswith("Unexpected answer from the API")
 
 
-@pytest.mark.parametrize("options", [{"workspace": ".."}, {"workspace": "a/b"}, {"resource_id": "ari\n"},
-                                     {"resource_id": " "}])
+@pytest.mark.parametrize("options", [{"workspace": ".."}, {"workspace": "a/b"}, {"resource_id": "ari\n"}, {"resource_id": " "}])
 def test_bug3_workspace_and_resource_id_are_checked_before_any_request(api, options):
     """_admin.info.group_info: resource_names() (POST O/workspaces) is sent before workspace / resource_id are
     validated."""
@@ -129,8 +127,13 @@ def test_bug6_a_removal_answered_404_is_not_a_change(api):
     """_admin.ensure.account_state ignores the False of AdminClient.remove_user (404: the account was already gone)."""
     add(api, "POST", USERS_SEARCH, page([user("newhire02")]))
     add(api, "GET", DIRECTORIES, page([{"directoryId": DIRECTORY}]))
-    add(api, "DELETE", ORG + "/directories/%s/users/%s" % (DIRECTORY, aid("newhire02")),
-        errors("ADMIN-UAM-404-1", 404, "not in the directory"), status=404)
+    add(
+        api,
+        "DELETE",
+        ORG + "/directories/%s/users/%s" % (DIRECTORY, aid("newhire02")),
+        errors("ADMIN-UAM-404-1", 404, "not in the directory"),
+        status=404,
+    )
     add(api, "POST", DIR_USERS_SEARCH, page([]))  # read again: the directory answers without the account
     result, failed = run_module(user_module, args(user="newhire02@acme.example", state="removed"))
     assert not failed

@@ -37,8 +37,13 @@ from .admin_helpers import (  # pylint: disable=unused-import
 pytestmark = pytest.mark.usefixtures("admin_env")
 
 NO_ROLES = {"include_role_assignments": False}
-RESOURCES = page([workspace("acme", ACME_ARI), workspace("acme-wiki", WIKI_ARI, "confluence"),
-                  workspace("acme", "ari:cloud:confluence::site/0000", "confluence")])
+RESOURCES = page(
+    [
+        workspace("acme", ACME_ARI),
+        workspace("acme-wiki", WIKI_ARI, "confluence"),
+        workspace("acme", "ari:cloud:confluence::site/0000", "confluence"),
+    ]
+)
 
 
 def _roles(name):
@@ -51,10 +56,20 @@ def test_by_name_without_role_assignments_is_one_search(api):
     assert not failed, result
     # names are exact but without regard to case: the same name twice is sent once
     assert calls(api) == [("POST", GROUPS_SEARCH, {}, group_search(names=["Bitbucket-Users-ACME"]))]
-    assert result["groups"] == [{
-        "id": gid("bitbucket-users-acme"), "name": "bitbucket-users-acme", "description": "The group bitbucket-users-acme",
-        "directory_id": DIRECTORY, "external_synced": False, "managed_by": "admins", "modifiable": True,
-        "deletable": True, "member_count": 261, "read_only_reason": None}]
+    assert result["groups"] == [
+        {
+            "id": gid("bitbucket-users-acme"),
+            "name": "bitbucket-users-acme",
+            "description": "The group bitbucket-users-acme",
+            "directory_id": DIRECTORY,
+            "external_synced": False,
+            "managed_by": "admins",
+            "modifiable": True,
+            "deletable": True,
+            "member_count": 261,
+            "read_only_reason": None,
+        }
+    ]
     assert result["not_found"] == [] and "resource_id" not in result
     assert result["api_calls"] == {"total": 1, "POST": 1}
 
@@ -64,12 +79,28 @@ def test_by_names_and_ids_with_role_assignments(api):
     add(api, "POST", GROUPS_SEARCH, page([group("okta-engineering", synced=True)]))
     add(api, "POST", GROUPS_SEARCH, page([group("bitbucket-users-acme")]))
     add(api, "GET", _roles("okta-engineering"), page([group_role(WIKI_ARI, "atlassian/user", owner="confluence")]))
-    add(api, "GET", _roles("bitbucket-users-acme"), page([{"resourceId": ACME_ARI, "resourceOwner": "bitbucket",
-                                                           "defaultRole": "atlassian/user",
-                                                           "roles": [["atlassian/user"], ["atlassian/admin"]]}]))
+    add(
+        api,
+        "GET",
+        _roles("bitbucket-users-acme"),
+        page(
+            [
+                {
+                    "resourceId": ACME_ARI,
+                    "resourceOwner": "bitbucket",
+                    "defaultRole": "atlassian/user",
+                    "roles": [["atlassian/user"], ["atlassian/admin"]],
+                }
+            ]
+        ),
+    )
     ghost = "6c1b5e2a-0d3b-4b5a-9a56-2f0e8c1d4b7e"
-    result, failed = run_module(module, args(ids=["ari:cloud:identity::group/" + gid("okta-engineering").upper(), ghost],
-                                             names=["bitbucket-users-acme", "ghosts"]))
+    result, failed = run_module(
+        module,
+        args(
+            ids=["ari:cloud:identity::group/" + gid("okta-engineering").upper(), ghost], names=["bitbucket-users-acme", "ghosts"]
+        ),
+    )
     assert not failed, result
     assert calls(api) == [
         ("POST", WORKSPACES, {}, {"limit": 100}),
@@ -82,9 +113,15 @@ def test_by_names_and_ids_with_role_assignments(api):
     okta, users = result["groups"]
     assert okta["read_only_reason"] == "synced from an identity provider: change its members there"
     assert okta["external_synced"] is True and okta["modifiable"] is False
-    assert okta["role_assignments"] == [{"resource_id": WIKI_ARI, "resource_owner": "confluence",
-                                         "resource_name": "acme-wiki", "roles": ["atlassian/user"],
-                                         "default_role": "atlassian/user"}]
+    assert okta["role_assignments"] == [
+        {
+            "resource_id": WIKI_ARI,
+            "resource_owner": "confluence",
+            "resource_name": "acme-wiki",
+            "roles": ["atlassian/user"],
+            "default_role": "atlassian/user",
+        }
+    ]
     # the spec's list of lists of roles is read as well as a flat list
     assert users["role_assignments"][0]["roles"] == ["atlassian/user", "atlassian/admin"]
     assert result["not_found"] == [ghost, "ghosts"]
@@ -118,12 +155,18 @@ def test_workspace_with_role_assignments_and_members(api):
     result, failed = run_module(module, args(workspace="acme", include_members=True))
     assert not failed, result
     members = {"expand": ["groups"], "groupIds": [gid("bitbucket-admins-acme")], "limit": 100}
-    assert calls(api)[3:] == [("POST", USERS_SEARCH, {}, members),
-                              ("POST", USERS_SEARCH, {}, dict(members, cursor="m-2"))]
+    assert calls(api)[3:] == [("POST", USERS_SEARCH, {}, members), ("POST", USERS_SEARCH, {}, dict(members, cursor="m-2"))]
     shaped = result["groups"][0]
     assert [m["email"] for m in shaped["members"]] == ["owner@acme.example", "admin@acme.example"]
-    assert shaped["role_assignments"] == [{"resource_id": ACME_ARI, "resource_owner": "bitbucket", "resource_name": "acme",
-                                           "roles": ["atlassian/admin"], "default_role": "atlassian/admin"}]
+    assert shaped["role_assignments"] == [
+        {
+            "resource_id": ACME_ARI,
+            "resource_owner": "bitbucket",
+            "resource_name": "acme",
+            "roles": ["atlassian/admin"],
+            "default_role": "atlassian/admin",
+        }
+    ]
 
 
 def test_a_member_search_that_answers_a_non_member_fails(api):
@@ -158,26 +201,36 @@ def test_every_group_across_pages(api):
     add(api, "POST", GROUPS_SEARCH, page([group("b", managementAccess={"modifiable": False, "deletable": False})]))
     result, failed = run_module(module, args(**NO_ROLES))
     assert not failed
-    assert calls(api) == [("POST", GROUPS_SEARCH, {}, group_search()),
-                          ("POST", GROUPS_SEARCH, {}, group_search(cursor="g-2"))]
+    assert calls(api) == [("POST", GROUPS_SEARCH, {}, group_search()), ("POST", GROUPS_SEARCH, {}, group_search(cursor="g-2"))]
     assert [(g["name"], g["read_only_reason"]) for g in result["groups"]] == [
-        ("a", None), ("b", "not modifiable with this API key (managementAccess.modifiable is false)")]
+        ("a", None),
+        ("b", "not modifiable with this API key (managementAccess.modifiable is false)"),
+    ]
 
 
 def test_a_name_held_in_two_directories_is_refused(api):
-    add(api, "POST", GROUPS_SEARCH, page([group("devs"), group("devs", directory=OTHER_DIRECTORY,
-                                                               id="0b9a4c43-6a1e-4a7c-9d4e-3f2a1b0c9d8e")]))
+    add(
+        api,
+        "POST",
+        GROUPS_SEARCH,
+        page([group("devs"), group("devs", directory=OTHER_DIRECTORY, id="0b9a4c43-6a1e-4a7c-9d4e-3f2a1b0c9d8e")]),
+    )
     result, failed = run_module(module, args(names=["devs"], **NO_ROLES))
     assert failed
-    assert result["msg"] == ("names: the name 'devs' is held by 2 groups (in directories %s, %s): name the group by id, "
-                             "or set admin_directory_id" % tuple(sorted([DIRECTORY, OTHER_DIRECTORY])))
+    assert result["msg"] == (
+        "names: the name 'devs' is held by 2 groups (in directories %s, %s): name the group by id, "
+        "or set admin_directory_id" % tuple(sorted([DIRECTORY, OTHER_DIRECTORY]))
+    )
 
 
-@pytest.mark.parametrize("answer, message", [
-    (group("other"), "answered the group 'other', which does not match the groupNames filter"),
-    (group("devs", id="../groups"), "is not a safe URL path segment"),
-    ("devs", "answered a group that is not an object"),
-])
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (group("other"), "answered the group 'other', which does not match the groupNames filter"),
+        (group("devs", id="../groups"), "is not a safe URL path segment"),
+        ("devs", "answered a group that is not an object"),
+    ],
+)
 def test_a_group_search_answering_something_else_fails(api, answer, message):
     add(api, "POST", GROUPS_SEARCH, page([answer]))
     result, failed = run_module(module, args(names=["devs"], **NO_ROLES))
@@ -191,14 +244,17 @@ def test_an_id_search_answering_another_group_fails(api):
     assert failed and "which does not match the groupIds filter" in result["msg"]
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"names": []}, "names and ids must not be empty lists"),
-    ({"ids": []}, "names and ids must not be empty lists"),
-    ({"ids": ["devs"]}, "ids: 'devs' is not a group ID (a UUID)"),
-    ({"names": [""]}, "names is empty"),
-    ({"names": ["devs\n"]}, "names holds a line break"),
-    ({"workspace": "acme", "resource_id": ACME_ARI}, "parameters are mutually exclusive: workspace|resource_id"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"names": []}, "names and ids must not be empty lists"),
+        ({"ids": []}, "names and ids must not be empty lists"),
+        ({"ids": ["devs"]}, "ids: 'devs' is not a group ID (a UUID)"),
+        ({"names": [""]}, "names is empty"),
+        ({"names": ["devs\n"]}, "names holds a line break"),
+        ({"workspace": "acme", "resource_id": ACME_ARI}, "parameters are mutually exclusive: workspace|resource_id"),
+    ],
+)
 def test_bad_options_fail_before_any_request(api, options, message):
     result, failed = run_module(module, args(**options))
     assert failed and message in result["msg"], result["msg"]

@@ -64,8 +64,7 @@ def _read(api, member_of=(), groups=(USERS,), **group_options):
     add(api, "POST", GROUPS_SEARCH, page([group(name, **group_options) for name in groups]))
 
 
-READS = [("POST", USERS_SEARCH, {}, user_search(email("newhire02"))),
-         ("POST", GROUPS_SEARCH, {}, group_search(names=[USERS]))]
+READS = [("POST", USERS_SEARCH, {}, user_search(email("newhire02"))), ("POST", GROUPS_SEARCH, {}, group_search(names=[USERS]))]
 
 
 def _diff(before, after):
@@ -134,8 +133,10 @@ def test_groups_by_id_match_the_ari_ids_of_the_user_groups(api):
     add(api, "POST", GROUPS_SEARCH, page([group(USERS)]))
     result, failed = run_module(module, args(user=aid("newhire02"), groups=[gid(USERS).upper()]))
     assert not failed
-    assert calls(api) == [("POST", USERS_SEARCH, {}, {"expand": ["groups"], "accountIds": [aid("newhire02")], "limit": 100}),
-                          ("POST", GROUPS_SEARCH, {}, group_search(ids=[gid(USERS)]))]
+    assert calls(api) == [
+        ("POST", USERS_SEARCH, {}, {"expand": ["groups"], "accountIds": [aid("newhire02")], "limit": 100}),
+        ("POST", GROUPS_SEARCH, {}, group_search(ids=[gid(USERS)])),
+    ]
     assert result["changed"] is False and result["groups"][0]["member"] is True
 
 
@@ -149,11 +150,14 @@ def test_only_the_missing_membership_is_written(api):
     assert result["added"] == [USERS] and [g["member"] for g in result["groups"]] == [True, True]
 
 
-@pytest.mark.parametrize("options, reason", [
-    ({"synced": True}, "it is synced from an identity provider: change its members there"),
-    ({"modifiable": False}, "it is not modifiable with this API key (managementAccess.modifiable is false)"),
-    ({"managedBy": "external"}, "it is synced from an identity provider"),
-])
+@pytest.mark.parametrize(
+    "options, reason",
+    [
+        ({"synced": True}, "it is synced from an identity provider: change its members there"),
+        ({"modifiable": False}, "it is not modifiable with this API key (managementAccess.modifiable is false)"),
+        ({"managedBy": "external"}, "it is synced from an identity provider"),
+    ],
+)
 def test_a_group_the_key_cannot_change_is_refused_with_zero_writes(api, options, reason):
     _read(api, groups=(SYNCED,), **options)
     result, failed = run_module(module, _task(groups=[SYNCED]))
@@ -182,8 +186,9 @@ def test_a_group_that_does_not_exist_is_refused_with_zero_writes(api):
     add(api, "POST", GROUPS_SEARCH, page([group(USERS)]))
     result, failed = run_module(module, _task(groups=[USERS, "Ghosts"]))
     assert failed
-    assert result["msg"] == ("groups: no group 'Ghosts' in the organization's directory (or the key cannot see it); "
-                             "nothing was changed")
+    assert result["msg"] == (
+        "groups: no group 'Ghosts' in the organization's directory (or the key cannot see it); nothing was changed"
+    )
     assert writes(api) == []
 
 
@@ -219,14 +224,20 @@ def test_409_read_again_as_a_member_is_not_a_change(api):
     assert not failed, result
     assert result["changed"] is False and result["added"] == []
     assert result["unchanged_by_api"] == [USERS] and result["groups"][0]["member"] is True
-    assert calls(api)[2:] == [("POST", _members(USERS), {}, {"accountId": aid("newhire02")}),
-                              ("POST", DIR_USERS_SEARCH, {}, reread("newhire02"))]
+    assert calls(api)[2:] == [
+        ("POST", _members(USERS), {}, {"accountId": aid("newhire02")}),
+        ("POST", DIR_USERS_SEARCH, {}, reread("newhire02")),
+    ]
     assert result["api_calls"] == {"total": 4, "POST": 4}
 
 
 def _seats(api, usage=300):
-    add(api, "GET", ORG + "/directories/-/groups/%s/role-assignments" % gid(USERS),
-        page([group_role(ACME_ARI, "atlassian/user"), group_role(WIKI_ARI, "atlassian/user", owner="confluence")]))
+    add(
+        api,
+        "GET",
+        ORG + "/directories/-/groups/%s/role-assignments" % gid(USERS),
+        page([group_role(ACME_ARI, "atlassian/user"), group_role(WIKI_ARI, "atlassian/user", owner="confluence")]),
+    )
     full = workspace("acme", ACME_ARI)
     full["attributes"].update(usage=usage, capacity=300)
     add(api, "POST", WORKSPACES, page([full, workspace("acme-wiki", WIKI_ARI, "confluence")]))
@@ -235,18 +246,22 @@ def _seats(api, usage=300):
 def test_409_read_again_as_no_member_names_the_product_out_of_seats(api):
     _read(api)
     detail = "The product bitbucket (resource acme) has reached its user limit of 300"
-    add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-3", 409, detail, "Product License Limit Exceeded"),
-        status=409)
+    add(api, "POST", _members(USERS), errors("ADMIN-UAM-409-3", 409, detail, "Product License Limit Exceeded"), status=409)
     add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))
     _seats(api)
     result, failed = run_module(module, _task())
     assert failed
     assert result["msg"] == (
         "Cannot add %s to the group %s: out of seats: bitbucket acme (300 of 300 seats used) (HTTP 409: ADMIN-UAM-409-3: "
-        "%s). Free a seat or raise the user limit in admin.atlassian.com, then run again" % (aid("newhire02"), USERS, detail))
+        "%s). Free a seat or raise the user limit in admin.atlassian.com, then run again" % (aid("newhire02"), USERS, detail)
+    )
     assert result["status"] == 409 and result["api_message"] == "ADMIN-UAM-409-3: " + detail
-    assert [c[1] for c in calls(api)[2:]] == [_members(USERS), DIR_USERS_SEARCH,
-                                              ORG + "/directories/-/groups/%s/role-assignments" % gid(USERS), WORKSPACES]
+    assert [c[1] for c in calls(api)[2:]] == [
+        _members(USERS),
+        DIR_USERS_SEARCH,
+        ORG + "/directories/-/groups/%s/role-assignments" % gid(USERS),
+        WORKSPACES,
+    ]
     assert result["api_calls"] == {"total": 6, "POST": 5, "GET": 1}
 
 
@@ -257,8 +272,10 @@ def test_409_without_a_full_product_names_those_the_group_grants(api):
     _seats(api, usage=12)
     result, failed = run_module(module, _task())
     assert failed and result["status"] == 409
-    assert result["msg"].startswith("Cannot add %s to the group %s: out of seats: one of bitbucket acme, confluence "
-                                    "acme-wiki (HTTP 409: ADMIN-UAM-409-1: Conflict)" % (aid("newhire02"), USERS))
+    assert result["msg"].startswith(
+        "Cannot add %s to the group %s: out of seats: one of bitbucket acme, confluence "
+        "acme-wiki (HTTP 409: ADMIN-UAM-409-1: Conflict)" % (aid("newhire02"), USERS)
+    )
 
 
 def test_a_failure_after_a_write_fails_the_task_and_reports_the_change(api):
@@ -283,21 +300,27 @@ def test_404_on_remove_confirmed_by_a_read_is_not_a_change(api):
     """The spec's 404 ("the organization, directory, group, or user") is "nothing to remove" only when a read finds
     the account in the group's directory, not a member, and the group there."""
     _read(api, member_of=[USERS])
-    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"),
-        errors("ADMIN-UAM-404-1", 404, "One or more user not found in the directory"), status=404)
+    add(
+        api,
+        "DELETE",
+        _members(USERS) + "/" + aid("newhire02"),
+        errors("ADMIN-UAM-404-1", 404, "One or more user not found in the directory"),
+        status=404,
+    )
     add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))
     add(api, "GET", DIR + "/groups/" + gid(USERS), {"data": group(USERS)})
     result, failed = run_module(module, _task(state="absent"))
     assert not failed, result
     assert result["changed"] is False and result["removed"] == [] and result["unchanged_by_api"] == [USERS]
-    assert calls(api)[3:] == [("POST", DIR_USERS_SEARCH, {}, reread("newhire02")),
-                              ("GET", DIR + "/groups/" + gid(USERS), {}, None)]
+    assert calls(api)[3:] == [
+        ("POST", DIR_USERS_SEARCH, {}, reread("newhire02")),
+        ("GET", DIR + "/groups/" + gid(USERS), {}, None),
+    ]
 
 
 def test_404_group_gone_on_remove_fails(api):
     _read(api, member_of=[USERS])
-    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), errors("ADMIN-UAM-404-3", 404, "Group Not Found"),
-        status=404)
+    add(api, "DELETE", _members(USERS) + "/" + aid("newhire02"), errors("ADMIN-UAM-404-3", 404, "Group Not Found"), status=404)
     add(api, "POST", DIR_USERS_SEARCH, page([user("newhire02", groups=[])]))
     add(api, "GET", DIR + "/groups/" + gid(USERS), errors("ADMIN-UAM-404-3", 404, "Group Not Found"), status=404)
     result, failed = run_module(module, _task(state="absent"))
@@ -338,15 +361,18 @@ def test_a_hostile_directory_id_of_a_group_is_not_written_to(api):
     assert writes(api) == []
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"groups": []}, "groups must name at least one group"),
-    ({"groups": [""]}, "groups is empty"),
-    ({"groups": ["a" * 300]}, "groups is 300 characters long"),
-    ({"user": "  "}, "user is empty"),
-    ({"user": "newhire02@"}, "user 'newhire02@' is not an email address or an Atlassian account ID"),
-    ({"user": "557058:a/b"}, "is not an email address or an Atlassian account ID"),
-    ({"state": "gone"}, "value of state must be one of: present, absent"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"groups": []}, "groups must name at least one group"),
+        ({"groups": [""]}, "groups is empty"),
+        ({"groups": ["a" * 300]}, "groups is 300 characters long"),
+        ({"user": "  "}, "user is empty"),
+        ({"user": "newhire02@"}, "user 'newhire02@' is not an email address or an Atlassian account ID"),
+        ({"user": "557058:a/b"}, "is not an email address or an Atlassian account ID"),
+        ({"state": "gone"}, "value of state must be one of: present, absent"),
+    ],
+)
 def test_bad_options_fail_before_any_request(api, options, message):
     result, failed = run_module(module, _task(**options))
     assert failed and message in result["msg"], result["msg"]

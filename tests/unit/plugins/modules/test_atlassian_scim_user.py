@@ -41,6 +41,7 @@ pytestmark = pytest.mark.usefixtures("scim_env")
 
 # -- present ------------------------------------------------------------------------------------------
 
+
 def test_no_change_reads_once(api):
     api.add(responses.GET, USERS, json=list_response(make_user()))
     result, failed = run_module(module, args(email=NAME, given_name="Jane", department="Platform", active=True), diff=True)
@@ -63,10 +64,15 @@ def test_change_sends_one_patch_with_only_the_changed_attributes(api):
     assert not failed
     assert calls(api) == [
         ("GET", USERS_PATH, by_name(NAME), None),
-        ("PATCH", USER_PATH, {}, patch_body(
-            {"op": "replace", "path": "title", "value": "Manager"},
-            {"op": "replace", "path": "department", "value": "Ops"},  # top-level: Atlassian's extension is read-only
-        )),
+        (
+            "PATCH",
+            USER_PATH,
+            {},
+            patch_body(
+                {"op": "replace", "path": "title", "value": "Manager"},
+                {"op": "replace", "path": "department", "value": "Ops"},  # top-level: Atlassian's extension is read-only
+            ),
+        ),
     ]
     assert result["changed"] is True
     assert result["user"] == updated
@@ -77,16 +83,28 @@ def test_change_sends_one_patch_with_only_the_changed_attributes(api):
     }
 
 
-@pytest.mark.parametrize("account_id,organization_path", [
-    ("712020:aaaa-1111", "organization"),
-    (None, ENTERPRISE + ":organization"),
-], ids=["atlassian-top-level", "rfc7643-enterprise-extension"])
+@pytest.mark.parametrize(
+    "account_id,organization_path",
+    [
+        ("712020:aaaa-1111", "organization"),
+        (None, ENTERPRISE + ":organization"),
+    ],
+    ids=["atlassian-top-level", "rfc7643-enterprise-extension"],
+)
 def test_every_attribute_maps_to_its_scim_path(api, account_id, organization_path):
     current = make_user(account_id=account_id)
     api.add(responses.GET, USERS, json=list_response(current))
     api.add(responses.PATCH, USERS + "/u-1", json=current)
-    values = dict(family_name="Roe", display_name="Jane Roe", nick_name="JR", title="CTO", organization="Acme",
-                  timezone="Europe/Paris", preferred_language="fr-FR", external_id="idp-42")
+    values = {
+        "family_name": "Roe",
+        "display_name": "Jane Roe",
+        "nick_name": "JR",
+        "title": "CTO",
+        "organization": "Acme",
+        "timezone": "Europe/Paris",
+        "preferred_language": "fr-FR",
+        "external_id": "idp-42",
+    }
     result, failed = run_module(module, args(**values))
     assert not failed and result["changed"] is True
     operations = calls(api)[1][3]["Operations"]
@@ -103,16 +121,21 @@ def test_every_attribute_maps_to_its_scim_path(api, account_id, organization_pat
 
 
 def test_new_primary_email_replaces_the_primary_and_keeps_the_others(api):
-    current = make_user(emails=[{"value": "home@example.org", "type": "home"},
-                                {"value": NAME, "type": "work", "primary": True}])
+    current = make_user(emails=[{"value": "home@example.org", "type": "home"}, {"value": NAME, "type": "work", "primary": True}])
     api.add(responses.GET, USERS, json=list_response(current))
     api.add(responses.PATCH, USERS + "/u-1", json=current)
     result, failed = run_module(module, args(email="jane.doe@acme.example"))
     assert not failed and result["changed"] is True
-    assert calls(api)[1][3] == patch_body({"op": "replace", "path": "emails", "value": [
-        {"value": "jane.doe@acme.example", "type": "work", "primary": True},
-        {"value": "home@example.org", "type": "home"},
-    ]})
+    assert calls(api)[1][3] == patch_body(
+        {
+            "op": "replace",
+            "path": "emails",
+            "value": [
+                {"value": "jane.doe@acme.example", "type": "work", "primary": True},
+                {"value": "home@example.org", "type": "home"},
+            ],
+        }
+    )
     assert result["diff"]["before"]["email"] == NAME
     assert result["diff"]["after"]["email"] == NAME  # what the (mocked) server stored, reported honestly
 
@@ -157,6 +180,7 @@ def test_user_name_is_quoted_in_the_filter(api):
 
 # -- create ---------------------------------------------------------------------------------------------
 
+
 def test_create_posts_the_user(api):
     created = make_user(id="u-9")
     api.add(responses.GET, USERS, json=list_response())
@@ -165,22 +189,33 @@ def test_create_posts_the_user(api):
     assert not failed
     assert calls(api) == [
         ("GET", USERS_PATH, by_name(NAME), None),
-        ("POST", USERS_PATH, {}, {
-            "schemas": [CORE, ENTERPRISE],
-            "userName": NAME,
-            "emails": [{"value": NAME, "type": "work", "primary": True}],
-            "name": {"givenName": "Jane", "familyName": "Doe"},
-            ENTERPRISE: {"department": "Platform"},
-            "active": True,
-        }),
+        (
+            "POST",
+            USERS_PATH,
+            {},
+            {
+                "schemas": [CORE, ENTERPRISE],
+                "userName": NAME,
+                "emails": [{"value": NAME, "type": "work", "primary": True}],
+                "name": {"givenName": "Jane", "familyName": "Doe"},
+                ENTERPRISE: {"department": "Platform"},
+                "active": True,
+            },
+        ),
     ]
     assert result["changed"] is True
     assert result["user"] == created
     assert result["atlassian_account_id"] == "712020:aaaa-1111"
     assert result["api_calls"] == {"total": 2, "GET": 1, "POST": 1}
     assert result["diff"]["before"] == {}
-    assert result["diff"]["after"] == {"user_name": NAME, "email": NAME, "given_name": "Jane", "family_name": "Doe",
-                                       "department": "Platform", "active": True}
+    assert result["diff"]["after"] == {
+        "user_name": NAME,
+        "email": NAME,
+        "given_name": "Jane",
+        "family_name": "Doe",
+        "department": "Platform",
+        "active": True,
+    }
 
 
 def test_create_inactive_user(api):
@@ -200,7 +235,10 @@ def test_create_conflict_adopts_the_existing_user_and_patches_the_differences(ap
     result, failed = run_module(module, args(email=NAME, title="Manager"))
     assert not failed
     assert [(c[0], c[1], c[2]) for c in calls(api)] == [
-        ("GET", USERS_PATH, by_name(NAME)), ("POST", USERS_PATH, {}), ("GET", USERS_PATH, by_name(NAME)), ("PATCH", USER_PATH, {}),
+        ("GET", USERS_PATH, by_name(NAME)),
+        ("POST", USERS_PATH, {}),
+        ("GET", USERS_PATH, by_name(NAME)),
+        ("PATCH", USER_PATH, {}),
     ]
     assert calls(api)[3][3] == patch_body({"op": "replace", "path": "title", "value": "Manager"})
     assert result["changed"] is True
@@ -289,6 +327,7 @@ def test_post_bad_request_fails_without_reading_again(api):
 
 # -- deactivate, delete ---------------------------------------------------------------------------------
 
+
 def test_deactivate_patches_active_only(api):
     api.add(responses.GET, USERS, json=list_response(make_user()))
     api.add(responses.PATCH, USERS + "/u-1", json=make_user(active=False))
@@ -334,6 +373,7 @@ def test_delete_already_gone_between_read_and_delete_is_fine(api):
 
 # -- check mode -------------------------------------------------------------------------------------------
 
+
 def test_check_mode_create_reads_only_and_predicts_the_user(api):
     api.add(responses.GET, USERS, json=list_response())
     result, failed = run_module(module, args(email=NAME, given_name="Jane", organization="Acme"), check_mode=True, diff=True)
@@ -347,11 +387,14 @@ def test_check_mode_create_reads_only_and_predicts_the_user(api):
     assert result["diff"] == {"before": {}, "after": after}
 
 
-@pytest.mark.parametrize("options", [
-    dict(title="Manager", department="Ops", email="jane.doe@acme.example"),
-    dict(active=False, nick_name="JD", external_id="idp-7"),
-    dict(given_name="", display_name="J. Doe"),
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"title": "Manager", "department": "Ops", "email": "jane.doe@acme.example"},
+        {"active": False, "nick_name": "JD", "external_id": "idp-7"},
+        {"given_name": "", "display_name": "J. Doe"},
+    ],
+)
 def test_check_mode_update_predicts_exactly_the_real_run(api, options):
     current = make_user(title="Engineer")
     api.add(responses.GET, USERS, json=list_response(current))
@@ -389,11 +432,12 @@ def test_check_mode_no_change(api):
 
 # -- locale: deprecated, never sent -----------------------------------------------------------------------------
 
-LOCALE_WARNING = ("Option locale is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module "
-                  "does not send, compare or report it; use preferred_language. The option will be removed in version "
-                  "1.0.0 of accessops.atlassian.")
-LOCALE_DEPRECATION = ("Param 'locale' is deprecated. See the module docs for more information", "1.0.0",
-                      "accessops.atlassian")
+LOCALE_WARNING = (
+    "Option locale is deprecated and ignored: Atlassian's SCIM schema has no locale attribute, so the module "
+    "does not send, compare or report it; use preferred_language. The option will be removed in version "
+    "1.0.0 of accessops.atlassian."
+)
+LOCALE_DEPRECATION = ("Param 'locale' is deprecated. See the module docs for more information", "1.0.0", "accessops.atlassian")
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", ""], ids=["value", "empty"])
@@ -425,8 +469,13 @@ def test_locale_alone_changes_nothing(api, module_warnings, check_mode):
 
 
 def test_a_new_user_is_created_without_locale_and_check_mode_predicts_it(api, module_warnings):
-    body = {"schemas": [CORE], "userName": NAME, "emails": [{"value": NAME, "type": "work", "primary": True}],
-            "preferredLanguage": "fr-FR", "active": True}
+    body = {
+        "schemas": [CORE],
+        "userName": NAME,
+        "emails": [{"value": NAME, "type": "work", "primary": True}],
+        "preferredLanguage": "fr-FR",
+        "active": True,
+    }
     after = {"user_name": NAME, "email": NAME, "preferred_language": "fr-FR", "active": True}
     options = args(email=NAME, preferred_language="fr-FR", locale="fr-FR")
     api.add(responses.GET, USERS, json=list_response())

@@ -68,8 +68,13 @@ def created(user_name, display_name):
 
 
 def post_body(user_name, display_name):
-    return {"schemas": [CORE], "userName": user_name, "emails": [{"value": user_name, "type": "work", "primary": True}],
-            "displayName": display_name, "active": True}
+    return {
+        "schemas": [CORE],
+        "userName": user_name,
+        "emails": [{"value": user_name, "type": "work", "primary": True}],
+        "displayName": display_name,
+        "active": True,
+    }
 
 
 def register_team(api):
@@ -103,20 +108,39 @@ def test_list_of_four_users_makes_exactly_the_calls_of_the_single_form(api):
     assert result["changed"] is True
     assert result["failed_users"] == []
     assert [(r["user_name"], r["changed"], r["failed"]) for r in result["results"]] == [
-        (ANA, True, False), (LI, True, False), (MAX, True, False), (ZOE, False, False)]
+        (ANA, True, False),
+        (LI, True, False),
+        (MAX, True, False),
+        (ZOE, False, False),
+    ]
     assert [r["atlassian_account_id"] for r in result["results"]] == [
-        "712020:new-ana", "712020:new-li", "712020:u-max", "712020:u-zoe"]
+        "712020:new-ana",
+        "712020:new-li",
+        "712020:u-max",
+        "712020:u-zoe",
+    ]
     assert result["results"][2]["user"]["title"] == "Manager"
     assert "msg" not in result["results"][0]
     assert "user" not in result and "atlassian_account_id" not in result
     assert result["diff"] == [
-        {"before": {}, "after": {"user_name": ANA, "email": ANA, "display_name": "Ana Lima", "active": True},
-         "before_header": ANA, "after_header": ANA},
-        {"before": {}, "after": {"user_name": LI, "email": LI, "display_name": "Li Wei", "active": True},
-         "before_header": LI, "after_header": LI},
-        {"before": {"user_name": MAX, "email": MAX, "display_name": "Max Roe", "title": "Engineer"},
-         "after": {"user_name": MAX, "email": MAX, "display_name": "Max Roe", "title": "Manager"},
-         "before_header": MAX, "after_header": MAX},
+        {
+            "before": {},
+            "after": {"user_name": ANA, "email": ANA, "display_name": "Ana Lima", "active": True},
+            "before_header": ANA,
+            "after_header": ANA,
+        },
+        {
+            "before": {},
+            "after": {"user_name": LI, "email": LI, "display_name": "Li Wei", "active": True},
+            "before_header": LI,
+            "after_header": LI,
+        },
+        {
+            "before": {"user_name": MAX, "email": MAX, "display_name": "Max Roe", "title": "Engineer"},
+            "after": {"user_name": MAX, "email": MAX, "display_name": "Max Roe", "title": "Manager"},
+            "before_header": MAX,
+            "after_header": MAX,
+        },
     ]
     assert TOKEN not in json.dumps(result)
 
@@ -130,8 +154,7 @@ def test_check_mode_reads_each_user_once_and_predicts_the_real_run(api):
     assert not failed
     assert calls(api) == [c for c in TEAM_CALLS if c[0] == "GET"]
     assert predicted["api_calls"] == {"total": 4, "GET": 4}
-    assert [(r["user_name"], r["changed"]) for r in predicted["results"]] == [(ANA, True), (LI, True), (MAX, True),
-                                                                              (ZOE, False)]
+    assert [(r["user_name"], r["changed"]) for r in predicted["results"]] == [(ANA, True), (LI, True), (MAX, True), (ZOE, False)]
     assert "id" not in predicted["results"][0]["user"] and predicted["results"][0]["atlassian_account_id"] is None
     assert predicted["results"][2]["user"]["title"] == "Manager"
 
@@ -169,8 +192,12 @@ def test_a_failing_user_does_not_stop_the_others_and_the_task_fails_at_the_end(a
 def test_a_user_that_fails_after_a_write_reports_the_change(api):
     """Atlassian ignores the enterprise extension of the POST: the PATCH that sets department top-level fails."""
     api.add(responses.GET, USERS, json=list_response())
-    api.add(responses.POST, USERS, json=existing(ANA, "u-ana", department=None, **{
-        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {}}), status=201)
+    api.add(
+        responses.POST,
+        USERS,
+        json=existing(ANA, "u-ana", department=None, **{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {}}),
+        status=201,
+    )
     api.add(responses.PATCH, USERS + "/u-ana", json=scim_error(503, "busy"), status=503)
     api.add(responses.PATCH, USERS + "/u-ana", json=scim_error(400, "Department too long"), status=400)
     result, failed = run_module(module, bulk_args([{"user_name": ANA, "email": ANA, "department": "Ops"}]))
@@ -192,12 +219,17 @@ def test_bad_credentials_stop_the_users_not_started_yet(api):
     assert TOKEN not in json.dumps(result)
 
 
-@pytest.mark.parametrize("users, words", [
-    ([{"user_name": ANA, "email": ANA}, {"user_name": "Ana@ACME.example", "state": "absent"}],
-     "users: 'Ana@ACME.example' is listed twice (items 0 and 1"),
-    ([{"user_name": ANA, "email": ANA}, {"user_name": LI, "email": "li@"}], "users[1]: email"),
-    ([{"user_name": ANA, "title": "a\nb"}], "users[0]: title"),
-])
+@pytest.mark.parametrize(
+    "users, words",
+    [
+        (
+            [{"user_name": ANA, "email": ANA}, {"user_name": "Ana@ACME.example", "state": "absent"}],
+            "users: 'Ana@ACME.example' is listed twice (items 0 and 1",
+        ),
+        ([{"user_name": ANA, "email": ANA}, {"user_name": LI, "email": "li@"}], "users[1]: email"),
+        ([{"user_name": ANA, "title": "a\nb"}], "users[0]: title"),
+    ],
+)
 def test_bad_lists_are_refused_before_any_request(api, users, words):
     result, failed = run_module(module, bulk_args(users))
     assert failed
@@ -206,13 +238,16 @@ def test_bad_lists_are_refused_before_any_request(api, users, words):
     assert result["api_calls"] == {"total": 0}
 
 
-@pytest.mark.parametrize("extra, words", [
-    (dict(title="Engineer"), "users: title cannot be set with users"),
-    (dict(state="absent", active=False), "users: state, active cannot be set with users"),
-    (dict(user_name=ANA), "mutually exclusive: user_name|users"),
-    (dict(concurrency=17), "concurrency must be a whole number from 1 to 16"),
-    (dict(concurrency=0), "concurrency must be a whole number from 1 to 16"),
-])
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        ({"title": "Engineer"}, "users: title cannot be set with users"),
+        ({"state": "absent", "active": False}, "users: state, active cannot be set with users"),
+        ({"user_name": ANA}, "mutually exclusive: user_name|users"),
+        ({"concurrency": 17}, "concurrency must be a whole number from 1 to 16"),
+        ({"concurrency": 0}, "concurrency must be a whole number from 1 to 16"),
+    ],
+)
 def test_top_level_options_with_users_are_refused_before_any_request(api, extra, words):
     result, failed = run_module(module, bulk_args([{"user_name": ANA, "email": ANA}], **extra))
     assert failed
@@ -228,17 +263,20 @@ def test_locale_of_items_is_warned_about_naming_them_and_never_sent(api, module_
     result, failed = run_module(module, bulk_args(users, concurrency=1), diff=True)
     assert not failed, result
     assert calls(api) == TEAM_CALLS  # the bodies of team() without locale: no POST and no PATCH carries it
-    assert [(r["user_name"], r["changed"]) for r in result["results"]] == [(ANA, True), (LI, True), (MAX, True),
-                                                                           (ZOE, False)]
+    assert [(r["user_name"], r["changed"]) for r in result["results"]] == [(ANA, True), (LI, True), (MAX, True), (ZOE, False)]
     assert all("locale" not in d["before"] and "locale" not in d["after"] for d in result["diff"])
     warnings, deprecations = module_warnings()
     assert warnings == [
         "Option locale of users[0] (ana@acme.example), users[2] (max@acme.example) is deprecated and ignored: "
         "Atlassian's SCIM schema has no locale attribute, so the module does not send, compare or report it; use "
-        "preferred_language. The option will be removed in version 1.0.0 of accessops.atlassian."]
+        "preferred_language. The option will be removed in version 1.0.0 of accessops.atlassian."
+    ]
     # ansible-core (2.16 too) reports a deprecated sub-option of a list of dicts, once for each item that sets it
-    assert deprecations == [("Param 'users[\"locale\"]' is deprecated. See the module docs for more information", "1.0.0",
-                             "accessops.atlassian")] * 2
+    assert (
+        deprecations
+        == [("Param 'users[\"locale\"]' is deprecated. See the module docs for more information", "1.0.0", "accessops.atlassian")]
+        * 2
+    )
 
 
 def test_top_level_locale_with_users_is_only_warned_about(api, module_warnings):
@@ -272,6 +310,7 @@ def test_an_empty_list_sends_no_request(api):
 
 
 # -- concurrency --------------------------------------------------------------------------------------------
+
 
 def _fake_directory(api, users, first_gets_together=0):
     """A SCIM server answering by content (so the order of concurrent requests does not matter). The first

@@ -61,13 +61,22 @@ def test_create_on_atlassian_sets_ignored_values_top_level_with_one_patch(api):
     assert calls(api) == [
         ("GET", USERS_PATH, by_name(NAME), None),
         ("POST", USERS_PATH, {}, POSTED),
-        ("PATCH", USER_PATH, {}, patch_body({"op": "replace", "path": "department", "value": "Ops"},
-                                            {"op": "replace", "path": "organization", "value": "Acme"})),
+        (
+            "PATCH",
+            USER_PATH,
+            {},
+            patch_body(
+                {"op": "replace", "path": "department", "value": "Ops"},
+                {"op": "replace", "path": "organization", "value": "Acme"},
+            ),
+        ),
     ]
     assert result["changed"] is True and result["user"] == completed
     assert result["api_calls"] == {"total": 3, "GET": 1, "POST": 1, "PATCH": 1}
-    assert result["diff"] == {"before": {}, "after": {"user_name": NAME, "email": NAME, "department": "Ops",
-                                                      "organization": "Acme", "active": True}}
+    assert result["diff"] == {
+        "before": {},
+        "after": {"user_name": NAME, "email": NAME, "department": "Ops", "organization": "Acme", "active": True},
+    }
 
 
 def test_create_on_atlassian_that_took_the_values_needs_no_patch(api):

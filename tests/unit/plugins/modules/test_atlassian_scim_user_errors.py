@@ -52,8 +52,12 @@ def test_unknown_directory_404(api):
 
 
 def test_bad_filter_400(api):
-    api.add(responses.GET, USERS, json=scim_error(400, 'Only the filters userName eq "..." are supported', "invalidFilter"),
-            status=400)
+    api.add(
+        responses.GET,
+        USERS,
+        json=scim_error(400, 'Only the filters userName eq "..." are supported', "invalidFilter"),
+        status=400,
+    )
     result, failed = run_module(module, args(title="x"))
     assert failed
     assert result["status"] == 400 and "userName eq" in result["api_message"]
@@ -78,8 +82,11 @@ def test_read_is_retried_after_503_with_backoff(api, scim_env):
 
 
 def test_ambiguous_user_name_fails(api):
-    api.add(responses.GET, USERS, json=list_response(make_user(user_name="Jane@acme.example"),
-                                                     make_user(user_name="JANE@acme.example", user_id="u-2")))
+    api.add(
+        responses.GET,
+        USERS,
+        json=list_response(make_user(user_name="Jane@acme.example"), make_user(user_name="JANE@acme.example", user_id="u-2")),
+    )
     result, failed = run_module(module, args())
     assert failed and "refusing to guess" in result["msg"]
 
@@ -90,10 +97,13 @@ def test_case_insensitive_match_is_adopted(api):
     assert not failed and result["changed"] is False
 
 
-@pytest.mark.parametrize("bad, message", [
-    (dict(user_name=" "), "user_name is empty"),
-    (dict(email=""), "email must not be empty"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"user_name": " "}, "user_name is empty"),
+        ({"email": ""}, "email must not be empty"),
+    ],
+)
 def test_invalid_options_fail_before_any_call(api, bad, message):
     result, failed = run_module(module, args(**bad))
     assert failed and message in result["msg"]
@@ -101,7 +111,7 @@ def test_invalid_options_fail_before_any_call(api, bad, message):
 
 
 def test_missing_directory_fails_with_configuration_error(api):
-    result, failed = run_module(module, dict(scim_token=TOKEN, user_name=NAME))
+    result, failed = run_module(module, {"scim_token": TOKEN, "user_name": NAME})
     assert failed and "directory_id" in result["msg"]
     assert result["api_calls"] == {"total": 0}
     assert len(api.calls) == 0
@@ -111,7 +121,7 @@ def test_missing_token_from_environment(api, monkeypatch):
     monkeypatch.setenv("ATLASSIAN_SCIM_DIRECTORY_ID", "dir-1")
     monkeypatch.setenv("ATLASSIAN_SCIM_TOKEN", TOKEN)
     api.add(responses.GET, USERS, json=list_response(make_user()))
-    result, failed = run_module(module, dict(user_name=NAME))
+    result, failed = run_module(module, {"user_name": NAME})
     assert not failed and result["changed"] is False
     assert api.calls[0].request.headers["Authorization"] == "Bearer " + TOKEN
 

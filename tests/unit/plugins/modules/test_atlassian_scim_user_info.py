@@ -37,8 +37,10 @@ def args(**kwargs):
 
 
 def _users(count, offset=0):
-    return [make_user(user_name="user%03d@acme.example" % (offset + i), user_id="u-%03d" % (offset + i),
-                      active=(offset + i) % 3 != 0) for i in range(count)]
+    return [
+        make_user(user_name="user%03d@acme.example" % (offset + i), user_id="u-%03d" % (offset + i), active=(offset + i) % 3 != 0)
+        for i in range(count)
+    ]
 
 
 def test_every_user_is_read_page_by_page(api):
@@ -125,11 +127,14 @@ def test_user_name_and_external_id_are_mutually_exclusive(api):
     assert len(api.calls) == 0
 
 
-@pytest.mark.parametrize("status, body, expected", [
-    (401, {"error": "Unauthorized"}, "scim_token"),
-    (404, scim_error(404, "Unknown SCIM directory"), "Unknown SCIM directory"),
-    (400, scim_error(400, "Only the filters userName eq and externalId eq are supported", "invalidFilter"), "filters"),
-])
+@pytest.mark.parametrize(
+    "status, body, expected",
+    [
+        (401, {"error": "Unauthorized"}, "scim_token"),
+        (404, scim_error(404, "Unknown SCIM directory"), "Unknown SCIM directory"),
+        (400, scim_error(400, "Only the filters userName eq and externalId eq are supported", "invalidFilter"), "filters"),
+    ],
+)
 def test_errors(api, status, body, expected):
     api.add(responses.GET, USERS, json=body, status=status)
     result, failed = run_module(module, args(user_name="x"))

@@ -133,10 +133,15 @@ def test_active_refuses_a_deactivated_account_with_zero_writes(api):
     assert "the Atlassian account itself is inactive (status deactivated)" in result["msg"]
 
 
-@pytest.mark.parametrize("status, code, hint", [
-    (400, "ADMIN-UAM-400-1", None), (403, "ADMIN-UAM-403-1", "likely cause: the organization API key"),
-    (404, "ADMIN-UAM-404-1", "likely cause: it does not exist"), (409, "ADMIN-UAM-409-3", None),
-])
+@pytest.mark.parametrize(
+    "status, code, hint",
+    [
+        (400, "ADMIN-UAM-400-1", None),
+        (403, "ADMIN-UAM-403-1", "likely cause: the organization API key"),
+        (404, "ADMIN-UAM-404-1", "likely cause: it does not exist"),
+        (409, "ADMIN-UAM-409-3", None),
+    ],
+)
 def test_restore_errors_are_the_api_s(api, status, code, hint):
     """The spec declares 204, 400, 401, 403, 404, 429, 500 for a restore (no 409: an undeclared status is an error as
     it is, not read as a seat limit)."""
@@ -185,8 +190,12 @@ def test_invite_then_find_the_new_account(api):
     assert calls(api) == [
         LOOKUP,
         ("POST", GROUPS_SEARCH, {}, group_search(names=["bitbucket-users-acme"])),
-        ("POST", INVITE, {}, {"emails": [email(NAME)], "sendNotification": True,
-                              "additionalGroups": [gid("bitbucket-users-acme")]}),
+        (
+            "POST",
+            INVITE,
+            {},
+            {"emails": [email(NAME)], "sendNotification": True, "additionalGroups": [gid("bitbucket-users-acme")]},
+        ),
         LOOKUP,
     ]
     assert result["changed"] is True and result["invited"] is True and result["pending"] is False
@@ -200,24 +209,37 @@ def test_a_partial_invitation_reports_the_email_and_fails(api):
     """206 "At least one invitation failed": the account is invited, the group it could not join is named."""
     add(api, "POST", USERS_SEARCH, page([]))
     add(api, "POST", GROUPS_SEARCH, page([group("bitbucket-users-acme")]))
-    add(api, "POST", INVITE, {"data": [invited(email(NAME), aid(NAME), [gid("bitbucket-users-acme")],
-                                               failed=[gid("bitbucket-users-acme")])]}, status=206)
+    add(
+        api,
+        "POST",
+        INVITE,
+        {"data": [invited(email(NAME), aid(NAME), [gid("bitbucket-users-acme")], failed=[gid("bitbucket-users-acme")])]},
+        status=206,
+    )
     add(api, "POST", USERS_SEARCH, page([user(NAME, managementSource="invited")]))
     result, failed = run_module(module, _task(state="invited", groups=["bitbucket-users-acme"]), diff=True)
     assert failed and result["changed"] is True and result["invited"] is True and result["status"] == 206
-    assert result["invitations"] == [{"email": email(NAME), "account_id": aid(NAME), "invited": False,
-                                      "failures": ["group bitbucket-users-acme: no room"]}]
-    assert result["msg"] == ("The invitation of newhire02@acme.example failed: group bitbucket-users-acme: no room. The "
-                             "account was invited; give what failed with accessops.atlassian.atlassian_group_member once "
-                             "the cause is fixed")
+    assert result["invitations"] == [
+        {"email": email(NAME), "account_id": aid(NAME), "invited": False, "failures": ["group bitbucket-users-acme: no room"]}
+    ]
+    assert result["msg"] == (
+        "The invitation of newhire02@acme.example failed: group bitbucket-users-acme: no room. The "
+        "account was invited; give what failed with accessops.atlassian.atlassian_group_member once "
+        "the cause is fixed"
+    )
     assert result["user"]["account_id"] == aid(NAME) and result["diff"] == _diff("absent", "invited")
 
 
-@pytest.mark.parametrize("entries, why", [
-    ([], "not in the answer of HTTP 206"),
-    ([invited(email(NAME), aid(NAME), [gid("bitbucket-users-acme")], failed=[gid("bitbucket-users-acme")])],
-     "group bitbucket-users-acme: no room"),
-])
+@pytest.mark.parametrize(
+    "entries, why",
+    [
+        ([], "not in the answer of HTTP 206"),
+        (
+            [invited(email(NAME), aid(NAME), [gid("bitbucket-users-acme")], failed=[gid("bitbucket-users-acme")])],
+            "group bitbucket-users-acme: no room",
+        ),
+    ],
+)
 def test_an_invitation_that_failed_entirely_changes_nothing(api, entries, why):
     """Failed for the email, and the search right after finds no account: nothing was invited."""
     add(api, "POST", USERS_SEARCH, page([]))
@@ -235,8 +257,10 @@ def test_an_invitation_needs_a_paid_subscription(api):
     add(api, "POST", INVITE, errors("ADMIN-UAM-402-1", 402, "Payment Required"), status=402)
     result, failed = run_module(module, _task(state="invited"))
     assert failed and result["status"] == 402 and result["changed"] is False
-    assert result["msg"] == ("Cannot invite newhire02@acme.example: the organization has no paid subscription, which the "
-                             "invitation API needs (HTTP 402: ADMIN-UAM-402-1: Payment Required)")
+    assert result["msg"] == (
+        "Cannot invite newhire02@acme.example: the organization has no paid subscription, which the "
+        "invitation API needs (HTTP 402: ADMIN-UAM-402-1: Payment Required)"
+    )
 
 
 def test_invite_without_groups_nor_notification_still_pending(api):
@@ -272,8 +296,10 @@ def test_invite_into_a_synced_group_is_refused_with_zero_writes(api):
     add(api, "POST", GROUPS_SEARCH, page([group("okta-engineering", synced=True)]))
     result, failed = run_module(module, _task(state="invited", groups=["okta-engineering"]))
     assert failed and writes(api) == []
-    assert result["msg"] == ("Cannot invite newhire02@acme.example into the group 'okta-engineering', which is synced "
-                             "from an identity provider: change its members there. Nothing was changed")
+    assert result["msg"] == (
+        "Cannot invite newhire02@acme.example into the group 'okta-engineering', which is synced "
+        "from an identity provider: change its members there. Nothing was changed"
+    )
 
 
 def test_invite_into_a_missing_group_is_refused_with_zero_writes(api):
@@ -289,23 +315,31 @@ def test_invite_refused_by_the_licence_limit(api):
     add(api, "POST", INVITE, errors("ADMIN-UAM-409-3", 409, "bitbucket is full"), status=409)
     result, failed = run_module(module, _task(state="invited"))
     assert failed and result["changed"] is False
-    assert result["msg"].startswith("Cannot invite newhire02@acme.example: a product is out of seats (at its user limit) "
-                                    "(HTTP 409: ADMIN-UAM-409-3: bitbucket is full)")
+    assert result["msg"].startswith(
+        "Cannot invite newhire02@acme.example: a product is out of seats (at its user limit) "
+        "(HTTP 409: ADMIN-UAM-409-3: bitbucket is full)"
+    )
 
 
 def test_invite_into_a_group_refused_by_the_licence_limit_names_the_product(api):
     add(api, "POST", USERS_SEARCH, page([]))
     add(api, "POST", GROUPS_SEARCH, page([group("bitbucket-users-acme")]))
     add(api, "POST", INVITE, errors("ADMIN-UAM-409-3", 409, "full"), status=409)
-    add(api, "GET", ORG + "/directories/-/groups/%s/role-assignments" % gid("bitbucket-users-acme"),
-        page([group_role(ACME_ARI, "atlassian/user")]))
+    add(
+        api,
+        "GET",
+        ORG + "/directories/-/groups/%s/role-assignments" % gid("bitbucket-users-acme"),
+        page([group_role(ACME_ARI, "atlassian/user")]),
+    )
     full = workspace("acme", ACME_ARI)
     full["attributes"].update(usage=300, capacity=300)
     add(api, "POST", WORKSPACES, page([full]))
     result, failed = run_module(module, _task(state="invited", groups=["bitbucket-users-acme"]))
     assert failed and result["status"] == 409
-    assert result["msg"].startswith("Cannot invite newhire02@acme.example: out of seats: bitbucket acme (300 of 300 seats "
-                                    "used) (HTTP 409: ADMIN-UAM-409-3: full)")
+    assert result["msg"].startswith(
+        "Cannot invite newhire02@acme.example: out of seats: bitbucket acme (300 of 300 seats "
+        "used) (HTTP 409: ADMIN-UAM-409-3: full)"
+    )
 
 
 def test_invited_needs_an_email(api):
@@ -340,8 +374,13 @@ def test_two_directories_the_write_goes_to_the_one_holding_the_account(api):
     add(api, "POST", _user_path(DIRECTORY, "/suspend"), status=204)
     result, failed = run_module(module, _task(state="suspended"))
     assert not failed, result
-    assert calls(api) == [LOOKUP, DIRECTORY_LIST, ("GET", _user_path(OTHER_DIRECTORY), {}, None),
-                          ("GET", _user_path(DIRECTORY), {}, None), ("POST", _user_path(DIRECTORY, "/suspend"), {}, None)]
+    assert calls(api) == [
+        LOOKUP,
+        DIRECTORY_LIST,
+        ("GET", _user_path(OTHER_DIRECTORY), {}, None),
+        ("GET", _user_path(DIRECTORY), {}, None),
+        ("POST", _user_path(DIRECTORY, "/suspend"), {}, None),
+    ]
     assert result["directories"] == [DIRECTORY]
 
 
@@ -363,7 +402,7 @@ def _two_directories(by_url, other=None, mine=None):
 
 
 def _reads(rsps):
-    return sorted(set(c[1] for c in calls(rsps) if c[0] == "GET"))
+    return sorted({c[1] for c in calls(rsps) if c[0] == "GET"})
 
 
 def test_two_directories_each_is_written_as_its_own_record_says(by_url):
@@ -411,12 +450,15 @@ def test_a_hostile_directory_id_is_refused(api):
     assert failed and writes(api) == [] and "a directory id '../..'" in result["msg"]
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"user": ""}, "user is empty"),
-    ({"user": "a@"}, "user 'a@' is not an email address or an Atlassian account ID"),
-    ({"state": "deleted"}, "value of state must be one of: active, suspended, removed, invited"),
-    ({"send_notification": "maybe"}, "send_notification"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"user": ""}, "user is empty"),
+        ({"user": "a@"}, "user 'a@' is not an email address or an Atlassian account ID"),
+        ({"state": "deleted"}, "value of state must be one of: active, suspended, removed, invited"),
+        ({"send_notification": "maybe"}, "send_notification"),
+    ],
+)
 def test_bad_options_fail_before_any_request(api, options, message):
     result, failed = run_module(module, _task(**options))
     assert failed and message in result["msg"], result["msg"]
@@ -430,4 +472,5 @@ def test_two_directories_a_failure_after_a_removal_reports_the_change(by_url):
     result, failed = run_module(module, _task(state="removed"))
     assert failed and result["changed"] is True and result["directories"] == [OTHER_DIRECTORY]
     assert result["status"] == 403 and result["msg"].endswith(
-        "Changed before the failure: directory %s; run the task again to finish" % OTHER_DIRECTORY)
+        "Changed before the failure: directory %s; run the task again to finish" % OTHER_DIRECTORY
+    )

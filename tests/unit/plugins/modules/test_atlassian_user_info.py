@@ -46,14 +46,22 @@ def test_by_email_without_role_assignments_is_one_search(api):
     assert not failed, result
     assert calls(api) == [("POST", USERS_SEARCH, {}, user_search("jane@acme.example", expand=USER_EXPAND))]
     assert result["changed"] is False and result["not_found"] == []
-    assert result["users"] == [{
-        "account_id": aid("jane"), "email": "jane@acme.example", "name": "Jane", "nickname": "jane",
-        "status": "active", "account_status": "active", "membership_status": "active", "management_source": None,
-        "added_to_org": "2024-03-01T09:00:00Z",
-        "groups": [{"id": gid("bitbucket-users-acme"), "name": "bitbucket-users-acme"}],
-        # no resource names without include_role_assignments (they cost a request)
-        "product_access": [{"product": "bitbucket", "resource_id": ACME_ARI, "resource_name": None}],
-    }]
+    assert result["users"] == [
+        {
+            "account_id": aid("jane"),
+            "email": "jane@acme.example",
+            "name": "Jane",
+            "nickname": "jane",
+            "status": "active",
+            "account_status": "active",
+            "membership_status": "active",
+            "management_source": None,
+            "added_to_org": "2024-03-01T09:00:00Z",
+            "groups": [{"id": gid("bitbucket-users-acme"), "name": "bitbucket-users-acme"}],
+            # no resource names without include_role_assignments (they cost a request)
+            "product_access": [{"product": "bitbucket", "resource_id": ACME_ARI, "resource_name": None}],
+        }
+    ]
     assert result["api_calls"] == {"total": 1, "POST": 1} and result["rate_limit"] == {}
 
 
@@ -77,8 +85,9 @@ def test_by_account_ids(api):
     add(api, "POST", USERS_SEARCH, page([user("bob")]))
     result, failed = run_module(module, args(account_ids=[aid("bob"), aid("nobody")], **NO_ROLES))
     assert not failed
-    assert calls(api) == [("POST", USERS_SEARCH, {}, {"expand": USER_EXPAND, "accountIds": [aid("bob"), aid("nobody")],
-                                                      "limit": 100})]
+    assert calls(api) == [
+        ("POST", USERS_SEARCH, {}, {"expand": USER_EXPAND, "accountIds": [aid("bob"), aid("nobody")], "limit": 100})
+    ]
     assert [u["account_id"] for u in result["users"]] == [aid("bob")]
     assert result["not_found"] == [aid("nobody")]
 
@@ -86,11 +95,9 @@ def test_by_account_ids(api):
 def test_emails_and_account_ids_are_two_searches_and_each_user_is_listed_once(api):
     add(api, "POST", USERS_SEARCH, page([user("jane")]))
     add(api, "POST", USERS_SEARCH, page([user("jane"), user("bob")]))
-    result, failed = run_module(module, args(emails=["jane@acme.example"], account_ids=[aid("jane"), aid("bob")],
-                                             **NO_ROLES))
+    result, failed = run_module(module, args(emails=["jane@acme.example"], account_ids=[aid("jane"), aid("bob")], **NO_ROLES))
     assert not failed
-    assert [c[3].get("emails", c[3].get("accountIds")) for c in calls(api)] == [
-        ["jane@acme.example"], [aid("jane"), aid("bob")]]
+    assert [c[3].get("emails", c[3].get("accountIds")) for c in calls(api)] == [["jane@acme.example"], [aid("jane"), aid("bob")]]
     assert [u["account_id"] for u in result["users"]] == [aid("jane"), aid("bob")]
     assert result["not_found"] == []
 
@@ -110,21 +117,37 @@ def test_every_user_is_read_across_cursor_pages(api):
 
 
 def test_role_assignments_name_the_resources_and_the_groups_that_grant_them(api):
-    jane = user("jane", groups=["bitbucket-users-acme", "wiki-users"],
-                products=[("bitbucket", ACME_ARI), ("confluence", WIKI_ARI)])
+    jane = user(
+        "jane", groups=["bitbucket-users-acme", "wiki-users"], products=[("bitbucket", ACME_ARI), ("confluence", WIKI_ARI)]
+    )
     bob = user("bob", groups=["bitbucket-users-acme"], products=[("bitbucket", ACME_ARI)])
     add(api, "POST", USERS_SEARCH, page([jane, bob]))
     add(api, "POST", WORKSPACES, page([workspace("acme", ACME_ARI), workspace("acme-wiki", WIKI_ARI, "confluence")]))
-    add(api, "GET", ALL + "/users/%s/role-assignments" % aid("jane"),
-        page([role(ACME_ARI, "atlassian/user", "group_direct", "direct"),
-              role(WIKI_ARI, "atlassian/user", "group_direct", owner="confluence")]))
-    add(api, "GET", ALL + "/groups/%s/role-assignments" % gid("bitbucket-users-acme"),
-        page([group_role(ACME_ARI, "atlassian/user")]))
-    add(api, "GET", ALL + "/groups/%s/role-assignments" % gid("wiki-users"),
-        page([group_role(WIKI_ARI, "atlassian/user", owner="confluence")]))
+    add(
+        api,
+        "GET",
+        ALL + "/users/%s/role-assignments" % aid("jane"),
+        page(
+            [
+                role(ACME_ARI, "atlassian/user", "group_direct", "direct"),
+                role(WIKI_ARI, "atlassian/user", "group_direct", owner="confluence"),
+            ]
+        ),
+    )
+    add(
+        api,
+        "GET",
+        ALL + "/groups/%s/role-assignments" % gid("bitbucket-users-acme"),
+        page([group_role(ACME_ARI, "atlassian/user")]),
+    )
+    add(
+        api,
+        "GET",
+        ALL + "/groups/%s/role-assignments" % gid("wiki-users"),
+        page([group_role(WIKI_ARI, "atlassian/user", owner="confluence")]),
+    )
     # bob's only group was read for jane already: not read again
-    add(api, "GET", ALL + "/users/%s/role-assignments" % aid("bob"),
-        page([role(ACME_ARI, "atlassian/user", "group_direct")]))
+    add(api, "GET", ALL + "/users/%s/role-assignments" % aid("bob"), page([role(ACME_ARI, "atlassian/user", "group_direct")]))
     result, failed = run_module(module, args(emails=["jane@acme.example", "bob@acme.example"]))
     assert not failed, result
     assert calls(api) == [
@@ -140,14 +163,25 @@ def test_role_assignments_name_the_resources_and_the_groups_that_grant_them(api)
     shaped = result["users"][0]
     assert shaped["product_access"] == [
         {"product": "bitbucket", "resource_id": ACME_ARI, "resource_name": "acme"},
-        {"product": "confluence", "resource_id": WIKI_ARI, "resource_name": "acme-wiki"}]
+        {"product": "confluence", "resource_id": WIKI_ARI, "resource_name": "acme-wiki"},
+    ]
     assert shaped["role_assignments"] == [
-        {"resource_id": ACME_ARI, "resource_owner": "bitbucket", "resource_name": "acme", "role": "atlassian/user",
-         "directory_id": "2ef0f675-904a-5eed-949f-2d150ffd0457",
-         "granted_by": [{"type": "group", "groups": [acme_group]}, {"type": "direct"}]},
-        {"resource_id": WIKI_ARI, "resource_owner": "confluence", "resource_name": "acme-wiki", "role": "atlassian/user",
-         "directory_id": "2ef0f675-904a-5eed-949f-2d150ffd0457",
-         "granted_by": [{"type": "group", "groups": [wiki_group]}]},
+        {
+            "resource_id": ACME_ARI,
+            "resource_owner": "bitbucket",
+            "resource_name": "acme",
+            "role": "atlassian/user",
+            "directory_id": "2ef0f675-904a-5eed-949f-2d150ffd0457",
+            "granted_by": [{"type": "group", "groups": [acme_group]}, {"type": "direct"}],
+        },
+        {
+            "resource_id": WIKI_ARI,
+            "resource_owner": "confluence",
+            "resource_name": "acme-wiki",
+            "role": "atlassian/user",
+            "directory_id": "2ef0f675-904a-5eed-949f-2d150ffd0457",
+            "granted_by": [{"type": "group", "groups": [wiki_group]}],
+        },
     ]
     assert result["users"][1]["role_assignments"][0]["granted_by"] == [{"type": "group", "groups": [acme_group]}]
     assert result["api_calls"] == {"total": 6, "POST": 2, "GET": 4}
@@ -158,13 +192,19 @@ def test_direct_roles_only_read_no_group(api):
     jane = user("jane", groups=["bitbucket-users-acme"])
     add(api, "POST", USERS_SEARCH, page([jane]))
     add(api, "POST", WORKSPACES, page([workspace("acme", ACME_ARI)]))
-    add(api, "GET", ALL + "/users/%s/role-assignments" % aid("jane"),
-        page([role(ACME_ARI, "atlassian/admin", "direct"), role(WIKI_ARI, "atlassian/user", "inferred")]))
+    add(
+        api,
+        "GET",
+        ALL + "/users/%s/role-assignments" % aid("jane"),
+        page([role(ACME_ARI, "atlassian/admin", "direct"), role(WIKI_ARI, "atlassian/user", "inferred")]),
+    )
     result, failed = run_module(module, args(account_ids=[aid("jane")]))
     assert not failed
     assert len(calls(api)) == 3
     assert [(r["role"], r["resource_name"], r["granted_by"]) for r in result["users"][0]["role_assignments"]] == [
-        ("atlassian/admin", "acme", [{"type": "direct"}]), ("atlassian/user", None, [{"type": "inferred"}])]
+        ("atlassian/admin", "acme", [{"type": "direct"}]),
+        ("atlassian/user", None, [{"type": "inferred"}]),
+    ]
 
 
 def test_role_assignments_are_read_across_pages(api):
@@ -184,8 +224,9 @@ def test_a_search_that_answers_another_email_fails(api):
     add(api, "POST", USERS_SEARCH, page([user("mallory")]))
     result, failed = run_module(module, args(emails=["jane@acme.example"]))
     assert failed
-    assert result["msg"].startswith("Unexpected answer from the API: POST %s answered the account %r" % (
-        USERS_SEARCH, aid("mallory")))
+    assert result["msg"].startswith(
+        "Unexpected answer from the API: POST %s answered the account %r" % (USERS_SEARCH, aid("mallory"))
+    )
     assert "does not match the emails filter" in result["msg"] and "users" not in result
     assert len(calls(api)) == 1
 
@@ -203,14 +244,17 @@ def test_a_hostile_account_id_is_not_used_as_a_path_segment(api):
     assert len(calls(api)) == 1  # no role-assignment read follows
 
 
-@pytest.mark.parametrize("option, value, message", [
-    ("emails", [], "emails and account_ids must not be empty lists"),
-    ("account_ids", [], "emails and account_ids must not be empty lists"),
-    ("emails", [aid("jane")], "emails: '%s' is not an email address" % aid("jane")),
-    ("emails", ["jane@"], "emails 'jane@' is not an email address or an Atlassian account ID"),
-    ("account_ids", ["jane@acme.example"], "account_ids: 'jane@acme.example' is not an Atlassian account ID"),
-    ("emails", [" "], "emails is empty"),
-])
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("emails", [], "emails and account_ids must not be empty lists"),
+        ("account_ids", [], "emails and account_ids must not be empty lists"),
+        ("emails", [aid("jane")], "emails: '%s' is not an email address" % aid("jane")),
+        ("emails", ["jane@"], "emails 'jane@' is not an email address or an Atlassian account ID"),
+        ("account_ids", ["jane@acme.example"], "account_ids: 'jane@acme.example' is not an Atlassian account ID"),
+        ("emails", [" "], "emails is empty"),
+    ],
+)
 def test_bad_filters_fail_before_any_request(api, option, value, message):
     result, failed = run_module(module, args(**{option: value}))
     assert failed and message in result["msg"], result["msg"]

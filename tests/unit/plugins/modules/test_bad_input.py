@@ -60,8 +60,13 @@ REPOSITORIES = ("infra-core", "infra-api")
 
 
 def _user(name):
-    return {"type": "user", "account_id": "557058:" + name, "uuid": "{%s}" % uuid.uuid5(uuid.NAMESPACE_URL, name),
-            "display_name": name.capitalize(), "nickname": name}
+    return {
+        "type": "user",
+        "account_id": "557058:" + name,
+        "uuid": "{%s}" % uuid.uuid5(uuid.NAMESPACE_URL, name),
+        "display_name": name.capitalize(),
+        "nickname": name,
+    }
 
 
 CALLER = _user("admin")
@@ -75,7 +80,7 @@ class ModuleResult(BaseException):
     so that no ``except Exception`` of the module can swallow it."""
 
     def __init__(self, result):
-        super(ModuleResult, self).__init__("module result")
+        super().__init__("module result")
         self.result = result
 
 
@@ -90,12 +95,20 @@ def _json(status, body):
 
 def _membership(name, permission):
     user = dict(_user(name), email="%s@acme.example" % name)
-    return {"type": "workspace_membership", "permission": permission, "user": user,
-            "workspace": {"type": "workspace", "slug": WORKSPACE}}
+    return {
+        "type": "workspace_membership",
+        "permission": permission,
+        "user": user,
+        "workspace": {"type": "workspace", "slug": WORKSPACE},
+    }
 
 
-_FIELDS = {"user.account_id": lambda e: e["user"]["account_id"], "user.uuid": lambda e: e["user"]["uuid"],
-           "user.email": lambda e: e["user"]["email"], "permission": lambda e: e["permission"]}
+_FIELDS = {
+    "user.account_id": lambda e: e["user"]["account_id"],
+    "user.uuid": lambda e: e["user"]["uuid"],
+    "user.email": lambda e: e["user"]["email"],
+    "permission": lambda e: e["permission"],
+}
 
 
 def _atom(entry, atom):
@@ -115,8 +128,9 @@ def _members(query):
     selected = []
     for name, permission in MEMBERS:
         entry = _membership(name, permission)
-        if not q.strip() or any(all(_atom(entry, atom) for atom in re.split(r"\s+AND\s+", clause))
-                                for clause in re.split(r"\s+OR\s+", q)):
+        if not q.strip() or any(
+            all(_atom(entry, atom) for atom in re.split(r"\s+AND\s+", clause)) for clause in re.split(r"\s+OR\s+", q)
+        ):
             selected.append(entry)
     return selected
 
@@ -137,14 +151,18 @@ def _answer(request):
     if request.method != "GET":
         return _json(200, {})
     if "scim" in segments:
-        return _json(200, {"schemas": [SCIM_LIST], "totalResults": 0, "startIndex": 1, "itemsPerPage": 0,
-                           "Resources": []})
+        return _json(200, {"schemas": [SCIM_LIST], "totalResults": 0, "startIndex": 1, "itemsPerPage": 0, "Resources": []})
     rest = segments[1:] if segments[:1] == ["2.0"] else segments
     if rest == ["user"]:
         return _json(200, CALLER)
     if rest == ["user", "emails"]:
-        return _json(200, {"pagelen": 100, "values": [{"type": "email", "email": "admin@acme.example",
-                                                       "is_primary": True, "is_confirmed": True}]})
+        return _json(
+            200,
+            {
+                "pagelen": 100,
+                "values": [{"type": "email", "email": "admin@acme.example", "is_primary": True, "is_confirmed": True}],
+            },
+        )
     if len(rest) >= 2 and rest[0] in ("workspaces", "repositories") and rest[1] != WORKSPACE:
         return _not_found("Workspace")
     if len(rest) == 3 and rest[0] == "workspaces" and rest[2] in ("permissions", "members"):
@@ -153,9 +171,16 @@ def _answer(request):
         if rest[2] not in REPOSITORIES:
             return _not_found("Repository")
         if len(rest) == 3:
-            return _json(200, {"type": "repository", "slug": rest[2], "name": rest[2],
-                               "full_name": "%s/%s" % (WORKSPACE, rest[2]),
-                               "workspace": {"type": "workspace", "slug": WORKSPACE}})
+            return _json(
+                200,
+                {
+                    "type": "repository",
+                    "slug": rest[2],
+                    "name": rest[2],
+                    "full_name": "%s/%s" % (WORKSPACE, rest[2]),
+                    "workspace": {"type": "workspace", "slug": WORKSPACE},
+                },
+            )
         if len(rest) == 6 and rest[3:5] == ["permissions-config", "users"]:
             return _not_found("Explicit permission")
     if len(rest) == 7 and rest[0] == "workspaces" and rest[2] == "projects" and rest[4] == "permissions-config":
@@ -174,18 +199,23 @@ def run_case(case):
         attempted.append((str(method).upper(), str(url)))
         return real_request(session, method, url, *args, **kwargs)
 
-    environ = dict((k, v) for k, v in os.environ.items()
-                   if not k.startswith(("BITBUCKET_", "ATLASSIAN_SCIM_", "ATLASSIAN_ADMIN_", "ATLASSIAN_ORG_ID"))
-                   and k not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("BITBUCKET_", "ATLASSIAN_SCIM_", "ATLASSIAN_ADMIN_", "ATLASSIAN_ORG_ID"))
+        and k not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+    }
     ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
     ansible_warnings._global_deprecations.clear()  # pylint: disable=protected-access
     outcome = {"result": None, "failed": None, "requests": attempted, "crash": None}
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps, \
-            mock.patch.dict(os.environ, environ, clear=True), \
-            mock.patch.object(requests.Session, "request", recording_request), \
-            mock.patch("time.sleep", lambda seconds: None), \
-            mock.patch.object(basic.AnsibleModule, "_record_module_result", _record_module_result), \
-            patch_module_args(dict(case["args"])):
+    with (
+        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
+        mock.patch.dict(os.environ, environ, clear=True),
+        mock.patch.object(requests.Session, "request", recording_request),
+        mock.patch("time.sleep", lambda seconds: None),
+        mock.patch.object(basic.AnsibleModule, "_record_module_result", _record_module_result),
+        patch_module_args(dict(case["args"])),
+    ):
         for method in ("GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"):
             rsps.add_callback(method, re.compile(r".*"), callback=_answer)
         try:
@@ -207,7 +237,7 @@ def secret_pieces(text, secrets=None):
     found = []
     for name, secret in sorted((secrets or SECRETS).items()):
         for start in range(len(secret) - PIECE + 1):
-            piece = secret[start:start + PIECE]
+            piece = secret[start : start + PIECE]
             if piece in text:
                 found.append((name, piece))
                 break
@@ -233,10 +263,10 @@ def problems(case, outcome):
         elif failed:
             found.append(("unexpected failure", "valid input, yet the module failed"))
         invocation = json.dumps(result.get("invocation"), sort_keys=True, default=str)
-        rest = json.dumps(dict((k, v) for k, v in result.items() if k != "invocation"), sort_keys=True, default=str)
-        for name, piece in secret_pieces(invocation):
+        rest = json.dumps({k: v for k, v in result.items() if k != "invocation"}, sort_keys=True, default=str)
+        for name, _piece in secret_pieces(invocation):
             found.append(("secret in invocation", "%s (%d+ characters of it) in invocation" % (name, PIECE)))
-        for name, piece in secret_pieces(rest):
+        for name, _piece in secret_pieces(rest):
             found.append(("secret in result", "%s (%d+ characters of it) in the result" % (name, PIECE)))
     writes = [r for r in attempted if r[0] in WRITE_METHODS]
     if case["expect"] == FAIL and attempted:
@@ -274,7 +304,7 @@ def test_the_table_covers_every_module_and_is_well_formed():
     ids = [c["id"] for c in CASES]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     assert len(CASES) >= 70
-    assert set(c["module"] for c in CASES) == set(MODULES.values())
+    assert {c["module"] for c in CASES} == set(MODULES.values())
     for case in CASES:
         assert case["expect"] in EXPECTATIONS, case["id"]
         module = importlib.import_module(MODULE_PACKAGE + case["module"])
@@ -287,7 +317,7 @@ def test_the_table_covers_every_module_and_is_well_formed():
 def test_secrets_share_no_piece_with_each_other_nor_with_other_inputs():
     """Else a finding would blame the wrong secret, or an input would be taken for a leak."""
     for name, secret in SECRETS.items():
-        others = dict((k, v) for k, v in SECRETS.items() if k != name)
+        others = {k: v for k, v in SECRETS.items() if k != name}
         assert secret_pieces(secret, others) == [], name
     for case in CASES:
         for key, value in case["args"].items():
@@ -299,9 +329,20 @@ def test_secrets_share_no_piece_with_each_other_nor_with_other_inputs():
 
 def test_the_harness_sees_requests_writes_and_secrets():
     """The checks can fail: a valid grant sends requests and a write, and a secret piece is found."""
-    case = {"id": "control", "module": "bitbucket_repo_permission", "option": "user", "expect": FAIL,
-            "args": {"username": "admin@acme.example", "api_token": SECRETS["api_token"], "workspace": "acme",
-                     "repository": "infra-core", "user": "557058:dev1", "permission": "write"}}
+    case = {
+        "id": "control",
+        "module": "bitbucket_repo_permission",
+        "option": "user",
+        "expect": FAIL,
+        "args": {
+            "username": "admin@acme.example",
+            "api_token": SECRETS["api_token"],
+            "workspace": "acme",
+            "repository": "infra-core",
+            "user": "557058:dev1",
+            "permission": "write",
+        },
+    }
     outcome = run_case(case)
     assert outcome["requests"], "a valid task must reach the fake server"
     categories = [p[0] for p in problems(case, outcome)]
@@ -325,5 +366,7 @@ def test_docs_reliability_table_is_up_to_date(capsys):
     root, generator = _generator()
     doc = root / "docs" / "reliability.md"
     code = generator.main(["--check", "--doc", str(doc)])
-    assert code == 0, ("docs/reliability.md is not the fresh rendering of the bad-input cases: run "
-                       "tests/reliability/gen_reliability.py\n" + capsys.readouterr().err[-3000:])
+    assert code == 0, (
+        "docs/reliability.md is not the fresh rendering of the bad-input cases: run "
+        "tests/reliability/gen_reliability.py\n" + capsys.readouterr().err[-3000:]
+    )

@@ -30,8 +30,12 @@ PERMS = "/2.0/workspaces/acme/permissions"
 
 
 def effective(name, repo, permission):
-    return {"type": "repository_permission", "permission": permission, "user": user(name),
-            "repository": {"type": "repository", "full_name": "acme/" + repo, "name": repo.title()}}
+    return {
+        "type": "repository_permission",
+        "permission": permission,
+        "user": user(name),
+        "repository": {"type": "repository", "full_name": "acme/" + repo, "name": repo.title()},
+    }
 
 
 @responses.activate
@@ -44,8 +48,13 @@ def test_every_member_from_the_role_listing_one_request_per_page():
     assert not failed and result["changed"] is False
     assert calls(responses) == [("GET", PERMS + "?pagelen=100"), ("GET", PERMS + "?page=2")]
     assert len(result["members"]) == 150
-    assert result["members"][0] == {"account_id": aid("m000"), "uuid": user("m000")["uuid"], "display_name": "M000",
-                                    "nickname": "m000", "workspace_permission": "owner"}
+    assert result["members"][0] == {
+        "account_id": aid("m000"),
+        "uuid": user("m000")["uuid"],
+        "display_name": "M000",
+        "nickname": "m000",
+        "workspace_permission": "owner",
+    }
     assert result["member"] is None and result["not_found"] == []
     assert result["api_calls"] == {"total": 2, "GET": 2}
 
@@ -97,8 +106,11 @@ def _emails_found(count):
     """``count`` emails, all members: the email look-ups answer them 90 a page."""
     emails = ["u%03d@acme.example" % i for i in range(count)]
     for start in range(0, count, 90):
-        responses.add("GET", API + "/workspaces/acme/members",
-                      json=page([membership("u%03d" % i, email=emails[i]) for i in range(start, min(start + 90, count))]))
+        responses.add(
+            "GET",
+            API + "/workspaces/acme/members",
+            json=page([membership("u%03d" % i, email=emails[i]) for i in range(start, min(start + 90, count))]),
+        )
     return emails
 
 
@@ -162,14 +174,20 @@ def _no_explicit_permissions():
 @responses.activate
 def test_include_permissions_for_every_member_is_one_unfiltered_listing():
     responses.add("GET", API + PERMS[4:], json=page([membership("dev1"), membership("dev2")]))
-    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([
-        effective("dev1", "infra-core", "write"), effective("dev2", "web", "read"), effective("dev1", "web", "admin")]))
+    responses.add(
+        "GET",
+        API + "/workspaces/acme/permissions/repositories",
+        json=page(
+            [effective("dev1", "infra-core", "write"), effective("dev2", "web", "read"), effective("dev1", "web", "admin")]
+        ),
+    )
     projects = [{"type": "project", "key": "INFRA"}, {"type": "project", "key": "WEB"}]
     responses.add("GET", API + "/workspaces/acme/projects", json=page(projects))
     responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users", json=page([perm("dev1", "write")]))
     responses.add("GET", API + "/repositories/acme/web/permissions-config/users", json=page([perm("dev9", "read")]))
-    responses.add("GET", API + "/workspaces/acme/projects/INFRA/permissions-config/users", json=page([
-        project_perm("dev2", "read")]))
+    responses.add(
+        "GET", API + "/workspaces/acme/projects/INFRA/permissions-config/users", json=page([project_perm("dev2", "read")])
+    )
     responses.add("GET", API + "/workspaces/acme/projects/WEB/permissions-config/users", json=page([]))
     result, failed = run_module(module, args(include_permissions=True, concurrency=1))
     assert not failed
@@ -218,7 +236,7 @@ def test_include_permissions_for_many_members_splits_the_listing_to_read_it_in_p
     assert not failed
     effective_calls = [c[1] for c in calls(responses) if "/permissions/repositories" in c[1]]
     assert sorted(c.count("557058:") for c in effective_calls) == [20, 50, 50]  # 3 queries instead of 1 listing
-    by_id = dict((m["account_id"], m) for m in result["members"])
+    by_id = {m["account_id"]: m for m in result["members"]}
     assert by_id["557058:m001"]["repository_permissions"] == by_id["557058:m077"]["repository_permissions"] == {"web": "read"}
     assert by_id["557058:m002"]["repository_permissions"] == {}
 
@@ -236,7 +254,7 @@ def test_include_permissions_for_some_members_is_one_filtered_query_per_50():
     effective_calls = [c[1] for c in calls(responses) if "/permissions/repositories" in c[1]]
     assert [c.count("557058:") for c in effective_calls] == [50, 10]
     assert all("q=user.account_id IN (" in c for c in effective_calls)
-    by_email = dict((m["email"], m["repository_permissions"]) for m in result["members"])
+    by_email = {m["email"]: m["repository_permissions"] for m in result["members"]}
     assert by_email["u001@acme.example"] == {"web": "read"} and by_email["u055@acme.example"] == {"api": "write"}
     assert by_email["u002@acme.example"] == {}
 
@@ -257,8 +275,19 @@ def test_include_profile_reads_each_profile():
 def test_repository_explicit_users_and_groups_without_member_listing():
     repo = "/repositories/acme/infra-core/permissions-config/"
     responses.add("GET", API + repo + "users", json=page([perm("dev2", "admin"), perm("dev1", "write")]))
-    responses.add("GET", API + repo + "groups", json=page([{"type": "repository_group_permission", "permission": "read",
-                                                            "group": {"slug": "devs", "name": "Devs", "full_slug": "acme:devs"}}]))
+    responses.add(
+        "GET",
+        API + repo + "groups",
+        json=page(
+            [
+                {
+                    "type": "repository_group_permission",
+                    "permission": "read",
+                    "group": {"slug": "devs", "name": "Devs", "full_slug": "acme:devs"},
+                }
+            ]
+        ),
+    )
     result, failed = run_module(module, args(repository="infra-core"))
     assert not failed
     assert calls(responses) == [("GET", "/2.0" + repo + "users?pagelen=100"), ("GET", "/2.0" + repo + "groups?pagelen=100")]
@@ -280,9 +309,16 @@ def test_missing_repository_is_a_warning_not_a_failure():
 @responses.activate
 def test_whoami_returns_the_caller_and_emails():
     responses.add("GET", API + "/user", json=user("admin"))
-    responses.add("GET", API + "/user/emails", json=page([
-        {"type": "email", "email": "admin@acme.example", "is_primary": True, "is_confirmed": True},
-        {"type": "email", "email": "alt@acme.example", "is_primary": False, "is_confirmed": False}]))
+    responses.add(
+        "GET",
+        API + "/user/emails",
+        json=page(
+            [
+                {"type": "email", "email": "admin@acme.example", "is_primary": True, "is_confirmed": True},
+                {"type": "email", "email": "alt@acme.example", "is_primary": False, "is_confirmed": False},
+            ]
+        ),
+    )
     result, failed = run_module(module, args(whoami=True))
     assert not failed
     assert calls(responses) == [("GET", "/2.0/user"), ("GET", "/2.0/user/emails?pagelen=100")]
@@ -330,13 +366,12 @@ MEMBERS = "/2.0/workspaces/acme/members"
 @responses.activate
 def test_access_token_lists_every_member_from_members_without_roles():
     responses.add("GET", API + PERMS[4:], status=403, json=ACCESS_DENIED)
-    plain = [dict((k, v) for k, v in membership("m%03d" % i).items() if k != "permission") for i in range(120)]
+    plain = [{k: v for k, v in membership("m%03d" % i).items() if k != "permission"} for i in range(120)]
     responses.add("GET", API + MEMBERS[4:], json=page(plain[:100], next_url=API + MEMBERS[4:] + "?page=2"))
     responses.add("GET", API + MEMBERS[4:] + "?page=2", json=page(plain[100:]))
     result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS))
     assert not failed
-    assert calls(responses) == [("GET", PERMS + "?pagelen=100"), ("GET", MEMBERS + "?pagelen=100"),
-                                ("GET", MEMBERS + "?page=2")]
+    assert calls(responses) == [("GET", PERMS + "?pagelen=100"), ("GET", MEMBERS + "?pagelen=100"), ("GET", MEMBERS + "?page=2")]
     assert len(result["members"]) == 120
     assert all(m["workspace_permission"] is None for m in result["members"])
     assert result["members"][0]["account_id"] == aid("m000")
@@ -366,8 +401,10 @@ def test_access_token_one_member_by_account_id_is_read_by_its_documented_member_
     responses.add("GET", API + MEMBERS[4:] + "/557058:dev1", json=answer)
     result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, member=aid("dev1")))
     assert not failed
-    assert calls(responses) == [("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100'),
-                                ("GET", MEMBERS + "/557058:dev1")]
+    assert calls(responses) == [
+        ("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100'),
+        ("GET", MEMBERS + "/557058:dev1"),
+    ]
     assert result["member"]["account_id"] == aid("dev1") and result["member"]["workspace_permission"] is None
 
 
@@ -375,8 +412,9 @@ def test_access_token_one_member_by_account_id_is_read_by_its_documented_member_
 def test_access_token_one_member_by_uuid_that_is_no_member_is_not_found():
     uuid = membership("dev1")["user"]["uuid"]
     responses.add("GET", API + PERMS[4:], status=403, json=ACCESS_DENIED)
-    responses.add("GET", API + MEMBERS[4:] + "/" + uuid.replace("{", "%7B").replace("}", "%7D"), status=404,
-                  json=error("not a member"))
+    responses.add(
+        "GET", API + MEMBERS[4:] + "/" + uuid.replace("{", "%7B").replace("}", "%7D"), status=404, json=error("not a member")
+    )
     result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, member=uuid.upper()))
     assert not failed
     assert calls(responses) == [("GET", PERMS + '?q=user.uuid IN ("%s")&pagelen=100' % uuid), ("GET", MEMBERS + "/" + uuid)]
@@ -390,8 +428,11 @@ def test_one_member_whose_filter_is_refused_is_found_in_the_unfiltered_role_list
     responses.add("GET", API + PERMS[4:] + "?page=2", json=page([membership("dev2"), membership("dev1", "collaborator")]))
     result, failed = run_module(module, args(member=aid("dev1")))
     assert not failed
-    assert calls(responses) == [("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100'),
-                                ("GET", PERMS + "?pagelen=100"), ("GET", PERMS + "?page=2")]
+    assert calls(responses) == [
+        ("GET", PERMS + '?q=user.account_id IN ("557058:dev1")&pagelen=100'),
+        ("GET", PERMS + "?pagelen=100"),
+        ("GET", PERMS + "?page=2"),
+    ]
     assert result["member"]["account_id"] == aid("dev1") and result["member"]["workspace_permission"] == "collaborator"
 
 

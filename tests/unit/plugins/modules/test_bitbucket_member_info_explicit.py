@@ -22,33 +22,52 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
 PERMS = "/2.0/workspaces/acme/permissions"
 EMAILS = ["dev1@acme.example", "dev2@acme.example"]
 LOOKUP = [
-    ("GET", '/2.0/workspaces/acme/members?q=user.email IN ("dev1@acme.example","dev2@acme.example")'
-            '&fields=+values.user.email&pagelen=100'),
+    (
+        "GET",
+        '/2.0/workspaces/acme/members?q=user.email IN ("dev1@acme.example","dev2@acme.example")'
+        "&fields=+values.user.email&pagelen=100",
+    ),
     ("GET", PERMS + '?q=user.account_id IN ("557058:dev1","557058:dev2")&pagelen=100'),
-    ("GET", '/2.0/workspaces/acme/permissions/repositories?q=user.account_id IN ("557058:dev1","557058:dev2")'
-            '&pagelen=100'),
+    ("GET", '/2.0/workspaces/acme/permissions/repositories?q=user.account_id IN ("557058:dev1","557058:dev2")&pagelen=100'),
 ]
 
 
 def effective(name, repo, permission):
-    return {"type": "repository_permission", "permission": permission, "user": user(name),
-            "repository": {"type": "repository", "full_name": "acme/" + repo, "name": repo.title()}}
+    return {
+        "type": "repository_permission",
+        "permission": permission,
+        "user": user(name),
+        "repository": {"type": "repository", "full_name": "acme/" + repo, "name": repo.title()},
+    }
 
 
 def _two_members_reaching_three_repositories():
-    responses.add("GET", API + "/workspaces/acme/members", json=page([
-        membership("dev1", email=EMAILS[0]), membership("dev2", email=EMAILS[1])]))
+    responses.add(
+        "GET",
+        API + "/workspaces/acme/members",
+        json=page([membership("dev1", email=EMAILS[0]), membership("dev2", email=EMAILS[1])]),
+    )
     responses.add("GET", API + PERMS[4:], json=page([membership("dev1"), membership("dev2", "collaborator")]))
-    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([
-        effective("dev1", "infra-core", "write"), effective("dev1", "web", "admin"), effective("dev2", "web", "read"),
-        effective("dev2", "api", "read")]))
+    responses.add(
+        "GET",
+        API + "/workspaces/acme/permissions/repositories",
+        json=page(
+            [
+                effective("dev1", "infra-core", "write"),
+                effective("dev1", "web", "admin"),
+                effective("dev2", "web", "read"),
+                effective("dev2", "api", "read"),
+            ]
+        ),
+    )
 
 
 def _projects():
     projects = [{"type": "project", "key": "INFRA"}, {"type": "project", "key": "WEB"}]
     responses.add("GET", API + "/workspaces/acme/projects", json=page(projects))
-    responses.add("GET", API + "/workspaces/acme/projects/INFRA/permissions-config/users", json=page([
-        project_perm("dev2", "read")]))
+    responses.add(
+        "GET", API + "/workspaces/acme/projects/INFRA/permissions-config/users", json=page([project_perm("dev2", "read")])
+    )
     responses.add("GET", API + "/workspaces/acme/projects/WEB/permissions-config/users", json=page([]))
 
 
@@ -63,8 +82,9 @@ PROJECT_CALLS = [
 def test_include_explicit_projects_reads_no_repository_list():
     _two_members_reaching_three_repositories()
     _projects()
-    result, failed = run_module(module, args(emails=EMAILS, include_permissions=True, include_explicit=["projects"],
-                                             concurrency=1))
+    result, failed = run_module(
+        module, args(emails=EMAILS, include_permissions=True, include_explicit=["projects"], concurrency=1)
+    )
     assert not failed
     # 3 reads of the members and their effective permissions, then the projects: none of the 3 repositories' lists
     assert calls(responses) == LOOKUP + PROJECT_CALLS
@@ -94,8 +114,9 @@ def test_include_explicit_repositories_reads_no_project():
     responses.add("GET", API + "/repositories/acme/api/permissions-config/users", json=page([perm("dev2", "read")]))
     responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users", json=page([perm("dev1", "write")]))
     responses.add("GET", API + "/repositories/acme/web/permissions-config/users", json=page([]))
-    result, failed = run_module(module, args(emails=EMAILS, include_permissions=True, include_explicit=["repositories"],
-                                             concurrency=1))
+    result, failed = run_module(
+        module, args(emails=EMAILS, include_permissions=True, include_explicit=["repositories"], concurrency=1)
+    )
     assert not failed
     assert calls(responses) == LOOKUP + [
         ("GET", "/2.0/repositories/acme/api/permissions-config/users?pagelen=100"),
@@ -115,9 +136,16 @@ def test_include_explicit_default_reads_both_kinds():
     _projects()
     result, failed = run_module(module, args(emails=EMAILS, include_permissions=True, concurrency=1))
     assert not failed
-    assert calls(responses) == LOOKUP + [PROJECT_CALLS[0]] + [
-        ("GET", "/2.0/repositories/acme/%s/permissions-config/users?pagelen=100" % repo)
-        for repo in ("api", "infra-core", "web")] + PROJECT_CALLS[1:]
+    assert (
+        calls(responses)
+        == LOOKUP
+        + [PROJECT_CALLS[0]]
+        + [
+            ("GET", "/2.0/repositories/acme/%s/permissions-config/users?pagelen=100" % repo)
+            for repo in ("api", "infra-core", "web")
+        ]
+        + PROJECT_CALLS[1:]
+    )
     assert result["members"][1]["explicit_permissions"] == {"repositories": {}, "projects": {"INFRA": "read"}}
 
 

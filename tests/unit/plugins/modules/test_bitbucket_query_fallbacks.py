@@ -62,9 +62,12 @@ def test_a_second_revocation_of_an_account_id_reads_the_member_path_when_the_fil
     result, failed = run_module(module, args(repository="infra-core", user=aid("gone"), state="absent"))
     assert not failed and result["changed"] is False
     assert result["not_found"] == [aid("gone")]
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:gone"), ("GET", REPO_USERS + "?pagelen=1"),
-                                ("GET", PERMS + '?q=user.account_id IN ("557058:gone")&pagelen=100'),
-                                ("GET", MEMBERS + "/557058:gone")]
+    assert calls(responses) == [
+        ("GET", REPO_USERS + "/557058:gone"),
+        ("GET", REPO_USERS + "?pagelen=1"),
+        ("GET", PERMS + '?q=user.account_id IN ("557058:gone")&pagelen=100'),
+        ("GET", MEMBERS + "/557058:gone"),
+    ]
 
 
 @responses.activate
@@ -75,8 +78,11 @@ def test_an_access_token_confirms_an_account_id_with_the_member_path_only():
     result, failed = run_module(module, dict(ACCESS_TOKEN_ARGS, repository="infra-core", user=aid("dev5"), state="absent"))
     assert not failed and result["changed"] is False
     assert result["not_found"] == []  # a member without a permission here: nothing to remove, nothing unknown
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev5"), ("GET", REPO_USERS + "?pagelen=1"),
-                                ("GET", MEMBERS + "/557058:dev5")]
+    assert calls(responses) == [
+        ("GET", REPO_USERS + "/557058:dev5"),
+        ("GET", REPO_USERS + "?pagelen=1"),
+        ("GET", MEMBERS + "/557058:dev5"),
+    ]
 
 
 @responses.activate
@@ -92,8 +98,9 @@ def test_refused_uuid_filter_reads_the_member_listing_then_the_one_still_missing
     responses.add("GET", API + MEMBERS[4:] + "/" + braced(missing), status=404, json=error("not a member"))
     responses.add("GET", API + REPO_USERS[4:], json=page([perm("dev0", "read")]))
     responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev0", status=204)
-    result, failed = run_module(module, args(repository="infra-core", users=[
-        {"user": m["user"]["uuid"].upper(), "state": "absent"} for m in members]))
+    result, failed = run_module(
+        module, args(repository="infra-core", users=[{"user": m["user"]["uuid"].upper(), "state": "absent"} for m in members])
+    )
     assert not failed
     assert calls(responses) == [
         ("GET", PERMS + "?q=user.uuid IN (%s)&pagelen=100" % ",".join('"%s"' % u for u in uuids)),
@@ -115,9 +122,13 @@ def test_a_grant_whose_owner_and_member_filter_is_refused_uses_the_owner_filter_
     responses.add("PUT", API + REPO_USERS[4:] + "/557058:dev5", json=perm("dev5", "read"))
     result, failed = run_module(module, args(repository="infra-core", user=aid("dev5"), permission="read"))
     assert not failed and result["changed"] is True
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev5"), ("GET", owner_query("dev5")),
-                                ("GET", OWNER_QUERY), ("GET", MEMBERS + "/557058:dev5"),
-                                ("PUT", REPO_USERS + "/557058:dev5")]
+    assert calls(responses) == [
+        ("GET", REPO_USERS + "/557058:dev5"),
+        ("GET", owner_query("dev5")),
+        ("GET", OWNER_QUERY),
+        ("GET", MEMBERS + "/557058:dev5"),
+        ("PUT", REPO_USERS + "/557058:dev5"),
+    ]
 
 
 @responses.activate
@@ -142,9 +153,11 @@ def test_a_refused_effective_permission_prefetch_reads_each_repository_instead()
         responses.add("PUT", API + users_path(repo, "dev1")[4:], json=perm("dev1", "write"))
     result, failed = run_module(module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1))
     assert not failed and result["changed"] is True
-    assert calls(responses) == ([("GET", effective_query("dev1", REPOS)), ("GET", owner_query("dev1"))]
-                                + [("GET", users_path(r, "dev1")) for r in REPOS]
-                                + [("PUT", users_path(r, "dev1")) for r in REPOS])
+    assert calls(responses) == (
+        [("GET", effective_query("dev1", REPOS)), ("GET", owner_query("dev1"))]
+        + [("GET", users_path(r, "dev1")) for r in REPOS]
+        + [("PUT", users_path(r, "dev1")) for r in REPOS]
+    )
 
 
 @responses.activate
@@ -154,24 +167,27 @@ def test_a_refused_repository_filter_in_check_mode_reads_each_repository_instead
     refuse("/2.0/repositories/acme")
     for repo in REPOS:
         responses.add("GET", API + users_path(repo)[4:], json=page([]))
-    result, failed = run_module(module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1),
-                                check_mode=True)
+    result, failed = run_module(
+        module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1), check_mode=True
+    )
     assert not failed and result["changed"] is True
-    assert calls(responses) == ([("GET", effective_query("dev1", REPOS)), ("GET", owner_query("dev1")),
-                                 ("GET", repository_query(REPOS))]
-                                + [("GET", users_path(r) + "?pagelen=100") for r in REPOS])
+    assert calls(responses) == (
+        [("GET", effective_query("dev1", REPOS)), ("GET", owner_query("dev1")), ("GET", repository_query(REPOS))]
+        + [("GET", users_path(r) + "?pagelen=100") for r in REPOS]
+    )
 
 
 @responses.activate
 def test_member_info_roles_and_effective_permissions_fall_back_to_the_unfiltered_listings():
     emails = ["dev1@acme.example", "dev2@acme.example"]
-    responses.add("GET", API + MEMBERS[4:], json=page([membership("dev1", email=emails[0]),
-                                                       membership("dev2", email=emails[1])]))
+    responses.add("GET", API + MEMBERS[4:], json=page([membership("dev1", email=emails[0]), membership("dev2", email=emails[1])]))
     refuse(PERMS)
     responses.add("GET", API + PERMS[4:], json=page([membership("dev0"), membership("dev1", "owner"), membership("dev2")]))
     refuse("/2.0/workspaces/acme/permissions/repositories")
-    rows = [{"permission": p, "user": membership(n)["user"], "repository": {"full_name": "acme/" + r}}
-            for n, r, p in (("dev1", "web", "admin"), ("dev0", "web", "read"), ("dev2", "api", "write"))]
+    rows = [
+        {"permission": p, "user": membership(n)["user"], "repository": {"full_name": "acme/" + r}}
+        for n, r, p in (("dev1", "web", "admin"), ("dev0", "web", "read"), ("dev2", "api", "write"))
+    ]
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page(rows))
     result, failed = member_info_run(emails=emails, include_permissions=True, include_explicit=[])
     assert not failed
@@ -184,7 +200,9 @@ def test_member_info_roles_and_effective_permissions_fall_back_to_the_unfiltered
         ("GET", "/2.0/workspaces/acme/permissions/repositories?pagelen=100"),
     ]
     assert [(m["account_id"], m["workspace_permission"], m["repository_permissions"]) for m in result["members"]] == [
-        (aid("dev1"), "owner", {"web": "admin"}), (aid("dev2"), "member", {"api": "write"})]
+        (aid("dev1"), "owner", {"web": "admin"}),
+        (aid("dev2"), "member", {"api": "write"}),
+    ]
 
 
 def member_info_run(**extra):

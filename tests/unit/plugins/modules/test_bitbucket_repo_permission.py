@@ -38,8 +38,18 @@ def test_single_user_already_right_makes_one_read_and_no_write():
     assert not failed
     assert result["changed"] is False
     assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1")]
-    assert result["results"] == [{"repository": "infra-core", "changed": False, "added": [], "updated": [], "removed": [],
-                                  "unchanged": [aid("dev1")], "protected": [], "failed": []}]
+    assert result["results"] == [
+        {
+            "repository": "infra-core",
+            "changed": False,
+            "added": [],
+            "updated": [],
+            "removed": [],
+            "unchanged": [aid("dev1")],
+            "protected": [],
+            "failed": [],
+        }
+    ]
     assert result["diff"] == []
     assert result["api_calls"] == {"total": 1, "GET": 1}
 
@@ -53,10 +63,18 @@ def test_single_user_upgrade_puts_only_the_difference():
     assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("PUT", REPO_USERS + "/557058:dev1")]
     assert bodies(responses, "PUT") == [{"permission": "write"}]
     assert result["results"][0]["updated"] == [aid("dev1")]
-    assert result["diff"] == [{"before_header": "acme/infra-core", "after_header": "acme/infra-core",
-                               "before": '"557058:dev1": read\n', "after": '"557058:dev1": write\n'}]
-    assert result["permissions"] == {"before": {"infra-core": {aid("dev1"): "read"}},
-                                     "after": {"infra-core": {aid("dev1"): "write"}}}
+    assert result["diff"] == [
+        {
+            "before_header": "acme/infra-core",
+            "after_header": "acme/infra-core",
+            "before": '"557058:dev1": read\n',
+            "after": '"557058:dev1": write\n',
+        }
+    ]
+    assert result["permissions"] == {
+        "before": {"infra-core": {aid("dev1"): "read"}},
+        "after": {"infra-core": {aid("dev1"): "write"}},
+    }
     assert result["api_calls"] == {"total": 2, "GET": 1, "PUT": 1}
 
 
@@ -75,8 +93,11 @@ def test_new_grant_checks_the_owner_then_puts_without_confirming_the_repository(
     _new_grant(responses)
     result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
     assert not failed and result["changed"] is True
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("GET", owner_query("dev1")),
-                                ("PUT", REPO_USERS + "/557058:dev1")]
+    assert calls(responses) == [
+        ("GET", REPO_USERS + "/557058:dev1"),
+        ("GET", owner_query("dev1")),
+        ("PUT", REPO_USERS + "/557058:dev1"),
+    ]
     assert result["results"][0]["added"] == [aid("dev1")]
     assert result["api_calls"] == {"total": 3, "GET": 2, "PUT": 1}
 
@@ -84,8 +105,9 @@ def test_new_grant_checks_the_owner_then_puts_without_confirming_the_repository(
 def test_check_mode_reads_only_and_predicts_the_real_diff():
     with responses.RequestsMock() as rsps:
         _new_grant(rsps, check_mode=True)
-        predicted, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"),
-                                       check_mode=True)
+        predicted, failed = run_module(
+            module, args(repository="infra-core", user=aid("dev1"), permission="admin"), check_mode=True
+        )
         assert not failed
         # check mode cannot let a PUT tell a missing repository: one list read shows the repository and the user
         assert calls(rsps) == [("GET", REPO_USERS + "?pagelen=100"), ("GET", owner_query("dev1"))]
@@ -94,31 +116,56 @@ def test_check_mode_reads_only_and_predicts_the_real_diff():
         real, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="admin"))
         assert not failed
     assert predicted["changed"] is real["changed"] is True
-    assert predicted["diff"] == real["diff"] == [{"before_header": "acme/infra-core", "after_header": "acme/infra-core",
-                                                  "before": "", "after": '"557058:dev1": admin  # Dev1\n'}]
+    assert (
+        predicted["diff"]
+        == real["diff"]
+        == [
+            {
+                "before_header": "acme/infra-core",
+                "after_header": "acme/infra-core",
+                "before": "",
+                "after": '"557058:dev1": admin  # Dev1\n',
+            }
+        ]
+    )
     assert predicted["permissions"] == real["permissions"]
     assert predicted["results"] == real["results"]
 
 
 @responses.activate
 def test_emails_are_resolved_in_one_batch_and_the_list_is_read_once_per_repository():
-    responses.add("GET", API + "/workspaces/acme/members", json=page([
-        membership("dev1", email="Dev1@acme.example"), membership("dev2", email="dev2@acme.example")]))
+    responses.add(
+        "GET",
+        API + "/workspaces/acme/members",
+        json=page([membership("dev1", email="Dev1@acme.example"), membership("dev2", email="dev2@acme.example")]),
+    )
     for repo in ("infra-core", "web"):
-        responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo,
-                      json=page([perm("dev1", "read"), perm("dev7", "admin")]))
+        responses.add(
+            "GET",
+            API + "/repositories/acme/%s/permissions-config/users" % repo,
+            json=page([perm("dev1", "read"), perm("dev7", "admin")]),
+        )
     add_owner(responses)
     for repo in ("infra-core", "web"):
         for name in ("dev1", "dev2"):
-            responses.add("PUT", API + "/repositories/acme/%s/permissions-config/users/557058:%s" % (repo, name),
-                          json=perm(name, "write"))
-    result, failed = run_module(module, args(repositories=["infra-core", "web"], concurrency=1, users=[
-        {"user": "dev1@acme.example", "permission": "write"},
-        {"user": "DEV2@acme.example", "permission": "write"}]))
+            responses.add(
+                "PUT", API + "/repositories/acme/%s/permissions-config/users/557058:%s" % (repo, name), json=perm(name, "write")
+            )
+    result, failed = run_module(
+        module,
+        args(
+            repositories=["infra-core", "web"],
+            concurrency=1,
+            users=[{"user": "dev1@acme.example", "permission": "write"}, {"user": "DEV2@acme.example", "permission": "write"}],
+        ),
+    )
     assert not failed
     assert calls(responses) == [
-        ("GET", '/2.0/workspaces/acme/members?q=user.email IN ("dev1@acme.example","dev2@acme.example")'
-                "&fields=+values.user.email&pagelen=100"),
+        (
+            "GET",
+            '/2.0/workspaces/acme/members?q=user.email IN ("dev1@acme.example","dev2@acme.example")'
+            "&fields=+values.user.email&pagelen=100",
+        ),
         ("GET", "/2.0/repositories/acme/infra-core/permissions-config/users?pagelen=100"),
         ("GET", "/2.0/repositories/acme/web/permissions-config/users?pagelen=100"),
         ("GET", OWNER_QUERY),
@@ -132,22 +179,35 @@ def test_emails_are_resolved_in_one_batch_and_the_list_is_read_once_per_reposito
     # dev7 is not managed (not exclusive): neither in the diff nor touched
     assert result["permissions"]["before"]["infra-core"] == {aid("dev1"): "read"}
     assert result["diff"][0]["before"] == '"557058:dev1": read  # Dev1 <Dev1@acme.example>\n'
-    assert result["diff"][0]["after"] == ('"557058:dev1": write  # Dev1 <Dev1@acme.example>\n'
-                                          '"557058:dev2": write  # Dev2 <dev2@acme.example>\n')
+    assert result["diff"][0]["after"] == (
+        '"557058:dev1": write  # Dev1 <Dev1@acme.example>\n"557058:dev2": write  # Dev2 <dev2@acme.example>\n'
+    )
     assert result["users"][aid("dev1")]["email"] == "Dev1@acme.example"
 
 
 @responses.activate
 def test_exclusive_removes_the_unlisted_but_keeps_exempt_and_the_callers_admin():
     responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev5", email="dev5@acme.example")]))
-    responses.add("GET", API + REPO_USERS[4:], json=page(
-        [perm("dev1", "write"), perm("admin", "admin"), perm("dev5", "read")], next_url=API + REPO_USERS[4:] + "?page=2"))
+    responses.add(
+        "GET",
+        API + REPO_USERS[4:],
+        json=page(
+            [perm("dev1", "write"), perm("admin", "admin"), perm("dev5", "read")], next_url=API + REPO_USERS[4:] + "?page=2"
+        ),
+    )
     responses.add("GET", API + REPO_USERS[4:] + "?page=2", json=page([perm("dev6", "admin"), perm("dev7", "read")]))
     responses.add("GET", API + "/user", json=user("admin"))
     for name in ("dev6", "dev7"):
         responses.add("DELETE", API + REPO_USERS[4:] + "/557058:" + name, status=204)
-    result, failed = run_module(module, args(repository="infra-core", exclusive=True, exempt=["dev5@acme.example"],
-                                             users=[{"user": aid("dev1"), "permission": "write"}]))
+    result, failed = run_module(
+        module,
+        args(
+            repository="infra-core",
+            exclusive=True,
+            exempt=["dev5@acme.example"],
+            users=[{"user": aid("dev1"), "permission": "write"}],
+        ),
+    )
     assert not failed
     assert calls(responses) == [
         ("GET", '/2.0/workspaces/acme/members?q=user.email IN ("dev5@acme.example")&fields=+values.user.email&pagelen=100'),
@@ -167,8 +227,11 @@ def test_exclusive_removes_the_unlisted_but_keeps_exempt_and_the_callers_admin()
 
 @responses.activate
 def test_exclusive_removes_nothing_when_a_page_fails():
-    responses.add("GET", API + REPO_USERS[4:], json=page([perm("dev1", "write"), perm("dev6", "read")],
-                                                         next_url=API + REPO_USERS[4:] + "?page=2"))
+    responses.add(
+        "GET",
+        API + REPO_USERS[4:],
+        json=page([perm("dev1", "write"), perm("dev6", "read")], next_url=API + REPO_USERS[4:] + "?page=2"),
+    )
     responses.add("GET", API + REPO_USERS[4:] + "?page=2", status=500, json=error("boom"))
     result, failed = run_module(module, args(repository="infra-core", exclusive=True, users=[]))
     assert failed
@@ -197,18 +260,27 @@ def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_wa
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([]))
     add_owner(responses, members=["dev1"])
     responses.add("PUT", API + "/repositories/acme/infra-core/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
-    responses.add("PUT", API + "/repositories/acme/billing/permissions-config/users/557058:dev1", status=402,
-                  json=error("You have reached your plan's user limit"))
+    responses.add(
+        "PUT",
+        API + "/repositories/acme/billing/permissions-config/users/557058:dev1",
+        status=402,
+        json=error("You have reached your plan's user limit"),
+    )
     responses.add("PUT", API + "/repositories/acme/web/permissions-config/users/557058:dev1", json=perm("dev1", "read"))
-    result, failed = run_module(module, args(repositories=["infra-core", "billing", "web"], user=aid("dev1"),
-                                             permission="read", concurrency=1))
+    result, failed = run_module(
+        module, args(repositories=["infra-core", "billing", "web"], user=aid("dev1"), permission="read", concurrency=1)
+    )
     assert failed
     assert calls(responses) == (
         [("GET", effective_query("dev1", ["infra-core", "billing", "web"])), ("GET", owner_query("dev1"))]
-        + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in ("infra-core", "billing", "web")])
+        + [
+            ("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r)
+            for r in ("infra-core", "billing", "web")
+        ]
+    )
     assert result["changed"] is True
     assert result["failed_repositories"] == ["billing"]
-    by_repo = dict((r["repository"], r) for r in result["results"])
+    by_repo = {r["repository"]: r for r in result["results"]}
     assert by_repo["infra-core"]["added"] == by_repo["web"]["added"] == [aid("dev1")]
     assert by_repo["billing"]["added"] == []
     assert by_repo["billing"]["failed"][0]["status"] == 402
@@ -221,10 +293,18 @@ def test_plan_limit_on_one_repository_lets_the_others_finish_and_reports_what_wa
 
 @responses.activate
 def test_access_token_403_stops_after_the_first_repository():
-    responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users", status=403,
-                  json=error("Access tokens cannot be used for this resource"))
-    params = dict(ACCESS_TOKEN_ARGS, repositories=["infra-core", "web"], concurrency=1,
-                  users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "permission": "read"}])
+    responses.add(
+        "GET",
+        API + "/repositories/acme/infra-core/permissions-config/users",
+        status=403,
+        json=error("Access tokens cannot be used for this resource"),
+    )
+    params = dict(
+        ACCESS_TOKEN_ARGS,
+        repositories=["infra-core", "web"],
+        concurrency=1,
+        users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "permission": "read"}],
+    )
     result, failed = run_module(module, params)
     assert failed
     assert calls(responses) == [("GET", "/2.0/repositories/acme/infra-core/permissions-config/users?pagelen=100")]
@@ -238,12 +318,15 @@ def test_access_token_403_stops_after_the_first_repository():
 @responses.activate
 def test_missing_repository_fails_that_repository_without_writes():
     responses.add("GET", API + "/repositories/acme/nope/permissions-config/users/557058:dev1", status=404)
-    responses.add("GET", API + "/repositories/acme/nope/permissions-config/users", status=404,
-                  json=error("Repository acme/nope not found"))
+    responses.add(
+        "GET", API + "/repositories/acme/nope/permissions-config/users", status=404, json=error("Repository acme/nope not found")
+    )
     result, failed = run_module(module, args(repository="nope", user=aid("dev1"), state="absent"))
     assert failed
-    assert calls(responses) == [("GET", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1"),
-                                ("GET", "/2.0/repositories/acme/nope/permissions-config/users?pagelen=1")]
+    assert calls(responses) == [
+        ("GET", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1"),
+        ("GET", "/2.0/repositories/acme/nope/permissions-config/users?pagelen=1"),
+    ]
     assert result["results"][0]["failed"][0]["status"] == 404
     assert result["changed"] is False
 
@@ -252,8 +335,13 @@ def test_missing_repository_fails_that_repository_without_writes():
 def test_granting_to_the_owner_is_refused_before_any_write():
     responses.add("GET", API + "/repositories/acme/infra-core/permissions-config/users", json=page([]))
     add_owner(responses)
-    result, failed = run_module(module, args(repository="infra-core", users=[
-        {"user": aid("dev1"), "permission": "read"}, {"user": aid("owner"), "permission": "admin"}]))
+    result, failed = run_module(
+        module,
+        args(
+            repository="infra-core",
+            users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("owner"), "permission": "admin"}],
+        ),
+    )
     assert failed
     assert [c[0] for c in calls(responses)] == ["GET", "GET"]
     assert "owner of workspace acme" in result["msg"]
@@ -290,8 +378,11 @@ def test_delete_answered_404_after_a_retry_counts_as_removed():
     responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev1", status=404)
     result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), state="absent", max_retries=2))
     assert not failed
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1"), ("DELETE", REPO_USERS + "/557058:dev1"),
-                                ("DELETE", REPO_USERS + "/557058:dev1")]
+    assert calls(responses) == [
+        ("GET", REPO_USERS + "/557058:dev1"),
+        ("DELETE", REPO_USERS + "/557058:dev1"),
+        ("DELETE", REPO_USERS + "/557058:dev1"),
+    ]
     assert result["results"][0]["removed"] == [aid("dev1")]
     assert result["api_calls"] == {"total": 3, "GET": 1, "DELETE": 2}
 
@@ -303,8 +394,10 @@ def test_uuid_is_resolved_to_an_account_id_once():
     responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
     result, failed = run_module(module, args(repository="infra-core", user=member["user"]["uuid"].upper(), permission="read"))
     assert not failed and not result["changed"]
-    assert calls(responses) == [("GET", '/2.0/workspaces/acme/permissions?q=user.uuid IN ("%s")&pagelen=100' % member["user"]["uuid"]),
-                                ("GET", REPO_USERS + "/557058:dev1")]
+    assert calls(responses) == [
+        ("GET", '/2.0/workspaces/acme/permissions?q=user.uuid IN ("%s")&pagelen=100' % member["user"]["uuid"]),
+        ("GET", REPO_USERS + "/557058:dev1"),
+    ]
 
 
 @responses.activate
@@ -330,31 +423,45 @@ def test_concurrent_repositories_give_the_same_calls_and_counts():
     repos = ["r%d" % i for i in range(6)]
     for repo in repos:
         responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([perm("dev1", "read")]))
-        responses.add("PUT", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, json=perm("dev1", "write"))
+        responses.add(
+            "PUT", API + "/repositories/acme/%s/permissions-config/users/557058:dev1" % repo, json=perm("dev1", "write")
+        )
     # dev2 has nothing to remove anywhere: one look-up tells a member from an id that matches nobody
     responses.add("GET", API + "/workspaces/acme/permissions", json=page([]))
-    result, failed = run_module(module, args(repositories=repos, concurrency=4, users=[
-        {"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}]))
+    result, failed = run_module(
+        module,
+        args(
+            repositories=repos,
+            concurrency=4,
+            users=[{"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}],
+        ),
+    )
     assert not failed
     assert sorted(calls(responses)) == sorted(
         [("GET", "/2.0/repositories/acme/%s/permissions-config/users?pagelen=100" % r) for r in repos]
         + [("GET", '/2.0/workspaces/acme/permissions?q=user.account_id IN ("557058:dev2")&pagelen=100')]
-        + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in repos])
+        + [("PUT", "/2.0/repositories/acme/%s/permissions-config/users/557058:dev1" % r) for r in repos]
+    )
     assert [r["repository"] for r in result["results"]] == repos
     assert result["not_found"] == [aid("dev2")]
     assert result["api_calls"] == {"total": 13, "GET": 7, "PUT": 6}
 
 
-@pytest.mark.parametrize("extra, message", [
-    ({"user": aid("dev1"), "permission": "read", "exclusive": True}, "exclusive applies to a users list"),
-    ({"users": [{"user": aid("dev1"), "permission": "read"}], "exempt": [aid("dev2")]}, "exempt applies only"),
-    ({"user": aid("dev1")}, "permission is required"),
-    ({"users": [{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev1"), "state": "absent"}]}, "listed twice"),
-    ({"user": aid("dev1"), "permission": "read", "repository": "acme/infra-core"}, "not a repository slug"),
-    ({"user": aid("dev1"), "permission": "read", "concurrency": 0}, "concurrency must be a whole number from 1 to 16"),
-    ({"users": [{"user": "Dev2@acme.example", "state": "absent"}], "exclusive": True, "exempt": ["dev2@acme.example"]},
-     "state: absent and is also in exempt"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"user": aid("dev1"), "permission": "read", "exclusive": True}, "exclusive applies to a users list"),
+        ({"users": [{"user": aid("dev1"), "permission": "read"}], "exempt": [aid("dev2")]}, "exempt applies only"),
+        ({"user": aid("dev1")}, "permission is required"),
+        ({"users": [{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev1"), "state": "absent"}]}, "listed twice"),
+        ({"user": aid("dev1"), "permission": "read", "repository": "acme/infra-core"}, "not a repository slug"),
+        ({"user": aid("dev1"), "permission": "read", "concurrency": 0}, "concurrency must be a whole number from 1 to 16"),
+        (
+            {"users": [{"user": "Dev2@acme.example", "state": "absent"}], "exclusive": True, "exempt": ["dev2@acme.example"]},
+            "state: absent and is also in exempt",
+        ),
+    ],
+)
 @responses.activate
 def test_misuse_fails_before_any_request(extra, message):
     params = args(repository="infra-core")
@@ -378,10 +485,17 @@ def test_a_401_while_writing_stops_every_later_write():
     for repo in repos:
         responses.add("GET", API + "/repositories/acme/%s/permissions-config/users" % repo, json=page([perm("dev1", "read")]))
     responses.add("GET", API + "/workspaces/acme/permissions", json=page([membership("dev2")]))
-    responses.add("PUT", API + "/repositories/acme/r0/permissions-config/users/557058:dev1", status=401,
-                  json=error("Token expired"))
-    result, failed = run_module(module, args(repositories=repos, concurrency=1, users=[
-        {"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}]))
+    responses.add(
+        "PUT", API + "/repositories/acme/r0/permissions-config/users/557058:dev1", status=401, json=error("Token expired")
+    )
+    result, failed = run_module(
+        module,
+        args(
+            repositories=repos,
+            concurrency=1,
+            users=[{"user": aid("dev1"), "permission": "write"}, {"user": aid("dev2"), "state": "absent"}],
+        ),
+    )
     assert failed
     assert [c[0] for c in calls(responses)] == ["GET"] * 8 + ["PUT"]
     assert result["not_found"] == []

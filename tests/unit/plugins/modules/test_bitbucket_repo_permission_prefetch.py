@@ -26,8 +26,7 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
 )
 
 REPOS = ["infra-core", "web", "billing", "docs"]
-EMAIL_LOOKUP = ('/2.0/workspaces/acme/members?q=user.email IN ("dev1@acme.example")&fields=+values.user.email'
-                "&pagelen=100")
+EMAIL_LOOKUP = '/2.0/workspaces/acme/members?q=user.email IN ("dev1@acme.example")&fields=+values.user.email&pagelen=100'
 
 
 def users_path(repo, name=None):
@@ -37,8 +36,12 @@ def users_path(repo, name=None):
 
 def access(name, repo, permission):
     """A row of /workspaces/{ws}/permissions/repositories."""
-    return {"type": "repository_permission", "permission": permission, "user": user(name),
-            "repository": {"type": "repository", "full_name": "acme/%s" % repo, "name": repo}}
+    return {
+        "type": "repository_permission",
+        "permission": permission,
+        "user": user(name),
+        "repository": {"type": "repository", "full_name": "acme/%s" % repo, "name": repo},
+    }
 
 
 def by_email(rsps):
@@ -52,21 +55,25 @@ def test_a_first_grant_proves_no_access_with_one_query_and_writes_straight_away(
     add_owner(responses)
     for repo in REPOS:
         responses.add("PUT", API + users_path(repo, "dev1")[4:], json=perm("dev1", "write"))
-    result, failed = run_module(module, args(repositories=REPOS, user="dev1@acme.example", permission="write",
-                                             concurrency=1))
+    result, failed = run_module(module, args(repositories=REPOS, user="dev1@acme.example", permission="write", concurrency=1))
     assert not failed and result["changed"] is True
     # the member look-up by email already showed dev1 is a member: the owner query asks for the owner only
-    assert calls(responses) == ([("GET", EMAIL_LOOKUP), ("GET", effective_query("dev1", REPOS)), ("GET", owner_query())]
-                                + [("PUT", users_path(r, "dev1")) for r in REPOS])
-    assert result["permissions"]["before"] == dict((r, {}) for r in REPOS)
-    assert result["permissions"]["after"] == dict((r, {aid("dev1"): "write"}) for r in REPOS)
+    assert calls(responses) == (
+        [("GET", EMAIL_LOOKUP), ("GET", effective_query("dev1", REPOS)), ("GET", owner_query())]
+        + [("PUT", users_path(r, "dev1")) for r in REPOS]
+    )
+    assert result["permissions"]["before"] == {r: {} for r in REPOS}
+    assert result["permissions"]["after"] == {r: {aid("dev1"): "write"} for r in REPOS}
     assert result["api_calls"] == {"total": 7, "GET": 3, "PUT": 4}
 
 
 @responses.activate
 def test_repositories_the_user_reaches_are_read_on_their_own():
-    responses.add("GET", API + "/workspaces/acme/permissions/repositories",
-                  json=page([access("dev1", "web", "write"), access("dev1", "docs", "admin")]))
+    responses.add(
+        "GET",
+        API + "/workspaces/acme/permissions/repositories",
+        json=page([access("dev1", "web", "write"), access("dev1", "docs", "admin")]),
+    )
     add_owner(responses, members=["dev1"])
     responses.add("GET", API + users_path("web", "dev1")[4:], json=perm("dev1", "write"))
     responses.add("GET", API + users_path("docs", "dev1")[4:], status=404, json=error("not found"))  # admin via a group
@@ -74,10 +81,16 @@ def test_repositories_the_user_reaches_are_read_on_their_own():
         responses.add("PUT", API + users_path(repo, "dev1")[4:], json=perm("dev1", "write"))
     result, failed = run_module(module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1))
     assert not failed
-    assert calls(responses) == ([("GET", effective_query("dev1", REPOS)), ("GET", owner_query("dev1")),
-                                 ("GET", users_path("web", "dev1")), ("GET", users_path("docs", "dev1"))]
-                                + [("PUT", users_path(r, "dev1")) for r in ("infra-core", "billing", "docs")])
-    by_repo = dict((r["repository"], r) for r in result["results"])
+    assert calls(responses) == (
+        [
+            ("GET", effective_query("dev1", REPOS)),
+            ("GET", owner_query("dev1")),
+            ("GET", users_path("web", "dev1")),
+            ("GET", users_path("docs", "dev1")),
+        ]
+        + [("PUT", users_path(r, "dev1")) for r in ("infra-core", "billing", "docs")]
+    )
+    by_repo = {r["repository"]: r for r in result["results"]}
     assert by_repo["web"]["unchanged"] == [aid("dev1")] and by_repo["web"]["changed"] is False
     assert by_repo["docs"]["added"] == [aid("dev1")]
 
@@ -87,15 +100,21 @@ def test_check_mode_lists_the_repositories_once_and_reports_a_missing_one():
     by_email(responses)
     responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([]))
     add_owner(responses)
-    responses.add("GET", API + "/repositories/acme",
-                  json=page([{"slug": r, "full_name": "acme/" + r} for r in REPOS if r != "billing"]))
-    result, failed = run_module(module, args(repositories=REPOS, user="dev1@acme.example", permission="read",
-                                             concurrency=1), check_mode=True)
+    responses.add(
+        "GET", API + "/repositories/acme", json=page([{"slug": r, "full_name": "acme/" + r} for r in REPOS if r != "billing"])
+    )
+    result, failed = run_module(
+        module, args(repositories=REPOS, user="dev1@acme.example", permission="read", concurrency=1), check_mode=True
+    )
     assert failed
-    assert calls(responses) == [("GET", EMAIL_LOOKUP), ("GET", effective_query("dev1", REPOS)), ("GET", owner_query()),
-                                ("GET", repository_query(REPOS))]
+    assert calls(responses) == [
+        ("GET", EMAIL_LOOKUP),
+        ("GET", effective_query("dev1", REPOS)),
+        ("GET", owner_query()),
+        ("GET", repository_query(REPOS)),
+    ]
     assert result["failed_repositories"] == ["billing"]
-    assert "not found" in dict((r["repository"], r) for r in result["results"])["billing"]["failed"][0]["message"]
+    assert "not found" in {r["repository"]: r for r in result["results"]}["billing"]["failed"][0]["message"]
     assert result["changed"] is True and len(result["diff"]) == 3
 
 
@@ -108,9 +127,13 @@ def test_a_removal_reads_only_where_the_member_has_access_and_confirms_the_other
     responses.add("DELETE", API + users_path("web", "dev1")[4:], status=204)
     result, failed = run_module(module, args(repositories=REPOS, user="dev1@acme.example", state="absent", concurrency=1))
     assert not failed and result["changed"] is True
-    assert calls(responses) == [("GET", EMAIL_LOOKUP), ("GET", effective_query("dev1", REPOS)),
-                                ("GET", repository_query(["infra-core", "billing", "docs"])),
-                                ("GET", users_path("web", "dev1")), ("DELETE", users_path("web", "dev1"))]
+    assert calls(responses) == [
+        ("GET", EMAIL_LOOKUP),
+        ("GET", effective_query("dev1", REPOS)),
+        ("GET", repository_query(["infra-core", "billing", "docs"])),
+        ("GET", users_path("web", "dev1")),
+        ("DELETE", users_path("web", "dev1")),
+    ]
     assert result["permissions"]["before"]["web"] == {aid("dev1"): "read"}
     assert result["not_found"] == []
 
@@ -124,9 +147,11 @@ def test_an_account_id_with_no_access_shown_is_read_repository_by_repository_for
         responses.add("DELETE", API + users_path(repo, "dev1")[4:], status=204)
     result, failed = run_module(module, args(repositories=REPOS[:3], user=aid("dev1"), state="absent", concurrency=1))
     assert not failed and result["changed"] is True
-    assert calls(responses) == ([("GET", effective_query("dev1", REPOS[:3]))]
-                                + [("GET", users_path(r, "dev1")) for r in REPOS[:3]]
-                                + [("DELETE", users_path(r, "dev1")) for r in REPOS[:3]])
+    assert calls(responses) == (
+        [("GET", effective_query("dev1", REPOS[:3]))]
+        + [("GET", users_path(r, "dev1")) for r in REPOS[:3]]
+        + [("DELETE", users_path(r, "dev1")) for r in REPOS[:3]]
+    )
 
 
 @responses.activate
@@ -150,15 +175,18 @@ def test_an_answer_about_another_repository_is_refused_before_any_write():
 
 @responses.activate
 def test_a_refused_effective_query_falls_back_to_one_read_per_repository():
-    responses.add("GET", API + "/workspaces/acme/permissions/repositories", status=403,
-                  json=error("Only workspace admins may do that"))
+    responses.add(
+        "GET", API + "/workspaces/acme/permissions/repositories", status=403, json=error("Only workspace admins may do that")
+    )
     add_owner(responses, members=["dev1"])
     for repo in REPOS[:3]:
         responses.add("GET", API + users_path(repo, "dev1")[4:], json=perm("dev1", "write"))
     result, failed = run_module(module, args(repositories=REPOS[:3], user=aid("dev1"), permission="write", concurrency=1))
     assert not failed and result["changed"] is False
-    assert calls(responses) == ([("GET", effective_query("dev1", REPOS[:3])), ("GET", owner_query("dev1"))]
-                                + [("GET", users_path(r, "dev1")) for r in REPOS[:3]])
+    assert calls(responses) == (
+        [("GET", effective_query("dev1", REPOS[:3])), ("GET", owner_query("dev1"))]
+        + [("GET", users_path(r, "dev1")) for r in REPOS[:3]]
+    )
 
 
 @responses.activate
@@ -171,8 +199,11 @@ def test_many_repositories_are_asked_fifty_at_a_time():
     result, failed = run_module(module, args(repositories=repos, user=aid("dev1"), permission="read", concurrency=1))
     assert not failed
     sent = calls(responses)
-    assert sent[:3] == [("GET", effective_query("dev1", repos[:50])), ("GET", effective_query("dev1", repos[50:100])),
-                        ("GET", effective_query("dev1", repos[100:]))]
+    assert sent[:3] == [
+        ("GET", effective_query("dev1", repos[:50])),
+        ("GET", effective_query("dev1", repos[50:100])),
+        ("GET", effective_query("dev1", repos[100:])),
+    ]
     assert result["api_calls"] == {"total": 124, "GET": 4, "PUT": 120}
 
 
@@ -191,12 +222,17 @@ def test_a_job_larger_than_the_request_budget_is_announced_before_it_starts():
     add_owner(responses, members=["dev1"])
     for repo in REPOS:
         responses.add("PUT", API + users_path(repo, "dev1")[4:], json=perm("dev1", "write"))
-    result, failed = run_module(module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1,
-                                             requests_per_hour=100000))
+    result, failed = run_module(
+        module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1, requests_per_hour=100000)
+    )
     assert not failed and not result.get("warnings")
     responses.calls.reset()
-    result, failed = run_module(module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1,
-                                             requests_per_hour=8))
+    result, failed = run_module(
+        module, args(repositories=REPOS, user=aid("dev1"), permission="write", concurrency=1, requests_per_hour=8)
+    )
     assert not failed
-    assert [w for w in result["warnings"] if w.startswith("This task (4 repositories) may need about 10 API requests, "
-                                                          "more than the 8 left")]
+    assert [
+        w
+        for w in result["warnings"]
+        if w.startswith("This task (4 repositories) may need about 10 API requests, more than the 8 left")
+    ]

@@ -52,8 +52,11 @@ def test_an_oauth_consumer_is_refused_before_any_write_also_in_check_mode(check_
         responses.add("GET", API + REPO_USERS[4:], json=page([perm("dev1", "read")]))
     else:
         responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
-    params = dict(args(repository="infra-core", user=aid("dev1"), permission="write"), client_id="unit-client",
-                  client_secret="unit-client-secret-0123456789")
+    params = dict(
+        args(repository="infra-core", user=aid("dev1"), permission="write"),
+        client_id="unit-client",
+        client_secret="unit-client-secret-0123456789",
+    )
     del params["username"], params["api_token"]
     result, failed = run_module(module, params, check_mode=check_mode)
     assert failed
@@ -66,8 +69,11 @@ def test_an_oauth_consumer_is_refused_before_any_write_also_in_check_mode(check_
 def test_an_oauth_consumer_may_run_a_task_that_changes_nothing():
     responses.add("POST", "https://bitbucket.org/site/oauth2/access_token", json={"access_token": "issued-unit-token"})
     responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "write"))
-    params = dict(args(repository="infra-core", user=aid("dev1"), permission="write"), client_id="unit-client",
-                  client_secret="unit-client-secret-0123456789")
+    params = dict(
+        args(repository="infra-core", user=aid("dev1"), permission="write"),
+        client_id="unit-client",
+        client_secret="unit-client-secret-0123456789",
+    )
     del params["username"], params["api_token"]
     result, failed = run_module(module, params)
     assert not failed and result["changed"] is False
@@ -78,13 +84,19 @@ def test_an_access_token_refused_one_repository_is_reported_and_nothing_is_writt
     responses.add("GET", API + "/repositories/acme/locked/permissions-config/users", status=403, json=error("Access denied"))
     responses.add("GET", API + "/repositories/acme/web/permissions-config/users", json=page([]))
     add_owner(responses, members=["dev1"])
-    params = dict(OAUTH_TOKEN_ARGS, repositories=["locked", "web"], concurrency=1,
-                  users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "state": "absent"}])
+    params = dict(
+        OAUTH_TOKEN_ARGS,
+        repositories=["locked", "web"],
+        concurrency=1,
+        users=[{"user": aid("dev1"), "permission": "read"}, {"user": aid("dev2"), "state": "absent"}],
+    )
     result, failed = run_module(module, params)
     assert failed
-    assert calls(responses) == [("GET", "/2.0/repositories/acme/locked/permissions-config/users?pagelen=100"),
-                                ("GET", "/2.0/repositories/acme/web/permissions-config/users?pagelen=100"),
-                                ("GET", owner_query("dev1"))]
+    assert calls(responses) == [
+        ("GET", "/2.0/repositories/acme/locked/permissions-config/users?pagelen=100"),
+        ("GET", "/2.0/repositories/acme/web/permissions-config/users?pagelen=100"),
+        ("GET", owner_query("dev1")),
+    ]
     assert "only for HTTP Basic credentials" in result["msg"]
 
 
@@ -92,13 +104,19 @@ def test_an_access_token_refused_one_repository_is_reported_and_nothing_is_writt
 def test_a_grant_on_a_missing_repository_fails_that_repository_at_the_put():
     responses.add("GET", API + "/repositories/acme/nope/permissions-config/users/557058:dev1", status=404)
     add_owner(responses, members=["dev1"])
-    responses.add("PUT", API + "/repositories/acme/nope/permissions-config/users/557058:dev1", status=404,
-                  json=error("Repository acme/nope not found"))
+    responses.add(
+        "PUT",
+        API + "/repositories/acme/nope/permissions-config/users/557058:dev1",
+        status=404,
+        json=error("Repository acme/nope not found"),
+    )
     result, failed = run_module(module, args(repository="nope", user=aid("dev1"), permission="read"))
     assert failed
-    assert calls(responses) == [("GET", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1"),
-                                ("GET", owner_query("dev1")),
-                                ("PUT", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1")]
+    assert calls(responses) == [
+        ("GET", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1"),
+        ("GET", owner_query("dev1")),
+        ("PUT", "/2.0/repositories/acme/nope/permissions-config/users/557058:dev1"),
+    ]
     failure = result["results"][0]["failed"][0]
     assert (failure["operation"], failure["status"]) == ("grant", 404)
     assert failure["message"].startswith("Repository acme/nope not found")
@@ -113,8 +131,9 @@ def test_several_uuids_are_resolved_with_one_batched_query():
     responses.add("GET", API + "/workspaces/acme/permissions", json=page(members[:2]))  # the third uuid is no member
     responses.add("GET", API + REPO_USERS[4:], json=page([perm("dev0", "read"), perm("dev7", "write")]))
     responses.add("DELETE", API + REPO_USERS[4:] + "/557058:dev0", status=204)
-    result, failed = run_module(module, args(repository="infra-core", users=[
-        {"user": u.upper(), "state": "absent"} for u in uuids]))
+    result, failed = run_module(
+        module, args(repository="infra-core", users=[{"user": u.upper(), "state": "absent"} for u in uuids])
+    )
     assert not failed
     assert calls(responses) == [
         ("GET", "/2.0/workspaces/acme/permissions?q=user.uuid IN (%s)&pagelen=100" % ",".join('"%s"' % u for u in sorted(uuids))),
@@ -128,12 +147,17 @@ def test_several_uuids_are_resolved_with_one_batched_query():
 @responses.activate
 def test_an_exempt_email_that_matches_nobody_stops_exclusive_before_any_read():
     responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev5", email="dev5@acme.example")]))
-    result, failed = run_module(module, args(repository="infra-core", exclusive=True, users=[],
-                                             exempt=["dev5@acme.example", "dev6@acme.exmaple"]))
+    result, failed = run_module(
+        module, args(repository="infra-core", exclusive=True, users=[], exempt=["dev5@acme.example", "dev6@acme.exmaple"])
+    )
     assert failed
     assert calls(responses) == [
-        ("GET", '/2.0/workspaces/acme/members?q=user.email IN ("dev5@acme.example","dev6@acme.exmaple")'
-                "&fields=+values.user.email&pagelen=100")]
+        (
+            "GET",
+            '/2.0/workspaces/acme/members?q=user.email IN ("dev5@acme.example","dev6@acme.exmaple")'
+            "&fields=+values.user.email&pagelen=100",
+        )
+    ]
     assert "Cannot exempt dev6@acme.exmaple" in result["msg"] and "Nothing was changed" in result["msg"]
     assert result["changed"] is False
 
@@ -157,26 +181,38 @@ def test_revoking_an_account_id_that_matches_nobody_reports_it_and_a_rerun_stays
     result, failed = run_module(module, args(repository="infra-core", user=aid("gone"), state="absent"))
     assert not failed and result["changed"] is False
     assert result["not_found"] == [aid("gone")]
-    assert calls(responses) == [("GET", REPO_USERS + "/557058:gone"), ("GET", REPO_USERS + "?pagelen=1"),
-                                ("GET", '/2.0/workspaces/acme/permissions?q=user.account_id IN ("557058:gone")&pagelen=100')]
+    assert calls(responses) == [
+        ("GET", REPO_USERS + "/557058:gone"),
+        ("GET", REPO_USERS + "?pagelen=1"),
+        ("GET", '/2.0/workspaces/acme/permissions?q=user.account_id IN ("557058:gone")&pagelen=100'),
+    ]
 
 
 @responses.activate
 def test_an_exempt_account_id_that_matches_nobody_stops_exclusive_before_any_repository_read():
     responses.add("GET", API + "/workspaces/acme/permissions", json=page([membership("dev5")]))
-    result, failed = run_module(module, args(repository="infra-core", exclusive=True, users=[],
-                                             exempt=[aid("dev5"), aid("dev55")]))
+    result, failed = run_module(
+        module, args(repository="infra-core", exclusive=True, users=[], exempt=[aid("dev5"), aid("dev55")])
+    )
     assert failed
     assert calls(responses) == [
-        ("GET", '/2.0/workspaces/acme/permissions?q=user.account_id IN ("557058:dev5","557058:dev55")&pagelen=100')]
+        ("GET", '/2.0/workspaces/acme/permissions?q=user.account_id IN ("557058:dev5","557058:dev55")&pagelen=100')
+    ]
     assert "Cannot exempt 557058:dev55" in result["msg"] and "Nothing was changed" in result["msg"]
 
 
 @responses.activate
 def test_absent_by_email_and_exempt_by_account_id_is_refused_before_any_repository_read():
     responses.add("GET", API + "/workspaces/acme/members", json=page([membership("dev5", email="dev5@acme.example")]))
-    result, failed = run_module(module, args(repository="infra-core", exclusive=True, exempt=[aid("dev5")],
-                                             users=[{"user": "dev5@acme.example", "state": "absent"}]))
+    result, failed = run_module(
+        module,
+        args(
+            repository="infra-core",
+            exclusive=True,
+            exempt=[aid("dev5")],
+            users=[{"user": "dev5@acme.example", "state": "absent"}],
+        ),
+    )
     assert failed
     assert [c[1].split("?")[0] for c in calls(responses)] == ["/2.0/workspaces/acme/members"]
     assert "state: absent and is also in exempt" in result["msg"]

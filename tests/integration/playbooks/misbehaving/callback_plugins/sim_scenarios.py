@@ -53,8 +53,9 @@ class CallbackModule(CallbackBase):
 
     def _control(self, server, method, path, body=None):
         data = json.dumps(body).encode("utf-8") if body is not None else None
-        request = urllib.request.Request(self._servers[server] + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self._servers[server] + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         with self._opener.open(request, timeout=60) as answer:
             text = answer.read().decode("utf-8")
         return json.loads(text) if text else None
