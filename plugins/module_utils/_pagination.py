@@ -31,7 +31,7 @@ def _fingerprint(item):
 
 
 def _bad_page(transport, path, what):
-    path_only = transport.path_of(transport.url_for(path))
+    path_only = transport.shown_path(path)
     return ApiError(
         "GET %s answered a page without %s" % (path_only, what),
         method="GET",
@@ -64,7 +64,7 @@ def iter_bitbucket_pages(transport, path, params=None, pagelen=BITBUCKET_MAX_PAG
         if values and fingerprint == previous:
             _warn(
                 transport,
-                "Pagination of %s stopped: the API answered the same page twice" % transport.path_of(transport.url_for(path)),
+                "Pagination of %s stopped: the API answered the same page twice" % transport.shown_path(path),
             )
             return
         previous = fingerprint
@@ -75,13 +75,11 @@ def iter_bitbucket_pages(transport, path, params=None, pagelen=BITBUCKET_MAX_PAG
         if not values:
             _warn(
                 transport,
-                "Pagination of %s stopped: an empty page still had a next link" % transport.path_of(transport.url_for(path)),
+                "Pagination of %s stopped: an empty page still had a next link" % transport.shown_path(path),
             )
             return
         if next_url in visited:
-            _warn(
-                transport, "Pagination of %s stopped: the API repeated a next link" % transport.path_of(transport.url_for(path))
-            )
+            _warn(transport, "Pagination of %s stopped: the API repeated a next link" % transport.shown_path(path))
             return
         visited.add(next_url)
         url = next_url
@@ -124,7 +122,7 @@ def iter_scim_resources(transport, path, params=None, count=100):
             if resources:
                 _warn(
                     transport,
-                    "Pagination of %s stopped: a page added no new resource" % transport.path_of(transport.url_for(path)),
+                    "Pagination of %s stopped: a page added no new resource" % transport.shown_path(path),
                 )
             return
         start += len(resources)
@@ -140,7 +138,7 @@ def _admin_page(transport, method, path, body, params):
     # a search is a read: safe to send again after a timeout, though it is a POST
     page = transport.request_json(method, path, json=body, params=params, idempotent=True)
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
-        path_only = transport.path_of(transport.url_for(path))
+        path_only = transport.shown_path(path)
         raise ApiError(
             "%s %s answered a page without a data list" % (method, path_only),
             method=method,
@@ -181,10 +179,10 @@ def iter_admin_values(transport, path, body=None, method="POST", limit=ADMIN_MAX
         if not values:
             _warn(
                 transport,
-                "Pagination of %s stopped: an empty page still had a next cursor" % transport.path_of(transport.url_for(path)),
+                "Pagination of %s stopped: an empty page still had a next cursor" % transport.shown_path(path),
             )
             return
         if cursor in seen:
-            _warn(transport, "Pagination of %s stopped: the API repeated a cursor" % transport.path_of(transport.url_for(path)))
+            _warn(transport, "Pagination of %s stopped: the API repeated a cursor" % transport.shown_path(path))
             return
         seen.add(cursor)

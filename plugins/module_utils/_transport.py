@@ -151,7 +151,7 @@ class Transport:
             self.verify = ca_path or True
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.warn = warn
-        # one ApiStats per task: a worker's Transport is given the main one (see BitbucketClient.for_worker)
+        # one ApiStats per task: a worker's Transport is given the main one (see clone)
         self.stats = stats if stats is not None else ApiStats()
         self.last_retries = 0
         self._origins = {_origin(self.base_url)}
@@ -174,6 +174,23 @@ class Transport:
     @property
     def auth_kind(self):
         return getattr(self.auth, "kind", None)
+
+    def clone(self):
+        """A Transport for another thread: its own requests.Session, the same base URL, auth object, timeouts, TLS
+        settings, retry policy, warn callback and ApiStats (request budget included), so every request of the task is
+        counted once, in one place, and the near-limit warning appears once."""
+        verify = self.verify
+        clone = Transport(
+            self.base_url,
+            self.auth,
+            timeout=self.timeout,
+            validate_certs=verify is not False,
+            ca_path=verify if isinstance(verify, str) else None,
+            retry_policy=self.retry_policy,
+            stats=self.stats,
+        )
+        clone.warn = self.warn  # set afterwards: the CA-bundle warning was already given once, by this Transport
+        return clone
 
     def close(self):
         self.session.close()
@@ -209,6 +226,10 @@ class Transport:
     def path_of(url):
         """The path of a URL, never its query string."""
         return urlsplit(url).path or "/"
+
+    def shown_path(self, path_or_url):
+        """The path of a request as messages show it: with the base path, without a query string."""
+        return self.path_of(self.url_for(path_or_url))
 
     def _observe(self, response):
         if self.stats.observe(response.headers) and self.warn is not None:
@@ -382,7 +403,7 @@ class Transport:
         try:
             return response.json()
         except ValueError:
-            path = self.path_of(self.url_for(path_or_url))
+            path = self.shown_path(path_or_url)
             raise ApiError(
                 "%s %s answered HTTP %s but the body was not JSON (Content-Type: %s)"
                 % (method.upper(), path, response.status_code, response.headers.get("Content-Type", "none")),
@@ -405,7 +426,7 @@ class Transport:
         if body is None:
             return {}
         if not isinstance(body, dict):
-            path_only = self.path_of(self.url_for(path))
+            path_only = self.shown_path(path)
             raise ApiError(
                 "GET %s answered a JSON %s where an object was expected" % (path_only, type(body).__name__),
                 method="GET",
@@ -414,3 +435,27 @@ class Transport:
                 secrets=self.secrets,
             )
         return body
+
+
+class ApiClient:
+    """What every product client (BitbucketClient, ScimClient, AdminClient) has: one Transport, its ApiStats,
+    ``close()`` and ``for_worker()``. A client is not shared between threads: ``for_worker`` gives a worker thread
+    the same client on ``Transport.clone()`` (own requests.Session, shared auth and ApiStats)."""
+
+    def __init__(self, transport):
+        self.transport = transport
+
+    @property
+    def stats(self):
+        return self.transport.stats
+
+    def close(self):
+        self.transport.close()
+
+    def for_worker(self):
+        """A client for another thread (``_workers.WorkerPool``)."""
+        return self._on(self.transport.clone())
+
+    def _on(self, transport):
+        """This client's kind and settings on ``transport`` (a subclass with more settings passes them on)."""
+        return type(self)(transport)

@@ -286,6 +286,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.con
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.members import run_member_info
 from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
+from ansible_collections.accessops.atlassian.plugins.module_utils._workers import DEFAULT_CONCURRENCY
 
 
 def argument_spec():
@@ -301,7 +302,7 @@ def argument_spec():
         ),
         include_profile=dict(type="bool", default=False),
         whoami=dict(type="bool", default=False),
-        concurrency=dict(type="int", default=8),
+        concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
     )
     return spec
 

@@ -36,7 +36,7 @@ class AdminClient(AdminWrites):
     """The organization ``org_id``, through ``transport`` (base URL ``{admin_url}/admin``)."""
 
     def __init__(self, transport, org_id, directory_id=ALL_DIRECTORIES):
-        self.transport = transport
+        super().__init__(transport)
         self.org_id = org_id
         self.directory_id = directory_id or ALL_DIRECTORIES
         self._org = "v2/orgs/" + validate.encode_segment(org_id)
@@ -44,15 +44,11 @@ class AdminClient(AdminWrites):
         self._directories = None
 
     @property
-    def stats(self):
-        return self.transport.stats
-
-    @property
     def secrets(self):
         return self.transport.secrets
 
-    def close(self):
-        self.transport.close()
+    def _on(self, transport):
+        return AdminClient(transport, self.org_id, self.directory_id)
 
     # -- helpers ---------------------------------------------------------------------------------------
 
@@ -62,7 +58,7 @@ class AdminClient(AdminWrites):
         return "%s/directories/%s" % (self._org, segment)
 
     def _path_only(self, path):
-        return self.transport.path_of(self.transport.url_for(path))
+        return self.transport.shown_path(path)
 
     def _unexpected(self, method, path, message):
         return UnexpectedAnswerError(message, method=method, path=self._path_only(path), status=200, secrets=self.secrets)

@@ -32,6 +32,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     PlanLimitError,
     UnexpectedAnswerError,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import ApiClient
 
 # "every directory this key may manage": documented for reads; writes are sent to a concrete directory
 ALL_DIRECTORIES = "-"
@@ -91,7 +92,7 @@ def _roles(item: dict) -> list:
     return flat
 
 
-class AdminWrites:
+class AdminWrites(ApiClient):
     """The write operations of ``AdminClient`` (which provides ``transport``, ``directory_path``, ``_org`` and the
     reads: ``_checked_users``, ``get_group``, ``group_role_assignments``, ``workspaces``)."""
 

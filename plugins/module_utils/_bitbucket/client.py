@@ -20,7 +20,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._pagination im
     iter_bitbucket_pages,
     iter_bitbucket_values,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import ApiClient
 
 # Bitbucket accepts at most 90 addresses in one ``user.email IN (...)`` filter.
 EMAIL_BATCH = 90
@@ -152,7 +152,7 @@ def user_summary(user):
     return summary
 
 
-class BitbucketClient:
+class BitbucketClient(ApiClient):
     """Typed calls of the Bitbucket Cloud API (``/2.0``) over one :class:`Transport`.
 
     The client is not meant to be shared between threads: :meth:`for_worker` gives each worker
@@ -160,39 +160,15 @@ class BitbucketClient:
     """
 
     def __init__(self, transport, pagelen=BITBUCKET_MAX_PAGELEN):
-        self.transport = transport
+        super().__init__(transport)
         self.pagelen = pagelen
-
-    @property
-    def stats(self):
-        return self.transport.stats
 
     @property
     def auth_kind(self):
         return getattr(self.transport, "auth_kind", None)
 
-    # -- threads -----------------------------------------------------------------------------------------
-
-    def for_worker(self):
-        """A client for another thread: a new Transport (own requests.Session) with the same base URL, auth object,
-        timeouts, TLS settings, retry policy, warn callback and ApiStats (so every request of the task is counted
-        once, in one place, and the near-limit warning appears once)."""
-        t = self.transport
-        verify = t.verify
-        clone = Transport(
-            t.base_url,
-            t.auth,
-            timeout=t.timeout,
-            validate_certs=verify is not False,
-            ca_path=verify if isinstance(verify, str) else None,
-            retry_policy=t.retry_policy,
-            warn=t.warn,
-            stats=t.stats,
-        )
-        return BitbucketClient(clone, pagelen=self.pagelen)
-
-    def close(self):
-        self.transport.close()
+    def _on(self, transport):
+        return BitbucketClient(transport, pagelen=self.pagelen)
 
     # -- the caller ---------------------------------------------------------------------------------------
 
@@ -214,7 +190,7 @@ class BitbucketClient:
 
     def _shown(self, path):
         """The path of a request as messages show it (with the base path, without a query)."""
-        return self.transport.path_of(self.transport.url_for(path))
+        return self.transport.shown_path(path)
 
     def _keyed(self, user, asked, path, field=None):
         """``user`` (or ``user[field]``) when it is the account asked for; UnexpectedAnswerError otherwise."""

@@ -55,7 +55,7 @@ def members_by_key(client, workspace, keys, kind="account_id"):
         return {}
     if client.auth_kind == "access_token":
         return members_listed(client, workspace, wanted, kind)
-    path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % validate.path_segment(workspace)))
+    path = client.transport.shown_path("/workspaces/%s/permissions" % validate.path_segment(workspace))
     found = {}
     batches = chunks(sorted(wanted), ACCOUNT_ID_BATCH)
     for index, batch in enumerate(batches):
@@ -101,7 +101,7 @@ def members_listed(client, workspace, keys, kind="account_id"):
                 found.update(_one_by_one(client, workspace, missing, kind))
                 return found
     if last is not None and last.get("next"):
-        shown = client.transport.path_of(client.transport.url_for(path))
+        shown = client.transport.shown_path(path)
         raise IncompleteListError(
             "GET %s: the member list could not be read to its last page (the API returned a broken next link)" % shown,
             method="GET",

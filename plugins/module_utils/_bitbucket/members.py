@@ -122,7 +122,7 @@ class Roles:
         """The membership of one account id or ``{uuid}``, or None: the role listing filtered on it (1 request; on
         HTTP 400 the unfiltered listing, read until the member shows); without roles, ``GET .../members/{member}``."""
         client, field = self.client, "user.%s" % kind
-        path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % self.workspace))
+        path = client.transport.shown_path("/workspaces/%s/permissions" % self.workspace)
 
         def filtered():
             listed = list(client.iter_workspace_permissions(self.workspace, q=bbql_in(field, [key])))
@@ -226,7 +226,7 @@ def _add_effective_permissions(client, workspace, members, everyone=False, concu
     by_id = {account_id: {} for account_id in ids}
     whole = not ids or (everyone and (concurrency <= 1 or len(ids) <= ACCOUNT_ID_BATCH))
     batches = [None] if whole else chunks(ids, ACCOUNT_ID_BATCH)
-    path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions/repositories" % workspace))
+    path = client.transport.shown_path("/workspaces/%s/permissions/repositories" % workspace)
 
     def read(worker, batch):
         if not batch:

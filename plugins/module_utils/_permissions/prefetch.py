@@ -52,7 +52,7 @@ def effective_access(client, workspace, targets, key, learn=None):
     ``learn(user)`` is called with the user object of an answer (it shows the account is a workspace member)."""
     field = "user.uuid" if identifier_kind(key) == "uuid" else "user.account_id"
     by_name = {_full_name(workspace, t): t for t in targets}
-    path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions/repositories" % workspace))
+    path = client.transport.shown_path("/workspaces/%s/permissions/repositories" % workspace)
     found = {}
     try:
         for batch in chunks(targets, REPOSITORY_BATCH):
@@ -94,7 +94,7 @@ def existing_repositories(client, workspace, targets):
     credentials may not list repositories (403 / 404) or the server refuses the filter (400)."""
     by_slug = {t.lower(): t for t in targets}
     path = "/repositories/%s" % workspace
-    shown = client.transport.path_of(client.transport.url_for(path))
+    shown = client.transport.shown_path(path)
     found = set()
     try:
         for batch in chunks(targets, REPOSITORY_BATCH):

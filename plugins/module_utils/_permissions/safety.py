@@ -96,7 +96,7 @@ def owner_listing(client, workspace, account_ids):
     against the filter): the workspace owner, and which of ``account_ids`` are members. When the server answers the
     combined filter with HTTP 400, the documented forms instead: ``q=permission = "owner"`` (1 request, checked) and the
     member look-up of ``_bitbucket.identity.members_listed`` (per id, or the member listing), whose memberships carry no role."""
-    path = client.transport.path_of(client.transport.url_for("/workspaces/%s/permissions" % workspace))
+    path = client.transport.shown_path("/workspaces/%s/permissions" % workspace)
     wanted = sorted(set(account_ids))
 
     def read(query, batch):

@@ -16,7 +16,12 @@ not started yet, which are reported as not attempted.
 from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._workers import MAX_CONCURRENCY, FirstError, WorkerPool
+from ansible_collections.accessops.atlassian.plugins.module_utils._workers import (
+    DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY,
+    FirstError,
+    WorkerPool,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     AtlassianError,
@@ -33,7 +38,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client i
     validate_user_params,
 )
 
-DEFAULT_CONCURRENCY = 8
 # Per-user options that the list form takes in each item only (the top-level ones are refused with ``users``).
 ITEM_OPTIONS = ("state",) + MANAGED_OPTIONS
 MAX_NAMED_FAILURES = 10
@@ -68,11 +72,7 @@ def _stops_everything(client, err):
     """Bad credentials (401), or 404 on ``GET /Users`` (an unknown directory): every other user would fail the same."""
     if isinstance(err, AuthenticationError):
         return True
-    return (
-        isinstance(err, NotFoundError)
-        and err.method == "GET"
-        and err.path == client.transport.path_of(client.transport.url_for(USERS_PATH))
-    )
+    return isinstance(err, NotFoundError) and err.method == "GET" and err.path == client.transport.shown_path(USERS_PATH)
 
 
 def ignored_option_warnings(params):

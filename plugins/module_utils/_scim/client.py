@@ -34,7 +34,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     UnexpectedAnswerError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_scim_resources
-from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import ApiClient
 
 CORE_USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -250,34 +250,8 @@ def diff_view(view, options, user_name):
     return shown
 
 
-class ScimClient:
+class ScimClient(ApiClient):
     """SCIM ``/Users`` calls of one directory (the Transport's base URL ends with the directory)."""
-
-    def __init__(self, transport):
-        self.transport = transport
-
-    @property
-    def stats(self):
-        return self.transport.stats
-
-    def for_worker(self):
-        """A client for another thread (``_workers.WorkerPool``): a new Transport (own requests.Session), same
-        base URL, auth, timeouts, TLS settings, retry policy, warn callback and ApiStats (every request counted once)."""
-        t = self.transport
-        clone = Transport(
-            t.base_url,
-            t.auth,
-            timeout=t.timeout,
-            validate_certs=t.verify is not False,
-            ca_path=t.verify if isinstance(t.verify, str) else None,
-            retry_policy=t.retry_policy,
-            stats=t.stats,
-        )
-        clone.warn = t.warn  # set afterwards: the CA-bundle warning was already given once, by the main Transport
-        return ScimClient(clone)
-
-    def close(self):
-        self.transport.close()
 
     def _object(self, method, path, **kwargs):
         body = self.transport.request_json(method, path, **kwargs)
@@ -288,7 +262,7 @@ class ScimClient:
         return body
 
     def _path(self, path):
-        return self.transport.path_of(self.transport.url_for(path))
+        return self.transport.shown_path(path)
 
     def _check_filtered(self, resources, attribute, value):
         """Every resource of an ``attribute eq value`` answer must match it (userName without case, as SCIM

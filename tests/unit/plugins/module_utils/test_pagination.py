@@ -198,12 +198,8 @@ def test_pagination_without_warn_attribute(mocked):
             return {"values": [], "next": "https://api.bitbucket.org/2.0/x?page=2"}
 
         @staticmethod
-        def url_for(path):
+        def shown_path(path):
             return path
-
-        @staticmethod
-        def path_of(url):
-            return url
 
     bare = Bare()
     assert list(iter_bitbucket_values(bare, "/x")) == []
