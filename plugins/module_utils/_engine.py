@@ -67,13 +67,17 @@ class Plan:
     def before(self):
         return dict(sorted(self.current.items()))
 
-    def after(self):
+    def after(self, applied=None):
+        """The mapping afterwards, sorted by key: with the plan's own changes (check mode), or with only those of
+        ``applied`` (anything with ``add``, ``update`` and ``remove`` like a Plan: what a real run did). Check mode's
+        promise that it predicts exactly what the real run does rests on this one function."""
+        done = self if applied is None else applied
         result = dict(self.current)
-        for key in self.remove:
+        for key in done.remove:
             result.pop(key, None)
-        for key, value in self.add.items():
+        for key, value in done.add.items():
             result[key] = value
-        for key, (_before, after) in self.update.items():
+        for key, (_before, after) in done.update.items():
             result[key] = after
         return dict(sorted(result.items()))
 
@@ -128,14 +132,3 @@ def make_diff(before, after, before_header=None, after_header=None):
     if after_header:
         diff["after_header"] = after_header
     return diff
-
-
-def compare(current, desired, keys=None):
-    """The name DESIGN.md gives: :func:`diff_attributes`, limited to the top-level ``keys`` when given.
-
-    Returns ``{key: (before, after)}`` for what differs (``None`` in ``desired`` = not managed).
-    """
-    if keys is not None:
-        keys = set(keys)
-        desired = {key: value for key, value in (desired or {}).items() if key in keys}
-    return diff_attributes(current, desired)

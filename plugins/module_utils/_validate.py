@@ -114,8 +114,16 @@ def opaque_id(value, option, what="an identifier (letters, digits, '-', '_', '.'
     return text
 
 
-def identifier_kind(value):
-    """``"email"``, ``"uuid"``, ``"account_id"`` or None (malformed) for a stripped identifier."""
+def identifier_kind(value, lenient=False):
+    """``"email"``, ``"uuid"``, ``"account_id"`` or None (malformed) for a stripped identifier.
+
+    ``lenient=True``, for identifiers already validated or read from the API: the value is stripped first, any
+    ``@`` makes an email, and whatever is neither an email nor a uuid is an account id (never None)."""
+    if lenient:
+        value = (value or "").strip()
+        if "@" in value:
+            return "email"
+        return "uuid" if UUID.match(value) else "account_id"
     if "@" in value:
         return "email" if EMAIL.match(value) and len(value) <= MAX_IDENTIFIER_CHARS else None
     if UUID.match(value):

@@ -35,20 +35,10 @@ class IncompleteListError(ApiError):
     """A paginated list ended before its last page (the API sent a broken ``next`` chain)."""
 
 
-def identifier_kind(value):
-    """``"email"``, ``"uuid"`` or ``"account_id"`` for a user identifier given by a person."""
-    value = (value or "").strip()
-    if "@" in value:
-        return "email"
-    if _UUID.match(value):
-        return "uuid"
-    return "account_id"
-
-
 def normalize_identifier(value):
     """Emails lower-cased, UUIDs as ``{lower-case-uuid}``, account ids stripped."""
     value = (value or "").strip()
-    kind = identifier_kind(value)
+    kind = validate.identifier_kind(value, lenient=True)
     if kind == "email":
         return value.lower()
     if kind == "uuid":
@@ -97,7 +87,7 @@ def same_user(user, asked):
     """True when the user object ``user`` is the account asked for (account id, or ``{uuid}`` in any case)."""
     user = user or {}
     asked = normalize_identifier(asked)
-    if identifier_kind(asked) == "uuid":
+    if validate.identifier_kind(asked, lenient=True) == "uuid":
         return normalize_identifier(user.get("uuid") or "") == asked
     return user.get("account_id") == asked or normalize_identifier(user.get("uuid") or "") == asked
 

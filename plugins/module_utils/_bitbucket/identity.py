@@ -20,7 +20,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.cli
     bbql_in,
     check_filtered,
     chunks,
-    identifier_kind,
     member_key,
     normalize_identifier,
     refused_query,
@@ -49,7 +48,7 @@ def members_by_key(client, workspace, keys, kind="account_id"):
     wanted = []
     for key in keys:
         key = normalize_identifier(key)
-        if key and identifier_kind(key) == kind and key not in wanted:
+        if key and validate.identifier_kind(key, lenient=True) == kind and key not in wanted:
             wanted.append(key)
     if not wanted:
         return {}
@@ -145,12 +144,12 @@ class Directory:
         """Resolve emails and {uuid}s (batched look-ups); account ids are taken as given, except those in
         ``confirm``, whose membership is checked (50 per request): a non-member resolves to None."""
         keys = [normalize_identifier(i) for i in identifiers]
-        emails = [k for k in keys if identifier_kind(k) == "email" and k not in self.account_ids]
+        emails = [k for k in keys if validate.identifier_kind(k, lenient=True) == "email" and k not in self.account_ids]
         if emails:
             found = client.members_by_email(workspace, emails)
             for email in emails:
                 self.account_ids[email] = self.learn(found[email]) if email in found else None
-        uuids = [k for k in keys if identifier_kind(k) == "uuid" and k not in self.account_ids]
+        uuids = [k for k in keys if validate.identifier_kind(k, lenient=True) == "uuid" and k not in self.account_ids]
         if uuids:
             found = members_by_key(client, workspace, uuids, "uuid")
             for key in uuids:
@@ -160,7 +159,9 @@ class Directory:
                 self.account_ids[key] = key
                 self.users.setdefault(key, {"account_id": key})
         # after the email and uuid look-ups, which may already have shown these accounts
-        account_ids = [k for k in (normalize_identifier(i) for i in confirm) if identifier_kind(k) == "account_id"]
+        account_ids = [
+            k for k in (normalize_identifier(i) for i in confirm) if validate.identifier_kind(k, lenient=True) == "account_id"
+        ]
         for key in self.unconfirmed(client, workspace, account_ids):
             self.account_ids[key] = None
         return self

@@ -42,7 +42,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.cli
     bbql_in,
     check_filtered,
     chunks,
-    identifier_kind,
     member_key,
     normalize_identifier,
     read_or_fallback,
@@ -185,7 +184,7 @@ class Roles:
 def _one_member(roles, member):
     """(member entry or None): 1 request by id/uuid (the role listing, filtered), 2 by email."""
     key = normalize_identifier(member)
-    kind = identifier_kind(key)
+    kind = validate.identifier_kind(key, lenient=True)
     if kind == "email":
         members, _not_found = _members_by_email(roles, [key])
         return members[0] if members else None

@@ -11,7 +11,7 @@ parametrized by a ``_permissions.scopes.Scope``; the subjects (users, groups) ar
 3. Apply the plans (worker pool); a target that fails does not stop the others.
 
 The result says exactly what was applied, so running the task again completes the job. Check mode and the real run
-compute the after-state with the same code (``Plan.after`` and ``outcome_after``).
+compute the after-state with the same function (``Plan.after``: the plan's, or the applied part's).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.prefetch import prefetch
-from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.report import Outcome, report
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.report import Outcome, failure, report
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import Wishes, requests_from_params
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.safety import (
     admin_losses,
@@ -149,15 +149,6 @@ def read_target(client, scope, workspace, target, wishes, check_mode=False, know
     return state
 
 
-def _failure(subject, key, operation, err):
-    return {
-        subject.name: key,
-        "operation": operation,
-        "status": getattr(err, "status", None),
-        "message": getattr(err, "message", None) or str(err),
-    }
-
-
 def apply_target(client, scope, workspace, state, plans):
     """Apply the plans ({subject name: Plan}) of one target: every removal first (they free seats on plans with a user
     limit), then updates, then additions. Each write is idempotent. A 401/403 stops this target (the rest is reported
@@ -176,14 +167,8 @@ def apply_target(client, scope, workspace, state, plans):
     for operation, subject, key, permission in steps:
         outcome = outcomes[subject.name]
         if stopped is not None:
-            outcome.failed.append(
-                {
-                    subject.name: key,
-                    "operation": operation,
-                    "status": None,
-                    "message": "not attempted after an earlier failure on this %s: %s" % (scope.name, stopped.message),
-                }
-            )
+            message = "not attempted after an earlier failure on this %s: %s" % (scope.name, stopped.message)
+            outcome.failed.append(failure(subject.name, key, operation, message))
             continue
         try:
             if operation == "revoke":
@@ -198,8 +183,8 @@ def apply_target(client, scope, workspace, state, plans):
         except NotFoundError as err:
             if subject is GROUP and operation != "revoke" and _target_exists(client, scope, subject, workspace, state):
                 outcome.failed.append(
-                    _failure(
-                        subject,
+                    failure(
+                        subject.name,
                         key,
                         operation,
                         NotFoundError(
@@ -221,9 +206,9 @@ def apply_target(client, scope, workspace, state, plans):
                 status=err.status,
                 api_message=err.api_message,
             )
-            outcome.failed.append(_failure(subject, key, operation, stopped))
+            outcome.failed.append(failure(subject.name, key, operation, stopped))
         except AtlassianError as err:
-            outcome.failed.append(_failure(subject, key, operation, err))
+            outcome.failed.append(failure(subject.name, key, operation, err))
             if isinstance(err, (AuthenticationError, ForbiddenError)):
                 stopped = err
                 if stops_everything(err):
@@ -365,5 +350,5 @@ def _not_attempted(plans, err):
         outcome = outcomes[name] = Outcome()
         for operation, keys in (("revoke", plan.remove), ("update", plan.update), ("grant", plan.add)):
             for key in sorted(keys):
-                outcome.failed.append({subjects[name].name: key, "operation": operation, "status": None, "message": err.message})
+                outcome.failed.append(failure(subjects[name].name, key, operation, err.message))
     return outcomes

@@ -21,12 +21,12 @@ the engine reads each repository instead (``permissions-config``, the documented
 
 from __future__ import annotations
 
+from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     bbql_in,
     bbql_string,
     check_filtered,
     chunks,
-    identifier_kind,
     refused_query,
     same_user,
     unexpected,
@@ -50,7 +50,7 @@ def effective_access(client, workspace, targets, key, learn=None):
     slugs), for the targets where the user has access; None when the credentials may not read it (403 / 404) or the
     server refuses the filter (400).
     ``learn(user)`` is called with the user object of an answer (it shows the account is a workspace member)."""
-    field = "user.uuid" if identifier_kind(key) == "uuid" else "user.account_id"
+    field = "user.uuid" if validate.identifier_kind(key, lenient=True) == "uuid" else "user.account_id"
     by_name = {_full_name(workspace, t): t for t in targets}
     path = client.transport.shown_path("/workspaces/%s/permissions/repositories" % workspace)
     found = {}

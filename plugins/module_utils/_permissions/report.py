@@ -23,15 +23,15 @@ class Outcome:
         self.fatal = None
 
 
-def outcome_after(before, outcome):
-    """The permissions after what was actually applied."""
-    after = dict(before)
-    for key in outcome.remove:
-        after.pop(key, None)
-    after.update(outcome.add)
-    for key, (_before, value) in outcome.update.items():
-        after[key] = value
-    return dict(sorted(after.items()))
+def failure(name, key, operation, err):
+    """The record of one failed operation on a target, as listed in its ``failed``: ``{name: key}`` (``user`` or
+    ``group``: who, None for a read of the target), ``operation``, ``status`` and ``message``. ``err``: the error, or
+    the message of an operation not attempted (no HTTP status)."""
+    if isinstance(err, str):
+        status, message = None, err
+    else:
+        status, message = getattr(err, "status", None), getattr(err, "message", None) or str(err)
+    return {name: key, "operation": operation, "status": status, "message": message}
 
 
 def _lists(done, plan):
@@ -56,8 +56,7 @@ def _target_result(scope, state, plans, outcomes, check_mode):
         "failed": [],
     }
     if state.error is not None:
-        err = state.error
-        result["failed"].append({"user": None, "operation": "read", "status": err.status, "message": err.message})
+        result["failed"].append(failure("user", None, "read", state.error))
         return result, {}
     sides = {}
     for name, plan in plans.items():
@@ -73,7 +72,7 @@ def _target_result(scope, state, plans, outcomes, check_mode):
         if not check_mode:
             result["failed"].extend(outcome.failed)
         before = plan.before()
-        sides[name] = (before, plan.after() if check_mode else outcome_after(before, outcome))
+        sides[name] = (before, plan.after(None if check_mode else outcome))
     return result, sides
 
 

@@ -10,13 +10,13 @@ import pytest
 import responses
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import ApiTokenAuth
+from ansible_collections.accessops.atlassian.plugins.module_utils._validate import identifier_kind
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     BitbucketClient,
     IncompleteListError,
     bbql_in,
     bbql_string,
     chunks,
-    identifier_kind,
     normalize_identifier,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import WorkerPool
@@ -56,7 +56,7 @@ def make_client(max_retries=0):
     ],
 )
 def test_identifiers(value, kind, normal):
-    assert identifier_kind(value) == kind
+    assert identifier_kind(value, lenient=True) == kind
     assert normalize_identifier(value) == normal
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import (
     Plan,
-    compare,
     diff_attributes,
     make_diff,
     reconcile,
@@ -33,15 +32,6 @@ def test_diff_attributes_leaves():
     assert diff_attributes({"e": {}}, {"e": {}}) == {}
     assert diff_attributes({"n": None}, {"n": {"x": 1}}) == {"n.x": (None, 1)}
     assert diff_attributes({"a": False}, {"a": 0}) == {}  # Python equality: callers normalise types
-
-
-def test_compare_is_diff_attributes_with_optional_keys():
-    current = {"a": 1, "b": 2, "c": {"d": 3}}
-    desired = {"a": 9, "b": 8, "c": {"d": 4}}
-    assert compare(current, desired) == diff_attributes(current, desired)
-    assert compare(current, desired, keys=["a", "c"]) == {"a": (1, 9), "c.d": (3, 4)}
-    assert compare(current, desired, keys=[]) == {}
-    assert compare(None, None) == {}
 
 
 def test_reconcile_add_update_unchanged():

@@ -21,7 +21,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.e
     apply_target,
     stops_everything,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.report import outcome_after
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import (
     RefusedError,
     Request,
@@ -177,7 +176,7 @@ def test_apply_order_and_partial_failure():
         and outcome.add == {"557058:c": "write"}
     )
     assert [(f["user"], f["operation"], f["status"]) for f in outcome.failed] == [("557058:a", "grant", 402)]
-    assert outcome_after(plan.before(), outcome) == {"557058:b": "admin", "557058:c": "write"}
+    assert plan.after(outcome) == {"557058:b": "admin", "557058:c": "write"}
     assert outcome.fatal is None
 
 
