@@ -175,18 +175,7 @@ class AdminClient(AdminWrites):
     def get_user(self, account_id, directory_id=None):
         """The user (``GET D/users/{accountId}``), or None when the directory does not have the account."""
         path = "%s/users/%s" % (self.directory_path(directory_id), validate.path_segment(account_id))
-        try:
-            user = self._data("GET", path)
-        except NotFoundError:
-            return None
-        if user.get("accountId") != account_id:
-            raise self._unexpected(
-                "GET",
-                path,
-                "GET %s answered the account %s instead of %s"
-                % (self._path_only(path), validate.show(str(user.get("accountId"))), account_id),
-            )
-        return user
+        return self._keyed_get(path, "accountId", account_id, "account")
 
     def user_role_assignments(self, account_id):
         """``[{resourceId, resourceOwner, roleAssignments: [{role, roleAssignmentMethods}], directoryId}]``."""
@@ -254,18 +243,22 @@ class AdminClient(AdminWrites):
     def get_group(self, group_id, directory_id=None):
         """The group (``GET D/groups/{groupId}``), or None when it does not exist."""
         path = "%s/groups/%s" % (self.directory_path(directory_id), validate.path_segment(group_id))
+        return self._keyed_get(path, "id", group_id, "group")
+
+    def _keyed_get(self, path, key, wanted, what):
+        """``GET path``: the object whose ``key`` is ``wanted``, None on 404, another object an unexpected answer."""
         try:
-            group = self._data("GET", path)
+            item = self._data("GET", path)
         except NotFoundError:
             return None
-        if group.get("id") != group_id:
+        if item.get(key) != wanted:
             raise self._unexpected(
                 "GET",
                 path,
-                "GET %s answered the group %s instead of %s"
-                % (self._path_only(path), validate.show(str(group.get("id"))), group_id),
+                "GET %s answered the %s %s instead of %s"
+                % (self._path_only(path), what, validate.show(str(item.get(key))), wanted),
             )
-        return group
+        return item
 
     def group_role_assignments(self, group_id):
         """``[{resourceId, resourceOwner, defaultRole, roles}]`` of a group (read once per task)."""

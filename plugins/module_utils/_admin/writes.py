@@ -123,16 +123,20 @@ class AdminWrites(ApiClient):
         except NotFoundError as err:
             if self._read_again(err, lambda: self.directory_user(directory_id, account_id)) is None:
                 return False
-            raise NotFoundError(
-                "%s; the account is still in the directory %s" % (err.message, directory_id),
-                method=err.method,
-                path=err.path,
-                status=err.status,
-                api_message=err.api_message,
-                secrets=self.secrets,
-                body=err.body,
-            ) from None
+            raise self._explained(err, "the account is still in the directory %s" % directory_id) from None
         return True
+
+    def _explained(self, err: NotFoundError, why: str) -> NotFoundError:
+        """``err`` (a 404 the read again did not confirm as "already gone") with what the read showed."""
+        return NotFoundError(
+            "%s; %s" % (err.message, why),
+            method=err.method,
+            path=err.path,
+            status=err.status,
+            api_message=err.api_message,
+            secrets=self.secrets,
+            body=err.body,
+        )
 
     def _read_again(self, err: ApiError, read):
         """``read()``, made to tell what an ambiguous answer (``err``) meant; its own failure names both."""
@@ -278,15 +282,7 @@ class AdminWrites(ApiClient):
                 why = "the account is not in the directory %s of the group" % directory
             else:
                 why = "the group %s no longer exists in the directory %s" % (validate.show(str(group.get("name"))), directory)
-            raise NotFoundError(
-                "%s; %s" % (err.message, why),
-                method=err.method,
-                path=err.path,
-                status=err.status,
-                api_message=err.api_message,
-                secrets=self.secrets,
-                body=err.body,
-            ) from None
+            raise self._explained(err, why) from None
         return True
 
     # -- seats ------------------------------------------------------------------------------------------
