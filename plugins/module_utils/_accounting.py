@@ -13,6 +13,8 @@ import collections
 import threading
 import time
 
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
+
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Resource", "X-RateLimit-NearLimit")
 
 
@@ -153,3 +155,30 @@ class ApiStats:
                 self._warned = True
                 return True
         return False
+
+
+def accounting(client):
+    """``api_calls`` and ``rate_limit`` of a client (anything with ``.stats``), for every module result.
+
+    ``client`` may be None (the error came before any request), which reads as no call made.
+    """
+    stats = getattr(client, "stats", None)
+    if stats is None:
+        return {"api_calls": {"total": 0}, "rate_limit": {}}
+    rate_limit = dict(stats.rate_limit)
+    budget = getattr(stats, "budget", None)
+    if budget is not None and budget.paced_seconds:
+        rate_limit["paced_seconds"] = round(budget.paced_seconds, 1)
+    return {"api_calls": stats.as_result(), "rate_limit": rate_limit}
+
+
+def error_result(err, client=None):
+    """The keys a module passes to ``fail_json`` for an error of the client:
+    ``msg``, ``status``, ``method``, ``path``, ``api_message`` (None when unknown), and the
+    ``api_calls`` and ``rate_limit`` of ``client`` (none made when there is no client yet)."""
+    if isinstance(err, AtlassianError):
+        result = err.as_result()
+    else:
+        result = {"msg": str(err), "status": None, "method": None, "path": None, "api_message": None}
+    result.update(accounting(client))
+    return result

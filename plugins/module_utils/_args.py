@@ -2,7 +2,7 @@
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What every connection shares: the TLS, timeout and retry options (with environment fallbacks), their validation,
-URL credentials masked, and the accounting and error keys of every module result.
+and URL credentials masked. The accounting and error keys of every module result are in ``_accounting``.
 
 Each product owns its own argument spec and factories: ``_bitbucket.connection``, ``_scim.connection``,
 ``_admin.connection`` (and ``_permissions.argspec`` for the permission modules).
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 
 DEFAULT_TIMEOUT = 30.0
@@ -66,30 +65,3 @@ def transport_options(params, warn=None):
             "change the requests, credentials included. Use ca_path for a private CA instead"
         )
     return dict(timeout=timeout, validate_certs=validate_certs, ca_path=ca_path, max_retries=max_retries)
-
-
-def accounting(client):
-    """``api_calls`` and ``rate_limit`` of a client (anything with ``.stats``), for every module result.
-
-    ``client`` may be None (the error came before any request), which reads as no call made.
-    """
-    stats = getattr(client, "stats", None)
-    if stats is None:
-        return {"api_calls": {"total": 0}, "rate_limit": {}}
-    rate_limit = dict(stats.rate_limit)
-    budget = getattr(stats, "budget", None)
-    if budget is not None and budget.paced_seconds:
-        rate_limit["paced_seconds"] = round(budget.paced_seconds, 1)
-    return {"api_calls": stats.as_result(), "rate_limit": rate_limit}
-
-
-def error_result(err, client=None):
-    """The keys a module passes to ``fail_json`` for an error of the client:
-    ``msg``, ``status``, ``method``, ``path``, ``api_message`` (None when unknown), and the
-    ``api_calls`` and ``rate_limit`` of ``client`` (none made when there is no client yet)."""
-    if isinstance(err, AtlassianError):
-        result = err.as_result()
-    else:
-        result = {"msg": str(err), "status": None, "method": None, "path": None, "api_message": None}
-    result.update(accounting(client))
-    return result

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import (
-    accounting,
-    error_result,
-    protect_url_credentials,
-)
+from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import accounting, error_result
+from ansible_collections.accessops.atlassian.plugins.module_utils._args import protect_url_credentials
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 

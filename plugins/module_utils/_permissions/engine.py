@@ -22,10 +22,9 @@ from ansible_collections.accessops.atlassian.plugins.module_utils import _valida
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
-    FirstError,
     WorkerPool,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._engine import reconcile
+from ansible_collections.accessops.atlassian.plugins.module_utils._engine import Plan, reconcile
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     AtlassianError,
     AuthenticationError,
@@ -48,10 +47,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.s
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import GROUP, SUBJECTS, USER
 
 
-class NotAttemptedError(AtlassianError):
-    """A target left alone because an earlier error makes every request fail."""
-
-
 def targets_from_params(params, scope):
     """The targets of the task (repository slugs or project keys), in order, without duplicates (validated)."""
     if params.get(scope.name) is not None:
@@ -67,13 +62,6 @@ def targets_from_params(params, scope):
         names = (scope.name, scope.plural, scope.name, scope.plural)
         raise ConfigurationError("No %s given: %s is empty (set %s or %s)" % names)
     return targets
-
-
-class _Abort(FirstError):
-    """The first error that makes every other request fail (shared between worker threads)."""
-
-    def not_attempted(self):
-        return NotAttemptedError("not attempted: %s" % self.error.message, status=None)
 
 
 _ACCESS_TOKEN_REFUSED = re.compile(
@@ -149,23 +137,34 @@ def read_target(client, scope, workspace, target, wishes, check_mode=False, know
     return state
 
 
-def apply_target(client, scope, workspace, state, plans):
-    """Apply the plans ({subject name: Plan}) of one target: every removal first (they free seats on plans with a user
-    limit), then updates, then additions. Each write is idempotent. A 401/403 stops this target (the rest is reported
-    as not attempted), and so does a 404 on a ``PUT`` for a missing target; a 404 on a group ``PUT`` of a target that
-    exists names the unknown group and fails that write only; any other error fails that write only."""
-    outcomes = {name: Outcome() for name in plans}
-    subjects = {s.name: s for s in SUBJECTS}
+Step = tuple[str, str, str, str | None]  # (operation: revoke / update / grant, subject name, key, permission or None)
+
+
+def steps_of(plans: dict[str, Plan]) -> list[Step]:
+    """The writes of one target's plans ({subject name: Plan}) in the order they are sent: every removal first (they
+    free seats on plans with a user limit), then updates, then additions; keys sorted. Applying and reporting a target
+    as not attempted both follow this list."""
     steps = []
     for operation in ("revoke", "update", "grant"):
         for name, plan in plans.items():
             source = {"revoke": plan.remove, "update": plan.update, "grant": plan.add}[operation]
             for key in sorted(source):
                 value = None if operation == "revoke" else (plan.update[key][1] if operation == "update" else plan.add[key])
-                steps.append((operation, subjects[name], key, value))
+                steps.append((operation, name, key, value))
+    return steps
+
+
+def apply_target(client, scope, workspace, state, plans):
+    """Apply the plans ({subject name: Plan}) of one target, in the order of ``steps_of``. Each write is idempotent.
+    A 401/403 stops this target (the rest is reported as not attempted), and so does a 404 on a ``PUT`` for a missing
+    target; a 404 on a group ``PUT`` of a target that exists names the unknown group and fails that write only; any
+    other error fails that write only."""
+    outcomes = {name: Outcome() for name in plans}
+    subjects = {s.name: s for s in SUBJECTS}
     stopped = None
-    for operation, subject, key, permission in steps:
-        outcome = outcomes[subject.name]
+    for operation, name, key, permission in steps_of(plans):
+        subject = subjects[name]
+        outcome = outcomes[name]
         if stopped is not None:
             message = "not attempted after an earlier failure on this %s: %s" % (scope.name, stopped.message)
             outcome.failed.append(failure(subject.name, key, operation, message))
@@ -304,21 +303,18 @@ def run_permissions(client, scope, params, check_mode=False):
     targets = targets_from_params(params, scope)
     wishes, directory = _wishes(client, workspace, params)
     warn_if_over_budget(client, "This task (%d %s)" % (len(targets), scope.plural), 2 * len(targets) * len(wishes) + 2)
-    abort = _Abort()
     known = owners = None
-
-    def read(worker, target):
-        if abort.error is not None:
-            return TargetState(target, error=abort.not_attempted())
-        state = read_target(worker, scope, workspace, target, wishes, check_mode=check_mode, known=known)
-        if state.error is not None and stops_everything(state.error):
-            abort.set(state.error)
-        return state
-
     outcomes = {}
     with WorkerPool(client, concurrency) as pool:
+
+        def read(worker, target):
+            state = read_target(worker, scope, workspace, target, wishes, check_mode=check_mode, known=known)
+            if state.error is not None and stops_everything(state.error):
+                pool.stop(state.error)
+            return state
+
         known, owners = prefetch(pool, scope, workspace, targets, wishes, directory, check_mode=check_mode)
-        states = pool.map(read, targets)
+        states = pool.map(read, targets, skipped=lambda target, err: TargetState(target, error=err))
         for state in states:
             if isinstance(state.error, UnexpectedAnswerError):
                 raise state.error
@@ -330,25 +326,20 @@ def run_permissions(client, scope, params, check_mode=False):
             by_target = {s.target: s for s in states}
 
             def apply(worker, target):
-                if abort.error is not None:
-                    return target, _not_attempted(plans[target], abort.not_attempted())
                 done = apply_target(worker, scope, workspace, by_target[target], plans[target])
                 for outcome in done.values():
                     if outcome.fatal is not None:
-                        abort.set(outcome.fatal)
+                        pool.stop(outcome.fatal)
                 return target, done
 
             changed = [t for t in targets if t in plans and any(p.changed for p in plans[t].values())]
-            outcomes = dict(pool.map(apply, changed))
+            outcomes = dict(pool.map(apply, changed, skipped=lambda target, err: (target, _not_attempted(plans[target], err))))
     return report(scope, workspace, states, plans, outcomes, wishes, directory, check_mode)
 
 
 def _not_attempted(plans, err):
-    outcomes = {}
-    subjects = {s.name: s for s in SUBJECTS}
-    for name, plan in plans.items():
-        outcome = outcomes[name] = Outcome()
-        for operation, keys in (("revoke", plan.remove), ("update", plan.update), ("grant", plan.add)):
-            for key in sorted(keys):
-                outcome.failed.append(failure(subjects[name].name, key, operation, err.message))
+    """The outcomes of a target none of whose writes was sent: each step of ``steps_of`` failed with ``err``."""
+    outcomes = {name: Outcome() for name in plans}
+    for operation, name, key, _permission in steps_of(plans):
+        outcomes[name].failed.append(failure(name, key, operation, err.message))
     return outcomes

@@ -5,12 +5,13 @@
 
 Every item is checked before the first request (its options, and no user listed twice, userName compared without
 case as SCIM does). Then each user goes through ``_scim.ensure_user``, so it costs exactly the requests of the
-single form (one filtered GET, then one POST, PATCH or DELETE, or nothing), on a ``WorkerPool``: each worker thread
-has its own ScimClient (``ScimClient.for_worker``: own Transport and requests.Session) and the task's one ApiStats.
+single form (one filtered GET, then one POST, PATCH or DELETE, or nothing), on the collection's one fan-out
+(``_workers.WorkerPool``): each worker thread has its own ScimClient (``for_worker``: own Transport and
+requests.Session) and the task's one ApiStats.
 
 A user that fails does not stop the others; its result says whether a write of it had already succeeded. Only an
-error no other request can avoid (401, or 404 on the filtered read: the directory does not exist) stops the users
-not started yet, which are reported as not attempted.
+error no other request can avoid (401, or 404 on the filtered read: the directory does not exist) is given to
+``WorkerPool.stop``: the users not started yet are reported as not attempted.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils import _valida
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import (
     DEFAULT_CONCURRENCY,
     MAX_CONCURRENCY,
-    FirstError,
     WorkerPool,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
@@ -136,18 +136,15 @@ def ensure_users(client, params, check_mode=False):
     sent) for bad options; per-user errors are in the results."""
     concurrency = concurrency_of(params)
     items = check_items(params)
-    abort = FirstError()
 
     def handle(worker, item):
         user_name, desired, state = item
-        if abort.error is not None:
-            return _failed_entry(user_name, AtlassianError("not attempted: %s" % abort.error.message), False), None
         recorder = _Recorder(worker)
         try:
             done = ensure_user(recorder, user_name, desired, state=state, check_mode=check_mode)
         except AtlassianError as err:
             if _stops_everything(worker, err):
-                abort.set(err)
+                pool.stop(err)
             return _failed_entry(user_name, err, recorder.wrote), None
         entry = {
             "user_name": user_name,
@@ -162,7 +159,7 @@ def ensure_users(client, params, check_mode=False):
         return entry, diff
 
     with WorkerPool(client, concurrency) as pool:
-        outcomes = pool.map(handle, items)
+        outcomes = pool.map(handle, items, skipped=lambda item, err: (_failed_entry(item[0], err, False), None))
     return report([entry for entry, _diff in outcomes], [diff for _entry, diff in outcomes if diff is not None])
 
 

@@ -12,7 +12,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.accessops.atlassian.plugins.doc_fragments import bitbucket as bitbucket_fragment
 from ansible_collections.accessops.atlassian.plugins.doc_fragments import scim as scim_fragment
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import accounting, error_result
+from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import accounting, error_result
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
     DEFAULT_API_URL,
     bitbucket_argument_spec,

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 import responses
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import ApiStats, RequestBudget
-from ansible_collections.accessops.atlassian.plugins.module_utils._args import accounting
+from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import ApiStats, RequestBudget, accounting
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
     bitbucket_argument_spec,
     bitbucket_transport_from_params,
