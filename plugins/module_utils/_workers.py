@@ -86,22 +86,20 @@ class WorkerPool:
     ) -> list[Any]:
         """``[fn(client, item) for item in items]``, concurrently when allowed. With ``skipped``, an item not started
         before ``stop`` gives ``skipped(item, NotAttemptedError)`` instead of a call of ``fn``."""
-
-        def run(client, item):
-            stopped = self.stopped
-            if skipped is not None and stopped is not None:
-                return skipped(item, NotAttemptedError(stopped))
-            return fn(client, item)
-
         items = list(items)
         if self.concurrency == 1 or len(items) <= 1:
-            return [run(self.client, item) for item in items]
+            results = []
+            for item in items:  # in this thread, in order (a loop: no frame between the caller and fn)
+                stopped = self.stopped if skipped is not None else None
+                results.append(fn(self.client, item) if stopped is None else skipped(item, NotAttemptedError(stopped)))
+            return results
         if self._executor is None:
             self._prime_auth()
             self._executor = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="accessops")
 
         def call(item):
-            return run(self._worker_client(), item)
+            stopped = self.stopped if skipped is not None else None
+            return fn(self._worker_client(), item) if stopped is None else skipped(item, NotAttemptedError(stopped))
 
         futures = [self._executor.submit(call, item) for item in items]
         return [future.result() for future in futures]

@@ -95,7 +95,7 @@ def read_target(client, scope, workspace, target, wishes, check_mode=False, know
     A single involved user or group (not exclusive) is read with one GET; when it answers 404, whether the target
     exists is checked with a second request only when it changes the answer: for a removal. In check mode a grant
     reads the list instead (one request answers both: the permission, and that the target exists). A real grant
-    needs no check: its ``PUT`` answers 404 for a missing target. ``known`` (a ``_prefetch.Known``) holds what the
+    needs no check: its ``PUT`` answers 404 for a missing target. ``known`` (a ``_permissions.prefetch.Known``) holds what the
     task's prefetch already proved of the user: no access at all (no request), or access (the explicit permission is
     read, the target exists)."""
     state = TargetState(target)

@@ -4,7 +4,7 @@
 """Many SCIM users in one task (``users`` of atlassian_scim_user).
 
 Every item is checked before the first request (its options, and no user listed twice, userName compared without
-case as SCIM does). Then each user goes through ``_scim.ensure_user``, so it costs exactly the requests of the
+case as SCIM does). Then each user goes through ``_scim.client.ensure_user``, so it costs exactly the requests of the
 single form (one filtered GET, then one POST, PATCH or DELETE, or nothing), on the collection's one fan-out
 (``_workers.WorkerPool``): each worker thread has its own ScimClient (``for_worker``: own Transport and
 requests.Session) and the task's one ApiStats.
@@ -76,7 +76,7 @@ def _stops_everything(client, err):
 
 
 def ignored_option_warnings(params):
-    """The warnings of the deprecated ``locale`` (``_scim.IGNORED_OPTION``), top level or in items of ``users``: one for
+    """The warnings of the deprecated ``locale`` (``_scim.client.IGNORED_OPTION``), top level or in items of ``users``: one for
     the top-level option, one naming the items that set it. The value is never used (see ``MANAGED_OPTIONS``)."""
     warnings = []
     if params.get(IGNORED_OPTION) is not None:
