@@ -1,26 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Helpers of the organization Admin API module tests: run a module's main() with arguments (retries on a fake
-clock, never a real sleep), fake Admin API payloads, and the exact list of HTTP calls ``responses`` saw."""
+"""The organization Admin API side of the module tests (the generic part is harness.py): run a module's main() with
+its transport retrying on a fake clock, the Admin API's URLs and ids, and fake Admin API payloads."""
 
 from __future__ import annotations
 
-import json
-import os
 import uuid
-from unittest import mock
-from urllib.parse import parse_qsl, urlsplit
-
-import pytest
-import responses
-from responses.registries import OrderedRegistry
-
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin import connection as admin_connection
-from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
+
+from .harness import FakeClock, calls, environment_fixture, retries_on, run_main
 
 ADMIN_URL = "https://api.atlassian.com"
 ORG_ID = "0475f711-2971-5a21-a71a-659f380ffd26"
@@ -39,123 +29,22 @@ DIRECTORIES = ORG + "/directories"
 INVITE = ORG + "/users/invite"
 DIR_USERS_SEARCH = DIR + "/users/search"  # a membership read again, in the group's directory
 
-# 2026-01-01T00:00:00Z: the wall clock of the fake clock when a task starts
-NOW = 1767225600.0
 USER_EXPAND = ["groups", "productAccess"]
 ACME_ARI = "ari:cloud:bitbucket::workspace/952d8857-3e73-43ed-b43d-a762b5770684"
 WIKI_ARI = "ari:cloud:confluence::site/dcc3477d-57f0-5d74-a706-26b074f9cba0"
 
 
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
-def _warn(self, warning, **kwargs):  # pylint: disable=unused-argument
-    if not hasattr(self, "_test_warnings"):
-        self._test_warnings = []
-    self._test_warnings.append(warning)
-
-
-def _exit_json(self, **kwargs):
-    kwargs.setdefault("changed", False)
-    kwargs["warnings"] = list(getattr(self, "_test_warnings", []))
-    raise ExitJson(json.loads(json.dumps(kwargs)))
-
-
-def _fail_json(self, **kwargs):
-    kwargs["failed"] = True
-    kwargs["warnings"] = list(getattr(self, "_test_warnings", []))
-    raise FailJson(json.loads(json.dumps(kwargs)))
-
-
-class FakeClock:
-    """Monotonic clock, wall clock (``NOW`` at the start) and sleep in one: a sleep moves both on, records its delay."""
-
-    def __init__(self, wall=NOW):
-        self.monotonic = 0.0
-        self.start = wall
-        self.sleeps = []
-
-    def clock(self):
-        return self.monotonic
-
-    def now(self):
-        return self.start + self.monotonic
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.monotonic += seconds
-
-    def policy(self, max_retries, **kwargs):
-        return RetryPolicy(max_retries=max_retries, sleep=self.sleep, clock=self.clock, now=self.now, rng=lambda: 0.5, **kwargs)
-
-
 def run_module(module, args, check_mode=False, diff=False, clock=None, **policy):
     """Run ``module.main()``; return (result, failed). The transport's retries run on ``clock`` (a FakeClock, a new
-    one when not given); ``policy``: more RetryPolicy arguments (``max_total_wait``...)."""
-    args = dict(args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    if diff:
-        args["_ansible_diff"] = True
+    one when not given): 5 unless ``max_retries`` is given; ``policy``: more RetryPolicy arguments
+    (``max_total_wait``...)."""
     clock = clock if clock is not None else FakeClock()
-    real_factory = admin_connection.admin_transport_from_params
-
-    def factory(params, warn=None, **kwargs):
-        retries = params.get("max_retries")
-        kwargs.setdefault("retry_policy", clock.policy(5 if retries is None else retries, **policy))
-        return real_factory(params, warn=warn, **kwargs)
-
-    with (
-        patch_module_args(args),
-        mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json),
-        mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json),
-        mock.patch.object(basic.AnsibleModule, "warn", _warn),
-        mock.patch.object(admin_connection, "admin_transport_from_params", factory),
-    ):
-        try:
-            module.main()
-        except ExitJson as done:
-            return done.args[0], False
-        except FailJson as failed:
-            return failed.args[0], True
-    raise AssertionError("the module returned without exit_json or fail_json")
+    retrying = retries_on(admin_connection, "admin_transport_from_params", clock, 5, **policy)
+    return run_main(module, args, check_mode=check_mode, diff=diff, patches=[retrying])
 
 
-@pytest.fixture
-def admin_env(monkeypatch):
-    """No connection environment variable of the caller; a real sleep would be recorded (and fail the test)."""
-    for name in list(os.environ):
-        if name.startswith(("ATLASSIAN_", "BITBUCKET_")) or name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-            monkeypatch.delenv(name)
-    slept = []
-    monkeypatch.setattr("time.sleep", slept.append)
-    yield
-    assert slept == [], "a real sleep was attempted"
-
-
-@pytest.fixture
-def api():
-    """responses in strict order: every registered answer is consumed, in sequence."""
-    with responses.RequestsMock(registry=OrderedRegistry, assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-def calls(rsps):
-    """The HTTP calls made: [(METHOD, path, query dict, JSON body or None)]."""
-    made = []
-    for call in rsps.calls:
-        parts = urlsplit(call.request.url)
-        body = call.request.body
-        if isinstance(body, bytes):
-            body = body.decode("utf-8")
-        made.append((call.request.method, parts.path, dict(parse_qsl(parts.query)), json.loads(body) if body else None))
-    return made
+# no connection environment variable of the caller; a real sleep would be recorded (and fail the test)
+admin_env = environment_fixture("admin_env", ("ATLASSIAN_", "BITBUCKET_"), real_sleep_fails=True)
 
 
 def writes(rsps):

@@ -1,109 +1,32 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Helpers of the Bitbucket module unit tests: run a module's main() with arguments, fake
-Bitbucket payloads, and the list of HTTP calls ``responses`` saw (method, path?decoded-query)."""
+"""The Bitbucket side of the module unit tests (the generic part is harness.py): run a module's main() with its
+transport retrying on a fake clock, fake Bitbucket payloads, and the HTTP calls ``responses`` saw in the Bitbucket
+tests' form (method, path?decoded-query)."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from unittest import mock
-from urllib.parse import unquote_plus, urlsplit
-
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket import connection as bitbucket_connection
-from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
+
+from .harness import FakeClock, request_lines, retries_on, run_main
 
 API = "https://api.bitbucket.org/2.0"
 ADMIN_ARGS = {"username": "admin@acme.example", "api_token": "unit-test-api-token", "workspace": "acme"}
 ACCESS_TOKEN_ARGS = {"access_token": "unit-test-access-token", "workspace": "acme"}
 
 
-class ExitJson(Exception):
-    pass
+def run_module(module, args, check_mode=False, clock=None):
+    """Run ``module.main()``; return (result, failed). The transport's retries run on ``clock`` (a FakeClock, a new
+    one when not given): none unless ``max_retries`` is given."""
+    clock = clock if clock is not None else FakeClock()
+    retrying = retries_on(bitbucket_connection, "bitbucket_transport_from_params", clock, 0)
+    return run_main(module, args, check_mode=check_mode, patches=[retrying])
 
 
-class FailJson(Exception):
-    pass
-
-
-def _warnings_of(module):
-    return list(getattr(module, "_test_warnings", []))
-
-
-def _warn(self, warning, **kwargs):  # pylint: disable=unused-argument
-    if not hasattr(self, "_test_warnings"):
-        self._test_warnings = []
-    self._test_warnings.append(warning)
-
-
-def _exit_json(self, **kwargs):
-    kwargs.setdefault("changed", False)
-    kwargs["warnings"] = _warnings_of(self)
-    raise ExitJson(json.loads(json.dumps(kwargs)))
-
-
-def _fail_json(self, **kwargs):
-    kwargs["failed"] = True
-    kwargs["warnings"] = _warnings_of(self)
-    raise FailJson(json.loads(json.dumps(kwargs)))
-
-
-class Sleeps(list):
-    """A fake sleep that records the delays instead of waiting."""
-
-    def __call__(self, seconds):
-        self.append(seconds)
-
-    def __bool__(self):  # an empty list is falsy, and RetryPolicy takes ``sleep or time.sleep``
-        return True
-
-
-def run_module(module, args, check_mode=False, sleeps=None):
-    """Run ``module.main()``; return (result, failed). Retries never sleep for real."""
-    args = dict(args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    sleeps = sleeps if sleeps is not None else Sleeps()
-    real_factory = bitbucket_connection.bitbucket_transport_from_params
-
-    def factory(params, warn=None, **kwargs):
-        kwargs.setdefault("retry_policy", RetryPolicy(max_retries=params.get("max_retries") or 0, sleep=sleeps, rng=lambda: 0.5))
-        return real_factory(params, warn=warn, **kwargs)
-
-    with (
-        patch_module_args(args),
-        mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json),
-        mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json),
-        mock.patch.object(basic.AnsibleModule, "warn", _warn),
-        mock.patch.object(bitbucket_connection, "bitbucket_transport_from_params", factory),
-    ):
-        try:
-            module.main()
-        except ExitJson as done:
-            return done.args[0], False
-        except FailJson as failed:
-            return failed.args[0], True
-    raise AssertionError("the module returned without exit_json or fail_json")
-
-
-def calls(rsps):
-    """The requests ``responses`` saw: [(METHOD, "/2.0/path?decoded query")]."""
-    seen = []
-    for call in rsps.calls:
-        parts = urlsplit(call.request.url)
-        text = unquote_plus(parts.path)
-        if parts.query:
-            text += "?" + unquote_plus(parts.query)
-        seen.append((call.request.method, text))
-    return seen
-
-
-def bodies(rsps, method):
-    """JSON bodies of the requests sent with ``method``."""
-    return [json.loads(c.request.body) for c in rsps.calls if c.request.method == method]
+# the Bitbucket tests (and tests/unit/plugins/module_utils) compare the calls as (METHOD, "/2.0/path?decoded query")
+calls = request_lines
 
 
 def user(name):

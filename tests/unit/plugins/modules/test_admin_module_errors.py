@@ -20,18 +20,16 @@ from .admin_helpers import (  # pylint: disable=unused-import
     KEY,
     ORG_ID,
     USERS_SEARCH,
-    FakeClock,
     add,
     admin_env,
     aid,
-    api,
     args,
-    calls,
     errors,
     page,
     run_module,
     user,
 )
+from .harness import FakeClock, api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("admin_env")
 

@@ -26,9 +26,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     add,
     admin_env,
     aid,
-    api,
     args,
-    calls,
     errors,
     gid,
     group,
@@ -38,6 +36,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     user,
     writes,
 )
+from .harness import api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("admin_env")
 

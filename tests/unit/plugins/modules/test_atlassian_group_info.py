@@ -21,9 +21,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     WORKSPACES,
     add,
     admin_env,
-    api,
     args,
-    calls,
     gid,
     group,
     group_role,
@@ -33,6 +31,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     user,
     workspace,
 )
+from .harness import api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("admin_env")
 

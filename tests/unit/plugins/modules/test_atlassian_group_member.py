@@ -24,9 +24,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     add,
     admin_env,
     aid,
-    api,
     args,
-    calls,
     email,
     errors,
     gid,
@@ -41,6 +39,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     workspace,
     writes,
 )
+from .harness import api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("admin_env")
 

@@ -26,17 +26,15 @@ from .scim_helpers import (  # pylint: disable=unused-import
     TOKEN,
     USERS,
     USERS_PATH,
-    api,
     by_name,
-    calls,
     list_response,
     make_user,
-    module_warnings,
     patch_body,
     run_module,
     scim_env,
     scim_error,
 )
+from .harness import api, calls, module_warnings  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("scim_env")
 

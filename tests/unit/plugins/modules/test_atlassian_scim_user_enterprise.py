@@ -18,10 +18,8 @@ from .scim_helpers import (  # pylint: disable=unused-import
     USER_PATH,
     USERS,
     USERS_PATH,
-    api,
     atlassian_dept,
     by_name,
-    calls,
     list_response,
     make_user,
     patch_body,
@@ -29,6 +27,7 @@ from .scim_helpers import (  # pylint: disable=unused-import
     scim_env,
     user_args as args,
 )
+from .harness import api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("scim_env")
 

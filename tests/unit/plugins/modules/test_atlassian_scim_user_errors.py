@@ -20,7 +20,6 @@ from .scim_helpers import (  # pylint: disable=unused-import
     TOKEN,
     USERS,
     USERS_PATH,
-    api,
     list_response,
     make_user,
     run_module,
@@ -28,6 +27,7 @@ from .scim_helpers import (  # pylint: disable=unused-import
     scim_error,
     user_args as args,
 )
+from .harness import api  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("scim_env")
 

@@ -18,14 +18,13 @@ from .scim_helpers import (  # pylint: disable=unused-import
     TOKEN,
     USERS,
     USERS_PATH,
-    api,
-    calls,
     list_response,
     make_user,
     run_module,
     scim_env,
     scim_error,
 )
+from .harness import api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("scim_env")
 

@@ -25,9 +25,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     add,
     admin_env,
     aid,
-    api,
     args,
-    calls,
     email,
     errors,
     gid,
@@ -42,6 +40,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     workspace,
     writes,
 )
+from .harness import api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("admin_env")
 

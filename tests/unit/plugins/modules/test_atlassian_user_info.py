@@ -20,9 +20,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     add,
     admin_env,
     aid,
-    api,
     args,
-    calls,
     email,
     gid,
     group_role,
@@ -33,6 +31,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     user_search,
     workspace,
 )
+from .harness import api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("admin_env")
 

@@ -19,7 +19,6 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
     add_owner,
     aid,
     args,
-    bodies,
     calls,
     error,
     group_perm,
@@ -29,6 +28,7 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
     project_perm,
     run_module,
 )
+from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.harness import bodies
 
 
 @responses.activate
