@@ -12,20 +12,22 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
 
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Resource", "X-RateLimit-NearLimit")
 
 
-def _int_or_none(value):
+def _int_or_none(value: Any) -> int | None:
     try:
         return int(value) if value is not None else None
     except ValueError:
         return None
 
 
-def _truthy(value):
+def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes")
 
 
@@ -42,7 +44,13 @@ class RequestBudget:
     (which comes without Retry-After). A task within its budget never waits. Thread-safe; the clock and the sleep
     function are injectable."""
 
-    def __init__(self, per_hour, clock=None, sleep=None, window=WINDOW_SECONDS):
+    def __init__(
+        self,
+        per_hour: int,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Any] | None = None,
+        window: float = WINDOW_SECONDS,
+    ) -> None:
         self.per_hour = int(per_hour)
         self.window = float(window)
         self.clock = clock if clock is not None else time.monotonic
@@ -51,16 +59,16 @@ class RequestBudget:
         self._sent = collections.deque()
         self._lock = threading.Lock()
 
-    def _prune(self, now):
+    def _prune(self, now: float) -> None:
         while self._sent and self._sent[0] <= now - self.window:
             self._sent.popleft()
 
-    def remaining(self):
+    def remaining(self) -> int:
         with self._lock:
             self._prune(self.clock())
             return max(0, self.per_hour - len(self._sent))
 
-    def acquire(self):
+    def acquire(self) -> None:
         """Wait until the window has room for one more request, then count it."""
         while True:
             with self._lock:
@@ -73,7 +81,7 @@ class RequestBudget:
                 self.paced_seconds += wait
             self.sleep(wait)
 
-    def limit_to(self, limit=None, near=False):
+    def limit_to(self, limit: int | None = None, near: bool = False) -> None:
         """Lower the budget to what the server says: its ``X-RateLimit-Limit``; with ``X-RateLimit-NearLimit`` less
         than a fifth of it is left, so at most that many more requests go out this hour."""
         with self._lock:
@@ -83,7 +91,7 @@ class RequestBudget:
                 self._prune(self.clock())
                 self.per_hour = min(self.per_hour, len(self._sent) + max(1, int((limit or self.per_hour) * NEAR_LIMIT_SHARE)))
 
-    def shortfall_warning(self, estimate, what):
+    def shortfall_warning(self, estimate: int, what: str) -> str | None:
         """A warning when ``estimate`` requests exceed what is left of the budget (else None)."""
         left = self.remaining()
         if estimate <= left:
@@ -102,35 +110,35 @@ class ApiStats:
     """Requests actually sent, by method, and the last rate-limit headers seen (thread-safe); the task's
     ``RequestBudget`` (None: no pacing) is shared the same way."""
 
-    def __init__(self, budget=None):
+    def __init__(self, budget: RequestBudget | None = None) -> None:
         self._lock = threading.Lock()
         self.counts = {}
         self.rate_limit = {}
         self._warned = False
         self.budget = budget
 
-    def pace(self):
+    def pace(self) -> None:
         """Wait for room in the request budget (no-op without one)."""
         if self.budget is not None:
             self.budget.acquire()
 
     @property
-    def total(self):
+    def total(self) -> int:
         with self._lock:
             return sum(self.counts.values())
 
-    def record(self, method):
+    def record(self, method: str) -> None:
         with self._lock:
             self.counts[method] = self.counts.get(method, 0) + 1
 
-    def as_result(self):
+    def as_result(self) -> dict[str, int]:
         with self._lock:
             result = {"total": sum(self.counts.values())}
             for method in sorted(self.counts):
                 result[method] = self.counts[method]
             return result
 
-    def observe(self, headers):
+    def observe(self, headers: Mapping[str, str]) -> bool:
         """Remember X-RateLimit-* headers (Bitbucket's limit, resource and near-limit flag, or the Admin API's remaining
         count and reset time); True for the first answer of the task that says the limit is near."""
         limit, resource, near = (headers.get(name) for name in RATE_LIMIT_HEADERS)
@@ -157,7 +165,7 @@ class ApiStats:
         return False
 
 
-def accounting(client):
+def accounting(client: Any) -> dict[str, Any]:
     """``api_calls`` and ``rate_limit`` of a client (anything with ``.stats``), for every module result.
 
     ``client`` may be None (the error came before any request), which reads as no call made.
@@ -172,7 +180,7 @@ def accounting(client):
     return {"api_calls": stats.as_result(), "rate_limit": rate_limit}
 
 
-def error_result(err, client=None):
+def error_result(err: Exception, client: Any = None) -> dict[str, Any]:
     """The keys a module passes to ``fail_json`` for an error of the client:
     ``msg``, ``status``, ``method``, ``path``, ``api_message`` (None when unknown), and the
     ``api_calls`` and ``rate_limit`` of ``client`` (none made when there is no client yet)."""

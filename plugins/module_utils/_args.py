@@ -10,6 +10,9 @@ Each product owns its own argument spec and factories: ``_bitbucket.connection``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
@@ -18,7 +21,7 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
 
 
-def common_spec(prefix):
+def common_spec(prefix: str) -> dict[str, Any]:
     """TLS, timeout and retry options of a connection, with ``{prefix}_*`` environment fallbacks."""
     return dict(
         validate_certs=dict(type="bool", default=True, fallback=(env_fallback, [prefix + "_VALIDATE_CERTS"])),
@@ -28,7 +31,7 @@ def common_spec(prefix):
     )
 
 
-def or_default(params, option, default):
+def or_default(params: dict[str, Any], option: str, default: Any) -> Any:
     """The option's value, its default when it is not set at all (None); an empty string stays empty (and is refused:
     an empty variable must not switch the target to the default service)."""
     value = params.get(option)
@@ -38,13 +41,13 @@ def or_default(params, option, default):
 URL_OPTIONS = ("api_url", "token_url", "scim_url", "admin_url")
 
 
-def protect_url_credentials(module):
+def protect_url_credentials(module: Any) -> None:
     """Mask a password written into a URL option wherever ansible-core shows the options (the failed result's
     ``invocation``), before the option is refused."""
     module.no_log_values.update(validate.url_passwords(module.params, URL_OPTIONS))
 
 
-def transport_options(params, warn=None):
+def transport_options(params: dict[str, Any], warn: Callable[[str], Any] | None = None) -> dict[str, Any]:
     """timeout, TLS and retry options, validated (ConfigurationError naming the option)."""
     max_retries = params.get("max_retries")
     if max_retries is None:

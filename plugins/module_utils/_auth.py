@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import threading
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
@@ -31,13 +32,16 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     parse_error_body,
 )
 
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
+
 DEFAULT_TOKEN_URL = "https://bitbucket.org/site/oauth2/access_token"
 
 # Fetch a client-credentials token again this many seconds before it expires.
 TOKEN_EXPIRY_MARGIN = 60.0
 
 
-def basic_header(username, password):
+def basic_header(username: str, password: str) -> str:
     """``Basic base64(username:password)``."""
     raw = ("%s:%s" % (username, password)).encode("utf-8")
     return "Basic " + base64.b64encode(raw).decode("ascii")
@@ -49,14 +53,14 @@ class _Auth:
     kind = None
     refreshable = False
 
-    def header(self, transport):  # pylint: disable=unused-argument
+    def header(self, transport: Transport) -> str:  # pylint: disable=unused-argument
         raise NotImplementedError
 
     @property
-    def secrets(self):
+    def secrets(self) -> tuple[str, ...]:
         return ()
 
-    def invalidate(self, header=None):
+    def invalidate(self, header: str | None = None) -> None:
         """Forget a cached token so that the next ``header()`` fetches a new one.
 
         ``header``: the Authorization value that was refused; when another thread has already
@@ -69,15 +73,15 @@ class ApiTokenAuth(_Auth):
 
     kind = "api_token"
 
-    def __init__(self, username, api_token):
+    def __init__(self, username: str, api_token: str) -> None:
         self.username = username
         self._api_token = api_token
 
-    def header(self, transport):
+    def header(self, transport: Transport) -> str:
         return basic_header(self.username, self._api_token)
 
     @property
-    def secrets(self):
+    def secrets(self) -> tuple[str, ...]:
         return (self._api_token, "%s:%s" % (self.username, self._api_token))
 
 
@@ -86,14 +90,14 @@ class BearerAuth(_Auth):
 
     kind = "bearer"
 
-    def __init__(self, token):
+    def __init__(self, token: str) -> None:
         self._token = token
 
-    def header(self, transport):
+    def header(self, transport: Transport) -> str:
         return "Bearer " + self._token
 
     @property
-    def secrets(self):
+    def secrets(self) -> tuple[str, ...]:
         return (self._token,)
 
 
@@ -129,7 +133,7 @@ class ClientCredentialsAuth(_Auth):
     kind = "client_credentials"
     refreshable = True
 
-    def __init__(self, client_id, client_secret, token_url=DEFAULT_TOKEN_URL):
+    def __init__(self, client_id: str, client_secret: str, token_url: str | None = DEFAULT_TOKEN_URL) -> None:
         self.client_id = client_id
         self._client_secret = client_secret
         self.token_url = token_url or DEFAULT_TOKEN_URL
@@ -140,27 +144,27 @@ class ClientCredentialsAuth(_Auth):
         self._lock = threading.RLock()
 
     @property
-    def secrets(self):
+    def secrets(self) -> tuple[str, ...]:
         values = [self._client_secret, "%s:%s" % (self.client_id, self._client_secret)]
         if self._token:
             values.append(self._token)
         return tuple(values)
 
-    def invalidate(self, header=None):
+    def invalidate(self, header: str | None = None) -> None:
         with self._lock:
             if header is not None and self._token is not None and header != "Bearer " + self._token:
                 return
             self._token = None
             self._expires_at = None
 
-    def header(self, transport):
+    def header(self, transport: Transport) -> str:
         with self._lock:
             clock = transport.retry_policy.clock
             if self._token is None or (self._expires_at is not None and clock() >= self._expires_at):
                 self._fetch(transport)
             return "Bearer " + self._token
 
-    def _fetch(self, transport):
+    def _fetch(self, transport: Transport) -> None:
         self._token = None
         response = transport.send(
             "POST",
@@ -219,15 +223,15 @@ class ClientCredentialsAuth(_Auth):
             self._expires_at = None
 
 
-def _given(value):
+def _given(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _header_ok(text):
+def _header_ok(text: str) -> bool:
     return bool(text) and not any(ord(char) <= 32 or ord(char) >= 127 for char in text)
 
 
-def _header_safe(option, value):
+def _header_safe(option: str, value: Any) -> str:
     """A credential must be printable ASCII with no spaces (a pasted curly quote or a trailing newline would
     otherwise fail deep in the HTTP library, or be sent as part of the secret). The message names the option,
     never the value."""
@@ -240,7 +244,7 @@ def _header_safe(option, value):
     return text
 
 
-def _username(value):
+def _username(value: Any) -> str:
     """The Atlassian account email that goes with an API token."""
     text = value if isinstance(value, str) else str(value)
     if not _header_ok(text) or ":" in text or "@" not in text.strip("@"):
@@ -251,7 +255,14 @@ def _username(value):
     return text
 
 
-def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=None, client_secret=None, token_url=None):
+def bitbucket_auth(
+    username: str | None = None,
+    api_token: str | None = None,
+    access_token: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    token_url: str | None = None,
+) -> _Auth:
     """Pick the one Bitbucket auth method the options describe; ConfigurationError otherwise."""
     methods = []
     if _given(username) or _given(api_token):
@@ -284,7 +295,7 @@ def bitbucket_auth(username=None, api_token=None, access_token=None, client_id=N
     )
 
 
-def scim_auth(scim_token=None):
+def scim_auth(scim_token: str | None = None) -> ScimTokenAuth:
     """The SCIM Bearer auth; ConfigurationError when no directory API key is given."""
     if not _given(scim_token):
         raise ConfigurationError(
@@ -293,7 +304,7 @@ def scim_auth(scim_token=None):
     return ScimTokenAuth(_header_safe("scim_token", scim_token))
 
 
-def admin_auth(admin_api_key=None):
+def admin_auth(admin_api_key: str | None = None) -> AdminKeyAuth:
     """The Admin API Bearer auth; ConfigurationError when no organization API key is given."""
     if not _given(admin_api_key):
         raise ConfigurationError(

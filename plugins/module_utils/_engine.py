@@ -11,11 +11,13 @@ every module, so that check mode predicts exactly what a real run then does.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
+from typing import Any
 
 _MISSING = object()
 
 
-def _flatten(value, prefix=""):
+def _flatten(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Flatten nested dicts into {"a.b": leaf}; lists, scalars and empty dicts are leaves."""
     flat = {}
     for key, item in value.items():
@@ -27,7 +29,7 @@ def _flatten(value, prefix=""):
     return flat
 
 
-def diff_attributes(current, desired):
+def diff_attributes(current: dict[str, Any] | None, desired: dict[str, Any] | None) -> dict[str, tuple[Any, Any]]:
     """Return {path: (before, after)} for every leaf of ``desired`` that differs from ``current``.
 
     Leaves of ``desired`` that are ``None`` mean "not managed" and are skipped, so only the
@@ -52,7 +54,7 @@ class Plan:
     ``unchanged``: key -> value; ``protected``: keys that would have been removed but are kept.
     """
 
-    def __init__(self, current):
+    def __init__(self, current: dict[str, Any]) -> None:
         self.current = dict(current)
         self.add = {}
         self.update = {}
@@ -61,13 +63,13 @@ class Plan:
         self.protected = {}
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return bool(self.add or self.update or self.remove)
 
-    def before(self):
+    def before(self) -> dict[str, Any]:
         return dict(sorted(self.current.items()))
 
-    def after(self, applied=None):
+    def after(self, applied: Any = None) -> dict[str, Any]:
         """The mapping afterwards, sorted by key: with the plan's own changes (check mode), or with only those of
         ``applied`` (anything with ``add``, ``update`` and ``remove`` like a Plan: what a real run did). Check mode's
         promise that it predicts exactly what the real run does rests on this one function."""
@@ -81,7 +83,7 @@ class Plan:
             result[key] = after
         return dict(sorted(result.items()))
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, list[str]]:
         """A summary suitable for a module result (lists of keys, sorted)."""
         return {
             "added": sorted(self.add),
@@ -91,7 +93,13 @@ class Plan:
         }
 
 
-def reconcile(current, desired, absent=(), exclusive=False, keep=()):
+def reconcile(
+    current: dict[str, Any],
+    desired: dict[str, Any],
+    absent: Iterable[str] = (),
+    exclusive: bool = False,
+    keep: Iterable[str] = (),
+) -> Plan:
     """Plan the changes that turn ``current`` into what ``desired`` asks.
 
     ``current``: key -> value as it is now.
@@ -124,7 +132,7 @@ def reconcile(current, desired, absent=(), exclusive=False, keep=()):
     return plan
 
 
-def make_diff(before, after, before_header=None, after_header=None):
+def make_diff(before: Any, after: Any, before_header: str | None = None, after_header: str | None = None) -> dict[str, Any]:
     """Build Ansible's diff dict (deep copies, so later mutation cannot change it)."""
     diff = {"before": copy.deepcopy(before), "after": copy.deepcopy(after)}
     if before_header:

@@ -9,6 +9,9 @@ credential, even when a server echoes one back in its error body.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import base64
 import json
 import re
@@ -35,14 +38,14 @@ _MAX_BODY_CHARS = 2000
 SECRET_PREFIX_CHARS = 8
 
 
-def _secret_forms(secret):
+def _secret_forms(secret: str) -> set[str]:
     """The spellings in which ``secret`` may appear in text: raw, URL-quoted, JSON-escaped, base64."""
     forms = {secret, quote(secret, safe=""), quote_plus(secret, safe=""), json.dumps(secret)[1:-1]}
     forms.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
     return forms
 
 
-def _mask_prefixes(text, forms):
+def _mask_prefixes(text: str, forms: set[str]) -> str:
     """Replace every run of text that is a prefix, at least SECRET_PREFIX_CHARS long, of one of ``forms`` (a secret
     cut by a truncation); at each place the longest such run of any form is masked."""
     heads = {}
@@ -71,7 +74,7 @@ def _mask_prefixes(text, forms):
     return "".join(out)
 
 
-def redact(text, secrets=()):
+def redact(text: str | None, secrets: Iterable[str] = ()) -> str | None:
     """Return ``text`` with every known secret (its encoded forms, and any prefix of them at least
     SECRET_PREFIX_CHARS long) and every ``Basic xxx`` / ``Bearer xxx`` credential replaced by ``********``.
 
@@ -91,7 +94,7 @@ def redact(text, secrets=()):
     return text
 
 
-def redact_data(data, secrets=()):
+def redact_data(data: Any, secrets: Iterable[str] = ()) -> Any:
     """Redact every string inside a JSON-like structure (dicts, lists, scalars)."""
     if isinstance(data, dict):
         return {redact(k, secrets): redact_data(v, secrets) for k, v in data.items()}
@@ -109,7 +112,15 @@ class AtlassianError(Exception):
     never the query string); ``status``: HTTP status or None; ``api_message``: the API's own words.
     """
 
-    def __init__(self, message, method=None, path=None, status=None, api_message=None, secrets=()):
+    def __init__(
+        self,
+        message: str,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        api_message: str | None = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
         self.message = redact(message, secrets)
         self.method = method
         self.path = redact(path, secrets)
@@ -117,10 +128,10 @@ class AtlassianError(Exception):
         self.api_message = redact(api_message, secrets)
         super().__init__(self.message)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
-    def as_result(self):
+    def as_result(self) -> dict[str, Any]:
         """The extra keys a module puts into ``fail_json`` (``msg`` included)."""
         return {
             "msg": self.message,
@@ -142,7 +153,17 @@ class TransportError(AtlassianError):
 class ApiError(AtlassianError):
     """A non-2xx answer (or an unusable 2xx body). ``body``: the parsed JSON or text, redacted."""
 
-    def __init__(self, message, method=None, path=None, status=None, api_message=None, secrets=(), body=None, scim_type=None):
+    def __init__(
+        self,
+        message: str,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        api_message: str | None = None,
+        secrets: Iterable[str] = (),
+        body: Any = None,
+        scim_type: str | None = None,
+    ) -> None:
         super().__init__(message, method=method, path=path, status=status, api_message=api_message, secrets=secrets)
         self.body = redact_data(body, secrets)
         self.scim_type = scim_type
@@ -180,7 +201,7 @@ class UnexpectedAnswerError(ApiError):
 
     PREFIX = "Unexpected answer from the API: "
 
-    def __init__(self, message, **kwargs):
+    def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(self.PREFIX + message + ". Nothing was changed because of it.", **kwargs)
 
 
@@ -234,14 +255,14 @@ _HINT_OTHER = {
 }
 
 
-def truncate(text, limit=_MAX_BODY_CHARS):
+def truncate(text: str | None, limit: int = _MAX_BODY_CHARS) -> str | None:
     """``text`` cut to ``limit`` characters; apply to redacted text only."""
     if text is not None and len(text) > limit:
         return text[:limit] + "...(truncated)"
     return text
 
 
-def _admin_error_text(item):
+def _admin_error_text(item: Any) -> str:
     """``CODE: detail`` of one item of an Admin API ``{"errors": [...]}`` body (``title`` when there is no detail)."""
     if not isinstance(item, dict):
         return str(item)
@@ -250,7 +271,7 @@ def _admin_error_text(item):
     return "%s: %s" % (code, words) if code and words else str(code or words)
 
 
-def api_error_codes(body):
+def api_error_codes(body: Any) -> list[str]:
     """The ``code`` of each item of an Admin API ``{"errors": [...]}`` body, and the v1 proxy body's ``code``."""
     if not isinstance(body, dict):
         return []
@@ -262,7 +283,7 @@ def api_error_codes(body):
     return []
 
 
-def parse_error_body(text, secrets=()):
+def parse_error_body(text: str | None, secrets: Iterable[str] = ()) -> tuple[Any, str | None, str | None]:
     """Return ``(body, api_message, scim_type)`` from an error body of any shape.
 
     Bitbucket: ``{"type": "error", "error": {"message": ..., "detail": ...}}``; SCIM:
@@ -302,7 +323,15 @@ def parse_error_body(text, secrets=()):
     return body, truncate(api_message), scim_type
 
 
-def error_from_response(status, text, method, path, secrets=(), auth_kind=None, note=None):
+def error_from_response(
+    status: int,
+    text: str | None,
+    method: str,
+    path: str,
+    secrets: Iterable[str] = (),
+    auth_kind: str | None = None,
+    note: str | None = None,
+) -> ApiError:
     """Build the typed :class:`ApiError` for a non-2xx answer."""
     body, api_message, scim_type = parse_error_body(text, secrets)
     cls = _CLASSES.get(status, ApiError)

@@ -13,15 +13,22 @@ It imports no product: each product's ``connection`` gives the ``make_client`` (
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import accounting, error_result
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import protect_url_credentials
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
-from ansible_collections.accessops.atlassian.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiClient
 
 
-def run_module(module, make_client, work):
+def run_module(
+    module: Any,
+    make_client: Callable[[dict[str, Any], Callable[[str], Any]], ApiClient],
+    work: Callable[[Any, Any], tuple[dict[str, Any], bool]],
+) -> None:
     """``make_client(params, warn)`` builds the client (ConfigurationError on bad options, no request);
     ``work(client, module)`` returns ``(result, failed)``. Exits the module."""
     protect_url_credentials(module)

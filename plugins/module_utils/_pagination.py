@@ -11,26 +11,31 @@ read every page.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError
+
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 
 BITBUCKET_MAX_PAGELEN = 100
 
 
-def _warn(transport, message):
+def _warn(transport: Transport, message: str) -> None:
     warn = getattr(transport, "warn", None)
     if warn is not None:
         warn(message)
 
 
-def _fingerprint(item):
+def _fingerprint(item: Any) -> str:
     try:
         return json.dumps(item, sort_keys=True, default=str)
     except (TypeError, ValueError):
         return repr(item)
 
 
-def _bad_page(transport, path, what):
+def _bad_page(transport: Transport, path: str, what: str) -> ApiError:
     path_only = transport.shown_path(path)
     return ApiError(
         "GET %s answered a page without %s" % (path_only, what),
@@ -41,7 +46,9 @@ def _bad_page(transport, path, what):
     )
 
 
-def iter_bitbucket_pages(transport, path, params=None, pagelen=BITBUCKET_MAX_PAGELEN):
+def iter_bitbucket_pages(
+    transport: Transport, path: str, params: dict[str, Any] | None = None, pagelen: int = BITBUCKET_MAX_PAGELEN
+) -> Iterator[dict[str, Any]]:
     """Yield each page (dict) of a Bitbucket paginated collection.
 
     The first request carries ``params`` and ``pagelen`` (max 100); then the opaque ``next``
@@ -86,13 +93,15 @@ def iter_bitbucket_pages(transport, path, params=None, pagelen=BITBUCKET_MAX_PAG
         query = None
 
 
-def iter_bitbucket_values(transport, path, params=None, pagelen=BITBUCKET_MAX_PAGELEN):
+def iter_bitbucket_values(
+    transport: Transport, path: str, params: dict[str, Any] | None = None, pagelen: int = BITBUCKET_MAX_PAGELEN
+) -> Iterator[Any]:
     """Yield every item of every page (see :func:`iter_bitbucket_pages`)."""
     for page in iter_bitbucket_pages(transport, path, params=params, pagelen=pagelen):
         yield from page.get("values", [])
 
 
-def iter_scim_resources(transport, path, params=None, count=100):
+def iter_scim_resources(transport: Transport, path: str, params: dict[str, Any] | None = None, count: int = 100) -> Iterator[Any]:
     """Yield every resource of a SCIM list (``startIndex`` is 1-based).
 
     Moves ``startIndex`` on by the number of resources actually returned (a server may return
@@ -134,7 +143,9 @@ def iter_scim_resources(transport, path, params=None, count=100):
 ADMIN_MAX_LIMIT = 100
 
 
-def _admin_page(transport, method, path, body, params):
+def _admin_page(
+    transport: Transport, method: str, path: str, body: dict[str, Any] | None, params: dict[str, Any] | None
+) -> dict[str, Any]:
     # a search is a read: safe to send again after a timeout, though it is a POST
     page = transport.request_json(method, path, json=body, params=params, idempotent=True)
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
@@ -149,7 +160,14 @@ def _admin_page(transport, method, path, body, params):
     return page
 
 
-def iter_admin_values(transport, path, body=None, method="POST", limit=ADMIN_MAX_LIMIT, cursor_alone=False):
+def iter_admin_values(
+    transport: Transport,
+    path: str,
+    body: dict[str, Any] | None = None,
+    method: str = "POST",
+    limit: int = ADMIN_MAX_LIMIT,
+    cursor_alone: bool = False,
+) -> Iterator[Any]:
     """Yield every item of an Admin API list: ``{"data": [...], "links": {"next": <cursor>}}``.
 
     ``POST`` searches send ``body`` with ``limit``, then the same body with ``cursor`` (the API discards the other

@@ -14,12 +14,13 @@ import email.utils
 import math
 import random
 import time
+from collections.abc import Callable
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 
 
-def is_idempotent(method, idempotent=None):
+def is_idempotent(method: str, idempotent: bool | None = None) -> bool:
     """``idempotent`` when given, else whether ``method`` is idempotent by nature.
 
     A PATCH that sets absolute state is idempotent too; its caller says so with ``idempotent=True``.
@@ -29,7 +30,7 @@ def is_idempotent(method, idempotent=None):
     return method.upper() in IDEMPOTENT_METHODS
 
 
-def parse_retry_after(value, now=None):
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date), or None.
 
     ``now``: current wall-clock time in epoch seconds (defaults to ``time.time()``).
@@ -58,7 +59,7 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-def parse_rate_limit_reset(value, now=None):
+def parse_rate_limit_reset(value: str | None, now: float | None = None) -> float | None:
     """Seconds until an ``X-RateLimit-Reset`` time (RFC 3339, as the Admin API sends it; epoch seconds are read too),
     or None when it is unreadable or already past."""
     if value is None:
@@ -100,7 +101,17 @@ class RetryPolicy:
     ``random.random`` and ``time.time`` (the wall clock used for HTTP-date ``Retry-After``).
     """
 
-    def __init__(self, max_retries=5, base=1.0, cap=30.0, max_total_wait=120.0, sleep=None, clock=None, rng=None, now=None):
+    def __init__(
+        self,
+        max_retries: int = 5,
+        base: float = 1.0,
+        cap: float = 30.0,
+        max_total_wait: float = 120.0,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        rng: Callable[[], float] | None = None,
+        now: Callable[[], float] | None = None,
+    ) -> None:
         if max_retries is None or int(max_retries) < 0:
             raise ValueError("max_retries must be 0 or more")
         self.max_retries = int(max_retries)
@@ -112,12 +123,14 @@ class RetryPolicy:
         self.rng = rng if rng is not None else random.random
         self.now = now if now is not None else time.time
 
-    def backoff(self, attempt):
+    def backoff(self, attempt: int) -> float:
         """The full-jitter backoff before retry number ``attempt`` (0 for the first retry)."""
         ceiling = min(self.cap, self.base * (2 ** min(int(attempt), 62)))
         return self.rng() * ceiling
 
-    def next_delay(self, attempt, elapsed, retry_after=None, reset_at=None):
+    def next_delay(
+        self, attempt: int, elapsed: float, retry_after: str | None = None, reset_at: str | None = None
+    ) -> float | None:
         """Seconds to wait before retry number ``attempt`` (0-based), or None to give up.
 
         ``elapsed``: seconds since the first attempt started; ``retry_after``: the raw

@@ -18,6 +18,8 @@ import os
 import re
 import ssl
 import traceback
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import ApiStats
@@ -35,6 +37,11 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._retry import 
     is_idempotent,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._version import USER_AGENT
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from ansible_collections.accessops.atlassian.plugins.module_utils._auth import _Auth
 
 try:
     import requests
@@ -59,12 +66,12 @@ _READ_METHODS = ("GET", "HEAD")
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
-def _origin(url):
+def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return (parts.scheme.lower(), parts.netloc.lower())
 
 
-def _default_trust_stores():
+def _default_trust_stores() -> set[str]:
     """The trust store files requests and OpenSSL use by default (real paths)."""
     paths = set()
     try:
@@ -79,7 +86,7 @@ def _default_trust_stores():
     return {os.path.realpath(p) for p in paths}
 
 
-def _warn_ca_bundle_variable(warn):
+def _warn_ca_bundle_variable(warn: Callable[[str], Any]) -> None:
     """requests trusts the file named by REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) instead of its default store when
     verify is true: honoured, and said when that file is not a default trust store (a TLS-inspecting proxy's CA?)."""
     for name in CA_BUNDLE_VARIABLES:
@@ -101,10 +108,10 @@ class _HeaderAuth:
     credentials over ours.
     """
 
-    def __init__(self, value):
+    def __init__(self, value: str | None) -> None:
         self.value = value
 
-    def __call__(self, prepared):
+    def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:
         if self.value:
             prepared.headers["Authorization"] = self.value
         else:
@@ -117,17 +124,17 @@ class Transport:
 
     def __init__(
         self,
-        base_url,
-        auth,
-        timeout=30,
-        validate_certs=True,
-        ca_path=None,
-        max_retries=5,
-        retry_policy=None,
-        session=None,
-        warn=None,
-        stats=None,
-    ):
+        base_url: str,
+        auth: _Auth | None,
+        timeout: float = 30,
+        validate_certs: bool = True,
+        ca_path: str | None = None,
+        max_retries: int = 5,
+        retry_policy: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        warn: Callable[[str], Any] | None = None,
+        stats: ApiStats | None = None,
+    ) -> None:
         if session is None and not HAS_REQUESTS:
             raise ConfigurationError("The Python library requests is required")
         parts = urlsplit(base_url or "")
@@ -168,14 +175,14 @@ class Transport:
     # -- helpers ---------------------------------------------------------------------------------------
 
     @property
-    def secrets(self):
+    def secrets(self) -> tuple[str, ...]:
         return tuple(self.auth.secrets) if self.auth is not None else ()
 
     @property
-    def auth_kind(self):
+    def auth_kind(self) -> str | None:
         return getattr(self.auth, "kind", None)
 
-    def clone(self):
+    def clone(self) -> Transport:
         """A Transport for another thread: its own requests.Session, the same base URL, auth object, timeouts, TLS
         settings, retry policy, warn callback and ApiStats (request budget included), so every request of the task is
         counted once, in one place, and the near-limit warning appears once."""
@@ -192,16 +199,16 @@ class Transport:
         clone.warn = self.warn  # set afterwards: the CA-bundle warning was already given once, by this Transport
         return clone
 
-    def close(self):
+    def close(self) -> None:
         self.session.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Transport:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def url_for(self, path_or_url):
+    def url_for(self, path_or_url: str) -> str:
         """Absolute URL: a path is joined to base_url, an absolute URL (``next``) is kept verbatim
         provided it points at the API's own host (credentials never go elsewhere)."""
         if re.match(r"(?i)^https?://", path_or_url):
@@ -223,15 +230,15 @@ class Transport:
         return self.base_url + "/" + path_or_url.lstrip("/")
 
     @staticmethod
-    def path_of(url):
+    def path_of(url: str) -> str:
         """The path of a URL, never its query string."""
         return urlsplit(url).path or "/"
 
-    def shown_path(self, path_or_url):
+    def shown_path(self, path_or_url: str) -> str:
         """The path of a request as messages show it: with the base path, without a query string."""
         return self.path_of(self.url_for(path_or_url))
 
-    def _observe(self, response):
+    def _observe(self, response: requests.Response) -> None:
         if self.stats.observe(response.headers) and self.warn is not None:
             rate = self.stats.rate_limit
             self.warn(
@@ -239,11 +246,11 @@ class Transport:
                 "requests per hour); later requests may be refused with HTTP 429" % (rate["resource"], rate["limit"])
             )
 
-    def _describe(self, exc):
+    def _describe(self, exc: BaseException) -> str:
         return redact(_QUERY.sub("", "%s: %s" % (type(exc).__name__, exc)), self.secrets)
 
     @staticmethod
-    def _never_sent(exc):
+    def _never_sent(exc: BaseException) -> bool:
         """True when the connection failed before the request could be sent."""
         if isinstance(exc, rex.ConnectTimeout):
             return True
@@ -262,7 +269,7 @@ class Transport:
             todo.append(item.__context__)
         return False
 
-    def _classify(self, exc, idempotent):
+    def _classify(self, exc: BaseException, idempotent: bool) -> tuple[bool, str]:
         """Return (retryable, message) for a requests exception."""
         if isinstance(exc, rex.SSLError):
             return False, "TLS error (check validate_certs and ca_path): %s" % self._describe(exc)
@@ -279,7 +286,9 @@ class Transport:
 
     # -- sending ---------------------------------------------------------------------------------------
 
-    def send(self, method, url, idempotent=None, auth_header=None, **kwargs):
+    def send(
+        self, method: str, url: str, idempotent: bool | None = None, auth_header: str | None = None, **kwargs: Any
+    ) -> requests.Response:
         """Send one logical request to an absolute URL with the retries allowed; return the last
         response (whatever its status) or raise TransportError.
 
@@ -329,7 +338,17 @@ class Transport:
             policy.sleep(delay)
             attempt += 1
 
-    def request(self, method, path_or_url, params=None, json=None, idempotent=None, allow=(), headers=None, data=None):
+    def request(
+        self,
+        method: str,
+        path_or_url: str,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        allow: Collection[int] = (),
+        headers: dict[str, str] | None = None,
+        data: Any = None,
+    ) -> requests.Response:
         """Send a request with auth, retries and error mapping; return the ``requests.Response``.
 
         ``idempotent`` defaults to method != POST (PATCH callers that set absolute state pass True).
@@ -367,7 +386,7 @@ class Transport:
             )
         raise error_from_response(status, response.text, method, path, secrets=self.secrets, auth_kind=self.auth_kind, note=note)
 
-    def _redirect_target(self, method, url, response, hops):
+    def _redirect_target(self, method: str, url: str, response: requests.Response, hops: int) -> str:
         """The URL to read again after a redirect: only for a read, to the API's own origin, a few times.
         Anything else raises: a write is only reported as applied when the API itself answered it."""
         status = response.status_code
@@ -396,7 +415,7 @@ class Transport:
             secrets=self.secrets,
         )
 
-    def decode_json(self, response, method, path_or_url):
+    def decode_json(self, response: requests.Response, method: str, path_or_url: str) -> Any:
         """The JSON body of a response; None when the body is empty; ApiError when it is not JSON."""
         if not response.content or not response.content.strip():
             return None
@@ -413,14 +432,23 @@ class Transport:
                 secrets=self.secrets,
             ) from None
 
-    def request_json(self, method, path_or_url, params=None, json=None, idempotent=None, allow=(), headers=None):
+    def request_json(
+        self,
+        method: str,
+        path_or_url: str,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        allow: Collection[int] = (),
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         """``request()`` then the decoded JSON body (None for an empty body)."""
         response = self.request(
             method, path_or_url, params=params, json=json, idempotent=idempotent, allow=allow, headers=headers
         )
         return self.decode_json(response, method, path_or_url)
 
-    def get_json(self, path, params=None):
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """GET and return the JSON object ({} for an empty body)."""
         body = self.request_json("GET", path, params=params)
         if body is None:
@@ -442,20 +470,20 @@ class ApiClient:
     ``close()`` and ``for_worker()``. A client is not shared between threads: ``for_worker`` gives a worker thread
     the same client on ``Transport.clone()`` (own requests.Session, shared auth and ApiStats)."""
 
-    def __init__(self, transport):
+    def __init__(self, transport: Transport) -> None:
         self.transport = transport
 
     @property
-    def stats(self):
+    def stats(self) -> ApiStats:
         return self.transport.stats
 
-    def close(self):
+    def close(self) -> None:
         self.transport.close()
 
-    def for_worker(self):
+    def for_worker(self) -> Self:
         """A client for another thread (``_workers.WorkerPool``)."""
         return self._on(self.transport.clone())
 
-    def _on(self, transport):
+    def _on(self, transport: Transport) -> Self:
         """This client's kind and settings on ``transport`` (a subclass with more settings passes them on)."""
         return type(self)(transport)

@@ -20,6 +20,8 @@ import ipaddress
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
@@ -50,12 +52,12 @@ _UNSAFE_IN_SEGMENT = re.compile(r"[/\\?#%\s]")
 DOT_SEGMENT = re.compile(r"(?i)(^|/)(\.|%2e){1,2}(/|$)")
 
 
-def has_control(text):
+def has_control(text: str) -> bool:
     """True when ``text`` holds a control, format or line/paragraph separator character."""
     return any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in text)
 
 
-def _text(value, option, max_chars, what):
+def _text(value: Any, option: str, max_chars: int, what: str) -> str:
     """``value`` as a non-blank string without control characters (ConfigurationError naming ``option``)."""
     if not isinstance(value, str):
         raise ConfigurationError("%s must be a string (%s), not %s" % (option, what, type(value).__name__))
@@ -70,16 +72,16 @@ def _text(value, option, max_chars, what):
     return value.strip()
 
 
-def encode_segment(value):
+def encode_segment(value: Any) -> str:
     """One URL path segment: every reserved character percent-encoded (``:`` and ``@`` are valid in a segment)."""
     return quote(str(value), safe=":@")
 
 
-def _dot_segment(value):
+def _dot_segment(value: str) -> bool:
     return value in (".", "..")
 
 
-def slug(value, option, what="a slug (letters, digits, '-', '_', '.') or a {uuid}"):
+def slug(value: Any, option: str, what: str = "a slug (letters, digits, '-', '_', '.') or a {uuid}") -> str:
     """A workspace or repository slug (or ``{uuid}``) from the task."""
     text = _text(value, option, MAX_SLUG_CHARS, what)
     if UUID.match(text):
@@ -89,24 +91,24 @@ def slug(value, option, what="a slug (letters, digits, '-', '_', '.') or a {uuid
     return text
 
 
-def workspace(value, option="workspace"):
+def workspace(value: Any, option: str = "workspace") -> str:
     return slug(value, option, "a workspace slug (letters, digits, '-', '_', '.') or a {uuid}")
 
 
-def repository(value, option="repository"):
+def repository(value: Any, option: str = "repository") -> str:
     return slug(
         value, option, "a repository slug (letters, digits, '-', '_', '.'; the slug only, without the workspace) or a {uuid}"
     )
 
 
-def project_key(value, option="project"):
+def project_key(value: Any, option: str = "project") -> str:
     text = _text(value, option, MAX_SLUG_CHARS, "a project key")
     if not PROJECT_KEY.match(text):
         raise ConfigurationError("%s %s is not a project key (a letter, then letters, digits or '_')" % (option, _show(text)))
     return text
 
 
-def opaque_id(value, option, what="an identifier (letters, digits, '-', '_', '.', '~')"):
+def opaque_id(value: Any, option: str, what: str = "an identifier (letters, digits, '-', '_', '.', '~')") -> str:
     """An id given by the task that becomes a path segment (SCIM directory id, group id...)."""
     text = _text(value, option, MAX_SLUG_CHARS, what)
     if _dot_segment(text) or not OPAQUE_ID.match(text):
@@ -114,7 +116,7 @@ def opaque_id(value, option, what="an identifier (letters, digits, '-', '_', '.'
     return text
 
 
-def identifier_kind(value, lenient=False):
+def identifier_kind(value: str, lenient: bool = False) -> str | None:
     """``"email"``, ``"uuid"``, ``"account_id"`` or None (malformed) for a stripped identifier.
 
     ``lenient=True``, for identifiers already validated or read from the API: the value is stripped first, any
@@ -133,7 +135,7 @@ def identifier_kind(value, lenient=False):
     return None
 
 
-def user_identifier(value, option, kinds=("email", "account_id", "uuid")):
+def user_identifier(value: Any, option: str, kinds: tuple[str, ...] = ("email", "account_id", "uuid")) -> tuple[str, str]:
     """(kind, normalized) of a user named by the task: emails lower-cased, uuids as ``{lower-case}``."""
     names = {"email": "an email address", "account_id": "an Atlassian account ID (such as 557058:6c1b...)", "uuid": "a {uuid}"}
     wanted = " or ".join(names[k] for k in kinds)
@@ -148,12 +150,12 @@ def user_identifier(value, option, kinds=("email", "account_id", "uuid")):
     return kind, text
 
 
-def text(value, option, what, max_chars=MAX_IDENTIFIER_CHARS):
+def text(value: Any, option: str, what: str, max_chars: int = MAX_IDENTIFIER_CHARS) -> str:
     """A free-text value sent in a query or body (SCIM userName, externalId...): not blank, no control character."""
     return _text(value, option, max_chars, what)
 
 
-def _show(value, limit=60):
+def _show(value: str, limit: int = 60) -> str:
     """A short, printable rendering of a value for a message."""
     shown = value if len(value) <= limit else value[:limit] + "..."
     return repr(shown)
@@ -162,12 +164,12 @@ def _show(value, limit=60):
 # -- values from a server ----------------------------------------------------------------------------------
 
 
-def show(value, limit=60):
+def show(value: str, limit: int = 60) -> str:
     """A value for a message: quoted, cut to ``limit`` characters, control characters escaped."""
     return _show(value, limit)
 
 
-def server_segment(value, what, method=None, path=None):
+def server_segment(value: Any, what: str, method: str | None = None, path: str | None = None) -> str:
     """A value from a server's answer used as a URL path segment (a SCIM id, an account id from a list):
     UnexpectedAnswerError unless it is a plain, safe segment; the encoded segment otherwise."""
     if (
@@ -189,7 +191,7 @@ def server_segment(value, what, method=None, path=None):
     return encode_segment(value)
 
 
-def path_segment(value):
+def path_segment(value: Any) -> str:
     """One URL path segment for a value already validated as a task option, or taken from an answer (then checked
     here: UnexpectedAnswerError before the request is sent); ``{uuid}`` braces and any reserved character encoded."""
     return server_segment(value, "the value")
@@ -198,7 +200,7 @@ def path_segment(value):
 # -- connection options ------------------------------------------------------------------------------------
 
 
-def is_loopback(host):
+def is_loopback(host: str | None) -> bool:
     host = (host or "").strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -208,7 +210,7 @@ def is_loopback(host):
         return False
 
 
-def url(value, option, warn=None):
+def url(value: Any, option: str, warn: Callable[[str], Any] | None = None) -> str:
     """An absolute http(s) URL without credentials, query, fragment, ``.`` / ``..`` path segments, whitespace or control
     characters.
 
@@ -252,7 +254,7 @@ def url(value, option, warn=None):
     return value
 
 
-def url_passwords(params, options):
+def url_passwords(params: dict[str, Any], options: Iterable[str]) -> list[str]:
     """The passwords (and user:password pairs) written into URL options, to mask them wherever the value is shown
     (ansible-core echoes the options into a failed result's ``invocation``)."""
     found = []
@@ -266,13 +268,13 @@ def url_passwords(params, options):
     return found
 
 
-def timeout(value, option="timeout"):
+def timeout(value: Any, option: str = "timeout") -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
         raise ConfigurationError("%s must be a number of seconds greater than 0 and at most %d" % (option, int(MAX_TIMEOUT)))
     return float(value)
 
 
-def bounded_int(value, option, minimum, maximum):
+def bounded_int(value: Any, option: str, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
         raise ConfigurationError("%s must be a whole number from %d to %d" % (option, minimum, maximum))
     return value

@@ -106,7 +106,7 @@ def measure(repositories):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--collections", help="folder holding ansible_collections/accessops/atlassian")
     parser.add_argument("--repositories", type=int, default=1, help="repositories in the task (default 1)")
     options = parser.parse_args()

@@ -19,11 +19,17 @@ are sent to the concrete directory of the group (``directoryId``) or of the user
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import ALL_DIRECTORIES
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import AdminWrites, _batches, _unique, group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, NotFoundError, UnexpectedAnswerError
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_admin_values
+
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 
 # Values of one filter array per request: the spec's maxItems (MultiDirectoryUserSearchRequest,
 # MultiDirectoryGroupSearchRequest); every array there is at least one value, and uniqueItems.
@@ -35,7 +41,7 @@ USER_EXPANDS = ("groups", "productAccess")
 class AdminClient(AdminWrites):
     """The organization ``org_id``, through ``transport`` (base URL ``{admin_url}/admin``)."""
 
-    def __init__(self, transport, org_id, directory_id=ALL_DIRECTORIES):
+    def __init__(self, transport: Transport, org_id: str, directory_id: str = ALL_DIRECTORIES) -> None:
         super().__init__(transport)
         self.org_id = org_id
         self.directory_id = directory_id or ALL_DIRECTORIES
@@ -44,29 +50,29 @@ class AdminClient(AdminWrites):
         self._directories = None
 
     @property
-    def secrets(self):
+    def secrets(self) -> tuple[str, ...]:
         return self.transport.secrets
 
-    def _on(self, transport):
+    def _on(self, transport: Transport) -> AdminClient:
         return AdminClient(transport, self.org_id, self.directory_id)
 
     # -- helpers ---------------------------------------------------------------------------------------
 
-    def directory_path(self, directory_id=None):
+    def directory_path(self, directory_id: str | None = None) -> str:
         directory = directory_id or self.directory_id
         segment = "-" if directory == ALL_DIRECTORIES else validate.encode_segment(directory)
         return "%s/directories/%s" % (self._org, segment)
 
-    def _path_only(self, path):
+    def _path_only(self, path: str) -> str:
         return self.transport.shown_path(path)
 
-    def _unexpected(self, method, path, message):
+    def _unexpected(self, method: str, path: str, message: str) -> UnexpectedAnswerError:
         return UnexpectedAnswerError(message, method=method, path=self._path_only(path), status=200, secrets=self.secrets)
 
-    def _segment(self, value, what, method, path):
+    def _segment(self, value: Any, what: str, method: str, path: str) -> str:
         return validate.server_segment(value, what, method=method, path=self._path_only(path))
 
-    def _data(self, method, path, json=None):
+    def _data(self, method: str, path: str, json: Any = None) -> dict[str, Any]:
         body = self.transport.request_json(method, path, json=json)
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):
@@ -81,7 +87,7 @@ class AdminClient(AdminWrites):
 
     # -- directories and resources ---------------------------------------------------------------------
 
-    def directories(self):
+    def directories(self) -> list[dict[str, Any]]:
         """``[{directoryId, name}]`` of the organization (read once per task)."""
         if self._directories is None:
             path = self._org + "/directories"
@@ -91,7 +97,7 @@ class AdminClient(AdminWrites):
             self._directories = found
         return self._directories
 
-    def workspaces(self, name=None, type_key=None):
+    def workspaces(self, name: str | None = None, type_key: str | None = None) -> list[dict[str, Any]]:
         """The resources (``POST O/workspaces``) named ``name`` (and of product ``type_key``), checked."""
         fields = []
         if name is not None:
@@ -125,7 +131,13 @@ class AdminClient(AdminWrites):
 
     # -- users -----------------------------------------------------------------------------------------
 
-    def search_users(self, emails=None, account_ids=None, group_ids=None, expand=USER_EXPANDS):
+    def search_users(
+        self,
+        emails: Iterable[str] | None = None,
+        account_ids: Iterable[str] | None = None,
+        group_ids: Iterable[str] | None = None,
+        expand: Iterable[str] | None = USER_EXPANDS,
+    ) -> list[dict[str, Any]]:
         """Users of the directory by exact ``emails``, by ``account_ids``, members of ``group_ids``, or all (no filter).
 
         Batched by USER_FILTER_LIMITS, without repeats; every user answered must match the filter that was sent."""
@@ -141,7 +153,7 @@ class AdminClient(AdminWrites):
                 found.extend(self._checked_users(path, body, name, batch))
         return found
 
-    def _checked_users(self, path, body, name, batch):
+    def _checked_users(self, path: str, body: dict[str, Any], name: str | None, batch: list[str] | None) -> list[dict[str, Any]]:
         found = []
         wanted = {v.lower() for v in batch} if name == "emails" else set(batch or ())
         for user in iter_admin_values(self.transport, path, body=body):
@@ -172,22 +184,22 @@ class AdminClient(AdminWrites):
             found.append(user)
         return found
 
-    def get_user(self, account_id, directory_id=None):
+    def get_user(self, account_id: str, directory_id: str | None = None) -> dict[str, Any] | None:
         """The user (``GET D/users/{accountId}``), or None when the directory does not have the account."""
         path = "%s/users/%s" % (self.directory_path(directory_id), validate.path_segment(account_id))
         return self._keyed_get(path, "accountId", account_id, "account")
 
-    def user_role_assignments(self, account_id):
+    def user_role_assignments(self, account_id: str) -> list[dict[str, Any]]:
         """``[{resourceId, resourceOwner, roleAssignments: [{role, roleAssignmentMethods}], directoryId}]``."""
         path = "%s/users/%s/role-assignments" % (self.directory_path(), validate.path_segment(account_id))
         return [item for item in iter_admin_values(self.transport, path, method="GET") if isinstance(item, dict)]
 
-    def user_directories(self, account_id):
+    def user_directories(self, account_id: str) -> list[str]:
         """The concrete directories that hold ``account_id`` (where a write goes): the configured one when it is not
         ``-``; the only one of the organization; else each directory that answers for the account."""
         return [d for d, _user in self.user_records({"accountId": account_id})]
 
-    def user_records(self, user):
+    def user_records(self, user: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         """``[(directory id, user as that directory has it)]`` of the directories that hold ``user`` (an answered user
         object, which stands for the only directory): one read a directory when the organization has several."""
         if self.directory_id != ALL_DIRECTORIES:
@@ -200,7 +212,14 @@ class AdminClient(AdminWrites):
 
     # -- groups ----------------------------------------------------------------------------------------
 
-    def search_groups(self, names=None, ids=None, account_ids=None, resource_ids=None, expand=("counts.users",)):
+    def search_groups(
+        self,
+        names: Iterable[str] | None = None,
+        ids: Iterable[str] | None = None,
+        account_ids: Iterable[str] | None = None,
+        resource_ids: Iterable[str] | None = None,
+        expand: Iterable[str] | None = ("counts.users",),
+    ) -> list[dict[str, Any]]:
         """Groups by exact ``names`` (case-insensitive), ``ids``, groups of members ``account_ids``, groups with a
         role on ``resource_ids``, or all. Batched by GROUP_FILTER_LIMITS, without repeats; every group answered must
         match the filter sent."""
@@ -218,7 +237,7 @@ class AdminClient(AdminWrites):
                 found.extend(self._checked_groups(path, body, name, batch))
         return found
 
-    def _checked_groups(self, path, body, name, batch):
+    def _checked_groups(self, path: str, body: dict[str, Any], name: str | None, batch: list[str] | None) -> list[dict[str, Any]]:
         found = []
         for group in iter_admin_values(self.transport, path, body=body):
             if not isinstance(group, dict):
@@ -240,12 +259,12 @@ class AdminClient(AdminWrites):
             found.append(group)
         return found
 
-    def get_group(self, group_id, directory_id=None):
+    def get_group(self, group_id: str, directory_id: str | None = None) -> dict[str, Any] | None:
         """The group (``GET D/groups/{groupId}``), or None when it does not exist."""
         path = "%s/groups/%s" % (self.directory_path(directory_id), validate.path_segment(group_id))
         return self._keyed_get(path, "id", group_id, "group")
 
-    def _keyed_get(self, path, key, wanted, what):
+    def _keyed_get(self, path: str, key: str, wanted: str, what: str) -> dict[str, Any] | None:
         """``GET path``: the object whose ``key`` is ``wanted``, None on 404, another object an unexpected answer."""
         try:
             item = self._data("GET", path)
@@ -260,7 +279,7 @@ class AdminClient(AdminWrites):
             )
         return item
 
-    def group_role_assignments(self, group_id):
+    def group_role_assignments(self, group_id: str) -> list[dict[str, Any]]:
         """``[{resourceId, resourceOwner, defaultRole, roles}]`` of a group (read once per task)."""
         if group_id not in self._group_roles:
             path = "%s/groups/%s/role-assignments" % (self.directory_path(), validate.path_segment(group_id))

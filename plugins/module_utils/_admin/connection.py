@@ -6,6 +6,9 @@ Transport and the AdminClient of a task."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import AdminClient
@@ -19,7 +22,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils import _valida
 DEFAULT_ADMIN_URL = "https://api.atlassian.com"
 
 
-def admin_argument_spec():
+def admin_argument_spec() -> dict[str, Any]:
     """Connection options of every organization Admin API module (a new dict each call)."""
     spec = dict(
         admin_url=dict(type="str", default=DEFAULT_ADMIN_URL, fallback=(env_fallback, ["ATLASSIAN_ADMIN_URL"])),
@@ -31,7 +34,7 @@ def admin_argument_spec():
     return spec
 
 
-def admin_settings(params):
+def admin_settings(params: dict[str, Any]) -> tuple[str, str]:
     """``(org_id, directory_id)`` of the Admin API options, validated (ConfigurationError naming the option)."""
     org_id = params.get("org_id")
     if org_id is None or org_id == "":
@@ -48,7 +51,7 @@ def admin_settings(params):
     return org_id, directory_id
 
 
-def admin_transport_from_params(params, warn=None, **kwargs):
+def admin_transport_from_params(params: dict[str, Any], warn: Callable[[str], Any] | None = None, **kwargs: Any) -> Transport:
     """A Transport for the organization Admin API (``{admin_url}/admin``) from module params (ConfigurationError on
     bad options)."""
     admin_url = validate.url(or_default(params, "admin_url", DEFAULT_ADMIN_URL), "admin_url", warn)
@@ -59,7 +62,7 @@ def admin_transport_from_params(params, warn=None, **kwargs):
     return Transport(admin_url.rstrip("/") + "/admin", auth, warn=warn, **options)
 
 
-def admin_client(params, warn):
+def admin_client(params: dict[str, Any], warn: Callable[[str], Any] | None) -> AdminClient:
     """The AdminClient of a task (``make_client`` of ``_module.run_module``)."""
     org_id, directory_id = admin_settings(params)
     return AdminClient(admin_transport_from_params(params, warn=warn), org_id, directory_id)

@@ -9,6 +9,8 @@ changed before any write, apply (nothing in check mode), and report the same pla
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import InvitationFailedError, group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import ALL_DIRECTORIES
@@ -23,17 +25,20 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._admin.info im
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
 
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import AdminClient
+
 NO_ACCOUNT = (
     "has no account in the organization's directory (or the key cannot see it): use "
     "accessops.atlassian.atlassian_user with state=invited to invite an email first"
 )
 
 
-def _group_names(client, groups):
+def _group_names(client: AdminClient, groups: list[dict[str, Any]]) -> list[str]:
     return sorted(g["name"] for g in groups)
 
 
-def group_membership(client, params, check_mode=False):
+def group_membership(client: AdminClient, params: dict[str, Any], check_mode: bool = False) -> tuple[dict[str, Any], bool]:
     """Ensure the account ``user`` is (``present``) or is not (``absent``) a member of each of ``groups``."""
     state = params.get("state") or "present"
     ids, names = split_groups(params.get("groups"))
@@ -109,7 +114,7 @@ def group_membership(client, params, check_mode=False):
     return _with_failure(result, failure, _group_names(client, done))
 
 
-def _with_failure(result, failure, done):
+def _with_failure(result: dict[str, Any], failure: AtlassianError | None, done: list[str]) -> tuple[dict[str, Any], bool]:
     """``(result, failed)``: a write that failed after others were made fails the task, which still reports
     ``changed`` and what was done."""
     if failure is None:
@@ -119,7 +124,7 @@ def _with_failure(result, failure, done):
     return result, True
 
 
-def _status(user):
+def _status(user: dict[str, Any] | None) -> str:
     """``active``, ``suspended``, ``deactivated``... of a user object (membership first: it is what a write moves)."""
     if user is None:
         return "absent"
@@ -128,12 +133,14 @@ def _status(user):
     return user.get("status") or "active"
 
 
-def _directory_records(client, user):
+def _directory_records(client: AdminClient, user: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """``[(directory id, user)]``: where the account is, for writes (see ``AdminClient.user_directories``)."""
     return client.user_records(user)
 
 
-def _invite(client, params, check_mode, kind, value):
+def _invite(
+    client: AdminClient, params: dict[str, Any], check_mode: bool, kind: str, value: str
+) -> tuple[dict[str, Any], InvitationFailedError | None]:
     if kind != "email":
         raise ConfigurationError("state=invited needs user to be an email address (an invitation goes to an email)")
     ids, names = split_groups(params.get("groups"))
@@ -168,7 +175,7 @@ def _invite(client, params, check_mode, kind, value):
     return result, failure
 
 
-def _named(failure, names):
+def _named(failure: str, names: dict[str, str]) -> str:
     """An invitation failure (``group <id>: reason``) with the group's name."""
     for gid, name in names.items():
         if failure.startswith("group %s:" % gid):
@@ -176,7 +183,7 @@ def _named(failure, names):
     return failure
 
 
-def account_state(client, params, check_mode=False):
+def account_state(client: AdminClient, params: dict[str, Any], check_mode: bool = False) -> tuple[dict[str, Any], bool]:
     """Ensure the account's state in the organization directory: active, suspended, removed, or invited."""
     state = params.get("state") or "active"
     kind, value = user_kind(params.get("user"))

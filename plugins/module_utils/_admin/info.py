@@ -11,9 +11,15 @@ user that hold it) or ``inferred``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError, UnexpectedAnswerError
+
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import AdminClient
 
 BITBUCKET = "bitbucket"
 _GROUP_ID = validate.UUID
@@ -23,12 +29,12 @@ _METHODS = {"direct": "direct", "group_direct": "group", "inferred": "inferred"}
 # -- naming ----------------------------------------------------------------------------------------------
 
 
-def user_kind(value, option="user"):
+def user_kind(value: Any, option: str = "user") -> tuple[str, str]:
     """``(kind, value)`` of an account named by the task: ``email`` (lower-cased) or ``account_id``."""
     return validate.user_identifier(value, option, kinds=("email", "account_id"))
 
 
-def split_groups(values, option="groups"):
+def split_groups(values: Iterable[Any] | None, option: str = "groups") -> tuple[list[str], list[str]]:
     """``(ids, names)`` of groups named by the task: a UUID (or a group ARI) is an id, anything else a name."""
     ids, names = [], []
     for value in values or ():
@@ -42,7 +48,9 @@ def split_groups(values, option="groups"):
     return ids, names
 
 
-def find_groups(client, ids, names, option="groups"):
+def find_groups(
+    client: AdminClient, ids: list[str], names: list[str], option: str = "groups"
+) -> tuple[list[dict[str, Any]], list[str]]:
     """``(groups, not_found)``: the groups of ``ids`` and ``names`` (one search per kind), in the order asked.
 
     A name held by groups of several directories is refused (name the group by id, or set admin_directory_id)."""
@@ -74,7 +82,9 @@ def find_groups(client, ids, names, option="groups"):
     return unique, not_found
 
 
-def find_user(client, value, option="user", expand=("groups",)):
+def find_user(
+    client: AdminClient, value: Any, option: str = "user", expand: Iterable[str] | None = ("groups",)
+) -> dict[str, Any] | None:
     """The account named by ``value`` (email or account id) in the directory, or None. One search request."""
     kind, normalized = user_kind(value, option)
     if kind == "email":
@@ -90,7 +100,7 @@ def find_user(client, value, option="user", expand=("groups",)):
     return next(iter(distinct.values()), None)
 
 
-def is_read_only(group):
+def is_read_only(group: dict[str, Any]) -> str | None:
     """Why the API says ``group`` cannot be changed by this key (synced from an identity provider, or not
     modifiable), or None."""
     access = group.get("managementAccess") if isinstance(group.get("managementAccess"), dict) else {}
@@ -104,7 +114,7 @@ def is_read_only(group):
 # -- shaping ---------------------------------------------------------------------------------------------
 
 
-def resource_names(client):
+def resource_names(client: AdminClient) -> dict[str, dict[str, Any]]:
     """``{resource id: {"name", "product"}}`` of the organization's resources (one request)."""
     names = {}
     for item in client.workspaces():
@@ -113,7 +123,7 @@ def resource_names(client):
     return names
 
 
-def _flat_roles(roles):
+def _flat_roles(roles: Iterable[Any] | None) -> list[Any]:
     """Group role-assignment ``roles``: a flat list, or the spec's list of lists."""
     flat = []
     for role in roles or ():
@@ -123,7 +133,7 @@ def _flat_roles(roles):
     return flat
 
 
-def group_roles(assignments, names=None):
+def group_roles(assignments: Iterable[dict[str, Any]], names: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Role assignments of a group, shaped."""
     names = names or {}
     shaped = []
@@ -141,7 +151,9 @@ def group_roles(assignments, names=None):
     return shaped
 
 
-def grants(assignments, resource_id, roles=("atlassian/user", "atlassian/admin")):
+def grants(
+    assignments: Iterable[dict[str, Any]], resource_id: str, roles: Iterable[str] = ("atlassian/user", "atlassian/admin")
+) -> list[str]:
     """The roles of ``roles`` that a group's assignments give on ``resource_id``."""
     held = []
     for item in assignments:
@@ -150,7 +162,12 @@ def grants(assignments, resource_id, roles=("atlassian/user", "atlassian/admin")
     return held
 
 
-def shape_group(group, assignments=None, names=None, members=None):
+def shape_group(
+    group: dict[str, Any],
+    assignments: list[dict[str, Any]] | None = None,
+    names: dict[str, dict[str, Any]] | None = None,
+    members: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     access = group.get("managementAccess") if isinstance(group.get("managementAccess"), dict) else {}
     counts = group.get("counts") if isinstance(group.get("counts"), dict) else {}
     shaped = {
@@ -172,7 +189,12 @@ def shape_group(group, assignments=None, names=None, members=None):
     return shaped
 
 
-def shape_user(user, assignments=None, names=None, group_assignments=None):
+def shape_user(
+    user: dict[str, Any],
+    assignments: list[dict[str, Any]] | None = None,
+    names: dict[str, dict[str, Any]] | None = None,
+    group_assignments: dict[str, list[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
     """A user of the directory, shaped. ``assignments``: its role assignments; ``group_assignments``:
     ``{group id: assignments}`` of its groups, to name the groups through which each role is held."""
     names = names or {}
@@ -201,7 +223,12 @@ def shape_user(user, assignments=None, names=None, group_assignments=None):
     return shaped
 
 
-def user_roles(assignments, names, groups, group_assignments):
+def user_roles(
+    assignments: Iterable[dict[str, Any]],
+    names: dict[str, dict[str, Any]],
+    groups: list[dict[str, Any]],
+    group_assignments: dict[str, list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
     shaped = []
     for item in assignments:
         rid = item.get("resourceId")
@@ -233,7 +260,7 @@ def user_roles(assignments, names, groups, group_assignments):
 # -- the info modules ------------------------------------------------------------------------------------
 
 
-def user_info(client, params):
+def user_info(client: AdminClient, params: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """``atlassian_user_info``: the users asked for (or all), with their groups, product access and role
     assignments; ``not_found`` lists what was asked and not found."""
     emails = []
@@ -278,7 +305,7 @@ def user_info(client, params):
     return {"changed": False, "users": shaped, "not_found": not_found}, False
 
 
-def group_info(client, params):
+def group_info(client: AdminClient, params: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """``atlassian_group_info``: groups by name, id, the resource they grant (a Bitbucket workspace), or all."""
     if params.get("names") == [] or params.get("ids") == []:
         raise ConfigurationError("names and ids must not be empty lists: leave both out to list every group")

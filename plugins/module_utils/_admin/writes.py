@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The writes of ``_admin.AdminClient`` (``AdminWrites``), and what their answers mean under the official
+"""The writes of ``_admin.client.AdminClient`` (``AdminWrites``), and what their answers mean under the official
 Organizations REST API document (``atlassian-admin-organization.swagger.v3.2026-08-21.json``):
 
 * ``POST D/groups/{groupId}/memberships``: 204; **409 for two reasons** ("The user is already in the group or you've
@@ -21,7 +21,8 @@ Writes go to a concrete directory (``-`` is documented for reads only).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
@@ -33,6 +34,11 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     UnexpectedAnswerError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import ApiClient
+
+if TYPE_CHECKING:
+    import requests
+
+T = TypeVar("T")
 
 # "every directory this key may manage": documented for reads; writes are sent to a concrete directory
 ALL_DIRECTORIES = "-"
@@ -47,7 +53,7 @@ GRANTING_ROLES = ("atlassian/user", "atlassian/admin")
 class LicenceLimitError(ConflictError):
     """409: a product the group (or the invitation) gives access to has no seat left; ``products`` names them."""
 
-    def __init__(self, message: str, products: list | None = None, **kwargs: Any):
+    def __init__(self, message: str, products: list | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.products = list(products or ())
 
@@ -59,12 +65,12 @@ class SubscriptionRequiredError(PlanLimitError):
 class InvitationFailedError(ApiError):
     """200 / 206 with at least one invitation failed; ``results``: one entry per email (``invited``, ``failures``)."""
 
-    def __init__(self, message: str, results: list, **kwargs: Any):
+    def __init__(self, message: str, results: list, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.results = results
 
 
-def group_key(group_id) -> str:
+def group_key(group_id: Any) -> str:
     """A group id without the ARI prefix (``ari:cloud:identity::group/<id>`` and ``<id>`` are the same group)."""
     text = str(group_id or "")
     return text[len(GROUP_ARI_PREFIX) :] if text.startswith(GROUP_ARI_PREFIX) else text
@@ -138,7 +144,7 @@ class AdminWrites(ApiClient):
             body=err.body,
         )
 
-    def _read_again(self, err: ApiError, read):
+    def _read_again(self, err: ApiError, read: Callable[[], T]) -> T:
         """``read()``, made to tell what an ambiguous answer (``err``) meant; its own failure names both."""
         try:
             return read()
@@ -155,7 +161,7 @@ class AdminWrites(ApiClient):
 
     # -- invitation -------------------------------------------------------------------------------------
 
-    def invite(self, emails: list, group_ids=(), send_notification: bool = True) -> list:
+    def invite(self, emails: list, group_ids: Iterable[str] = (), send_notification: bool = True) -> list:
         """``POST O/users/invite``, INVITE_BATCH emails a request: ``[{email, account_id, invited, failures}]``, one
         per email. InvitationFailedError (after every batch) when an invitation failed, with those results."""
         path = self._org + "/users/invite"
@@ -193,7 +199,7 @@ class AdminWrites(ApiClient):
             )
         return results
 
-    def _invitations(self, path: str, batch: list, response) -> list:
+    def _invitations(self, path: str, batch: list, response: requests.Response) -> list:
         """One result per email of ``batch`` from a 200 / 206 MultidirectoryInviteSuccessResponse."""
         answer = self.transport.decode_json(response, "POST", path)
         data = answer.get("data") if isinstance(answer, dict) else None
@@ -287,7 +293,7 @@ class AdminWrites(ApiClient):
 
     # -- seats ------------------------------------------------------------------------------------------
 
-    def granted_products(self, group_ids) -> list:
+    def granted_products(self, group_ids: Iterable[str]) -> list:
         """``[{resource_id, name, product, usage, capacity, full}]``: the resources the groups give access to
         (``atlassian/user`` / ``atlassian/admin``), full ones first (``usage`` at or over ``capacity``)."""
         wanted = []
@@ -315,7 +321,7 @@ class AdminWrites(ApiClient):
             )
         return sorted(products, key=lambda p: not p["full"])
 
-    def _seat_error(self, err: ConflictError, what: str, group_ids) -> LicenceLimitError:
+    def _seat_error(self, err: ConflictError, what: str, group_ids: Iterable[str]) -> LicenceLimitError:
         """The 409 of ``what`` as a LicenceLimitError naming the products out of seats (those the groups grant)."""
         try:
             products = self.granted_products(group_ids) if group_ids else []
@@ -348,7 +354,7 @@ class AdminWrites(ApiClient):
         )
 
 
-def _unique(values, fold: bool = False) -> list:
+def _unique(values: Iterable[T] | None, fold: bool = False) -> list[T]:
     """``values`` without repeats, in order (``fold``: without regard to case): the spec's arrays are uniqueItems."""
     seen, kept = set(), []
     for value in values or ():
@@ -359,7 +365,7 @@ def _unique(values, fold: bool = False) -> list:
     return kept
 
 
-def _batches(values, size: int):
+def _batches(values: Iterable[T], size: int) -> Iterator[list[T]]:
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]

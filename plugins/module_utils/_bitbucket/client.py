@@ -9,18 +9,24 @@ Nothing here decides what to change: modules plan with ``_engine`` and call thes
 
 from __future__ import annotations
 
-from typing import TypeVar
-from collections.abc import Callable
+from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ApiError, UnexpectedAnswerError
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.targets import GROUP, REPOSITORY, USER
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.targets import (
+    GROUP,
+    REPOSITORY,
+    USER,
+    Scope,
+    Subject,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import (
     BITBUCKET_MAX_PAGELEN,
     iter_bitbucket_pages,
     iter_bitbucket_values,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._transport import ApiClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._transport import ApiClient, Transport
 
 # Bitbucket accepts at most 90 addresses in one ``user.email IN (...)`` filter.
 EMAIL_BATCH = 90
@@ -35,7 +41,7 @@ class IncompleteListError(ApiError):
     """A paginated list ended before its last page (the API sent a broken ``next`` chain)."""
 
 
-def normalize_identifier(value):
+def normalize_identifier(value: str | None) -> str:
     """Emails lower-cased, UUIDs as ``{lower-case-uuid}``, account ids stripped."""
     value = (value or "").strip()
     kind = validate.identifier_kind(value, lenient=True)
@@ -46,12 +52,12 @@ def normalize_identifier(value):
     return value
 
 
-def bbql_string(value):
+def bbql_string(value: Any) -> str:
     """A BBQL string literal: double quotes, with backslashes and quotes escaped."""
     return '"%s"' % str(value).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def bbql_in(field, values):
+def bbql_in(field: str, values: Iterable[Any]) -> str:
     """``field IN ("a","b")`` (the documented form, also for a single value)."""
     return "%s IN (%s)" % (field, ",".join(bbql_string(v) for v in values))
 
@@ -74,7 +80,7 @@ def read_or_fallback(fast: Callable[[], T], documented: Callable[[], T]) -> T:
     return documented()
 
 
-def chunks(values, size):
+def chunks(values: Iterable[T], size: int) -> list[list[T]]:
     """Split a list into lists of at most ``size`` items."""
     values = list(values)
     return [values[i : i + size] for i in range(0, len(values), size)]
@@ -83,7 +89,7 @@ def chunks(values, size):
 _seg = validate.path_segment
 
 
-def same_user(user, asked):
+def same_user(user: dict[str, Any] | None, asked: str) -> bool:
     """True when the user object ``user`` is the account asked for (account id, or ``{uuid}`` in any case)."""
     user = user or {}
     asked = normalize_identifier(asked)
@@ -92,23 +98,25 @@ def same_user(user, asked):
     return user.get("account_id") == asked or normalize_identifier(user.get("uuid") or "") == asked
 
 
-def member_key(user, kind="account_id"):
+def member_key(user: dict[str, Any] | None, kind: str = "account_id") -> str | None:
     """The account id, or with ``kind="uuid"`` the normalized ``{uuid}``, of a user object."""
     user = user or {}
     return normalize_identifier(user.get("uuid") or "") if kind == "uuid" else user.get("account_id")
 
 
-def _who(user):
+def _who(user: dict[str, Any] | None) -> str:
     user = user or {}
     return user.get("account_id") or user.get("uuid") or "an object without account_id"
 
 
-def unexpected(method, path, message):
+def unexpected(method: str, path: str, message: str) -> UnexpectedAnswerError:
     """UnexpectedAnswerError for a 2xx answer that does not match the request (zero writes follow)."""
     return UnexpectedAnswerError("%s %s %s" % (method, path, message), method=method, path=path, status=200)
 
 
-def check_filtered(items, wanted, key_of, field, method, path):
+def check_filtered(
+    items: list[T], wanted: Collection[Any], key_of: Callable[[T], Any], field: str, method: str, path: str
+) -> list[T]:
     """Every item of a filtered read must match the filter: ``key_of(item)`` in ``wanted``."""
     for item in items:
         key = key_of(item)
@@ -122,13 +130,13 @@ def check_filtered(items, wanted, key_of, field, method, path):
     return items
 
 
-def user_key(user):
+def user_key(user: dict[str, Any] | None) -> str | None:
     """The stable key of a user object: its account_id (its uuid when the API left it out)."""
     user = user or {}
     return user.get("account_id") or user.get("uuid")
 
 
-def user_summary(user):
+def user_summary(user: dict[str, Any] | None) -> dict[str, Any]:
     """The identity fields of a user object that modules return."""
     user = user or {}
     summary = {
@@ -149,28 +157,28 @@ class BitbucketClient(ApiClient):
     thread its own client (own Transport and requests.Session, same auth object and ApiStats).
     """
 
-    def __init__(self, transport, pagelen=BITBUCKET_MAX_PAGELEN):
+    def __init__(self, transport: Transport, pagelen: int = BITBUCKET_MAX_PAGELEN) -> None:
         super().__init__(transport)
         self.pagelen = pagelen
 
     @property
-    def auth_kind(self):
+    def auth_kind(self) -> str | None:
         return getattr(self.transport, "auth_kind", None)
 
-    def _on(self, transport):
+    def _on(self, transport: Transport) -> BitbucketClient:
         return BitbucketClient(transport, pagelen=self.pagelen)
 
     # -- the caller ---------------------------------------------------------------------------------------
 
-    def current_user(self):
+    def current_user(self) -> dict[str, Any]:
         """``GET /user``: the account the credentials belong to (1 request)."""
         return self.transport.get_json("/user")
 
-    def current_user_emails(self):
+    def current_user_emails(self) -> list[Any]:
         """``GET /user/emails`` (every page): the caller's addresses, confirmed or not."""
         return list(iter_bitbucket_values(self.transport, "/user/emails", pagelen=self.pagelen))
 
-    def get_user(self, selected_user):
+    def get_user(self, selected_user: str) -> dict[str, Any] | None:
         """``GET /users/{account_id or {uuid}}``: a public profile, or None when there is none (1 request)."""
         path = "/users/%s" % _seg(selected_user)
         response = self.transport.request("GET", path, allow=(404,))
@@ -178,11 +186,11 @@ class BitbucketClient(ApiClient):
             return None
         return self._keyed(self.transport.decode_json(response, "GET", path) or {}, selected_user, path)
 
-    def _shown(self, path):
+    def _shown(self, path: str) -> str:
         """The path of a request as messages show it (with the base path, without a query)."""
         return self.transport.shown_path(path)
 
-    def _keyed(self, user, asked, path, field=None):
+    def _keyed(self, user: dict[str, Any], asked: str, path: str, field: str | None = None) -> dict[str, Any]:
         """``user`` (or ``user[field]``) when it is the account asked for; UnexpectedAnswerError otherwise."""
         subject = (user or {}).get(field) if field else user
         if not same_user(subject, asked):
@@ -191,7 +199,7 @@ class BitbucketClient(ApiClient):
 
     # -- workspace ----------------------------------------------------------------------------------------
 
-    def iter_workspace_permissions(self, workspace, q=None):
+    def iter_workspace_permissions(self, workspace: str, q: str | None = None) -> Iterator[Any]:
         """``GET /workspaces/{ws}/permissions`` (every page): ``workspace_membership`` objects with
         ``permission`` (owner, collaborator, member) and ``user``; one request per 100 members."""
         params = {"q": q} if q else None
@@ -199,27 +207,29 @@ class BitbucketClient(ApiClient):
             self.transport, "/workspaces/%s/permissions" % _seg(workspace), params=params, pagelen=self.pagelen
         )
 
-    def iter_workspace_permission_pages(self, workspace, q=None):
+    def iter_workspace_permission_pages(self, workspace: str, q: str | None = None) -> Iterator[dict[str, Any]]:
         """The pages (dicts, with ``size`` when Bitbucket sends it) of ``/workspaces/{ws}/permissions``."""
         params = {"q": q} if q else None
         return iter_bitbucket_pages(
             self.transport, "/workspaces/%s/permissions" % _seg(workspace), params=params, pagelen=self.pagelen
         )
 
-    def iter_workspace_members(self, workspace):
+    def iter_workspace_members(self, workspace: str) -> Iterator[Any]:
         """``GET /workspaces/{ws}/members`` (every page, unfiltered): ``workspace_membership`` objects with ``user`` and
         no ``permission``; one request per 100 members. Workspace access tokens may read it. (The only filter the spec
         states on it is ``user.email IN (...)``: :meth:`members_by_email`.)"""
         return iter_bitbucket_values(self.transport, "/workspaces/%s/members" % _seg(workspace), pagelen=self.pagelen)
 
-    def workspace_permissions_for(self, workspace, account_ids, documented=True):
+    def workspace_permissions_for(
+        self, workspace: str, account_ids: Iterable[str], documented: bool = True
+    ) -> dict[str | None, dict[str, Any]]:
         """Memberships (with permission) of the given account ids, ``q=user.account_id IN (...)`` in batches of 50;
         {account_id: membership}. On HTTP 400 to the filter, the whole unfiltered listing, matched here (with
         ``documented=False`` the 400 is raised instead, for a caller already reading that listing)."""
         wanted = sorted(set(account_ids))
         path = self._shown("/workspaces/%s/permissions" % _seg(workspace))
 
-        def filtered():
+        def filtered() -> dict[str | None, dict[str, Any]]:
             found = {}
             for batch in chunks(wanted, ACCOUNT_ID_BATCH):
                 listed = list(self.iter_workspace_permissions(workspace, q=bbql_in("user.account_id", batch)))
@@ -229,7 +239,7 @@ class BitbucketClient(ApiClient):
                     found[user_key(membership.get("user"))] = membership
             return found
 
-        def listing():
+        def listing() -> dict[str | None, dict[str, Any]]:
             return {
                 user_key(m.get("user")): m
                 for m in self.iter_workspace_permissions(workspace)
@@ -238,7 +248,7 @@ class BitbucketClient(ApiClient):
 
         return read_or_fallback(filtered, listing) if documented else filtered()
 
-    def get_member(self, workspace, member):
+    def get_member(self, workspace: str, member: str) -> dict[str, Any] | None:
         """``GET /workspaces/{ws}/members/{account_id or {uuid}}``: the membership, or None when the
         account is not a member (1 request)."""
         path = "/workspaces/%s/members/%s" % (_seg(workspace), _seg(member))
@@ -247,7 +257,7 @@ class BitbucketClient(ApiClient):
             return None
         return self._keyed(self.transport.decode_json(response, "GET", path) or {}, member, path, field="user")
 
-    def members_by_email(self, workspace, emails):
+    def members_by_email(self, workspace: str, emails: Iterable[str | None]) -> dict[str, dict[str, Any]]:
         """Workspace members with these addresses: ``GET /workspaces/{ws}/members`` with
         ``q=user.email IN (...)`` (at most 90 addresses per request) and ``fields=+values.user.email``: the one
         filter the spec states on members.
@@ -268,7 +278,7 @@ class BitbucketClient(ApiClient):
                 found[user["email"].strip().lower()] = user
         return found
 
-    def _members_with_emails(self, workspace, batch):
+    def _members_with_emails(self, workspace: str, batch: list[str]) -> list[Any]:
         path = "/workspaces/%s/members" % _seg(workspace)
         params = {"q": bbql_in("user.email", batch), "fields": "+values.user.email"}
         try:
@@ -287,7 +297,7 @@ class BitbucketClient(ApiClient):
             self._shown(path),
         )
 
-    def iter_effective_repository_permissions(self, workspace, q=None):
+    def iter_effective_repository_permissions(self, workspace: str, q: str | None = None) -> Iterator[Any]:
         """``GET /workspaces/{ws}/permissions/repositories`` (every page): effective permissions
         (direct or through groups) of every user on every repository; workspace admins only."""
         params = {"q": q} if q else None
@@ -295,13 +305,13 @@ class BitbucketClient(ApiClient):
             self.transport, "/workspaces/%s/permissions/repositories" % _seg(workspace), params=params, pagelen=self.pagelen
         )
 
-    def iter_projects(self, workspace):
+    def iter_projects(self, workspace: str) -> Iterator[Any]:
         """``GET /workspaces/{ws}/projects`` (every page, 100 per request): the project objects."""
         return iter_bitbucket_values(self.transport, "/workspaces/%s/projects" % _seg(workspace), pagelen=self.pagelen)
 
     # -- explicit permissions (repositories and projects, users and groups) ------------------------------
 
-    def _read_complete(self, path):
+    def _read_complete(self, path: str) -> list[Any]:
         """Every value of a list, or an error: ApiError when a page fails, IncompleteListError when the
         ``next`` chain breaks (so callers never act on a partial list)."""
         values = []
@@ -321,7 +331,9 @@ class BitbucketClient(ApiClient):
             )
         return values
 
-    def _check_item(self, item, scope, subject, workspace, target, path):
+    def _check_item(
+        self, item: dict[str, Any], scope: Scope, subject: Subject, workspace: str, target: str, path: str
+    ) -> str | None:
         """A permission item must be about the target asked for and have a key that is safe in a URL."""
         if not scope.is_about(item, workspace, target):
             raise unexpected(
@@ -340,7 +352,7 @@ class BitbucketClient(ApiClient):
             )
         return key
 
-    def list_permissions(self, scope, subject, workspace, target):
+    def list_permissions(self, scope: Scope, subject: Subject, workspace: str, target: str) -> dict[str, dict[str, Any]]:
         """Explicit permissions of one repository or project for users or groups, every page (100 per request):
         {key: {"permission": ..., "subject": user or group object}}; ``none`` entries are left out. Raises on any
         failed page, and UnexpectedAnswerError for an item about another target or with an unsafe key."""
@@ -353,7 +365,9 @@ class BitbucketClient(ApiClient):
                 current[key] = {"permission": permission, "subject": item.get(subject.field) or {}}
         return current
 
-    def get_permission(self, scope, subject, workspace, target, key, confirm_missing=True):
+    def get_permission(
+        self, scope: Scope, subject: Subject, workspace: str, target: str, key: str, confirm_missing: bool = True
+    ) -> str | None:
         """The explicit permission of one user or group (``GET .../permissions-config/{users|groups}/{key}``), or None.
 
         A 404 means "no explicit permission" or "no such target" (or, for a group, "no such group"). With
@@ -381,11 +395,13 @@ class BitbucketClient(ApiClient):
             self.target_exists(scope, subject, workspace, target)
         return None
 
-    def target_exists(self, scope, subject, workspace, target):
+    def target_exists(self, scope: Scope, subject: Subject, workspace: str, target: str) -> None:
         """``GET .../permissions-config/{users|groups}?pagelen=1``: NotFoundError when the target does not exist."""
         self.transport.request("GET", scope.path(workspace, target, subject), params={"pagelen": 1})
 
-    def set_permission(self, scope, subject, workspace, target, key, permission):
+    def set_permission(
+        self, scope: Scope, subject: Subject, workspace: str, target: str, key: str, permission: str
+    ) -> dict[str, Any]:
         """``PUT .../permissions-config/{users|groups}/{key}`` with ``{"permission": ...}`` (idempotent, retried)."""
         if permission not in scope.levels:
             raise ValueError("permission must be one of %s" % ", ".join(scope.levels))
@@ -393,7 +409,7 @@ class BitbucketClient(ApiClient):
         response = self.transport.request("PUT", path, json={"permission": permission}, idempotent=True)
         return self.transport.decode_json(response, "PUT", path) or {}
 
-    def remove_permission(self, scope, subject, workspace, target, key):
+    def remove_permission(self, scope: Scope, subject: Subject, workspace: str, target: str, key: str) -> bool:
         """``DELETE .../permissions-config/{users|groups}/{key}``; True when removed now, False when there was nothing
         left to remove (404: e.g. an earlier attempt of a retried DELETE already removed it)."""
         path = scope.path(workspace, target, subject, key)
@@ -402,21 +418,21 @@ class BitbucketClient(ApiClient):
 
     # the repository-and-user forms, as member_info and the tests use them
 
-    def list_user_permissions(self, workspace, repository):
+    def list_user_permissions(self, workspace: str, repository: str) -> dict[str, dict[str, Any]]:
         """{account_id: {"permission": ..., "user": {...}}} of a repository (see :meth:`list_permissions`)."""
         listed = self.list_permissions(REPOSITORY, USER, workspace, repository)
         return {k: {"permission": v["permission"], "user": v["subject"]} for k, v in listed.items()}
 
-    def list_group_permissions(self, workspace, repository):
+    def list_group_permissions(self, workspace: str, repository: str) -> list[dict[str, Any]]:
         """[{"permission": ..., "group": {...}}] of a repository (see :meth:`list_permissions`)."""
         listed = self.list_permissions(REPOSITORY, GROUP, workspace, repository)
         return [{"permission": v["permission"], "group": v["subject"]} for _k, v in sorted(listed.items())]
 
-    def get_user_permission(self, workspace, repository, user, confirm_missing=True):
+    def get_user_permission(self, workspace: str, repository: str, user: str, confirm_missing: bool = True) -> str | None:
         return self.get_permission(REPOSITORY, USER, workspace, repository, user, confirm_missing=confirm_missing)
 
-    def set_user_permission(self, workspace, repository, user, permission):
+    def set_user_permission(self, workspace: str, repository: str, user: str, permission: str) -> dict[str, Any]:
         return self.set_permission(REPOSITORY, USER, workspace, repository, user, permission)
 
-    def remove_user_permission(self, workspace, repository, user):
+    def remove_user_permission(self, workspace: str, repository: str, user: str) -> bool:
         return self.remove_permission(REPOSITORY, USER, workspace, repository, user)

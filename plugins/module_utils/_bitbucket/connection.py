@@ -11,6 +11,9 @@ check and would make it reject or accept the wrong combinations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import (
@@ -36,7 +39,7 @@ MAX_REQUESTS_PER_HOUR = 1000000
 # bitbucket_transport_from_params checks the auth choice and names the options and variables involved.
 
 
-def bitbucket_argument_spec():
+def bitbucket_argument_spec() -> dict[str, Any]:
     """Connection options of every Bitbucket module (a new dict each call)."""
     spec = dict(
         api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["BITBUCKET_API_URL"])),
@@ -54,7 +57,7 @@ def bitbucket_argument_spec():
     return spec
 
 
-def bitbucket_transport_from_params(params, warn=None, **kwargs):
+def bitbucket_transport_from_params(params: dict[str, Any], warn: Callable[[str], Any] | None = None, **kwargs: Any) -> Transport:
     """A Transport for the Bitbucket API from module params (ConfigurationError on bad options).
 
     ``kwargs`` (e.g. ``retry_policy``, ``session``) go to Transport unchanged.
@@ -79,6 +82,6 @@ def bitbucket_transport_from_params(params, warn=None, **kwargs):
     return Transport(api_url, auth, warn=warn, **options)
 
 
-def bitbucket_client(params, warn):
+def bitbucket_client(params: dict[str, Any], warn: Callable[[str], Any] | None) -> BitbucketClient:
     """The BitbucketClient of a task (``make_client`` of ``_module.run_module``)."""
     return BitbucketClient(bitbucket_transport_from_params(params, warn=warn))

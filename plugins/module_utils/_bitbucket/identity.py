@@ -13,9 +13,13 @@ filter is answered with HTTP 400 (or 403). Emails: the one filter the spec state
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     ACCOUNT_ID_BATCH,
+    BitbucketClient,
     IncompleteListError,
     bbql_in,
     check_filtered,
@@ -38,7 +42,9 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._pagination im
 MEMBER_GET_MAX = 2
 
 
-def members_by_key(client, workspace, keys, kind="account_id"):
+def members_by_key(
+    client: BitbucketClient, workspace: str, keys: Iterable[str], kind: str = "account_id"
+) -> dict[str, dict[str, Any]]:
     """{key: user} of the workspace members among ``keys``: account ids, or ``{uuid}``s (any case) with
     ``kind="uuid"``; keys of another kind are ignored, keys that match no member are absent.
 
@@ -70,7 +76,9 @@ def members_by_key(client, workspace, keys, kind="account_id"):
     return found
 
 
-def members_listed(client, workspace, keys, kind="account_id"):
+def members_listed(
+    client: BitbucketClient, workspace: str, keys: Iterable[str], kind: str = "account_id"
+) -> dict[str, dict[str, Any]]:
     """{key: user} of the workspace members among ``keys``, from the forms the spec states for everyone who may read
     members (access tokens included): ``GET /workspaces/{ws}/members/{member}`` per key (404: no member) for at most
     ``MEMBER_GET_MAX`` keys; else the unfiltered ``/workspaces/{ws}/members`` listing matched here, which stops once
@@ -111,7 +119,7 @@ def members_listed(client, workspace, keys, kind="account_id"):
     return found
 
 
-def _one_by_one(client, workspace, keys, kind):
+def _one_by_one(client: BitbucketClient, workspace: str, keys: list[str], kind: str) -> dict[str, dict[str, Any]]:
     found = {}
     for key in keys:
         membership = client.get_member(workspace, key)  # checked: the answer is the account asked for
@@ -125,12 +133,12 @@ class Directory:
     request, or per id / the member listing: :func:`members_by_key`). ``users``: what is known of each account;
     ``confirmed``: the account ids an answer showed to be workspace members."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.account_ids = {}  # normalized identifier -> account_id or None
         self.users = {}  # account_id -> user summary
         self.confirmed = set()  # account ids known to be workspace members (seen in an answer)
 
-    def learn(self, user):
+    def learn(self, user: dict[str, Any]) -> str | None:
         key = user_key(user)
         if key:
             self.confirmed.add(key)
@@ -140,7 +148,9 @@ class Directory:
                     known[name] = value
         return key
 
-    def resolve(self, client, workspace, identifiers, confirm=()):
+    def resolve(
+        self, client: BitbucketClient, workspace: str, identifiers: Iterable[str], confirm: Iterable[str] = ()
+    ) -> Directory:
         """Resolve emails and {uuid}s (batched look-ups); account ids are taken as given, except those in
         ``confirm``, whose membership is checked (50 per request): a non-member resolves to None."""
         keys = [normalize_identifier(i) for i in identifiers]
@@ -166,10 +176,10 @@ class Directory:
             self.account_ids[key] = None
         return self
 
-    def account_id(self, identifier):
+    def account_id(self, identifier: str) -> str | None:
         return self.account_ids.get(normalize_identifier(identifier))
 
-    def unconfirmed(self, client, workspace, account_ids):
+    def unconfirmed(self, client: BitbucketClient, workspace: str, account_ids: Iterable[str]) -> list[str]:
         """The account ids among ``account_ids`` that are no workspace member, looked up when not yet seen
         (:func:`members_by_key`)."""
         todo = sorted({a for a in account_ids if a not in self.confirmed})
@@ -181,7 +191,7 @@ class Directory:
         return [a for a in todo if a not in found]
 
 
-def whoami(client, emails=False):
+def whoami(client: BitbucketClient, emails: bool = False) -> dict[str, Any]:
     """The caller's account (``GET /user``, 1 request) as a user summary; with ``emails``, also its addresses
     (``GET /user/emails``, every page): ``emails``, ``primary_email`` and ``email``.
 
@@ -198,6 +208,6 @@ def whoami(client, emails=False):
     return me
 
 
-def is_not_a_user(client, err):
+def is_not_a_user(client: BitbucketClient, err: Exception) -> bool:
     """True when ``GET /user`` refused an access token: a workspace, project or repository access token."""
     return isinstance(err, (AuthenticationError, ForbiddenError)) and client.auth_kind == "access_token"

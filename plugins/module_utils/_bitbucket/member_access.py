@@ -13,13 +13,19 @@ the repository lists or the project listing and lists, when the caller does not 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import DEFAULT_CONCURRENCY, WorkerPool
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import NotFoundError
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.targets import PROJECT, REPOSITORY, USER
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.targets import PROJECT, REPOSITORY, USER, Scope
+
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import BitbucketClient
 
 
-def _listing(scope, workspace):
-    def read(worker, target):
+def _listing(scope: Scope, workspace: str) -> Callable[[BitbucketClient, str], tuple[str, dict[str, dict[str, Any]]]]:
+    def read(worker: BitbucketClient, target: str) -> tuple[str, dict[str, dict[str, Any]]]:
         try:
             return target, worker.list_permissions(scope, USER, workspace, target)
         except NotFoundError:  # gone since the effective permissions were read
@@ -31,7 +37,13 @@ def _listing(scope, workspace):
 EXPLICIT_KINDS = ("repositories", "projects")
 
 
-def add_explicit_permissions(client, workspace, members, concurrency=DEFAULT_CONCURRENCY, kinds=EXPLICIT_KINDS):
+def add_explicit_permissions(
+    client: BitbucketClient,
+    workspace: str,
+    members: list[dict[str, Any]],
+    concurrency: int = DEFAULT_CONCURRENCY,
+    kinds: Iterable[str] = EXPLICIT_KINDS,
+) -> None:
     """member["explicit_permissions"] = {"repositories": {slug: permission}, "projects": {key: permission}} for each
     member (their ``repository_permissions`` must be there already), with only the ``kinds`` asked for: a kind not
     asked for is left out (not read, so not known to be empty); no kind at all costs no request."""

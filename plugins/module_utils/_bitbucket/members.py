@@ -31,6 +31,9 @@ come from ``/members`` (same filters, same paging) with ``workspace_permission: 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import (
     DEFAULT_CONCURRENCY,
@@ -39,6 +42,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._workers impor
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     ACCOUNT_ID_BATCH,
+    BitbucketClient,
     bbql_in,
     check_filtered,
     chunks,
@@ -66,7 +70,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.mem
 FILTER_BY_ID_MAX = 2 * ACCOUNT_ID_BATCH
 
 
-def _member(membership, email=None):
+def _member(membership: dict[str, Any] | None, email: str | None = None) -> dict[str, Any]:
     user = dict((membership or {}).get("user") or {})
     if email and not user.get("email"):
         user["email"] = email
@@ -75,7 +79,7 @@ def _member(membership, email=None):
     return entry
 
 
-def _repository_slug(repository):
+def _repository_slug(repository: dict[str, Any] | None) -> str:
     repository = repository or {}
     full_name = repository.get("full_name") or ""
     if "/" in full_name:
@@ -87,13 +91,13 @@ class Roles:
     """Workspace memberships with their role from ``/workspaces/{ws}/permissions``, or, once an access
     token was refused that listing (403), from ``/workspaces/{ws}/members`` without a role (one warning)."""
 
-    def __init__(self, client, workspace, warn=None):
+    def __init__(self, client: BitbucketClient, workspace: str, warn: Callable[[str], Any] | None = None) -> None:
         self.client = client
         self.workspace = workspace
         self.warn = warn
         self.available = True
 
-    def _unavailable(self, err):
+    def _unavailable(self, err: Exception) -> bool:
         """True (after one warning) when a 403 means this access token may not read roles."""
         if not (isinstance(err, ForbiddenError) and self.client.auth_kind == "access_token"):
             return False
@@ -107,7 +111,7 @@ class Roles:
             )
         return True
 
-    def listing(self):
+    def listing(self) -> list[Any]:
         """Every membership (every page), with ``permission`` when roles are available."""
         if self.available:
             try:
@@ -117,17 +121,17 @@ class Roles:
                     raise
         return list(self.client.iter_workspace_members(self.workspace))
 
-    def one(self, key, kind):
+    def one(self, key: str, kind: str) -> dict[str, Any] | None:
         """The membership of one account id or ``{uuid}``, or None: the role listing filtered on it (1 request; on
         HTTP 400 the unfiltered listing, read until the member shows); without roles, ``GET .../members/{member}``."""
         client, field = self.client, "user.%s" % kind
         path = client.transport.shown_path("/workspaces/%s/permissions" % self.workspace)
 
-        def filtered():
+        def filtered() -> list[Any]:
             listed = list(client.iter_workspace_permissions(self.workspace, q=bbql_in(field, [key])))
             return check_filtered(listed, (key,), lambda m: member_key(m.get("user"), kind), field, "GET", path)
 
-        def listing():
+        def listing() -> list[Any]:
             matching = (m for m in client.iter_workspace_permissions(self.workspace) if member_key(m.get("user"), kind) == key)
             return [m for m in (next(matching, None),) if m is not None]
 
@@ -140,7 +144,7 @@ class Roles:
                     raise
         return client.get_member(self.workspace, key)
 
-    def for_ids(self, account_ids):
+    def for_ids(self, account_ids: list[str]) -> dict[str | None, dict[str, Any]]:
         """{account_id: membership}, or {} when roles are not available: filtered by id (50 per request)
         for up to 100 ids, else whichever costs fewer requests of the whole role listing and the filter."""
         if not account_ids or not self.available:
@@ -154,7 +158,7 @@ class Roles:
                 raise
         return {}
 
-    def _listing_or_filter(self, account_ids):
+    def _listing_or_filter(self, account_ids: list[str]) -> dict[str | None, dict[str, Any]]:
         """Read the first page of the whole role listing; when its ``size`` shows that filtering the ids
         still missing (50 per request) costs fewer requests than the pages left, switch to the filter
         (one page read for little at most); without ``size``, read the listing to its end."""
@@ -181,7 +185,7 @@ class Roles:
         return found
 
 
-def _one_member(roles, member):
+def _one_member(roles: Roles, member: str) -> dict[str, Any] | None:
     """(member entry or None): 1 request by id/uuid (the role listing, filtered), 2 by email."""
     key = normalize_identifier(member)
     kind = validate.identifier_kind(key, lenient=True)
@@ -192,7 +196,7 @@ def _one_member(roles, member):
     return _member(membership) if membership is not None else None
 
 
-def _members_by_email(roles, emails):
+def _members_by_email(roles: Roles, emails: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
     """(entries in the order asked, not-found emails): the identity resolver (90 addresses per request), then the
     roles of those found."""
     wanted = []
@@ -213,7 +217,9 @@ def _members_by_email(roles, emails):
     return members, not_found
 
 
-def _add_effective_permissions(client, workspace, members, everyone=False, concurrency=1):
+def _add_effective_permissions(
+    client: BitbucketClient, workspace: str, members: list[dict[str, Any]], everyone: bool = False, concurrency: int = 1
+) -> None:
     """member["repository_permissions"] = {slug: permission}, joined in memory from paginated
     ``/workspaces/{ws}/permissions/repositories`` queries, never one per member: one query per 50 members
     (``user.account_id IN (...)``), read ``concurrency`` at a time (the pages of one query follow an opaque ``next``
@@ -227,7 +233,7 @@ def _add_effective_permissions(client, workspace, members, everyone=False, concu
     batches = [None] if whole else chunks(ids, ACCOUNT_ID_BATCH)
     path = client.transport.shown_path("/workspaces/%s/permissions/repositories" % workspace)
 
-    def read(worker, batch):
+    def read(worker: BitbucketClient, batch: list[str] | None) -> list[Any] | None:
         if not batch:
             return list(worker.iter_effective_repository_permissions(workspace))
         try:
@@ -251,7 +257,9 @@ def _add_effective_permissions(client, workspace, members, everyone=False, concu
         member["repository_permissions"] = dict(sorted(by_id.get(member.get("account_id"), {}).items()))
 
 
-def _repository_permissions(client, workspace, repository, warn):
+def _repository_permissions(
+    client: BitbucketClient, workspace: str, repository: str, warn: Callable[[str], Any] | None
+) -> dict[str, Any] | None:
     """Explicit user and group permissions of one repository, or None (with a warning) when it is not found."""
     try:
         users = client.list_user_permissions(workspace, repository)
@@ -283,7 +291,7 @@ def _repository_permissions(client, workspace, repository, warn):
     }
 
 
-def _current_user(client):
+def _current_user(client: BitbucketClient) -> dict[str, Any]:
     """The caller's account and addresses (2 requests). An access token may be a user's OAuth access token,
     so ``GET /user`` is tried; its 401/403 then means a workspace, project or repository access token."""
     try:
@@ -302,7 +310,7 @@ def _current_user(client):
         ) from None
 
 
-def validate_params(params):
+def validate_params(params: dict[str, Any]) -> dict[str, Any]:
     """The identifiers and slugs of the task, checked before any request (ConfigurationError naming the option)."""
     params = dict(params)
     params["workspace"] = validate.workspace(params["workspace"])
@@ -330,7 +338,7 @@ def validate_params(params):
     return params
 
 
-def run_member_info(client, params, warn=None):
+def run_member_info(client: BitbucketClient, params: dict[str, Any], warn: Callable[[str], Any] | None = None) -> dict[str, Any]:
     """Gather what the params ask for; return the module result (without api_calls)."""
     params = validate_params(params)
     workspace = params["workspace"]

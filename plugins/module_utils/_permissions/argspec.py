@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
@@ -13,15 +15,16 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.con
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.engine import run_permissions
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import Scope
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import DEFAULT_CONCURRENCY
 
 
-def permission_argument_spec(scope):
+def permission_argument_spec(scope: Scope) -> dict[str, Any]:
     """Options of an explicit-permission module for ``scope`` (``_permissions.scopes.REPOSITORY`` or ``PROJECT``):
     the Bitbucket connection, the targets, users and groups with the scope's permission levels."""
     levels = list(scope.levels)
 
-    def subjects(name):
+    def subjects(name: str) -> dict[str, Any]:
         return dict(
             type="list",
             elements="dict",
@@ -53,7 +56,7 @@ def permission_argument_spec(scope):
     return spec
 
 
-def permission_module_kwargs(scope):
+def permission_module_kwargs(scope: Scope) -> dict[str, Any]:
     """The AnsibleModule arguments of an explicit-permission module (besides ``argument_spec``)."""
     return dict(
         supports_check_mode=True,
@@ -62,7 +65,7 @@ def permission_module_kwargs(scope):
     )
 
 
-def run_permission_module(scope):
+def run_permission_module(scope: Scope) -> None:
     """The whole ``main()`` of an explicit-permission module for ``scope``."""
     module = AnsibleModule(argument_spec=permission_argument_spec(scope), **permission_module_kwargs(scope))
     run_module(

@@ -8,10 +8,13 @@ write, and fails with a message naming the option.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import normalize_identifier
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError, ConfigurationError
-from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import GROUP, USER
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import GROUP, USER, Subject
 
 
 class RefusedError(AtlassianError):
@@ -22,7 +25,9 @@ class Request:
     """One wanted explicit permission of a user or a group: ``identifier`` (as given), ``key`` (normalized),
     ``permission``, ``state``."""
 
-    def __init__(self, subject, identifier, permission=None, state="present", option=None):
+    def __init__(
+        self, subject: Subject, identifier: str, permission: str | None = None, state: str = "present", option: str | None = None
+    ) -> None:
         self.subject = subject
         option = option or subject.name
         if subject is USER:
@@ -37,7 +42,7 @@ class Request:
             raise ConfigurationError("permission is required to grant %s (state=present)" % self.identifier)
 
 
-def _asks(params, subject):
+def _asks(params: dict[str, Any], subject: Subject) -> tuple[list[Request], bool] | None:
     """(requests, exclusive) of one subject kind, or None when the task does not name it."""
     one, many = subject.name, subject.plural
     if params.get(one) is not None:
@@ -64,7 +69,7 @@ def _asks(params, subject):
     return requests, bool(params.get("exclusive"))
 
 
-def requests_from_params(params):
+def requests_from_params(params: dict[str, Any]) -> tuple[dict[str, tuple[list[Request], bool]], list[str]]:
     """({subject name: (requests, exclusive)} for the subjects the task names, exempt user identifiers)."""
     asks = {}
     for subject in (USER, GROUP):
@@ -89,7 +94,7 @@ def requests_from_params(params):
     return asks, exempt
 
 
-def check_absent_exempt(absent, exempt):
+def check_absent_exempt(absent: dict[str, str], exempt: dict[str, str]) -> None:
     """ConfigurationError when a user is both asked to be removed (state: absent) and exempt from removal.
 
     ``absent`` and ``exempt`` map what identifies a user (its normalized identifier before resolution,
@@ -107,7 +112,9 @@ class Wishes:
     """What a task asks of one subject kind, by key (account id or group slug): ``desired`` {key: permission},
     ``absent`` keys, ``exempt`` keys, ``exclusive``, ``named`` {key: identifier as given}, ``not_found``."""
 
-    def __init__(self, subject, requests, exclusive, resolve):
+    def __init__(
+        self, subject: Subject, requests: Iterable[Request], exclusive: bool, resolve: Callable[[str], str | None]
+    ) -> None:
         self.subject = subject
         self.exclusive = exclusive
         self.desired = {}
@@ -145,10 +152,10 @@ class Wishes:
             )
 
     @property
-    def involved(self):
+    def involved(self) -> set[str]:
         return set(self.desired) | self.absent
 
-    def protect(self, exempt, resolve):
+    def protect(self, exempt: Iterable[str], resolve: Callable[[str], str | None]) -> None:
         """Resolve the ``exempt`` identifiers (each must match someone) into ``self.exempt``."""
         unresolved = []
         exempt_ids = {}
@@ -167,7 +174,7 @@ class Wishes:
             )
         check_absent_exempt({k: self.named[k] for k in self.absent}, exempt_ids)
 
-    def mark_not_found(self, keys):
+    def mark_not_found(self, keys: Iterable[str]) -> None:
         """Removals that match nobody: reported in ``not_found`` (nothing to remove)."""
         for key in sorted(keys):
             identifier = self.named.get(key, key)

@@ -17,6 +17,8 @@ compute the after-state with the same function (``Plan.after``: the plan's, or t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import (
@@ -34,7 +36,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     UnexpectedAnswerError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory
-from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.prefetch import prefetch
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.prefetch import Known, prefetch
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.report import Outcome, failure, report
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import Wishes, requests_from_params
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.safety import (
@@ -44,10 +46,13 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.s
     check_caller,
     check_owner,
 )
-from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import GROUP, SUBJECTS, USER
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import GROUP, SUBJECTS, USER, Scope, Subject
+
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import BitbucketClient
 
 
-def targets_from_params(params, scope):
+def targets_from_params(params: dict[str, Any], scope: Scope) -> list[str]:
     """The targets of the task (repository slugs or project keys), in order, without duplicates (validated)."""
     if params.get(scope.name) is not None:
         given, option = [params[scope.name]], scope.name
@@ -69,7 +74,7 @@ _ACCESS_TOKEN_REFUSED = re.compile(
 )
 
 
-def stops_everything(err):
+def stops_everything(err: AtlassianError) -> bool:
     """True for errors that no other request of the task can avoid: bad credentials (401) and a 403 whose API message
     says access tokens cannot be used (not any 403: a user may be refused one repository and allowed the next)."""
     return isinstance(err, AuthenticationError) or (
@@ -81,7 +86,14 @@ class TargetState:
     """What phase 1 read from one target: ``current`` {subject: {key: permission}}, ``objects`` {subject: {key: obj}},
     ``exists`` (a list or a confirming read showed the target), ``error``."""
 
-    def __init__(self, target, current=None, objects=None, exists=False, error=None):
+    def __init__(
+        self,
+        target: str,
+        current: dict[str, dict[str, str]] | None = None,
+        objects: dict[str, dict[str, Any]] | None = None,
+        exists: bool = False,
+        error: AtlassianError | None = None,
+    ) -> None:
         self.target = target
         self.current = current or {}
         self.objects = objects or {}
@@ -89,7 +101,15 @@ class TargetState:
         self.error = error
 
 
-def read_target(client, scope, workspace, target, wishes, check_mode=False, known=None):
+def read_target(
+    client: BitbucketClient,
+    scope: Scope,
+    workspace: str,
+    target: str,
+    wishes: dict[str, Wishes],
+    check_mode: bool = False,
+    known: Known | None = None,
+) -> TargetState:
     """Read what the plans need with the fewest requests; errors are returned in the TargetState, never raised.
 
     A single involved user or group (not exclusive) is read with one GET; when it answers 404, whether the target
@@ -137,7 +157,8 @@ def read_target(client, scope, workspace, target, wishes, check_mode=False, know
     return state
 
 
-Step = tuple[str, str, str, str | None]  # (operation: revoke / update / grant, subject name, key, permission or None)
+# (operation: revoke / update / grant, subject name, key, permission or None)
+Step: TypeAlias = "tuple[str, str, str, str | None]"
 
 
 def steps_of(plans: dict[str, Plan]) -> list[Step]:
@@ -154,7 +175,9 @@ def steps_of(plans: dict[str, Plan]) -> list[Step]:
     return steps
 
 
-def apply_target(client, scope, workspace, state, plans):
+def apply_target(
+    client: BitbucketClient, scope: Scope, workspace: str, state: TargetState, plans: dict[str, Plan]
+) -> dict[str, Outcome]:
     """Apply the plans ({subject name: Plan}) of one target, in the order of ``steps_of``. Each write is idempotent.
     A 401/403 stops this target (the rest is reported as not attempted), and so does a 404 on a ``PUT`` for a missing
     target; a 404 on a group ``PUT`` of a target that exists names the unknown group and fails that write only; any
@@ -215,7 +238,7 @@ def apply_target(client, scope, workspace, state, plans):
     return outcomes
 
 
-def _target_exists(client, scope, subject, workspace, state):
+def _target_exists(client: BitbucketClient, scope: Scope, subject: Subject, workspace: str, state: TargetState) -> bool:
     if state.exists:
         return True
     try:
@@ -226,7 +249,7 @@ def _target_exists(client, scope, subject, workspace, state):
     return True
 
 
-def _wishes(client, workspace, params):
+def _wishes(client: BitbucketClient, workspace: str, params: dict[str, Any]) -> tuple[dict[str, Wishes], Directory]:
     """({subject name: Wishes}, Directory) of the task: identities resolved, exempt users confirmed."""
     asks, exempt = requests_from_params(params)
     directory = Directory()
@@ -242,7 +265,7 @@ def _wishes(client, workspace, params):
     return wishes, directory
 
 
-def _plans(states, wishes, keep=()):
+def _plans(states: Iterable[TargetState], wishes: dict[str, Wishes], keep: Iterable[str] = ()) -> dict[str, dict[str, Plan]]:
     """{target: {subject name: Plan}} of the targets that were read."""
     plans = {}
     for state in states:
@@ -260,7 +283,15 @@ def _plans(states, wishes, keep=()):
     return plans
 
 
-def _check_users(client, workspace, states, plans, wishes, directory, owners=None):
+def _check_users(
+    client: BitbucketClient,
+    workspace: str,
+    states: list[TargetState],
+    plans: dict[str, dict[str, Plan]],
+    wishes: dict[str, Wishes],
+    directory: Directory,
+    owners: tuple[list[str], list[dict[str, Any]]] | None = None,
+) -> dict[str, dict[str, Plan]]:
     """The user rules (unknown removals, the caller's own admin, the owner); the plans again when the caller is kept."""
     users = wishes.get("user")
     if users is None:
@@ -284,7 +315,7 @@ def _check_users(client, workspace, states, plans, wishes, directory, owners=Non
     return plans
 
 
-def warn_if_over_budget(client, what, estimate):
+def warn_if_over_budget(client: BitbucketClient, what: str, estimate: int) -> None:
     """Warn once, before the job starts, when its estimated requests (a read and a write per target and subject, at
     most) exceed what is left of the task's request budget."""
     budget = getattr(client.stats, "budget", None)
@@ -293,7 +324,9 @@ def warn_if_over_budget(client, what, estimate):
         client.transport.warn(message)
 
 
-def run_permissions(client, scope, params, check_mode=False):
+def run_permissions(
+    client: BitbucketClient, scope: Scope, params: dict[str, Any], check_mode: bool = False
+) -> tuple[dict[str, Any], bool]:
     """Do the task of a permission module for ``scope``; return ``(result, failed)``. Raises AtlassianError (nothing
     written) for a refusal or a failure before the first write."""
     workspace = validate.workspace(params["workspace"])
@@ -307,7 +340,7 @@ def run_permissions(client, scope, params, check_mode=False):
     outcomes = {}
     with WorkerPool(client, concurrency) as pool:
 
-        def read(worker, target):
+        def read(worker: BitbucketClient, target: str) -> TargetState:
             state = read_target(worker, scope, workspace, target, wishes, check_mode=check_mode, known=known)
             if state.error is not None and stops_everything(state.error):
                 pool.stop(state.error)
@@ -325,7 +358,7 @@ def run_permissions(client, scope, params, check_mode=False):
         if not check_mode:
             by_target = {s.target: s for s in states}
 
-            def apply(worker, target):
+            def apply(worker: BitbucketClient, target: str) -> tuple[str, dict[str, Outcome]]:
                 done = apply_target(worker, scope, workspace, by_target[target], plans[target])
                 for outcome in done.values():
                     if outcome.fatal is not None:
@@ -337,7 +370,7 @@ def run_permissions(client, scope, params, check_mode=False):
     return report(scope, workspace, states, plans, outcomes, wishes, directory, check_mode)
 
 
-def _not_attempted(plans, err):
+def _not_attempted(plans: dict[str, Plan], err: AtlassianError) -> dict[str, Outcome]:
     """The outcomes of a target none of whose writes was sent: each step of ``steps_of`` failed with ``err``."""
     outcomes = {name: Outcome() for name in plans}
     for operation, name, key, _permission in steps_of(plans):

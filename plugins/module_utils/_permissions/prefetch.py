@@ -21,6 +21,9 @@ the engine reads each repository instead (``permissions-config``, the documented
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     bbql_in,
@@ -35,17 +38,26 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
 from ansible_collections.accessops.atlassian.plugins.module_utils._pagination import iter_bitbucket_values
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.safety import owner_listing
 
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._workers import WorkerPool
+    from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import BitbucketClient
+    from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory
+    from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import Wishes
+    from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import Scope
+
 # repositories per filtered query: 50 full names keep the URL far below common limits (about 3 KB)
 REPOSITORY_BATCH = 50
 # a task on fewer repositories reads them one by one: the query would save nothing
 MIN_TARGETS = 3
 
 
-def _full_name(workspace, slug):
+def _full_name(workspace: str, slug: str) -> str:
     return ("%s/%s" % (workspace, slug)).lower()
 
 
-def effective_access(client, workspace, targets, key, learn=None):
+def effective_access(
+    client: BitbucketClient, workspace: str, targets: list[str], key: str, learn: Callable[[Any], Any] | None = None
+) -> dict[str, str] | None:
     """{target: effective permission} of the user ``key`` (an account id or ``{uuid}``) on ``targets`` (repository
     slugs), for the targets where the user has access; None when the credentials may not read it (403 / 404) or the
     server refuses the filter (400).
@@ -89,7 +101,7 @@ def effective_access(client, workspace, targets, key, learn=None):
     return found
 
 
-def existing_repositories(client, workspace, targets):
+def existing_repositories(client: BitbucketClient, workspace: str, targets: list[str]) -> set[str] | None:
     """The set of ``targets`` (repository slugs) that exist and are visible, one listing per 50; None when the
     credentials may not list repositories (403 / 404) or the server refuses the filter (400)."""
     by_slug = {t.lower(): t for t in targets}
@@ -115,22 +127,22 @@ class Known:
     """What the prefetch proved of the task's user: ``access(target)`` is the effective level, False for no access
     (so no explicit permission), None when unknown; ``exists(target)`` True, False or None (unknown)."""
 
-    def __init__(self, workspace, access, existing=None):
+    def __init__(self, workspace: str, access: dict[str, str], existing: set[str] | None = None) -> None:
         self.workspace = workspace
         self._access = access
         self._existing = existing
 
-    def access(self, target):
+    def access(self, target: str) -> str | bool:
         return self._access.get(target, False)
 
-    def exists(self, target):
+    def exists(self, target: str) -> bool | None:
         if target in self._access:
             return True
         if self._existing is None:
             return None
         return target in self._existing
 
-    def missing(self, target):
+    def missing(self, target: str) -> NotFoundError:
         return NotFoundError(
             "Repository %s/%s not found (or not visible with these credentials): the repository listing "
             "filtered on its slug did not show it" % (self.workspace, target),
@@ -140,7 +152,15 @@ class Known:
         )
 
 
-def prefetch(pool, scope, workspace, targets, wishes, directory, check_mode=False):
+def prefetch(
+    pool: WorkerPool,
+    scope: Scope,
+    workspace: str,
+    targets: list[str],
+    wishes: dict[str, Wishes],
+    directory: Directory,
+    check_mode: bool = False,
+) -> tuple[Known | None, tuple[list[str], list[dict[str, Any]]] | None]:
     """``(known, owners)`` for a task about one user (not exclusive) on at least ``MIN_TARGETS`` repositories, read
     concurrently: the user's effective access and, for a grant, the owner / membership listing that ``check_owner``
     needs (``(account ids asked, listing)``). ``(None, None)`` when the task is of another shape; ``known`` is None
@@ -159,7 +179,7 @@ def prefetch(pool, scope, workspace, targets, wishes, directory, check_mode=Fals
     jobs = ["access"] + ([] if removal else ["owners"])
     seen = []
 
-    def run(worker, job):
+    def run(worker: BitbucketClient, job: str) -> Any:
         if job == "access":
             return effective_access(worker, workspace, targets, key, learn=seen.append)
         return unseen, owner_listing(worker, workspace, unseen)

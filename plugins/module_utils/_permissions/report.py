@@ -8,14 +8,22 @@ a real run what was applied, with the same code.
 
 from __future__ import annotations
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._engine import make_diff
+from typing import TYPE_CHECKING, Any
+
+from ansible_collections.accessops.atlassian.plugins.module_utils._engine import Plan, make_diff
+
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory
+    from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import Wishes
+    from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.engine import TargetState
+    from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import Scope
 
 
 class Outcome:
     """What was applied to one target for one subject: ``add``/``update``/``remove`` like a Plan, plus ``failed``
     and ``fatal`` (an error that stops the task)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.add = {}
         self.update = {}
         self.remove = {}
@@ -23,7 +31,7 @@ class Outcome:
         self.fatal = None
 
 
-def failure(name, key, operation, err):
+def failure(name: str, key: str | None, operation: str, err: Exception | str) -> dict[str, Any]:
     """The record of one failed operation on a target, as listed in its ``failed``: ``{name: key}`` (``user`` or
     ``group``: who, None for a read of the target), ``operation``, ``status`` and ``message``. ``err``: the error, or
     the message of an operation not attempted (no HTTP status)."""
@@ -34,7 +42,7 @@ def failure(name, key, operation, err):
     return {name: key, "operation": operation, "status": status, "message": message}
 
 
-def _lists(done, plan):
+def _lists(done: Plan | Outcome, plan: Plan) -> dict[str, list[str]]:
     return {
         "added": sorted(done.add),
         "updated": sorted(done.update),
@@ -43,7 +51,9 @@ def _lists(done, plan):
     }
 
 
-def _target_result(scope, state, plans, outcomes, check_mode):
+def _target_result(
+    scope: Scope, state: TargetState, plans: dict[str, Plan], outcomes: dict[str, Outcome] | None, check_mode: bool
+) -> tuple[dict[str, Any], dict[str, tuple[dict[str, Any], dict[str, Any]]]]:
     """The result entry of one target, and {subject: (before, after)}."""
     result = {
         scope.name: state.target,
@@ -76,7 +86,7 @@ def _target_result(scope, state, plans, outcomes, check_mode):
     return result, sides
 
 
-def render_permissions(users, groups, known):
+def render_permissions(users: dict[str, str], groups: dict[str, str], known: dict[str, dict[str, Any]]) -> str:
     """Explicit permissions as YAML text for ``--diff``: one ``"account_id": permission`` line per user, sorted by
     account id, with the display name and email (when known) as a comment; then one ``"group:slug": permission``
     line per group."""
@@ -92,7 +102,7 @@ def render_permissions(users, groups, known):
     return "".join(line + "\n" for line in lines)
 
 
-def _failure_message(scope, results):
+def _failure_message(scope: Scope, results: list[dict[str, Any]]) -> str:
     failed = [r for r in results if r["failed"]]
     parts = []
     for entry in failed[:5]:
@@ -106,7 +116,16 @@ def _failure_message(scope, results):
     )
 
 
-def report(scope, workspace, states, plans, outcomes, wishes, directory, check_mode):
+def report(
+    scope: Scope,
+    workspace: str,
+    states: list[TargetState],
+    plans: dict[str, dict[str, Plan]],
+    outcomes: dict[str, dict[str, Outcome]],
+    wishes: dict[str, Wishes],
+    directory: Directory,
+    check_mode: bool,
+) -> tuple[dict[str, Any], bool]:
     """``(result, failed)`` of the task."""
     results, diffs = [], []
     sides_of = {}

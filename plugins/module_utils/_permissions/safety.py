@@ -14,8 +14,12 @@ them too, so it predicts a refusal):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import (
     ACCOUNT_ID_BATCH,
+    BitbucketClient,
     bbql_in,
     check_filtered,
     chunks,
@@ -23,14 +27,22 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.cli
     user_key,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import AtlassianError
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import is_not_a_user, members_listed, whoami
-from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import RefusedError
-from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import RANK
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import (
+    Directory,
+    is_not_a_user,
+    members_listed,
+    whoami,
+)
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import RefusedError, Wishes
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.scopes import RANK, Scope
+
+if TYPE_CHECKING:
+    from ansible_collections.accessops.atlassian.plugins.module_utils._engine import Plan
 
 BASIC_AUTH_KINDS = ("api_token",)
 
 
-def check_auth_for_writes(client, scope, plans):
+def check_auth_for_writes(client: BitbucketClient, scope: Scope, plans: Iterable[Plan]) -> None:
     """Refuse a task that would change a permission with credentials Bitbucket refuses for permission writes."""
     if client.auth_kind in BASIC_AUTH_KINDS or not any(plan.changed for plan in plans):
         return
@@ -46,7 +58,7 @@ def check_auth_for_writes(client, scope, plans):
     )
 
 
-def admin_losses(plans):
+def admin_losses(plans: dict[str, Plan]) -> dict[str, list[str]]:
     """{account_id: [targets]} of explicit admin permissions the plans ({target: Plan}) remove or lower."""
     losses = {}
     for target, plan in plans.items():
@@ -57,7 +69,7 @@ def admin_losses(plans):
     return losses
 
 
-def caller_account(client):
+def caller_account(client: BitbucketClient) -> str | None:
     """The caller's account id (``GET /user``, 1 request); RefusedError when it cannot be known.
 
     An ``access_token`` may be a user's OAuth access token (whose admin permission must be protected like any other
@@ -78,7 +90,7 @@ def caller_account(client):
         ) from None
 
 
-def check_caller(caller, losses, wishes):
+def check_caller(caller: str | None, losses: dict[str, list[str]], wishes: Wishes) -> None:
     """Refuse when the task explicitly removes or lowers the caller's own admin permission."""
     if caller and caller in losses and caller in wishes.involved:
         raise RefusedError(
@@ -91,7 +103,7 @@ def check_caller(caller, losses, wishes):
 OWNER_QUERY = 'permission = "owner"'  # the filter the spec states on /workspaces/{ws}/permissions
 
 
-def owner_listing(client, workspace, account_ids):
+def owner_listing(client: BitbucketClient, workspace: str, account_ids: Iterable[str]) -> list[dict[str, Any]]:
     """The memberships answering ``permission = "owner" OR user.account_id IN (...)`` (50 ids per request, checked
     against the filter): the workspace owner, and which of ``account_ids`` are members. When the server answers the
     combined filter with HTTP 400, the documented forms instead: ``q=permission = "owner"`` (1 request, checked) and the
@@ -99,7 +111,7 @@ def owner_listing(client, workspace, account_ids):
     path = client.transport.shown_path("/workspaces/%s/permissions" % workspace)
     wanted = sorted(set(account_ids))
 
-    def read(query, batch):
+    def read(query: str, batch: list[str]) -> list[dict[str, Any]]:
         listed = list(client.iter_workspace_permissions(workspace, q=query))
         return check_filtered(
             listed,
@@ -110,7 +122,7 @@ def owner_listing(client, workspace, account_ids):
             path,
         )
 
-    def combined():
+    def combined() -> list[dict[str, Any]]:
         listing = []
         for index, batch in enumerate(chunks(wanted, ACCOUNT_ID_BATCH) or [[]]):
             query = [OWNER_QUERY] if index == 0 else []
@@ -119,14 +131,21 @@ def owner_listing(client, workspace, account_ids):
             listing.extend(read(" OR ".join(query), batch))
         return listing
 
-    def documented():
+    def documented() -> list[dict[str, Any]]:
         owners = read(OWNER_QUERY, [])
         return owners + [{"user": user} for user in members_listed(client, workspace, wanted).values()]
 
     return combined() if not wanted else read_or_fallback(combined, documented)
 
 
-def check_owner(client, workspace, plans, wishes, directory, prefetched=None):
+def check_owner(
+    client: BitbucketClient,
+    workspace: str,
+    plans: dict[str, Plan],
+    wishes: Wishes,
+    directory: Directory,
+    prefetched: tuple[list[str], list[dict[str, Any]]] | None = None,
+) -> None:
     """Refuse a grant to the workspace owner, or to an account id that is no workspace member. Made only when a plan
     adds a user: one request, ``permission = "owner" OR user.account_id IN (...)`` for the added account ids not yet
     seen in an answer (50 per request); none when ``prefetched`` ``(account ids asked, listing)`` already answers

@@ -16,6 +16,9 @@ error no other request can avoid (401, or 404 on the filtered read: the director
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._workers import (
     DEFAULT_CONCURRENCY,
@@ -33,6 +36,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client i
     IGNORED_OPTION,
     MANAGED_OPTIONS,
     USERS_PATH,
+    ScimClient,
     ensure_user,
     ignored_option_warning,
     validate_user_params,
@@ -46,36 +50,36 @@ MAX_NAMED_FAILURES = 10
 class _Recorder:
     """The worker's ScimClient for one user, remembering whether a write of that user succeeded."""
 
-    def __init__(self, client):
+    def __init__(self, client: ScimClient) -> None:
         self._client = client
         self.wrote = False
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
 
-    def _write(self, method, *args):
+    def _write(self, method: Callable[..., Any], *args: Any) -> Any:
         result = method(*args)
         self.wrote = True
         return result
 
-    def create_user(self, payload):
+    def create_user(self, payload: dict[str, Any]) -> dict[str, Any]:
         return self._write(self._client.create_user, payload)
 
-    def patch_user(self, user_id, operations):
+    def patch_user(self, user_id: str, operations: list[dict[str, Any]]) -> dict[str, Any]:
         return self._write(self._client.patch_user, user_id, operations)
 
-    def delete_user(self, user_id):
+    def delete_user(self, user_id: str) -> None:
         return self._write(self._client.delete_user, user_id)
 
 
-def _stops_everything(client, err):
+def _stops_everything(client: ScimClient, err: AtlassianError) -> bool:
     """Bad credentials (401), or 404 on ``GET /Users`` (an unknown directory): every other user would fail the same."""
     if isinstance(err, AuthenticationError):
         return True
     return isinstance(err, NotFoundError) and err.method == "GET" and err.path == client.transport.shown_path(USERS_PATH)
 
 
-def ignored_option_warnings(params):
+def ignored_option_warnings(params: dict[str, Any]) -> list[str]:
     """The warnings of the deprecated ``locale`` (``_scim.client.IGNORED_OPTION``), top level or in items of ``users``: one for
     the top-level option, one naming the items that set it. The value is never used (see ``MANAGED_OPTIONS``)."""
     warnings = []
@@ -92,7 +96,7 @@ def ignored_option_warnings(params):
     return warnings
 
 
-def check_items(params):
+def check_items(params: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
     """The validated items of ``users``: a list of (user_name, desired, state). ConfigurationError before any request
     for a top-level attribute given with ``users``, a bad value of an item, or a user listed twice."""
     given = [option for option in ITEM_OPTIONS if params.get(option) is not None]
@@ -119,25 +123,25 @@ def check_items(params):
     return items
 
 
-def _failed_entry(user_name, err, wrote):
+def _failed_entry(user_name: str, err: AtlassianError, wrote: bool) -> dict[str, Any]:
     entry = {"user_name": user_name, "changed": wrote, "user": None, "atlassian_account_id": None, "failed": True}
     entry.update(err.as_result())
     return entry
 
 
-def concurrency_of(params):
+def concurrency_of(params: dict[str, Any]) -> int:
     """The validated ``concurrency`` (1 to 16; ConfigurationError otherwise)."""
     concurrency = params.get("concurrency")
     return validate.bounded_int(DEFAULT_CONCURRENCY if concurrency is None else concurrency, "concurrency", 1, MAX_CONCURRENCY)
 
 
-def ensure_users(client, params, check_mode=False):
+def ensure_users(client: ScimClient, params: dict[str, Any], check_mode: bool = False) -> tuple[dict[str, Any], bool]:
     """Do the list form of atlassian_scim_user; return ``(result, failed)``. Raises ConfigurationError (no request
     sent) for bad options; per-user errors are in the results."""
     concurrency = concurrency_of(params)
     items = check_items(params)
 
-    def handle(worker, item):
+    def handle(worker: ScimClient, item: tuple[str, dict[str, Any], str]) -> tuple[dict[str, Any], dict[str, Any] | None]:
         user_name, desired, state = item
         recorder = _Recorder(worker)
         try:
@@ -163,7 +167,7 @@ def ensure_users(client, params, check_mode=False):
     return report([entry for entry, _diff in outcomes], [diff for _entry, diff in outcomes if diff is not None])
 
 
-def _failure_message(results, failed):
+def _failure_message(results: list[dict[str, Any]], failed: list[dict[str, Any]]) -> str:
     parts = ["%s (%s)" % (entry["user_name"], entry["msg"]) for entry in failed[:MAX_NAMED_FAILURES]]
     more = ""
     if len(failed) > MAX_NAMED_FAILURES:
@@ -177,7 +181,7 @@ def _failure_message(results, failed):
     )
 
 
-def report(results, diffs):
+def report(results: list[dict[str, Any]], diffs: list[dict[str, Any]]) -> tuple[dict[str, Any], bool]:
     """``(result, failed)``: ``changed``, ``results`` in the order of the items, ``diff`` (one entry per changed user),
     ``failed_users`` and, when some failed, ``msg``."""
     failed = [entry for entry in results if entry["failed"]]

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import common_spec, or_default, transport_options
@@ -16,7 +19,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils import _valida
 DEFAULT_SCIM_URL = "https://api.atlassian.com"
 
 
-def scim_argument_spec():
+def scim_argument_spec() -> dict[str, Any]:
     """Connection options of every SCIM module (a new dict each call)."""
     spec = dict(
         scim_url=dict(type="str", default=DEFAULT_SCIM_URL, fallback=(env_fallback, ["ATLASSIAN_SCIM_URL"])),
@@ -27,7 +30,7 @@ def scim_argument_spec():
     return spec
 
 
-def scim_base_url(scim_url, directory_id):
+def scim_base_url(scim_url: str | None, directory_id: Any) -> str:
     """``{scim_url}/scim/directory/{directory_id}`` (both validated)."""
     if directory_id is None or directory_id == "":
         raise ConfigurationError("directory_id is required: set it or ATLASSIAN_SCIM_DIRECTORY_ID")
@@ -35,7 +38,7 @@ def scim_base_url(scim_url, directory_id):
     return (scim_url or DEFAULT_SCIM_URL).rstrip("/") + "/scim/directory/" + validate.encode_segment(directory_id)
 
 
-def scim_transport_from_params(params, warn=None, **kwargs):
+def scim_transport_from_params(params: dict[str, Any], warn: Callable[[str], Any] | None = None, **kwargs: Any) -> Transport:
     """A Transport for one SCIM directory from module params (ConfigurationError on bad options)."""
     scim_url = validate.url(or_default(params, "scim_url", DEFAULT_SCIM_URL), "scim_url", warn)
     base_url = scim_base_url(scim_url, params.get("directory_id"))
