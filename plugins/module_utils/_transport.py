@@ -450,7 +450,7 @@ class Transport:
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """GET and return the JSON object ({} for an empty body)."""
-        body = self.request_json("GET", path, params=params)
+        body = self.decode_json(self.request("GET", path, params=params), "GET", path)  # request_json, one frame less
         if body is None:
             return {}
         if not isinstance(body, dict):
