@@ -20,7 +20,8 @@ VENV_NEWEST := $(CURDIR)/.venv-core-newest
 STAMP_NEWEST := $(VENV_NEWEST)/.installed-$(NEWEST_CORE)
 # The integration tests the newest-core stage runs (a representative subset: every module family, the roles through
 # ansible-playbook and ansible-runner, secrets at -vvvv); PYTEST_ARGS still applies.
-NEWEST_TESTS ?= test_bitbucket_repo_permission.py test_admin_access.py \
+NEWEST_TESTS ?= test_bitbucket_repo_permission.py test_admin_access.py test_admin_check_mode_and_refusals.py \
+  test_admin_info_modules.py test_admin_api_key_hidden.py \
   test_scim_user.py test_no_secrets_in_output.py test_role_onboarding.py test_role_offboarding.py \
   test_role_access_review.py test_awx_runner.py
 VENV_EE := $(CURDIR)/.venv-ee
@@ -65,6 +66,7 @@ help:
 	@echo "make build      build the collection tarball"
 	@echo "make docs       the docsite (antsibull-docs + Sphinx, offline) in $(DOCSITE)/build/html"
 	@echo "make docs-lint  antsibull-docs lint-collection-docs; make importer: galaxy-importer on the tarball"
+	@echo "make doc-fragments  rewrite the generated sections of plugins/doc_fragments from tests/update_doc_fragments.py"
 	@echo "make sanity-newest / integration-newest   sanity and integration on ansible-core $(NEWEST_CORE) with"
 	@echo "                pyenv's Python 3.13 (.venv-core-newest); skipped with a message when it is missing"
 	@echo "make ee-check   ansible-builder introspect / create on the built collection (.venv-ee)"
@@ -265,6 +267,12 @@ docs-lint: $(STAMP_DOCS) tree
 	cd $(COLL)
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_DOCS)/bin:$$PATH antsibull-docs lint-collection-docs --plugin-docs \
 	  --check-extra-docs-refs --validate-collection-refs all .
+
+# The generated sections of plugins/doc_fragments (the shared connection options of bitbucket/scim/admin, the
+# per-scope sub-fragments of permissions) from the tables of tests/update_doc_fragments.py; the units check them.
+.PHONY: doc-fragments
+doc-fragments: venv
+	$(VPY) tests/update_doc_fragments.py
 
 # galaxy-importer (what Galaxy / Automation Hub run on upload) on the built tarball, without a container engine
 # (tests/galaxy-importer.cfg): fails on any error or warning.

@@ -48,14 +48,15 @@ options:
       - If not set in the task, the value of the E(ATLASSIAN_ADMIN_DIRECTORY_ID) environment variable is used.
     type: str
     default: "-"
+  # BEGIN GENERATED common-options: from the tables of tests/update_doc_fragments.py (make doc-fragments)
   validate_certs:
     description:
       - Whether to verify the TLS certificate of the API.
       - Only set this to V(false) against a test server you control.
       - V(false) makes every task warn.
-      - When O(ca_path) is not set, C(requests) trusts the file named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE)
-        if one is set; the task then warns unless that file is a default trust store. Set O(ca_path) to make the
-        choice explicit.
+      - When O(ca_path) is not set, C(requests) trusts the file named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) if
+        one is set; the task then warns unless that file is a default trust store. Set O(ca_path) to make the choice
+        explicit.
       - If not set in the task, the value of the E(ATLASSIAN_ADMIN_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
@@ -79,11 +80,13 @@ options:
       - From 0 to 20.
       - Retries wait with exponential backoff and full jitter; on HTTP 429 they wait for C(Retry-After), or else until
         the C(X-RateLimit-Reset) time the API sends; they stop after 120 seconds in total.
-      - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP 429.
+      - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP
+        429.
       - V(0) disables retries.
       - If not set in the task, the value of the E(ATLASSIAN_ADMIN_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
+  # END GENERATED common-options
 notes:
   - Lists are read with the API's cursors, 100 items a request; filters are sent within the API's limits - 100 emails
     or group names, 10 account IDs or group IDs, 20 resource IDs a request.

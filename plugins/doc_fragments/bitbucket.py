@@ -73,14 +73,30 @@ options:
       - If not set in the task, the value of the E(BITBUCKET_TOKEN_URL) environment variable is used.
     type: str
     default: https://bitbucket.org/site/oauth2/access_token
+  requests_per_hour:
+    description:
+      - "The task's client-side request budget, for Bitbucket's rate limit (about 1,000 requests per user and rolling
+        hour): the task never sends more than this many requests in any hour, and a task larger than that waits for
+        room (paces its requests) instead of being refused with HTTP 429, which Bitbucket answers without
+        C(Retry-After). A task within its budget never waits."
+      - When the job is estimated to need more requests than are left, the task warns before it starts. When Bitbucket
+        sends C(X-RateLimit-Limit) or C(X-RateLimit-NearLimit) (less than 20% left), the budget is lowered to match.
+      - The budget counts this task's own requests only (each task starts a new hour); other tasks and tools using
+        the same account share Bitbucket's limit. C(rate_limit.paced_seconds) in the result says how long the task waited.
+      - V(0) disables pacing (HTTP 429 answers are still retried, see O(max_retries)).
+      - If not set in the task, the value of the E(BITBUCKET_REQUESTS_PER_HOUR) environment variable is used.
+    type: int
+    default: 1000
+    version_added: 0.3.0
+  # BEGIN GENERATED common-options: from the tables of tests/update_doc_fragments.py (make doc-fragments)
   validate_certs:
     description:
       - Whether to verify the TLS certificates of the API and token endpoints.
       - Only set this to V(false) against a test server you control.
       - V(false) makes every task warn.
-      - When O(ca_path) is not set, C(requests) trusts the file named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE)
-        if one is set; the task then warns unless that file is a default trust store. Set O(ca_path) to make the
-        choice explicit.
+      - When O(ca_path) is not set, C(requests) trusts the file named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) if
+        one is set; the task then warns unless that file is a default trust store. Set O(ca_path) to make the choice
+        explicit.
       - If not set in the task, the value of the E(BITBUCKET_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
@@ -102,28 +118,15 @@ options:
     description:
       - How many times a request is retried when the API answers HTTP 429, 502, 503 or 504, or the connection fails.
       - From 0 to 20.
-      - Retries wait with exponential backoff and full jitter, honour C(Retry-After) when the server sends it, and
-        stop after 120 seconds in total.
-      - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP 429.
+      - Retries wait with exponential backoff and full jitter, honour C(Retry-After) when the server sends it, and stop
+        after 120 seconds in total.
+      - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP
+        429.
       - V(0) disables retries.
       - If not set in the task, the value of the E(BITBUCKET_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
-  requests_per_hour:
-    description:
-      - "The task's client-side request budget, for Bitbucket's rate limit (about 1,000 requests per user and rolling
-        hour): the task never sends more than this many requests in any hour, and a task larger than that waits for
-        room (paces its requests) instead of being refused with HTTP 429, which Bitbucket answers without
-        C(Retry-After). A task within its budget never waits."
-      - When the job is estimated to need more requests than are left, the task warns before it starts. When Bitbucket
-        sends C(X-RateLimit-Limit) or C(X-RateLimit-NearLimit) (less than 20% left), the budget is lowered to match.
-      - The budget counts this task's own requests only (each task starts a new hour); other tasks and tools using
-        the same account share Bitbucket's limit. C(rate_limit.paced_seconds) in the result says how long the task waited.
-      - V(0) disables pacing (HTTP 429 answers are still retried, see O(max_retries)).
-      - If not set in the task, the value of the E(BITBUCKET_REQUESTS_PER_HOUR) environment variable is used.
-    type: int
-    default: 1000
-    version_added: 0.3.0
+  # END GENERATED common-options
 notes:
   - Give exactly one authentication method per task, in the task or through environment variables. The methods are
     O(username) with O(api_token), O(access_token), or O(client_id) with O(client_secret). The modules fail when

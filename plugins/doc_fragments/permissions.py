@@ -6,8 +6,11 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """The subject options of every explicit-permission module (repositories and projects, users and groups);
-    each module adds its target options and the options whose permission levels depend on the target."""
+    """The subject options of every explicit-permission module (repositories and projects, users and groups).
+
+    ``REPOSITORY`` and ``PROJECT`` (``accessops.atlassian.permissions.repository`` / ``.project``) add the target
+    options and the options whose permission levels depend on the scope; they are generated from the ``SCOPES`` table
+    of ``tests/update_doc_fragments.py``."""
 
     DOCUMENTATION = r"""
 attributes:
@@ -101,3 +104,136 @@ notes:
     403, 404), the others still finish, the task fails, and C(results) says exactly what was applied, so running the
     task again completes the job.
 """
+
+    # BEGIN GENERATED scopes: from the tables of tests/update_doc_fragments.py (make doc-fragments)
+    REPOSITORY = r"""
+options:
+  repository:
+    description:
+      - The slug of one repository.
+      - Exactly one of O(repository) and O(repositories) is required.
+    type: str
+  repositories:
+    description:
+      - Slugs of several repositories of O(workspace); the same permissions are applied to each.
+    type: list
+    elements: str
+  permission:
+    description:
+      - The explicit permission O(user) and/or O(group) must have. Required when O(state=present).
+    type: str
+    choices: [read, write, admin]
+  users:
+    description:
+      - Several users, each with its own permission and state.
+      - An empty list is valid with O(exclusive=true) (it removes every explicit user permission but the protected
+        ones).
+    type: list
+    elements: dict
+    suboptions:
+      user:
+        description: Account ID, C({uuid}) or email address.
+        type: str
+        required: true
+      permission:
+        description: The explicit permission to have. Required when O(users[].state=present).
+        type: str
+        choices: [read, write, admin]
+      state:
+        description: Whether the explicit permission must be there.
+        type: str
+        choices: [present, absent]
+        default: present
+  groups:
+    description:
+      - Several groups, each with its own permission and state.
+      - An empty list is valid with O(exclusive=true) (it removes every explicit group permission).
+    type: list
+    elements: dict
+    suboptions:
+      group:
+        description: The group slug.
+        type: str
+        required: true
+      permission:
+        description: The explicit permission to have. Required when O(groups[].state=present).
+        type: str
+        choices: [read, write, admin]
+      state:
+        description: Whether the explicit permission must be there.
+        type: str
+        choices: [present, absent]
+        default: present
+notes:
+  - "API token scopes: C(read:repository:bitbucket), C(admin:repository:bitbucket), C(write:permission:bitbucket)
+    (grant, change), C(delete:permission:bitbucket) (revoke), C(read:workspace:bitbucket) (email and uuid look-ups,
+    owner check) and C(read:user:bitbucket) (to recognize the caller before removing or lowering an admin permission).
+    OAuth consumers (C(repository:admin), C(account)) can only read."
+"""
+
+    PROJECT = r"""
+options:
+  project:
+    description:
+      - The key of one project (C(INFRA)).
+      - Exactly one of O(project) and O(projects) is required.
+    type: str
+  projects:
+    description:
+      - Keys of several projects of O(workspace); the same permissions are applied to each.
+    type: list
+    elements: str
+  permission:
+    description:
+      - The explicit permission O(user) and/or O(group) must have. Required when O(state=present).
+      - V(create-repo) is V(write) on every repository of the project plus creating repositories in it.
+    type: str
+    choices: [read, write, create-repo, admin]
+  users:
+    description:
+      - Several users, each with its own permission and state.
+      - An empty list is valid with O(exclusive=true) (it removes every explicit user permission but the protected
+        ones).
+    type: list
+    elements: dict
+    suboptions:
+      user:
+        description: Account ID, C({uuid}) or email address.
+        type: str
+        required: true
+      permission:
+        description: The explicit permission to have. Required when O(users[].state=present).
+        type: str
+        choices: [read, write, create-repo, admin]
+      state:
+        description: Whether the explicit permission must be there.
+        type: str
+        choices: [present, absent]
+        default: present
+  groups:
+    description:
+      - Several groups, each with its own permission and state.
+      - An empty list is valid with O(exclusive=true) (it removes every explicit group permission).
+    type: list
+    elements: dict
+    suboptions:
+      group:
+        description: The group slug.
+        type: str
+        required: true
+      permission:
+        description: The explicit permission to have. Required when O(groups[].state=present).
+        type: str
+        choices: [read, write, create-repo, admin]
+      state:
+        description: Whether the explicit permission must be there.
+        type: str
+        choices: [present, absent]
+        default: present
+notes:
+  - "API token scopes: C(read:project:bitbucket), C(admin:project:bitbucket), C(write:permission:bitbucket) (grant,
+    change), C(delete:permission:bitbucket) (revoke), C(read:workspace:bitbucket) (email and uuid look-ups, owner check)
+    and C(read:user:bitbucket) (to recognize the caller before removing or lowering an admin permission). OAuth
+    consumers (C(project:admin), C(account)) can only read."
+"""
+    # END GENERATED scopes

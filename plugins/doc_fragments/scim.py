@@ -35,14 +35,15 @@ options:
       - Required, in the task or through the environment.
       - If not set in the task, the value of the E(ATLASSIAN_SCIM_TOKEN) environment variable is used.
     type: str
+  # BEGIN GENERATED common-options: from the tables of tests/update_doc_fragments.py (make doc-fragments)
   validate_certs:
     description:
       - Whether to verify the TLS certificate of the API.
       - Only set this to V(false) against a test server you control.
       - V(false) makes every task warn.
-      - When O(ca_path) is not set, C(requests) trusts the file named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE)
-        if one is set; the task then warns unless that file is a default trust store. Set O(ca_path) to make the
-        choice explicit.
+      - When O(ca_path) is not set, C(requests) trusts the file named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) if
+        one is set; the task then warns unless that file is a default trust store. Set O(ca_path) to make the choice
+        explicit.
       - If not set in the task, the value of the E(ATLASSIAN_SCIM_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
@@ -64,13 +65,15 @@ options:
     description:
       - How many times a request is retried when the API answers HTTP 429, 502, 503 or 504, or the connection fails.
       - From 0 to 20.
-      - Retries wait with exponential backoff and full jitter, honour C(Retry-After) when the server sends it, and
-        stop after 120 seconds in total.
-      - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP 429.
+      - Retries wait with exponential backoff and full jitter, honour C(Retry-After) when the server sends it, and stop
+        after 120 seconds in total.
+      - Requests that create something (C(POST)) are only retried when they cannot have reached the server, or on HTTP
+        429.
       - V(0) disables retries.
       - If not set in the task, the value of the E(ATLASSIAN_SCIM_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
+  # END GENERATED common-options
 notes:
   - SCIM provisioning creates, updates and deactivates Atlassian accounts of the organization. It does not grant
     access to Bitbucket workspaces or repositories by itself.

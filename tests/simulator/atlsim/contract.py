@@ -6,13 +6,13 @@ Admin API under ``/admin``; the specs declare ``https://api.bitbucket.org/2.0``,
 ``https://api.atlassian.com/admin``. A request is therefore presented to openapi-core with the spec's host and the
 simulator's path, which then resolve to the same server and path template.
 
-Every departure from a strict validation is a named entry of :data:`SPEC_QUIRKS`, applied where the
-spec itself is wrong or silent; nothing else is relaxed.
+Every departure from a strict validation is a named entry of :data:`SPEC_QUIRKS` (:mod:`atlsim.contract_quirks`),
+applied where the spec itself is wrong or silent; nothing else is relaxed.
 
 The specs mark few attributes required (a Bitbucket membership ``{"type": "workspace_membership"}`` or a
 SCIM user without ``id`` would pass), so a contract check alone could pass on an empty shape. The named
-entries of :data:`STRICTNESS_OVERLAY` add the ``required`` lists the documented behaviour implies; each is
-applied to the schema it names, on top of what the spec requires.
+entries of :data:`STRICTNESS_OVERLAY` (:mod:`atlsim.contract_overlay`) add the ``required`` lists the documented
+behaviour implies; each is applied to the schema it names, on top of what the spec requires.
 """
 
 from __future__ import annotations
@@ -36,300 +36,19 @@ from openapi_schema_validator import OAS30Validator
 from werkzeug.datastructures import Headers
 from werkzeug.datastructures import ImmutableMultiDict
 
+# The quirks, the worded rules and the overlay are kept in their own modules; re-exported here, where they are named.
+from .contract_overlay import ATLASSIAN_EXTENSION  # noqa: F401  pylint: disable=unused-import
+from .contract_overlay import SCIM_ALWAYS_RETURNED, apply_overlay
+from .contract_overlay import STRICTNESS_OVERLAY  # noqa: F401  pylint: disable=unused-import
+from .contract_quirks import ADMIN_REQUEST_RULES, USER_EMAILS_PAGE_SCHEMA, breaks_rule
+from .contract_quirks import SPEC_QUIRKS  # noqa: F401  pylint: disable=unused-import
+
 BITBUCKET_SPEC = "bitbucket-cloud-swagger.v3.json"
 SCIM_SPEC = "atlassian-user-provisioning-scim.2022-08-29.json"
 BITBUCKET_HOST = "https://api.bitbucket.org"
 SCIM_HOST = "https://api.atlassian.com"
 ADMIN_SPEC = "atlassian-admin-organization.swagger.v3.2026-08-21.json"
 ADMIN_HOST = "https://api.atlassian.com"  # the spec's server is https://api.atlassian.com/admin: the simulator's /admin
-ATLASSIAN_EXTENSION = "urn:scim:schemas:extension:atlassian-external:1.0"
-
-# Where the spec cannot be used as is, and why. Each quirk is applied in exactly one place below.
-SPEC_QUIRKS = {
-    "BB_USER_EMAILS_NO_200": (
-        "GET /user/emails declares only a `default` response with the `error` schema and no email schema at all; "
-        "a 200 page is checked against the paginated envelope of the other list endpoints with Bitbucket's documented "
-        "email object (type 'email', email, is_primary, is_confirmed) instead."
-    ),
-    "SCIM_META_RESOURCE_TYPE_ENUM": (
-        "ScimMetadata.resourceType is declared as enum USER/GROUP/DIRECTORY (a Java enum leaking into the spec), while "
-        "RFC 7643 section 3.1 and the service itself use the resource type name 'User' / 'Group'; the enum is dropped, "
-        "the attribute stays a string."
-    ),
-    "SCIM_PROJECTION": (
-        "An answer to a request with `attributes` or `excludedAttributes` holds only what was asked plus what is "
-        "returned always (RFC 7644 section 3.9): SCIM_USER_IDENTITY then requires only id and schemas."
-    ),
-    "ADMIN_GROUP_COUNTS_TYPE": (
-        'MultiDirectoryGroupDetails.data.counts declares `"type": "GroupCounts"` beside its `$ref` (a schema name '
-        "where a JSON type belongs: the document fails OpenAPI validation); the stray `type` is dropped, the `$ref` stays."
-    ),
-    "ADMIN_USER_DETAILS_TEMPLATE": (
-        "GET user details is filed under `.../users/{userId}` but names its path parameter `accountId`, and "
-        "`.../users/{userId}` and `.../users/{accountId}` are the same templated path (OpenAPI forbids both); the GET "
-        "joins `.../users/{accountId}`, the name its parameter has."
-    ),
-    "ADMIN_INVITE_EMAILS_BOUNDS": (
-        "MultidirectoryInviteApiRequest.emails bounds the array with `minimum: 1` / `maximum: 25`, number keywords that "
-        "do not apply to an array (no validator enforces them); they are read as `minItems: 1` / `maxItems: 25`."
-    ),
-    "ADMIN_NULLABLE_ENUM": (
-        "MultiDirectoryUser.managementSource and MultiDirectoryUserDetailsData.managementSource are `nullable` with an "
-        "`enum` of invited / synced that leaves null out (OpenAPI 3.0.3: an enum must list null to allow it), while "
-        "the spec's own words make null the value of an account neither invited nor synced; null joins the enum."
-    ),
-    "ADMIN_V1_USER_ID_UUID": (
-        "The v1 user role operations declare the path parameter `userId` (and, on role-assignments, `orgId`) as "
-        "`format: uuid`, but account ids are opaque (`557058:...`, `712020:...`) and org ids are not always UUIDs; the "
-        "format is dropped, the parameter stays a string."
-    ),
-    "ADMIN_BODYLESS_ANSWERS": (
-        "The membership, suspend, restore and remove operations declare every status with a description and no body: "
-        "a success answer must then be empty, and an error answer is checked against `Errors`, the error shape every "
-        "other v2 directory operation declares."
-    ),
-}
-
-# Rules the Admin spec states in words (descriptions), not in its schemas: rule -> (method, template, the spec's words).
-# Checked on requests (:meth:`SpecContract.check_request`), so a client, or a test, sending such a body is caught.
-ADMIN_REQUEST_RULES = {
-    "ADMIN_WORKSPACES_CURSOR_ALONE": (
-        "post",
-        "/v2/orgs/{orgId}/workspaces",
-        'SearchWorkspacesRequestV2.cursor: "When a cursor is provided in the request body, no other properties may be present."',
-    ),
-    "ADMIN_USERS_EMAILS_OR_TERM": (
-        "post",
-        "/v2/orgs/{orgId}/directories/{directoryId}/users/search",
-        'emails: "Mutually exclusive with `searchTerm`"',
-    ),
-    "ADMIN_GROUPS_NAMES_EXCLUSIVE": (
-        "post",
-        "/v2/orgs/{orgId}/directories/{directoryId}/groups/search",
-        'groupNames: "Mutually exclusive with `searchTerm` and `groupIds`"',
-    ),
-}
-
-# Where the spec is stricter in fact than on paper: entry -> (kind, schema, attributes an answer must carry, why).
-# "paginated_*" stands for every paginated list of the Bitbucket spec; "schema/property" names the schema of one
-# property; "GET /path" the schema of the operation's 200 JSON answer. Kind "atlassian" entries only apply to a contract built for Atlassian's own SCIM service
-# (``SpecContract.scim(..., atlassian=True)``), not to a plain RFC 7644 server.
-STRICTNESS_OVERLAY = {
-    "BB_PAGE_VALUES": (
-        "bitbucket",
-        "paginated_*",
-        ("values",),
-        "narrative_pagination: only `values` and `next` are guaranteed in a page; `values` always is",
-    ),
-    "BB_USER_IDENTITY": (
-        "bitbucket",
-        "user",
-        ("type", "account_id", "uuid", "display_name"),
-        "a user is known by its account_id and uuid, and every answer names it",
-    ),
-    "BB_ACCOUNT_IDENTITY": (
-        "bitbucket",
-        "account",
-        ("type", "uuid", "display_name"),
-        "any account (a repository owner is a workspace-like account without account_id)",
-    ),
-    "BB_CURRENT_USER": (
-        "bitbucket",
-        "GET /user",
-        ("account_id",),
-        "the spec answers an `account`; the authenticated caller is a user, known by its account_id",
-    ),
-    "BB_SELECTED_USER": (
-        "bitbucket",
-        "GET /users/{selected_user}",
-        ("account_id",),
-        "the spec answers an `account`; /users/{selected_user} finds users only",
-    ),
-    "BB_MEMBERSHIP": ("bitbucket", "workspace_membership", ("user", "workspace"), "a membership links a user to a workspace"),
-    "BB_MEMBERSHIP_USER": (
-        "bitbucket",
-        "workspace_membership/user",
-        ("account_id",),
-        "the member (declared an `account`) is a user, known by its account_id",
-    ),
-    "BB_REPOSITORY_USER_PERMISSION": (
-        "bitbucket",
-        "repository_user_permission",
-        ("permission", "user"),
-        "an explicit permission names its level and its user (the spec's example, like "
-        "Bitbucket, leaves `repository` out of permissions-config answers)",
-    ),
-    "BB_REPOSITORY_GROUP_PERMISSION": (
-        "bitbucket",
-        "repository_group_permission",
-        ("permission", "group"),
-        "an explicit permission names its level and its group (no `repository`, as above)",
-    ),
-    "BB_REPOSITORY_PERMISSION": (
-        "bitbucket",
-        "repository_permission",
-        ("permission", "user", "repository"),
-        "an effective permission names its level, its user and its repository",
-    ),
-    "BB_PROJECT": (
-        "bitbucket",
-        "project",
-        ("type", "key", "uuid", "name"),
-        "a project is known by its key (the path parameter) and its uuid, and every answer names it",
-    ),
-    "BB_PROJECT_USER_PERMISSION": (
-        "bitbucket",
-        "project_user_permission",
-        ("permission", "user"),
-        "an explicit project permission names its level and its user (the spec's examples leave `project` out)",
-    ),
-    "BB_PROJECT_GROUP_PERMISSION": (
-        "bitbucket",
-        "project_group_permission",
-        ("permission", "group"),
-        "an explicit project permission names its level and its group (no `project`)",
-    ),
-    "BB_GROUP_SLUG": (
-        "bitbucket",
-        "group",
-        ("slug",),
-        "a group in a permission is known by its slug (the path parameter of permissions-config)",
-    ),
-    "SCIM_USER_IDENTITY": (
-        "scim",
-        "ScimUser",
-        ("id", "userName", "meta", "schemas"),
-        "RFC 7643: id and schemas are always returned, userName and meta by default",
-    ),
-    "SCIM_ATLASSIAN_ACCOUNT": (
-        "atlassian",
-        "ScimUser",
-        (ATLASSIAN_EXTENSION,),
-        "Atlassian links every directory user to an Atlassian account",
-    ),
-    "SCIM_ATLASSIAN_ACCOUNT_ID": (
-        "atlassian",
-        "ExternalAtlassianScimExtension",
-        ("atlassianAccountId",),
-        "the extension exists to carry the account id",
-    ),
-    # the organization Admin API: what the collection reads in every answer (the spec marks only search `data` required)
-    "ADMIN_USER": (
-        "admin",
-        "MultiDirectoryUser",
-        ("accountId", "email", "status", "accountStatus", "membershipStatus"),
-        "a directory user is known by its account id and email, and every answer tells its statuses",
-    ),
-    "ADMIN_USER_DETAILS": ("admin", "MultiDirectoryUserDetails", ("data",), "GET user details wraps the user in `data`"),
-    "ADMIN_USER_DETAILS_DATA": (
-        "admin",
-        "MultiDirectoryUserDetailsData",
-        ("accountId", "email", "status", "accountStatus", "membershipStatus"),
-        "as ADMIN_USER",
-    ),
-    "ADMIN_USER_GROUP": ("admin", "MultiDirectoryUserGroup", ("id",), "an expanded group of a user is known by its id"),
-    "ADMIN_GROUP": (
-        "admin",
-        "MultiDirectoryGroup",
-        ("id", "name", "directoryId", "managementAccess"),
-        "a group is known by its id and name, lives in one directory (where its writes go) and tells whether it may be modified",
-    ),
-    "ADMIN_GROUP_DETAILS": ("admin", "MultiDirectoryGroupDetails", ("data",), "GET group wraps the group in `data`"),
-    "ADMIN_GROUP_DETAILS_DATA": (
-        "admin",
-        "MultiDirectoryGroupDetails/data",
-        ("id", "name", "directoryId", "managementAccess"),
-        "as ADMIN_GROUP",
-    ),
-    "ADMIN_DIRECTORY": ("admin", "MultiDirectoryUserDirectory", ("directoryId", "name"), "a directory is known by its id"),
-    "ADMIN_DIRECTORY_PAGE": ("admin", "MultiDirectoryUserDirectoryPage", ("data",), "a page always holds its `data` list"),
-    "ADMIN_USER_ROLES_PAGE": ("admin", "MultiDirectoryUserRoleAssignmentPage", ("data",), "as ADMIN_DIRECTORY_PAGE"),
-    "ADMIN_GROUP_ROLES_PAGE": ("admin", "MultiDirectoryGroupRoleAssignmentPage", ("data",), "as ADMIN_DIRECTORY_PAGE"),
-    "ADMIN_WORKSPACES_PAGE": ("admin", "PageDataResponseV2", ("data",), "as ADMIN_DIRECTORY_PAGE"),
-    "ADMIN_USER_ROLE_ASSIGNMENT": (
-        "admin",
-        "MultiDirectoryUserRoleAssignment",
-        ("resourceId", "roleAssignments"),
-        "a role assignment names its resource and the roles held on it",
-    ),
-    "ADMIN_ROLE_ASSIGNMENT": (
-        "admin",
-        "MultiDirectoryRoleAssignment",
-        ("role", "roleAssignmentMethods"),
-        "a role held says how it is held (direct, group_direct, inferred)",
-    ),
-    "ADMIN_GROUP_ROLE_ASSIGNMENT": (
-        "admin",
-        "MultiDirectoryGroupRoleAssignment",
-        ("resourceId", "roles"),
-        "a group's role assignment names its resource and roles",
-    ),
-    "ADMIN_WORKSPACE": ("admin", "WorkspaceModel", ("id", "type", "attributes"), "a workspace (resource) is known by its id"),
-    "ADMIN_WORKSPACE_ATTRIBUTES": (
-        "admin",
-        "WorkspaceModel/attributes",
-        ("name", "typeKey"),
-        "its name and product (typeKey) are what a resource is looked up by",
-    ),
-    "ADMIN_INVITE_ANSWER": (
-        "admin",
-        "MultidirectoryInviteSuccessResponse",
-        ("data",),
-        "an invitation answers one entry per email",
-    ),
-    "ADMIN_INVITE_RESULT": (
-        "admin",
-        "AdminInviteResponse",
-        ("email", "results"),
-        "each entry names its email and the group and role results of the invitation",
-    ),
-    "ADMIN_ERRORS": ("admin", "Errors", ("errors",), "an error answer lists its errors"),
-    "ADMIN_ERROR": ("admin", "Error", ("code", "status", "title"), "each error has its code, status and title"),
-    "ADMIN_API_ERRORS": ("admin", "ApiErrorResponse", ("errors",), "as ADMIN_ERRORS (the invitation's errors)"),
-    "ADMIN_API_ERROR": ("admin", "ApiError", ("code", "status", "title"), "as ADMIN_ERROR; its codes are listed"),
-    "ADMIN_APPLICATION_ERROR": (
-        "admin",
-        "ApplicationError",
-        ("code", "status", "title"),
-        "the workspaces operation's error body: one error, not a list",
-    ),
-    "ADMIN_PROXY_ERROR": ("admin", "ProxyError", ("code", "message"), "the gateway's error body (401, 429)"),
-}
-# Attributes the overlay requires although the spec declares them only on a derived schema.
-UNDECLARED_ALLOWED = {  # declared on `user`, not on its base `account`
-    ("workspace_membership/user", "account_id"),
-    ("GET /user", "account_id"),
-    ("GET /users/{selected_user}", "account_id"),
-}
-# RFC 7644 section 3.9: with ``attributes`` / ``excludedAttributes`` only the attributes returned "always" are sure.
-SCIM_ALWAYS_RETURNED = ("id", "schemas")
-
-USER_EMAILS_PAGE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "size": {"type": "integer", "minimum": 0},
-        "page": {"type": "integer", "minimum": 1},
-        "pagelen": {"type": "integer", "minimum": 1},
-        "next": {"type": "string", "format": "uri"},
-        "previous": {"type": "string", "format": "uri"},
-        "values": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "type": {"type": "string", "enum": ["email"]},
-                    "email": {"type": "string"},
-                    "is_primary": {"type": "boolean"},
-                    "is_confirmed": {"type": "boolean"},
-                    "links": {"type": "object"},
-                },
-                "required": ["type", "email", "is_primary", "is_confirmed"],
-            },
-        },
-    },
-    "required": ["values"],
-    "additionalProperties": False,
-}
 
 
 def reference_dir(repo_root: Path) -> Path:
@@ -481,7 +200,7 @@ class SpecContract:
         broken = [
             f"{name}: {words}"
             for name, (rule_method, rule_template, words) in ADMIN_REQUEST_RULES.items()
-            if rule_method == method.lower() and rule_template == template and _breaks(name, data)
+            if rule_method == method.lower() and rule_template == template and breaks_rule(name, data)
         ]
         if broken:
             raise ContractViolation(f"{where}\n" + "\n".join(broken))
@@ -562,76 +281,6 @@ class SpecContract:
         if errors:
             details = "\n".join(f"  at {'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors)
             raise ContractViolation(f"{where} ({how})\n{details}")
-
-
-def _breaks(rule: str, body: Any) -> bool:
-    """Whether a request body breaks the worded rule ``rule`` of :data:`ADMIN_REQUEST_RULES`."""
-    if not isinstance(body, dict):
-        return False
-    if rule == "ADMIN_WORKSPACES_CURSOR_ALONE":
-        return body.get("cursor") is not None and len(body) > 1
-    if rule == "ADMIN_USERS_EMAILS_OR_TERM":
-        return "emails" in body and "searchTerm" in body
-    return "groupNames" in body and ("searchTerm" in body or "groupIds" in body)  # ADMIN_GROUPS_NAMES_EXCLUSIVE
-
-
-def apply_overlay(spec: dict[str, Any], kinds: tuple[str, ...], only: tuple[str, ...] | None = None) -> list[str]:
-    """Add the ``required`` lists of the :data:`STRICTNESS_OVERLAY` entries of these kinds; return the entry names.
-
-    ``only`` keeps just these attributes of each list. A schema the overlay names must exist and declare (itself or
-    through ``allOf``) every attribute it requires, so that a renamed schema or attribute cannot void the overlay.
-    """
-    schemas = spec["components"]["schemas"]
-    applied = []
-    for name, (kind, target, attributes, _why) in STRICTNESS_OVERLAY.items():
-        if kind not in kinds:
-            continue
-        targets = [n for n in schemas if n.startswith("paginated_")] if target == "paginated_*" else [target]
-        wanted = [a for a in attributes if only is None or a in only]
-        for target_name in targets:
-            schema = _overlay_target(spec, target_name)
-            missing = [a for a in wanted if a not in _declared(schemas, schema) and (target_name, a) not in UNDECLARED_ALLOWED]
-            if missing:
-                raise ValueError(f"{name}: {target_name} declares no {missing}")
-            for attribute in wanted:
-                if (target_name, attribute) in UNDECLARED_ALLOWED:  # declare it (as `user` does) beside the requirement
-                    schema.setdefault("properties", {}).setdefault(attribute, {"type": "string"})
-            required = schema.setdefault("required", [])
-            required.extend(a for a in wanted if a not in required)
-        applied.append(name)
-    return applied
-
-
-def _overlay_target(spec: dict[str, Any], target: str) -> dict[str, Any]:
-    """The schema ``target`` names; a ``$ref`` there is wrapped (``allOf``) so that it can take a ``required``."""
-    if target.startswith("GET "):
-        holder = spec["paths"][target[4:]]["get"]["responses"]["200"]["content"]["application/json"]
-        return _wrapped(holder, "schema")
-    schemas = spec["components"]["schemas"]
-    schema_name, _slash, prop = target.partition("/")
-    schema = schemas[schema_name]
-    if not prop:
-        return schema
-    for part in [schema, *schema.get("allOf", [])]:
-        if prop in (part.get("properties") or {}):
-            return _wrapped(part["properties"], prop)
-    raise ValueError(f"{target}: no such property")
-
-
-def _wrapped(holder: dict[str, Any], key: str) -> dict[str, Any]:
-    if "$ref" in holder[key]:
-        holder[key] = {"allOf": [holder[key]]}  # OpenAPI 3.0 ignores the siblings of a $ref
-    return holder[key]
-
-
-def _declared(schemas: dict[str, Any], schema: dict[str, Any]) -> set[str]:
-    """The property names a schema declares, following ``allOf`` and ``$ref``."""
-    if "$ref" in schema:
-        return _declared(schemas, schemas[schema["$ref"].rsplit("/", 1)[-1]])
-    names = set(schema.get("properties") or {})
-    for part in schema.get("allOf") or []:
-        names |= _declared(schemas, part)
-    return names
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The in-process client of the contract tests: calls the simulator with a path *template* of the spec and
-validates every answer with a :class:`atlsim.contract.SpecContract` (tests/simulator/tests/test_contract*.py)."""
+validates every answer with a :class:`atlsim.contract.SpecContract` (tests/simulator/tests/test_contract*.py,
+tests/simulator/tests/contract_admin/)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from atlsim import DEMO_SEED, demo, strict
+from atlsim import DEMO_SEED, demo, strict, strict_bitbucket, strict_spec
 from atlsim.admin_testkit import ALL, DIR, KEY, error_of
 from atlsim.app import create_app
 from atlsim.clock import FakeClock, FakeSleep
@@ -321,8 +321,8 @@ def test_outside_the_gate(strict_client):
 
 # -- the overlays ---------------------------------------------------------------------------------------------------
 def test_every_overlay_is_used_needed_and_documented():
-    used = {name for name, _schema in strict.SUBTYPES.values()} | set(strict.ADDED_PROPERTIES.values())
-    used |= set(strict.PAGINATED.values()) | {name for name, _ops in strict.OPERATORS.values()}
+    used = {name for name, _schema in strict_bitbucket.SUBTYPES.values()} | set(strict_bitbucket.ADDED_PROPERTIES.values())
+    used |= set(strict_bitbucket.PAGINATED.values()) | {name for name, _ops in strict_bitbucket.OPERATORS.values()}
     used |= {"SCIM_CASE_INSENSITIVE", "SCIM_PATCH_OPS"}
     assert used == set(strict.OVERLAYS)
     readme = README.read_text(encoding="utf-8")
@@ -330,17 +330,17 @@ def test_every_overlay_is_used_needed_and_documented():
     bitbucket = find("bitbucket", "GET", "/2.0/user").spec
     schemas = bitbucket["components"]["schemas"]
     # needed: the spec alone would refuse these
-    assert "account_id" not in strict.properties(bitbucket, schemas["account"])
-    assert "slug" not in strict.properties(bitbucket, schemas["repository"])
+    assert "account_id" not in strict_spec.properties(bitbucket, schemas["account"])
+    assert "slug" not in strict_spec.properties(bitbucket, schemas["repository"])
     assert "200" not in bitbucket["paths"]["/user/emails"]["get"]["responses"]
-    assert strict.description_filters(bitbucket["paths"]["/workspaces/{workspace}/members"]["get"]["description"]) == {
+    assert strict_bitbucket.description_filters(bitbucket["paths"]["/workspaces/{workspace}/members"]["get"]["description"]) == {
         "user.email": {"IN"}
     }
     # used: and only where they are named
-    assert strict.schema_path(bitbucket, "workspace_membership", "user.account_id") == (True, ["BB_MEMBERSHIP_USER"])
-    assert strict.schema_path(bitbucket, "repository_permission", "user.account_id") == (True, [])
-    assert strict.schema_path(bitbucket, "repository", "slug") == (True, ["BB_REPOSITORY_SLUG"])
-    assert strict.schema_path(bitbucket, "repository", "owner.account_id") == (False, [])
+    assert strict_bitbucket.schema_path(bitbucket, "workspace_membership", "user.account_id") == (True, ["BB_MEMBERSHIP_USER"])
+    assert strict_bitbucket.schema_path(bitbucket, "repository_permission", "user.account_id") == (True, [])
+    assert strict_bitbucket.schema_path(bitbucket, "repository", "slug") == (True, ["BB_REPOSITORY_SLUG"])
+    assert strict_bitbucket.schema_path(bitbucket, "repository", "owner.account_id") == (False, [])
 
 
 def test_scim_filter_rules_are_read_from_the_spec():
