@@ -243,6 +243,14 @@ _HINT_403 = {
     ),
 }
 
+# Bitbucket's 403 for an account that is no workspace member (any more): not a scope problem
+_NOT_A_MEMBER = re.compile(r"(?i)not an? (member of|collaborator on)( the| this)? workspace")
+HINT_NOT_A_MEMBER = (
+    "the account of the credentials (username) may no longer be a member of the workspace - was it taken out of "
+    "the group that gives it access (an offboarding, atlassian_group_member state=absent)? A workspace admin can "
+    "give it back"
+)
+
 _HINT_429 = {
     "admin_api_key": "rate limit of the organization Admin API exceeded and still refused after the retries",
     "scim_token": "rate limit of the user provisioning API exceeded and still refused after the retries",
@@ -337,6 +345,8 @@ def error_from_response(
     cls = _CLASSES.get(status, ApiError)
     if status == 401:
         hint = _HINT_401.get(auth_kind, "the credentials were rejected")
+    elif status == 403 and api_message and _NOT_A_MEMBER.search(api_message):
+        hint = HINT_NOT_A_MEMBER
     elif status == 403:
         hint = _HINT_403.get(auth_kind, "the credentials lack a required scope or permission")
     elif status == 429 and auth_kind in _HINT_429:

@@ -31,6 +31,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     error_from_response,
     redact,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._send_failures import classify, never_sent
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import (
     RETRY_STATUSES,
     RetryPolicy,
@@ -46,14 +47,12 @@ if TYPE_CHECKING:
 try:
     import requests
     from requests import exceptions as rex
-    from urllib3.exceptions import ConnectTimeoutError
 
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
     requests = None
     rex = None
-    ConnectTimeoutError = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
@@ -134,6 +133,7 @@ class Transport:
         session: requests.Session | None = None,
         warn: Callable[[str], Any] | None = None,
         stats: ApiStats | None = None,
+        url_hint: str | None = None,
     ) -> None:
         if session is None and not HAS_REQUESTS:
             raise ConfigurationError("The Python library requests is required")
@@ -161,6 +161,11 @@ class Transport:
         # one ApiStats per task: a worker's Transport is given the main one (see clone)
         self.stats = stats if stats is not None else ApiStats()
         self.last_retries = 0
+        # True when an earlier attempt of the last request may have reached the server (a read timeout, a cut
+        # connection, a gateway's 502 / 504) before the attempt that answered: a retried write may find its own work
+        self.last_maybe_applied = False
+        # the options that set the base URL, named when its host cannot be reached ("admin_url / ATLASSIAN_ADMIN_URL")
+        self.url_hint = url_hint
         self._origins = {_origin(self.base_url)}
         token_url = getattr(auth, "token_url", None)
         if token_url:
@@ -195,6 +200,7 @@ class Transport:
             ca_path=verify if isinstance(verify, str) else None,
             retry_policy=self.retry_policy,
             stats=self.stats,
+            url_hint=self.url_hint,
         )
         clone.warn = self.warn  # set afterwards: the CA-bundle warning was already given once, by this Transport
         return clone
@@ -249,40 +255,15 @@ class Transport:
     def _describe(self, exc: BaseException) -> str:
         return redact(_QUERY.sub("", "%s: %s" % (type(exc).__name__, exc)), self.secrets)
 
-    @staticmethod
-    def _never_sent(exc: BaseException) -> bool:
-        """True when the connection failed before the request could be sent."""
-        if isinstance(exc, rex.ConnectTimeout):
-            return True
-        seen = set()
-        todo = [exc]
-        while todo:
-            item = todo.pop()
-            if item is None or id(item) in seen:
-                continue
-            seen.add(id(item))
-            if isinstance(item, ConnectTimeoutError):  # urllib3: also NewConnectionError, NameResolutionError
-                return True
-            todo.extend(arg for arg in getattr(item, "args", ()) if isinstance(arg, BaseException))
-            todo.append(getattr(item, "reason", None))
-            todo.append(item.__cause__)
-            todo.append(item.__context__)
-        return False
+    def _host(self) -> str:
+        """The API's host (and port), never credentials or a path."""
+        parts = urlsplit(self.base_url)
+        host = parts.hostname or ""
+        return "%s:%s" % (host, parts.port) if parts.port else host
 
     def _classify(self, exc: BaseException, idempotent: bool) -> tuple[bool, str]:
-        """Return (retryable, message) for a requests exception."""
-        if isinstance(exc, rex.SSLError):
-            return False, "TLS error (check validate_certs and ca_path): %s" % self._describe(exc)
-        if isinstance(exc, (rex.ConnectTimeout, rex.ConnectionError)) and self._never_sent(exc):
-            return True, "could not connect: %s" % self._describe(exc)
-        if isinstance(exc, (rex.ReadTimeout, rex.ConnectionError, rex.ChunkedEncodingError, rex.ContentDecodingError)):
-            if idempotent:
-                return True, "no answer: %s" % self._describe(exc)
-            return False, (
-                "no complete answer (%s); the request may already have been applied, so it was not retried: "
-                "read the current state before trying again" % self._describe(exc)
-            )
-        return False, self._describe(exc)
+        """Return (retryable, message) for a requests exception (``_send_failures.classify``)."""
+        return classify(exc, idempotent, self._describe(exc), self._host(), self.url_hint)
 
     # -- sending ---------------------------------------------------------------------------------------
 
@@ -294,7 +275,9 @@ class Transport:
 
         Retries: 429 always (the server refused to act); 502/503/504, connection errors and
         read timeouts only for idempotent requests; a connection that failed before the request
-        was sent, always.
+        was sent, always, except a name that does not resolve or a refused connection (fails at
+        once, naming the host). ``last_maybe_applied`` tells whether an earlier attempt may have
+        reached the server.
         """
         method = method.upper()
         idem = is_idempotent(method, idempotent)
@@ -302,6 +285,8 @@ class Transport:
         started = policy.clock()
         attempt = 0
         path = self.path_of(url)
+        self.last_maybe_applied = False
+        maybe_applied = False
         while True:
             self.stats.pace()
             self.stats.record(method)
@@ -318,6 +303,8 @@ class Transport:
             except rex.RequestException as exc:
                 retryable, detail = self._classify(exc, idem)
                 delay = policy.next_delay(attempt, policy.clock() - started) if retryable else None
+                if retryable and not never_sent(exc):
+                    maybe_applied = True  # the request may have reached the server before the connection failed
                 if delay is None:
                     tried = " after %d retries" % attempt if attempt else ""
                     raise TransportError(
@@ -328,11 +315,15 @@ class Transport:
                 status = response.status_code
                 if status not in RETRY_STATUSES or not (idem or status == 429):
                     self.last_retries = attempt
+                    self.last_maybe_applied = maybe_applied
                     return response
+                if status in (502, 504):
+                    maybe_applied = True  # a gateway's answer: the server behind it may have acted
                 reset_at = response.headers.get("X-RateLimit-Reset") if status == 429 else None
                 delay = policy.next_delay(attempt, policy.clock() - started, response.headers.get("Retry-After"), reset_at)
                 if delay is None:
                     self.last_retries = attempt
+                    self.last_maybe_applied = maybe_applied
                     return response
                 response.close()
             policy.sleep(delay)

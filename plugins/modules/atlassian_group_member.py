@@ -61,6 +61,25 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  protect_account:
+    description:
+      - The account the automation acts as in Bitbucket (an email or an account ID), protected from losing its
+        workspace admin - with O(state=absent), removing this account from a group that holds C(atlassian/admin) on a
+        Bitbucket workspace is refused before any change (check mode predicts the refusal), unless
+        O(allow_self_removal=true).
+      - Defaults to the E(BITBUCKET_USERNAME) environment variable (the account the Bitbucket modules act as); the
+        organization API key itself is no person.
+    type: str
+    version_added: "0.3.0"
+  allow_self_removal:
+    description:
+      - Remove anyway what O(state=absent) otherwise refuses - the O(protect_account) account from a group giving it
+        admin on a Bitbucket workspace, or the last member of the last group with members that gives anyone admin on
+        a Bitbucket workspace (checked only when the group search says the group has at most one member; admins by a
+        direct role assignment and the workspace owner are not counted).
+    type: bool
+    default: false
+    version_added: "0.3.0"
 notes:
   - Requests sent - one search for the account (with its groups), one search for the groups named by name and one
     for those named by ID, then one request a membership to add or remove.
@@ -71,6 +90,12 @@ notes:
     search in the group's directory) - a member is listed in RV(unchanged_by_api) and is no change; otherwise the task
     fails naming the product out of seats (two more reads - the group's role assignments and the organization's
     products).
+  - A membership change whose answer was lost (the connection cut after the API acted) is sent again; when the
+    retry is answered HTTP 409 (already a member) or 404 (no longer a member) and the read confirms it, the change
+    is reported as made by this run (C(changed), RV(answer_lost)). An addition answered HTTP 503 is sent again.
+  - With O(state=absent), the group's role assignments are read (one request a group) when the account is
+    O(protect_account); a group the search counts at most one member in also costs a search of the groups with a role
+    on its workspaces.
   - The API answers a removal with HTTP 404 when the organization, the directory, the group or the account is not
     found. The module then reads the account and the group again (a search and a read of the group) - when both are
     there and the account is not a member, the group is listed in RV(unchanged_by_api) and is no change; otherwise the
@@ -162,6 +187,16 @@ unchanged_by_api:
   type: list
   elements: str
   sample: []
+answer_lost:
+  description:
+    - Changes made by this run whose answer was lost - the retry was answered "already so" and a read confirmed it
+      (C(<group>: applied; answer lost, verified by re-read)). They are in RV(added) or RV(removed) too.
+  returned: when an answer was lost
+  type: list
+  elements: str
+  version_added: "0.3.0"
+  sample:
+    - "bitbucket-users-acme: applied; answer lost, verified by re-read"
 api_calls:
   description: The HTTP requests sent to the Admin API, in total and by method (retries included).
   returned: always
@@ -176,7 +211,7 @@ rate_limit:
   sample: {}
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.ensure import group_membership
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.connection import admin_argument_spec, admin_client
@@ -189,6 +224,8 @@ def main():
         user=dict(type="str", required=True),
         groups=dict(type="list", elements="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        protect_account=dict(type="str", fallback=(env_fallback, ["BITBUCKET_USERNAME"])),
+        allow_self_removal=dict(type="bool", default=False),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run_module(module, admin_client, lambda client, module: group_membership(client, module.params, check_mode=module.check_mode))

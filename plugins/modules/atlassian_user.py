@@ -79,7 +79,8 @@ notes:
   - When the API answers that the invitation failed, in whole or in part (HTTP 206, or a group it could not give),
     the task fails, reports what failed in RV(invitations), and C(changed) when the account was invited all the same.
   - A removal answered HTTP 404 (the organization, directory or account not found) is read again - when the directory
-    answers without the account, there was nothing to remove; otherwise the task fails.
+    answers without the account, there was nothing to remove; otherwise the task fails. When that 404 answered a
+    retry whose first attempt's answer was lost, the removal is reported as made by this run (RV(answer_lost)).
 seealso:
   - module: accessops.atlassian.atlassian_group_member
   - module: accessops.atlassian.atlassian_user_info
@@ -140,6 +141,15 @@ directories:
   elements: str
   sample:
     - 2ef0f675-904a-5eed-949f-2d150ffd0457
+answer_lost:
+  description:
+    - Removals made by this run whose answer was lost - the retry was answered HTTP 404 and a read confirmed the
+      account gone (C(directory <id>: applied; answer lost, verified by re-read)).
+  returned: when an answer was lost
+  type: list
+  elements: str
+  version_added: "0.3.0"
+  sample: []
 invited:
   description: Whether an invitation was sent (would be, in check mode).
   returned: when O(state=invited)

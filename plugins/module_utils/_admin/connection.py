@@ -59,6 +59,7 @@ def admin_transport_from_params(params: dict[str, Any], warn: Callable[[str], An
     auth = admin_auth(params.get("admin_api_key"))
     options = transport_options(params, warn)
     options.update(kwargs)
+    options.setdefault("url_hint", "admin_url / ATLASSIAN_ADMIN_URL")
     return Transport(admin_url.rstrip("/") + "/admin", auth, warn=warn, **options)
 
 

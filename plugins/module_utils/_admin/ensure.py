@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import InvitationFailedError, group_key
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes import ALL_DIRECTORIES
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.safety import check_removals
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.info import (
     find_groups,
     find_user,
@@ -27,6 +28,8 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
 
 if TYPE_CHECKING:
     from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import AdminClient
+
+LOST = "%s: applied; answer lost, verified by re-read"
 
 NO_ACCOUNT = (
     "has no account in the organization's directory (or the key cannot see it): use "
@@ -44,6 +47,8 @@ def group_membership(client: AdminClient, params: dict[str, Any], check_mode: bo
     ids, names = split_groups(params.get("groups"))
     if not ids and not names:
         raise ConfigurationError("groups must name at least one group (by name or id)")
+    if params.get("protect_account"):
+        user_kind(params["protect_account"], "protect_account")  # checked before any request
     user = find_user(client, params.get("user"))
     if user is None:
         raise ConfigurationError("user %s %s" % (validate.show(str(params.get("user"))), NO_ACCOUNT))
@@ -69,8 +74,11 @@ def group_membership(client: AdminClient, params: dict[str, Any], check_mode: bo
                 "; ".join("the group %s: it is %s" % (validate.show(str(g.get("name"))), why) for g, why in refused),
             )
         )
+    if state == "absent":
+        check_removals(client, user, todo, params)  # the caller's admin group, the last admin group: before any write
     done = []
     answered_already = []
+    lost = []
     failure = None
     if not check_mode:
         for group in todo:
@@ -85,6 +93,8 @@ def group_membership(client: AdminClient, params: dict[str, Any], check_mode: bo
                 failure = err  # what was changed before is reported, then the task fails
                 break
             (done if changed else answered_already).append(group)
+            if changed and client.last_answer_lost:
+                lost.append(LOST % group["name"])
     else:
         done = list(todo)
     before = sorted(g["name"] for g in groups if g["id"] in member_of)
@@ -105,6 +115,8 @@ def group_membership(client: AdminClient, params: dict[str, Any], check_mode: bo
     }
     if answered_already:
         result["unchanged_by_api"] = _group_names(client, answered_already)
+    if lost:
+        result["answer_lost"] = lost
     result["diff"] = make_diff(
         {"groups": before},
         {"groups": after},
@@ -255,17 +267,22 @@ def account_state(client: AdminClient, params: dict[str, Any], check_mode: bool 
     failure = None
     if not check_mode:
         applied = []
+        lost = []
         for directory in todo:
             try:
                 # remove_user answers False when the directory no longer had the account (404)
                 if action(directory, user["accountId"]) is not False:
                     applied.append(directory)
+                    if action == client.remove_user and client.last_answer_lost:
+                        lost.append(LOST % ("directory " + directory))
             except AtlassianError as err:
                 if not applied:
                     raise
                 failure = err
                 break
         todo = applied
+        if lost:
+            result["answer_lost"] = lost
     if not todo:
         after = before
     result.update({"changed": bool(todo), "directories": todo})

@@ -100,7 +100,12 @@ def _roles(item: dict) -> list:
 
 class AdminWrites(ApiClient):
     """The write operations of ``AdminClient`` (which provides ``transport``, ``directory_path``, ``_org`` and the
-    reads: ``_checked_users``, ``get_group``, ``group_role_assignments``, ``workspaces``)."""
+    reads: ``_checked_users``, ``get_group``, ``group_role_assignments``, ``workspaces``).
+
+    ``last_answer_lost``: after ``add_member`` / ``remove_member`` / ``remove_user``, True when the change was made by
+    this call although the API's answer to it was lost (a retry found it made, and a read confirmed it)."""
+
+    last_answer_lost = False
 
     # -- users ------------------------------------------------------------------------------------------
 
@@ -124,11 +129,14 @@ class AdminWrites(ApiClient):
     def remove_user(self, directory_id: str, account_id: str) -> bool:
         """DELETE the user from the directory: True when removed; False when the 404 answered is confirmed by a read
         that finds the directory without the account (else that 404 is raised)."""
+        self.last_answer_lost = False
         try:
             self.transport.request("DELETE", self._user_write(directory_id, account_id, ""))
         except NotFoundError as err:
+            maybe_applied = self.transport.last_maybe_applied
             if self._read_again(err, lambda: self.directory_user(directory_id, account_id)) is None:
-                return False
+                self.last_answer_lost = bool(maybe_applied)
+                return self.last_answer_lost
             raise self._explained(err, "the account is still in the directory %s" % directory_id) from None
         return True
 
@@ -262,26 +270,33 @@ class AdminWrites(ApiClient):
         """Add ``account_id`` to ``group`` (an answered group object): True when added; False when a 409 is confirmed by
         a read that finds the account a member. Any other 409 is a product out of seats: LicenceLimitError."""
         what = "add %s to the group %s" % (account_id, group.get("name"))
+        self.last_answer_lost = False
         try:
-            self.transport.request("POST", self._membership_path(group), json={"accountId": account_id})
+            # safe to send again: a repeat is answered 409 and read again (item 7 of issue 19)
+            self.transport.request("POST", self._membership_path(group), json={"accountId": account_id}, idempotent=True)
         except ConflictError as err:
+            maybe_applied = self.transport.last_maybe_applied  # before the read again (a request of its own)
             _in_directory, member = self._read_again(err, lambda: self.is_member(group, account_id))
             if member:
-                return False
+                self.last_answer_lost = bool(maybe_applied)
+                return self.last_answer_lost
             raise self._seat_error(err, what, [group["id"]]) from None
         return True
 
     def remove_member(self, group: dict, account_id: str) -> bool:
         """Remove ``account_id`` from ``group``: True when removed; False when a 404 is confirmed by a read that finds
         the group and the account, not a member (else that 404 is raised, saying what is missing)."""
+        self.last_answer_lost = False
         try:
             self.transport.request("DELETE", self._membership_path(group, account_id))
         except NotFoundError as err:
+            maybe_applied = self.transport.last_maybe_applied
             directory = group_directory(group, self.directory_id)
             in_directory, member = self._read_again(err, lambda: self.is_member(group, account_id))
             exists = in_directory and self._read_again(err, lambda: self.get_group(group["id"], directory)) is not None
             if exists and not member:
-                return False
+                self.last_answer_lost = bool(maybe_applied)
+                return self.last_answer_lost
             if member:
                 why = "the account is still a member of the group"
             elif not in_directory:

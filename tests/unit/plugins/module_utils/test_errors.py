@@ -263,3 +263,19 @@ def test_exception_attributes_are_redacted():
     assert "tok-1234" not in repr(error.args)
     for cls in (ConfigurationError, TransportError):
         assert issubclass(cls, AtlassianError) and not issubclass(cls, ApiError)
+
+
+@pytest.mark.parametrize("kind", ["api_token", "client_credentials", None])
+def test_a_403_not_a_member_of_the_workspace_says_the_account_may_have_left_it(kind):
+    """Issue 19: the account was taken out of the workspace (its group removed): the hint is not about token scopes."""
+    body = json.dumps(
+        {
+            "type": "error",
+            "error": {
+                "message": "Your credentials lack one or more required privilege scopes. You are not a member of workspace acme"
+            },
+        }
+    )
+    err = error_from_response(403, body, "GET", "/2.0/workspaces/acme/members", auth_kind=kind)
+    assert "may no longer be a member of the workspace" in err.message
+    assert "lacks a required scope" not in err.message.split("likely cause")[1]

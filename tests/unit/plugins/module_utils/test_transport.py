@@ -276,8 +276,8 @@ def test_get_retried_on_connection_error(mocked, make_transport, fake_clock):
 
 
 def test_get_connection_errors_exhausted(mocked, make_transport):
-    mocked.add(responses.GET, URL, body=_refused())
-    mocked.add(responses.GET, URL, body=_refused())
+    mocked.add(responses.GET, URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
+    mocked.add(responses.GET, URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
     with pytest.raises(TransportError) as info:
         make_transport(max_retries=1).get_json(PATH)
     assert "GET /2.0/workspaces/acme/members failed after 1 retries: could not connect" in str(info.value)
@@ -312,7 +312,7 @@ def test_post_not_retried_after_connection_aborted(mocked, make_transport):
 
 
 def test_post_retried_when_never_sent(mocked, make_transport, fake_clock):
-    mocked.add(responses.POST, URL, body=_refused())
+    mocked.add(responses.POST, URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
     mocked.add(responses.POST, URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
     mocked.add(responses.POST, URL, status=201, json={"id": 1})
     response = make_transport().request("POST", PATH, json={})
@@ -468,3 +468,42 @@ def test_api_stats():
     assert stats.total == 4
     assert stats.as_result() == {"total": 4, "DELETE": 1, "GET": 2, "PUT": 1}
     assert list(stats.as_result()) == ["total", "DELETE", "GET", "PUT"]
+
+
+# -- issue 19: fail fast when the host cannot be reached; whether an earlier attempt may have been applied ------------
+
+
+def _dns_error():
+    from urllib3.exceptions import NameResolutionError
+
+    reason = NameResolutionError("api.bitbucket.org", None, OSError(-2, "Name or service not known"))
+    return requests.exceptions.ConnectionError(MaxRetryError(None, URL, reason=reason))
+
+
+@pytest.mark.parametrize("error, words", [(_dns_error, "name or service not known"), (_refused, "connection refused")])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_unreachable_host_fails_at_once_naming_it(mocked, make_transport, fake_clock, error, words, method):
+    mocked.add(method, URL, body=error())
+    with pytest.raises(TransportError) as info:
+        make_transport(url_hint="api_url / BITBUCKET_API_URL").request(method, PATH)
+    assert len(mocked.calls) == 1 and fake_clock.sleeps == []
+    message = str(info.value)
+    assert "cannot reach api.bitbucket.org: %s (check api_url / BITBUCKET_API_URL)" % words in message
+    assert "://" not in message
+
+
+def test_maybe_applied_is_said_after_a_cut_connection_only(mocked, make_transport, fake_clock):
+    transport = make_transport()
+    mocked.add(responses.DELETE, URL, body=_aborted())
+    mocked.add(responses.DELETE, URL, status=204)
+    transport.request("DELETE", PATH)
+    assert transport.last_maybe_applied is True
+    mocked.add(responses.DELETE, URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
+    mocked.add(responses.DELETE, URL, status=503)
+    mocked.add(responses.DELETE, URL, status=204)
+    transport.request("DELETE", PATH)
+    assert transport.last_maybe_applied is False
+    mocked.add(responses.DELETE, URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    mocked.add(responses.DELETE, URL, status=204)
+    transport.request("DELETE", PATH)
+    assert transport.last_maybe_applied is True

@@ -169,7 +169,8 @@ def test_max_retries_zero_does_not_retry_a_429(api):
     assert failed and result["status"] == 429 and clock.sleeps == [] and len(calls(api)) == 1
 
 
-def test_a_membership_write_is_not_resent_after_a_503(api):
+def test_a_membership_addition_is_sent_again_after_a_503(api):
+    """Issue 19 item 7: adding a member is safe to repeat (a repeat is answered 409 and read again)."""
     add(api, "POST", USERS_SEARCH, page([user("jane")]))
     add(
         api,
@@ -178,11 +179,12 @@ def test_a_membership_write_is_not_resent_after_a_503(api):
         page([{"id": "0e35343a-3bbd-59e8-bdb5-d019d29449e6", "name": "devs", "directoryId": DIRECTORY}]),
     )
     path = "/admin/v2/orgs/%s/directories/%s/groups/0e35343a-3bbd-59e8-bdb5-d019d29449e6/memberships" % (ORG_ID, DIRECTORY)
-    add(api, "POST", path, "<html>unavailable</html>", status=503)
+    for _attempt in range(6):
+        add(api, "POST", path, "<html>unavailable</html>", status=503)
     clock = FakeClock()
     result, failed = run_module(member_module, args(user="jane@acme.example", groups=["devs"]), clock=clock)
-    assert failed and clock.sleeps == [] and result["status"] == 503
-    assert "may already have been applied" in result["msg"]
+    assert failed and len(clock.sleeps) == 5 and result["status"] == 503
+    assert "Gave up after 5 retries" in result["msg"]
 
 
 def test_options_come_from_the_environment(api, monkeypatch):
