@@ -58,7 +58,8 @@ help:
 	@echo "                review, offboarding with its audit report"
 	@echo "make lint       ansible-lint (production profile) on the roles and playbooks, yamllint, ruff check and"
 	@echo "                ruff format --check on the Python (ruff.toml)"
-	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT))"
+	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT)) and print the export"
+	@echo "                block of the modules' environment variables for it (demo credentials), to paste in a shell"
 	@echo "make bench      each job by the collection and by an ansible.builtin.uri baseline against the simulator"
 	@echo "                (2,000 members, 500 repositories, 100 ms latency): time, API calls, minimal calls, physical"
 	@echo "                limit (BENCH_ARGS='--runs 3 --latency-ms 50'; docs/performance.md); make bench-scale: the"
@@ -293,7 +294,7 @@ importer: $(STAMP_IMPORTER) build
 	echo "galaxy-importer: 0 errors, 0 warnings"
 
 simulator: venv
-	PYTHONPATH=tests/simulator $(VPY) -m atlsim --seed $(SIM_SEED) --port $(SIM_PORT)
+	PYTHONPATH=tests/simulator $(VPY) -m atlsim --seed $(SIM_SEED) --port $(SIM_PORT) --print-env
 
 bench: venv
 	$(VPY) tests/benchmarks/bench_jobs.py $(BENCH_ARGS)

@@ -81,12 +81,32 @@ options:
         C(Retry-After). A task within its budget never waits."
       - When the job is estimated to need more requests than are left, the task warns before it starts. When Bitbucket
         sends C(X-RateLimit-Limit) or C(X-RateLimit-NearLimit) (less than 20% left), the budget is lowered to match.
-      - The budget counts this task's own requests only (each task starts a new hour); other tasks and tools using
-        the same account share Bitbucket's limit. C(rate_limit.paced_seconds) in the result says how long the task waited.
-      - V(0) disables pacing (HTTP 429 answers are still retried, see O(max_retries)).
+      - Without O(requests_ledger) the budget counts this task's own requests only (each task starts a new hour),
+        while other tasks and tools using the same account share Bitbucket's limit; with it, the budget counts the
+        requests of every task that records in the same ledger file. C(rate_limit.paced_seconds) in the result says
+        how long the task waited.
+      - V(0) disables pacing (HTTP 429 answers are still retried, see O(max_retries)) and the ledger.
       - If not set in the task, the value of the E(BITBUCKET_REQUESTS_PER_HOUR) environment variable is used.
     type: int
     default: 1000
+    version_added: 0.3.0
+  requests_ledger:
+    description:
+      - "Absolute path of a ledger file that makes O(requests_per_hour) the budget of a whole run instead of one task:
+        every task that names the same file records there the time of each request it sends, and paces when the
+        requests of the rolling hour, of all those tasks together, reach O(requests_per_hour)."
+      - The requests are counted per account and API URL (a hash of the username, OAuth consumer key or access token;
+        never the credential itself), so two accounts in one ledger do not share a budget.
+      - The file is created with mode C(0600) when missing (an empty file is fine, for example one made by
+        M(ansible.builtin.tempfile)); it holds only hashed keys and times and is locked with C(flock) for each request,
+        so it must be on a local file system of the controller.
+      - The collection's playbooks set it for the whole play (a file under a temporary directory made once per run,
+        or E(BITBUCKET_REQUESTS_LEDGER) when set). In a playbook of your own, set it once for the Bitbucket modules
+        with C(module_defaults) for C(group/accessops.atlassian.bitbucket), or set E(BITBUCKET_REQUESTS_LEDGER) to a
+        file that outlives the run to share the budget between runs too.
+      - Not set (or empty), each task has its own budget, as before.
+      - If not set in the task, the value of the E(BITBUCKET_REQUESTS_LEDGER) environment variable is used.
+    type: path
     version_added: 0.3.0
   # BEGIN GENERATED common-options: from the tables of tests/update_doc_fragments.py (make doc-fragments)
   validate_certs:

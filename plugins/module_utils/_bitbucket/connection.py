@@ -11,6 +11,8 @@ check and would make it reject or accept the wrong combinations.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +22,8 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._accounting im
     BITBUCKET_REQUESTS_PER_HOUR,
     ApiStats,
     RequestBudget,
+    RequestLedger,
+    ledger_key,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import common_spec, or_default, transport_options
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
@@ -28,6 +32,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
     bitbucket_auth,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import BitbucketClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 
@@ -52,9 +57,40 @@ def bitbucket_argument_spec() -> dict[str, Any]:
         requests_per_hour=dict(
             type="int", default=BITBUCKET_REQUESTS_PER_HOUR, fallback=(env_fallback, ["BITBUCKET_REQUESTS_PER_HOUR"])
         ),
+        requests_ledger=dict(type="path", fallback=(env_fallback, ["BITBUCKET_REQUESTS_LEDGER"])),
     )
     spec.update(common_spec("BITBUCKET"))
     return spec
+
+
+def _account(auth: Any) -> str:
+    """Who the rate limit counts (Bitbucket: per user; access tokens: per token), as the ledger key's input: the
+    username of an API token, the OAuth consumer's key, a hash of an access token (the token itself never)."""
+    if isinstance(auth, ClientCredentialsAuth):
+        return "oauth:" + auth.client_id
+    username = getattr(auth, "username", None)
+    if username:
+        return "user:" + username.strip().lower()
+    secrets = getattr(auth, "secrets", ()) or ("",)
+    return "token:" + hashlib.sha256(secrets[0].encode("utf-8")).hexdigest()
+
+
+def request_budget(params: dict[str, Any], api_url: str, auth: Any) -> RequestBudget | None:
+    """The task's RequestBudget (None: ``requests_per_hour`` 0, no pacing); with ``requests_ledger``, the run's budget
+    on that file, keyed by a hash of the API URL and the account."""
+    per_hour = or_default(params, "requests_per_hour", BITBUCKET_REQUESTS_PER_HOUR)
+    per_hour = validate.bounded_int(per_hour, "requests_per_hour", 0, MAX_REQUESTS_PER_HOUR)
+    if not per_hour:
+        return None
+    path = params.get("requests_ledger")
+    if not path:  # not set, or an empty variable: the task's own budget
+        return RequestBudget(per_hour)
+    path = os.path.expanduser(str(path))
+    if not os.path.isabs(path) or validate.has_control(path):
+        raise ConfigurationError(
+            "requests_ledger must be an absolute path of a file (created 0600 when missing), not %s" % validate.show(path)
+        )
+    return RequestBudget(per_hour, ledger=RequestLedger(path, ledger_key(api_url, _account(auth))))
 
 
 def bitbucket_transport_from_params(params: dict[str, Any], warn: Callable[[str], Any] | None = None, **kwargs: Any) -> Transport:
@@ -74,10 +110,10 @@ def bitbucket_transport_from_params(params: dict[str, Any], warn: Callable[[str]
     if isinstance(auth, ClientCredentialsAuth):
         validate.url(auth.token_url, "token_url", warn)
     options = transport_options(params, warn)
-    per_hour = or_default(params, "requests_per_hour", BITBUCKET_REQUESTS_PER_HOUR)
-    per_hour = validate.bounded_int(per_hour, "requests_per_hour", 0, MAX_REQUESTS_PER_HOUR)
-    if per_hour:
-        options["stats"] = ApiStats(budget=RequestBudget(per_hour))
+    budget = request_budget(params, api_url, auth)
+    if budget is not None:
+        options["stats"] = ApiStats(budget=budget)
+    options["url_hint"] = "api_url / BITBUCKET_API_URL"
     options.update(kwargs)
     return Transport(api_url, auth, warn=warn, **options)
 

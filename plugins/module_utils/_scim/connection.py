@@ -44,5 +44,6 @@ def scim_transport_from_params(params: dict[str, Any], warn: Callable[[str], Any
     base_url = scim_base_url(scim_url, params.get("directory_id"))
     auth = scim_auth(params.get("scim_token"))
     options = transport_options(params, warn)
+    options["url_hint"] = "scim_url / ATLASSIAN_SCIM_URL"
     options.update(kwargs)
     return Transport(base_url, auth, warn=warn, **options)

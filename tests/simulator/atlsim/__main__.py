@@ -1,8 +1,10 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""``python -m atlsim --seed FILE [--host 127.0.0.1] [--port 0] [--strict] [fault flags]``.
+"""``python -m atlsim --seed FILE [--host 127.0.0.1] [--port 0] [--strict] [--print-env] [fault flags]``.
 
-Prints ``atlsim listening on http://127.0.0.1:PORT`` and serves until killed (SIGINT/SIGTERM).
+Prints ``atlsim listening on http://127.0.0.1:PORT`` and serves until killed (SIGINT/SIGTERM). ``--print-env`` (what
+``make simulator`` passes) also prints the ``export`` block of the modules' environment variables for this server with
+the demo seed's public test credentials (:mod:`atlsim.demo`), ready to paste into a shell.
 The fault flags set the same knobs as ``POST /_sim/faults``. ``--strict``: strict mode (:mod:`atlsim.strict`; without
 the flag, ``ATLSIM_STRICT`` decides).
 """
@@ -11,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import signal
 import sys
 
-from . import DEMO_SEED
+from . import DEMO_SEED, demo
 from .app import create_app
 from .server import SimServer, check_loopback
 
@@ -53,6 +56,30 @@ def _faults(text: str) -> dict:
     return knobs
 
 
+def env_block(url: str) -> str:
+    """The modules' environment variables for the simulator at ``url`` with the demo seed's public test credentials
+    (the admin's API token, the organization admin key, the SCIM key): ``export`` lines for a POSIX shell, after an
+    ``unset`` of the other Bitbucket auth variables (a second auth method makes the modules fail)."""
+    variables = (
+        ("BITBUCKET_API_URL", url + "/2.0"),
+        ("BITBUCKET_USERNAME", demo.ADMIN[0]),
+        ("BITBUCKET_API_TOKEN", demo.ADMIN[1]),
+        ("ATLASSIAN_ADMIN_URL", url),
+        ("ATLASSIAN_ORG_ID", demo.ORG_ID),
+        ("ATLASSIAN_ADMIN_API_KEY", demo.ADMIN_API_KEY),
+        ("ATLASSIAN_SCIM_URL", url),
+        ("ATLASSIAN_SCIM_DIRECTORY_ID", demo.SCIM_DIRECTORY),
+        ("ATLASSIAN_SCIM_TOKEN", demo.SCIM_API_KEY),
+    )
+    lines = [
+        "# The modules' environment for this simulator: paste into your shell (the demo seed's public test",
+        "# credentials, atlsim/demo.py; they are no real secrets and work only here).",
+        "unset BITBUCKET_ACCESS_TOKEN BITBUCKET_CLIENT_ID BITBUCKET_CLIENT_SECRET",
+    ]
+    lines += ["export %s=%s" % (name, shlex.quote(value)) for name, value in variables]
+    return "\n".join(lines) + "\n"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="atlsim", description="Local Bitbucket Cloud + Atlassian SCIM simulator")
     p.add_argument("--seed", default=str(DEMO_SEED), help="YAML/JSON seed file (default: the demo seed)")
@@ -65,6 +92,12 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="strict mode: 400 to any query parameter, BBQL field, SCIM filter or body field the official "
         "documents do not state (default: the ATLSIM_STRICT environment variable)",
+    )
+    p.add_argument(
+        "--print-env",
+        action="store_true",
+        help="after starting, print the export block of the modules' environment variables for this server (the "
+        "demo seed's public test credentials)",
     )
     p.add_argument("--latency-ms", type=int)
     p.add_argument("--error-rate", type=float)
@@ -129,6 +162,8 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     sys.stdout.write("atlsim listening on %s\n" % server.url)
     sys.stdout.write("atlsim strict mode: %s\n" % ("on" if app.strict else "off"))
+    if args.print_env:
+        sys.stdout.write("\n" + env_block(server.url) + "\n")
     sys.stdout.flush()
     try:
         server.serve_forever()

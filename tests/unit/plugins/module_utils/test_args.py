@@ -41,6 +41,7 @@ BITBUCKET_ENV = {
     "timeout": "BITBUCKET_TIMEOUT",
     "max_retries": "BITBUCKET_MAX_RETRIES",
     "requests_per_hour": "BITBUCKET_REQUESTS_PER_HOUR",
+    "requests_ledger": "BITBUCKET_REQUESTS_LEDGER",
 }
 SCIM_ENV = {
     "scim_url": "ATLASSIAN_SCIM_URL",
@@ -229,3 +230,11 @@ def test_error_result_with_a_client_adds_its_accounting():
 
 def test_accounting_before_any_client_reads_as_no_call():
     assert accounting(None) == {"api_calls": {"total": 0}, "rate_limit": {}}
+
+
+def test_each_transport_names_its_url_option_when_the_host_cannot_be_reached():
+    """The "cannot reach HOST (check ...)" message of an unreachable host names the product's URL option and variable."""
+    bitbucket = bitbucket_transport_from_params({"username": "a@acme.example", "api_token": "t"})
+    scim = scim_transport_from_params({"scim_token": "t", "directory_id": "dir-1"})
+    assert bitbucket.url_hint == "api_url / BITBUCKET_API_URL"
+    assert scim.url_hint == "scim_url / ATLASSIAN_SCIM_URL"
