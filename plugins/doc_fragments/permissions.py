@@ -101,8 +101,16 @@ notes:
     to an account ID that is no workspace member, is refused. The caller's own explicit C(admin) permission is never
     removed nor lowered; asking for it fails the task, and O(exclusive) keeps it (reported as C(protected)).
   - Targets are handled in parallel (O(concurrency)). When some fail (for example HTTP 402 at the plan's user limit,
-    403, 404), the others still finish, the task fails, and C(results) says exactly what was applied, so running the
+    403, 404), the others still finish, the task fails, and C(targets) says exactly what was applied, so running the
     task again completes the job.
+  - "Half-measures warn: when a task lowers a user's explicit repository permission, the users whose level it lowered
+    or set are checked with one filtered read of the effective permissions (C(/workspaces/{workspace}/permissions/repositories),
+    50 users and 50 repositories a query, after the writes), and a warning names each one who keeps more than the
+    level set because another path (a group, the project or the workspace) still gives it; Bitbucket's answer holds
+    the level, not the path. Check mode warns where the effective permission already exceeds the explicit one (when
+    both are equal, no documented read tells whether a group gives the same level). A task that lowers nothing, or
+    only removes, makes no such read; credentials that may not read effective permissions get no warning. Projects
+    have no effective-permission read: the warning covers repositories only."
 """
 
     # BEGIN GENERATED scopes: from the tables of tests/update_doc_fragments.py (make doc-fragments)

@@ -103,13 +103,16 @@ group_permissions:
   sample:
     before: {"INFRA": {"developers": "read"}}
     after: {"INFRA": {"developers": "write"}}
-results:
+targets:
   description:
     - One entry per project, in the order given; C(added), C(updated), C(removed), C(unchanged) and C(protected) list
       account IDs, C(groups) the same for group slugs (when the task manages groups), C(failed) what could not be done
       (C(operation) is C(read), C(grant), C(update) or C(revoke), with C(user) or C(group), the HTTP status and the
       reason).
+    - C(diff) is the project's own C(--diff) entry (empty when it did not change); in a loop, it lets callbacks show
+      the diff of each project.
   returned: always
+  version_added: 0.3.0
   type: list
   elements: dict
   sample:
@@ -122,6 +125,14 @@ results:
       protected: []
       failed: []
       groups: {"added": [], "updated": ["developers"], "removed": [], "unchanged": [], "protected": []}
+results:
+  description:
+    - Deprecated alias of RV(targets) (the same list), removed in 0.4.0; read RV(targets) instead.
+    - In a loop, ansible-core reads a C(results) key as the loop's own list; each entry's C(diff) keeps C(--diff) working
+      until the alias is removed.
+  returned: always
+  type: list
+  elements: dict
 failed_projects:
   description: Keys of the projects where something failed; pass them as O(projects) to retry only them.
   returned: always

@@ -76,7 +76,7 @@ EXAMPLES = r"""
 
     - name: Show what changed
       ansible.builtin.debug:
-        msg: "{{ platform.results | map(attribute='added') | list }}"
+        msg: "{{ platform.targets | map(attribute='added') | list }}"
 
 - name: The developers group writes to two repositories, the auditors group only reads one
   accessops.atlassian.bitbucket_repo_permission:
@@ -150,7 +150,7 @@ group_permissions:
   sample:
     before: {"infra-core": {"developers": "read"}}
     after: {"infra-core": {"developers": "write"}}
-results:
+targets:
   description:
     - One entry per repository, in the order given. C(added), C(updated) and C(removed) list the account IDs whose
       permission was actually granted, changed or revoked (would be, in check mode); C(groups) holds the same lists
@@ -160,7 +160,10 @@ results:
     - C(failed) lists what could not be done, with the HTTP status and the reason; C(operation) is C(read),
       C(grant), C(update) or C(revoke), and C(user) is null for a failed read. A repository that does not exist fails
       with HTTP 404 on its read, or on its C(grant) (message C(Repository <workspace>/<slug> not found ...)).
+    - C(diff) is the repository's own C(--diff) entry (empty when it did not change); in a loop, it lets callbacks show
+      the diff of each repository.
   returned: always
+  version_added: 0.3.0
   type: list
   elements: dict
   sample:
@@ -185,6 +188,14 @@ results:
           operation: grant
           status: 402
           message: "PUT /2.0/repositories/acme/billing/permissions-config/users/557058:0003 failed with HTTP 402 ..."
+results:
+  description:
+    - Deprecated alias of RV(targets) (the same list), removed in 0.4.0; read RV(targets) instead.
+    - In a loop, ansible-core reads a C(results) key as the loop's own list; each entry's C(diff) keeps C(--diff) working
+      until the alias is removed.
+  returned: always
+  type: list
+  elements: dict
 failed_repositories:
   description: Slugs of the repositories where something failed; pass them as O(repositories) to retry only them.
   returned: always

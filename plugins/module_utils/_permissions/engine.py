@@ -36,6 +36,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     UnexpectedAnswerError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.effective import half_measures, lowered_or_set
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.prefetch import Known, prefetch
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.report import Outcome, failure, report
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import Wishes, requests_from_params
@@ -367,6 +368,10 @@ def run_permissions(
 
             changed = [t for t in targets if t in plans and any(p.changed for p in plans[t].values())]
             outcomes = dict(pool.map(apply, changed, skipped=lambda target, err: (target, _not_attempted(plans[target], err))))
+    if scope.name == "repository" and client.transport.warn is not None:
+        changes = lowered_or_set(plans, None if check_mode else outcomes)
+        for message in half_measures(client, workspace, changes, directory.users, check_mode, known):
+            client.transport.warn(message)
     return report(scope, workspace, states, plans, outcomes, wishes, directory, check_mode)
 
 

@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The result of a permission task, from what was read, planned and applied: one entry per target (users at the
-top, groups under ``groups``), the before/after permissions, and the ``--diff`` text. Check mode reports the plans,
-a real run what was applied, with the same code.
+"""The result of a permission task, from what was read, planned and applied: one entry per target in ``targets``
+(and its deprecated alias ``results``, the same list; users at the top, groups under ``groups``, the target's own
+``diff``), the before/after permissions, and the ``--diff`` text. Check mode reports the plans, a real run what was
+applied, with the same code.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def _target_result(
         "unchanged": [],
         "protected": [],
         "failed": [],
+        "diff": {},
     }
     if state.error is not None:
         result["failed"].append(failure("user", None, "read", state.error))
@@ -102,7 +104,7 @@ def render_permissions(users: dict[str, str], groups: dict[str, str], known: dic
     return "".join(line + "\n" for line in lines)
 
 
-def _failure_message(scope: Scope, results: list[dict[str, Any]]) -> str:
+def _failure_message(scope: Scope, results: list[dict[str, Any]], check_mode: bool = False) -> str:
     failed = [r for r in results if r["failed"]]
     parts = []
     for entry in failed[:5]:
@@ -110,8 +112,16 @@ def _failure_message(scope: Scope, results: list[dict[str, Any]]) -> str:
         who = first.get("user") or first.get("group")
         parts.append("%s (%s%s: %s)" % (entry[scope.name], first["operation"], " %s" % who if who else "", first["message"]))
     more = " and %d more" % (len(failed) - 5) if len(failed) > 5 else ""
+    if check_mode:  # nothing was applied: say what a real run would meet
+        return "Check mode: %d of %d %s would fail: %s%s. Nothing was changed; the others are listed in targets." % (
+            len(failed),
+            len(results),
+            scope.plural,
+            "; ".join(parts),
+            more,
+        )
     return (
-        "Failed on %d of %d %s: %s%s. Everything else was applied and is listed in results; fix the cause and run "
+        "Failed on %d of %d %s: %s%s. Everything else was applied and is listed in targets; fix the cause and run "
         "the task again to complete it." % (len(failed), len(results), scope.plural, "; ".join(parts), more)
     )
 
@@ -138,17 +148,20 @@ def report(
             header = "%s/%s" % (workspace, state.target)
             users = sides.get("user", ({}, {}))
             groups = sides.get("group", ({}, {}))
-            diffs.append(
-                make_diff(
-                    render_permissions(users[0], groups[0], directory.users),
-                    render_permissions(users[1], groups[1], directory.users),
-                    before_header=header,
-                    after_header=header,
-                )
+            # each entry carries its own diff: in a loop, ansible-core's callbacks read the deprecated ``results``
+            # alias as the loop's own list and show the diffs of its entries
+            entry["diff"] = make_diff(
+                render_permissions(users[0], groups[0], directory.users),
+                render_permissions(users[1], groups[1], directory.users),
+                before_header=header,
+                after_header=header,
             )
+            diffs.append(entry["diff"])
     result = {
         "changed": any(r["changed"] for r in results),
         "diff": diffs,
+        "targets": results,
+        # deprecated alias of targets (the same list), removed in 0.3.0
         "results": results,
         "failed_%s" % scope.plural: [r[scope.name] for r in results if r["failed"]],
     }
@@ -170,5 +183,5 @@ def report(
         result["not_found"] = []
     failed = bool(result["failed_%s" % scope.plural])
     if failed:
-        result["msg"] = _failure_message(scope, results)
+        result["msg"] = _failure_message(scope, results, check_mode)
     return result, failed

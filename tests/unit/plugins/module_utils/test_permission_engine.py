@@ -16,6 +16,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
     PlanLimitError,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.identity import Directory
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.effective import lowered_or_set
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.engine import (
     TargetState,
     apply_target,
@@ -323,3 +324,15 @@ def test_group_requests_are_slugs_and_exclusive_needs_a_list():
     assert asks["user"] == ([], True) and asks["group"][1] is True and exempt == []
     with pytest.raises(ConfigurationError, match="exempt names users"):
         requests_from_params({"groups": [], "exclusive": True, "exempt": ["557058:a"]})
+
+
+def test_half_measure_checks_only_tasks_that_lower_a_level():
+    lowering = {"web": {"user": reconcile({"a": "write", "b": "read"}, {"a": "read", "b": "admin", "c": "read"})}}
+    # a lowering: the users lowered or set are checked (a raised one too, its level is set), never the removals
+    assert lowered_or_set(lowering, None) == {"web": {"a": ("write", "read"), "b": ("read", "admin"), "c": (None, "read")}}
+    raising = {"web": {"user": reconcile({"a": "read"}, {"a": "write", "c": "read"}, absent={"b"})}}
+    assert lowered_or_set(raising, None) == {}
+    groups_only = {"web": {"group": reconcile({"devs": "write"}, {"devs": "read"})}}
+    assert lowered_or_set(groups_only, None) == {}
+    # the real run: only what was applied (no outcome for a target, nothing applied there)
+    assert lowered_or_set(lowering, {}) == {}

@@ -36,7 +36,7 @@ def test_single_user_already_right_makes_one_read_and_no_write():
     assert not failed
     assert result["changed"] is False
     assert calls(responses) == [("GET", REPO_USERS + "/557058:dev1")]
-    assert result["results"] == [
+    assert result["targets"] == [
         {
             "repository": "infra-core",
             "changed": False,
@@ -46,8 +46,10 @@ def test_single_user_already_right_makes_one_read_and_no_write():
             "unchanged": [aid("dev1")],
             "protected": [],
             "failed": [],
+            "diff": {},
         }
     ]
+    assert result["results"] == result["targets"]  # the deprecated alias
     assert result["diff"] == []
     assert result["api_calls"] == {"total": 1, "GET": 1}
 

@@ -105,9 +105,11 @@ def test_lowering_someone_elses_admin_is_allowed():
     responses.add("GET", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "admin"))
     responses.add("GET", API + "/user", json=user("admin"))
     responses.add("PUT", API + REPO_USERS[4:] + "/557058:dev1", json=perm("dev1", "read"))
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page([]))  # the half-measure check
     result, failed = run_module(module, args(repository="infra-core", user=aid("dev1"), permission="read"))
     assert not failed and result["changed"]
-    assert [c[0] for c in calls(responses)] == ["GET", "GET", "PUT"]
+    assert [c[0] for c in calls(responses)] == ["GET", "GET", "PUT", "GET"]
+    assert result["warnings"] == []
 
 
 @responses.activate
