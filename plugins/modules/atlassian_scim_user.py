@@ -224,7 +224,7 @@ EXAMPLES = r"""
 
     - name: Show the Atlassian account IDs of the team, in the order of the list
       ansible.builtin.debug:
-        msg: "{{ team.results | map(attribute='atlassian_account_id') | list }}"
+        msg: "{{ team.users | map(attribute='atlassian_account_id') | list }}"
 
 - name: Connection options from environment variables
   accessops.atlassian.atlassian_scim_user:
@@ -240,7 +240,7 @@ RETURN = r"""
 user:
   description:
     - The SCIM user resource after the task, as the server returned it.
-    - Only with O(user_name); with O(users), each entry of RV(results) has it.
+    - Only with O(user_name); with O(users), each entry of RV(users) has it.
     - In check mode, the user the module predicts (without C(id) when it would be created).
     - With O(state=absent), the user as it was before it was deleted; V(null) when it did not exist.
   returned: when O(user_name) is set
@@ -299,9 +299,11 @@ diff:
     after:
       user_name: jane.doe@acme.example
       title: Engineering Manager
-results:
+users:
   description:
     - With O(users), one entry per user, in the order of O(users) (whatever O(concurrency)).
+    - Not named C(results), which ansible-core would take for the list of a loop's items (a looped task would then
+      show no diff).
     - In check mode, what the run would do (as RV(user) and RV(atlassian_account_id) describe it).
   returned: when O(users) is set
   type: list
@@ -329,6 +331,12 @@ results:
     failed:
       description: Whether handling this user failed.
       type: bool
+      returned: always
+    diff:
+      description:
+        - The user's own C(--diff) entry (C(before), C(after) and their headers), empty when it did not change; in a
+          loop, it lets callbacks show the diff of each user.
+      type: dict
       returned: always
     msg:
       description: Why it failed (no secret). C(not attempted) when an error that every request would meet (HTTP 401,

@@ -106,3 +106,18 @@ def test_no_effective_read_when_nothing_is_lowered(sim, ansible_run, tmp_path):
     for entries in logs.values():
         assert not [e for e in entries if e["path"].endswith("/permissions/repositories")]
     assert not _warnings(again.task("again"))
+
+
+def test_a_looped_scim_list_task_shows_the_diff_of_each_user(sim, ansible_run):
+    """The same class of bug in atlassian_scim_user's list form: its entries are ``users``, each with its own diff."""
+    teams = [
+        [{"user_name": "loop.ana@acme.example", "email": "loop.ana@acme.example", "display_name": "Loop Ana"}],
+        [{"user_name": "loop.li@acme.example", "email": "loop.li@acme.example", "display_name": "Loop Li"}],
+    ]
+    run = ansible_run(playbook("scim_user_loop.yml"), check=True, diff=True, extra_vars={"loop_teams": teams})
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert sim.writes() == []
+    for team in teams:
+        assert "+++ after: %s" % team[0]["user_name"] in run.stdout, run.stdout[-3000:]
+    [task] = run.tasks
+    assert [item["users"][0]["user_name"] for item in task["results"]] == [team[0]["user_name"] for team in teams]

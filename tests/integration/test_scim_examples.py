@@ -52,14 +52,14 @@ def test_user_examples(sim, ansible_run):
     assert result.task("Delete Jane from the directory (deactivates and unlinks the Atlassian account)")["changed"] is True
     assert result.task("Connection options from environment variables")["changed"] is True
     team = result.task("Provision a team in one task (4 users at a time, each with the requests of the single form)")
-    assert [(r["user_name"], r["changed"], r["failed"]) for r in team["results"]] == [
+    assert [(r["user_name"], r["changed"], r["failed"]) for r in team["users"]] == [
         ("ana.lima@acme.example", True, False),
         ("li.wei@acme.example", True, False),
         ("former.contractor@acme.example", False, False),
     ]  # not in the directory: nothing to delete
     assert team["failed_users"] == [] and team["api_calls"]["total"] == 6  # a GET each, two POSTs, a PATCH (department)
     ids = result.task("Show the Atlassian account IDs of the team, in the order of the list")["msg"]
-    assert ids[:2] == [r["atlassian_account_id"] for r in team["results"][:2]] and all(ids[:2]) and ids[2] is None
+    assert ids[:2] == [r["atlassian_account_id"] for r in team["users"][:2]] and all(ids[:2]) and ids[2] is None
     names = [e["path"] for e in sim.log() if e["method"] == "POST"]
     assert names == ["/scim/directory/demo-directory/Users"] * 4
 

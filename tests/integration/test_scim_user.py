@@ -289,8 +289,8 @@ def test_users_half_existing_with_one_changed_attribute(sim, ansible_run):
     sim.clear_log()
     result, real = run_team(ansible_run, team, diff=True)
     assert real["_status"] == "ok" and real["changed"] is True and real["failed_users"] == []
-    assert [r["user_name"] for r in real["results"]] == [u["user_name"] for u in team]
-    assert all(r["changed"] and r["atlassian_account_id"] for r in real["results"])
+    assert [r["user_name"] for r in real["users"]] == [u["user_name"] for u in team]
+    assert all(r["changed"] and r["atlassian_account_id"] for r in real["users"])
     assert predicted["diff"] == real["diff"]
     log = scim_calls(sim.log())
     assert sorted(m for m, _p in log) == ["GET"] * TEAM_SIZE + ["PATCH"] * (TEAM_SIZE // 2) + ["POST"] * (TEAM_SIZE // 2)
@@ -316,7 +316,7 @@ def test_users_with_locale_are_warned_about_and_provisioned_without_it(sim, ansi
     assert task["_status"] == "ok" and task["changed"] is True and task["failed_users"] == []
     assert task["warnings"] == [LOCALE_WARNING.replace("Option locale", "Option locale of users[1] (team01@acme.example)")]
     assert sorted(m for m, _p in scim_calls(sim.log())) == ["GET"] * 3 + ["POST"] * 3
-    assert_no_locale_sent(sim, *task["results"])
+    assert_no_locale_sent(sim, *task["users"])
 
 
 def test_users_one_failure_does_not_stop_the_others(sim, ansible_run):
@@ -326,6 +326,6 @@ def test_users_one_failure_does_not_stop_the_others(sim, ansible_run):
     assert result.rc == 2 and task["_status"] == "failed"
     assert task["failed_users"] == ["nomail@acme.example"]
     assert "nomail@acme.example" in task["msg"] and "run the task again" in task["msg"]
-    assert [r["changed"] for r in task["results"]] == [True, False, True, True]
+    assert [r["changed"] for r in task["users"]] == [True, False, True, True]
     assert sorted(m for m, _p in scim_calls(sim.log())) == ["GET"] * 4 + ["POST"] * 3
     assert "demo-scim-api-key" not in result.stdout + result.stderr + json.dumps(task)

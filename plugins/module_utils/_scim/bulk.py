@@ -124,7 +124,7 @@ def check_items(params: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]
 
 
 def _failed_entry(user_name: str, err: AtlassianError, wrote: bool) -> dict[str, Any]:
-    entry = {"user_name": user_name, "changed": wrote, "user": None, "atlassian_account_id": None, "failed": True}
+    entry = {"user_name": user_name, "changed": wrote, "user": None, "atlassian_account_id": None, "failed": True, "diff": {}}
     entry.update(err.as_result())
     return entry
 
@@ -160,6 +160,7 @@ def ensure_users(client: ScimClient, params: dict[str, Any], check_mode: bool = 
         diff = None
         if done["changed"]:
             diff = make_diff(done["diff"]["before"], done["diff"]["after"], before_header=user_name, after_header=user_name)
+        entry["diff"] = diff or {}  # in a loop, callbacks show the diff of each entry of a list result
         return entry, diff
 
     with WorkerPool(client, concurrency) as pool:
@@ -176,18 +177,18 @@ def _failure_message(results: list[dict[str, Any]], failed: list[dict[str, Any]]
             ", ".join(entry["user_name"] for entry in failed[MAX_NAMED_FAILURES:]),
         )
     return (
-        "Failed on %d of %d users: %s%s. Every other user was handled and is listed in results; fix the cause and "
+        "Failed on %d of %d users: %s%s. Every other user was handled and is listed in users; fix the cause and "
         "run the task again to complete the job." % (len(failed), len(results), "; ".join(parts), more)
     )
 
 
 def report(results: list[dict[str, Any]], diffs: list[dict[str, Any]]) -> tuple[dict[str, Any], bool]:
-    """``(result, failed)``: ``changed``, ``results`` in the order of the items, ``diff`` (one entry per changed user),
-    ``failed_users`` and, when some failed, ``msg``."""
+    """``(result, failed)``: ``changed``, ``users`` (one entry per item, in order, each with its own ``diff``), ``diff``
+    (one entry per changed user), ``failed_users`` and, when some failed, ``msg``."""
     failed = [entry for entry in results if entry["failed"]]
     result = {
         "changed": any(entry["changed"] for entry in results),
-        "results": results,
+        "users": results,
         "diff": diffs,
         "failed_users": [entry["user_name"] for entry in failed],
     }

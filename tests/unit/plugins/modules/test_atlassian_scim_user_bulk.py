@@ -105,21 +105,24 @@ def test_list_of_four_users_makes_exactly_the_calls_of_the_single_form(api):
     assert result["api_calls"] == {"total": 7, "GET": 4, "PATCH": 1, "POST": 2}
     assert result["changed"] is True
     assert result["failed_users"] == []
-    assert [(r["user_name"], r["changed"], r["failed"]) for r in result["results"]] == [
+    assert [(r["user_name"], r["changed"], r["failed"]) for r in result["users"]] == [
         (ANA, True, False),
         (LI, True, False),
         (MAX, True, False),
         (ZOE, False, False),
     ]
-    assert [r["atlassian_account_id"] for r in result["results"]] == [
+    assert [r["atlassian_account_id"] for r in result["users"]] == [
         "712020:new-ana",
         "712020:new-li",
         "712020:u-max",
         "712020:u-zoe",
     ]
-    assert result["results"][2]["user"]["title"] == "Manager"
-    assert "msg" not in result["results"][0]
+    assert result["users"][2]["user"]["title"] == "Manager"
+    assert "msg" not in result["users"][0]
     assert "user" not in result and "atlassian_account_id" not in result
+    assert "results" not in result  # ansible-core would take it for a loop's items and show no diff
+    # each entry has its own diff (what a callback shows for a looped task): the changed users', in order
+    assert [r["diff"] for r in result["users"] if r["diff"]] == result["diff"] and result["users"][3]["diff"] == {}
     assert result["diff"] == [
         {
             "before": {},
@@ -152,9 +155,9 @@ def test_check_mode_reads_each_user_once_and_predicts_the_real_run(api):
     assert not failed
     assert calls(api) == [c for c in TEAM_CALLS if c[0] == "GET"]
     assert predicted["api_calls"] == {"total": 4, "GET": 4}
-    assert [(r["user_name"], r["changed"]) for r in predicted["results"]] == [(ANA, True), (LI, True), (MAX, True), (ZOE, False)]
-    assert "id" not in predicted["results"][0]["user"] and predicted["results"][0]["atlassian_account_id"] is None
-    assert predicted["results"][2]["user"]["title"] == "Manager"
+    assert [(r["user_name"], r["changed"]) for r in predicted["users"]] == [(ANA, True), (LI, True), (MAX, True), (ZOE, False)]
+    assert "id" not in predicted["users"][0]["user"] and predicted["users"][0]["atlassian_account_id"] is None
+    assert predicted["users"][2]["user"]["title"] == "Manager"
 
     register_team(api)
     real, failed = run_module(module, bulk_args(team(), concurrency=1), diff=True)
@@ -176,10 +179,10 @@ def test_a_failing_user_does_not_stop_the_others_and_the_task_fails_at_the_end(a
     assert calls(api) == TEAM_CALLS
     assert result["failed_users"] == [LI]
     assert result["changed"] is True
-    entry = result["results"][1]
+    entry = result["users"][1]
     assert entry["failed"] is True and entry["changed"] is False and entry["user"] is None
     assert entry["status"] == 400 and entry["method"] == "POST" and entry["api_message"] == "Email domain is not verified"
-    assert [r["failed"] for r in result["results"]] == [False, True, False, False]
+    assert [r["failed"] for r in result["users"]] == [False, True, False, False]
     assert [d["before_header"] for d in result["diff"]] == [ANA, MAX]
     assert result["msg"].startswith("Failed on 1 of 4 users: %s (" % LI)
     assert "run the task again to complete the job" in result["msg"]
@@ -201,7 +204,7 @@ def test_a_user_that_fails_after_a_write_reports_the_change(api):
     result, failed = run_module(module, bulk_args([{"user_name": ANA, "email": ANA, "department": "Ops"}]))
     assert failed
     assert [c[0] for c in calls(api)] == ["GET", "POST", "PATCH", "PATCH"]  # the PATCH is retried, the POST never
-    assert result["results"][0]["failed"] is True and result["results"][0]["changed"] is True
+    assert result["users"][0]["failed"] is True and result["users"][0]["changed"] is True
     assert result["changed"] is True and result["failed_users"] == [ANA]
 
 
@@ -211,8 +214,8 @@ def test_bad_credentials_stop_the_users_not_started_yet(api):
     assert failed
     assert len(api.calls) == 1
     assert result["failed_users"] == [ANA, LI, MAX, ZOE]
-    assert result["results"][0]["status"] == 401
-    assert all(r["msg"].startswith("not attempted: ") for r in result["results"][1:])
+    assert result["users"][0]["status"] == 401
+    assert all(r["msg"].startswith("not attempted: ") for r in result["users"][1:])
     assert result["changed"] is False
     assert TOKEN not in json.dumps(result)
 
@@ -261,7 +264,7 @@ def test_locale_of_items_is_warned_about_naming_them_and_never_sent(api, module_
     result, failed = run_module(module, bulk_args(users, concurrency=1), diff=True)
     assert not failed, result
     assert calls(api) == TEAM_CALLS  # the bodies of team() without locale: no POST and no PATCH carries it
-    assert [(r["user_name"], r["changed"]) for r in result["results"]] == [(ANA, True), (LI, True), (MAX, True), (ZOE, False)]
+    assert [(r["user_name"], r["changed"]) for r in result["users"]] == [(ANA, True), (LI, True), (MAX, True), (ZOE, False)]
     assert all("locale" not in d["before"] and "locale" not in d["after"] for d in result["diff"])
     warnings, deprecations = module_warnings()
     assert warnings == [
@@ -304,7 +307,7 @@ def test_an_empty_list_sends_no_request(api):
     result, failed = run_module(module, bulk_args([]), diff=True)
     assert not failed
     assert len(api.calls) == 0
-    assert result["changed"] is False and result["results"] == [] and result["diff"] == [] and result["failed_users"] == []
+    assert result["changed"] is False and result["users"] == [] and result["diff"] == [] and result["failed_users"] == []
 
 
 # -- concurrency --------------------------------------------------------------------------------------------
@@ -368,8 +371,8 @@ def test_concurrency_gives_the_same_calls_and_results_in_order(concurrency):
     (sequential, sequential_calls, one), (parallel, parallel_calls, many) = runs[1], runs[concurrency]
     assert parallel_calls == sequential_calls
     assert sum(parallel_calls.values()) == 12 + 6 + 2  # a GET each, a POST per new user, a PATCH per changed title
-    assert parallel["results"] == sequential["results"]
-    assert [r["user_name"] for r in parallel["results"]] == [u["user_name"] for u in users]
+    assert parallel["users"] == sequential["users"]
+    assert [r["user_name"] for r in parallel["users"]] == [u["user_name"] for u in users]
     assert parallel["diff"] == sequential["diff"]
     assert parallel["api_calls"] == sequential["api_calls"] == {"total": 20, "GET": 12, "PATCH": 2, "POST": 6}
     assert len(one["threads"]) == 1
