@@ -189,7 +189,8 @@ unchanged_by_api:
   sample: []
 answer_lost:
   description:
-    - Changes made by this run whose answer was lost - the retry was answered "already so" and a read confirmed it
+    - >-
+      Changes made by this run whose answer was lost - the retry was answered "already so" and a read confirmed it
       (C(<group>: applied; answer lost, verified by re-read)). They are in RV(added) or RV(removed) too.
   returned: when an answer was lost
   type: list

@@ -143,7 +143,8 @@ directories:
     - 2ef0f675-904a-5eed-949f-2d150ffd0457
 answer_lost:
   description:
-    - Removals made by this run whose answer was lost - the retry was answered HTTP 404 and a read confirmed the
+    - >-
+      Removals made by this run whose answer was lost - the retry was answered HTTP 404 and a read confirmed the
       account gone (C(directory <id>: applied; answer lost, verified by re-read)).
   returned: when an answer was lost
   type: list
