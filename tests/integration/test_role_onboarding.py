@@ -75,6 +75,7 @@ def test_brand_new_person_with_scim_check_mode_real_run_second_run(sim, ansible_
     team = [
         {
             "email": NEW,
+            "create_account": True,  # an email without an account is created only when asked for
             "given_name": "New",
             "family_name": "Person",
             "display_name": "New Person",
