@@ -233,6 +233,10 @@ case("groupmember", "org_id", "missing", unset=("org_id",))
 case("groupmember", "admin_url", "credentials", {"admin_url": "https://u:%s@api.atlassian.com" % URL_PASSWORD})
 case("groupmember", "admin_directory_id", "dotdot", {"admin_directory_id": ".."})
 case("groupmember", "max_retries", "fraction", {"max_retries": 1.5})
+# the account protected from self-removal (issue 19): checked before any request, like ``user``
+case("groupmember", "protect_account", "newline", {"protect_account": "admin@acme.example\n", "state": "absent"})
+case("groupmember", "protect_account", "slash", {"protect_account": "557058:a/b", "state": "absent"})
+case("groupmember", "allow_self_removal", "not-bool", {"allow_self_removal": "maybe", "state": "absent"})
 
 # --- atlassian_user ------------------------------------------------------------------------------------------------
 case("adminuser", "user", "missing", unset=("user",))

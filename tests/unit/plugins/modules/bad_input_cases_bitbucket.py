@@ -210,6 +210,9 @@ case(
 case("perm", "timeout", "nan", {"timeout": float("nan")})
 case("perm", "timeout", "inf", {"timeout": "inf"})
 case("perm", "timeout", "negative", {"timeout": -1})
+# the run-wide request budget (issue 19): an absolute path, refused before any request
+case("perm", "requests_ledger", "relative", {"requests_ledger": "ledger.txt"})
+case("perm", "requests_ledger", "newline", {"requests_ledger": "/tmp/ledger\n.txt"})
 case("perm", "timeout", "zero", {"timeout": 0})
 case("perm", "timeout", "huge", {"timeout": 1e9})
 case("perm", "max_retries", "negative", {"max_retries": -1})
