@@ -25,6 +25,21 @@ SCIM = "https://api.atlassian.com/scim/directory/dir-1"
 EPOCH = 1700000000.0
 
 
+class FakeTime:
+    """One wall clock for the request budgets of a test (they may stand for the tasks of one run); sleep moves it."""
+
+    def __init__(self, start=1000.0):
+        self.now = start
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(round(seconds, 3))
+        self.now += seconds
+
+
 class FakeClock:
     """Monotonic clock, wall clock and sleep in one: sleeping moves both clocks on."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import responses
 
+from .conftest import FakeTime
 from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import ApiStats, RequestBudget, accounting
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.connection import (
     bitbucket_argument_spec,
@@ -16,19 +17,6 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._errors import
 from ansible_collections.accessops.atlassian.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import AccessTokenAuth
-
-
-class FakeTime:
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
 
 
 def test_a_task_within_its_budget_never_waits():

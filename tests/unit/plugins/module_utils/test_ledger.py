@@ -13,6 +13,7 @@ import stat
 
 import pytest
 
+from .conftest import FakeTime
 from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import (
     LEDGER_HEADER,
     LEDGER_PRUNE_AFTER,
@@ -30,21 +31,6 @@ KEY = ledger_key("https://api.bitbucket.org/2.0", "user:admin@acme.example")
 OTHER = ledger_key("https://api.bitbucket.org/2.0", "user:dev001@acme.example")
 
 
-class FakeTime:
-    """One clock for every budget of a test (they stand for tasks of one run); sleep moves it."""
-
-    def __init__(self):
-        self.now = 1_700_000_000.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
-
-
 def _requests(path):
     """The request lines of a ledger file (its header line left out)."""
     lines = path.read_text(encoding="ascii").splitlines()
@@ -57,7 +43,7 @@ def _budget(path, fake, per_hour, key=KEY):
 
 
 def test_two_tasks_on_one_ledger_share_the_hour(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     ledger = tmp_path / "ledger"
     first, second = _budget(ledger, fake, 5), _budget(ledger, fake, 5)
     for _index in range(3):
@@ -74,7 +60,7 @@ def test_two_tasks_on_one_ledger_share_the_hour(tmp_path):
 
 def test_without_a_ledger_the_same_two_tasks_do_not_see_each_other():
     """The behaviour that let a runbook exceed the account's hour: each task counts only itself."""
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     first = RequestBudget(5, clock=fake.clock, sleep=fake.sleep)
     second = RequestBudget(5, clock=fake.clock, sleep=fake.sleep)
     for _index in range(5):
@@ -84,7 +70,7 @@ def test_without_a_ledger_the_same_two_tasks_do_not_see_each_other():
 
 
 def test_two_accounts_in_one_ledger_do_not_share_a_budget(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     ledger = tmp_path / "ledger"
     admin, member = _budget(ledger, fake, 3), _budget(ledger, fake, 3, key=OTHER)
     for _index in range(3):
@@ -96,7 +82,7 @@ def test_two_accounts_in_one_ledger_do_not_share_a_budget(tmp_path):
 
 
 def test_the_ledger_is_created_0600_and_holds_no_identity(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     ledger = tmp_path / "ledger"
     _budget(ledger, fake, 5).acquire()
     assert stat.S_IMODE(ledger.stat().st_mode) == 0o600
@@ -109,12 +95,12 @@ def test_an_existing_file_open_to_others_is_made_private(tmp_path):
     ledger = tmp_path / "ledger"
     ledger.write_text("")  # e.g. made by ansible.builtin.tempfile, or by hand with a wide umask
     os.chmod(ledger, 0o644)
-    _budget(ledger, FakeTime(), 5).acquire()
+    _budget(ledger, FakeTime(1_700_000_000.0), 5).acquire()
     assert stat.S_IMODE(ledger.stat().st_mode) == 0o600
 
 
 def test_old_lines_are_pruned_and_unreadable_lines_ignored(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     ledger = tmp_path / "ledger"
     old = fake.now - 4000
     lines = ["%s %.3f" % (OTHER, old + index) for index in range(LEDGER_PRUNE_AFTER)] + ["garbage", "%s 1e400x" % KEY]
@@ -126,7 +112,7 @@ def test_old_lines_are_pruned_and_unreadable_lines_ignored(tmp_path):
 
 
 def test_a_rewrite_by_one_task_is_seen_by_the_other(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     ledger = tmp_path / "ledger"
     first, second = _budget(ledger, fake, 1000), _budget(ledger, fake, 1000)
     for _index in range(LEDGER_PRUNE_AFTER + 10):
@@ -143,7 +129,7 @@ def test_a_rewrite_by_one_task_is_seen_by_the_other(tmp_path):
 
 
 def test_the_ledger_is_appended_to_until_enough_lines_are_old(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     ledger = tmp_path / "ledger"
     budget = _budget(ledger, fake, 1000)
     for _index in range(20):
@@ -153,7 +139,7 @@ def test_the_ledger_is_appended_to_until_enough_lines_are_old(tmp_path):
 
 
 def test_the_server_s_near_limit_counts_the_ledger(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     ledger = tmp_path / "ledger"
     first, second = _budget(ledger, fake, 1000), _budget(ledger, fake, 1000)
     for _index in range(30):
@@ -163,7 +149,7 @@ def test_the_server_s_near_limit_counts_the_ledger(tmp_path):
 
 
 def test_the_shortfall_warning_names_the_run_s_budget(tmp_path):
-    fake = FakeTime()
+    fake = FakeTime(1_700_000_000.0)
     ledger = tmp_path / "ledger"
     first, second = _budget(ledger, fake, 100), _budget(ledger, fake, 100)
     for _index in range(60):
