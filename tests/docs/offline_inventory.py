@@ -20,6 +20,10 @@ LABELS = {
     "module_defaults": ("playbook_guide/playbooks_module_defaults.html#module-defaults", "Module defaults"),
     "check_mode_dry": ("playbook_guide/playbooks_checkmode.html#check-mode-dry", "Validating tasks: check mode and diff mode"),
     "collections_installing": ("collections_guide/collections_installing.html#collections-installing", "Installing collections"),
+    "ansible_collections.ansible.builtin.tempfile_module": (
+        "collections/ansible/builtin/tempfile_module.html#ansible-collections-ansible-builtin-tempfile-module",
+        "ansible.builtin.tempfile module - Creates temporary files and directories",
+    ),
 }
 
 

@@ -177,6 +177,7 @@ def test_onboarding_check_job_from_the_survey(sim, tmp_path, ansible_collections
         "onboarding_survey_family_name": "Newhire",
         "onboarding_survey_repositories": "infra-core write\nweb-api read\n",
         "onboarding_survey_projects": "INFRA read",
+        "onboarding_create_accounts": "true",  # a new hire: the account is created over SCIM, as asked
     }
     runner, events, stdout, job_events, forms = run_job(
         tmp_path, sim, ansible_collections_path, "onboarding.yml", answers, check=True
