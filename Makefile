@@ -47,7 +47,7 @@ export ATLSIM_SPEC_DIR ?= $(abspath $(CURDIR)/../shared/reference)
 SIM_STRICT ?= $(if $(wildcard $(ATLSIM_SPEC_DIR)/bitbucket-cloud-swagger.v3.json),1,0)
 export ATLSIM_STRICT := $(SIM_STRICT)
 
-.PHONY: help venv venvs check-home tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check docs docs-lint importer test demo simulator bench bench-scale build changelog clean
+.PHONY: help venv venvs check-home tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check ee-test docs docs-lint importer test demo simulator bench bench-scale build changelog clean
 
 help:
 	@echo "make test       every stage below, in this order, with HOME an empty directory in the build directory (builds"
@@ -71,6 +71,9 @@ help:
 	@echo "make sanity-newest / integration-newest   sanity and integration on ansible-core $(NEWEST_CORE) with"
 	@echo "                pyenv's Python 3.13 (.venv-core-newest); skipped with a message when it is missing"
 	@echo "make ee-check   ansible-builder introspect / create on the built collection (.venv-ee)"
+	@echo "make ee-test    build the EE image (podman, local Debian base from mmdebstrap, no registry), run onboarding"
+	@echo "                (check, real) and the access review inside it against the simulator (ansible-runner"
+	@echo "                --process-isolation, ansible-navigator), then remove the images; skipped without podman"
 
 $(STAMP): tests/requirements.txt
 	if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
@@ -177,6 +180,14 @@ ee-check: venv $(STAMP_EE) tree
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/ee/collections $(VENV)/bin/ansible-galaxy collection install --force -p $(BUILD)/ee/collections $(BUILD)/ee/accessops-atlassian-*.tar.gz >/dev/null
 	$(VENV_EE)/bin/python tests/ee/check_ee.py $(VENV_EE)/bin/ansible-builder $(BUILD)/ee/collections $(CURDIR) \
 	  docs/execution-environment/execution-environment.yml $(BUILD)/ee/context
+
+# The execution environment built and run (tests/ee/ee_test.sh): the image from the example definition with a local
+# Debian base (mmdebstrap + podman import) instead of the registry base, the collection from its tarball; the
+# collection playbooks run inside it against the simulator, credentials as AWX's credential types inject them; the
+# images are removed at the end. Prints "ee-test skipped: <cause>" and passes where podman cannot run (.ci/run
+# installs it).
+ee-test: venv $(STAMP_EE) build
+	tests/ee/ee_test.sh $(VENV_EE)/bin $(VPY) $(BUILD) $(BUILD)/accessops-atlassian-$(VERSION).tar.gz $(VERSION)
 
 # Every stage of `make test` runs with HOME set to an empty directory inside the build directory (TEST_HOME) and
 # without ANSIBLE_COLLECTIONS_PATH / ANSIBLE_CONFIG from the caller: a stage that needs the collection gets it from the
