@@ -52,7 +52,7 @@ export ATLSIM_STRICT := $(SIM_STRICT)
 help:
 	@echo "make test       every stage below, in this order, with HOME an empty directory in the build directory (builds"
 	@echo "                every venv first): check-home, sanity, lint, units, changelog, docs-lint, docs, importer,"
-	@echo "                ee-check, simulator-tests, sanity-newest, integration, integration-oldest, integration-newest,"
+	@echo "                ee-check, ee-test, simulator-tests, sanity-newest, integration, integration-oldest, integration-newest,"
 	@echo "                check-home (fails when a collection sits in a default collections path)"
 	@echo "make demo       the runbooks against the local simulator: onboarding (check mode, real, again), access"
 	@echo "                review, offboarding with its audit report"
@@ -228,6 +228,7 @@ test: venvs
 	$(MAKE) --no-print-directory docs
 	$(MAKE) --no-print-directory importer
 	$(MAKE) --no-print-directory ee-check
+	$(MAKE) --no-print-directory ee-test
 	$(MAKE) --no-print-directory simulator-tests
 	$(MAKE) --no-print-directory sanity-newest
 	$(MAKE) --no-print-directory integration

@@ -91,5 +91,5 @@ fi
 echo "ee-test: playbooks inside the image against the simulator (127.0.0.1, --network host)"
 run_start=$(date +%s)
 (cd "$ROOT" && EE_TEST_IMAGE=$IMAGE EE_TEST_NAVIGATOR=$navigator "$PY" -m pytest -q -s -p no:cacheprovider \
-  --basetemp "$WORK/pytest" tests/ee/test_ee_jobs.py ${PYTEST_ARGS:-})
+  --basetemp "$WORK/pytest" tests/ee/test_ee_jobs.py ${EE_PYTEST_ARGS:-})
 echo "ee-test: passed: build ${build_s} s, image $(( size / 1000000 )) MB, jobs $(( $(date +%s) - run_start )) s"

@@ -29,8 +29,11 @@ from test_awx_runner import CONNECTION_PREFIXES, forbidden_forms, injected_env, 
 IMAGE = os.environ.get("EE_TEST_IMAGE", "")
 NAVIGATOR = os.environ.get("EE_TEST_NAVIGATOR", "")
 pytestmark = pytest.mark.skipif(not IMAGE, reason="EE_TEST_IMAGE is not set (run make ee-test)")
-INVENTORY = {"all": {"hosts": {"localhost": {"ansible_connection": "local",
-                                             "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}
+INVENTORY = {
+    "all": {
+        "hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}
+    }
+}
 
 
 def example(name):
@@ -134,12 +137,40 @@ def test_navigator_access_review(sim, tmp_path, monkeypatch):
     penv = []
     for name in sorted(env):  # passed by name: the values never appear on a command line
         penv += ["--penv", name]
-    cmd = [NAVIGATOR, "run", str(project / "access_review.yml"), "-i", str(project / "inventory.yml"),
-           "--mode", "stdout", "--ee", "true", "--ce", "podman", "--eei", IMAGE, "--pp", "never",
-           "--co=--network=host", "--co=--user=root", "--lf", str(tmp_path / "navigator.log"),
-           "--pae", "true", "--pas", str(artifact), "-e", json.dumps({"access_review_workspace": "acme", "access_review_formats": ["json"],
-                             "access_review_report_dir": str(project / "reports")}),
-           "-vvv"] + penv
+    cmd = [
+        NAVIGATOR,
+        "run",
+        str(project / "access_review.yml"),
+        "-i",
+        str(project / "inventory.yml"),
+        "--mode",
+        "stdout",
+        "--ee",
+        "true",
+        "--ce",
+        "podman",
+        "--eei",
+        IMAGE,
+        "--pp",
+        "never",
+        "--co=--network=host",
+        "--co=--user=root",
+        "--lf",
+        str(tmp_path / "navigator.log"),
+        "--pae",
+        "true",
+        "--pas",
+        str(artifact),
+        "-e",
+        json.dumps(
+            {
+                "access_review_workspace": "acme",
+                "access_review_formats": ["json"],
+                "access_review_report_dir": str(project / "reports"),
+            }
+        ),
+        "-vvv",
+    ] + penv
     sim.clear_log()
     proc = subprocess.run(cmd, cwd=project, env=run_env, capture_output=True, text=True, timeout=900, check=False)
     out = proc.stdout + proc.stderr

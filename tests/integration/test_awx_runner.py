@@ -64,24 +64,63 @@ def injected_env(sim):
     return env, secrets, usernames
 
 
+class LaunchRefused(AssertionError):
+    """AWX answers the launch with 400 (variables_needed_to_start)."""
+
+
+def survey_errors(question, data, validate_required=True):
+    """AWX's validation of one survey question against the launch's extra vars (SurveyJobTemplateMixin.
+    _survey_element_validation, AWX 24): a required question without a key in them is refused even when it has a
+    default; a given answer must have the question's type, length and choices."""
+    var = question["variable"]
+    if var not in data:
+        return ["'%s' value missing" % var] if question["required"] and validate_required else []
+    value, kind = data[var], question["type"]
+    if kind in ("text", "textarea", "password"):
+        if not isinstance(value, str):
+            return ["Value %s for '%s' expected to be a string." % (value, var)]
+        errors = []
+        if question.get("min") not in ("", None) and len(value) < int(question["min"]):
+            errors.append("'%s' value %s is too small" % (var, value))
+        if question.get("max") not in ("", None) and len(value) > int(question["max"]):
+            errors.append("'%s' value %s is too large" % (var, value))
+        return errors
+    choices = question.get("choices") or []
+    if isinstance(choices, str):
+        choices = [c for c in choices.splitlines() if c.strip()]
+    if kind == "multiselect":
+        if not isinstance(value, list):
+            return ["'%s' value is expected to be a list." % var]
+        return ["Value %s for '%s' expected to be one of %s." % (v, var, choices) for v in value if v not in choices]
+    if kind == "multiplechoice" and value not in choices:
+        return ["Value %s for '%s' expected to be one of %s." % (value, var, choices)]
+    return []
+
+
 def survey_extravars(filename, answers, launch_vars=None):
-    """The extra vars AWX sends: the template's extra_vars, survey defaults, the answers (multiselect: lists), then
-    the extra vars given at launch (ask_variables_on_launch)."""
+    """The extra vars of a job launched over AWX's API (a workflow node, an Event-Driven Ansible rulebook,
+    awx.awx.job_launch; the UI sends every answer, defaults included, the same way): the survey answers and the
+    launch's extra vars are one dict, validated question by question (LaunchRefused: "'<variable>' value missing" for
+    a required question without an answer, even one with a default); then the job's extra vars are the template's,
+    the survey defaults that pass the same validation (a multiselect default written as text does not), and the
+    launch's."""
     (template,) = load(AWX / "job_templates" / filename)["controller_templates"]
-    extravars = dict(template.get("extra_vars") or {})
-    for question in template["survey_spec"]["spec"]:
-        value = answers.get(question["variable"], question.get("default"))
-        if value is None:
-            assert not question["required"], "no answer for the required question %r" % question["question_name"]
-            continue
-        if question["type"] == "multiselect" and isinstance(value, str):
-            value = [item for item in value.split("\n") if item]
-        extravars[question["variable"]] = value
-    unknown = set(answers) - {q["variable"] for q in template["survey_spec"]["spec"]}
-    assert not unknown, "answers to no question: %r" % unknown
+    spec = template["survey_spec"]["spec"]
+    given = dict(answers)
     if launch_vars:
-        assert template.get("ask_variables_on_launch") is True
-        extravars.update(launch_vars)
+        assert template.get("ask_variables_on_launch") is True, "extra vars at launch are not prompted"
+        given.update(launch_vars)
+    errors = [error for question in spec for error in survey_errors(question, given)]
+    if errors:
+        raise LaunchRefused("variables_needed_to_start: %r" % errors)
+    unknown = set(answers) - {q["variable"] for q in spec}
+    assert not unknown, "answers to no question: %r" % unknown
+    extravars = dict(template.get("extra_vars") or {})
+    for question in spec:
+        default = question.get("default")
+        if default is not None and not survey_errors(question, {question["variable"]: default}):
+            extravars[question["variable"]] = default
+    extravars.update(given)
     return template, extravars
 
 
@@ -214,3 +253,43 @@ def test_access_review_job(sim, tmp_path, ansible_collections_path):
     for path in result["reports"].values():
         assert Path(path).parent == report_dir and Path(path).stat().st_size > 0
     assert_no_secret(events, stdout, job_events, forms)
+
+
+@pytest.mark.parametrize(
+    ("filename", "launch_vars"),
+    [
+        ("onboarding.yml", {"onboarding_people": [{"email": "awx.api@acme.example", "repositories": []}]}),
+        ("offboarding.yml", {"offboarding_people": ["awx.api@acme.example"]}),
+        ("access_review.yml", {}),
+    ],
+)
+def test_launch_over_the_api_with_only_the_lists(filename, launch_vars):
+    """What a workflow node or an EDA rulebook passes: the people list only. AWX refuses such a launch when a survey
+    question is required, so none is; the defaults that AWX fills in still reach the job."""
+    template, extravars = survey_extravars(filename, {}, launch_vars)
+    for question in template["survey_spec"]["spec"]:
+        assert question["required"] is False, (
+            "required survey question %r: API launches without it are refused" % (question["variable"])
+        )
+    for name, value in launch_vars.items():
+        assert extravars[name] == value
+    workspace = [q["variable"] for q in template["survey_spec"]["spec"] if q["variable"].endswith("_workspace")]
+    assert [extravars[name] for name in workspace] == ["acme"], "the workspace default is not filled in"
+
+
+def test_the_api_refuses_a_required_question_without_an_answer():
+    """The helper validates the way AWX's API does: a required question with a default but no answer is refused."""
+    question = {"variable": "x_workspace", "type": "text", "required": True, "default": "acme", "min": 1}
+    assert survey_errors(question, {}) == ["'x_workspace' value missing"]
+    assert survey_errors(question, {"x_workspace": ""}) == ["'x_workspace' value  is too small"]
+    assert survey_errors({"variable": "f", "type": "multiselect", "choices": ["a"], "required": False}, {"f": "a"}) == [
+        "'f' value is expected to be a list."
+    ]
+
+
+def test_project_playbooks_refuse_a_launch_naming_nobody():
+    """Without a required question, the project playbooks check that the launch names someone."""
+    for name, variable in (("onboarding.yml", "onboarding_survey_email"), ("offboarding.yml", "offboarding_survey_people")):
+        (play, _imported) = load(AWX / "project" / name)
+        (check,) = [t for t in play["tasks"] if "ansible.builtin.assert" in t]
+        assert variable in check["ansible.builtin.assert"]["that"]
