@@ -98,12 +98,12 @@ def run_in_ee(tmp_path, sim, playbook, extravars, check=False):
 
 def test_onboarding_check_then_real(sim, tmp_path):
     people = example("onboarding.yml")
-    runner, events, stdout, _ = run_in_ee(tmp_path, sim, "onboarding.yml", people, check=True)
+    runner, events, stdout = run_in_ee(tmp_path, sim, "onboarding.yml", people, check=True)[:3]
     assert (runner.status, runner.rc) == ("successful", 0), stdout[-4000:]
     assert writes(sim.log()) == [], "a check run wrote to the API"
     (result,) = [r["ansible_facts"]["onboarding_result"] for r in task_results(events, "Set the onboarding_result fact")]
     assert result["check_mode"] is True and result["incomplete"] == [], result
-    runner, events, stdout, _ = run_in_ee(tmp_path, sim, "onboarding.yml", people)
+    runner, events, stdout = run_in_ee(tmp_path, sim, "onboarding.yml", people)[:3]
     assert (runner.status, runner.rc) == ("successful", 0), stdout[-4000:]
     assert writes(sim.log()), "the real run wrote nothing"
     (result,) = [r["ansible_facts"]["onboarding_result"] for r in task_results(events, "Set the onboarding_result fact")]
