@@ -63,7 +63,8 @@ help:
 	@echo "make bench      each job by the collection and by an ansible.builtin.uri baseline against the simulator"
 	@echo "                (2,000 members, 500 repositories, 100 ms latency): time, API calls, minimal calls, physical"
 	@echo "                limit (BENCH_ARGS='--runs 3 --latency-ms 50'; docs/performance.md); make bench-scale: the"
-	@echo "                scale scenarios (10,000 members, 2,000 repositories): API calls, connections, seconds"
+	@echo "                scale scenarios (10,000 members, 2,000 repositories): API calls, connections, seconds;"
+	@echo "                then jobs 1 and 2 as run, plan and apply (tests/benchmarks/bench_plans.py, BENCH_PLAN_ARGS)"
 	@echo "make build      build the collection tarball"
 	@echo "make docs       the docsite (antsibull-docs + Sphinx, offline) in $(DOCSITE)/build/html"
 	@echo "make docs-lint  antsibull-docs lint-collection-docs; make importer: galaxy-importer on the tarball"
@@ -253,9 +254,12 @@ lint: $(STAMP_LINT) tree
 	$(VENV_LINT)/bin/ruff format --check .
 	cd $(COLL)
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production roles playbooks
-	# the AWX project (docs/awx/project) imports the collection's playbooks by name: linted against the built tree
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production --project-dir . \
-	  -c $(CURDIR)/tests/ansible-lint-awx.yml docs/awx/project
+	# the AWX project (docs/awx/project) imports the collection's playbooks by name: linted against the built tree;
+	# the AWX loader (docs/awx/load.yml) uses awx.awx: a stand-in with its argument specs (the committed snapshot
+	# tests/awx/awx_argspecs.json) resolves its modules offline and the args rule checks every argument
+	rm -rf $(BUILD)/awx-stub && $(VENV_LINT)/bin/python $(CURDIR)/tests/awx/stub_collection.py $(BUILD)/awx-stub
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD):$(BUILD)/awx-stub PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production \
+	  --project-dir . -c $(CURDIR)/tests/ansible-lint-awx.yml docs/awx/project docs/awx/load.yml
 	$(VENV_LINT)/bin/yamllint --strict .  # .yamllint: the settings ansible-lint's yaml rule uses too
 
 # The docsite: antsibull-docs collection pages + docs/docsite (extra docs, links), built by Sphinx with warnings as
@@ -310,6 +314,7 @@ simulator: venv
 
 bench: venv
 	$(VPY) tests/benchmarks/bench_jobs.py $(BENCH_ARGS)
+	$(VPY) tests/benchmarks/bench_plans.py $(BENCH_PLAN_ARGS)
 
 bench-scale: venv
 	$(VPY) tests/benchmarks/bench_scale.py $(BENCH_SCALE_ARGS)

@@ -53,7 +53,8 @@ PRODUCTS = {
     },
 }
 
-# The one table of the shared connection options (plugins/module_utils/_args.py common_spec): description paragraphs
+# The one table of the shared connection options (plugins/module_utils/_args.py common_spec, and _journal.py journal_spec
+# for plan_journal): description paragraphs
 # ({PREFIX} and the other PRODUCTS keys are filled in per product), type and default.
 COMMON_OPTIONS = {
     "validate_certs": {
@@ -99,6 +100,20 @@ COMMON_OPTIONS = {
         "type": "int",
         "default": 5,
     },
+    "plan_journal": {
+        "description": [
+            "Append each change this task makes (or would make, in check mode) as one JSON line to this file: the run-wide "
+            "journal the runbooks build their plan from (docs/plans.md).",
+            "Each line is an object with C(item) (the change, as the module's C(changes) result lists it), C(check_mode) "
+            "and C(module) (the module's short name).",
+            "An absolute path. The file is created with mode C(0600) when it is missing; the tasks that name the same file "
+            "append whole lines to it under a lock. A path that cannot be written fails the task before any request.",
+            "Modules that change nothing (the C(_info) ones) accept it and write nothing.",
+            "If not set in the task, the value of the E(ACCESSOPS_PLAN_JOURNAL) environment variable is used.",
+        ],
+        "type": "path",
+        "version_added": "0.3.0",
+    },
 }
 
 # The permission scopes (plugins/module_utils/_bitbucket/targets.py Scope): their target options, levels (the
@@ -141,12 +156,26 @@ def _subjects(kind, key_description, empty_list):
                 "choices": ["present", "absent"],
                 "default": "present",
             },
+            "expect": {
+                "description": [
+                    f"Compare-and-set: the explicit permission the {kind} must hold on every target before the change; "
+                    "V(none) means no explicit permission.",
+                    f"On a target where the {kind}'s explicit permission is another one (no explicit permission "
+                    f"included), nothing is written for the {kind} there: the task lists it in RV(stale) and in the "
+                    "target's entry of RV(targets) (also in check mode), is neither failed nor changed by it, and "
+                    "applies the other entries and targets as usual.",
+                    "Not allowed with O(exclusive=true).",
+                ],
+                "type": "str",
+                "choices": "{expect_levels}",
+                "version_added": "0.3.0",
+            },
         },
     }
 
 
 # The options of a scope's sub-fragment; {name}, {plural}, {one}, {several} come from SCOPES, "{levels}" is the list
-# of levels and "{level_notes}" the scope's extra lines.
+# of levels ("{expect_levels}" the same plus none) and "{level_notes}" the scope's extra lines.
 SCOPE_OPTIONS = {
     "{name}": {
         "description": ["{one}", "Exactly one of O({name}) and O({plural}) is required."],
@@ -185,6 +214,8 @@ def _fill(value, values):
     if isinstance(value, str):
         if value in ("{levels}",):
             return list(values["levels"])
+        if value == "{expect_levels}":
+            return [*values["levels"], "none"]
         return value.format(**values)
     if isinstance(value, list):
         out = []

@@ -146,6 +146,18 @@ options:
       - If not set in the task, the value of the E(BITBUCKET_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
+  plan_journal:
+    description:
+      - "Append each change this task makes (or would make, in check mode) as one JSON line to this file: the run-wide
+        journal the runbooks build their plan from (docs/plans.md)."
+      - Each line is an object with C(item) (the change, as the module's C(changes) result lists it), C(check_mode) and
+        C(module) (the module's short name).
+      - An absolute path. The file is created with mode C(0600) when it is missing; the tasks that name the same file
+        append whole lines to it under a lock. A path that cannot be written fails the task before any request.
+      - Modules that change nothing (the C(_info) ones) accept it and write nothing.
+      - If not set in the task, the value of the E(ACCESSOPS_PLAN_JOURNAL) environment variable is used.
+    type: path
+    version_added: 0.3.0
   # END GENERATED common-options
 notes:
   - Give exactly one authentication method per task, in the task or through environment variables. The methods are

@@ -152,6 +152,17 @@ options:
         type: str
         choices: [present, absent]
         default: present
+      expect:
+        description:
+          - "Compare-and-set: the explicit permission the user must hold on every target before the change; V(none)
+            means no explicit permission."
+          - "On a target where the user's explicit permission is another one (no explicit permission included), nothing
+            is written for the user there: the task lists it in RV(stale) and in the target's entry of RV(targets) (also
+            in check mode), is neither failed nor changed by it, and applies the other entries and targets as usual."
+          - Not allowed with O(exclusive=true).
+        type: str
+        choices: [read, write, admin, none]
+        version_added: 0.3.0
   groups:
     description:
       - Several groups, each with its own permission and state.
@@ -172,6 +183,18 @@ options:
         type: str
         choices: [present, absent]
         default: present
+      expect:
+        description:
+          - "Compare-and-set: the explicit permission the group must hold on every target before the change; V(none)
+            means no explicit permission."
+          - "On a target where the group's explicit permission is another one (no explicit permission included), nothing
+            is written for the group there: the task lists it in RV(stale) and in the target's entry of RV(targets)
+            (also in check mode), is neither failed nor changed by it, and applies the other entries and targets as
+            usual."
+          - Not allowed with O(exclusive=true).
+        type: str
+        choices: [read, write, admin, none]
+        version_added: 0.3.0
 notes:
   - "API token scopes: C(read:repository:bitbucket), C(admin:repository:bitbucket), C(write:permission:bitbucket)
     (grant, change), C(delete:permission:bitbucket) (revoke), C(read:workspace:bitbucket) (email and uuid look-ups,
@@ -218,6 +241,17 @@ options:
         type: str
         choices: [present, absent]
         default: present
+      expect:
+        description:
+          - "Compare-and-set: the explicit permission the user must hold on every target before the change; V(none)
+            means no explicit permission."
+          - "On a target where the user's explicit permission is another one (no explicit permission included), nothing
+            is written for the user there: the task lists it in RV(stale) and in the target's entry of RV(targets) (also
+            in check mode), is neither failed nor changed by it, and applies the other entries and targets as usual."
+          - Not allowed with O(exclusive=true).
+        type: str
+        choices: [read, write, create-repo, admin, none]
+        version_added: 0.3.0
   groups:
     description:
       - Several groups, each with its own permission and state.
@@ -238,6 +272,18 @@ options:
         type: str
         choices: [present, absent]
         default: present
+      expect:
+        description:
+          - "Compare-and-set: the explicit permission the group must hold on every target before the change; V(none)
+            means no explicit permission."
+          - "On a target where the group's explicit permission is another one (no explicit permission included), nothing
+            is written for the group there: the task lists it in RV(stale) and in the target's entry of RV(targets)
+            (also in check mode), is neither failed nor changed by it, and applies the other entries and targets as
+            usual."
+          - Not allowed with O(exclusive=true).
+        type: str
+        choices: [read, write, create-repo, admin, none]
+        version_added: 0.3.0
 notes:
   - "API token scopes: C(read:project:bitbucket), C(admin:project:bitbucket), C(write:permission:bitbucket) (grant,
     change), C(delete:permission:bitbucket) (revoke), C(read:workspace:bitbucket) (email and uuid look-ups, owner check)

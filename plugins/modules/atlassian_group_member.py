@@ -198,6 +198,57 @@ answer_lost:
   version_added: "0.3.0"
   sample:
     - "bitbucket-users-acme: applied; answer lost, verified by re-read"
+changes:
+  description:
+    - The changes the task made, in check mode the changes it would make, one item each, in the shared item schema of
+      the plans (docs/plans.md); empty when nothing changes.
+    - When the task fails after changing something, what it changed before the failure.
+    - With O(plan_journal), each item is also appended to that file.
+    - One item per group whose membership changes, in the order of the group names.
+  returned: success, and when a failure follows a change
+  type: list
+  elements: dict
+  version_added: 0.3.0
+  contains:
+    api:
+      description: The API, V(admin).
+      type: str
+      returned: always
+    kind:
+      description: What changes, V(group_membership).
+      type: str
+      returned: always
+    action:
+      description: V(add) or V(remove).
+      type: str
+      returned: always
+    target:
+      description: The group, C(org) (O(org_id)), C(group_id) and C(group_name).
+      type: dict
+      returned: always
+    subject:
+      description: The account, C(type) V(user) and C(account_id).
+      type: dict
+      returned: always
+    before:
+      description: Whether the account was a member (a bool).
+      type: raw
+      returned: always
+    after:
+      description: Whether the account is a member after the change (a bool).
+      type: raw
+      returned: always
+  sample:
+    - api: admin
+      kind: group_membership
+      action: add
+      target:
+        org: 0475f711-2971-5a21-a71a-659f380ffd26
+        group_id: 0e35343a-3bbd-59e8-bdb5-d019d29449e6
+        group_name: bitbucket-users-acme
+      subject: {type: user, account_id: "712020:6c1bd5c7-5a4e-5f6b-9d0d-31b1f0f3a9a2"}
+      before: false
+      after: true
 api_calls:
   description: The HTTP requests sent to the Admin API, in total and by method (retries included).
   returned: always

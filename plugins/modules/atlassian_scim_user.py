@@ -374,6 +374,61 @@ failed_users:
   elements: str
   version_added: 0.3.0
   sample: []
+changes:
+  description:
+    - The changes the task made, in check mode the changes it would make, one item each, in the shared item schema of
+      the plans (docs/plans.md); empty when nothing changes.
+    - When the task fails after changing something, what it changed before the failure.
+    - With O(plan_journal), each item is also appended to that file.
+    - One item per user that changes; with O(users), in the order of O(users).
+  returned: success, and when a failure follows a change
+  type: list
+  elements: dict
+  version_added: 0.3.0
+  contains:
+    api:
+      description: The API, V(scim).
+      type: str
+      returned: always
+    kind:
+      description: What changes, V(scim_user).
+      type: str
+      returned: always
+    action:
+      description: V(create), V(update), V(deactivate) (only O(active) changes, to V(false)) or V(delete).
+      type: str
+      returned: always
+    target:
+      description: The directory, C(directory) (O(directory_id)).
+      type: dict
+      returned: always
+    subject:
+      description:
+        - The user, C(type) V(scim_user), C(user_name) (as the task names it) and C(id), the SCIM id (V(null) for a
+          user created in check mode).
+      type: dict
+      returned: always
+    before:
+      description:
+        - V(null) for a creation, else the attributes the change touches as they were, keyed by option name
+          (O(display_name)...).
+        - For a deletion, C(active) alone.
+      type: raw
+      returned: always
+    after:
+      description:
+        - The attributes the change touches, keyed by option name (an attribute removed is V(null)).
+        - V(null) for a deletion.
+      type: raw
+      returned: always
+  sample:
+    - api: scim
+      kind: scim_user
+      action: update
+      target: {directory: 2ef0f675-904a-5eed-949f-2d150ffd0457}
+      subject: {type: scim_user, user_name: jane.doe@acme.example, id: 7c2d8f0e-5b1a-4a8e-9f55-1f3f1d2b7a10}
+      before: {title: Site Reliability Engineer}
+      after: {title: Engineering Manager}
 api_calls:
   description: The HTTP requests sent to the SCIM API, in total and by method (retries included).
   returned: always
@@ -391,16 +446,12 @@ rate_limit:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connection import (
-    scim_argument_spec,
-    scim_transport_from_params,
-)
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.connection import scim_argument_spec, scim_client
 from ansible_collections.accessops.atlassian.plugins.module_utils._module import run_module
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client import (
     IGNORED_OPTION,
     IGNORED_OPTION_REMOVED_IN,
     MANAGED_OPTIONS,
-    ScimClient,
     ensure_user,
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._scim.bulk import (
@@ -461,7 +512,7 @@ def main():
     )
     for warning in ignored_option_warnings(module.params):  # the deprecated locale: never sent
         module.warn(warning)
-    run_module(module, lambda params, warn: ScimClient(scim_transport_from_params(params, warn=warn)), _ensure)
+    run_module(module, scim_client, _ensure)
 
 
 if __name__ == "__main__":

@@ -194,6 +194,56 @@ invitations:
       account_id: 712020:0b7c9f6e-2d6f-5c3e-9a51-7f1d2c4b8e10
       invited: true
       failures: []
+changes:
+  description:
+    - The changes the task made, in check mode the changes it would make, one item each, in the shared item schema of
+      the plans (docs/plans.md); empty when nothing changes.
+    - When the task fails after changing something, what it changed before the failure.
+    - With O(plan_journal), each item is also appended to that file.
+    - At most one item, for the account (whatever the number of its directories).
+  returned: success, and when a failure follows a change
+  type: list
+  elements: dict
+  version_added: 0.3.0
+  contains:
+    api:
+      description: The API, V(admin).
+      type: str
+      returned: always
+    kind:
+      description: What changes, V(account).
+      type: str
+      returned: always
+    action:
+      description: V(invite), V(suspend), V(restore) or V(remove).
+      type: str
+      returned: always
+    target:
+      description: The organization, C(org) (O(org_id)).
+      type: dict
+      returned: always
+    subject:
+      description:
+        - The account, C(type) V(user), C(account_id) and C(email).
+        - C(account_id) is V(null) for an invitation in check mode, or when the invited account cannot be read yet.
+      type: dict
+      returned: always
+    before:
+      description: The account's status before (V(active), V(suspended)...), V(null) when there was no account.
+      type: raw
+      returned: always
+    after:
+      description: The status after the change, V(invited), V(suspended), V(active) or V(removed).
+      type: raw
+      returned: always
+  sample:
+    - api: admin
+      kind: account
+      action: suspend
+      target: {org: 0475f711-2971-5a21-a71a-659f380ffd26}
+      subject: {type: user, account_id: "712020:6c1bd5c7-5a4e-5f6b-9d0d-31b1f0f3a9a2", email: leaver@acme.example}
+      before: active
+      after: suspended
 api_calls:
   description: The HTTP requests sent to the Admin API, in total and by method (retries included).
   returned: always

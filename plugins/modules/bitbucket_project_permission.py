@@ -28,9 +28,9 @@ extends_documentation_fragment:
   - accessops.atlassian.attributes.bitbucket_actiongroup
 notes:
   - "Requests: one per project and subject kind to read (one per 100 explicit permissions when several users or groups
-    are involved, or one when a single one is; two when it has no explicit permission and is to be removed, or in check
-    mode), one per change, plus the identity look-ups and safety reads of M(accessops.atlassian.bitbucket_repo_permission).
-    RV(api_calls) gives the exact count."
+    are involved, or one when a single one is; two when it has no explicit permission and is to be removed, or is
+    expected to hold a level (O(users[].expect)), or in check mode), one per change, plus the identity look-ups and
+    safety reads of M(accessops.atlassian.bitbucket_repo_permission). RV(api_calls) gives the exact count."
 seealso:
   - module: accessops.atlassian.bitbucket_repo_permission
   - module: accessops.atlassian.bitbucket_member_info
@@ -111,6 +111,8 @@ targets:
       reason).
     - C(diff) is the project's own C(--diff) entry (empty when it did not change); in a loop, it lets callbacks show
       the diff of each project.
+    - C(stale) lists the users and groups of this project whose O(users[].expect) or O(groups[].expect) did not hold
+      (see RV(stale)).
   returned: always
   version_added: 0.3.0
   type: list
@@ -124,6 +126,7 @@ targets:
       unchanged: []
       protected: []
       failed: []
+      stale: []
       groups: {"added": [], "updated": ["developers"], "removed": [], "unchanged": [], "protected": []}
 results:
   description:
@@ -151,6 +154,44 @@ not_found:
   type: list
   elements: str
   sample: []
+changes:
+  description:
+    - One change item per project and user or group whose explicit permission the task changed (would change, in check
+      mode), in the order of the projects given, users before groups, then revokes, changes and grants; after a failure
+      midway, only what was applied. Nothing else is in the list (an empty list when nothing changed).
+    - C(kind) is C(project_permission); C(action) is C(grant) (C(before) null), C(change) or C(revoke) (C(after) null);
+      C(before) and C(after) are permission levels or null (no explicit permission).
+    - C(target) holds C(workspace) and C(project); C(subject) names a user by account ID (C(type) V(user) and
+      C(account_id), never an email address) or a group by slug (C(type) V(group) and C(slug)).
+  returned: always
+  version_added: 0.3.0
+  type: list
+  elements: dict
+  sample:
+    - api: bitbucket
+      kind: project_permission
+      action: change
+      target: {"workspace": "acme", "project": "INFRA"}
+      subject: {"type": "user", "account_id": "557058:0002"}
+      before: read
+      after: create-repo
+stale:
+  description:
+    - The users and groups whose O(users[].expect) or O(groups[].expect) did not hold on a project, one entry per
+      project and subject, in the order of the projects given, users before groups. Nothing was written for them on
+      that project; the other entries and projects were applied as usual.
+    - C(expected) and C(found) are permission levels, or null for no explicit permission. C(user) is the account ID.
+    - A stale entry neither fails the task nor makes it changed, in check mode as in a real run. Each entry of
+      RV(targets) lists its own in C(stale).
+  returned: always
+  version_added: 0.3.0
+  type: list
+  elements: dict
+  sample:
+    - project: WEB
+      user: "557058:0002"
+      expected: read
+      found: write
 api_calls:
   description: HTTP requests sent by the task, by method, retries included.
   returned: always

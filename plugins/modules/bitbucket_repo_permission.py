@@ -30,11 +30,12 @@ notes:
   - "Resolving email addresses needs a workspace admin (Bitbucket only lets admins filter members by email)."
   - "Requests: one per repository and subject kind to read (one per 100 explicit permissions when several users or
     groups are involved, or one when a single one is; two when it has no explicit permission and is to be removed, or
-    in check mode), one per change, plus one per 90 email addresses, one per 50 C({uuid})s, one to find the workspace
-    owner when a user is added (the same request confirms that the account IDs to be granted are workspace members),
-    one per 50 account IDs to remove that no repository read showed (to tell a member with nothing left to remove from
-    an ID that matches nobody), one per 50 O(exempt) account IDs, and one C(GET /user) when an admin permission would be
-    removed or lowered. RV(api_calls) in the result gives the exact count."
+    is expected to hold a level (O(users[].expect)), or in check mode), one per change, plus one per 90 email
+    addresses, one per 50 C({uuid})s, one to find the workspace owner when a user is added (the same request confirms
+    that the account IDs to be granted are workspace members), one per 50 account IDs to remove that no repository read
+    showed (to tell a member with nothing left to remove from an ID that matches nobody), one per 50 O(exempt) account
+    IDs, and one C(GET /user) when an admin permission would be removed or lowered. RV(api_calls) in the result gives
+    the exact count."
 seealso:
   - module: accessops.atlassian.bitbucket_project_permission
   - module: accessops.atlassian.bitbucket_member_info
@@ -113,6 +114,18 @@ EXAMPLES = r"""
     exclusive: true
     exempt:
       - dev010@acme.example
+
+- name: Compare-and-set - raise dev004 to write only where they still hold read (as a reviewed plan saw it)
+  accessops.atlassian.bitbucket_repo_permission:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    repositories: [infra-core, infra-api]
+    users:
+      - user: dev004@acme.example
+        permission: write
+        expect: read
+  register: raised  # raised.stale lists the repositories where dev004 held another level (nothing written there)
 """
 
 RETURN = r"""
@@ -162,6 +175,8 @@ targets:
       with HTTP 404 on its read, or on its C(grant) (message C(Repository <workspace>/<slug> not found ...)).
     - C(diff) is the repository's own C(--diff) entry (empty when it did not change); in a loop, it lets callbacks show
       the diff of each repository.
+    - C(stale) lists the users and groups of this repository whose O(users[].expect) or O(groups[].expect) did not
+      hold (see RV(stale)).
   returned: always
   version_added: 0.3.0
   type: list
@@ -175,6 +190,7 @@ targets:
       unchanged: []
       protected: []
       failed: []
+      stale: []
       groups: {"added": ["developers"], "updated": [], "removed": [], "unchanged": [], "protected": []}
     - repository: billing
       changed: false
@@ -188,6 +204,7 @@ targets:
           operation: grant
           status: 402
           message: "PUT /2.0/repositories/acme/billing/permissions-config/users/557058:0003 failed with HTTP 402 ..."
+      stale: []
 results:
   description:
     - Deprecated alias of RV(targets) (the same list), removed in 0.4.0; read RV(targets) instead.
@@ -218,6 +235,44 @@ not_found:
   type: list
   elements: str
   sample: []
+changes:
+  description:
+    - One change item per repository and user or group whose explicit permission the task changed (would change, in check
+      mode), in the order of the repositories given, users before groups, then revokes, changes and grants; after a failure
+      midway, only what was applied. Nothing else is in the list (an empty list when nothing changed).
+    - C(kind) is C(repository_permission); C(action) is C(grant) (C(before) null), C(change) or C(revoke) (C(after) null);
+      C(before) and C(after) are permission levels or null (no explicit permission).
+    - C(target) holds C(workspace) and C(repository); C(subject) names a user by account ID (C(type) V(user) and
+      C(account_id), never an email address) or a group by slug (C(type) V(group) and C(slug)).
+  returned: always
+  version_added: 0.3.0
+  type: list
+  elements: dict
+  sample:
+    - api: bitbucket
+      kind: repository_permission
+      action: change
+      target: {"workspace": "acme", "repository": "infra-core"}
+      subject: {"type": "user", "account_id": "557058:0002"}
+      before: read
+      after: write
+stale:
+  description:
+    - The users and groups whose O(users[].expect) or O(groups[].expect) did not hold on a repository, one entry per
+      repository and subject, in the order of the repositories given, users before groups. Nothing was written for them on
+      that repository; the other entries and repositories were applied as usual.
+    - C(expected) and C(found) are permission levels, or null for no explicit permission. C(user) is the account ID.
+    - A stale entry neither fails the task nor makes it changed, in check mode as in a real run. Each entry of
+      RV(targets) lists its own in C(stale).
+  returned: always
+  version_added: 0.3.0
+  type: list
+  elements: dict
+  sample:
+    - repository: web-core
+      user: "557058:0002"
+      expected: read
+      found: write
 api_calls:
   description: HTTP requests sent by the task, by method, retries included.
   returned: always

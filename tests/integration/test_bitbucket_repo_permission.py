@@ -265,10 +265,12 @@ def test_examples_run_against_the_simulator(sim, ansible_run):
     )
     assert result.rc == 0, result.stdout + result.stderr
     assert [t["_status"] for t in result.tasks] == ["ok"] * len(result.tasks)
-    assert len(result.tasks) == 6
+    assert len(result.tasks) == 7
+    assert result.tasks[-1]["stale"] == [] and len(result.tasks[-1]["changes"]) == 2
     assert sim.state.workspace("acme").repo("infra-api").group_perms.get("developers") == "write"
     dev003 = account_id(sim, "dev003@acme.example")
     assert explicit(sim, "infra-api")[dev003] == "admin"
+    assert explicit(sim, "infra-api")[account_id(sim, "dev004@acme.example")] == "write"  # the compare-and-set example
     allowed = {dev003, account_id(sim, "dev004@acme.example"), account_id(sim, "dev010@acme.example")}
     assert set(explicit(sim, "platform-core")) <= allowed
 
@@ -304,3 +306,28 @@ def test_call_counts_of_the_main_paths(sim, ansible_run):
         assert task["_status"] == "ok", task.get("msg")
         figures[label] = report("repo_permission, " + label, sim)
         assert task["api_calls"]["total"] == figures[label]["total"]
+
+
+def test_expect_writes_where_it_holds_and_reports_the_stale_repository(sim, ansible_run):
+    dev002 = account_id(sim, "dev002@acme.example")
+    assert explicit(sim, "infra-core")[dev002] == "read" and dev002 not in explicit(sim, "infra-api")
+    users = [{"user": "dev002@acme.example", "permission": "write", "expect": "read"}]
+    predicted = run(ansible_run, check=True, repositories=["infra-core", "infra-api"], users=users)
+    assert sim.writes() == []
+    task = run(ansible_run, repositories=["infra-core", "infra-api"], users=users)
+    assert task["_status"] == "ok" and task["changed"] is True, task.get("msg")
+    assert [(w["method"], w["path"].rsplit("/", 4)[1]) for w in sim.writes()] == [("PUT", "infra-core")]
+    assert explicit(sim, "infra-core")[dev002] == "write" and dev002 not in explicit(sim, "infra-api")
+    stale = [{"repository": "infra-api", "user": dev002, "expected": "read", "found": None}]
+    assert task["stale"] == predicted["stale"] == stale
+    assert task["targets"][1]["stale"] == stale and task["targets"][1]["failed"] == []
+    change = {
+        "api": "bitbucket",
+        "kind": "repository_permission",
+        "action": "change",
+        "target": {"workspace": "acme", "repository": "infra-core"},
+        "subject": {"type": "user", "account_id": dev002},
+        "before": "read",
+        "after": "write",
+    }
+    assert task["changes"] == predicted["changes"] == [change]

@@ -142,7 +142,9 @@ SHIPS = {
     "atlassian_": {"_admin"},
     "bitbucket_member_info": {"_bitbucket"},
     "bitbucket_": {"_bitbucket", "_permissions"},
+    "plan_apply": set(),  # the documentation of an action plugin: its main() only fails
 }
+ACTION_ONLY = {"plan_apply"}  # modules whose work an action plugin does (no run_module: no _module.py)
 
 
 @pytest.mark.skipif(ROOT.parents[1].name != "ansible_collections", reason="needs the built tree (make units)")
@@ -156,4 +158,4 @@ def test_payloads_ship_only_their_products():
         allowed = next(ships for prefix, ships in SHIPS.items() if name.startswith(prefix))
         shipped = {f.split("/")[0] for f in files if "/" in f}
         assert shipped <= allowed, "%s ships %s" % (name, ", ".join(sorted(shipped - allowed)))
-        assert "_module.py" in files
+        assert "_module.py" in files or name in ACTION_ONLY

@@ -16,6 +16,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._admin.writes 
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import common_spec, or_default, transport_options
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import admin_auth
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.accessops.atlassian.plugins.module_utils._journal import journal_spec
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 
@@ -31,6 +32,7 @@ def admin_argument_spec() -> dict[str, Any]:
         admin_directory_id=dict(type="str", default=ALL_DIRECTORIES, fallback=(env_fallback, ["ATLASSIAN_ADMIN_DIRECTORY_ID"])),
     )
     spec.update(common_spec("ATLASSIAN_ADMIN"))
+    spec.update(journal_spec())
     return spec
 
 

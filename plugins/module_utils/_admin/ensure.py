@@ -4,7 +4,9 @@
 """The write side of the organization Admin API modules: plan from what was read, refuse what the API says cannot be
 changed before any write, apply (nothing in check mode), and report the same plan and diff either way.
 
-``group_membership`` is ``atlassian_group_member``; ``account_state`` is ``atlassian_user``.
+``group_membership`` is ``atlassian_group_member``; ``account_state`` is ``atlassian_user``. Both return ``changes``:
+the change items of the plans (``group_membership`` and ``account`` of docs/plans.md) of what was done, or in check
+mode what would be; after a failure midway, what was done before it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,34 @@ NO_ACCOUNT = (
 
 def _group_names(client: AdminClient, groups: list[dict[str, Any]]) -> list[str]:
     return sorted(g["name"] for g in groups)
+
+
+def membership_change(client: AdminClient, user: dict[str, Any], group: dict[str, Any], add: bool) -> dict[str, Any]:
+    """The change item of one membership added (``add``) or removed."""
+    return {
+        "api": "admin",
+        "kind": "group_membership",
+        "action": "add" if add else "remove",
+        "target": {"org": client.org_id, "group_id": group["id"], "group_name": group.get("name")},
+        "subject": {"type": "user", "account_id": user.get("accountId")},
+        "before": not add,
+        "after": add,
+    }
+
+
+def account_change(
+    client: AdminClient, action: str, before: str | None, after: str, account_id: str | None, email: str | None
+) -> dict[str, Any]:
+    """The change item of an account's status: ``invite`` (null -> invited), ``suspend``, ``restore``, ``remove``."""
+    return {
+        "api": "admin",
+        "kind": "account",
+        "action": action,
+        "target": {"org": client.org_id},
+        "subject": {"type": "user", "account_id": account_id, "email": email},
+        "before": before,
+        "after": after,
+    }
 
 
 def group_membership(client: AdminClient, params: dict[str, Any], check_mode: bool = False) -> tuple[dict[str, Any], bool]:
@@ -112,6 +142,7 @@ def group_membership(client: AdminClient, params: dict[str, Any], check_mode: bo
         ],
         "added": _group_names(client, done) if state == "present" else [],
         "removed": _group_names(client, done) if state == "absent" else [],
+        "changes": [membership_change(client, user, g, state == "present") for g in sorted(done, key=lambda g: g["name"])],
     }
     if answered_already:
         result["unchanged_by_api"] = _group_names(client, answered_already)
@@ -171,6 +202,7 @@ def _invite(
     result = {"changed": True, "invited": True, "pending": True, "groups": sorted(g["name"] for g in groups)}
     if check_mode:
         result["user"] = None
+        result["changes"] = [account_change(client, "invite", None, "invited", None, value)]
         return result, None
     failure = None
     try:
@@ -184,6 +216,8 @@ def _invite(
     result["pending"] = user is None
     # invited: the answer says so, or (a failed part) the account is in the directory now
     result["invited"] = result["changed"] = any(r["invited"] for r in invitations) or user is not None
+    account_id = user.get("accountId") if user is not None else None
+    result["changes"] = [account_change(client, "invite", None, "invited", account_id, value)] if result["invited"] else []
     return result, failure
 
 
@@ -234,10 +268,11 @@ def account_state(client: AdminClient, params: dict[str, Any], check_mode: bool 
                 "changed": False,
                 "user": None,
                 "directories": [],
+                "changes": [],
                 "diff": make_diff({"status": "absent"}, {"status": "absent"}, header, header),
             }, False
         raise ConfigurationError("user %s %s" % (validate.show(value), NO_ACCOUNT))
-    result = {"changed": False, "user": shape_user(user), "directories": []}
+    result = {"changed": False, "user": shape_user(user), "directories": [], "changes": []}
     if state == "invited":
         result.update({"invited": False, "pending": False})
         result["diff"] = make_diff({"status": before}, {"status": before}, header, header)
@@ -257,13 +292,13 @@ def account_state(client: AdminClient, params: dict[str, Any], check_mode: bool 
     records = _directory_records(client, user)
     if state == "active":
         todo = [d for d, u in records if u is not None and _status(u) == "suspended"]
-        action, after = client.restore, "active" if records else before
+        action, after, verb, status = client.restore, "active" if records else before, "restore", "active"
     elif state == "suspended":
         todo = [d for d, u in records if u is not None and _status(u) != "suspended"]
-        action, after = client.suspend, "suspended" if records else before
+        action, after, verb, status = client.suspend, "suspended" if records else before, "suspend", "suspended"
     else:
         todo = [d for d, u in records if u is not None]
-        action, after = client.remove_user, "absent"
+        action, after, verb, status = client.remove_user, "absent", "remove", "removed"
     failure = None
     if not check_mode:
         applied = []
@@ -286,5 +321,8 @@ def account_state(client: AdminClient, params: dict[str, Any], check_mode: bool 
     if not todo:
         after = before
     result.update({"changed": bool(todo), "directories": todo})
+    if todo:  # one item for the account, whatever the number of its directories
+        was = "suspended" if verb == "restore" else before  # restored: its directories read suspended
+        result["changes"] = [account_change(client, verb, was, status, user.get("accountId"), user.get("email"))]
     result["diff"] = make_diff({"status": before}, {"status": after}, header, header)
     return _with_failure(result, failure, ["directory " + d for d in todo])

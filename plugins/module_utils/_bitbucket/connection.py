@@ -33,6 +33,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._auth import (
 )
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import BitbucketClient
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.accessops.atlassian.plugins.module_utils._journal import journal_spec
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 
@@ -60,6 +61,7 @@ def bitbucket_argument_spec() -> dict[str, Any]:
         requests_ledger=dict(type="path", fallback=(env_fallback, ["BITBUCKET_REQUESTS_LEDGER"])),
     )
     spec.update(common_spec("BITBUCKET"))
+    spec.update(journal_spec())
     return spec
 
 

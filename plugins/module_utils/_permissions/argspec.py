@@ -33,6 +33,7 @@ def permission_argument_spec(scope: Scope) -> dict[str, Any]:
                 name: dict(type="str", required=True),
                 "permission": dict(type="str", choices=levels),
                 "state": dict(type="str", choices=["present", "absent"], default="present"),
+                "expect": dict(type="str", choices=levels + ["none"]),
             },
         )
 

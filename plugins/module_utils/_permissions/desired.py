@@ -23,12 +23,20 @@ class RefusedError(AtlassianError):
 
 class Request:
     """One wanted explicit permission of a user or a group: ``identifier`` (as given), ``key`` (normalized),
-    ``permission``, ``state``."""
+    ``permission``, ``state``, ``expect`` (compare-and-set: the level the subject must hold before the change, ``none``
+    for no explicit permission; None when not given)."""
 
     def __init__(
-        self, subject: Subject, identifier: str, permission: str | None = None, state: str = "present", option: str | None = None
+        self,
+        subject: Subject,
+        identifier: str,
+        permission: str | None = None,
+        state: str = "present",
+        option: str | None = None,
+        expect: str | None = None,
     ) -> None:
         self.subject = subject
+        self.expect = expect
         option = option or subject.name
         if subject is USER:
             self.kind, self.key = validate.user_identifier(identifier, option)
@@ -58,9 +66,17 @@ def _asks(params: dict[str, Any], subject: Subject) -> tuple[list[Request], bool
             item.get("permission"),
             item.get("state") or "present",
             option="%s[%d].%s" % (many, index, one),
+            expect=item.get("expect"),
         )
         for index, item in enumerate(params[many])
     ]
+    expecting = [index for index, request in enumerate(requests) if request.expect is not None]
+    if expecting and params.get("exclusive"):
+        raise ConfigurationError(
+            "%s[%d].expect cannot be combined with exclusive=true: exclusive removes every unlisted permission without "
+            "comparing it with anything. Use expect without exclusive, or exclusive without expect. Nothing was changed."
+            % (many, expecting[0])
+        )
     if not requests and not params.get("exclusive"):
         raise ConfigurationError(
             "%s is an empty list: nothing would be granted or revoked (an empty list is only "
@@ -110,7 +126,9 @@ def check_absent_exempt(absent: dict[str, str], exempt: dict[str, str]) -> None:
 
 class Wishes:
     """What a task asks of one subject kind, by key (account id or group slug): ``desired`` {key: permission},
-    ``absent`` keys, ``exempt`` keys, ``exclusive``, ``named`` {key: identifier as given}, ``not_found``."""
+    ``absent`` keys, ``exempt`` keys, ``exclusive``, ``named`` {key: identifier as given}, ``not_found``, ``expect``
+    {key: the explicit level the subject must hold on every target before the change, None for no explicit
+    permission} of the entries that give ``expect`` (in the order given)."""
 
     def __init__(
         self, subject: Subject, requests: Iterable[Request], exclusive: bool, resolve: Callable[[str], str | None]
@@ -122,8 +140,10 @@ class Wishes:
         self.exempt = set()
         self.named = {}
         self.not_found = []
+        self.expect: dict[str, str | None] = {}
         unknown = []
         wishes = {}
+        expects = {}
         for request in requests:
             key = resolve(request.identifier)
             if key is None:
@@ -138,7 +158,15 @@ class Wishes:
                     "%s: %s is listed twice with different wishes (as %s and as %s)"
                     % (subject.plural, key, self.named[key], request.identifier)
                 )
+            if key in expects and expects[key] != request.expect:
+                raise ConfigurationError(
+                    "%s: %s is listed twice with different expect (as %s and as %s)"
+                    % (subject.plural, key, self.named[key], request.identifier)
+                )
             wishes[key] = wish
+            expects[key] = request.expect
+            if request.expect is not None:
+                self.expect[key] = None if request.expect == "none" else request.expect
             self.named.setdefault(key, request.identifier)
             if wish == "absent":
                 self.absent.add(key)
@@ -154,6 +182,11 @@ class Wishes:
     @property
     def involved(self) -> set[str]:
         return set(self.desired) | self.absent
+
+    def expects_level(self, key: str) -> bool:
+        """True when ``key``'s entry gives ``expect`` a level (not ``none``): a read that finds no explicit permission
+        must then tell a missing target from a stale one."""
+        return self.expect.get(key) is not None
 
     def protect(self, exempt: Iterable[str], resolve: Callable[[str], str | None]) -> None:
         """Resolve the ``exempt`` identifiers (each must match someone) into ``self.exempt``."""

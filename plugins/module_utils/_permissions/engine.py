@@ -6,8 +6,10 @@ parametrized by a ``_permissions.scopes.Scope``; the subjects (users, groups) ar
 
 1. Resolve identities once (``_bitbucket.identity.Directory``) and read every target (worker pool): one GET when a single
    user or group is involved (not exclusive), else the whole list, 100 per page.
-2. Plan each target and subject with ``_engine.reconcile`` and run the safety checks (``_permissions.safety``).
-   Nothing has been written yet, so a refusal leaves everything as it was. Check mode stops here.
+2. Set aside the stale subjects of each target (``expect`` given and another explicit level read: nothing is written
+   for them there), plan the rest of each target and subject with ``_engine.reconcile`` and run the safety checks
+   (``_permissions.safety``). Nothing has been written yet, so a refusal leaves everything as it was. Check mode stops
+   here.
 3. Apply the plans (worker pool); a target that fails does not stop the others.
 
 The result says exactly what was applied, so running the task again completes the job. Check mode and the real run
@@ -85,7 +87,8 @@ def stops_everything(err: AtlassianError) -> bool:
 
 class TargetState:
     """What phase 1 read from one target: ``current`` {subject: {key: permission}}, ``objects`` {subject: {key: obj}},
-    ``exists`` (a list or a confirming read showed the target), ``error``."""
+    ``exists`` (a list or a confirming read showed the target), ``error``; ``stale`` {subject: {key: (expected,
+    found)}}: the subjects whose ``expect`` differs from what was read (``find_stale``), left out of the plans."""
 
     def __init__(
         self,
@@ -100,6 +103,7 @@ class TargetState:
         self.objects = objects or {}
         self.exists = exists
         self.error = error
+        self.stale: dict[str, dict[str, tuple[str | None, str | None]]] = {}
 
 
 def read_target(
@@ -116,9 +120,11 @@ def read_target(
     A single involved user or group (not exclusive) is read with one GET; when it answers 404, whether the target
     exists is checked with a second request only when it changes the answer: for a removal. In check mode a grant
     reads the list instead (one request answers both: the permission, and that the target exists). A real grant
-    needs no check: its ``PUT`` answers 404 for a missing target. ``known`` (a ``_permissions.prefetch.Known``) holds what the
-    task's prefetch already proved of the user: no access at all (no request), or access (the explicit permission is
-    read, the target exists)."""
+    needs no check: its ``PUT`` answers 404 for a missing target, unless the entry ``expect``s a level: a 404 would then
+    report a missing target as stale, so it is confirmed like a removal's. ``known`` (a ``_permissions.prefetch.Known``)
+    holds what the task's prefetch already proved of the user: no access at all (no explicit permission: no request,
+    unless the target's existence is unknown and ``expect`` names a level), or access (the explicit permission is read,
+    the target exists)."""
     state = TargetState(target)
     try:
         for name, wish in wishes.items():
@@ -129,12 +135,15 @@ def read_target(
                 if not involved:
                     continue
                 key = involved[0]
+                confirming = key in wish.absent or wish.expects_level(key)
                 access = known.access(target) if known is not None and name == "user" else None
                 if access is False:  # the user has no access to this repository, so no explicit permission
                     if known.exists(target) is False:
                         raise known.missing(target)
-                    state.exists = state.exists or bool(known.exists(target))
-                    continue
+                    if known.exists(target) or not wish.expects_level(key):
+                        state.exists = state.exists or bool(known.exists(target))
+                        continue
+                    access = None  # expect needs to know the repository exists: read it
                 if access is None and check_mode and key not in wish.absent and not state.exists:
                     listed = client.list_permissions(scope, wish.subject, workspace, target)
                     state.exists = True
@@ -142,7 +151,7 @@ def read_target(
                         state.current[name] = {key: listed[key]["permission"]}
                         state.objects[name] = {key: listed[key]["subject"]}
                     continue
-                confirm = access is None and key in wish.absent and not state.exists
+                confirm = access is None and confirming and not state.exists
                 permission = client.get_permission(scope, wish.subject, workspace, target, key, confirm_missing=confirm)
                 state.exists = state.exists or confirm or access is not None or permission is not None
                 if permission:
@@ -266,21 +275,35 @@ def _wishes(client: BitbucketClient, workspace: str, params: dict[str, Any]) -> 
     return wishes, directory
 
 
+def find_stale(state: TargetState, wishes: dict[str, Wishes]) -> None:
+    """Set ``state.stale``: the subjects of a read target whose ``expect`` differs from their explicit level read
+    there (None: no explicit permission), in the order of the entries."""
+    if state.error is not None:
+        return
+    for name, wish in wishes.items():
+        current = state.current.get(name, {})
+        stale = {key: (expected, current.get(key)) for key, expected in wish.expect.items() if current.get(key) != expected}
+        if stale:
+            state.stale[name] = stale
+
+
 def _plans(states: Iterable[TargetState], wishes: dict[str, Wishes], keep: Iterable[str] = ()) -> dict[str, dict[str, Plan]]:
-    """{target: {subject name: Plan}} of the targets that were read."""
+    """{target: {subject name: Plan}} of the targets that were read; a target's stale subjects are left out of its
+    plans (nothing is written for them there). ``expect`` is never combined with ``exclusive`` (``desired.py``)."""
     plans = {}
     for state in states:
         if state.error is None:
-            plans[state.target] = {
-                name: reconcile(
+            by_subject = {}
+            for name, wish in wishes.items():
+                stale = state.stale.get(name, {})
+                by_subject[name] = reconcile(
                     state.current[name],
-                    wish.desired,
-                    absent=wish.absent,
+                    {k: v for k, v in wish.desired.items() if k not in stale},
+                    absent={k for k in wish.absent if k not in stale},
                     exclusive=wish.exclusive,
                     keep=set(keep if name == "user" else ()) | wish.exempt,
                 )
-                for name, wish in wishes.items()
-            }
+            plans[state.target] = by_subject
     return plans
 
 
@@ -354,6 +377,7 @@ def run_permissions(
                 raise state.error
             for user in state.objects.get("user", {}).values():
                 directory.learn(user)
+            find_stale(state, wishes)
         plans = _check_users(client, workspace, states, _plans(states, wishes), wishes, directory, owners)
         check_auth_for_writes(client, scope, [p for by_subject in plans.values() for p in by_subject.values()])
         if not check_mode:

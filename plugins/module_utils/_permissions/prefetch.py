@@ -166,8 +166,9 @@ def prefetch(
     needs (``(account ids asked, listing)``). ``(None, None)`` when the task is of another shape; ``known`` is None
     when the access query is refused, or when it shows no access at all for a removal of an account not known to be
     a member (Bitbucket lists members only, so only the repositories themselves can show what such an account still
-    holds). Then, in check mode and for removals, which of the repositories without access exist (a real grant's
-    ``PUT`` answers 404 for a missing one)."""
+    holds). Then, in check mode, for removals and when the entry ``expect``s a level, which of the repositories without
+    access exist (a real grant's ``PUT`` answers 404 for a missing one; ``expect`` must not report a missing repository
+    as stale). No access proves no explicit permission, which is what ``expect: none`` compares."""
     users = wishes.get("user")
     if scope.name != "repository" or users is None or users.exclusive or len(users.involved) != 1:
         return None, None
@@ -192,7 +193,8 @@ def prefetch(
         return None, results.get("owners")
     rowless = [t for t in targets if t not in access]
     existing = None
-    if rowless and (check_mode or removal):  # a grant's PUT answers 404 for a missing repository anyway
+    # a grant's PUT answers 404 for a missing repository anyway; a removal, check mode and expect must know
+    if rowless and (check_mode or removal or users.expects_level(key)):
         existing = existing_repositories(pool.client, workspace, rowless)
         if existing is None:
             return None, results.get("owners")

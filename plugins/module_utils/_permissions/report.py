@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The result of a permission task, from what was read, planned and applied: one entry per target in ``targets``
 (and its deprecated alias ``results``, the same list; users at the top, groups under ``groups``, the target's own
-``diff``), the before/after permissions, and the ``--diff`` text. Check mode reports the plans, a real run what was
-applied, with the same code.
+``diff`` and ``stale``), the before/after permissions, the ``--diff`` text, ``changes`` (one change item per target
+and subject changed, the shared item schema of the plans) and ``stale`` (the subjects whose ``expect`` did not hold).
+Check mode reports the plans, a real run what was applied, with the same code.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def _target_result(
         "protected": [],
         "failed": [],
         "diff": {},
+        "stale": stale_items(scope, state),
     }
     if state.error is not None:
         result["failed"].append(failure("user", None, "read", state.error))
@@ -86,6 +88,43 @@ def _target_result(
         before = plan.before()
         sides[name] = (before, plan.after(None if check_mode else outcome))
     return result, sides
+
+
+def stale_items(scope: Scope, state: TargetState) -> list[dict[str, Any]]:
+    """The stale subjects of one target, users before groups, in the order of the entries: ``{scope.name: target,
+    "user"|"group": key, "expected": level or None, "found": level or None}``."""
+    return [
+        {scope.name: state.target, name: key, "expected": expected, "found": found}
+        for name in ("user", "group")
+        for key, (expected, found) in state.stale.get(name, {}).items()
+    ]
+
+
+def change_items(scope: Scope, workspace: str, target: str, name: str, done: Plan | Outcome) -> list[dict[str, Any]]:
+    """The change items of one target and subject kind (``name``: ``user`` or ``group``) for what ``done`` holds
+    (the plan in check mode, the applied part of it in a real run), in the order they are sent: revokes, changes,
+    grants, keys sorted. Users are named by account id, groups by slug."""
+    items = []
+    for action, source in (("revoke", done.remove), ("change", done.update), ("grant", done.add)):
+        for key in sorted(source):
+            if action == "revoke":
+                before, after = source[key], None
+            elif action == "change":
+                before, after = source[key]
+            else:
+                before, after = None, source[key]
+            items.append(
+                {
+                    "api": "bitbucket",
+                    "kind": "%s_permission" % scope.name,
+                    "action": action,
+                    "target": {"workspace": workspace, scope.name: target},
+                    "subject": {"type": "user", "account_id": key} if name == "user" else {"type": "group", "slug": key},
+                    "before": before,
+                    "after": after,
+                }
+            )
+    return items
 
 
 def render_permissions(users: dict[str, str], groups: dict[str, str], known: dict[str, dict[str, Any]]) -> str:
@@ -137,11 +176,17 @@ def report(
     check_mode: bool,
 ) -> tuple[dict[str, Any], bool]:
     """``(result, failed)`` of the task."""
-    results, diffs = [], []
+    results, diffs, changes, stale = [], [], [], []
     sides_of = {}
     for state in states:
-        entry, sides = _target_result(scope, state, plans.get(state.target, {}), outcomes.get(state.target), check_mode)
+        by_subject = plans.get(state.target, {})
+        entry, sides = _target_result(scope, state, by_subject, outcomes.get(state.target), check_mode)
         results.append(entry)
+        stale.extend(entry["stale"])
+        done_of = by_subject if check_mode else (outcomes.get(state.target) or {})
+        for name in ("user", "group"):
+            if name in done_of:
+                changes.extend(change_items(scope, workspace, state.target, name, done_of[name]))
         if state.error is None:
             sides_of[state.target] = sides
         if entry["changed"]:
@@ -164,6 +209,8 @@ def report(
         # deprecated alias of targets (the same list), removed in 0.3.0
         "results": results,
         "failed_%s" % scope.plural: [r[scope.name] for r in results if r["failed"]],
+        "changes": changes,
+        "stale": stale,
     }
     for name, key in (("user", "permissions"), ("group", "group_permissions")):
         if name in wishes:

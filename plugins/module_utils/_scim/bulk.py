@@ -9,7 +9,8 @@ single form (one filtered GET, then one POST, PATCH or DELETE, or nothing), on t
 (``_workers.WorkerPool``): each worker thread has its own ScimClient (``for_worker``: own Transport and
 requests.Session) and the task's one ApiStats.
 
-A user that fails does not stop the others; its result says whether a write of it had already succeeded. Only an
+A user that fails does not stop the others; its result says whether a write of it had already succeeded (and the
+task's ``changes`` holds what that write did, when known). Only an
 error no other request can avoid (401, or 404 on the filtered read: the directory does not exist) is given to
 ``WorkerPool.stop``: the users not started yet are reported as not attempted.
 """
@@ -141,7 +142,7 @@ def ensure_users(client: ScimClient, params: dict[str, Any], check_mode: bool = 
     concurrency = concurrency_of(params)
     items = check_items(params)
 
-    def handle(worker: ScimClient, item: tuple[str, dict[str, Any], str]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    def handle(worker: ScimClient, item: tuple[str, dict[str, Any], str]) -> tuple[dict[str, Any], dict[str, Any] | None, list]:
         user_name, desired, state = item
         recorder = _Recorder(worker)
         try:
@@ -149,7 +150,7 @@ def ensure_users(client: ScimClient, params: dict[str, Any], check_mode: bool = 
         except AtlassianError as err:
             if _stops_everything(worker, err):
                 pool.stop(err)
-            return _failed_entry(user_name, err, recorder.wrote), None
+            return _failed_entry(user_name, err, recorder.wrote), None, list(getattr(err, "changes", None) or [])
         entry = {
             "user_name": user_name,
             "changed": done["changed"],
@@ -161,11 +162,15 @@ def ensure_users(client: ScimClient, params: dict[str, Any], check_mode: bool = 
         if done["changed"]:
             diff = make_diff(done["diff"]["before"], done["diff"]["after"], before_header=user_name, after_header=user_name)
         entry["diff"] = diff or {}  # in a loop, callbacks show the diff of each entry of a list result
-        return entry, diff
+        return entry, diff, done["changes"]
 
     with WorkerPool(client, concurrency) as pool:
-        outcomes = pool.map(handle, items, skipped=lambda item, err: (_failed_entry(item[0], err, False), None))
-    return report([entry for entry, _diff in outcomes], [diff for _entry, diff in outcomes if diff is not None])
+        outcomes = pool.map(handle, items, skipped=lambda item, err: (_failed_entry(item[0], err, False), None, []))
+    return report(
+        [entry for entry, _diff, _changes in outcomes],
+        [diff for _entry, diff, _changes in outcomes if diff is not None],
+        [change for _entry, _diff, changes in outcomes for change in changes],
+    )
 
 
 def _failure_message(results: list[dict[str, Any]], failed: list[dict[str, Any]]) -> str:
@@ -182,14 +187,18 @@ def _failure_message(results: list[dict[str, Any]], failed: list[dict[str, Any]]
     )
 
 
-def report(results: list[dict[str, Any]], diffs: list[dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+def report(
+    results: list[dict[str, Any]], diffs: list[dict[str, Any]], changes: list[dict[str, Any]] | None = None
+) -> tuple[dict[str, Any], bool]:
     """``(result, failed)``: ``changed``, ``users`` (one entry per item, in order, each with its own ``diff``), ``diff``
-    (one entry per changed user), ``failed_users`` and, when some failed, ``msg``."""
+    (one entry per changed user), ``changes`` (the change items, in the order of the users), ``failed_users`` and,
+    when some failed, ``msg``."""
     failed = [entry for entry in results if entry["failed"]]
     result = {
         "changed": any(entry["changed"] for entry in results),
         "users": results,
         "diff": diffs,
+        "changes": list(changes or []),
         "failed_users": [entry["user_name"] for entry in failed],
     }
     if failed:

@@ -8,6 +8,10 @@ user with the attribute mapping of ``attributes.py`` (re-exported here: modules 
 
 Atlassian's directory accepts filters on ``userName eq`` and ``externalId eq`` only, clears
 omitted attributes on ``PUT`` (so this client never sends one) and answers 409 to a duplicate.
+
+``ensure_user`` also returns ``changes``: the change item (kind ``scim_user`` of docs/plans.md) of what it did, or in
+check mode would do. An error raised after its POST succeeded carries the creation as ``err.changes`` (the module
+shell reports and journals it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ansible_collections.accessops.atlassian.plugins.module_utils import _valida
 from ansible_collections.accessops.atlassian.plugins.module_utils._engine import diff_attributes, make_diff
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import (
     ApiError,
+    AtlassianError,
     ConfigurationError,
     ConflictError,
     TransportError,
@@ -69,6 +74,7 @@ __all__ = [
     "patch_operations",
     "primary_email_entry",
     "scim_filter_eq",
+    "user_change",
     "user_view",
     "validate_user_params",
 ]
@@ -83,7 +89,15 @@ def scim_filter_eq(attribute: str, value: Any) -> str:
 
 
 class ScimClient(ApiClient):
-    """SCIM ``/Users`` calls of one directory (the Transport's base URL ends with the directory)."""
+    """SCIM ``/Users`` calls of one directory (the Transport's base URL ends with the directory); ``directory_id``
+    names it in the change items (None when not known)."""
+
+    def __init__(self, transport: Any, directory_id: str | None = None) -> None:
+        super().__init__(transport)
+        self.directory_id = directory_id
+
+    def _on(self, transport: Any) -> ScimClient:
+        return ScimClient(transport, self.directory_id)
 
     def _object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         body = self.transport.request_json(method, path, **kwargs)
@@ -207,13 +221,54 @@ def _shown_options(view: dict[str, Any]) -> list[str]:
     return [o for o in MANAGED_OPTIONS if view.get(o) is not None]
 
 
-def _result(changed: bool, user: dict[str, Any] | None, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def _result(
+    changed: bool,
+    user: dict[str, Any] | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    changes: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     return {
         "changed": changed,
         "user": user,
         "atlassian_account_id": atlassian_account_id(user),
         "diff": make_diff(before, after),
+        "changes": list(changes or []),
     }
+
+
+def user_change(
+    client: ScimClient, action: str, user_name: str, user_id: Any, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The change item of one SCIM user: ``create``, ``update``, ``deactivate`` or ``delete`` (docs/plans.md)."""
+    return {
+        "api": "scim",
+        "kind": "scim_user",
+        "action": action,
+        "target": {"directory": getattr(client, "directory_id", None)},
+        "subject": {"type": "scim_user", "user_name": user_name, "id": user_id if isinstance(user_id, str) else None},
+        "before": before,
+        "after": after,
+    }
+
+
+def _values(view: dict[str, Any], options: Any) -> dict[str, Any]:
+    """The options of a user view, in option names (an attribute cleared is None)."""
+    return {option: None if view.get(option) == "" else view.get(option) for option in options}
+
+
+def _creation(client: ScimClient, user_name: str, user: dict[str, Any], shown: list[str]) -> dict[str, Any]:
+    return user_change(client, "create", user_name, user.get("id"), None, _values(user_view(user), shown))
+
+
+def _update_change(
+    client: ScimClient, user_name: str, current: dict[str, Any], user: dict[str, Any], changes: dict[str, tuple[Any, Any]]
+) -> dict[str, Any]:
+    """``deactivate`` when ``active`` alone goes to false, else ``update``; the attributes the PATCH touches only."""
+    options = [o for o in MANAGED_OPTIONS if o in changes]
+    after = _values(user_view(user), options)
+    action = "deactivate" if options == ["active"] and after["active"] is False else "update"
+    return user_change(client, action, user_name, current.get("id"), _values(user_view(current), options), after)
 
 
 def _update(
@@ -230,7 +285,8 @@ def _update(
         user = apply_changes(current, changes)
     else:
         user = client.patch_user(current["id"], patch_operations(current, changes))
-    return _result(True, user, diff_view(view, options, user_name), diff_view(user_view(user), options, user_name))
+    change = _update_change(client, user_name, current, user, changes)
+    return _result(True, user, diff_view(view, options, user_name), diff_view(user_view(user), options, user_name), [change])
 
 
 def _lost_answer(err: Exception) -> bool:
@@ -243,7 +299,9 @@ def _create(client: ScimClient, user_name: str, desired: dict[str, Any], check_m
     # The diff of a creation shows the attributes the task sets (and active), as the server stored them.
     shown = _shown_options(user_view(payload))
     if check_mode:
-        return _result(True, payload, {}, diff_view(user_view(payload), shown, user_name))
+        return _result(
+            True, payload, {}, diff_view(user_view(payload), shown, user_name), [_creation(client, user_name, payload, shown)]
+        )
     try:
         created = client.create_user(payload)
     except ConflictError as err:
@@ -273,11 +331,25 @@ def _create(client: ScimClient, user_name: str, desired: dict[str, Any], check_m
                 status=err.status,
                 api_message=err.api_message,
             ) from err
-        result = _update(client, user_name, existing, desired, check_mode)
-        result.update(changed=True, diff=make_diff({}, diff_view(user_view(result["user"]), shown, user_name)))
+        try:  # created by this run, its answer lost: the creation is what this run did
+            result = _update(client, user_name, existing, desired, check_mode)
+        except AtlassianError as failure:
+            failure.changes = [_creation(client, user_name, existing, shown)]
+            raise
+        result.update(
+            changed=True,
+            diff=make_diff({}, diff_view(user_view(result["user"]), shown, user_name)),
+            changes=[_creation(client, user_name, result["user"], shown)],
+        )
         return result
-    created = _complete_creation(client, created, desired)
-    return _result(True, created, {}, diff_view(user_view(created), shown, user_name))
+    try:
+        created = _complete_creation(client, created, desired)
+    except AtlassianError as failure:
+        failure.changes = [_creation(client, user_name, created, shown)]  # created; reported by the module shell
+        raise
+    return _result(
+        True, created, {}, diff_view(user_view(created), shown, user_name), [_creation(client, user_name, created, shown)]
+    )
 
 
 def _complete_creation(client: ScimClient, created: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
@@ -327,7 +399,8 @@ def ensure_user(
     """Make the user ``user_name`` match ``desired`` ({option: value}; None = not managed, "" = clear) or absent.
 
     Returns ``changed``, ``user`` (the resource afterwards; predicted in check mode; for ``absent`` the
-    user as it was before), ``atlassian_account_id`` and ``diff`` (managed attributes only).
+    user as it was before), ``atlassian_account_id``, ``diff`` (managed attributes only) and ``changes`` (the change
+    item, none when nothing changes).
     """
     user_name = validate_user_params(user_name, desired)
     current = client.find_user(user_name)
@@ -339,7 +412,9 @@ def ensure_user(
         view = user_view(current)
         if not check_mode:
             client.delete_user(current["id"])
-        return _result(True, current, diff_view(view, _shown_options(view), user_name), {})
+        active = view.get("active") if isinstance(view.get("active"), bool) else True
+        change = user_change(client, "delete", user_name, current.get("id"), {"active": active}, None)
+        return _result(True, current, diff_view(view, _shown_options(view), user_name), {}, [change])
     if current is None:
         _require_email(user_name, desired)
         return _create(client, user_name, desired, check_mode)

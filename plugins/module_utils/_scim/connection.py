@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to accessops.atlassian
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The SCIM connection: argument spec (with environment fallbacks) and the Transport of one SCIM directory."""
+"""The SCIM connection: argument spec (with environment fallbacks), the Transport and the ScimClient of one SCIM
+directory."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.accessops.atlassian.plugins.module_utils._args import common_spec, or_default, transport_options
 from ansible_collections.accessops.atlassian.plugins.module_utils._auth import scim_auth
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.accessops.atlassian.plugins.module_utils._scim.client import ScimClient
+from ansible_collections.accessops.atlassian.plugins.module_utils._journal import journal_spec
 from ansible_collections.accessops.atlassian.plugins.module_utils._transport import Transport
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 
@@ -27,6 +30,7 @@ def scim_argument_spec() -> dict[str, Any]:
         scim_token=dict(type="str", no_log=True, fallback=(env_fallback, ["ATLASSIAN_SCIM_TOKEN"])),
     )
     spec.update(common_spec("ATLASSIAN_SCIM"))
+    spec.update(journal_spec())
     return spec
 
 
@@ -47,3 +51,9 @@ def scim_transport_from_params(params: dict[str, Any], warn: Callable[[str], Any
     options["url_hint"] = "scim_url / ATLASSIAN_SCIM_URL"
     options.update(kwargs)
     return Transport(base_url, auth, warn=warn, **options)
+
+
+def scim_client(params: dict[str, Any], warn: Callable[[str], Any] | None) -> ScimClient:
+    """The ScimClient of a task (``make_client`` of ``_module.run_module``), which knows its directory id."""
+    transport = scim_transport_from_params(params, warn=warn)  # validates directory_id
+    return ScimClient(transport, str(params.get("directory_id")).strip())

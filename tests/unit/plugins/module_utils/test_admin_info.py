@@ -33,6 +33,8 @@ G2 = "c9a47c58-6f38-560a-a0d6-a26711677854"
 class StubClient:
     """Answers from dicts; ``asked`` lists every call (name, arguments)."""
 
+    org_id = "org-1"  # named in the change items
+
     def __init__(self, users=(), groups=(), workspaces=()):
         self.users = list(users)
         self.groups = list(groups)
@@ -288,3 +290,6 @@ def test_group_membership_absent_in_check_mode():
     result, failed = group_membership(client, {"user": "jane@acme.example", "groups": [G1], "state": "absent"}, check_mode=True)
     assert not failed and client.writes() == []
     assert result["removed"] == ["devs"] and result["groups"][0]["member"] is False and result["changed"] is True
+    assert [(c["action"], c["target"], c["before"], c["after"]) for c in result["changes"]] == [
+        ("remove", {"org": "org-1", "group_id": G1, "group_name": "devs"}, True, False)
+    ]

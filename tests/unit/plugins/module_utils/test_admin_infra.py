@@ -318,6 +318,7 @@ def test_admin_argument_spec():
         "ca_path": ["ATLASSIAN_ADMIN_CA_PATH"],
         "timeout": ["ATLASSIAN_ADMIN_TIMEOUT"],
         "max_retries": ["ATLASSIAN_ADMIN_MAX_RETRIES"],
+        "plan_journal": ["ACCESSOPS_PLAN_JOURNAL"],
     }
 
 

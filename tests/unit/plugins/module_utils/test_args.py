@@ -42,6 +42,7 @@ BITBUCKET_ENV = {
     "max_retries": "BITBUCKET_MAX_RETRIES",
     "requests_per_hour": "BITBUCKET_REQUESTS_PER_HOUR",
     "requests_ledger": "BITBUCKET_REQUESTS_LEDGER",
+    "plan_journal": "ACCESSOPS_PLAN_JOURNAL",
 }
 SCIM_ENV = {
     "scim_url": "ATLASSIAN_SCIM_URL",
@@ -51,6 +52,7 @@ SCIM_ENV = {
     "ca_path": "ATLASSIAN_SCIM_CA_PATH",
     "timeout": "ATLASSIAN_SCIM_TIMEOUT",
     "max_retries": "ATLASSIAN_SCIM_MAX_RETRIES",
+    "plan_journal": "ACCESSOPS_PLAN_JOURNAL",
 }
 
 

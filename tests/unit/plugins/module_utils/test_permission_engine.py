@@ -19,9 +19,12 @@ from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.ide
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.effective import lowered_or_set
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.engine import (
     TargetState,
+    _plans,
     apply_target,
+    find_stale,
     stops_everything,
 )
+from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.report import Outcome, change_items
 from ansible_collections.accessops.atlassian.plugins.module_utils._permissions.desired import (
     RefusedError,
     Request,
@@ -336,3 +339,88 @@ def test_half_measure_checks_only_tasks_that_lower_a_level():
     assert lowered_or_set(groups_only, None) == {}
     # the real run: only what was applied (no outcome for a target, nothing applied there)
     assert lowered_or_set(lowering, {}) == {}
+
+
+def test_expect_is_kept_per_key_with_none_for_no_explicit_permission():
+    wanted = Wishes(
+        USER,
+        [
+            Request(USER, "a@x.example", "write", expect="read"),
+            Request(USER, "557058:b", state="absent", expect="none"),
+            Request(USER, "557058:c", "read"),
+        ],
+        False,
+        directory({"a@x.example": "557058:a", "557058:b": "557058:b", "557058:c": "557058:c"}).account_id,
+    )
+    assert wanted.expect == {"557058:a": "read", "557058:b": None}
+    assert wanted.expects_level("557058:a") and not wanted.expects_level("557058:b") and not wanted.expects_level("557058:c")
+    with pytest.raises(ConfigurationError, match="listed twice with different expect"):
+        targets(Request(USER, "557058:a", "read", expect="read"), Request(USER, "557058:a", "read", expect="none"))
+
+
+def test_expect_with_exclusive_is_refused_naming_the_entry():
+    params = {
+        "users": [{"user": "557058:a", "permission": "read"}],
+        "groups": [{"group": "qa", "state": "absent", "expect": "read"}],
+    }
+    assert requests_from_params(params)[0]["group"][0][0].expect == "read"
+    with pytest.raises(ConfigurationError, match=r"^groups\[0\]\.expect cannot be combined with exclusive=true"):
+        requests_from_params(dict(params, exclusive=True))
+
+
+def test_stale_subjects_are_recorded_and_left_out_of_the_plans():
+    wanted = targets(
+        Request(USER, "557058:a", "write", expect="read"),
+        Request(USER, "557058:b", state="absent", expect="none"),
+        Request(USER, "557058:c", "admin", expect="none"),
+    )
+    state = RepoState("r", {"557058:a": "admin", "557058:b": "read"})
+    find_stale(state, {"user": wanted})
+    assert state.stale == {"user": {"557058:a": ("read", "admin"), "557058:b": (None, "read")}}
+    plans = _plans([state], {"user": wanted})["r"]["user"]
+    assert (plans.add, plans.update, plans.remove) == ({"557058:c": "admin"}, {}, {})
+    matching = RepoState("r", {"557058:a": "read"})
+    find_stale(matching, {"user": wanted})
+    assert matching.stale == {}
+    failed = TargetState("r", error=NotFoundError("gone"))
+    find_stale(failed, {"user": wanted})
+    assert failed.stale == {}
+
+
+def test_change_items_of_an_outcome_hold_only_what_was_applied():
+    outcome = Outcome()
+    outcome.remove = {"557058:b": "read"}
+    outcome.update = {"557058:a": ("read", "admin")}
+    items = change_items(PROJECT, "acme", "INFRA", "user", outcome)
+    assert items == [
+        {
+            "api": "bitbucket",
+            "kind": "project_permission",
+            "action": "revoke",
+            "target": {"workspace": "acme", "project": "INFRA"},
+            "subject": {"type": "user", "account_id": "557058:b"},
+            "before": "read",
+            "after": None,
+        },
+        {
+            "api": "bitbucket",
+            "kind": "project_permission",
+            "action": "change",
+            "target": {"workspace": "acme", "project": "INFRA"},
+            "subject": {"type": "user", "account_id": "557058:a"},
+            "before": "read",
+            "after": "admin",
+        },
+    ]
+    group = reconcile({}, {"qa": "read"})
+    assert change_items(REPOSITORY, "acme", "web", "group", group) == [
+        {
+            "api": "bitbucket",
+            "kind": "repository_permission",
+            "action": "grant",
+            "target": {"workspace": "acme", "repository": "web"},
+            "subject": {"type": "group", "slug": "qa"},
+            "before": None,
+            "after": "read",
+        }
+    ]

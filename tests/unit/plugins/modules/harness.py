@@ -99,6 +99,7 @@ def run_main(module, args, check_mode=False, diff=False, patches=(), record_warn
     ``patches``: more context managers to run it in (``retries_on``...). ``record_warnings``: ``module.warn`` is
     recorded into the result's ``warnings``; False leaves ``module.warn`` alone (and the result has no ``warnings``)."""
     args = dict(args)
+    args.setdefault("_ansible_module_name", module.__name__.rsplit(".", 1)[-1])  # as ansible-core passes it
     if check_mode:
         args["_ansible_check_mode"] = True
     if diff:
@@ -140,13 +141,13 @@ def run_main(module, args, check_mode=False, diff=False, patches=(), record_warn
 
 
 def environment_fixture(name, prefixes, real_sleep_fails):
-    """A fixture ``name``: no connection environment variable of the caller (``prefixes``, and the CA bundle ones),
-    and ``time.sleep`` records instead of sleeping; the fixture's value is that list of delays. ``real_sleep_fails``:
-    the test fails if anything slept for real."""
+    """A fixture ``name``: no connection environment variable of the caller (``prefixes``, the CA bundle ones and the
+    plan journal's), and ``time.sleep`` records instead of sleeping; the fixture's value is that list of delays.
+    ``real_sleep_fails``: the test fails if anything slept for real."""
 
     def isolated(monkeypatch):
         for variable in list(os.environ):
-            if variable.startswith(prefixes) or variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            if variable.startswith(prefixes) or variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "ACCESSOPS_PLAN_JOURNAL"):
                 monkeypatch.delenv(variable)
         slept = []
         monkeypatch.setattr("time.sleep", slept.append)

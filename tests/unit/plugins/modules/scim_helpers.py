@@ -109,3 +109,16 @@ def lost_connection():
 
 def patch_body(*operations):
     return {"schemas": [PATCH_OP], "Operations": list(operations)}
+
+
+def scim_change(action, before, after, user_id="u-1", user_name=NAME):
+    """The change item (docs/plans.md) of one SCIM user of DIRECTORY, as ``changes`` lists it."""
+    return {
+        "api": "scim",
+        "kind": "scim_user",
+        "action": action,
+        "target": {"directory": DIRECTORY},
+        "subject": {"type": "scim_user", "user_name": user_name, "id": user_id},
+        "before": before,
+        "after": after,
+    }

@@ -6,12 +6,15 @@ API's answers to a write (409 already a member, 409 licence limit, 404 on remove
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.accessops.atlassian.plugins.modules import atlassian_group_member as module
 
 from .admin_helpers import (  # pylint: disable=unused-import
     ACME_ARI,
+    ORG_ID,
     DIR,
     DIR_USERS_SEARCH,
     DIRECTORY,
@@ -66,6 +69,19 @@ def _read(api, member_of=(), groups=(USERS,), **group_options):
 READS = [("POST", USERS_SEARCH, {}, user_search(email("newhire02"))), ("POST", GROUPS_SEARCH, {}, group_search(names=[USERS]))]
 
 
+def _change(name, action="add"):
+    """The change item of one membership of newhire02 (docs/plans.md)."""
+    return {
+        "api": "admin",
+        "kind": "group_membership",
+        "action": action,
+        "target": {"org": ORG_ID, "group_id": gid(name), "group_name": name},
+        "subject": {"type": "user", "account_id": aid("newhire02")},
+        "before": action == "remove",
+        "after": action == "add",
+    }
+
+
 def _diff(before, after):
     header = "newhire02@acme.example (managed groups)"
     return {"before": {"groups": before}, "after": {"groups": after}, "before_header": header, "after_header": header}
@@ -83,6 +99,7 @@ def test_present_adds_the_membership_in_the_group_directory(api):
     assert result["diff"] == _diff([], [USERS])
     assert "unchanged_by_api" not in result
     assert result["api_calls"] == {"total": 3, "POST": 3}
+    assert result["changes"] == [_change(USERS)]
 
 
 def test_second_run_writes_nothing(api):
@@ -92,6 +109,7 @@ def test_second_run_writes_nothing(api):
     assert calls(api) == READS and writes(api) == []
     assert result["changed"] is False and result["added"] == []
     assert result["groups"][0]["member"] is True and result["diff"] == _diff([USERS], [USERS])
+    assert result["changes"] == []
 
 
 def test_check_mode_reads_the_same_and_reports_the_same_without_writing(api):
@@ -102,8 +120,9 @@ def test_check_mode_reads_the_same_and_reports_the_same_without_writing(api):
     add(api, "POST", _members(USERS), status=204)
     applied, failed = run_module(module, _task(), diff=True)
     assert not failed
-    for key in ("changed", "added", "removed", "groups", "diff", "user"):
+    for key in ("changed", "added", "removed", "groups", "diff", "user", "changes"):
         assert checked[key] == applied[key], key
+    assert checked["changes"] == [_change(USERS)]
     assert checked["api_calls"] == {"total": 2, "POST": 2}
 
 
@@ -117,6 +136,7 @@ def test_absent_removes_only_the_groups_it_is_a_member_of(api):
     assert result["changed"] is True and result["removed"] == [USERS] and result["added"] == []
     assert [(g["name"], g["member"]) for g in result["groups"]] == [(USERS, False), (ADMINS, False)]
     assert result["diff"]["before"] == {"groups": [USERS]} and result["diff"]["after"] == {"groups": []}
+    assert result["changes"] == [_change(USERS, "remove")]
 
 
 def test_absent_when_not_a_member_writes_nothing(api):
@@ -223,6 +243,7 @@ def test_409_read_again_as_a_member_is_not_a_change(api):
     assert not failed, result
     assert result["changed"] is False and result["added"] == []
     assert result["unchanged_by_api"] == [USERS] and result["groups"][0]["member"] is True
+    assert result["changes"] == []  # the API's "already a member" is no change of this run
     assert calls(api)[2:] == [
         ("POST", _members(USERS), {}, {"accountId": aid("newhire02")}),
         ("POST", DIR_USERS_SEARCH, {}, reread("newhire02")),
@@ -285,6 +306,7 @@ def test_a_failure_after_a_write_fails_the_task_and_reports_the_change(api):
     assert failed and result["changed"] is True and result["added"] == [USERS]
     assert result["status"] == 400 and "ADMIN-UAM-400-1: Bad Request" in result["msg"]
     assert result["msg"].endswith("Changed before the failure: %s; run the task again to finish" % USERS)
+    assert result["changes"] == [_change(USERS)]  # what was applied, not the failed one
     assert [w[1] for w in writes(api)] == [_members(USERS), _members(ADMINS)]
 
 
@@ -376,3 +398,30 @@ def test_bad_options_fail_before_any_request(api, options, message):
     result, failed = run_module(module, _task(**options))
     assert failed and message in result["msg"], result["msg"]
     assert calls(api) == []
+
+
+def test_the_changes_are_appended_to_the_plan_journal(api, tmp_path, monkeypatch):
+    """The module shell writes plan_journal (here from ACCESSOPS_PLAN_JOURNAL): one line per change, check mode said."""
+    journal = tmp_path / "journal.jsonl"
+    monkeypatch.setenv("ACCESSOPS_PLAN_JOURNAL", str(journal))
+    _read(api)
+    checked, failed = run_module(module, _task(), check_mode=True)
+    assert not failed
+    _read(api)
+    add(api, "POST", _members(USERS), status=204)
+    applied, failed = run_module(module, _task())
+    assert not failed
+    _read(api, member_of=[USERS])
+    again, failed = run_module(module, _task())
+    assert not failed and again["changes"] == []
+    found = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert found == [
+        {"item": _change(USERS), "check_mode": True, "module": "atlassian_group_member"},
+        {"item": _change(USERS), "check_mode": False, "module": "atlassian_group_member"},
+    ]
+    assert oct(journal.stat().st_mode & 0o777) == "0o600" and checked["changes"] == applied["changes"]
+
+
+def test_a_plan_journal_that_cannot_be_written_fails_before_any_request(api, tmp_path):
+    result, failed = run_module(module, _task(plan_journal=str(tmp_path / "missing" / "journal")))
+    assert failed and result["msg"].startswith("plan_journal: cannot write") and calls(api) == []

@@ -29,6 +29,7 @@ from .scim_helpers import (  # pylint: disable=unused-import
     patch_body,
     run_module,
     scim_env,
+    scim_change,
     scim_error,
     user_args as args,
 )
@@ -51,6 +52,7 @@ def test_no_change_reads_once(api):
     assert result["user"]["id"] == "u-1"
     expected = {"user_name": NAME, "email": NAME, "given_name": "Jane", "department": "Platform", "active": True}
     assert result["diff"] == {"before": expected, "after": expected}
+    assert result["changes"] == []
 
 
 def test_change_sends_one_patch_with_only_the_changed_attributes(api):
@@ -79,6 +81,10 @@ def test_change_sends_one_patch_with_only_the_changed_attributes(api):
         "before": {"user_name": NAME, "given_name": "Jane", "title": "Engineer", "department": "Platform"},
         "after": {"user_name": NAME, "given_name": "Jane", "title": "Manager", "department": "Ops"},
     }
+    # only what the PATCH touches (not given_name, which the task sets and already matches)
+    assert result["changes"] == [
+        scim_change("update", {"title": "Engineer", "department": "Platform"}, {"title": "Manager", "department": "Ops"})
+    ]
 
 
 @pytest.mark.parametrize(
@@ -190,6 +196,7 @@ def test_deactivate_patches_active_only(api):
     ]
     assert result["changed"] is True
     assert result["diff"] == {"before": {"user_name": NAME, "active": True}, "after": {"user_name": NAME, "active": False}}
+    assert result["changes"] == [scim_change("deactivate", {"active": True}, {"active": False})]
 
 
 def test_delete_sends_delete_and_returns_the_user_as_it_was(api):
@@ -205,6 +212,7 @@ def test_delete_sends_delete_and_returns_the_user_as_it_was(api):
     assert result["diff"]["after"] == {}
     assert result["diff"]["before"]["user_name"] == NAME and result["diff"]["before"]["active"] is True
     assert result["api_calls"] == {"total": 2, "GET": 1, "DELETE": 1}
+    assert result["changes"] == [scim_change("delete", {"active": True}, None)]
 
 
 def test_delete_of_a_missing_user_changes_nothing(api):
@@ -212,7 +220,7 @@ def test_delete_of_a_missing_user_changes_nothing(api):
     result, failed = run_module(module, args(state="absent"))
     assert not failed
     assert result["changed"] is False and result["user"] is None and result["atlassian_account_id"] is None
-    assert len(api.calls) == 1
+    assert len(api.calls) == 1 and result["changes"] == []
 
 
 def test_delete_already_gone_between_read_and_delete_is_fine(api):
@@ -236,6 +244,8 @@ def test_check_mode_create_reads_only_and_predicts_the_user(api):
     assert result["atlassian_account_id"] is None
     after = {"user_name": NAME, "email": NAME, "given_name": "Jane", "organization": "Acme", "active": True}
     assert result["diff"] == {"before": {}, "after": after}
+    created = {"email": NAME, "given_name": "Jane", "organization": "Acme", "active": True}
+    assert result["changes"] == [scim_change("create", None, created, user_id=None)]  # no id before it exists
 
 
 @pytest.mark.parametrize(
@@ -265,6 +275,9 @@ def test_check_mode_update_predicts_exactly_the_real_run(api, options):
     assert not failed
     assert predicted["changed"] is real["changed"] is True
     assert predicted["diff"] == real["diff"]
+    assert predicted["changes"] == real["changes"] and len(real["changes"]) == 1
+    assert real["changes"][0]["action"] == "update"  # not deactivate: more than active changes
+    assert real["changes"][0]["after"] == {option: None if value == "" else value for option, value in options.items()}
     assert [c[0] for c in calls(api)] == ["GET", "GET", "PATCH"]
 
 
@@ -272,13 +285,14 @@ def test_check_mode_delete_reads_only(api):
     api.add(responses.GET, USERS, json=list_response(make_user()))
     result, failed = run_module(module, args(state="absent"), check_mode=True)
     assert not failed and result["changed"] is True
+    assert result["changes"] == [scim_change("delete", {"active": True}, None)]
     assert [c[0] for c in calls(api)] == ["GET"]
 
 
 def test_check_mode_no_change(api):
     api.add(responses.GET, USERS, json=list_response(make_user()))
     result, failed = run_module(module, args(title=""), check_mode=True)
-    assert not failed and result["changed"] is False
+    assert not failed and result["changed"] is False and result["changes"] == []
 
 
 # -- locale: deprecated, never sent -----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .scim_helpers import (  # pylint: disable=unused-import
     make_user,
     patch_body,
     run_module,
+    scim_change,
     scim_env,
     scim_error,
 )
@@ -85,6 +86,13 @@ def register_team(api):
     api.add(responses.PATCH, USERS + "/u-max", json=existing(MAX, "u-max", title="Manager", displayName="Max Roe"))
     api.add(responses.GET, USERS, json=list_response(existing(ZOE, "u-zoe", title="Engineer")))
 
+
+# the change items of a real run of team(), in the order of the users (ZOE: unchanged, none)
+TEAM_CHANGES = [
+    scim_change("create", None, {"email": ANA, "display_name": "Ana Lima", "active": True}, "new-ana", ANA),
+    scim_change("create", None, {"email": LI, "display_name": "Li Wei", "active": True}, "new-li", LI),
+    scim_change("update", {"title": "Engineer"}, {"title": "Manager"}, "u-max", MAX),
+]
 
 TEAM_CALLS = [
     ("GET", USERS_PATH, by_name(ANA), None),
@@ -144,6 +152,7 @@ def test_list_of_four_users_makes_exactly_the_calls_of_the_single_form(api):
         },
     ]
     assert TOKEN not in json.dumps(result)
+    assert result["changes"] == TEAM_CHANGES
 
 
 def test_check_mode_reads_each_user_once_and_predicts_the_real_run(api):
@@ -164,6 +173,9 @@ def test_check_mode_reads_each_user_once_and_predicts_the_real_run(api):
     assert not failed
     assert predicted["diff"] == real["diff"]
     assert predicted["changed"] is real["changed"] is True
+    # predicted: the same items, without the ids of users that do not exist yet
+    assert predicted["changes"] == [dict(c, subject=dict(c["subject"], id=None)) for c in TEAM_CHANGES[:2]] + TEAM_CHANGES[2:]
+    assert real["changes"] == TEAM_CHANGES
 
 
 def test_a_failing_user_does_not_stop_the_others_and_the_task_fails_at_the_end(api):
@@ -188,6 +200,7 @@ def test_a_failing_user_does_not_stop_the_others_and_the_task_fails_at_the_end(a
     assert "run the task again to complete the job" in result["msg"]
     assert result["api_calls"] == {"total": 7, "GET": 4, "PATCH": 1, "POST": 2}
     assert TOKEN not in json.dumps(result)
+    assert result["changes"] == [TEAM_CHANGES[0], TEAM_CHANGES[2]]  # LI failed before any write
 
 
 def test_a_user_that_fails_after_a_write_reports_the_change(api):
@@ -206,6 +219,8 @@ def test_a_user_that_fails_after_a_write_reports_the_change(api):
     assert [c[0] for c in calls(api)] == ["GET", "POST", "PATCH", "PATCH"]  # the PATCH is retried, the POST never
     assert result["users"][0]["failed"] is True and result["users"][0]["changed"] is True
     assert result["changed"] is True and result["failed_users"] == [ANA]
+    # what was applied: the creation (as the POST answered it, department not set yet)
+    assert result["changes"] == [scim_change("create", None, {"email": ANA, "department": None, "active": True}, "u-ana", ANA)]
 
 
 def test_bad_credentials_stop_the_users_not_started_yet(api):
@@ -216,7 +231,7 @@ def test_bad_credentials_stop_the_users_not_started_yet(api):
     assert result["failed_users"] == [ANA, LI, MAX, ZOE]
     assert result["users"][0]["status"] == 401
     assert all(r["msg"].startswith("not attempted: ") for r in result["users"][1:])
-    assert result["changed"] is False
+    assert result["changed"] is False and result["changes"] == []
     assert TOKEN not in json.dumps(result)
 
 
@@ -308,6 +323,7 @@ def test_an_empty_list_sends_no_request(api):
     assert not failed
     assert len(api.calls) == 0
     assert result["changed"] is False and result["users"] == [] and result["diff"] == [] and result["failed_users"] == []
+    assert result["changes"] == []
 
 
 # -- concurrency --------------------------------------------------------------------------------------------
@@ -374,6 +390,10 @@ def test_concurrency_gives_the_same_calls_and_results_in_order(concurrency):
     assert parallel["users"] == sequential["users"]
     assert [r["user_name"] for r in parallel["users"]] == [u["user_name"] for u in users]
     assert parallel["diff"] == sequential["diff"]
+    assert parallel["changes"] == sequential["changes"] and len(parallel["changes"]) == 8  # in the order of the users
+    assert [c["subject"]["user_name"] for c in parallel["changes"]] == [
+        u["user_name"] for u in users if u["user_name"] in {c["subject"]["user_name"] for c in parallel["changes"]}
+    ]
     assert parallel["api_calls"] == sequential["api_calls"] == {"total": 20, "GET": 12, "PATCH": 2, "POST": 6}
     assert len(one["threads"]) == 1
     assert len(many["threads"]) >= 4  # the first 4 GETs met at the barrier: they were sent at the same time

@@ -7,6 +7,8 @@ in test_atlassian_scim_user_errors.py."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import responses
 
@@ -25,6 +27,7 @@ from .scim_helpers import (  # pylint: disable=unused-import
     make_user,
     patch_body,
     run_module,
+    scim_change,
     scim_env,
     scim_error,
     user_args as args,
@@ -72,6 +75,8 @@ def test_create_posts_the_user(api):
         "department": "Platform",
         "active": True,
     }
+    created = {"email": NAME, "given_name": "Jane", "family_name": "Doe", "department": "Platform", "active": True}
+    assert result["changes"] == [scim_change("create", None, created, user_id="u-9")]
 
 
 def test_create_inactive_user(api):
@@ -100,6 +105,7 @@ def test_create_conflict_adopts_the_existing_user_and_patches_the_differences(ap
     assert result["changed"] is True
     assert result["diff"]["before"] == {"user_name": NAME, "email": NAME, "title": "Engineer"}
     assert result["api_calls"] == {"total": 4, "GET": 2, "POST": 1, "PATCH": 1}
+    assert result["changes"] == [scim_change("update", {"title": "Engineer"}, {"title": "Manager"})]  # adopted: no creation
 
 
 def test_create_conflict_with_an_identical_user_changes_nothing(api):
@@ -108,7 +114,7 @@ def test_create_conflict_with_an_identical_user_changes_nothing(api):
     api.add(responses.GET, USERS, json=list_response(make_user()))
     result, failed = run_module(module, args(email=NAME))
     assert not failed
-    assert result["changed"] is False
+    assert result["changed"] is False and result["changes"] == []
     assert [c[0] for c in calls(api)] == ["GET", "POST", "GET"]
 
 
@@ -136,6 +142,8 @@ def test_lost_post_answer_is_not_repeated_and_the_created_user_is_adopted(api):
     assert result["user"] == created
     assert result["diff"]["before"] == {}
     assert result["api_calls"] == {"total": 3, "GET": 2, "POST": 1}
+    # the lost POST created it: a creation of this run
+    assert result["changes"] == [scim_change("create", None, {"email": NAME, "given_name": "Jane", "active": True})]
 
 
 def test_lost_post_answer_then_adopted_user_differs_gets_onepatch_body(api):
@@ -179,3 +187,21 @@ def test_post_bad_request_fails_without_reading_again(api):
     assert failed
     assert result["status"] == 400 and result["api_message"] == "Email domain is not verified"
     assert [c[0] for c in calls(api)] == ["GET", "POST"]
+
+
+def test_a_failure_after_the_creation_reports_it_and_the_journal_has_it(api, tmp_path):
+    """POST created the user, the PATCH that sets its department top level (Atlassian) failed: the task fails, and
+    the creation is in changes and in the plan journal."""
+    created = make_user(id="u-9")
+    del created["department"], created[ENTERPRISE]
+    api.add(responses.GET, USERS, json=list_response())
+    api.add(responses.POST, USERS, json=created, status=201)
+    api.add(responses.PATCH, USERS + "/u-9", json=scim_error(400, "department is too long", "invalidValue"), status=400)
+    journal = tmp_path / "journal"
+    result, failed = run_module(module, args(email=NAME, department="Ops", plan_journal=str(journal)))
+    assert failed and result["status"] == 400 and result["changed"] is True
+    change = scim_change("create", None, {"email": NAME, "department": None, "active": True}, user_id="u-9")
+    assert result["changes"] == [change]
+    assert [json.loads(line) for line in journal.read_text().splitlines()] == [
+        {"item": change, "check_mode": False, "module": "atlassian_scim_user"}
+    ]

@@ -19,6 +19,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     ACME_ARI,
     INVITE,
     ORG,
+    ORG_ID,
     WORKSPACES,
     OTHER_DIRECTORY,
     USERS_SEARCH,
@@ -60,6 +61,19 @@ def _diff(before, after):
     return {"before": {"status": before}, "after": {"status": after}, "before_header": HEADER, "after_header": HEADER}
 
 
+def _change(action, before, after, account_id=NAME):
+    """The change item of newhire02's account (docs/plans.md); ``account_id`` None: not known (yet)."""
+    return {
+        "api": "admin",
+        "kind": "account",
+        "action": action,
+        "target": {"org": ORG_ID},
+        "subject": {"type": "user", "account_id": aid(account_id) if account_id else None, "email": email(NAME)},
+        "before": before,
+        "after": after,
+    }
+
+
 def _user_path(directory, action=""):
     return ORG + "/directories/%s/users/%s%s" % (directory, aid(NAME), action)
 
@@ -83,6 +97,7 @@ def test_suspend_an_active_account(api):
     assert result["user"]["account_id"] == aid(NAME) and result["user"]["status"] == "active"
     assert result["diff"] == _diff("active", "suspended")
     assert result["api_calls"] == {"total": 3, "POST": 2, "GET": 1}
+    assert result["changes"] == [_change("suspend", "active", "suspended")]
 
 
 def test_suspend_in_check_mode_reports_the_same_without_writing(api):
@@ -92,6 +107,7 @@ def test_suspend_in_check_mode_reports_the_same_without_writing(api):
     assert not failed and calls(api) == [LOOKUP, DIRECTORY_LIST]
     assert result["changed"] is True and result["directories"] == [DIRECTORY]
     assert result["diff"] == _diff("active", "suspended")
+    assert result["changes"] == [_change("suspend", "active", "suspended")]
 
 
 def test_suspend_a_suspended_account_writes_nothing(api):
@@ -100,6 +116,7 @@ def test_suspend_a_suspended_account_writes_nothing(api):
     result, failed = run_module(module, _task(state="suspended"))
     assert not failed and writes(api) == []
     assert result["changed"] is False and result["directories"] == [] and result["diff"] == _diff("suspended", "suspended")
+    assert result["changes"] == []
 
 
 def test_restore_a_suspended_account(api):
@@ -110,6 +127,7 @@ def test_restore_a_suspended_account(api):
     assert not failed, result
     assert writes(api) == [("POST", _user_path(DIRECTORY, "/restore"), {}, None)]
     assert result["changed"] is True and result["diff"] == _diff("suspended", "active")
+    assert result["changes"] == [_change("restore", "suspended", "active")]
 
 
 def test_restore_in_check_mode_and_an_active_account(api):
@@ -117,11 +135,12 @@ def test_restore_in_check_mode_and_an_active_account(api):
     _directories(api, DIRECTORY)
     result, failed = run_module(module, _task(state="active"), check_mode=True)
     assert not failed and writes(api) == [] and result["changed"] is True
+    assert result["changes"] == [_change("restore", "suspended", "active")]
     _found(api)
     _directories(api, DIRECTORY)
     result, failed = run_module(module, _task(state="active"))
     assert not failed and writes(api) == [] and result["changed"] is False
-    assert result["diff"] == _diff("active", "active")
+    assert result["diff"] == _diff("active", "active") and result["changes"] == []
 
 
 def test_active_refuses_a_deactivated_account_with_zero_writes(api):
@@ -161,6 +180,7 @@ def test_remove_an_account(api):
     assert not failed
     assert writes(api) == [("DELETE", _user_path(DIRECTORY), {}, None)]
     assert result["changed"] is True and result["diff"] == _diff("active", "absent")
+    assert result["changes"] == [_change("remove", "active", "removed")]
 
 
 def test_remove_an_account_that_is_not_there_is_one_search(api):
@@ -168,7 +188,7 @@ def test_remove_an_account_that_is_not_there_is_one_search(api):
     result, failed = run_module(module, _task(state="removed"), check_mode=True)
     assert not failed and calls(api) == [LOOKUP]
     assert result["changed"] is False and result["user"] is None and result["directories"] == []
-    assert result["diff"] == _diff("absent", "absent")
+    assert result["diff"] == _diff("absent", "absent") and result["changes"] == []
 
 
 @pytest.mark.parametrize("state", ["active", "suspended"])
@@ -202,6 +222,7 @@ def test_invite_then_find_the_new_account(api):
     assert result["user"]["account_id"] == aid(NAME) and result["user"]["management_source"] == "invited"
     assert result["diff"] == _diff("absent", "invited") and "directories" not in result
     assert result["invitations"] == [{"email": email(NAME), "account_id": aid(NAME), "invited": True, "failures": []}]
+    assert result["changes"] == [_change("invite", None, "invited")]
 
 
 def test_a_partial_invitation_reports_the_email_and_fails(api):
@@ -227,6 +248,7 @@ def test_a_partial_invitation_reports_the_email_and_fails(api):
         "the cause is fixed"
     )
     assert result["user"]["account_id"] == aid(NAME) and result["diff"] == _diff("absent", "invited")
+    assert result["changes"] == [_change("invite", None, "invited")]  # the account was invited before the failure
 
 
 @pytest.mark.parametrize(
@@ -248,7 +270,7 @@ def test_an_invitation_that_failed_entirely_changes_nothing(api, entries, why):
     result, failed = run_module(module, _task(state="invited", groups=["bitbucket-users-acme"]), diff=True)
     assert failed and result["changed"] is False and result["invited"] is False and result["pending"] is True
     assert result["msg"].startswith("The invitation of newhire02@acme.example failed: %s. Nothing was invited" % why)
-    assert result["diff"] == _diff("absent", "absent")
+    assert result["diff"] == _diff("absent", "absent") and result["changes"] == []
 
 
 def test_an_invitation_needs_a_paid_subscription(api):
@@ -270,7 +292,7 @@ def test_invite_without_groups_nor_notification_still_pending(api):
     assert not failed
     assert calls(api)[1] == ("POST", INVITE, {}, {"emails": [email(NAME)], "sendNotification": False})
     assert result["changed"] is True and result["pending"] is True and result["user"] is None
-    assert result["groups"] == []
+    assert result["groups"] == [] and result["changes"] == [_change("invite", None, "invited", account_id=None)]
 
 
 def test_invite_in_check_mode_sends_no_invitation(api):
@@ -280,6 +302,7 @@ def test_invite_in_check_mode_sends_no_invitation(api):
     assert not failed and len(calls(api)) == 2 and writes(api) == []
     assert result["changed"] is True and result["invited"] is True and result["pending"] is True
     assert result["user"] is None and result["groups"] == ["bitbucket-users-acme"]
+    assert result["changes"] == [_change("invite", None, "invited", account_id=None)]  # no account id before it exists
 
 
 def test_invite_an_account_already_in_the_directory_changes_nothing(api):
@@ -288,6 +311,7 @@ def test_invite_an_account_already_in_the_directory_changes_nothing(api):
     assert not failed and calls(api) == [LOOKUP]
     assert result["changed"] is False and result["invited"] is False and result["pending"] is False
     assert result["user"]["account_id"] == aid(NAME) and result["diff"] == _diff("active", "active")
+    assert result["changes"] == []
 
 
 def test_invite_into_a_synced_group_is_refused_with_zero_writes(api):
@@ -424,6 +448,7 @@ def test_two_directories_removal_from_each(by_url):
     assert not failed, result
     assert writes(by_url) == [("DELETE", _user_path(OTHER_DIRECTORY), {}, None), ("DELETE", _user_path(DIRECTORY), {}, None)]
     assert result["directories"] == [OTHER_DIRECTORY, DIRECTORY] and result["diff"] == _diff("active", "absent")
+    assert result["changes"] == [_change("remove", "active", "removed")]  # one item for the account
 
 
 def test_two_directories_none_holding_the_account_changes_nothing(by_url):
@@ -473,3 +498,4 @@ def test_two_directories_a_failure_after_a_removal_reports_the_change(by_url):
     assert result["status"] == 403 and result["msg"].endswith(
         "Changed before the failure: directory %s; run the task again to finish" % OTHER_DIRECTORY
     )
+    assert result["changes"] == [_change("remove", "active", "removed")]

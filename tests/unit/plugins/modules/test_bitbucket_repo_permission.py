@@ -47,9 +47,11 @@ def test_single_user_already_right_makes_one_read_and_no_write():
             "protected": [],
             "failed": [],
             "diff": {},
+            "stale": [],
         }
     ]
     assert result["results"] == result["targets"]  # the deprecated alias
+    assert result["changes"] == [] and result["stale"] == []
     assert result["diff"] == []
     assert result["api_calls"] == {"total": 1, "GET": 1}
 
