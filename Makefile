@@ -55,7 +55,7 @@ help:
 	@echo "                ee-check, ee-test, simulator-tests, sanity-newest, integration, integration-oldest, integration-newest,"
 	@echo "                check-home (fails when a collection sits in a default collections path)"
 	@echo "make demo       the runbooks against the local simulator: onboarding (check mode, real, again), access"
-	@echo "                review, offboarding with its audit report"
+	@echo "                review, offboarding as a plan then its exact apply (audit report)"
 	@echo "make lint       ansible-lint (production profile) on the roles and playbooks, yamllint, ruff check and"
 	@echo "                ruff format --check on the Python (ruff.toml)"
 	@echo "make simulator  start the Atlassian Cloud simulator on 127.0.0.1 (SIM_PORT=$(SIM_PORT)) and print the export"

@@ -2,7 +2,8 @@
 # make demo: the runbooks against the local simulator (demo seed), on a fresh clone.
 # Usage: tests/demo/run.sh PYTHON COLLECTIONS_PATH REPORT_DIR
 # Starts the simulator on a free 127.0.0.1 port, runs onboarding (check mode with diff, for real, again),
-# the access review, then offboarding with its audit report, and stops the simulator whatever happens.
+# the access review, then offboarding as a plan a person approves and its exact apply (with the audit report), and
+# stops the simulator whatever happens.
 set -euo pipefail
 PY=$1
 COLLECTIONS=$2
@@ -40,16 +41,21 @@ PLAYBOOK="$BIN/ansible-playbook"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "Simulator running at $SIM (Bitbucket workspace acme, organization ACME Corp, SCIM directory demo-directory)"
-step "1/5 Onboarding, check mode with diff: what would change (nothing is written)"
+step "1/6 Onboarding, check mode with diff: what would change (nothing is written)"
 "$PLAYBOOK" accessops.atlassian.onboarding -e @"$ROOT/docs/examples/onboarding.yml" --check --diff
-step "2/5 Onboarding for real"
+step "2/6 Onboarding for real"
 "$PLAYBOOK" accessops.atlassian.onboarding -e @"$ROOT/docs/examples/onboarding.yml"
-step "3/5 Onboarding again: nothing left to change (changed=0)"
+step "3/6 Onboarding again: nothing left to change (changed=0)"
 "$PLAYBOOK" accessops.atlassian.onboarding -e @"$ROOT/docs/examples/onboarding.yml"
-step "4/5 Access review of workspace acme"
+step "4/6 Access review of workspace acme"
 "$PLAYBOOK" accessops.atlassian.access_review -e @"$ROOT/docs/examples/access_review.yml" -e access_review_report_dir="$REPORTS/access-review"
-step "5/5 Offboarding with its audit report"
-"$PLAYBOOK" accessops.atlassian.offboarding -e @"$HERE/offboarding.yml" -e offboarding_report_dir="$REPORTS/offboarding"
+step "5/6 Offboarding, plan: what would change, for a person to approve (nothing is written)"
+"$PLAYBOOK" accessops.atlassian.offboarding -e @"$HERE/offboarding.yml" -e offboarding_report_dir="$REPORTS/offboarding" \
+  -e offboarding_mode=plan
+PLAN=$(ls -t "$REPORTS"/offboarding/offboarding-plan-*.json | head -n 1)
+step "6/6 Offboarding, apply exactly the approved plan $(basename "$PLAN") (with its audit report)"
+"$PLAYBOOK" accessops.atlassian.offboarding -e @"$PLAN" -e offboarding_workspace=acme -e offboarding_mode=apply \
+  -e offboarding_report_dir="$REPORTS/offboarding" -e accessops_approved_by="demo approver"
 
 step "Reports"
 find "$REPORTS" -type f | sort | sed 's/^/  /'

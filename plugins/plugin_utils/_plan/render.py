@@ -201,10 +201,12 @@ def plan_markdown(plan: dict) -> str:
         "",
         "## How to apply",
         "",
-        "Approve this plan id, then run the same role in apply mode with the plan file (nothing else is read):",
+        "Approve this plan id, then run the same role in apply mode with the plan file and the workspace (the people"
+        " are not needed: the plan's items are what is done):",
         "",
         "```",
-        "ansible-playbook accessops.atlassian.%s -e @%s-plan-%s.json -e %s_mode=apply" % (role, role, plan_id, role),
+        "ansible-playbook accessops.atlassian.%s -e @%s-plan-%s.json -e %s_workspace=%s -e %s_mode=apply"
+        % (role, role, plan_id, role, plan.get("workspace"), role),
         "```",
         "",
         "The apply run refuses a plan that was edited, has expired, or is applied to another workspace or with other"

@@ -162,8 +162,8 @@ def test_plan_markdown_has_every_item_and_how_to_apply():
     assert "- a \\| b" in text
     assert "## Deferred\n\n- none" in text
     assert (
-        "ansible-playbook accessops.atlassian.offboarding -e @offboarding-plan-%s.json -e offboarding_mode=apply" % document["id"]
-        in text
+        "ansible-playbook accessops.atlassian.offboarding -e @offboarding-plan-%s.json -e offboarding_workspace=%s"
+        " -e offboarding_mode=apply" % (document["id"], document["workspace"]) in text
     )
 
 
