@@ -25,7 +25,7 @@ from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.apply im
     classify,
     reread_verdict,
 )
-from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.document import check_plan
+from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.document import check_plan, plain_times
 
 COLLECTION = "accessops.atlassian"
 APIS = ("bitbucket", "admin", "scim")
@@ -130,7 +130,7 @@ class ActionModule(ActionBase):
             )
         if args["max_age_hours"] <= 0:
             raise AnsibleActionFail("max_age_hours must be a positive number. Nothing was sent.")
-        plan = args["plan"]
+        plan = plain_times(args["plan"])
         result.update(self._empty(plan))
         refused = check_plan(
             plan,

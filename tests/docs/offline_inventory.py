@@ -19,6 +19,7 @@ LABELS = {
     ),
     "module_defaults": ("playbook_guide/playbooks_module_defaults.html#module-defaults", "Module defaults"),
     "check_mode_dry": ("playbook_guide/playbooks_checkmode.html#check-mode-dry", "Validating tasks: check mode and diff mode"),
+    "action_plugins": ("plugins/action.html#action-plugins", "Action plugins"),
     "collections_installing": ("collections_guide/collections_installing.html#collections-installing", "Installing collections"),
     "ansible_collections.ansible.builtin.tempfile_module": (
         "collections/ansible/builtin/tempfile_module.html#ansible-collections-ansible-builtin-tempfile-module",

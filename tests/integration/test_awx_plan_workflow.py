@@ -20,8 +20,8 @@ PUT. No job's events or stdout hold a secret. The apply template launched on its
 nothing.
 
 The offboarding workflow runs twice: with AWX's default ALLOW_JINJA_IN_EXTRA_VARS=template (the artifacts arrive
-!unsafe; expected to fail on ansible-core >= 2.19 until the apply accepts such a plan, see UNSAFE_ARTIFACTS_XFAIL) and
-with ``always`` (plain YAML), which every ansible-core passes.
+!unsafe: ansible-core >= 2.19 resolves them as plain YAML, so the apply takes the plan's JSON text
+``accessops_plan_json``) and with ``always`` (plain YAML).
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ from awx_helpers import (
 )
 from role_helpers import writes
 
-from ansible.release import __version__ as ANSIBLE_CORE
 
 from atlsim import demo
 
@@ -56,14 +55,8 @@ LAUNCHED_BY = "alice"
 # AWX writes the artifacts of a workflow's earlier jobs into the next job's env/extravars as !unsafe (its default
 # ALLOW_JINJA_IN_EXTRA_VARS=template). ansible-core 2.16 loads a !unsafe quoted scalar as a string; 2.19 and later
 # resolve it as if it were plain (!unsafe '2026-12-05T14:00:43Z' is a datetime, !unsafe '5' an int, !unsafe 'No' a
-# bool), so the plan reaches the apply job with datetimes in created_at / expires_at and the plan_apply action fails
-# ("Object of type _AnsibleTaggedDateTime is not JSON serializable"). strict: remove the mark once apply accepts it.
-UNSAFE_ARTIFACTS_XFAIL = pytest.mark.xfail(
-    tuple(int(part) for part in ANSIBLE_CORE.split(".")[:2]) >= (2, 19),
-    reason="ansible-core >= 2.19 loads the !unsafe plan artifact with datetimes: the apply job fails",
-    raises=AssertionError,
-    strict=True,
-)
+# bool), so accessops_plan reaches the apply job with datetimes in created_at / expires_at: the apply takes the plan
+# from its JSON text artifact accessops_plan_json instead (a JSON text stays a string).
 
 
 @pytest.fixture(autouse=True)
@@ -164,8 +157,9 @@ def item_write(item: dict[str, Any]) -> tuple[str, str]:
 def check_plan_artifacts(plan_job: Job, role: str) -> dict[str, Any]:
     """The plan job's artifacts: the plan (its id still its content's after AWX's JSON round trip) and its Markdown."""
     artifacts = json.loads(json.dumps(plan_job.artifacts))  # AWX stores artifacts in a JSON field
-    assert sorted(artifacts) == ["accessops_plan", "accessops_plan_markdown"], sorted(artifacts)
+    assert sorted(artifacts) == ["accessops_plan", "accessops_plan_json", "accessops_plan_markdown"], sorted(artifacts)
     plan = artifacts["accessops_plan"]
+    assert json.loads(artifacts["accessops_plan_json"]) == plan
     assert plan["role"] == role and plan["workspace"] == "acme"
     assert plan_id_of(plan) == plan["id"], "the artifact is not the plan its id names"
     assert "`%s`" % plan["id"] in artifacts["accessops_plan_markdown"]
@@ -179,7 +173,7 @@ def check_apply_artifacts(apply_job: Job, plan: dict[str, Any]) -> None:
     artifacts = apply_job.artifacts
     assert sorted(artifacts) == ["accessops_plan_report", "accessops_plan_result"], sorted(artifacts)
     result = dict(artifacts["accessops_plan_result"])
-    counts = {key: int(result.pop(key)) for key in ("applied", "already", "stale", "failed")}  # strings on core 2.16
+    counts = {key: result.pop(key) for key in ("applied", "already", "stale", "failed")}
     assert counts == {"applied": len(plan["items"]), "already": 0, "stale": 0, "failed": 0}
     assert result == {
         "plan_id": plan["id"],
@@ -193,7 +187,7 @@ def check_apply_artifacts(apply_job: Job, plan: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     "allow_jinja",
     [
-        pytest.param("template", marks=UNSAFE_ARTIFACTS_XFAIL, id="awx-default"),
+        pytest.param("template", id="awx-default"),
         pytest.param("always", id="allow-jinja-always"),
     ],
 )
@@ -236,7 +230,7 @@ def test_offboarding_approved_workflow(sim, tmp_path, ansible_collections_path, 
 
 def test_onboarding_approved_workflow_gives_a_member_a_new_permission(sim, tmp_path, ansible_collections_path, controller):
     """An existing member (account, SCIM user, default group) gets a repository permission: one item, one PUT. Run
-    with ALLOW_JINJA_IN_EXTRA_VARS=always (see UNSAFE_ARTIFACTS_XFAIL for AWX's default)."""
+    with ALLOW_JINJA_IN_EXTRA_VARS=always."""
     answers = {"onboarding_survey_email": DEV002, "onboarding_survey_repositories": "data-api write"}
     plan_job, plan_log, apply_job, apply_log = run_approved_workflow(
         tmp_path, sim, ansible_collections_path, controller, "Onboarding (approved)", answers, "always"

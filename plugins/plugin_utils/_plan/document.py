@@ -106,6 +106,19 @@ def utc(now: datetime) -> datetime:
     return now.astimezone(_UTC).replace(microsecond=0)
 
 
+def plain_times(value: Any) -> Any:
+    """``value`` with every datetime (at any depth) written back as the plan's time text. A plan that travelled as YAML
+    extra vars (AWX passes workflow artifacts on as !unsafe values, which ansible-core >= 2.19 resolves as plain YAML)
+    can come back with datetimes where it had times; any other changed value still changes the id (refused)."""
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, dict):
+        return {key: plain_times(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_times(item) for item in value]
+    return value
+
+
 def format_time(when: datetime) -> str:
     return utc(when).strftime(TIME_FORMAT)
 

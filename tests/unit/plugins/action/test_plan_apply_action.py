@@ -384,3 +384,27 @@ def test_an_empty_plan_calls_nothing():
 def test_the_module_file_documents_the_action_options():
     run(args_for(make_plan([])), never)  # the validator fills defaults in: a spec shared between runs would change
     assert plan_apply_doc.argument_spec() == argument_spec()
+
+
+def test_a_plan_whose_times_came_back_as_datetimes_is_applied():
+    """AWX passes workflow artifacts on as !unsafe extra vars, which ansible-core >= 2.19 resolves as plain YAML: the
+    plan's times arrive as datetimes. They are written back as the plan's time text, so the id still matches."""
+    plan = make_plan([revoke("infra-core")])
+    travelled = dict(plan)
+    for key in ("created_at", "expires_at"):
+        travelled[key] = datetime.strptime(plan[key], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)  # noqa: UP017
+
+    def answer(module, args):
+        return {"changed": True, "changes": [change_of(plan["items"][0])], "stale": []}
+
+    result, calls = run(args_for(travelled), answer)
+    assert result["refused"] == [] and len(calls) == 1
+    assert result["applied"] == plan["items"]
+
+
+def test_a_plan_with_another_changed_value_is_still_refused():
+    plan = make_plan([revoke("infra-core")])
+    travelled = copy.deepcopy(plan)
+    travelled["inputs"]["people"] = [5]  # '5' resolved as an int: not the plan that was approved
+    result, calls = run(args_for(travelled), never)
+    assert calls == [] and "does not match its content" in " ".join(result["refused"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import jsonschema
@@ -19,6 +19,7 @@ from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.document
     check_plan,
     item_key,
     new_plan,
+    plain_times,
     plan_id,
 )
 from ansible_collections.accessops.atlassian.tests.unit.plugins.plugin_utils.plan_cases import (
@@ -308,3 +309,12 @@ def test_an_item_that_is_no_change_or_has_an_unknown_action():
 def test_new_plan_refuses_bad_arguments(args, message):
     with pytest.raises(ValueError, match=message):
         make(**args)
+
+
+def test_plain_times_writes_datetimes_back_as_the_plan_time_text():
+    when = datetime(2026, 12, 5, 13, 40, tzinfo=timezone.utc)  # noqa: UP017
+    assert plain_times({"a": [when, {"b": when}], "c": "x", "d": 5}) == {
+        "a": ["2026-12-05T13:40:00Z", {"b": "2026-12-05T13:40:00Z"}],
+        "c": "x",
+        "d": 5,
+    }
