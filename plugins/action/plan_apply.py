@@ -25,33 +25,11 @@ from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.apply im
     classify,
     reread_verdict,
 )
+from ansible_collections.accessops.atlassian.plugins.modules.plan_apply import argument_spec
 from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.document import check_plan, plain_times
 
 COLLECTION = "accessops.atlassian"
 APIS = ("bitbucket", "admin", "scim")
-
-
-def argument_spec() -> dict[str, Any]:
-    """The options of the action, a new dict each call (the validator fills defaults in place); plugins/modules/plan_apply.py
-    documents them (a unit test keeps both equal)."""
-    return dict(
-        plan=dict(type="dict", required=True),
-        role=dict(type="str", required=True),
-        workspace=dict(type="str", required=True),
-        identities=dict(
-            type="dict",
-            default={},
-            options=dict(bitbucket=dict(type="str"), admin=dict(type="str"), scim=dict(type="str")),
-        ),
-        max_age_hours=dict(type="float", default=24.0),
-        module_args=dict(
-            type="dict",
-            default={},
-            options=dict(
-                bitbucket=dict(type="dict", default={}), admin=dict(type="dict", default={}), scim=dict(type="dict", default={})
-            ),
-        ),
-    )
 
 
 # Options module_args may not set: what the calls derive from the items, and what would widen a call beyond them

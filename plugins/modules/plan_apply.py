@@ -246,7 +246,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 
 def argument_spec():
-    """The options of the action (plugins/action/plan_apply.py's argument_spec(); a unit test keeps them equal)."""
+    """The options of the action plugins/action/plan_apply.py, which imports them from here (written once, next to their
+    documentation); a new dict each call (the validator fills defaults in place)."""
     return dict(
         plan=dict(type="dict", required=True),
         role=dict(type="str", required=True),

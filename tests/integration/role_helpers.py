@@ -51,3 +51,24 @@ def report_calls(role, label, log):
     """Print the API calls of a run (pytest -s shows them: the figures of the closing notes)."""
     counts = Counter(e["method"] for e in log)
     print("API calls, %s %s: %d (%s)" % (role, label, len(log), ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+
+
+def item_write(item):
+    """The (method, path) an item is applied with (the documented endpoints)."""
+    target, subject = item["target"], item["subject"]
+    if item["kind"] in ("repository_permission", "project_permission"):
+        base = (
+            "/2.0/repositories/%s/%s" % (target["workspace"], target["repository"])
+            if item["kind"] == "repository_permission"
+            else "/2.0/workspaces/%s/projects/%s" % (target["workspace"], target["project"])
+        )
+        who = "users/" + subject["account_id"] if subject["type"] == "user" else "groups/" + subject["slug"]
+        return ("DELETE" if item["after"] is None else "PUT", "%s/permissions-config/%s" % (base, who))
+    if item["kind"] == "group_membership":
+        path = "/admin/v2/orgs/%s/directories/%s/groups/%s/memberships" % (
+            target["org"],
+            demo.ADMIN_DIRECTORY_ID,
+            target["group_id"],
+        )
+        return ("POST", path) if item["after"] else ("DELETE", path + "/" + subject["account_id"])
+    raise AssertionError("no write mapping for %r in this test" % (item["kind"],))

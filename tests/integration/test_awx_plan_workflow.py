@@ -43,10 +43,8 @@ from awx_helpers import (
     run_template,
     validate_launch,
 )
-from role_helpers import writes
+from role_helpers import item_write, writes
 
-
-from atlsim import demo
 
 DEV003 = "dev003@acme.example"  # infra-core admin, portal-core read, project INFRA read; bitbucket-users-acme
 DEV002 = "dev002@acme.example"  # infra-core read; a user of the demo SCIM directory
@@ -131,27 +129,6 @@ def plan_id_of(plan: dict[str, Any]) -> str:
     """The id as docs/plans.md defines it: SHA-256 of the canonical JSON of the document without its id."""
     body = {k: v for k, v in plan.items() if k != "id"}
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
-
-
-def item_write(item: dict[str, Any]) -> tuple[str, str]:
-    """The (method, path) that applies an item of these plans (the documented endpoints)."""
-    target, subject = item["target"], item["subject"]
-    if item["kind"] in ("repository_permission", "project_permission"):
-        base = (
-            "/2.0/repositories/%s/%s" % (target["workspace"], target["repository"])
-            if item["kind"] == "repository_permission"
-            else "/2.0/workspaces/%s/projects/%s" % (target["workspace"], target["project"])
-        )
-        who = "users/" + subject["account_id"] if subject["type"] == "user" else "groups/" + subject["slug"]
-        return ("DELETE" if item["after"] is None else "PUT", "%s/permissions-config/%s" % (base, who))
-    if item["kind"] == "group_membership":
-        path = "/admin/v2/orgs/%s/directories/%s/groups/%s/memberships" % (
-            target["org"],
-            demo.ADMIN_DIRECTORY_ID,
-            target["group_id"],
-        )
-        return ("POST", path) if item["after"] else ("DELETE", path + "/" + subject["account_id"])
-    raise AssertionError("no write mapping for %r in this test" % (item["kind"],))
 
 
 def check_plan_artifacts(plan_job: Job, role: str) -> dict[str, Any]:

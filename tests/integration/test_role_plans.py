@@ -15,8 +15,8 @@ import copy
 import json
 from pathlib import Path
 
-from atlsim import DEMO_SEED, demo
-from role_helpers import environment, writes
+from atlsim import DEMO_SEED
+from role_helpers import environment, item_write, writes
 
 OFFBOARD = "- ansible.builtin.import_playbook: accessops.atlassian.offboarding\n"
 ONBOARD = "- ansible.builtin.import_playbook: accessops.atlassian.onboarding\n"
@@ -33,27 +33,6 @@ def fact(run, name):
     for task in run.tasks:
         found = task.get("ansible_facts", {}).get(name, found)
     return found
-
-
-def item_write(item):
-    """The (method, path) an item is applied with (the documented endpoints)."""
-    target, subject = item["target"], item["subject"]
-    if item["kind"] in ("repository_permission", "project_permission"):
-        base = (
-            "/2.0/repositories/%s/%s" % (target["workspace"], target["repository"])
-            if item["kind"] == "repository_permission"
-            else "/2.0/workspaces/%s/projects/%s" % (target["workspace"], target["project"])
-        )
-        who = "users/" + subject["account_id"] if subject["type"] == "user" else "groups/" + subject["slug"]
-        return ("DELETE" if item["after"] is None else "PUT", "%s/permissions-config/%s" % (base, who))
-    if item["kind"] == "group_membership":
-        path = "/admin/v2/orgs/%s/directories/%s/groups/%s/memberships" % (
-            target["org"],
-            demo.ADMIN_DIRECTORY_ID,
-            target["group_id"],
-        )
-        return ("POST", path) if item["after"] else ("DELETE", path + "/" + subject["account_id"])
-    raise AssertionError("no write mapping for %r in this test" % (item["kind"],))
 
 
 def mode_run(sim, ansible_run, tmp_path, playbook, extra, mode, env=None, **more):
