@@ -77,6 +77,19 @@ from ansible_collections.accessops.atlassian.plugins.filter.onboarding_suggest i
 
 HIDDEN = "(hidden by onboarding_no_log)"
 SCIM_NAMES = ("given_name", "family_name", "display_name")
+# A new person's record; the lists (LISTS) and dicts of what was granted are added fresh to each.
+BLANK = dict(
+    account_id=None, account=None, scim=None, invited=False, predicted=False, awaiting=False, stopped=False, verified=None
+)
+LISTS = ("suggestions", "groups_added", "projects_have", "actions", "errors")
+INACTIVE = "account: the account is %s in the organization directory (restore it with accessops.atlassian.atlassian_user state=active first)"
+REFUSED = "account: no account in the organization directory for %s; %s"
+WHY_REFUSED = {
+    "off-domain": "its domain is not in onboarding_allowed_domains",
+    "scim": "creating one over SCIM was not asked for (set create_account: true on the person, or onboarding_create_accounts: true)",
+    "invite": "inviting it was not asked for (onboarding_invite: true)",
+}
+NO_ACCOUNT = "account: no account in the organization directory for this email (provision it over SCIM, or set onboarding_invite: true to invite it)"
 LEVELS_COVERED = {"read": ("read",), "write": ("read", "write"), "admin": ("read", "write", "admin")}
 
 
@@ -146,34 +159,14 @@ def _by_level(entries, key):
 
 
 def _entry(person, default_groups):
-    email = person["email"]
     groups = []
     for group in list(person.get("groups") or []) + list(default_groups or []):
-        if group not in groups:
-            groups.append(group)
-    return {
-        "email": email,
-        "key": email.lower(),
-        "person": person,
-        "groups": groups,
-        "projects": [p for p in person.get("projects") or [] if isinstance(p, dict)],
-        "repositories": [r for r in person.get("repositories") or [] if isinstance(r, dict)],
-        "account_id": None,
-        "account": None,
-        "scim": None,
-        "invited": False,
-        "predicted": False,
-        "awaiting": False,
-        "stopped": False,
-        "suggestions": [],
-        "groups_added": [],
-        "projects_granted": {},
-        "projects_have": [],
-        "repositories_granted": {},
-        "verified": None,
-        "actions": [],
-        "errors": [],
-    }
+        groups += [] if group in groups else [group]
+    entry = dict(BLANK, email=person["email"], key=person["email"].lower(), person=person, groups=groups)
+    entry.update({key: [] for key in LISTS}, projects_granted={}, repositories_granted={})
+    entry["projects"] = [p for p in person.get("projects") or [] if isinstance(p, dict)]
+    entry["repositories"] = [r for r in person.get("repositories") or [] if isinstance(r, dict)]
+    return entry
 
 
 def _stop(entry, *errors):
@@ -192,8 +185,10 @@ class _Fold:
         self.invite = _flag(settings.get("invite"))
         self.check = _flag(settings.get("check"))
         self.verify = _flag(settings.get("verify", True))
-        self.create_accounts = _flag(settings.get("create_accounts"))
-        self.allowed_domains = settings.get("allowed_domains") or []
+        self.creation = {
+            "create_accounts": _flag(settings.get("create_accounts")),
+            "allowed_domains": settings.get("allowed_domains"),
+        }
         self.results = results or {}
         self.entries = [_entry(p, settings.get("default_groups")) for p in self.people]
         self.todo = {}
@@ -222,44 +217,22 @@ class _Fold:
                 if found is None:
                     continue
                 entry.update(account_id=found.get("account_id"), account="directory")
-                status = found.get("status") or ""
-                if status != "active":
-                    _stop(
-                        entry,
-                        "account: the account is %s in the organization directory (restore it with"
-                        " accessops.atlassian.atlassian_user state=active first)" % status,
-                    )
-            plan = onboarding_account_plan(
-                self.people,
-                users,
-                use_scim=self.use_scim,
-                create_accounts=self.create_accounts,
-                invite=self.invite,
-                allowed_domains=self.allowed_domains,
-            )
+                if found.get("status") != "active":
+                    _stop(entry, INACTIVE % (found.get("status") or ""))
+            plan = onboarding_account_plan(self.people, users, use_scim=self.use_scim, invite=self.invite, **self.creation)
         refused = [e for e in self.active() if plan.get(e["key"]) in ("refused", "off-domain")]
         self.todo["directory"] = bool(refused)
         directory = self.result("directory") or {}
         for entry in refused:
             suggestions = onboarding_suggest(entry["email"], directory.get("users") or [])
-            if plan[entry["key"]] == "off-domain":
-                how = "its domain is not in onboarding_allowed_domains"
-            elif self.use_scim:
-                how = (
-                    "creating one over SCIM was not asked for (set create_account: true on the person, or"
-                    " onboarding_create_accounts: true)"
-                )
-            else:
-                how = "inviting it was not asked for (onboarding_invite: true)"
-            why = "account: no account in the organization directory for %s; %s" % (entry["email"], how)
+            how = "off-domain" if plan[entry["key"]] == "off-domain" else "scim" if self.use_scim else "invite"
+            why = REFUSED % (entry["email"], WHY_REFUSED[how])
             if suggestions:
                 why += "; did you mean %s?" % " or ".join(suggestions)
             entry["suggestions"] = suggestions
             _stop(entry, why)
         if self.lookup_error is not None and self.use_scim:
-            blind = onboarding_account_plan(
-                self.people, [], use_scim=True, create_accounts=self.create_accounts, allowed_domains=self.allowed_domains
-            )
+            blind = onboarding_account_plan(self.people, [], use_scim=True, **self.creation)
             for entry in self.active():
                 if blind.get(entry["key"]) != "create":
                     _stop(entry, "account: the look-up failed: " + self.lookup_error)
@@ -307,14 +280,9 @@ class _Fold:
         if result is None:
             return
         if refuse:
+            why = NO_ACCOUNT if self.lookup_error is None else "account: the look-up failed: " + self.lookup_error
             for entry in without:
-                _stop(
-                    entry,
-                    "account: the look-up failed: " + self.lookup_error
-                    if self.lookup_error is not None
-                    else "account: no account in the organization directory for this email (provision it over SCIM, or"
-                    " set onboarding_invite: true to invite it)",
-                )
+                _stop(entry, why)
             return
         items = _by_email(result)
         for entry in without:
@@ -362,10 +330,9 @@ class _Fold:
         if result is None:
             return
         for entry in self.active():
-            if entry["groups"] and (entry["predicted"] or entry["awaiting"]):
-                if entry["account"] != "invitation":
-                    entry["groups_added"] = list(entry["groups"])
-                    entry["actions"].append("would add the account to the groups " + ", ".join(entry["groups"]))
+            if entry["groups"] and (entry["predicted"] or entry["awaiting"]) and entry["account"] != "invitation":
+                entry["groups_added"] = list(entry["groups"])
+                entry["actions"].append("would add the account to the groups " + ", ".join(entry["groups"]))
         items = _by_email(result)
         for entry in members:
             for item in items.get(entry["key"], []):
@@ -394,11 +361,11 @@ class _Fold:
             else []
         )
         before = self.result("members_before") or {}
-        members = {m["email"].lower() for m in before.get("members") or [] if isinstance(m, dict) and isinstance(m.get("email"), str)}
+        members = {
+            m["email"].lower() for m in before.get("members") or [] if isinstance(m, dict) and isinstance(m.get("email"), str)
+        }
         deferred = [
-            e
-            for e in wanted
-            if e["predicted"] or e["awaiting"] or (self.check and e["groups_added"] and e["key"] not in members)
+            e for e in wanted if e["predicted"] or e["awaiting"] or (self.check and e["groups_added"] and e["key"] not in members)
         ]
         granted = [e for e in wanted if all(e is not d for d in deferred)]
         exist = []
@@ -511,7 +478,8 @@ class _Fold:
             problems += [
                 "verify: repository permission missing: %s=%s" % (r.get("name"), r.get("permission"))
                 for r in entry["repositories"]
-                if r.get("name") not in effective or r.get("permission") not in LEVELS_COVERED.get(effective[r.get("name")], ("read",))
+                if r.get("name") not in effective
+                or r.get("permission") not in LEVELS_COVERED.get(effective[r.get("name")], ("read",))
             ]
             entry["account_id"] = entry["account_id"] or (member or {}).get("account_id") or None
             entry["verified"] = not problems
@@ -524,9 +492,8 @@ class _Fold:
         self.groups()
         self.permissions()
         self.readback()
-        people = [{k: v for k, v in e.items() if k not in ("key", "person", "groups", "projects", "repositories")} for e in self.entries]
-        for record, entry in zip(people, self.entries):
-            record["changed"] = _changed(entry)
+        inputs = ("key", "person", "groups", "projects", "repositories")
+        people = [dict({k: v for k, v in e.items() if k not in inputs}, changed=_changed(e)) for e in self.entries]
         calls = sum(_calls(result) for result in self.results.values())
         return {"people": people, "todo": self.todo, "api_calls": calls}
 
