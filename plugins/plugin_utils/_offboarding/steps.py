@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.accessops.atlassian.plugins.filter.offboarding_removed import offboarding_removed
+from ansible_collections.accessops.atlassian.plugins.filter.offboarding_removed import _targets, offboarding_removed
 from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding.plan import (
     NO_ADMIN_NOTE,
     _by_item,
@@ -252,7 +252,7 @@ def advance(state, done, until=None):
     users_after, verify_error, suspend, scim_info, scim; missing ones are skipped steps). ``until``: stop before that
     step (one of ORDER)."""
     state = copy.deepcopy(state)
-    done = dict(_dict(done))
+    done = dict(state.pop("done", None) or {}, **_dict(done))
     steps = state.get("steps") or {}
     order = ORDER[: ORDER.index(until)] if until in ORDER else ORDER
     by_item = {k: _by_item(done.get(k)) for k in ("repositories", "projects", "groups", "suspend", "scim_info", "scim")}
@@ -283,6 +283,43 @@ def advance(state, done, until=None):
                 if step == "repositories":
                     _step_projects(entry, {"skipped": True})
                 _fail(entry, {"scim_check": "scim_missing"}.get(step, step), msg)
+    return state
+
+
+def _slim(entry):
+    """The part of one loop item's removal result the bookkeeping reads: status, calls, the per-target ``removed``
+    lists and the account's own levels before and after (a removal over hundreds of repositories answers far more)."""
+    loop_var = entry.get("ansible_loop_var") or "item"
+    item = _dict(entry.get(loop_var))
+    account_id = item.get("account_id")
+    slim = {k: entry[k] for k in ("failed", "msg", "changed", "skipped", "api_calls", "removed", "user") if k in entry}
+    slim.update({"ansible_loop_var": loop_var, loop_var: item})
+    targets = _targets(entry)
+    if targets is not None:
+        keys = ("repository", "project", "target", "removed")
+        slim["targets"] = [{k: t.get(k) for k in keys if k in t} for t in targets if isinstance(t, dict)]
+    if "permissions" in entry:
+        permissions = _dict(entry["permissions"])
+        slim["permissions"] = {
+            side: {
+                t: ({account_id: v[account_id]} if account_id in (v or {}) else {})
+                for t, v in _dict(permissions.get(side)).items()
+            }
+            for side in ("before", "after")
+        }
+    return slim
+
+
+def record(state, done):
+    """The state with what a step registered (``done``, by step as for ``advance``) kept in it, the removals' results
+    slimmed to what the bookkeeping reads: later steps then pass the small state instead of the large results."""
+    state = dict(state)
+    kept = dict(state.get("done") or {})
+    for step, result in _dict(done).items():
+        if step in ("repositories", "projects"):
+            result = dict(_dict(result), results=[_slim(e) for e in _list(_dict(result).get("results")) if isinstance(e, dict)])
+        kept[step] = result
+    state["done"] = kept
     return state
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.accessops.atlassian.plugins.filter.offboarding_plan import offboarding_plan
+from ansible_collections.accessops.atlassian.plugins.filter.offboarding_record import offboarding_record
 from ansible_collections.accessops.atlassian.plugins.filter.offboarding_result import offboarding_result
 from ansible_collections.accessops.atlassian.plugins.filter.offboarding_todo import offboarding_todo
 from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding.plan import tag_selected
@@ -17,6 +18,7 @@ from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding.p
 ARI = "ari:cloud:bitbucket::workspace/1"
 WIKI = "ari:cloud:confluence::site/2"
 A, B, C = "dev003@acme.example", "dev120@acme.example", "557058:ccc"
+IDS = {A: "557058:aaa", B: "557058:bbb"}
 
 
 def start(people, **options):
@@ -57,7 +59,12 @@ def user(email, account_id, groups, status="active"):
 
 
 GROUPS = [
-    {"id": "users", "name": "users", "read_only_reason": None, "role_assignments": [{"resource_id": ARI, "resource_name": "acme"}]},
+    {
+        "id": "users",
+        "name": "users",
+        "read_only_reason": None,
+        "role_assignments": [{"resource_id": ARI, "resource_name": "acme"}],
+    },
     {"id": "okta", "name": "okta", "read_only_reason": "synced", "role_assignments": [{"resource_id": ARI}]},
     {
         "id": "eng",
@@ -65,7 +72,12 @@ GROUPS = [
         "read_only_reason": None,
         "role_assignments": [{"resource_id": ARI, "resource_name": "acme"}, {"resource_id": WIKI, "resource_name": "wiki"}],
     },
-    {"id": "wiki", "name": "wiki", "read_only_reason": "synced", "role_assignments": [{"resource_id": WIKI, "resource_name": "wiki"}]},
+    {
+        "id": "wiki",
+        "name": "wiki",
+        "read_only_reason": "synced",
+        "role_assignments": [{"resource_id": WIKI, "resource_name": "wiki"}],
+    },
 ]
 
 
@@ -82,7 +94,12 @@ def reads(**extra):
         },
         "members": {
             "members": [
-                member(A, "557058:aaa", {"infra-core": "admin", "web": "read"}, {"repositories": {"infra-core": "admin", "web": "none"}, "projects": {"INFRA": "read"}}),
+                member(
+                    A,
+                    "557058:aaa",
+                    {"infra-core": "admin", "web": "read"},
+                    {"repositories": {"infra-core": "admin", "web": "none"}, "projects": {"INFRA": "read"}},
+                ),
                 member(B, "557058:bbb", {"platform-core": "write"}, {"repositories": {}, "projects": {}}),
             ],
             "current_user": {"account_id": "557058:admin"},
@@ -98,7 +115,8 @@ def looped(**by_input):
     """A looped task's registered result: one entry per person (input -> the module's result)."""
     return {
         "results": [
-            dict(res, offboarding__item={"input": key}, ansible_loop_var="offboarding__item") for key, res in by_input.items()
+            dict(res, offboarding__item={"input": key, "account_id": IDS.get(key)}, ansible_loop_var="offboarding__item")
+            for key, res in by_input.items()
         ]
     }
 
@@ -141,7 +159,10 @@ def test_the_plan_records_each_person_before_and_the_groups_left_or_kept():
     assert [g["name"] for g in before["groups"]] == ["users", "wiki"] and before["groups"][1]["other_products"] == ["wiki"]
     assert [g["id"] for g in first["plan"]["remove"]] == ["users"] and first["plan"]["kept"] == []
     kept = {g["name"]: g["reason"] for g in second["plan"]["kept"]}
-    assert kept == {"okta": "read-only for this key (synced)", "eng": "kept: also grants wiki; name it in offboarding_groups to remove it"}
+    assert kept == {
+        "okta": "read-only for this key (synced)",
+        "eng": "kept: also grants wiki; name it in offboarding_groups to remove it",
+    }
     assert state["run_calls"] == {"collect": 9, "verify": 0}
     named = offboarding_plan(start([B], groups=["ENG"]), reads())["entries"][0]
     assert [g["id"] for g in named["plan"]["remove"]] == ["users", "eng"]
@@ -274,3 +295,18 @@ def test_tags_select_the_steps():
     assert not tag_selected("offboarding_verify", ["all"], ["offboarding_verify"])
     assert not tag_selected("offboarding_verify", ["offboarding_collect"], [])
     assert tag_selected("offboarding_groups", ["offboarding_groups"], [])
+
+
+def test_a_recorded_result_is_slimmed_and_replayed_like_a_registered_one():
+    state = offboarding_plan(start([A]), reads())
+    big = removal("557058:aaa", ["infra-core"], {"infra-core": "admin", "web": "read"}, failed=True)
+    big["permissions"]["before"]["web"]["557058:other"] = "write"  # another user's level: not kept
+    big["targets"][0]["diff"] = {"before": "x" * 1000}
+    done = {"repositories": looped(**{A: big})}
+    kept = offboarding_record(state, done)
+    slim = kept["done"]["repositories"]["results"][0]
+    assert "diff" not in slim["targets"][0] and slim["permissions"]["before"]["web"] == {"557058:aaa": "read"}
+    assert offboarding_result(kept) == offboarding_result(state, done)
+    assert offboarding_todo(kept, "groups") == offboarding_todo(state, "groups", done) == []
+    with pytest.raises(AnsibleFilterError):
+        offboarding_record({}, done)
