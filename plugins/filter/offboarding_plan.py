@@ -14,9 +14,9 @@ description:
   - Used by the P(accessops.atlassian.offboarding#role) role once, after the shared reads and before any write.
   - For each person (in the order given) - the record before the run (workspace membership and role, effective and
     explicit permissions, the account's status, groups and direct roles), the organization groups to leave and those
-    kept with the reason (read-only, O(_input.remove_groups) false, or a multi-product group not named in
-    O(_input.groups)), or the reason the person is refused - the self-lockout guard
-    (R(offboarding_guard,ansible_collections.accessops.atlassian.offboarding_guard_filter)), a person neither member nor
+    kept with the reason (read-only, C(remove_groups) false, or a multi-product group not named in
+    C(groups)), or the reason the person is refused - the self-lockout guard
+    (P(accessops.atlassian.offboarding_guard#filter)), a person neither member nor
     account, or a failed shared read (every person then fails in step 1, nothing was changed).
   - The run's own API calls of the shared reads are counted once.
 options:
