@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
-from test_awx_runner import CONNECTION_PREFIXES, forbidden_forms, injected_env, task_results, writes  # noqa: E402
+from awx_helpers import CONNECTION_PREFIXES, forbidden_forms, injected_env, task_results, writes  # noqa: E402
 
 IMAGE = os.environ.get("EE_TEST_IMAGE", "")
 NAVIGATOR = os.environ.get("EE_TEST_NAVIGATOR", "")
