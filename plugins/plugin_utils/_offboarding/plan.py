@@ -13,6 +13,7 @@ a step and the result fact are pure functions of the state and the registered re
 
 from __future__ import annotations
 
+from typing import Any
 
 from ansible_collections.accessops.atlassian.plugins.filter.offboarding_guard import offboarding_guard
 
@@ -33,6 +34,12 @@ STEP_NAMES = {
     "scim": "Deactivate or delete the SCIM user",
 }
 NO_ADMIN_NOTE = "the organization Admin API is not configured: group memberships (product access) were neither read nor changed"
+
+
+def no_error_as_none(value: Any) -> Any:
+    """A registered error of the role's shared reads, or None. ansible-core 2.16 templates a null inside a dict of
+    vars to an empty string (or "None"), later versions keep None: all of them mean no error."""
+    return None if value in (None, "", "None") else value
 
 
 def _dict(value):
@@ -256,7 +263,7 @@ def plan(state, reads):
         + _loop_calls(reads.get("members_by_id")),
         "verify": 0,
     }
-    error = reads.get("error")
+    error = no_error_as_none(reads.get("error"))
     entries = []
     for person in state["people"]:
         entry = _new_person(state, person)

@@ -23,6 +23,7 @@ from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding.p
     _members_index,
     _msg,
     collect_todo,
+    no_error_as_none,
 )
 
 
@@ -226,7 +227,7 @@ def _run_step(state, entry, step, result, done, verify_index):
     elif step == "verify":
         if state.get("check"):
             entry["after"] = _after_predicted(state, entry)
-        elif done.get("verify_error") is not None:
+        elif no_error_as_none(done.get("verify_error")) is not None:
             return "The read of step 4 (shared by everyone) failed, the changes above were made: %s" % done["verify_error"]
         else:
             entry["after"] = _after_read(state, entry, *verify_index)
