@@ -23,7 +23,7 @@ STAMP_NEWEST := $(VENV_NEWEST)/.installed-$(NEWEST_CORE)
 NEWEST_TESTS ?= test_bitbucket_repo_permission.py test_admin_access.py test_admin_check_mode_and_refusals.py \
   test_admin_info_modules.py test_admin_api_key_hidden.py \
   test_scim_user.py test_no_secrets_in_output.py test_role_onboarding.py test_role_offboarding.py \
-  test_role_access_review.py test_awx_runner.py test_role_plans.py
+  test_role_access_review.py test_awx_runner.py test_role_plans.py test_role_workspace_access.py test_permission_info.py
 VENV_EE := $(CURDIR)/.venv-ee
 STAMP_EE := $(VENV_EE)/.installed
 VENV_LINT := $(CURDIR)/.venv-lint
@@ -65,6 +65,8 @@ help:
 	@echo "                limit (BENCH_ARGS='--runs 3 --latency-ms 50'; docs/performance.md); make bench-scale: the"
 	@echo "                scale scenarios (10,000 members, 2,000 repositories): API calls, connections, seconds;"
 	@echo "                then jobs 1 and 2 as run, plan and apply (tests/benchmarks/bench_plans.py, BENCH_PLAN_ARGS)"
+	@echo "                and workspace access gather, plan of 20 edits, apply (tests/benchmarks/bench_access.py,"
+	@echo "                BENCH_ACCESS_ARGS)"
 	@echo "make build      build the collection tarball"
 	@echo "make docs       the docsite (antsibull-docs + Sphinx, offline) in $(DOCSITE)/build/html"
 	@echo "make docs-lint  antsibull-docs lint-collection-docs; make importer: galaxy-importer on the tarball"
@@ -315,6 +317,7 @@ simulator: venv
 bench: venv
 	$(VPY) tests/benchmarks/bench_jobs.py $(BENCH_ARGS)
 	$(VPY) tests/benchmarks/bench_plans.py $(BENCH_PLAN_ARGS)
+	$(VPY) tests/benchmarks/bench_access.py $(BENCH_ACCESS_ARGS)
 
 bench-scale: venv
 	$(VPY) tests/benchmarks/bench_scale.py $(BENCH_SCALE_ARGS)

@@ -141,6 +141,7 @@ SHIPS = {
     "atlassian_scim_": {"_scim"},
     "atlassian_": {"_admin"},
     "bitbucket_member_info": {"_bitbucket"},
+    "bitbucket_permission_info": {"_bitbucket"},
     "bitbucket_": {"_bitbucket", "_permissions"},
     "plan_apply": set(),  # the documentation of an action plugin: its main() only fails
     "run_ledger": set(),

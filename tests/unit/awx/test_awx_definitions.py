@@ -123,7 +123,12 @@ def test_rendered_values_and_defaults(filename):
             assert minimal[variable] == default
 
 
-TEMPLATES = {"onboarding.yml": "onboarding", "offboarding.yml": "offboarding", "access_review.yml": "access_review"}
+TEMPLATES = {
+    "onboarding.yml": "onboarding",
+    "offboarding.yml": "offboarding",
+    "access_review.yml": "access_review",
+    "workspace_access.yml": "workspace_access",
+}
 
 
 def role_options(role):

@@ -46,7 +46,14 @@ PYTHON_TYPES = {
 WORKFLOWS = {
     "Onboarding (approved)": ("onboarding.yml", "onboarding_mode", "Onboarding (plan)", "Onboarding (apply)"),
     "Offboarding (approved)": ("offboarding.yml", "offboarding_mode", "Offboarding (plan)", "Offboarding (apply)"),
+    "Workspace access (approved)": (
+        "workspace_access.yml",
+        "workspace_access_mode",
+        "Workspace access (plan)",
+        "Workspace access (apply)",
+    ),
 }
+DRIFT_CHECK = "Workspace access (drift check)"
 
 
 def load(path: Path) -> Any:
@@ -244,6 +251,7 @@ def test_project_inventory_and_job_templates(default_run):
     templates = {params["name"]: params for params in by_module(calls, "job_template")}
     names = [base_template(f)["name"] for f in ("onboarding.yml", "offboarding.yml", "access_review.yml")]
     names += [name for workflow in WORKFLOWS.values() for name in workflow[2:]]
+    names += [DRIFT_CHECK]
     assert sorted(templates) == sorted(names)
     for params in templates.values():
         assert params["project"] == project["name"] and params["inventory"] == inventory["name"]
@@ -320,10 +328,45 @@ def test_approved_workflow_graph(default_run, workflow):
 
 def test_weekly_access_review_schedule(default_run):
     calls, _output = default_run
-    (schedule,) = by_module(calls, "schedule")
-    assert schedule["unified_job_template"] == base_template("access_review.yml")["name"]
+    (schedule,) = [
+        p for p in by_module(calls, "schedule") if p["unified_job_template"] == base_template("access_review.yml")["name"]
+    ]
     assert schedule["enabled"] is True
     assert schedule["rrule"].startswith("DTSTART") and "RRULE:FREQ=WEEKLY" in schedule["rrule"]
+
+
+def test_workspace_access_drift_check_template(default_run):
+    """The drift check is the plan of workspace access that fails on drift: the plan template's playbook, survey and
+    extra vars, plus workspace_access_fail_on_drift; no launch variables (they could set the mode)."""
+    calls, _output = default_run
+    templates = {params["name"]: params for params in by_module(calls, "job_template")}
+    base = base_template("workspace_access.yml")
+    drift, plan = templates[DRIFT_CHECK], templates["Workspace access (plan)"]
+    assert drift["playbook"] == plan["playbook"] == base["playbook"] and drift["job_type"] == "run"
+    assert drift["extra_vars"] == dict(plan["extra_vars"], workspace_access_fail_on_drift=True)
+    assert drift["extra_vars"]["workspace_access_mode"] == "plan"
+    assert drift["survey_enabled"] is True and drift["survey_spec"] == base["survey_spec"]
+    assert drift["ask_variables_on_launch"] is False and drift["ask_job_type_on_launch"] is False
+    assert all(q["required"] is False for q in base["survey_spec"]["spec"]), "a scheduled launch answers no question"
+
+
+def test_nightly_workspace_access_drift_check_schedule(default_run):
+    calls, _output = default_run
+    (schedule,) = [p for p in by_module(calls, "schedule") if p["unified_job_template"] == DRIFT_CHECK]
+    assert schedule["enabled"] is True and schedule["extra_data"] == {}
+    assert schedule["rrule"].startswith("DTSTART") and "RRULE:FREQ=DAILY" in schedule["rrule"]
+    # created after the job template it launches
+    order = [m for m, _p in calls]
+    assert order.index("schedule") > max(i for i, m in enumerate(order) if m == "job_template")
+
+
+def test_drift_check_schedule_answers(tmp_path):
+    answers = {"workspace_access_workspace": "acme-eu", "workspace_access_survey_file": "access/eu.yml"}
+    calls, _output = run_loader(tmp_path, "-e", json.dumps({"accessops_workspace_access_drift_check_answers": answers}))
+    (schedule,) = [p for p in by_module(calls, "schedule") if p["unified_job_template"] == DRIFT_CHECK]
+    assert schedule["extra_data"] == answers
+    survey = {q["variable"] for q in base_template("workspace_access.yml")["survey_spec"]["spec"]}
+    assert set(answers) <= survey, "a schedule of a template without launch variables passes survey answers only"
 
 
 def test_overrides_credentials_and_execution_environment(tmp_path):

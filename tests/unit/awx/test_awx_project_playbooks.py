@@ -130,3 +130,85 @@ def test_project_input_play(outcomes, filename, label):
         assert result["built"] == people
     if label == "plan only":
         assert result["built"] is None, "no people list made up for an apply launch"
+
+
+# docs/awx/project/workspace_access.yml: the declared file is a file of the project (the directory of the project
+# playbook, as AWX runs it): the survey's relative path, access/<workspace>.yml without one; an absolute path or one
+# leaving the project is refused; workspace_access_file in extra vars passes unchanged; apply needs a plan.
+WORKSPACE_ACCESS_CASES = [
+    ("default file", {"workspace_access_workspace": "acme"}, "ok", "access/acme.yml"),
+    (
+        "survey file",
+        {"workspace_access_workspace": "acme", "workspace_access_survey_file": " teams/acme.yml "},
+        "ok",
+        "teams/acme.yml",
+    ),
+    (
+        "absolute survey file",
+        {"workspace_access_workspace": "acme", "workspace_access_survey_file": "/etc/passwd"},
+        "refused",
+        None,
+    ),
+    (
+        "survey file outside",
+        {"workspace_access_workspace": "acme", "workspace_access_survey_file": "access/../../x.yml"},
+        "refused",
+        None,
+    ),
+    ("extra var file", {"workspace_access_workspace": "acme", "workspace_access_file": "/srv/acme.yml"}, "ok", "/srv/acme.yml"),
+    ("apply without a plan", {"workspace_access_workspace": "acme", "workspace_access_mode": "apply"}, "refused", None),
+    (
+        "apply with a plan",
+        {"workspace_access_workspace": "acme", "workspace_access_mode": "apply", "accessops_plan_json": json.dumps(PLAN)},
+        "ok",
+        "access/acme.yml",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def workspace_access_outcomes(tmp_path_factory) -> tuple[Path, dict[str, dict[str, Any]]]:
+    tmp = tmp_path_factory.mktemp("workspace_access")
+    play = input_play("workspace_access.yml")
+    plays, hosts = [], {}
+    for index, (label, variables, _expected, _file) in enumerate(WORKSPACE_ACCESS_CASES):
+        host = "workspace_access_%d" % index
+        hosts[host] = dict(variables, ansible_connection="local", ansible_python_interpreter=sys.executable)
+        record = "{{ {'outcome': outcome | default('ok'), 'file': workspace_access_file | default(None)} | to_json }}"
+        plays.append(
+            {
+                "name": "workspace_access.yml: %s" % label,
+                "hosts": host,
+                "gather_facts": False,
+                "vars": play.get("vars", {}),
+                "tasks": [
+                    {"block": play["tasks"], "rescue": [{"ansible.builtin.set_fact": {"outcome": "refused"}}]},
+                    {"ansible.builtin.copy": {"content": record, "dest": str(tmp / ("%s.json" % host)), "mode": "0600"}},
+                ],
+            }
+        )
+    (tmp / "inventory.yml").write_text(yaml.safe_dump({"all": {"hosts": hosts}}), encoding="utf-8")
+    (tmp / "play.yml").write_text(yaml.safe_dump(plays, sort_keys=False), encoding="utf-8")
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCAL_TEMP=str(tmp / "t"), ANSIBLE_PIPELINING="1")
+    env.pop("ANSIBLE_CONFIG", None)
+    command = [sys.executable, "-m", "ansible.cli.playbook", "-i", str(tmp / "inventory.yml"), str(tmp / "play.yml")]
+    done = subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+    results = {
+        label: json.loads((tmp / ("workspace_access_%d.json" % index)).read_text(encoding="utf-8"))
+        for index, (label, *_rest) in enumerate(WORKSPACE_ACCESS_CASES)
+    }
+    return tmp, results
+
+
+@pytest.mark.parametrize("label", [case[0] for case in WORKSPACE_ACCESS_CASES])
+def test_workspace_access_input_play(workspace_access_outcomes, label):
+    project_dir, results = workspace_access_outcomes
+    (variables, expected, declared) = next(case[1:] for case in WORKSPACE_ACCESS_CASES if case[0] == label)
+    result = results[label]
+    assert result["outcome"] == expected
+    if expected == "ok":
+        if "workspace_access_file" in variables:
+            assert result["file"] == variables["workspace_access_file"], "an extra var passes unchanged"
+        else:
+            assert result["file"] == str(project_dir / declared), "a file of the project, as an absolute path"
