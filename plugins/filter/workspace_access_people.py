@@ -15,7 +15,8 @@ description:
     M(accessops.atlassian.atlassian_user_info) (C(users)), the members of M(accessops.atlassian.bitbucket_member_info)
     (C(members), with their email when looked up by email and their workspace role), the members of the groups of
     M(accessops.atlassian.atlassian_group_info) and the users of M(accessops.atlassian.bitbucket_permission_info).
-  - The first email and display name found win; C(owner) is true for a workspace owner (C(workspace_permission)).
+  - The first email and display name found win; C(owner) is true for a workspace owner (C(workspace_permission) of
+    M(accessops.atlassian.bitbucket_member_info), or C(owners) of M(accessops.atlassian.bitbucket_permission_info)).
 options:
   _input:
     description: The registered results (skipped ones and nulls are ignored).
@@ -49,6 +50,8 @@ def _entries(result):
     for group in result.get("groups") or []:  # atlassian_group_info include_members
         for member in group.get("members") or []:
             yield member.get("account_id"), member.get("email"), member.get("name"), None
+    for owner in result.get("owners") or []:  # bitbucket_permission_info include_owner
+        yield owner.get("account_id"), None, owner.get("display_name"), "owner"
     for target in (result.get("repositories") or []) + (result.get("projects") or []):  # bitbucket_permission_info
         for user in target.get("users") or []:
             yield user.get("account_id"), None, user.get("display_name"), None

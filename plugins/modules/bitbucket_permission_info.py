@@ -65,6 +65,12 @@ options:
     elements: str
     choices: [users, groups]
     default: [users, groups]
+  include_owner:
+    description:
+      - Also return the workspace owner in RV(owners) (one request, C(GET /workspaces/{workspace}/permissions) filtered
+        on C(permission = "owner")). Bitbucket refuses explicit permissions for the owner.
+    type: bool
+    default: false
   missing:
     description:
       - What a repository named in O(repositories) or a project named in O(projects) that does not exist (HTTP 404)
@@ -89,7 +95,7 @@ notes:
     O(projects) is not given, then for every repository and project read, one per 100 entries of each kind of
     O(subjects) (at least one). For example every repository and project of a workspace with 120 repositories and 5
     projects, users and groups, each list under 100 entries: 2 + 1 + 2 x 125 = 253 requests; O(repositories=[a, b])
-    with O(include=[repositories]): 4. RV(api_calls) gives the exact count."
+    with O(include=[repositories]): 4; O(include_owner=true) adds one. RV(api_calls) gives the exact count."
   - A permission list that fails stops the task; the lists not started yet are not read.
   - An explicit permission C(none) (which Bitbucket may list and which grants nothing) is left out, as the permission
     modules leave it out.
@@ -229,6 +235,12 @@ projects:
       returned: when O(subjects) holds V(groups)
       sample:
         - {"slug": "developers", "name": "Developers", "permission": "write"}
+owners:
+  description: With O(include_owner=true), the workspace owner(s) as C({account_id, display_name}); null otherwise.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"account_id": "557058:0000", "display_name": "Olivia Owner"}]
 missing:
   description:
     - With O(missing=report), the named repositories (slugs) and projects (keys) that do not exist; they are not in
@@ -273,6 +285,7 @@ def argument_spec():
         projects=dict(type="list", elements="str"),
         include=dict(type="list", elements="str", choices=list(INCLUDE), default=list(INCLUDE)),
         subjects=dict(type="list", elements="str", choices=list(SUBJECT_KINDS), default=list(SUBJECT_KINDS)),
+        include_owner=dict(type="bool", default=False),
         missing=dict(type="str", choices=["fail", "report"], default="fail"),
         concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
     )

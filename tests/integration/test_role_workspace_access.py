@@ -67,10 +67,13 @@ def test_gather_then_plan_and_apply_change_nothing(sim, ansible_run, tmp_path):
     text = declared.read_text(encoding="utf-8")
     assert document["workspace"] == "acme" and document["repositories"]
     assert "#" in text  # commented with display names
-    # each listing read once: the repositories and projects listings, then 2 lists per repository and per project
+    # each listing read once: the repositories and projects listings, the owner, then 2 lists per repository and
+    # per project (the demo seed's lists are under 100 entries: one page each)
     ws = sim.state.workspace("acme")
     bitbucket_reads = [e for e in gather_log if e["path"].startswith("/2.0/")]
-    assert len(bitbucket_reads) == 2 * (len(ws.repos) + len(ws.projects)) + 2
+    assert len(bitbucket_reads) == 2 * (len(ws.repos) + len(ws.projects)) + 3
+    owner = next(acc for acc in sim.state.accounts.by_id.values() if ws.is_owner(acc["account_id"]))
+    assert "(workspace owner)" in text or owner["email"] not in text
 
     plan_run, plan_log = run_mode(sim, ansible_run, tmp_path, "plan", declared)
     assert plan_run.rc == 0, plan_run.stdout[-3000:]

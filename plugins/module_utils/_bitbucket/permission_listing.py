@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
-from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import unexpected
+from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.client import check_filtered, unexpected
 from ansible_collections.accessops.atlassian.plugins.module_utils._bitbucket.targets import (
     GROUP,
     PROJECT,
@@ -81,6 +81,7 @@ def validate_params(params: dict[str, Any]) -> dict[str, Any]:
     checked["subjects"] = _kinds(params, "subjects", SUBJECT_KINDS, allow_empty=True)
     checked["repositories"] = _named(params, "repositories", validate.repository, "repositories" in checked["include"])
     checked["projects"] = _named(params, "projects", validate.project_key, "projects" in checked["include"])
+    checked["include_owner"] = bool(params.get("include_owner"))
     checked["missing"] = params.get("missing") or "fail"
     if checked["missing"] not in ("fail", "report"):
         raise ConfigurationError("missing: %s is not one of fail, report" % validate.show(str(checked["missing"])))
@@ -130,6 +131,29 @@ def list_projects(client: BitbucketClient, workspace: str) -> list[dict[str, Any
     shown = client.transport.shown_path("/workspaces/%s/projects" % validate.path_segment(workspace))
     listed = _listed(client.iter_projects(workspace), lambda item: item.get("key"), "project", shown)
     return [{"key": key, "name": item.get("name")} for key, item in sorted(listed.items())]
+
+
+OWNER_QUERY = 'permission = "owner"'  # the filter the spec states on GET /workspaces/{ws}/permissions
+
+
+def list_owners(client: BitbucketClient, workspace: str) -> list[dict[str, Any]]:
+    """The workspace's owner(s) (``GET /workspaces/{ws}/permissions?q=permission = "owner"``, one request, every answer
+    checked against the filter): [{"account_id", "display_name"}], sorted."""
+    path = client.transport.shown_path("/workspaces/%s/permissions" % validate.path_segment(workspace))
+    listed = check_filtered(
+        list(client.iter_workspace_permissions(workspace, q=OWNER_QUERY)),
+        {"owner"},
+        lambda m: m.get("permission") if isinstance(m, dict) else None,
+        "permission",
+        "GET",
+        path,
+    )
+    owners = {}
+    for membership in listed:
+        user = membership.get("user") or {}
+        if user.get("account_id"):
+            owners[user["account_id"]] = {"account_id": user["account_id"], "display_name": user.get("display_name")}
+    return [owners[key] for key in sorted(owners)]
 
 
 # -- the permission lists -----------------------------------------------------------------------------------------------
@@ -252,7 +276,7 @@ def run_permission_info(client: BitbucketClient, params: dict[str, Any]) -> dict
         else:
             targets[kind][index][subject_kind] = answers[position]
     key = {"repositories": "slug", "projects": "key"}
-    result: dict[str, Any] = {"missing": {}}
+    result: dict[str, Any] = {"missing": {}, "owners": list_owners(client, workspace) if opts["include_owner"] else None}
     for kind in INCLUDE:
         result[kind] = [target for index, target in enumerate(targets[kind]) if index not in gone[kind]]
         result["missing"][kind] = [targets[kind][index][key[kind]] for index in sorted(gone[kind])]

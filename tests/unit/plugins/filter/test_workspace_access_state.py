@@ -83,3 +83,6 @@ def test_people_merge_by_account_first_values_win():
     assert by_id["557058:own"]["owner"] is True
     assert by_id["557058:bob"] == {"account_id": "557058:bob", "email": None, "display_name": "Bob", "bot": False, "owner": False}
     assert workspace_access_people([]) == []
+    # the owners of bitbucket_permission_info include_owner
+    owners = {"owners": [{"account_id": "557058:bob", "display_name": "Bob"}], "repositories": [], "projects": []}
+    assert [p["account_id"] for p in workspace_access_people([owners]) if p["owner"]] == ["557058:bob"]

@@ -13,6 +13,7 @@ from ansible_collections.accessops.atlassian.tests.unit.plugins.modules.bitbucke
     calls,
     error,
     group_perm,
+    membership,
     page,
     perm,
     project_perm,
@@ -259,6 +260,32 @@ def test_unknown_targets_reported_with_missing_report():
     responses.calls.reset()
     result, failed = run_module(module, args(repositories=["nope", "api"], include=["repositories"], concurrency=1))
     assert failed and "acme/nope does not exist" in result["msg"]
+
+
+OWNERS = '/2.0/workspaces/acme/permissions?q=permission = "owner"&pagelen=100'
+
+
+@responses.activate
+def test_include_owner_reads_the_owner_once_and_checks_the_answer():
+    add_list("/repositories/acme/api/permissions-config/users", [])
+    responses.add("GET", API + "/workspaces/acme/permissions", json=page([membership("olivia", "owner")]))
+    result, failed = run_module(
+        module, args(repositories=["api"], include=["repositories"], subjects=["users"], include_owner=True)
+    )
+    assert not failed, result["msg"]
+    assert sorted(calls(responses)) == sorted([repo_list("api", "users"), ("GET", OWNERS)])
+    assert result["owners"] == [{"account_id": "557058:olivia", "display_name": "Olivia"}]
+    # a server that ignores the filter (answers a plain member) is not trusted
+    responses.calls.reset()
+    responses.replace("GET", API + "/workspaces/acme/permissions", json=page([membership("olivia", "owner"), membership("dev1")]))
+    result, failed = run_module(
+        module, args(repositories=["api"], include=["repositories"], subjects=["users"], include_owner=True)
+    )
+    assert failed and "does not match the filter" in result["msg"]
+    # without include_owner: no request, owners null
+    responses.calls.reset()
+    result, failed = run_module(module, args(repositories=["api"], include=["repositories"], subjects=["users"]))
+    assert not failed and result["owners"] is None and calls(responses) == [repo_list("api", "users")]
 
 
 @responses.activate
