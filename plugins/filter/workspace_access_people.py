@@ -16,7 +16,8 @@ description:
     (C(members), with their email when looked up by email and their workspace role), the members of the groups of
     M(accessops.atlassian.atlassian_group_info) and the users of M(accessops.atlassian.bitbucket_permission_info).
   - The first email and display name found win; C(owner) is true for a workspace owner (C(workspace_permission) of
-    M(accessops.atlassian.bitbucket_member_info), or C(owners) of M(accessops.atlassian.bitbucket_permission_info)).
+    M(accessops.atlassian.bitbucket_member_info), or C(owners) of M(accessops.atlassian.bitbucket_permission_info));
+    C(bot) for an account of type C(app) (C(account_type) of the Admin API's users and group members).
 options:
   _input:
     description: The registered results (skipped ones and nulls are ignored).
@@ -44,12 +45,13 @@ def _entries(result):
     if not isinstance(result, dict):
         return
     for user in result.get("users") or []:  # atlassian_user_info
-        yield user.get("account_id"), user.get("email"), user.get("name"), None
+        yield user.get("account_id"), user.get("email"), user.get("name"), "bot" if user.get("account_type") == "app" else None
     for member in result.get("members") or []:  # bitbucket_member_info
         yield member.get("account_id"), member.get("email"), member.get("display_name"), member.get("workspace_permission")
     for group in result.get("groups") or []:  # atlassian_group_info include_members
         for member in group.get("members") or []:
-            yield member.get("account_id"), member.get("email"), member.get("name"), None
+            bot = "bot" if member.get("account_type") == "app" else None
+            yield member.get("account_id"), member.get("email"), member.get("name"), bot
     for owner in result.get("owners") or []:  # bitbucket_permission_info include_owner
         yield owner.get("account_id"), None, owner.get("display_name"), "owner"
     for target in (result.get("repositories") or []) + (result.get("projects") or []):  # bitbucket_permission_info
@@ -72,6 +74,8 @@ def workspace_access_people(results):
                 person["display_name"] = name
             if role == "owner":
                 person["owner"] = True
+            elif role == "bot":
+                person["bot"] = True
     return [people[key] for key in sorted(people)]
 
 

@@ -90,6 +90,7 @@ RETURN = r"""
 users:
   description:
     - The accounts found, each once.
+    - C(account_type) is C(atlassian), C(customer) or C(app) (a bot, an app's account) as the API says.
     - C(status) is C(active), C(suspended), C(not_invited), C(deactivated) or C(for_deletion) as the API says;
       C(membership_status) is C(active), C(suspended) or C(no_membership).
     - C(role_assignments) (with O(include_role_assignments)) has one entry a role on a resource; its C(granted_by)
@@ -103,6 +104,7 @@ users:
       email: dev001@acme.example
       name: Dev 001
       nickname: dev001
+      account_type: atlassian
       status: active
       account_status: active
       membership_status: active

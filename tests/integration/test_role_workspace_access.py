@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
+from atlsim import demo
 from role_helpers import environment, item_write, writes
 
 PLAY = "- ansible.builtin.import_playbook: accessops.atlassian.workspace_access\n"
@@ -204,3 +206,53 @@ def test_guardrails_and_unknown_names_refuse_with_zero_writes(sim, ansible_run, 
     # named with their lines, both at once, before any write
     assert "no-such-repository" in run.stdout and "nobody@nowhere.example" in run.stdout
     assert "workspace-access.yml:" in run.stdout
+
+
+def test_gather_marks_the_owner_and_bots_and_keeps_bots_exempt(sim, ansible_run, tmp_path):
+    ws = sim.state.workspace("acme")
+    bot = sim.state.accounts.get_by_email("dev005@acme.example")
+    bot["account_type"] = "app"  # the Admin API's accountType of an app's account
+    ws.repos["infra-core"].user_perms[bot["account_id"]] = "write"
+    declared, document, _log = gathered(sim, ansible_run, tmp_path)
+    text = declared.read_text(encoding="utf-8")
+    assert "dev005@acme.example" in document["exempt"]
+    assert any("dev005@acme.example: write" in line and "(bot)" in line for line in text.splitlines())
+    owner = next(a for a in sim.state.accounts.by_id.values() if ws.is_owner(a["account_id"]))
+    assert any(owner["email"] in line and "(workspace owner)" in line for line in text.splitlines())
+
+
+def _one_admin(sim, slug, account_id):
+    """``slug`` with exactly one explicit admin (``account_id``) and no admin group."""
+    repo = sim.state.workspace("acme").repos[slug]
+    for key, level in list(repo.user_perms.items()):
+        if level == "admin":
+            repo.user_perms[key] = "write"
+    for key, level in list(repo.group_perms.items()):
+        if level == "admin":
+            repo.group_perms[key] = "write"
+    repo.user_perms[account_id] = "admin"
+    repo.effective_cache = None
+
+
+@pytest.mark.parametrize("rule", ["min_admins", "require_caller_admin"])
+def test_admin_guardrails_refuse_with_zero_writes(sim, ansible_run, tmp_path, rule):
+    caller = account(sim, demo.ADMIN[0])
+    admin = caller if rule == "require_caller_admin" else account(sim, "dev003@acme.example")
+    _one_admin(sim, "infra-core", admin)
+    declared, document, _log = gathered(sim, ansible_run, tmp_path)
+    section = document["repositories"]["infra-core"]
+    section["exclusive"] = True
+    section["users"] = {
+        key: level
+        for key, level in section["users"].items()
+        if key != next(k for k in section["users"] if account(sim, k) == admin)
+    }
+    document["guardrails"] = {
+        "min_admins": 1 if rule == "min_admins" else 0,
+        "require_caller_admin": rule == "require_caller_admin",
+    }
+    edit(declared, document)
+    run, log = run_mode(sim, ansible_run, tmp_path, "run", declared)
+    assert run.rc != 0 and writes(log) == []
+    assert "guardrails.%s" % rule in run.stdout
+    assert sim.state.workspace("acme").repos["infra-core"].user_perms[admin] == "admin"

@@ -204,6 +204,7 @@ def shape_user(
         "email": user.get("email"),
         "name": user.get("name"),
         "nickname": user.get("nickname"),
+        "account_type": user.get("accountType"),
         "status": user.get("status"),
         "account_status": user.get("accountStatus"),
         "membership_status": user.get("membershipStatus"),

@@ -81,7 +81,7 @@ def render_user(org, account: dict, record: dict, expand=()) -> dict:
     domain = account["email"].rsplit("@", 1)[-1].lower()
     body = {
         "accountId": account_id,
-        "accountType": "atlassian",
+        "accountType": account.get("account_type") or "atlassian",  # "app" for a bot (seed: account_type)
         "status": status_of(account, record),
         "accountStatus": "active" if account.get("account_status", "active") == "active" else "inactive",
         "membershipStatus": record["status"],

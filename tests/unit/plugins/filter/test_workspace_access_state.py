@@ -30,7 +30,7 @@ GROUPS = {
             "name": "bitbucket-users-acme",
             "members": [
                 {"account_id": "557058:jane", "email": "Jane@Acme.example", "name": "Jane D."},
-                {"account_id": "557058:amy", "email": "amy@acme.example", "name": "Amy"},
+                {"account_id": "557058:amy", "email": "amy@acme.example", "name": "Amy", "account_type": "app"},
             ],
         },
     ]
@@ -81,6 +81,7 @@ def test_people_merge_by_account_first_values_win():
         "owner": False,
     }
     assert by_id["557058:own"]["owner"] is True
+    assert [p["account_id"] for p in people if p["bot"]] == ["557058:amy"]  # an account of type app
     assert by_id["557058:bob"] == {"account_id": "557058:bob", "email": None, "display_name": "Bob", "bot": False, "owner": False}
     assert workspace_access_people([]) == []
     # the owners of bitbucket_permission_info include_owner

@@ -51,6 +51,7 @@ def test_by_email_without_role_assignments_is_one_search(api):
             "email": "jane@acme.example",
             "name": "Jane",
             "nickname": "jane",
+            "account_type": "atlassian",
             "status": "active",
             "account_status": "active",
             "membership_status": "active",
