@@ -41,25 +41,32 @@ PLAYBOOK="$BIN/ansible-playbook"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "Simulator running at $SIM (Bitbucket workspace acme, organization ACME Corp, SCIM directory demo-directory)"
-step "1/6 Onboarding, check mode with diff: what would change (nothing is written)"
+step "1/8 Onboarding, check mode with diff: what would change (nothing is written)"
 "$PLAYBOOK" accessops.atlassian.onboarding -e @"$ROOT/docs/examples/onboarding.yml" --check --diff
-step "2/6 Onboarding for real"
+step "2/8 Onboarding for real"
 "$PLAYBOOK" accessops.atlassian.onboarding -e @"$ROOT/docs/examples/onboarding.yml"
-step "3/6 Onboarding again: nothing left to change (changed=0)"
+step "3/8 Onboarding again: nothing left to change (changed=0)"
 "$PLAYBOOK" accessops.atlassian.onboarding -e @"$ROOT/docs/examples/onboarding.yml"
-step "4/6 Access review of workspace acme"
+step "4/8 Access review of workspace acme"
 "$PLAYBOOK" accessops.atlassian.access_review -e @"$ROOT/docs/examples/access_review.yml" -e access_review_report_dir="$REPORTS/access-review"
-step "5/6 Offboarding, plan: what would change, for a person to approve (nothing is written)"
+step "5/8 Offboarding, plan: what would change, for a person to approve (nothing is written)"
 "$PLAYBOOK" accessops.atlassian.offboarding -e @"$HERE/offboarding.yml" -e offboarding_report_dir="$REPORTS/offboarding" \
   -e offboarding_mode=plan
 PLAN=$(ls -t "$REPORTS"/offboarding/offboarding-plan-*.json | head -n 1)
-step "6/6 Offboarding, apply exactly the approved plan $(basename "$PLAN") (with its audit report)"
+step "6/8 Offboarding, apply exactly the approved plan $(basename "$PLAN") (with its audit report)"
 "$PLAYBOOK" accessops.atlassian.offboarding -e @"$PLAN" -e offboarding_workspace=acme -e offboarding_mode=apply \
   -e offboarding_report_dir="$REPORTS/offboarding" -e accessops_approved_by="demo approver"
+step "7/8 Workspace access as code: gather today's access of acme into a declared file"
+mkdir -p "$REPORTS/workspace-access"
+"$PLAYBOOK" accessops.atlassian.workspace_access -e workspace_access_workspace=acme -e workspace_access_mode=gather \
+  -e workspace_access_file="$REPORTS/workspace-access/acme.yml" -e workspace_access_report_dir="$REPORTS/workspace-access"
+step "8/8 Workspace access, plan: the file against today's access (just gathered: no drift, nothing to approve)"
+"$PLAYBOOK" accessops.atlassian.workspace_access -e workspace_access_workspace=acme \
+  -e workspace_access_file="$REPORTS/workspace-access/acme.yml" -e workspace_access_report_dir="$REPORTS/workspace-access"
 
 step "Reports"
 find "$REPORTS" -type f | sort | sed 's/^/  /'
-html=$(find "$REPORTS" -name '*.html' | head -n 1)
+html=$(find "$REPORTS/access-review" -name '*.html' | head -n 1)
 [ -n "$html" ] && echo "  open file://$html in a browser for the sortable, filterable access matrix"
 "$PY" - "$SIM/_sim/log" <<'PYEOF'
 import collections, json, sys, urllib.request
