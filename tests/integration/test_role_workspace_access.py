@@ -256,3 +256,32 @@ def test_admin_guardrails_refuse_with_zero_writes(sim, ansible_run, tmp_path, ru
     assert run.rc != 0 and writes(log) == []
     assert "guardrails.%s" % rule in run.stdout
     assert sim.state.workspace("acme").repos["infra-core"].user_perms[admin] == "admin"
+
+
+def test_a_permission_changed_after_the_plan_is_stale_and_not_written(sim, ansible_run, tmp_path):
+    declared, document, _log = gathered(sim, ansible_run, tmp_path)
+    repos = document["repositories"]
+    first, second = _pick(document, sim)
+    changed_user = sorted(repos[first]["users"])[0]
+    other_user = sorted(repos[second]["users"])[0]
+    repos[first]["users"][changed_user] = "read" if repos[first]["users"][changed_user] != "read" else "write"
+    repos[second]["users"][other_user] = "read" if repos[second]["users"][other_user] != "read" else "write"
+    document["guardrails"] = {"min_admins": 0, "require_caller_admin": False}
+    edit(declared, document)
+    plan_run, _plan_log = run_mode(sim, ansible_run, tmp_path, "plan", declared)
+    assert plan_run.rc == 0, plan_run.stdout[-3000:]
+    plan = plan_of(plan_run)
+    assert len(plan["accessops_plan"]["items"]) == 2
+    # someone changes the first permission by hand after the plan was made
+    repo = sim.state.workspace("acme").repos[first]
+    repo.user_perms[account(sim, changed_user)] = "admin"
+    repo.effective_cache = None
+
+    applied, log = run_mode(sim, ansible_run, tmp_path, "apply", declared, **plan)
+    assert applied.rc != 0  # a stale item fails the play unless workspace_access_allow_stale
+    items = plan["accessops_plan"]["items"]
+    stale = [i for i in items if i["target"]["repository"] == first]
+    assert writes(log) == [item_write(i) for i in items if i not in stale]
+    assert repo.user_perms[account(sim, changed_user)] == "admin"  # not touched
+    result = fact(applied, "workspace_access_result")
+    assert [s["found"] for s in result["stale"]] == ["admin"]

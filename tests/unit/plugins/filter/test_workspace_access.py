@@ -1,180 +1,34 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""workspace_access_plan and workspace_access_gather with plain data: the drift of a declared file as plan items
-(grants, changes, revokes, memberships; additive by default, exclusive sections, expiry, exempt accounts), the
-errors naming the file's lines, the guardrails, and the gathered file that plans to nothing."""
+"""workspace_access_plan with plain data: the drift of a declared file as plan items (grants, changes, revokes,
+memberships; additive by default, exclusive sections, expiry, exempt accounts), the errors naming the file's lines
+and the guardrails."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
-from pathlib import Path
-
-import jsonschema
 import pytest
-import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.accessops.atlassian.plugins.filter.workspace_access_declared import workspace_access_declared
-from ansible_collections.accessops.atlassian.plugins.filter.workspace_access_gather import workspace_access_gather
 from ansible_collections.accessops.atlassian.plugins.filter.workspace_access_plan import workspace_access_plan
 from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.apply import calls_for
-from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.document import check_plan, item_key, new_plan
-
-ORG = "0475f711-2971-5a21-a71a-659f380ffd26"
-JANE, BOB, CAROL, BOT, OWN, DAVE, ERIN = (
-    "557058:jane",
-    "557058:bob",
-    "557058:carol",
-    "557058:bot",
-    "557058:own",
-    "557058:dave",
-    "557058:erin",
+from workspace_access_data import (
+    ORG,
+    JANE,
+    BOB,
+    CAROL,
+    BOT,
+    DAVE,
+    ERIN,
+    TODAY,
+    ACTUAL,
+    PEOPLE,
+    BASE,
+    edit,
+    run,
+    short,
+    check_items,
 )
-TODAY = "2026-12-05"
-PLANS_SCHEMA = json.loads((Path(__file__).resolve().parents[4] / "docs" / "plans.schema.json").read_text(encoding="utf-8"))
-
-
-def user(account_id, name, permission):
-    return {"account_id": account_id, "display_name": name, "nickname": name.split()[0].lower(), "permission": permission}
-
-
-ACTUAL = {
-    "workspace": "acme",
-    "repositories": [
-        {
-            "slug": "infra-core",
-            "name": "Infra Core",
-            "project": "INFRA",
-            "users": [user(JANE, "Jane Doe", "write"), user(BOB, "Bob Builder", "admin"), user(ERIN, "Erin", "read")],
-            "groups": [{"slug": "developers", "name": "Developers", "permission": "write"}],
-        },
-        {
-            "slug": "web",
-            "name": "web",
-            "project": "WEB",
-            "users": [user(JANE, "Jane Doe", "read"), user(CAROL, "Carol", "write"), user(BOT, "CI Bot", "write")],
-            "groups": [],
-        },
-        {"slug": "docs", "name": "docs", "project": None, "users": [], "groups": []},
-    ],
-    "projects": [
-        {
-            "key": "INFRA",
-            "name": "Infra",
-            "users": [user(BOB, "Bob Builder", "admin")],
-            "groups": [{"slug": "developers", "name": "Developers", "permission": "create-repo"}],
-        },
-        {"key": "WEB", "name": "Web", "users": [], "groups": []},
-    ],
-    "groups": [
-        {
-            "id": "g1",
-            "name": "bitbucket-users-acme",
-            "members": [
-                {"account_id": JANE, "email": "Jane@Acme.example", "display_name": "Jane Doe"},
-                {"account_id": BOB, "email": "bob@acme.example", "display_name": "Bob Builder"},
-            ],
-        },
-        {"id": "g2", "name": "Site Admins", "members": [{"account_id": BOB, "email": "bob@acme.example", "display_name": "Bob"}]},
-        {"id": "g3", "name": "empty", "members": []},
-    ],
-}
-
-
-def person(account_id, email, name, bot=False, owner=False):
-    return {"account_id": account_id, "email": email, "display_name": name, "bot": bot, "owner": owner}
-
-
-# ERIN is in no people entry: only today's grant names her (an account id the file may use all the same)
-PEOPLE = [
-    person(JANE, "jane@acme.example", "Jane Doe"),
-    person(BOB, "bob@acme.example", "Bob Builder"),
-    person(CAROL, None, "Carol"),
-    person(BOT, "ci-bot@acme.example", "CI Bot", bot=True),
-    person(OWN, "owner@acme.example", "Owner", owner=True),
-    person(DAVE, "dave@acme.example", "Dave"),
-]
-
-# The declared file that is exactly ACTUAL (lines numbered: the errors and reasons name them).
-BASE = """\
-workspace: acme
-defaults: {exclusive: false}
-exempt: [ci-bot@acme.example]
-guardrails: {min_admins: 1, require_caller_admin: true}
-repositories:
-  infra-core:
-    users:
-      jane@acme.example: write
-      bob@acme.example: admin
-      "557058:erin": read
-    groups:
-      developers: write
-  web:
-    users:
-      jane@acme.example: read
-      "557058:carol": write
-      ci-bot@acme.example: write
-projects:
-  INFRA:
-    users: {bob@acme.example: admin}
-    groups: {developers: create-repo}
-groups:
-  bitbucket-users-acme:
-    members: [jane@acme.example, bob@acme.example]
-  Site Admins:
-    members: [bob@acme.example]
-  empty: {members: []}
-"""
-
-
-def edit(text, *changes):
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
-
-
-def run(text=BASE, actual=None, people=None, caller=BOB, org=ORG, today=TODAY, **kwargs):
-    declared = workspace_access_declared(text)
-    actual = ACTUAL if actual is None else actual
-    people = PEOPLE if people is None else people
-    return workspace_access_plan(declared, actual, people, caller=caller, org=org, today=today, **kwargs)
-
-
-def short(items):
-    """(action, target name, subject id, before, after) of each item."""
-    found = []
-    for item in items:
-        target, subject = item["target"], item["subject"]
-        where = target.get("repository") or target.get("project") or target.get("group_name")
-        found.append((item["action"], where, subject.get("account_id") or subject.get("slug"), item["before"], item["after"]))
-    return found
-
-
-def check_items(result, caller=BOB):
-    """The items are plan items: their keys, module calls, a plan made of them that check_plan accepts."""
-    items = result["items"]
-    assert all(item["key"] == item_key(item) for item in items)
-    calls_for(items)
-    now = datetime(2026, 12, 5, 13, 40, tzinfo=timezone.utc)  # noqa: UP017
-    summary = {"items": len(items), "by_action": result["summary"]["by_action"], "refused": result["refused"]}
-    plan = new_plan(
-        role="workspace_access",
-        workspace="acme",
-        inputs={"file": "workspace_access_file"},
-        items=items,
-        created_by={"bitbucket": caller, "admin": ORG},
-        now=now,
-        max_age_hours=24,
-        summary=summary,
-    )
-    jsonschema.validate(plan, PLANS_SCHEMA, cls=jsonschema.Draft202012Validator)
-    refusals = check_plan(
-        plan, role="workspace_access", workspace="acme", identities={"bitbucket": caller, "admin": ORG}, now=now, max_age_hours=24
-    )
-    assert refusals == []
-
 
 # --- the file that is today's access ------------------------------------------------------------------------------
 
@@ -612,129 +466,3 @@ def test_guardrails_have_defaults_named_as_such():
         "guardrails.min_admins (default)",
         "guardrails.require_caller_admin (default)",
     ]
-
-
-# --- gather -------------------------------------------------------------------------------------------------------
-
-
-def gathered(actual=None, people=None, **kwargs):
-    return workspace_access_gather(ACTUAL if actual is None else actual, PEOPLE if people is None else people, "acme", **kwargs)
-
-
-def test_gather_writes_the_file_of_todays_access():
-    text = gathered(gathered_at="2026-12-05T13:40:00Z", caller=BOB)
-    assert text.startswith("# Workspace access of acme (accessops.atlassian.workspace_access), gathered 2026-12-05T13:40:00Z.\n")
-    assert "# Applied as is, this file changes nothing" in text
-    assert "defaults.exclusive: false" in text
-    body = text[text.index("workspace: acme") :]
-    assert body == (
-        "workspace: acme\n"
-        "defaults:\n"
-        "  exclusive: false\n"
-        "exempt:  # accounts never revoked nor removed (bots, break-glass)\n"
-        "  - ci-bot@acme.example  # CI Bot (bot)\n"
-        "guardrails:\n"
-        "  min_admins: 1\n"
-        "  require_caller_admin: true\n"
-        "  # max_removals: 10%  (a number, or a percentage of today's grants and memberships; no limit when absent)\n"
-        "repositories:\n"
-        "  infra-core:  # Infra Core\n"
-        "    users:\n"
-        '      "557058:erin": read  # Erin\n'
-        "      bob@acme.example: admin  # Bob Builder (caller)\n"
-        "      jane@acme.example: write  # Jane Doe\n"
-        "    groups:\n"
-        "      developers: write  # Developers\n"
-        "  web:\n"
-        "    users:\n"
-        '      "557058:carol": write  # Carol\n'
-        "      ci-bot@acme.example: write  # CI Bot (bot)\n"
-        "      jane@acme.example: read  # Jane Doe\n"
-        "projects:\n"
-        "  INFRA:  # Infra\n"
-        "    users:\n"
-        "      bob@acme.example: admin  # Bob Builder (caller)\n"
-        "    groups:\n"
-        "      developers: create-repo  # Developers\n"
-        "groups:\n"
-        "  bitbucket-users-acme:\n"
-        "    members:\n"
-        "      - bob@acme.example  # Bob Builder (caller)\n"
-        "      - jane@acme.example  # Jane Doe\n"
-        "  empty:\n"
-        "    members: []\n"
-        '  "Site Admins":\n'
-        "    members:\n"
-        "      - bob@acme.example  # Bob Builder (caller)\n"
-    )
-
-
-def test_gather_then_declared_then_plan_gives_no_item():
-    text = gathered(gathered_at="2026-12-05T13:40:00Z", caller=BOB)
-    declared = workspace_access_declared(text)
-    result = workspace_access_plan(declared, ACTUAL, PEOPLE, caller=BOB, org=ORG, today=TODAY)
-    assert (result["items"], result["not_made"], result["errors"], result["refused"]) == ([], [], [], [])
-    assert declared["emails"] == ["bob@acme.example", "ci-bot@acme.example", "jane@acme.example"]
-
-
-def test_gather_without_the_admin_api_leaves_groups_out_and_still_round_trips():
-    actual = dict(ACTUAL, groups=None)
-    text = gathered(actual)
-    assert "\ngroups:" not in text and "group memberships" not in text
-    result = workspace_access_plan(workspace_access_declared(text), actual, PEOPLE, today=TODAY)
-    assert (result["items"], result["errors"]) == ([], [])
-
-
-TRICKY = [
-    "yes",
-    "null",
-    "1.5",
-    "2027-03-31",
-    "a: b",
-    "#x",
-    "-",
-    "x #y",
-    "on",
-    "0x1F",
-    "~",
-    "'quoted'",
-    'dq"',
-    "Ünïcode grp",
-    "  pad",
-]
-
-
-def test_gather_quotes_what_yaml_would_misread_and_round_trips_odd_names():
-    actual = {
-        "workspace": "acme",
-        "repositories": [
-            {
-                "slug": "2027",
-                "name": "numbers # and hash",
-                "users": [user("712020:123", "Line\nBreak", "read"), user("abc", "Plain", "write")],
-                "groups": [{"slug": "true", "name": "True", "permission": "admin"}],
-            }
-        ],
-        "projects": [{"key": "NULL", "name": "n", "users": [], "groups": [{"slug": "no", "name": "No", "permission": "read"}]}],
-        "groups": [{"id": "g%d" % i, "name": name, "members": [{"account_id": "712020:123"}]} for i, name in enumerate(TRICKY)],
-    }
-    text = gathered(actual, [])
-    loaded = yaml.safe_load(text)
-    assert list(loaded["repositories"]) == ["2027"]
-    assert loaded["repositories"]["2027"]["users"] == {"712020:123": "read", "abc": "write"}
-    assert loaded["repositories"]["2027"]["groups"] == {"true": "admin"}
-    assert sorted(loaded["groups"]) == sorted(TRICKY)
-    assert "# Line Break" in text
-    result = workspace_access_plan(workspace_access_declared(text), actual, [], today=TODAY)
-    assert (result["items"], result["errors"]) == ([], [])
-
-
-def test_gather_of_an_empty_workspace():
-    actual = {"workspace": "acme", "repositories": [], "projects": [], "groups": []}
-    text = gathered(actual, [])
-    assert "repositories: {}\nprojects: {}\ngroups: {}\n" in text
-    assert "exempt: []" in text
-    declared = workspace_access_declared(text)
-    assert workspace_access_plan(declared, actual, [], today=TODAY)["items"] == []
-    with pytest.raises(AnsibleFilterError, match="needs the workspace"):
-        workspace_access_gather({}, [])
