@@ -27,10 +27,12 @@ from urllib.parse import unquote
 import yaml
 from bench_support import ROOT, RunFailed, Runner, by_method, environment, git_commit, median, prepare_seed
 
-from atlsim import demo  # pylint: disable=wrong-import-position
 from atlsim.app import create_app  # pylint: disable=wrong-import-position
 from atlsim.server import SimServer  # pylint: disable=wrong-import-position
 import gen_seed  # pylint: disable=wrong-import-position
+
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+from role_helpers import item_write  # pylint: disable=wrong-import-position
 
 PLAY = "- ansible.builtin.import_playbook: accessops.atlassian.workspace_access\n"
 PAGELEN = 100  # Bitbucket lists and Admin API member searches: entries a page
@@ -80,27 +82,6 @@ def kind_of(entry):
     if "/permissions-config/" in path:
         return "permission re-read"
     return "bitbucket other read"
-
-
-def item_write(item):
-    """The (method, path) an item is applied with (the documented endpoints)."""
-    target, subject = item["target"], item["subject"]
-    if item["kind"] in ("repository_permission", "project_permission"):
-        base = (
-            "/2.0/repositories/%s/%s" % (target["workspace"], target["repository"])
-            if item["kind"] == "repository_permission"
-            else "/2.0/workspaces/%s/projects/%s" % (target["workspace"], target["project"])
-        )
-        who = "users/" + subject["account_id"] if subject["type"] == "user" else "groups/" + subject["slug"]
-        return ("DELETE" if item["after"] is None else "PUT", "%s/permissions-config/%s" % (base, who))
-    if item["kind"] == "group_membership":
-        path = "/admin/v2/orgs/%s/directories/%s/groups/%s/memberships" % (
-            target["org"],
-            demo.ADMIN_DIRECTORY_ID,
-            target["group_id"],
-        )
-        return ("POST", path) if item["after"] else ("DELETE", path + "/" + subject["account_id"])
-    raise ValueError("no write mapping for an item of kind %r" % (item["kind"],))
 
 
 # --- the state the minimal reads are computed from ----------------------------------------------------------------
