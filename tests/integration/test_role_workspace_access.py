@@ -285,3 +285,9 @@ def test_a_permission_changed_after_the_plan_is_stale_and_not_written(sim, ansib
     assert repo.user_perms[account(sim, changed_user)] == "admin"  # not touched
     result = fact(applied, "workspace_access_result")
     assert [s["found"] for s in result["stale"]] == ["admin"]
+
+
+def test_plan_without_the_file_says_to_gather_first(sim, ansible_run, tmp_path):
+    run, log = run_mode(sim, ansible_run, tmp_path, "plan", tmp_path / "missing.yml")
+    assert run.rc != 0 and log == []  # not even the caller's account is read
+    assert "workspace_access_mode=gather" in run.stdout
