@@ -50,7 +50,7 @@ RESERVED = {
         "exclusive",
         "exempt",
     },
-    "admin": {"user", "groups", "state", "allow_self_removal"},
+    "admin": {"user", "groups", "state", "allow_self_removal", "account_id", "token_ids", "token_id", "all"},
     "scim": {
         "user_name",
         "users",

@@ -15,7 +15,10 @@ description:
   - What was not read or not verified is rendered as unknown, never as none - a person whose reads failed (for
     example after HTTP 429) has "Residual access - unknown", not "None". Booleans read C(yes) / C(no), never
     C(True). A workspace admin (owner or collaborator) reaches every repository - "all (workspace admin)".
-  - C(markdown) is the audit report. C(lines) is a list of one line per person - C(input | status | actions;
+  - C(markdown) is the audit report (with each person's API tokens - label, id, created, last access, expiry and
+    whether each was revoked, is planned to be, was already gone, or the account is not managed by the organization).
+    C(tokens_not_managed) is a list of one sentence per person whose API tokens the organization cannot revoke.
+  - C(lines) is a list of one line per person - C(input | status | actions;
     residual) - with no Python representation of a dict or list. C(outcome) is a dict with C(ok) (whether the play
     may end green), C(msg) (what to print) - the play fails when anyone is incomplete and, with O(fail_on_residual),
     when anyone keeps residual access or was not verified.
@@ -27,7 +30,7 @@ options:
   format:
     description: What to render.
     type: str
-    choices: [markdown, lines, outcome]
+    choices: [markdown, lines, outcome, tokens_not_managed]
     required: true
   fail_on_residual:
     description: For C(outcome) - residual access (or a person not verified) fails the play too.
@@ -43,11 +46,17 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The Markdown text (C(markdown)), a list of strings (C(lines)) or a dict (C(outcome)).
+  description: The Markdown text (C(markdown)), a list of strings (C(lines), C(tokens_not_managed)) or a dict (C(outcome)).
   type: raw
 """
 
 from ansible.errors import AnsibleFilterError
+
+from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding.tokens import (
+    not_managed,
+    token_lines,
+    token_summary,
+)
 
 ADMIN_ROLES = ("owner", "collaborator")
 UNKNOWN_STATUSES = ("failed", "not_verified")
@@ -168,8 +177,13 @@ def render_markdown(result):
     ]
     calls = result.get("api_calls") or {}
     lines.append(
-        "| API calls | %s (collect and verify: one read for everyone each; collect %s, permissions %s, groups %s, verify %s, "
-        "account %s) |" % tuple(calls.get(k, 0) for k in ("total", "collect", "permissions", "groups", "verify", "account"))
+        "| Revoke API tokens | %s |"
+        % (_yes(result.get("revoke_api_tokens", True)) if result.get("admin_api") else "no (Admin API not configured)")
+    )
+    lines.append(
+        "| API calls | %s (collect and verify: one read for everyone each; collect %s, permissions %s, groups %s, tokens %s, "
+        "verify %s, account %s) |"
+        % tuple(calls.get(k, 0) for k in ("total", "collect", "permissions", "groups", "tokens", "verify", "account"))
     )
     for p in result.get("people") or []:
         before, after = p.get("before") or {}, p.get("after") or {}
@@ -224,6 +238,7 @@ def render_markdown(result):
         account = actions.get("account") or {}
         lines.append("- Account: `%s`, %s" % (_md(account.get("action")), _md(account.get("detail"))))
         lines += ["- Note: %s" % _md(n) for n in p.get("notes") or []]
+        lines += token_lines(actions.get("api_tokens"), _md)
         lines += ["", "Residual access:", ""]
         if not _verified(p):
             lines.append(
@@ -238,8 +253,8 @@ def render_markdown(result):
         lines += [
             "",
             "API calls of this person's own steps (the reads shared by everyone are in the run's total): %s (collect %s, "
-            "permissions %s, groups %s, verify %s, account %s)"
-            % tuple(pc.get(k, 0) for k in ("total", "collect", "permissions", "groups", "verify", "account")),
+            "permissions %s, groups %s, tokens %s, verify %s, account %s)"
+            % tuple(pc.get(k, 0) for k in ("total", "collect", "permissions", "groups", "tokens", "verify", "account")),
         ]
     return "\n".join(lines) + "\n"
 
@@ -285,6 +300,9 @@ def person_line(p):
         done.append(("would leave " if p.get("predicted") else "left ") + ", ".join(actions["groups_removed"]))
     if actions.get("groups_kept"):
         done.append("kept " + ", ".join(actions["groups_kept"]))
+    tokens = token_summary(actions.get("api_tokens"), bool(p.get("predicted")))
+    if tokens:
+        done.append(tokens)
     account = actions.get("account") or {}
     if account.get("action") not in (None, "none"):
         done.append("account %s: %s" % (account.get("action"), account.get("detail")))
@@ -344,7 +362,11 @@ def offboarding_render(result, format=None, fail_on_residual=False):  # pylint: 
         return [person_line(p) for p in result.get("people") or []]
     if format == "outcome":
         return render_outcome(result, bool(fail_on_residual))
-    raise AnsibleFilterError("offboarding_render: format must be markdown, lines or outcome, not %r" % (format,))
+    if format == "tokens_not_managed":
+        return not_managed(result.get("people") or [])
+    raise AnsibleFilterError(
+        "offboarding_render: format must be markdown, lines, outcome or tokens_not_managed, not %r" % (format,)
+    )
 
 
 class FilterModule:

@@ -33,6 +33,13 @@ options:
   reports:
     description: The report files (C(json), C(markdown)), or null when none is written.
     type: dict
+  credentials:
+    description:
+      - The credential check of the run (C(plan_credentials), set by the task file C(credentials) of the role
+        C(accessops.atlassian.plan) - P(accessops.atlassian.credential_warnings#filter)); its C(api_calls) are the
+        C(credentials) counter of C(api_calls) (only with this option), in the total.
+    type: dict
+    version_added: "0.3.0"
 """
 
 EXAMPLES = r"""
@@ -48,8 +55,9 @@ _value:
   description:
     - C(offboarding_result) - C(workspace), C(check_mode), C(started), C(finished), C(account_action),
       C(remove_groups), C(allowed_groups), C(admin_api), C(scim), C(workspace_groups), C(people) (in the order given),
-      C(offboarded), C(residual_access), C(not_verified), C(incomplete), C(changed), C(api_calls) (C(collect),
-      C(permissions), C(groups), C(verify), C(account), C(total)) and C(reports).
+      C(offboarded), C(residual_access), C(not_verified), C(incomplete), C(changed), C(api_calls) (C(credentials),
+      C(collect), C(permissions), C(groups), C(tokens), C(verify), C(account), C(total)), C(reports) and
+      C(credentials) (the credential check given - C(warnings), C(expired), C(notes), C(credentials) - or V(null)).
   type: dict
 """
 
@@ -58,10 +66,20 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding.steps import result
 
 
-def offboarding_result(state, done=None, finished=None, reports=None):
+def _calls(credentials):
+    calls = credentials.get("api_calls") if isinstance(credentials, dict) else None
+    return calls if isinstance(calls, int) and not isinstance(calls, bool) else 0
+
+
+def offboarding_result(state, done=None, finished=None, reports=None, credentials=None):
     if not isinstance(state, dict) or "entries" not in state:
         raise AnsibleFilterError("offboarding_result expects the state offboarding_plan returned")
-    return result(state, done if isinstance(done, dict) else {}, finished=finished, reports=reports)
+    value = result(state, done if isinstance(done, dict) else {}, finished=finished, reports=reports)
+    value["credentials"] = credentials if isinstance(credentials, dict) else None
+    if value["credentials"] is not None:
+        calls = _calls(credentials)
+        value["api_calls"] = dict(value["api_calls"], credentials=calls, total=value["api_calls"]["total"] + calls)
+    return value
 
 
 class FilterModule:

@@ -27,6 +27,13 @@ options:
     description: Whether the writes were only predicted (check mode, or the plan mode).
     type: bool
     default: false
+  credentials:
+    description:
+      - The credential check of the run (C(plan_credentials), set by the task file C(credentials) of the role
+        C(accessops.atlassian.plan) - P(accessops.atlassian.credential_warnings#filter)); its C(api_calls) are added to
+        the total.
+    type: dict
+    version_added: "0.3.0"
 """
 
 EXAMPLES = r"""
@@ -43,6 +50,10 @@ _value:
       C(actions), C(errors)), C(complete), C(pending), C(incomplete) (emails), C(changed) (counts - C(people),
       C(scim_users_created), C(scim_users_updated), C(invitations), C(group_memberships), C(project_permissions),
       C(repository_permissions)) and C(api_calls) (C(total)).
+    - C(seats) - the seat check of the Bitbucket workspace (V(null) when nobody joined a group) - C(workspace),
+      C(checked), C(capacity), C(usage), C(available), C(needed) (emails that take a seat), C(refused) (emails out
+      of seats), C(note) (why the seats were not checked).
+    - C(credentials) - the credential check given (V(null) without one) - C(warnings), C(expired), C(credentials).
   type: dict
 """
 
@@ -70,7 +81,7 @@ def _status(person):
     return "pending" if person.get("invited") or person.get("awaiting") else "complete"
 
 
-def onboarding_result(state, workspace, check_mode=False):
+def onboarding_result(state, workspace, check_mode=False, credentials=None):
     state = state if isinstance(state, dict) else {}
     people = []
     for person in state.get("people") or []:
@@ -99,8 +110,15 @@ def onboarding_result(state, workspace, check_mode=False):
             "project_permissions": count("projects_granted"),
             "repository_permissions": count("repositories_granted"),
         },
-        "api_calls": {"total": int(state.get("api_calls") or 0)},
+        "api_calls": {"total": int(state.get("api_calls") or 0) + _calls(credentials)},
+        "seats": state.get("seats"),
+        "credentials": credentials if isinstance(credentials, dict) else None,
     }
+
+
+def _calls(credentials):
+    calls = credentials.get("api_calls") if isinstance(credentials, dict) else None
+    return calls if isinstance(calls, int) and not isinstance(calls, bool) else 0
 
 
 class FilterModule:

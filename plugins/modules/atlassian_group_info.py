@@ -41,6 +41,7 @@ options:
       - Only the groups that hold a role on this Bitbucket workspace (its slug, as in C(bitbucket.org/{workspace})).
       - The workspace is looked up among the organization's products; a workspace that is not one fails the task.
       - With O(names) or O(ids), keeps those of the named groups that hold a role on it.
+      - The result then has the workspace's RV(seats), from the same look-up (no extra request).
       - Mutually exclusive with O(resource_id).
     type: str
   resource_id:
@@ -131,6 +132,20 @@ not_found:
   type: list
   elements: str
   sample: []
+seats:
+  description:
+    - The seats of the Bitbucket O(workspace), as the organization's workspace search gives them - C(capacity) its
+      seat limit, C(usage) the seats in use, C(available) what is left (C(capacity) - C(usage), never below 0).
+    - The spec describes C(usage) in odd words ("the maximum number of active users/seats allowed ... (soft
+      limit)"); the collection reads it as the seats in use, the number it is compared with C(capacity) as.
+    - Each is null when the API leaves it out.
+  returned: when O(workspace) is set
+  type: dict
+  version_added: 0.3.0
+  sample:
+    capacity: 300
+    usage: 262
+    available: 38
 resource_id:
   description: The resource the groups were filtered on (the ARI of O(workspace), or O(resource_id)).
   returned: when O(workspace) or O(resource_id) is set

@@ -15,8 +15,9 @@ description:
   - Reads the users of the organization's directory with the organization Admin API, by exact email address, by
     account ID, or all of them.
   - For each user it returns the status in the organization (active, suspended...), the groups, the products the user
-    can reach, and, with O(include_role_assignments), every role held on every product and how it was given
-    (directly, through which groups, or inferred).
+    can reach with the date the user was last active in each (from the same search, no extra request), and, with
+    O(include_role_assignments), every role held on every product and how it was given (directly, through which
+    groups, or inferred).
   - Finds accounts by email even when they are not Bitbucket workspace members (the Bitbucket members email filter
     only finds members), so a playbook can find the account of a new hire before giving Bitbucket access.
   - The module only reads; it never changes anything.
@@ -43,10 +44,27 @@ options:
       - V(false) returns the groups and product access only, which cost no extra request.
     type: bool
     default: true
+  include_last_active:
+    description:
+      - Also read each user's last-active dates with the per-user last-active dates API (one request per user, more
+        when the API pages the answer).
+      - Not needed for the products a user has access to now - the search already gives their dates at no extra
+        request (see RV(users)); this read also lists the products the user no longer has access to.
+      - Each user of RV(users) then has C(last_active_dates), and its dates are merged into C(last_active) and the
+        C(last_active) of each C(product_access) entry (the latest date wins).
+      - These reads are paced to at most 200 requests in any minute, the documented limit of that API ("Rate limit
+        per organization - 200 requests per minute", section "Rate limits" of the Organizations REST API), so a
+        directory of N users takes at least about N / 200 minutes.
+    type: bool
+    default: false
+    version_added: 0.3.0
 notes:
   - Requests sent, besides paging (100 users a request, 100 emails or 10 account IDs a request) -
-    one search, then with O(include_role_assignments) one request for the products, one per user, one per group
-    through which a role is held.
+    one search (which also gives the groups, the product access and its last-active dates), then with
+    O(include_role_assignments) one request for the products, one per user, one per group through which a role is
+    held; with O(include_last_active) one more per user (paced to 200 a minute).
+  - The last-active dates are the Admin API's - active means viewing a product's page for at least 2 seconds, and
+    the data may be up to 24 hours late.
 seealso:
   - module: accessops.atlassian.atlassian_user
   - module: accessops.atlassian.atlassian_group_member
@@ -54,6 +72,9 @@ seealso:
   - name: Organizations REST API
     description: The API this module calls.
     link: https://developer.atlassian.com/cloud/admin/organization/rest/intro/
+  - name: Rate limits of the Organizations REST API
+    description: The 200 requests per minute of the last-active dates.
+    link: https://developer.atlassian.com/cloud/admin/organization/rest/intro/#Rate%20limits
 """
 
 EXAMPLES = r"""
@@ -84,6 +105,34 @@ EXAMPLES = r"""
 - name: Show them
   ansible.builtin.debug:
     msg: "{{ everyone.users | selectattr('status', 'equalto', 'suspended') | map(attribute='email') | list }}"
+
+- name: When did two people last use Bitbucket? (one search request)
+  accessops.atlassian.atlassian_user_info:
+    org_id: "{{ org_id }}"
+    admin_api_key: "{{ vault_admin_api_key }}"
+    emails:
+      - dev001@acme.example
+      - dev002@acme.example
+    include_role_assignments: false
+  register: activity
+
+- name: Show the date of each (null - never, or no Bitbucket access)
+  ansible.builtin.debug:
+    msg: "{{ activity.users | map(attribute='last_active') | map(attribute='bitbucket', default=none) | list }}"
+
+- name: Also the products a leaver no longer has access to (one more request, paced to 200 a minute)
+  accessops.atlassian.atlassian_user_info:
+    org_id: "{{ org_id }}"
+    admin_api_key: "{{ vault_admin_api_key }}"
+    emails:
+      - dev005@acme.example
+    include_role_assignments: false
+    include_last_active: true
+  register: history
+
+- name: Show the dates of every product ever used
+  ansible.builtin.debug:
+    msg: "{{ history.users[0].last_active }}"
 """
 
 RETURN = r"""
@@ -96,6 +145,16 @@ users:
     - C(role_assignments) (with O(include_role_assignments)) has one entry a role on a resource; its C(granted_by)
       lists how the role is held, C(direct), C(inferred), or C(group) with the user's groups that hold that role on
       that resource.
+    - Each C(product_access) entry (a product instance the user has access to) has C(last_active), the date
+      (C(yyyy-MM-dd), UTC) of the user's latest activity there, from the search's C(lastActiveTimestamp) (no extra
+      request), null when the API gives none (never active there).
+    - C(last_active) maps each product key (C(bitbucket), C(confluence)...) to the latest of those dates over its
+      instances, null for a product the user has access to and never used; an empty mapping - no product access.
+    - With O(include_last_active), C(last_active_dates) is the per-user read's own list (C(id), C(key),
+      C(last_active), C(last_active_timestamp) of each product instance, those the user no longer has access to
+      included), merged into C(last_active) and each entry's C(last_active) (the latest date wins);
+      C(last_active_dates) is null when that API does not know the account (HTTP 404), C(last_active) too when the
+      search gave no product access either.
   returned: always
   type: list
   elements: dict
@@ -117,6 +176,14 @@ users:
         - product: bitbucket
           resource_id: ari:cloud:bitbucket::workspace/952d8857-3e73-43ed-b43d-a762b5770684
           resource_name: acme
+          last_active: "2026-07-30"
+      last_active:
+        bitbucket: "2026-07-30"
+      last_active_dates:
+        - id: ari:cloud:bitbucket::workspace/952d8857-3e73-43ed-b43d-a762b5770684
+          key: bitbucket
+          last_active: "2026-07-30"
+          last_active_timestamp: "2026-07-30T14:03:11Z"
       role_assignments:
         - resource_id: ari:cloud:bitbucket::workspace/952d8857-3e73-43ed-b43d-a762b5770684
           resource_owner: bitbucket
@@ -163,6 +230,7 @@ def main():
         emails=dict(type="list", elements="str"),
         account_ids=dict(type="list", elements="str"),
         include_role_assignments=dict(type="bool", default=True),
+        include_last_active=dict(type="bool", default=False),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run_module(module, admin_client, lambda client, module: user_info(client, module.params))

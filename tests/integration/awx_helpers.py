@@ -36,6 +36,7 @@ import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from atlsim import demo
+from role_helpers import writes as role_writes
 
 ROOT = Path(__file__).resolve().parents[2]
 AWX = ROOT / "docs" / "awx"
@@ -342,11 +343,8 @@ def task_results(events, suffix):
 
 
 def writes(log):
-    return [
-        (e["method"], e["path"])
-        for e in log
-        if e["method"] not in ("GET", "HEAD") and not (e["method"] == "POST" and e["path"].endswith("/search"))
-    ]
+    """``(method, path)`` of the requests that can change something (the Admin API's POST searches are reads)."""
+    return role_writes(log)
 
 
 def _stub_collection_module():

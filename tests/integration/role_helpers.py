@@ -71,4 +71,6 @@ def item_write(item):
             target["group_id"],
         )
         return ("POST", path) if item["after"] else ("DELETE", path + "/" + subject["account_id"])
+    if item["kind"] == "api_token":
+        return ("DELETE", "/users/%s/manage/api-tokens/%s" % (target["account_id"], subject["id"]))
     raise AssertionError("no write mapping for %r in this test" % (item["kind"],))

@@ -74,7 +74,7 @@ def test_html_report_in_headless_chromium(sim, ansible_run, tmp_path):
     hostile["display_name"] = HOSTILE
     scim_deactivate(sim, "dev002@acme.example")
     report_dir = tmp_path / "reports"
-    run_review(ansible_run, sim, report_dir, access_review_formats=["html"])
+    run_review(ansible_run, sim, report_dir, access_review_formats=["html"], access_review_last_active=False)
     page = report_dir / "access-review-acme.html"
     url = page.as_uri()
 

@@ -37,7 +37,12 @@ def test_user_info_by_email_groups_products_roles_and_not_found(sim, ansible_run
     dev010 = users["dev010@acme.example"]
     assert dev010["account_id"] == account_id(sim, "dev010@acme.example") and dev010["status"] == "active"
     assert dev010["groups"] == [{"id": demo.ADMIN_GROUP_USERS[0], "name": USERS_GROUP}]
-    assert dev010["product_access"] == [{"product": "bitbucket", "resource_id": acme, "resource_name": "acme"}]
+    # the search's lastActiveTimestamp of the instance: dev010's seeded Bitbucket date, at no extra request
+    seeded = sim.state.activity.last_active[dev010["account_id"]]["bitbucket"].strftime("%Y-%m-%d")
+    assert dev010["product_access"] == [
+        {"product": "bitbucket", "resource_id": acme, "resource_name": "acme", "last_active": seeded}
+    ]
+    assert dev010["last_active"] == {"bitbucket": seeded}
     assert dev010["role_assignments"] == [
         {
             "resource_id": acme,
@@ -56,6 +61,7 @@ def test_user_info_by_email_groups_products_roles_and_not_found(sim, ansible_run
     }
     newhire = users[NEWHIRE02]
     assert (newhire["groups"], newhire["product_access"], newhire["role_assignments"]) == ([], [], [])
+    assert newhire["last_active"] == {}
     assert writes(logs["find"]) == [] and found["api_calls"]["total"] == len(logs["find"])
 
 

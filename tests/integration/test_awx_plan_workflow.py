@@ -125,6 +125,17 @@ def run_approved_workflow(tmp_path, sim, collections_path, controller, name, ans
     return plan, plan_log, apply, sim.log()
 
 
+def token_before(sim, account_id: str) -> dict[str, Any]:
+    """The before-state a plan gives the one API token of an account: the token as the user-management API lists it."""
+    (token,) = sim.state.activity.token_list(account_id)
+    return {
+        "label": token["label"],
+        "created_at": token["createdAt"],
+        "expires_at": token.get("expiry"),
+        "last_access": token.get("lastAccess"),
+    }
+
+
 def plan_id_of(plan: dict[str, Any]) -> str:
     """The id as docs/plans.md defines it: SHA-256 of the canonical JSON of the document without its id."""
     body = {k: v for k, v in plan.items() if k != "id"}
@@ -171,6 +182,8 @@ def check_apply_artifacts(apply_job: Job, plan: dict[str, Any]) -> None:
 def test_offboarding_approved_workflow(sim, tmp_path, ansible_collections_path, controller, allow_jinja):
     """AWX's default (ALLOW_JINJA_IN_EXTRA_VARS=template) writes the plan artifact !unsafe; ``always`` writes it as
     plain YAML: the same plan must be applied either way."""
+    dev003 = sim.state.accounts.get_by_email(DEV003)["account_id"]
+    token = token_before(sim, dev003)  # as the plan job will read it (the apply job revokes it)
     plan_job, plan_log, apply_job, apply_log = run_approved_workflow(
         tmp_path,
         sim,
@@ -185,14 +198,14 @@ def test_offboarding_approved_workflow(sim, tmp_path, ansible_collections_path, 
     assert any(e["path"].startswith("/2.0/") for e in plan_log) and any(e["path"].startswith("/admin/") for e in plan_log)
     plan = check_plan_artifacts(plan_job, "offboarding")
     assert plan["inputs"]["people"] == [DEV003]
-    dev003 = sim.state.accounts.get_by_email(DEV003)["account_id"]
     assert sorted((i["kind"], i["action"], i["before"]) for i in plan["items"]) == [
+        ("api_token", "revoke_api_token", token),
         ("group_membership", "remove", True),
         ("project_permission", "revoke", "read"),
         ("repository_permission", "revoke", "admin"),
         ("repository_permission", "revoke", "read"),
     ]
-    assert all(i["subject"]["account_id"] == dev003 for i in plan["items"])
+    assert all((i["subject"].get("account_id") or i["target"].get("account_id")) == dev003 for i in plan["items"])
     assert "- revoke admin on repository infra-core" in plan_job.stdout  # the changes-only view, for the approver
 
     assert (apply_job.runner.status, apply_job.runner.rc) == ("successful", 0), apply_job.stdout[-4000:]

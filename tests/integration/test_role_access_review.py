@@ -83,11 +83,15 @@ def _members(path):
     return data, {m["email"]: m for m in data["members"]}
 
 
+# byte-stable reports (no "generated at"), no dormant flag (test_access_review_evidence.py has both)
+STABLE = {"access_review_timestamp": False, "access_review_last_active": False}
+
+
 def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_path):
     scim_deactivate(sim, "dev002@acme.example")  # still a member with explicit read on infra-core: residual access
     report_dir = tmp_path / "reports"
 
-    check = run_review(ansible_run, sim, report_dir, check=True)
+    check = run_review(ansible_run, sim, report_dir, check=True, **STABLE)
     assert non_read_requests(sim) == []
     assert sim.writes() == [e for e in sim.log() if e["method"] == "POST"]  # the Admin searches only
     assert not report_dir.exists()
@@ -96,7 +100,7 @@ def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_
     sim.clear_log()
 
     started = time.monotonic()
-    real = run_review(ansible_run, sim, report_dir)
+    real = run_review(ansible_run, sim, report_dir, **STABLE)
     elapsed = time.monotonic() - started
     result = review_result(real)
     log = sim.log()
@@ -121,7 +125,7 @@ def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_
 
     data, by_email = _members(paths["json"])
     assert data["summary"]["members"] == 260 and data["summary"]["repositories"] == 64
-    assert data["sources"] == {"admin": True, "scim": True}
+    assert data["sources"] == {"admin": True, "scim": True, "group_permissions": True, "last_active": False, "api_tokens": True}
 
     def cell(email, slug):
         return by_email[email]["cells"].get(slug)
@@ -183,7 +187,7 @@ def test_access_review_reports_check_mode_and_idempotence(sim, ansible_run, tmp_
     assert "<link" not in html and "src=" not in html.split("<script", 1)[0]
     assert "http://" not in html and "https://" not in html
 
-    second = run_review(ansible_run, sim, report_dir)
+    second = run_review(ansible_run, sim, report_dir, **STABLE)
     assert changed_tasks(second) == []
     assert review_result(second)["summary"] == result["summary"]
 
@@ -206,7 +210,13 @@ def test_access_review_bitbucket_only(sim, ansible_run, tmp_path):
     assert review["api_calls"]["admin"] == 0 and review["api_calls"]["scim"] == 0
     assert review["api_calls"]["total"] == len(sim.log())
     data, by_email = _members(report_dir / "access-review-acme.json")
-    assert data["sources"] == {"admin": False, "scim": False}
+    assert data["sources"] == {
+        "admin": False,
+        "scim": False,
+        "group_permissions": False,
+        "last_active": False,
+        "api_tokens": False,
+    }
     assert data["repositories"] == ["infra-core", "web-core"]
     assert by_email == {} or all(m["email"] is None for m in data["members"])
     assert data["summary"]["inactive_members"] == 0

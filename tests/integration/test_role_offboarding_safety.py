@@ -136,7 +136,7 @@ def test_report_names_never_collide_and_each_person_gets_one_line(sim, ansible_r
     lines = summary_lines(second)
     assert lines == [
         "%s | offboarded | would remove admin on infra-core, read on portal-core; would remove read on project INFRA; "
-        "would leave bitbucket-users-acme; residual: none" % DEV003
+        "would leave bitbucket-users-acme; would revoke 1 API token; residual: none" % DEV003
     ], second.stdout[-3000:]
     for line in lines:
         no_python_reprs(line)

@@ -72,7 +72,7 @@ def test_offboarding_plan_writes_nothing_and_apply_writes_exactly_what_a_run_wri
     assert writes(plan_log) == []
     plan = plan_file(plan_run, "offboarding")
     items = plan["accessops_plan"]["items"]
-    assert len(items) == 8  # 3 + 3 explicit permissions, 2 group memberships
+    assert len(items) == 9  # 3 + 3 explicit permissions, 2 group memberships, dev003's API token
     assert "- revoke admin on repository infra-core" in plan_run.stdout
 
     # a run of the same input, on a second simulator from the same seed, writes exactly the plan's items
@@ -85,7 +85,7 @@ def test_offboarding_plan_writes_nothing_and_apply_writes_exactly_what_a_run_wri
     assert applied.rc == 0, applied.stdout[-3000:]
     assert writes(apply_log) == [item_write(i) for i in items]  # exactly the items, in the plan's order
     result = fact(applied, "offboarding_result")
-    assert result["plan_id"] == plan["accessops_plan"]["id"] and len(result["applied"]) == 8
+    assert result["plan_id"] == plan["accessops_plan"]["id"] and len(result["applied"]) == 9
     assert result["stale"] == [] and result["refused"] == []
     report = json.loads(Path(result["reports"]["json"]).read_text(encoding="utf-8"))
     assert report["approved_by"] == "cab-1234" and report["plan_id"] == plan["accessops_plan"]["id"]
@@ -96,7 +96,7 @@ def test_offboarding_plan_writes_nothing_and_apply_writes_exactly_what_a_run_wri
     assert again.rc == 0, again.stdout[-3000:]
     assert writes(again_log) == []
     second = fact(again, "offboarding_result")
-    assert second["applied"] == [] and len(second["already"]) == 8
+    assert second["applied"] == [] and len(second["already"]) == 9
 
 
 def test_a_permission_changed_since_the_plan_is_stale_and_the_rest_is_applied(sim, ansible_run, tmp_path):

@@ -70,10 +70,11 @@ def test_gather_then_plan_and_apply_change_nothing(sim, ansible_run, tmp_path):
     assert document["workspace"] == "acme" and document["repositories"]
     assert "#" in text  # commented with display names
     # each listing read once: the repositories and projects listings, the owner, then 2 lists per repository and
-    # per project (the demo seed's lists are under 100 entries: one page each)
+    # per project (the demo seed's lists are under 100 entries: one page each); and the caller's account (/user,
+    # /user/emails), whose API tokens the credential check reads (docs/credentials.md)
     ws = sim.state.workspace("acme")
     bitbucket_reads = [e for e in gather_log if e["path"].startswith("/2.0/")]
-    assert len(bitbucket_reads) == 2 * (len(ws.repos) + len(ws.projects)) + 3
+    assert len(bitbucket_reads) == 2 * (len(ws.repos) + len(ws.projects)) + 3 + 2
     owner = next(acc for acc in sim.state.accounts.by_id.values() if ws.is_owner(acc["account_id"]))
     assert "(workspace owner)" in text or owner["email"] not in text
 

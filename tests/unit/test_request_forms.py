@@ -154,7 +154,7 @@ def test_the_real_table_parses_and_keeps_the_admin_part_delimited():
     begin, end = text.index("<!-- BEGIN ADMIN API FORMS"), text.index("<!-- END ADMIN API FORMS -->")
     admin = [r for r in rows if r.template.startswith("/admin/")]
     assert admin and all(text.count("\n", 0, begin) < r.line <= text.count("\n", 0, end) for r in admin)
-    assert {r.template.split("/")[1] for r in rows} == {"2.0", "site", "scim", "admin"}
+    assert {r.template.split("/")[1] for r in rows} == {"2.0", "site", "scim", "admin", "users"}
     # the filters the spec states on /workspaces/{workspace}/members are the email filter only
     members = [r for r in rows if r.template == "/2.0/workspaces/{workspace}/members"]
     assert {f for r in members for f in r.fields.required | r.fields.optional} == {"user.email"}

@@ -16,6 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from ansible_collections.accessops.atlassian.plugins.module_utils import _validate as validate
 from ansible_collections.accessops.atlassian.plugins.module_utils._admin.client import group_key
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin.last_active import (
+    add_last_active,
+    day_of,
+    search_dates,
+    seats,
+)
 from ansible_collections.accessops.atlassian.plugins.module_utils._errors import ConfigurationError, UnexpectedAnswerError
 
 if TYPE_CHECKING:
@@ -115,11 +121,11 @@ def is_read_only(group: dict[str, Any]) -> str | None:
 
 
 def resource_names(client: AdminClient) -> dict[str, dict[str, Any]]:
-    """``{resource id: {"name", "product"}}`` of the organization's resources (one request)."""
+    """``{resource id: {"name", "product", "seats"}}`` of the organization's resources (one request)."""
     names = {}
     for item in client.workspaces():
         attributes = item.get("attributes") if isinstance(item.get("attributes"), dict) else {}
-        names[item["id"]] = {"name": attributes.get("name"), "product": attributes.get("typeKey")}
+        names[item["id"]] = {"name": attributes.get("name"), "product": attributes.get("typeKey"), "seats": seats(attributes)}
     return names
 
 
@@ -196,7 +202,9 @@ def shape_user(
     group_assignments: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """A user of the directory, shaped. ``assignments``: its role assignments; ``group_assignments``:
-    ``{group id: assignments}`` of its groups, to name the groups through which each role is held."""
+    ``{group id: assignments}`` of its groups, to name the groups through which each role is held. A search that
+    expanded ``productAccess`` gives each product access entry its ``last_active`` date (``lastActiveTimestamp``,
+    null when the API leaves it out: never active there) and the user ``last_active`` (``{product: latest date}``)."""
     names = names or {}
     groups = [{"id": group_key(g.get("id")), "name": g.get("name")} for g in user.get("groups") or () if isinstance(g, dict)]
     shaped = {
@@ -215,10 +223,16 @@ def shape_user(
         shaped["groups"] = groups
     if "productAccess" in user:
         shaped["product_access"] = [
-            {"product": p.get("key"), "resource_id": p.get("id"), "resource_name": (names.get(p.get("id")) or {}).get("name")}
+            {
+                "product": p.get("key"),
+                "resource_id": p.get("id"),
+                "resource_name": (names.get(p.get("id")) or {}).get("name"),
+                "last_active": day_of(p.get("lastActiveTimestamp")),
+            }
             for p in user.get("productAccess") or ()
             if isinstance(p, dict)
         ]
+        shaped["last_active"] = search_dates(shaped["product_access"])
     if assignments is not None:
         shaped["role_assignments"] = user_roles(assignments, names, groups, group_assignments or {})
     return shaped
@@ -303,6 +317,8 @@ def user_info(client: AdminClient, params: dict[str, Any]) -> tuple[dict[str, An
             shaped.append(shape_user(user, assignments, names, by_group))
     else:
         shaped = [shape_user(user) for user in unique]
+    if params.get("include_last_active"):
+        add_last_active(client, unique, shaped)
     return {"changed": False, "users": shaped, "not_found": not_found}, False
 
 
@@ -355,4 +371,6 @@ def group_info(client: AdminClient, params: dict[str, Any]) -> tuple[dict[str, A
     result = {"changed": False, "groups": shaped, "not_found": not_found}
     if resource_id is not None:
         result["resource_id"] = resource_id
+    if workspace is not None:
+        result["seats"] = resources[resource_id]["seats"]
     return result, False

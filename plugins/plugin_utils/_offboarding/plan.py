@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.accessops.atlassian.plugins.filter.offboarding_guard import offboarding_guard
+from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding.tokens import new_tokens
 
 ADMIN_ROLES = ("owner", "collaborator")
-STEPS = ("collect", "permissions", "groups", "verify", "account")
+STEPS = ("collect", "permissions", "groups", "tokens", "verify", "account")
 # the task names a failure is reported under (failed_step)
 STEP_NAMES = {
     "collect": "Stop when the shared reads of step 1 failed",
@@ -27,6 +28,7 @@ STEP_NAMES = {
     "repositories": "Remove the explicit repository permissions",
     "projects": "Remove the explicit project permissions",
     "groups": "Leave the groups that grant the workspace",
+    "tokens": "Revoke the API tokens",
     "verify": "Stop when the shared read of step 4 failed",
     "suspend": "Suspend the account in the organization's directory",
     "scim_info": "Find the SCIM user",
@@ -217,13 +219,14 @@ def _new_person(state, person):
             "projects_removed": [],
             "groups_removed": [],
             "groups_kept": [],
+            "api_tokens": new_tokens(state),
             "account": {"action": state.get("account_action"), "changed": False, "done": False, "detail": "not requested"},
         },
         "after": {},
         "residual": [],
         "notes": [],
         "changed": False,
-        "calls": {"collect": 0, "permissions": 0, "groups": 0, "verify": 0, "account": 0},
+        "calls": {"collect": 0, "permissions": 0, "groups": 0, "tokens": 0, "verify": 0, "account": 0},
         "explicit_after": {},
         "failed": None,
     }
@@ -238,7 +241,7 @@ def plan(state, reads):
     state = dict(state)
     state["steps"] = {
         step: tag_selected("offboarding_" + step, state.get("run_tags"), state.get("skip_tags"))
-        for step in ("permissions", "groups", "verify", "account", "report")
+        for step in ("permissions", "groups", "tokens", "verify", "account", "report")
     }
     ws_groups = _dict(reads.get("workspace_groups"))
     ari = ws_groups.get("resource_id")
@@ -261,6 +264,7 @@ def plan(state, reads):
         "collect": (_calls(ws_groups) if has_ws else 0)
         + sum(_calls(reads.get(k)) for k in ("members", "users", "whoami", "admins", "groups"))
         + _loop_calls(reads.get("members_by_id")),
+        "tokens": 0,
         "verify": 0,
     }
     error = no_error_as_none(reads.get("error"))

@@ -25,6 +25,7 @@ from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding.p
     collect_todo,
     no_error_as_none,
 )
+from ansible_collections.accessops.atlassian.plugins.plugin_utils._offboarding import tokens as api_tokens
 
 
 # --- apply, verify, account: what each step's module calls did, person by person ------------------------------------
@@ -210,9 +211,9 @@ def _verify_index(done):
     return members, users
 
 
-ORDER = ("repositories", "projects", "groups", "verify", "suspend", "scim_info", "scim_check", "scim", "record")
+ORDER = ("repositories", "projects", "groups", "tokens", "verify", "suspend", "scim_info", "scim_check", "scim", "record")
 # the tag of each step's tasks (--skip-tags offboarding_<tag> skips the step and its bookkeeping)
-TAG = {"repositories": "permissions", "projects": "permissions", "groups": "groups", "verify": "verify"}
+TAG = {"repositories": "permissions", "projects": "permissions", "groups": "groups", "tokens": "tokens", "verify": "verify"}
 
 
 def _run_step(state, entry, step, result, done, verify_index):
@@ -224,6 +225,9 @@ def _run_step(state, entry, step, result, done, verify_index):
         _step_projects(entry, result)
     elif step == "groups":
         _step_groups(state, entry, result)
+    elif step == "tokens":
+        # the person's own failure: the step's failure message, reported in the step "tokens"
+        return api_tokens.step(state, entry, done.get("tokens_info"), result)
     elif step == "verify":
         if state.get("check"):
             entry["after"] = _after_predicted(state, entry)
@@ -256,8 +260,9 @@ def advance(state, done, until=None):
     done = dict(state.pop("done", None) or {}, **_dict(done))
     steps = state.get("steps") or {}
     order = ORDER[: ORDER.index(until)] if until in ORDER else ORDER
-    by_item = {k: _by_item(done.get(k)) for k in ("repositories", "projects", "groups", "suspend", "scim_info", "scim")}
+    by_item = {k: _by_item(done.get(k)) for k in ("repositories", "projects", "groups", "tokens", "suspend", "scim_info", "scim")}
     verify_index = _verify_index(done)
+    state["run_calls"]["tokens"] = _calls(done.get("tokens_info"))
     state["run_calls"]["verify"] = (
         _calls(done.get("members_after")) + _loop_calls(done.get("members_after_ids")) + _calls(done.get("users_after"))
     )
@@ -329,8 +334,16 @@ def todo(state, step, done=None):
     reads of step 1 ask for; ``verify``: the emails and account ids to read again)."""
     if step == "collect":
         return collect_todo(state, _dict(done))
-    state = advance(state, done, until=step)
+    state = advance(state, done, until="tokens" if step == "tokens_info" else step)
     pending = [e for e in state["entries"] if not e["failed"]]
+    if step == "tokens_info":
+        # the accounts whose tokens the shared read lists
+        return api_tokens.account_ids(pending) if api_tokens.wanted(state) and state["steps"].get("tokens", True) else []
+    if step == "tokens":
+        info = _dict(_dict(done).get("tokens_info")) or _dict(_dict(state.get("done")).get("tokens_info"))
+        if info.get("failed") or not api_tokens.wanted(state):
+            return []
+        return [i for i in (api_tokens.revoke_item(e, info) for e in pending) if i is not None]
     action = state.get("account_action")
     items = []
     if step == "verify":
@@ -409,6 +422,7 @@ def result(state, done=None, finished=None, reports=None):
         "collect": int(run["collect"]) + sum(p["api_calls"]["collect"] for p in people),
         "permissions": sum(p["api_calls"]["permissions"] for p in people),
         "groups": sum(p["api_calls"]["groups"] for p in people),
+        "tokens": int(run.get("tokens", 0)) + sum(p["api_calls"]["tokens"] for p in people),
         "verify": int(run["verify"]) + sum(p["api_calls"]["verify"] for p in people),
         "account": sum(p["api_calls"]["account"] for p in people),
     }
@@ -424,6 +438,7 @@ def result(state, done=None, finished=None, reports=None):
         "finished": finished,
         "account_action": state.get("account_action"),
         "remove_groups": bool(state.get("remove_groups")),
+        "revoke_api_tokens": bool(state.get("revoke_api_tokens", True)),
         "allowed_groups": state.get("groups") or [],
         "admin_api": bool(state.get("use_admin_api")),
         "scim": bool(state.get("use_scim")),
@@ -433,6 +448,7 @@ def result(state, done=None, finished=None, reports=None):
         "residual_access": inputs("residual_access"),
         "not_verified": inputs("not_verified"),
         "incomplete": [p["input"] for p in people if not p["complete"]],
+        "api_tokens_not_managed": [p["input"] for p in people if p["actions"]["api_tokens"].get("managed") is False],
         "changed": any(p["changed"] for p in people),
         "api_calls": calls,
         "reports": reports or {"json": None, "markdown": None},

@@ -11,6 +11,7 @@ from ansible_collections.accessops.atlassian.plugins.filter.onboarding_account_p
 from ansible_collections.accessops.atlassian.plugins.filter.onboarding_grants import onboarding_grants
 from ansible_collections.accessops.atlassian.plugins.filter.onboarding_group_problems import onboarding_group_problems
 from ansible_collections.accessops.atlassian.plugins.filter.onboarding_suggest import onboarding_suggest
+from ansible_collections.accessops.atlassian.plugins.plugin_utils._onboarding import seats as _seats
 
 HIDDEN = "(hidden by onboarding_no_log)"
 SCIM_NAMES = ("given_name", "family_name", "display_name")
@@ -130,6 +131,8 @@ class _Fold:
         self.entries = [_entry(p, settings.get("default_groups")) for p in self.people]
         self.todo = {}
         self.lookup_error = None
+        self.users = {}
+        self.seat_summary = None
 
     def active(self):
         return [e for e in self.entries if not e["stopped"]]
@@ -149,6 +152,7 @@ class _Fold:
         elif result is not None and isinstance(result.get("users"), list):
             users = [u for u in result["users"] if isinstance(u, dict)]
             by_email = {u["email"].lower(): u for u in users if isinstance(u.get("email"), str)}
+            self.users = by_email
             for entry in self.active():
                 found = by_email.get(entry["key"])
                 if found is None:
@@ -173,6 +177,18 @@ class _Fold:
             for entry in self.active():
                 if blind.get(entry["key"]) != "create":
                     _stop(entry, "account: the look-up failed: " + self.lookup_error)
+
+    # --- read: the seats of the workspace, before any write (plugin_utils/_onboarding/seats.py) ---------------------
+
+    def seats(self):
+        self.todo["seats"] = _seats.needs_check(self.active(), self.users)
+        if not self.todo["seats"]:
+            return
+        summary, refused = _seats.allocate(self.active(), self.users, self.result("seats"), self.workspace)
+        self.seat_summary = summary
+        for entry in self.active():
+            if entry["key"] in refused:
+                _stop(entry, refused[entry["key"]])
 
     # --- apply: SCIM, invitations, groups ----------------------------------------------------------------------------
 
@@ -424,6 +440,7 @@ class _Fold:
 
     def run(self):
         self.lookup()
+        self.seats()
         self.scim()
         self.invitations()
         self.groups()
@@ -432,7 +449,7 @@ class _Fold:
         inputs = ("key", "person", "groups", "projects", "repositories")
         people = [dict({k: v for k, v in e.items() if k not in inputs}, changed=_changed(e)) for e in self.entries]
         calls = sum(_calls(result) for result in self.results.values())
-        return {"people": people, "todo": self.todo, "api_calls": calls}
+        return {"people": people, "todo": self.todo, "api_calls": calls, "seats": self.seat_summary}
 
 
 def _changed(entry):

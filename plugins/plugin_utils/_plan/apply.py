@@ -10,6 +10,11 @@
   must hold before: compare-and-set, the module writes nothing where it holds another one and reports it ``stale``);
 * group_membership items with the same org, user and action: ONE ``atlassian_group_member`` call on all their groups;
 * account items: one ``atlassian_user`` call each;
+* api_token items (``revoke_api_token``) of the same account: ONE ``atlassian_api_token`` call (``token_ids``, never
+  ``all``) on all their tokens. A token is named by its id, which is never reused: a token already gone is
+  ``already``; its ``before`` (label, dates) is what the approver read, not compared (a leaver's token used since
+  the plan has another ``last_access`` and is still revoked); an account no longer managed by the organization
+  (the API refuses to list or revoke its tokens) makes its items ``stale``;
 * scim_user items: ONE ``atlassian_scim_user_info`` read per user name (``Call.reread``), then one
   ``atlassian_scim_user`` write per item (``Call.needs_reread``), made only when the re-read found the item's
   ``before`` (``reread_verdict``).
@@ -41,6 +46,7 @@ MODULE_APIS = {
     "atlassian_user": "admin",
     "atlassian_scim_user_info": "scim",
     "atlassian_scim_user": "scim",
+    "atlassian_api_token": "admin",
 }
 
 
@@ -181,6 +187,13 @@ def calls_for(items: list[dict[str, Any]]) -> list[Call]:
             if action == "invite" and not subject.get("email"):
                 raise PlanItemError("item %s invites an account but has no email" % item.get("key"))
             add(("account", item.get("key"), id(item)), item)
+        elif kind == "api_token":
+            if action != "revoke_api_token":
+                raise PlanItemError("item %s has an unknown action %r" % (item.get("key"), action))
+            if item.get("after") is not None:
+                raise PlanItemError("item %s revokes an API token but has an after state" % item.get("key"))
+            _need(item, item.get("subject"), "id")
+            add(("api_token", _need(item, target, "account_id")), item)
         elif kind == "scim_user":
             if action not in SCIM_ACTIONS:
                 raise PlanItemError("item %s has an unknown action %r" % (item.get("key"), action))
@@ -203,6 +216,10 @@ def calls_for(items: list[dict[str, Any]]) -> list[Call]:
             group_ids = list(dict.fromkeys(item["target"]["group_id"] for item in members))
             args = {"user": group[2], "groups": group_ids, "state": MEMBERSHIP_STATES[group[3]]}
             calls.append(Call("atlassian_group_member", args, tuple(members)))
+        elif group[0] == "api_token":
+            token_ids = list(dict.fromkeys(item["subject"]["id"] for item in members))
+            args = {"account_id": group[1], "token_ids": token_ids, "state": "absent"}
+            calls.append(Call("atlassian_api_token", args, tuple(members)))
         elif group[0] == "account":
             subject = first.get("subject") or {}
             user = subject.get("email") if first["action"] == "invite" else (subject.get("account_id") or subject.get("email"))
@@ -244,7 +261,22 @@ def same_change(item: dict[str, Any], change: Any) -> bool:
         return bool(subject.get("email")) and _lower(c_subject.get("email")) == _lower(subject.get("email"))
     if kind == "scim_user":
         return _lower(c_subject.get("user_name")) == _lower(subject.get("user_name"))
+    if kind == "api_token":
+        return c_target.get("account_id") == target.get("account_id") and c_subject.get("id") == subject.get("id")
     return False
+
+
+def _token_outcome(item: dict[str, Any], result: dict[str, Any]) -> tuple[str, Any]:
+    """What an atlassian_api_token result says of an api_token item without a matching change: ("already", None),
+    ("stale", found), ("failed", msg) or ("unknown", None)."""
+    token_id = (item.get("subject") or {}).get("id")
+    if result.get("managed") is False:
+        return "stale", {"managed": False, "reason": result.get("reason") or result.get("msg")}
+    if token_id in (result.get("not_found") or []):
+        return "already", None
+    if result.get("failed"):
+        return "failed", _failure_message(result)
+    return "unknown", None
 
 
 def _failure_message(result: dict[str, Any]) -> str:
@@ -291,7 +323,8 @@ def classify(call: Call, result: dict[str, Any]) -> Outcome:
     """(applied, already, stale, failed) of a call's items from its module result: applied = items with a matching
     change in ``changes``; a permission item the module reports ``stale`` is ``already`` when the level found is the
     item's ``after``, else stale (``{"item", "found"}``); an admin or SCIM write that reported no change for an item is
-    ``already`` (their states are two-valued); in a failed result, the items without a change are failed
+    ``already`` (their states are two-valued); an api_token item is ``already`` when its id is in ``not_found``,
+    stale when the result says the account is not managed (``managed: false``); in a failed result, the items without a change are failed
     (``{"item", "msg"}``). A re-read call (``Call.reread``) classifies with ``reread_verdict`` and leaves out the items
     to write."""
     applied: list[dict[str, Any]] = []
@@ -315,7 +348,16 @@ def classify(call: Call, result: dict[str, Any]) -> Outcome:
         if any(same_change(item, change) for change in changes):
             applied.append(item)
             continue
-        if item.get("kind") in PERMISSION_KINDS:
+        if item.get("kind") == "api_token":
+            verdict, detail = _token_outcome(item, result)
+            if verdict == "already":
+                already.append(item)
+            elif verdict == "stale":
+                stale.append({"item": item, "found": detail})
+            else:
+                msg = detail if verdict == "failed" else "the module reported neither a revocation nor a missing token"
+                failed.append({"item": item, "msg": msg})
+        elif item.get("kind") in PERMISSION_KINDS:
             entry = _stale_entry(item, result)
             if entry is not None:
                 if entry.get("found") == item.get("after"):

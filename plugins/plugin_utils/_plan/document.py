@@ -28,6 +28,7 @@ KINDS = {
     "group_membership": "admin",
     "account": "admin",
     "scim_user": "scim",
+    "api_token": "admin",
 }
 ACTIONS = {
     "repository_permission": ("grant", "change", "revoke"),
@@ -35,6 +36,7 @@ ACTIONS = {
     "group_membership": ("add", "remove"),
     "account": ("invite", "suspend", "restore", "remove"),
     "scim_user": ("create", "update", "deactivate", "delete"),
+    "api_token": ("revoke_api_token",),
 }
 # a plan made on a clock a little ahead of the one that applies it is still accepted
 CLOCK_SKEW = timedelta(minutes=5)
@@ -57,7 +59,8 @@ def _user_part(subject: dict, *, email: bool = False) -> str:
 
 def item_key(change: dict) -> str:
     """The stable key of a change: ``api:kind:target:subject``, built from what the change is about (never from its
-    before / after), e.g. ``bitbucket:repository_permission:acme/infra-core:user:712020:abc``."""
+    before / after), e.g. ``bitbucket:repository_permission:acme/infra-core:user:712020:abc`` or
+    ``admin:api_token:account:712020:abc:token:tok-1``."""
     if not isinstance(change, dict):
         raise ValueError("a change item must be a mapping, got %s" % type(change).__name__)
     kind = _text(change.get("kind"), "kind")
@@ -83,6 +86,10 @@ def item_key(change: dict) -> str:
     elif kind == "account":
         where = _text(target.get("org"), "target.org")
         who = _user_part(subject, email=True)
+    elif kind == "api_token":
+        # a user's API token (user-management API: no organization in its path): account:<id>:token:<id>
+        where = "account:" + _text(target.get("account_id"), "target.account_id")
+        who = "token:" + _text(subject.get("id"), "subject.id")
     else:
         where = _text(target.get("directory"), "target.directory")
         who = _text(subject.get("user_name"), "subject.user_name")

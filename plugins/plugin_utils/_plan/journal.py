@@ -43,6 +43,8 @@ def _action(kind: str, before: Any, after: Any) -> str:
         return "add" if after else "remove"
     if kind == "account":
         return ACCOUNT_ACTIONS.get(after, "remove" if after is None else str(after))
+    if kind == "api_token":
+        return "revoke_api_token"
     if before is None:
         return "create"
     if after is None:
@@ -127,20 +129,25 @@ def items_from_journal(
                 value = (change.get("subject") or {}).get(field)
                 if value and not subject.get(field):
                     subject[field] = value
-        display = _person(subject, names)
-        if display:
+        target = first.get("target")
+        # whose change it is: the subject, or for an API token the account that holds it (its target)
+        person = dict(target or {}) if kind == "api_token" else subject
+        display = _person(person, names)
+        if display and kind == "api_token":
+            target = dict(target, display=display)
+        elif display:
             subject["display"] = display
-        who = display or next((str(subject[f]) for f in IDENTIFIERS if subject.get(f)), "the person")
+        who = display or next((str(person[f]) for f in IDENTIFIERS if person.get(f)), "the person")
         item = {
             "key": key,
             "api": first["api"],
             "kind": kind,
             "action": _action(kind, before, after),
-            "target": first.get("target"),
+            "target": target,
             "subject": subject,
             "before": before,
             "after": after,
-            "reason": _person(subject, reasons) or _default_reason(role, who),
+            "reason": _person(person, reasons) or _default_reason(role, who),
         }
         if confirmed_by.get(kind):
             item["confirmed_by"] = confirmed_by[kind]
@@ -154,6 +161,9 @@ def _admin_group(item: dict) -> tuple:
     if item.get("kind") == "group_membership":
         # one atlassian_group_member call per account and direction, for all its groups
         return ("group_membership", who, item.get("action"))
+    if item.get("kind") == "api_token":
+        # one atlassian_api_token call per account (one read of its tokens, then a revocation per token)
+        return ("api_token", (item.get("target") or {}).get("account_id"))
     return (item.get("kind"), who)
 
 

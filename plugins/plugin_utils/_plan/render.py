@@ -22,6 +22,7 @@ SIGNS = {
     "revoke": "-",
     "remove": "-",
     "delete": "-",
+    "revoke_api_token": "-",
 }
 SCOPES = {"repository_permission": "repository", "project_permission": "project"}
 
@@ -40,6 +41,8 @@ def subject_text(item: dict) -> str:
 
 
 def _who(item: dict) -> str:
+    if item.get("kind") == "api_token":
+        return "API token " + _token_name(item)
     text = subject_text(item)
     return "group " + text if _dict(item.get("subject")).get("type") == "group" else text
 
@@ -69,7 +72,25 @@ def target_text(item: dict) -> str:
         return "organization %s" % target.get("org")
     if kind == "scim_user":
         return "SCIM directory %s" % target.get("directory")
+    if kind == "api_token":
+        return "account %s" % (target.get("display") or target.get("account_id"))
     return json.dumps(target, sort_keys=True)
+
+
+def _token_name(item: dict) -> str:
+    subject = _dict(item.get("subject"))
+    label = subject.get("label") or _dict(item.get("before")).get("label")
+    return '"%s" (%s)' % (label, subject.get("id")) if label else str(subject.get("id"))
+
+
+def token_dates(token: Any) -> str:
+    """An API token's dates in words: ``created 2026-01-02, last used 2026-03-04, expires never``."""
+    token = _dict(token)
+    return "created %s, last used %s, %s" % (
+        token.get("created_at") or "unknown",
+        token.get("last_access") or "never",
+        "expires %s" % token["expires_at"] if token.get("expires_at") else "no expiry date",
+    )
 
 
 def _phrase(item: dict) -> str:
@@ -90,6 +111,8 @@ def _phrase(item: dict) -> str:
         return "%s SCIM user %s" % (action, who)
     if kind == "account":
         return ("invite %s" % who) if action == "invite" else "%s account %s" % (action, who)
+    if kind == "api_token":
+        return "revoke API token %s of %s (%s)" % (_token_name(item), where[len("account ") :], token_dates(before))
     return "%s %s %s on %s" % (action, kind, who, where)
 
 

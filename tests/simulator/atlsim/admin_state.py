@@ -20,7 +20,10 @@ Seed (``admin``)::
       api_keys: [{id, key, org, scopes: [...]}]           # no scopes: every operation
       orgs:
       - id, name, paid: true                              # false: no paid subscription (invitations: 402)
-        resources: [{workspace: acme, seats: 300}, {id: "ari:cloud:confluence::site/..", owner: confluence, name}]
+        verified_domains: [acme.example]                 # managed accounts (older key: domains)
+        resources: [{workspace: acme, capacity: 300}, {id: "ari:cloud:confluence::site/..", owner: confluence, name}]
+                                                          # capacity: the seat limit (a workspace's default: its
+                                                          # plan_user_limit); older key seats, which wins over capacity
         directories:
         - id, name
           workspace_members: [acme]                         # every seeded member of acme is an active user
@@ -89,13 +92,13 @@ class Resource:
             self.owner = "bitbucket"
             self.name = ws.slug
             self.created = ws.created_on
-            seats = entry.get("seats", ws.plan_user_limit)
+            seats = entry.get("seats", entry.get("capacity", ws.plan_user_limit))
         else:
             self.id = str(entry["id"])
             self.owner = str(entry.get("owner") or "platform")
             self.name = str(entry.get("name") or self.id)
             self.created = str(entry.get("created_on") or DEFAULT_CREATED_ON)
-            seats = entry.get("seats")
+            seats = entry.get("seats", entry.get("capacity"))
         self.seats = None if seats is None else int(seats)
 
 
@@ -135,7 +138,9 @@ class Org:
     def __init__(self, entry: dict, state):
         self.id = str(entry["id"])
         self.name = str(entry.get("name") or self.id)
-        self.domains = tuple(str(domain).lower() for domain in entry.get("domains") or ())  # verified: claimed accounts
+        # verified domains: an account whose email is in one is managed (claimed) by the organization
+        domains = list(entry.get("verified_domains") or ()) + list(entry.get("domains") or ())
+        self.domains = tuple(dict.fromkeys(str(domain).lower().lstrip("@") for domain in domains))
         self.paid = bool(entry.get("paid", True))  # False: no paid subscription, the invitation answers 402
         self.state = state
         self.resources: dict[str, Resource] = {}
@@ -225,6 +230,10 @@ class Org:
                             methods.append("group_direct")
         return roles
 
+    def manages(self, account: dict) -> bool:
+        """The account is managed by the organization: its email is in one of the verified domains."""
+        return str(account.get("email") or "").rpartition("@")[2].lower() in self.domains
+
     def is_active(self, account_id: str) -> bool:
         account = self.state.accounts.by_id.get(account_id)
         if account is None or account.get("account_status", "active") != "active":
@@ -255,6 +264,17 @@ class Org:
             if added and len(current) + added > resource.seats:
                 return resource
         return None
+
+    def set_capacity(self, ref: str, capacity) -> Resource:
+        """Set the seat limit of a resource (``ref``: its id or workspace slug); ``"full"``: its current usage (the
+        next person given access is out of seats); None: no limit. Tests fill a product with it (README)."""
+        resource = self.resource_ref(ref, "capacity")
+        if capacity == "full":
+            capacity = len(self.users_with_access(resource.id))
+        if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0):
+            raise ValueError('capacity must be an integer >= 0, "full" or null, not %r' % (capacity,))
+        resource.seats = capacity
+        return resource
 
     def granting_resources(self, group: Group) -> list:
         return [rid for rid, roles in group.roles.items() if GRANTING_ROLES & set(roles)]

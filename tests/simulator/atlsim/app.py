@@ -74,7 +74,7 @@ class SimApp:
     # -- lifecycle -----------------------------------------------------------------------------
     def _new_world(self) -> World:
         """A fresh (state, credentials) pair from the seed; nothing is installed yet."""
-        state = State(self.seed)
+        state = State(self.seed, now=self.clock())
         return World(state, Credentials(self.seed, state.accounts, self.clock, state.token_lifetime))
 
     def _install(self, world: World) -> None:
@@ -133,14 +133,14 @@ class SimApp:
         return self.state.accounts
 
     def reset(self) -> None:
+        if hasattr(self.clock, "reset"):
+            self.clock.reset()  # first: the seed's relative dates count from the reset clock
         world = self._new_world()  # built before taking the lock: the swap itself is one assignment
         with self._lock:
             self._install(world)
             self.log.clear()
             self.faults.clear()
             self.misbehave.clear()
-            if hasattr(self.clock, "reset"):
-                self.clock.reset()
 
     def configure_faults(self, knobs: dict) -> dict:
         """Set fault knobs (see :mod:`atlsim.faults`); same as ``app.faults.configure(knobs)``."""

@@ -7,6 +7,9 @@
 ``POST /_sim/reset``      back to the seed: state, OAuth tokens, rate-limit windows, log, faults
 ``GET /_sim/faults``      the fault knobs; ``POST`` sets some (JSON object), ``DELETE`` clears all
 ``POST /_sim/clock``      ``{"advance": seconds}`` moves the simulator's clock forward (seconds >= 0, else 400)
+``POST /_sim/capacity``   ``{"resource": "acme", "capacity": N | "full" | null}`` sets a product's seat limit in the
+                          (first) organization (``"full"``: the seats in use now); answers ``{"resource", "capacity",
+                          "usage"}``; back to the seed's value on reset
 
 ``/_sim/sink...`` is no control endpoint: the app answers it (200 ``{}``, any method) and logs it, see
 :mod:`atlsim.misbehave` (``redirect_writes``).
@@ -50,6 +53,21 @@ def _advance_clock(app, body) -> Response:
     return json_response({"now": app.clock.advance(float(advance))})
 
 
+def set_capacity(app, body) -> Response:
+    """``{"resource": <workspace slug or resource id>, "capacity": N | "full" | null[, "org": id]}``."""
+    if not isinstance(body, dict) or "resource" not in body or "capacity" not in body:
+        raise ValueError('the body must be a JSON object {"resource": "acme", "capacity": N | "full" | null}')
+    state = app.state
+    with state.lock:
+        orgs = state.admin.orgs
+        org = orgs.get(body.get("org")) if body.get("org") else next(iter(orgs.values()), None)
+        if org is None:
+            raise ValueError("no such organization in the seed")
+        resource = org.set_capacity(str(body["resource"]), body["capacity"])  # unknown resource: SeedError, a ValueError
+        usage = len(org.users_with_access(resource.id))
+    return json_response({"resource": resource.id, "capacity": resource.seats, "usage": usage})
+
+
 def handle(app, request: Request) -> Response:
     """Answer a ``/_sim`` request for ``app`` (a :class:`atlsim.app.SimApp`)."""
     if not is_loopback(request.remote_addr):
@@ -84,6 +102,8 @@ def handle(app, request: Request) -> Response:
             return empty_response(204)
         if route == ("POST", "/_sim/clock"):
             return _advance_clock(app, _body(request))
+        if route == ("POST", "/_sim/capacity"):
+            return set_capacity(app, _body(request))
     except (ValueError, TypeError, AttributeError) as exc:
         return json_response({"error": str(exc)}, 400)
     return json_response({"error": "no control endpoint %s %s" % route}, 404)

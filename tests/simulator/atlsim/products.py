@@ -31,6 +31,7 @@ from .routes_permissions import ROUTES as PERMISSION_ROUTES
 from .routes_project_permconfig import ROUTES as PROJECT_PERMCONFIG_ROUTES
 from .routes_projects import ROUTES as PROJECT_ROUTES
 from .routes_repositories import ROUTES as REPOSITORY_ROUTES
+from .routes_user_management import UserMgmtRouter, error_response as user_mgmt_error
 from .routes_users import ROUTES as USER_ROUTES
 from .state import State
 from .web import ApiError, Ctx, json_response, not_found_url, text_response
@@ -213,6 +214,36 @@ class Admin(Product):
         return self.router.dispatch(request, world.state)
 
 
+class UserManagement(Product):
+    """``/users/...``: the user management API's API-token operations (:mod:`atlsim.routes_user_management`), at the
+    root as the spec's server is ``https://api.atlassian.com``; same organization API keys and log ids as the Admin API,
+    its own rate-limit window per key."""
+
+    name = "user_management"
+    prefix = "/users"
+    credential_prefix = "admin:"
+
+    def __init__(self, app: SimApp):
+        super().__init__(app)
+        self.router = UserMgmtRouter()
+
+    def identify(self, request: Request, world: World) -> tuple[Any, str]:
+        return None, admin_credential(world.state.admin, request)
+
+    def too_many(self, seconds: int, headers: dict, path: str) -> Response:
+        """The spec declares the 429 without a body: none, ``Retry-After`` (seconds)."""
+        response = Response(b"", 429)
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+    def fault_error(self, status: int, message: str, path: str) -> Response:
+        key = "".join(word.capitalize() if index else word.lower() for index, word in enumerate(message.split()))
+        return user_mgmt_error(status, key or "error")
+
+    def dispatch(self, request: Request, world: World, principal: Any) -> Response:
+        return self.router.dispatch(request, world.state)
+
+
 class OAuthToken(Product):
     """``POST /site/oauth2/access_token``: the OAuth 2 client-credentials grant (trailing slashes too)."""
 
@@ -273,4 +304,4 @@ class Scim(Product):
 
 
 # The mounts in the order a path is matched against them (their prefixes do not overlap).
-MOUNTS: tuple[type[Product], ...] = (Bitbucket, Admin, OAuthToken, Scim)
+MOUNTS: tuple[type[Product], ...] = (Bitbucket, Admin, UserManagement, OAuthToken, Scim)

@@ -23,7 +23,7 @@ import os
 import pytest
 from werkzeug.test import Client
 
-from . import DEMO_SEED
+from . import DEMO_SEED, control
 from .app import SimApp, create_app
 from .clock import FakeClock, FakeSleep
 from .server import SimServer
@@ -137,6 +137,12 @@ class SimHandle:
 
     def advance_clock(self, seconds: float) -> float:
         return self.app.clock.advance(seconds)
+
+    def set_capacity(self, resource: str, capacity) -> dict:
+        """A product's seat limit (``resource``: workspace slug or resource id; ``"full"``: the seats in use now), as
+        ``POST /_sim/capacity``; back to the seed's value on reset."""
+        response = control.set_capacity(self.app, {"resource": resource, "capacity": capacity})
+        return response.get_json()
 
     def reset(self) -> None:
         self.app.reset()

@@ -19,13 +19,15 @@ from .admin_common import (
     AdminError,
     AdminRoute,
     decode_cursor,
+    encode_cursor,
     license_error,
     limit_of,
     page,
     string_list,
     synced_group,
 )
-from .admin_state import GRANTING_ROLES, USER_ROLES
+from .activity import iso_seconds, resolve_date
+from .admin_state import GRANTING_ROLES, USER_ROLES, stable_id
 from .web import empty_response, json_response
 
 O_PATH = "/admin/v2/orgs/{orgId}"
@@ -145,6 +147,53 @@ def query_workspaces(ctx: AdminCtx):
     shown = len(result["data"])
     result["meta"] = {"pageSize": limit, "startIndex": offset, "endIndex": offset + max(shown - 1, 0), "total": len(items)}
     return json_response(result)
+
+
+# -- last-active dates (v1) --------------------------------------------------------------------------------
+LAST_ACTIVE_PAGE = 5  # products per page (the spec states no page size; small, so that clients follow links.next)
+
+
+def last_active_dates(ctx: AdminCtx):
+    """``GET /v1/orgs/{orgId}/directory/users/{accountId}/last-active-dates[?cursor=]``: UserProductAccessActivityPage
+    ``{"data": {"product_access": [{id, key, last_active, last_active_timestamp}], "added_to_org",
+    "added_to_org_timestamp"}, "links": {"next"?}}``; ``id`` is the organization's resource of that product (else a
+    stable id). 404 ``ADMIN-404-8`` for an account not in the organization; a cursor of another listing: 400."""
+    org = ctx.org()
+    account_id = ctx.params["accountId"]
+    _directory, record = org.record(account_id)
+    if record is None:
+        raise AdminError(404, "User %s not found in the organization." % account_id, "ADMIN-404-8", "User not found")
+    offset = 0
+    if ctx.request.args.get("cursor") is not None:
+        data = decode_cursor(ctx.request.args["cursor"], "last-active-dates")
+        if data.get("a") != account_id:
+            raise AdminError(400, "Invalid cursor: not a cursor of this user's listing.", "ADMIN-400-4")
+        offset = data["o"]
+    dates = sorted(ctx.state.activity.last_active.get(account_id, {}).items())
+    access = []
+    for product, moment in dates[offset : offset + LAST_ACTIVE_PAGE]:
+        resource = next((r for r in org.resources.values() if r.owner == product), None)
+        access.append(
+            {
+                "id": resource.id if resource is not None else stable_id("product", org.id, product),
+                "key": product,
+                "last_active": moment.strftime("%Y-%m-%d"),
+                "last_active_timestamp": iso_seconds(moment),
+            }
+        )
+    added = record.get("added")
+    added_at = resolve_date(added, ctx.state.clock_at_load, "added") if added else None
+    body = {
+        "data": {
+            "product_access": access,
+            "added_to_org": added_at.strftime("%Y-%m-%d") if added_at else None,
+            "added_to_org_timestamp": iso_seconds(added_at) if added_at else None,
+        },
+        "links": {},
+    }
+    if offset + LAST_ACTIVE_PAGE < len(dates):
+        body["links"]["next"] = encode_cursor({"k": "last-active-dates", "o": offset + LAST_ACTIVE_PAGE, "a": account_id})
+    return json_response(body)
 
 
 # -- invitation ----------------------------------------------------------------------------------------
@@ -304,6 +353,7 @@ ORG_ROUTES = [
     AdminRoute("GET", "/admin/v1/orgs/{orgId}", get_org, "*", v1=True),
     AdminRoute("POST", "/admin/v1/orgs/{orgId}/users/{userId}/roles/assign", assign_user_role, v1=True),
     AdminRoute("POST", "/admin/v1/orgs/{orgId}/users/{userId}/roles/revoke", revoke_user_role, v1=True),
+    AdminRoute("GET", "/admin/v1/orgs/{orgId}/directory/users/{accountId}/last-active-dates", last_active_dates, "*", v1=True),
     AdminRoute("GET", O_PATH + "/directories", list_directories, READ_DIRECTORIES),
     AdminRoute("POST", O_PATH + "/workspaces", query_workspaces, "read:workspaces:admin", errors="application"),
     AdminRoute("POST", O_PATH + "/users/invite", invite_users),

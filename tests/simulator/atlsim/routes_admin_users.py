@@ -29,6 +29,7 @@ from .admin_common import (
     string_list,
     synced_group,
 )
+from .activity import iso_seconds
 from .admin_state import ROLE_IDS
 from .routes_admin_org import ORG_ROUTES
 from .web import empty_response, json_response
@@ -76,7 +77,9 @@ def status_of(account: dict, record: dict) -> str:
     return "suspended" if record["status"] == "suspended" else "active"
 
 
-def render_user(org, account: dict, record: dict, expand=()) -> dict:
+def render_user(org, account: dict, record: dict, expand=(), last_active=None) -> dict:
+    """A MultiDirectoryUser; ``last_active`` (product key -> datetime, the seed's ``last_active`` of the account) gives
+    each product instance of ``productAccess`` its ``lastActiveTimestamp``."""
     account_id = account["account_id"]
     domain = account["email"].rsplit("@", 1)[-1].lower()
     body = {
@@ -102,8 +105,15 @@ def render_user(org, account: dict, record: dict, expand=()) -> dict:
             for d in org.directories.values()
             for g in d.groups_of(account_id)
         ]
-    if "productAccess" in expand:  # lastActiveTimestamp (date-time, not nullable) left out: never active here
-        body["productAccess"] = [{"key": r.owner, "id": r.id} for r in org.resources.values() if org.has_access(account_id, r.id)]
+    if "productAccess" in expand:
+        body["productAccess"] = []
+        for resource in org.resources.values():
+            if org.has_access(account_id, resource.id):
+                item = {"key": resource.owner, "id": resource.id}
+                moment = (last_active or {}).get(resource.owner)
+                if moment is not None:  # lastActiveTimestamp (date-time, not nullable) left out: never active
+                    item["lastActiveTimestamp"] = iso_seconds(moment)
+                body["productAccess"].append(item)
     if "counts.resources" in expand:
         body["counts"] = {"resources": sum(1 for r in org.resources.values() if org.roles_on(account_id, r.id))}
     return body
@@ -173,7 +183,12 @@ def _search(ctx: AdminCtx, body: dict):
     items = [(accounts[a], r) for a, r in seen.items() if _matches(org, accounts[a], r, filters)]
     items.sort(key=lambda item: (item[0]["nickname"].lower(), item[0]["account_id"]), reverse=bool(filters.get("desc")))
     expand = filters.get("expand") or ()
-    return json_response(page("users", items, lambda item: render_user(org, item[0], item[1], expand), offset, limit, filters))
+    dates = ctx.state.activity.last_active
+
+    def render(item):
+        return render_user(org, item[0], item[1], expand, dates.get(item[0]["account_id"]))
+
+    return json_response(page("users", items, render, offset, limit, filters))
 
 
 def search_users(ctx: AdminCtx):

@@ -17,8 +17,10 @@ listed where the spec says the value can be returned and never grants access.
 from __future__ import annotations
 
 import threading
+import time
 
 from .accounts import DEFAULT_CREATED_ON, Accounts, SeedError, load_seed, norm_uuid, now_iso, stable_uuid
+from .activity import Activity
 from .admin_state import AdminModel
 
 __all__ = [
@@ -352,7 +354,7 @@ class Workspace:
 class State:
     """The whole simulated world built from one seed. ``lock`` guards every read and write."""
 
-    def __init__(self, seed: dict):
+    def __init__(self, seed: dict, now: float | None = None):
         self.seed = seed
         self.lock = threading.RLock()
         self.accounts = Accounts(self.lock)
@@ -375,6 +377,9 @@ class State:
         }
         self.token_lifetime = int((seed.get("oauth") or {}).get("token_lifetime", 7200))
         self.admin = AdminModel(seed.get("admin"), self)
+        # API tokens and last-active dates of the accounts, relative dates counted from ``now`` (the app's clock)
+        self.clock_at_load = time.time() if now is None else now
+        self.activity = Activity(seed.get("accounts"), self.accounts, self.clock_at_load)
 
     def workspace(self, ident: str) -> Workspace | None:
         if ident.startswith("{"):

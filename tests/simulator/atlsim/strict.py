@@ -55,7 +55,7 @@ from .web import ApiError, json_response
 ENV = "ATLSIM_STRICT"
 REPORT_ENV = "ATLSIM_STRICT_REPORT"  # a file: one JSON line per refused request (method, path, query, message)
 TRUE = ("1", "true", "yes")
-GATED = ("bitbucket", "scim", "admin")
+GATED = ("bitbucket", "scim", "admin", "user_management")
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
 # Where strict mode reads the documents otherwise than to the letter, and why (README "Strict mode" lists them).
@@ -106,6 +106,8 @@ def api_of(path: str) -> str | None:
         return "scim"
     if path == "/admin" or path.startswith("/admin/"):
         return "admin"
+    if path.startswith("/users/"):
+        return "user_management"
     return None
 
 
@@ -146,7 +148,7 @@ def _rules(found: Found) -> Rules:
             resource=resource,
             overlays=("SCIM_CASE_INSENSITIVE",),
         )
-    return Rules("admin", method, found.template, declared)
+    return Rules(found.api, method, found.template, declared)
 
 
 # -- bodies ---------------------------------------------------------------------------------------------------------
@@ -241,7 +243,8 @@ def request_body(request: Request) -> bytes | None:
 
 
 def gate(kind: str, request: Request) -> Response | None:
-    """The 400 answer of strict mode to ``request`` (``kind``: bitbucket, scim or admin), or None to go on."""
+    """The 400 answer of strict mode to ``request`` (``kind``: bitbucket, scim, admin or user_management), or None to
+    go on."""
     if kind not in GATED:
         return None
     refusal = check(request.method, request.path, request.args, request_body(request))
@@ -262,11 +265,20 @@ def gate(kind: str, request: Request) -> Response | None:
 
 
 def response(refusal: Refusal, path: str) -> Response:
-    """The refusal as the API's own 400: Bitbucket ``error``, SCIM ``Error``, Admin ``errors``."""
+    """The refusal as the API's own 400: Bitbucket ``error``, SCIM ``Error``, Admin ``errors``, user management
+    ``BadRequest.Body``."""
     if refusal.api == "scim":
         body = {"schemas": [SCIM_ERROR], "status": "400", "detail": "%s (%s)" % (refusal.message, refusal.detail)}
         if refusal.scim_type:
             body["scimType"] = refusal.scim_type
+        return json_response(body, 400)
+    if refusal.api == "user_management":  # BadRequest.Body: fieldConstraintsViolated, the refusal in `message`
+        violation = {"field": "request", "violations": [{"key": "atlsim.strict.undocumented"}]}
+        body = {
+            "key": "fieldConstraintsViolated",
+            "context": {"fieldViolations": [violation]},
+            "message": "%s (%s)" % (refusal.message, refusal.detail),
+        }
         return json_response(body, 400)
     if refusal.api == "admin":
         return admin_error(400, "%s (%s)" % (refusal.message, refusal.detail), v1=path.startswith("/admin/v1/"), path=path)

@@ -2,13 +2,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the official documents state per operation, for the strict mode of :mod:`atlsim.strict`.
 
-The three specs are loaded once (lazily, from ``$ATLSIM_SPEC_DIR`` or ``<repo>/../shared/reference`` as
+The four specs are loaded once (lazily, from ``$ATLSIM_SPEC_DIR`` or ``<repo>/../shared/reference`` as
 :func:`atlsim.contract.reference_dir` finds them) and indexed by path template. A simulator path is mapped to the
 spec's template the way :mod:`atlsim.contract` presents requests to openapi-core: the Bitbucket spec's server is
 ``https://api.bitbucket.org/2.0`` (simulator ``/2.0`` + template), SCIM's is ``https://api.atlassian.com/`` (its
 templates carry ``/scim/directory/{directoryId}``), the organization Admin API's ``https://api.atlassian.com/admin``
-(simulator ``/admin`` + template) and the user management API's ``https://api.atlassian.com`` (served, if at all,
-under ``/admin`` too). Where several templates match, a literal segment wins over a parameter
+(simulator ``/admin`` + template) and the user management API's ``https://api.atlassian.com`` (its templates,
+``/users/{account_id}/manage/...``, at the simulator's root). Where several templates match, a literal segment wins over a parameter
 (``/users/count`` before ``/users/{userId}``).
 """
 
@@ -49,7 +49,8 @@ def spec_files() -> dict[str, list[tuple[str, str]]]:
     return {
         "bitbucket": [(BITBUCKET_SPEC, "/2.0")],
         "scim": [(SCIM_SPEC, "")],
-        "admin": [(ADMIN_ORG_SPEC, "/admin"), (ADMIN_USER_SPEC, "/admin")],
+        "admin": [(ADMIN_ORG_SPEC, "/admin")],
+        "user_management": [(ADMIN_USER_SPEC, "")],
     }
 
 
@@ -110,7 +111,7 @@ _INDEXES: dict[str, SpecIndex] = {}
 
 
 def index(api: str) -> SpecIndex:
-    """The (cached) index of ``api``: bitbucket, scim or admin."""
+    """The (cached) index of ``api``: bitbucket, scim, admin or user_management."""
     with _LOCK:
         if not _INDEXES:
             directory = require_specs()

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Request, Response
 
 from atlsim import DEMO_SEED, demo
 from atlsim.app import create_app
-from atlsim.products import MOUNTS, Admin, Bitbucket, OAuthToken, Product, Scim, Unmounted, World
+from atlsim.products import MOUNTS, Admin, Bitbucket, OAuthToken, Product, Scim, Unmounted, UserManagement, World
 from atlsim.web import json_response
 
 
@@ -36,8 +36,8 @@ class Echo(Product):
 
 def test_the_products_are_mounted_in_order():
     app = create_app(DEMO_SEED)
-    assert [type(mount) for mount in app.mounts] == list(MOUNTS) == [Bitbucket, Admin, OAuthToken, Scim]
-    assert [mount.name for mount in app.mounts] == ["bitbucket", "admin", "token", "scim"]
+    assert [type(mount) for mount in app.mounts] == list(MOUNTS) == [Bitbucket, Admin, UserManagement, OAuthToken, Scim]
+    assert [mount.name for mount in app.mounts] == ["bitbucket", "admin", "user_management", "token", "scim"]
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,9 @@ def test_the_products_are_mounted_in_order():
         ("/admin/v1/orgs", Admin),
         ("/admin/v2/orgs/x/directories/-/users", Admin),
         ("/admin", Admin),
+        ("/users/557058:x/manage/api-tokens", UserManagement),
+        ("/users", UserManagement),
+        ("/usersx", Unmounted),
         ("/site/oauth2/access_token", OAuthToken),
         ("/site/oauth2/access_token/", OAuthToken),
         ("/scim/directory/demo-directory/Users", Scim),

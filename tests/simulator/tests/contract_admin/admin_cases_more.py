@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from admin_contract_kit import D, SEATS_FULL
 
+LAST_ACTIVE = "/admin/v1/orgs/{{org}}/directory/users/{user}/last-active-dates"
+
 MORE_CASES = [
     # what the simulator serves beyond the collection's calls
     ("users-list", "GET", D + "/users", None, {"limit": 2, "emailDomains": "acme.example"}, 200, "admin", None, True),
@@ -107,4 +109,10 @@ MORE_CASES = [
         None,
         True,
     ),
+    # last-active dates (v1; the demo's dev001: Bitbucket and Confluence)
+    ("last-active", "GET", LAST_ACTIVE.format(user="{dev001}"), None, None, 200, "readonly", None, True),
+    ("last-active-none", "GET", LAST_ACTIVE.format(user="{newhire02}"), None, None, 200, "admin", None, True),
+    ("last-active-not-in-org", "GET", LAST_ACTIVE.format(user="{globex}"), None, None, 404, "admin", None, True),
+    ("last-active-bad-cursor", "GET", LAST_ACTIVE.format(user="{dev001}"), None, {"cursor": "nope"}, 400, "admin", None, True),
+    ("last-active-no-key", "GET", LAST_ACTIVE.format(user="{dev001}"), None, None, 401, "none", None, False),
 ]

@@ -68,7 +68,7 @@ def test_every_operation_the_collection_calls_is_covered_with_success_and_errors
         if (method, template) in COLLECTION:
             wanted = declared - {429, 500} - set(UNREACHABLE.get((method, template), {}))
             assert wanted <= statuses, (method, template, sorted(wanted - statuses))
-    assert len(covered) == 24  # the 14 of the collection, and the 10 more the simulator serves
+    assert len(covered) == 25  # the 14 of the collection, and the 11 more the simulator serves
 
 
 def test_a_membership_conflict_has_two_reasons_and_one_shape(spec):

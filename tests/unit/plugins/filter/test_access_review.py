@@ -119,7 +119,14 @@ def test_residual_access_and_statuses():
     assert s["admin_cells"] == 4 + 1
     assert [h["account_id"] for h in matrix["highlights"]] == ["c", "d", "o"]
     plain = access_review_matrix(json.loads(json.dumps(MEMBERS)))
-    assert plain["sources"] == {"admin": False, "scim": False} and plain["summary"]["residual_members"] == 0
+    assert plain["summary"]["residual_members"] == 0
+    assert plain["sources"] == {
+        "admin": False,
+        "scim": False,
+        "group_permissions": False,
+        "last_active": False,
+        "api_tokens": False,
+    }
 
 
 def test_matrix_limits_columns_and_rejects_members_without_permissions():
@@ -164,7 +171,7 @@ def test_markdown_escaping():
     assert "<script>" not in text and "\\<script\\>" in line
     assert "\\*x\\*" in line and "\\[a\\](b)" in line and "\\|" in line
     assert "\n# h" not in text  # the line break is folded
-    assert line.count(" | ") == 6  # no cell split by the name's pipe
+    assert line.count(" | ") == 7  # no cell split by the name's pipe
 
 
 def test_html_escaping_of_hostile_names():

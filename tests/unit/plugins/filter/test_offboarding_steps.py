@@ -163,7 +163,7 @@ def test_the_plan_records_each_person_before_and_the_groups_left_or_kept():
         "okta": "read-only for this key (synced)",
         "eng": "kept: also grants wiki; name it in offboarding_groups to remove it",
     }
-    assert state["run_calls"] == {"collect": 9, "verify": 0}
+    assert state["run_calls"] == {"collect": 9, "tokens": 0, "verify": 0}
     named = offboarding_plan(start([B], groups=["ENG"]), reads())["entries"][0]
     assert [g["id"] for g in named["plan"]["remove"]] == ["users", "eng"]
     none = offboarding_plan(start([B], remove_groups=False), reads())["entries"][0]
@@ -246,7 +246,15 @@ def test_verify_reads_the_state_after_and_explains_the_residual_access():
     assert kinds == ["group", "group", "workspace_membership", "effective_permissions"]
     assert second["residual"][2]["reason"] == "still a member through okta, eng"
     assert result["offboarded"] == [A] and result["residual_access"] == [B] and result["changed"] is True
-    assert result["api_calls"] == {"collect": 9, "permissions": 4, "groups": 6, "verify": 3, "account": 0, "total": 22}
+    assert result["api_calls"] == {
+        "collect": 9,
+        "permissions": 4,
+        "groups": 6,
+        "tokens": 0,
+        "verify": 3,
+        "account": 0,
+        "total": 22,
+    }
     assert result["workspace_groups"] == ["users", "okta", "eng"] and result["reports"]["json"] == "/r.json"
     failed = offboarding_result(state, dict(done, verify_error="HTTP 503"))
     assert [p["status"] for p in failed["people"]] == ["failed", "failed"]

@@ -245,12 +245,22 @@ def test_shape_user_only_shows_what_was_read():
         {
             "accountId": "a",
             "groups": [{"id": "ari:cloud:identity::group/" + G1, "name": "devs"}, "x"],
-            "productAccess": [{"key": "bitbucket", "id": "r1"}, None],
+            "productAccess": [
+                {"key": "bitbucket", "id": "r1"},
+                None,
+                {"key": "confluence", "id": "r2", "lastActiveTimestamp": "2025-11-06T23:07:29.936941226Z"},
+            ],
         },
         names={"r1": {"name": "acme"}},
     )
     assert shaped["groups"] == [{"id": G1, "name": "devs"}]
-    assert shaped["product_access"] == [{"product": "bitbucket", "resource_id": "r1", "resource_name": "acme"}]
+    assert shaped["product_access"] == [
+        {"product": "bitbucket", "resource_id": "r1", "resource_name": "acme", "last_active": None},
+        {"product": "confluence", "resource_id": "r2", "resource_name": None, "last_active": "2025-11-06"},
+    ]
+    # the dates of the search: access without a timestamp is never active (null)
+    assert shaped["last_active"] == {"bitbucket": None, "confluence": "2025-11-06"}
+    assert "last_active" not in shape_user({"accountId": "a", "groups": []})
     assert "role_assignments" not in shaped
     assert shape_user({"accountId": "a"}, assignments=[])["role_assignments"] == []
 
@@ -265,7 +275,18 @@ def test_resource_names():
     client = StubClient(
         workspaces=[{"id": "r1", "attributes": {"name": "acme", "typeKey": "bitbucket"}}, {"id": "r2", "attributes": None}]
     )
-    assert resource_names(client) == {"r1": {"name": "acme", "product": "bitbucket"}, "r2": {"name": None, "product": None}}
+    no_seats = {"capacity": None, "usage": None, "available": None}
+    assert resource_names(client) == {
+        "r1": {"name": "acme", "product": "bitbucket", "seats": no_seats},
+        "r2": {"name": None, "product": None, "seats": no_seats},
+    }
+
+
+def test_seats_of_a_workspace():
+    client = StubClient(
+        workspaces=[{"id": "r1", "attributes": {"name": "acme", "typeKey": "bitbucket", "capacity": 5, "usage": 2}}]
+    )
+    assert resource_names(client)["r1"]["seats"] == {"capacity": 5, "usage": 2, "available": 3}
 
 
 # -- plans of the ensure modules ---------------------------------------------------------------------------------------

@@ -258,3 +258,55 @@ def test_bad_options_fail_before_any_request(api, options, message):
     result, failed = run_module(module, args(**options))
     assert failed and message in result["msg"], result["msg"]
     assert calls(api) == []
+
+
+def _seated(name, rid, capacity=None, usage=None, **extra):
+    item = workspace(name, rid)
+    for key, value in (("capacity", capacity), ("usage", usage)):
+        if value is not None:
+            item["attributes"][key] = value
+    item["attributes"].update(extra)
+    return item
+
+
+@pytest.mark.parametrize(
+    ("capacity", "usage", "seats"),
+    [
+        (300, 262, {"capacity": 300, "usage": 262, "available": 38}),
+        (262, 262, {"capacity": 262, "usage": 262, "available": 0}),
+        (250, 262, {"capacity": 250, "usage": 262, "available": 0}),  # over the soft limit: none left, never negative
+        (None, None, {"capacity": None, "usage": None, "available": None}),
+    ],
+)
+def test_workspace_gives_its_seats_from_the_same_look_up(api, capacity, usage, seats):
+    add(
+        api,
+        "POST",
+        WORKSPACES,
+        page([_seated("acme", ACME_ARI, capacity, usage), workspace("acme-wiki", WIKI_ARI, "confluence")]),
+    )
+    add(api, "POST", GROUPS_SEARCH, page([group("bitbucket-users-acme")]))
+    add(api, "GET", _roles("bitbucket-users-acme"), page([group_role(ACME_ARI, "atlassian/user")]))
+    result, failed = run_module(module, args(workspace="acme", **NO_ROLES))
+    assert not failed, result
+    # no request more than without seats
+    assert [c[:2] for c in calls(api)] == [
+        ("POST", WORKSPACES),
+        ("POST", GROUPS_SEARCH),
+        ("GET", _roles("bitbucket-users-acme")),
+    ]
+    assert result["seats"] == seats
+
+
+def test_seats_are_not_numbers_unless_the_api_says_integers(api):
+    add(api, "POST", WORKSPACES, page([_seated("acme", ACME_ARI, capacity="300", usage=True)]))
+    add(api, "POST", GROUPS_SEARCH, page([]))
+    result, failed = run_module(module, args(workspace="acme", **NO_ROLES))
+    assert not failed and result["seats"] == {"capacity": None, "usage": None, "available": None}
+
+
+def test_no_seats_without_a_workspace(api):
+    add(api, "POST", WORKSPACES, RESOURCES)
+    add(api, "POST", GROUPS_SEARCH, page([]))
+    result, failed = run_module(module, args(resource_id=ACME_ARI, **NO_ROLES))
+    assert not failed and "seats" not in result

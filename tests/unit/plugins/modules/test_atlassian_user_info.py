@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.accessops.atlassian.plugins.module_utils._accounting import RequestBudget
+from ansible_collections.accessops.atlassian.plugins.module_utils._admin import last_active
 from ansible_collections.accessops.atlassian.plugins.modules import atlassian_user_info as module
 
 from .admin_helpers import (  # pylint: disable=unused-import
     ACME_ARI,
     ALL,
+    ORG,
     USER_EXPAND,
     USERS_SEARCH,
     WIKI_ARI,
@@ -22,6 +25,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     aid,
     args,
     email,
+    errors,
     gid,
     group_role,
     page,
@@ -31,7 +35,7 @@ from .admin_helpers import (  # pylint: disable=unused-import
     user_search,
     workspace,
 )
-from .harness import api, calls  # pylint: disable=unused-import
+from .harness import FakeClock, api, calls  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.usefixtures("admin_env")
 
@@ -59,7 +63,8 @@ def test_by_email_without_role_assignments_is_one_search(api):
             "added_to_org": "2024-03-01T09:00:00Z",
             "groups": [{"id": gid("bitbucket-users-acme"), "name": "bitbucket-users-acme"}],
             # no resource names without include_role_assignments (they cost a request)
-            "product_access": [{"product": "bitbucket", "resource_id": ACME_ARI, "resource_name": None}],
+            "product_access": [{"product": "bitbucket", "resource_id": ACME_ARI, "resource_name": None, "last_active": None}],
+            "last_active": {"bitbucket": None},  # Bitbucket access, never active (no lastActiveTimestamp)
         }
     ]
     assert result["api_calls"] == {"total": 1, "POST": 1} and result["rate_limit"] == {}
@@ -162,8 +167,8 @@ def test_role_assignments_name_the_resources_and_the_groups_that_grant_them(api)
     wiki_group = {"id": gid("wiki-users"), "name": "wiki-users"}
     shaped = result["users"][0]
     assert shaped["product_access"] == [
-        {"product": "bitbucket", "resource_id": ACME_ARI, "resource_name": "acme"},
-        {"product": "confluence", "resource_id": WIKI_ARI, "resource_name": "acme-wiki"},
+        {"product": "bitbucket", "resource_id": ACME_ARI, "resource_name": "acme", "last_active": None},
+        {"product": "confluence", "resource_id": WIKI_ARI, "resource_name": "acme-wiki", "last_active": None},
     ]
     assert shaped["role_assignments"] == [
         {
@@ -265,3 +270,171 @@ def test_check_mode_reads_the_same_way(api):
     add(api, "POST", USERS_SEARCH, page([user("jane")]))
     result, failed = run_module(module, args(emails=[email("jane")], **NO_ROLES), check_mode=True)
     assert not failed and result["users"][0]["account_id"] == aid("jane") and len(calls(api)) == 1
+
+
+# -- include_last_active ---------------------------------------------------------------------------------------------
+
+LAST = ORG.replace("/v2/", "/v1/") + "/directory/users/%s/last-active-dates"
+
+
+def _activity(*items, added="2024-03-01", next_cursor=None):
+    """A UserProductAccessActivityPage: items (key, id, date or None)."""
+    access = []
+    for key, rid, day in items:
+        item = {"id": rid, "key": key}
+        if day:
+            item.update(last_active=day, last_active_timestamp=day + "T10:00:00Z")
+        access.append(item)
+    body = {"data": {"product_access": access, "added_to_org": added}, "links": {}}
+    if next_cursor:
+        body["links"]["next"] = next_cursor
+    return body
+
+
+OTHER_BB = "ari:cloud:bitbucket::workspace/0b9f1c2d-0000-4000-8000-000000000001"
+
+
+def _access(*items):
+    """The search's productAccess: items (key, id, lastActiveTimestamp or None: left out)."""
+    return [dict({"key": key, "id": rid}, **({"lastActiveTimestamp": stamp} if stamp else {})) for key, rid, stamp in items]
+
+
+def test_the_search_gives_the_last_active_dates_without_another_request(api):
+    jane = user(
+        "jane",
+        productAccess=_access(
+            ("bitbucket", ACME_ARI, "2026-05-02T23:07:29.936941226Z"),
+            ("bitbucket", OTHER_BB, "2026-07-30T08:00:00Z"),
+            ("confluence", WIKI_ARI, None),
+        ),
+    )
+    bob = user("bob", productAccess=[])
+    add(api, "POST", USERS_SEARCH, page([jane, bob, user("ann", productAccess=_access(("bitbucket", ACME_ARI, "not a date")))]))
+    result, failed = run_module(module, args(**NO_ROLES))
+    assert not failed, result
+    assert calls(api) == [("POST", USERS_SEARCH, {}, {"expand": USER_EXPAND, "limit": 100})]
+    shaped_jane, shaped_bob, shaped_ann = result["users"]
+    assert [(p["resource_id"], p["last_active"]) for p in shaped_jane["product_access"]] == [
+        (ACME_ARI, "2026-05-02"),
+        (OTHER_BB, "2026-07-30"),
+        (WIKI_ARI, None),  # access, never active there
+    ]
+    assert shaped_jane["last_active"] == {"bitbucket": "2026-07-30", "confluence": None}
+    assert shaped_bob["last_active"] == {} and shaped_bob["product_access"] == []
+    assert shaped_ann["last_active"] == {"bitbucket": None}  # a value that is no date is no date
+    assert "last_active_dates" not in shaped_jane
+    assert result["api_calls"] == {"total": 1, "POST": 1}
+
+
+def test_include_last_active_merges_the_per_user_read_into_the_search_dates(api):
+    """The per-user read also knows products the user no longer has access to; the latest date of both wins."""
+    jane = user(
+        "jane",
+        productAccess=_access(("bitbucket", ACME_ARI, "2026-07-30T08:00:00Z"), ("confluence", WIKI_ARI, None)),
+    )
+    add(api, "POST", USERS_SEARCH, page([jane]))
+    add(
+        api,
+        "GET",
+        LAST % aid("jane"),
+        _activity(("bitbucket", ACME_ARI, "2026-05-02"), ("confluence", WIKI_ARI, "2026-06-01"), ("trello", "t-1", "2025-01-31")),
+    )
+    result, failed = run_module(module, args(emails=[email("jane")], include_last_active=True, **NO_ROLES))
+    assert not failed, result
+    assert calls(api) == [
+        ("POST", USERS_SEARCH, {}, user_search("jane@acme.example", expand=USER_EXPAND)),
+        ("GET", LAST % aid("jane"), {}, None),
+    ]
+    shaped = result["users"][0]
+    assert shaped["last_active"] == {"bitbucket": "2026-07-30", "confluence": "2026-06-01", "trello": "2025-01-31"}
+    assert [(p["resource_id"], p["last_active"]) for p in shaped["product_access"]] == [
+        (ACME_ARI, "2026-07-30"),
+        (WIKI_ARI, "2026-06-01"),
+    ]
+    assert [i["key"] for i in shaped["last_active_dates"]] == ["bitbucket", "confluence", "trello"]
+
+
+def test_an_account_the_per_user_read_does_not_know_keeps_the_search_dates(api):
+    add(api, "POST", USERS_SEARCH, page([user("jane", productAccess=_access(("bitbucket", ACME_ARI, "2026-07-30T08:00:00Z")))]))
+    add(api, "GET", LAST % aid("jane"), errors("ADMIN-404-8", 404, "User not found"), status=404)
+    result, failed = run_module(module, args(emails=[email("jane")], include_last_active=True, **NO_ROLES))
+    assert not failed, result
+    assert result["users"][0]["last_active"] == {"bitbucket": "2026-07-30"}
+    assert result["users"][0]["last_active_dates"] is None
+
+
+def test_last_active_is_one_read_a_user_with_the_latest_date_per_product(api):
+    jane = user("jane", products=[("bitbucket", ACME_ARI), ("confluence", WIKI_ARI)])
+    add(api, "POST", USERS_SEARCH, page([jane, user("bob")]))
+    add(
+        api,
+        "GET",
+        LAST % aid("jane"),
+        _activity(("bitbucket", ACME_ARI, "2026-05-02"), ("confluence", WIKI_ARI, None), next_cursor="la-2"),
+    )
+    add(api, "GET", LAST % aid("jane"), _activity(("bitbucket", OTHER_BB, "2026-07-30")))
+    add(api, "GET", LAST % aid("bob"), _activity())
+    result, failed = run_module(module, args(include_last_active=True, **NO_ROLES))
+    assert not failed, result
+    assert calls(api) == [
+        ("POST", USERS_SEARCH, {}, {"expand": USER_EXPAND, "limit": 100}),
+        ("GET", LAST % aid("jane"), {}, None),
+        ("GET", LAST % aid("jane"), {"cursor": "la-2"}, None),
+        ("GET", LAST % aid("bob"), {}, None),
+    ]
+    shaped_jane, shaped_bob = result["users"]
+    # the latest date of the two Bitbucket workspaces; a product listed without a date is null
+    assert shaped_jane["last_active"] == {"bitbucket": "2026-07-30", "confluence": None}
+    assert [i["id"] for i in shaped_jane["last_active_dates"]] == [ACME_ARI, WIKI_ARI, OTHER_BB]
+    assert shaped_jane["last_active_dates"][0] == {
+        "id": ACME_ARI,
+        "key": "bitbucket",
+        "last_active": "2026-05-02",
+        "last_active_timestamp": "2026-05-02T10:00:00Z",
+    }
+    # each product access entry gains the date of its own instance
+    assert [(p["resource_id"], p["last_active"]) for p in shaped_jane["product_access"]] == [
+        (ACME_ARI, "2026-05-02"),
+        (WIKI_ARI, None),
+    ]
+    assert shaped_bob["last_active"] == {} and shaped_bob["last_active_dates"] == []
+    assert result["api_calls"] == {"total": 4, "POST": 1, "GET": 3}
+
+
+def test_without_include_last_active_no_date_is_read(api):
+    add(api, "POST", USERS_SEARCH, page([user("jane")]))
+    result, failed = run_module(module, args(**NO_ROLES))
+    assert not failed and len(calls(api)) == 1
+    assert "last_active" not in result["users"][0] and "last_active_dates" not in result["users"][0]
+
+
+def test_an_account_the_last_active_api_does_not_know_is_null_not_empty(api):
+    add(api, "POST", USERS_SEARCH, page([user("jane")]))
+    add(api, "GET", LAST % aid("jane"), errors("ADMIN-404-8", 404, "User not found"), status=404)
+    result, failed = run_module(module, args(emails=[email("jane")], include_last_active=True, **NO_ROLES))
+    assert not failed, result
+    assert result["users"][0]["last_active"] is None and result["users"][0]["last_active_dates"] is None
+
+
+def test_an_answer_without_product_access_fails(api):
+    add(api, "POST", USERS_SEARCH, page([user("jane")]))
+    add(api, "GET", LAST % aid("jane"), {"data": {}})
+    result, failed = run_module(module, args(include_last_active=True, **NO_ROLES))
+    assert failed and "answered without a data.product_access list" in result["msg"]
+
+
+def test_the_reads_are_paced_to_the_documented_limit_per_minute(api, monkeypatch):
+    """More users than the per-minute budget: the read beyond it waits for the oldest to leave the minute."""
+    clock = FakeClock()
+    monkeypatch.setattr(
+        last_active, "last_active_budget", lambda: RequestBudget(2, clock=clock.clock, sleep=clock.sleep, window=60.0)
+    )
+    names = ["a1", "a2", "a3"]
+    add(api, "POST", USERS_SEARCH, page([user(n) for n in names]))
+    for name in names:
+        add(api, "GET", LAST % aid(name), _activity(("bitbucket", ACME_ARI, "2026-07-01")))
+    result, failed = run_module(module, args(include_last_active=True, **NO_ROLES))
+    assert not failed, result
+    assert [c[1] for c in calls(api)[1:]] == [LAST % aid(n) for n in names]
+    assert clock.sleeps == [60.0]  # the third read waited for the first one's minute to end
+    assert last_active.LAST_ACTIVE_PER_MINUTE == 200 and last_active.LAST_ACTIVE_WINDOW == 60.0

@@ -85,3 +85,16 @@ def every_kind() -> list[dict]:
         scim("deactivate", {"active": True}, {"active": False}),
     ]
     return [dict(change, reason="offboarding: jane@acme.example is offboarded") for change in changes]
+
+
+def token(token_id="tok-1", account_id="712020:jane", label="ci-deploy", last_access="2026-08-01T12:00:00Z"):
+    """The change of one API token revoked (issue 23): the token as listed before, null after."""
+    return {
+        "api": "admin",
+        "kind": "api_token",
+        "action": "revoke_api_token",
+        "target": {"org": ORG, "account_id": account_id},
+        "subject": {"type": "api_token", "id": token_id, "label": label},
+        "before": {"label": label, "created_at": "2026-01-05T09:00:00Z", "expires_at": None, "last_access": last_access},
+        "after": None,
+    }

@@ -291,7 +291,7 @@ def test_an_item_that_is_no_change_or_has_an_unknown_action():
     rehash(plan)
     assert check(plan) == [
         "Item 2 of the plan is no valid change: unknown change kind 'mystery' (known: repository_permission, project_permission,"
-        " group_membership, account, scim_user).",
+        " group_membership, account, scim_user, api_token).",
         "Item 3 of the plan (bitbucket:project_permission:acme/INFRA:user:712020:jane) has an unknown action 'obliterate'.",
     ]
 
