@@ -26,6 +26,8 @@ NEWEST_TESTS ?= test_bitbucket_repo_permission.py test_admin_access.py test_admi
   test_role_access_review.py test_awx_runner.py test_role_plans.py test_role_workspace_access.py test_permission_info.py
 VENV_EE := $(CURDIR)/.venv-ee
 STAMP_EE := $(VENV_EE)/.installed
+VENV_EDA := $(CURDIR)/.venv-eda
+STAMP_EDA := $(VENV_EDA)/.installed
 VENV_LINT := $(CURDIR)/.venv-lint
 STAMP_LINT := $(VENV_LINT)/.installed
 VENV_DOCS ?= $(CURDIR)/.venv-docs
@@ -46,14 +48,16 @@ PYTEST_ARGS ?=
 export ATLSIM_SPEC_DIR ?= $(abspath $(CURDIR)/../shared/reference)
 SIM_STRICT ?= $(if $(wildcard $(ATLSIM_SPEC_DIR)/bitbucket-cloud-swagger.v3.json),1,0)
 export ATLSIM_STRICT := $(SIM_STRICT)
+# pytest-asyncio (the event source's unit tests): the loop scope of async fixtures set, not left to a future default
+export PYTEST_ADDOPTS := $(strip $(PYTEST_ADDOPTS) -o asyncio_default_fixture_loop_scope=function)
 
-.PHONY: help venv venvs check-home tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check ee-test docs docs-lint importer test demo simulator bench bench-scale build changelog clean
+.PHONY: help venv venvs check-home tree sanity lint units simulator-tests integration integration-oldest sanity-newest integration-newest ee-check ee-test eda-test docs docs-lint importer test demo simulator bench bench-scale build changelog clean
 
 help:
 	@echo "make test       every stage below, in this order, with HOME an empty directory in the build directory (builds"
 	@echo "                every venv first): check-home, sanity, lint, units, changelog, docs-lint, docs, importer,"
-	@echo "                ee-check, ee-test, simulator-tests, sanity-newest, integration, integration-oldest, integration-newest,"
-	@echo "                check-home (fails when a collection sits in a default collections path)"
+	@echo "                ee-check, ee-test, simulator-tests, eda-test, sanity-newest, integration, integration-oldest,"
+	@echo "                integration-newest, check-home (fails when a collection sits in a default collections path)"
 	@echo "make demo       the runbooks against the local simulator: onboarding (check mode, real, again), access"
 	@echo "                review, offboarding as a plan then its exact apply (audit report)"
 	@echo "make lint       ansible-lint (production profile) on the roles and playbooks, yamllint, ruff check and"
@@ -77,6 +81,8 @@ help:
 	@echo "make ee-test    build the EE image (podman, local Debian base from mmdebstrap, no registry), run onboarding"
 	@echo "                (check, real) and the access review inside it against the simulator (ansible-runner"
 	@echo "                --process-isolation, ansible-navigator), then remove the images; skipped without podman"
+	@echo "make eda-test   the rulebooks of extensions/eda/rulebooks run by ansible-rulebook (.venv-eda) against the"
+	@echo "                simulator and a fake controller, and the event source's restart test; skipped without java >= 17"
 
 $(STAMP): tests/requirements.txt
 	if ! $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
@@ -170,6 +176,34 @@ integration-newest: tree
 	$(VENV_NEWEST)/bin/ansible --version | sed -n 1p
 	PYTHONPATH=$(BUILD) $(VENV_NEWEST)/bin/python -m pytest -q -p no:cacheprovider $(addprefix tests/integration/,$(NEWEST_TESTS)) $(PYTEST_ARGS)
 
+# Event-Driven Ansible (tests/eda): ansible-rulebook from .venv-eda (tests/requirements-eda.txt; its ansible-galaxy finds
+# the collection in the build tree, ANSIBLE_COLLECTIONS_PATH) runs the rulebooks of extensions/eda/rulebooks against the
+# simulator and a fake controller (tests/eda/fake_controller.py), and the event source restarts on its cursor file.
+# ansible-rulebook needs a Java runtime >= 17 (.ci/run installs Debian's openjdk-17-jre-headless): without one the
+# stage prints "eda-test skipped: <cause>" and passes.
+$(STAMP_EDA): tests/requirements-eda.txt
+	[ -x $(VENV_EDA)/bin/python ] || $(PYTHON) -m venv $(VENV_EDA)
+	$(VENV_EDA)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-eda.txt
+	touch $(STAMP_EDA)
+
+eda-test: venv tree
+	if ! command -v java >/dev/null 2>&1; then
+	  echo "eda-test skipped: no java on PATH (ansible-rulebook needs a Java runtime >= 17: Debian's openjdk-17-jre-headless)"; exit 0
+	fi
+	java_major=$$( { java -version 2>&1 || true; } | sed -n '/ version "/{s/^[^"]* version "\(1\.\)\{0,1\}\([0-9]*\).*/\2/p;q;}')
+	if [ -z "$$java_major" ]; then
+	  echo "eda-test skipped: java -version of $$(command -v java) names no version (ansible-rulebook needs a Java runtime >= 17)"; exit 0
+	fi
+	if [ "$$java_major" -lt 17 ]; then
+	  echo "eda-test skipped: java $$java_major is older than 17 ($$(command -v java)); ansible-rulebook needs 17 or later"; exit 0
+	fi
+	$(MAKE) --no-print-directory $(STAMP_EDA)
+	start=$$(date +%s)
+	cd $(COLL)
+	EDA_VENV=$(VENV_EDA) ANSIBLE_COLLECTIONS_PATH=$(BUILD) PYTHONPATH=$(BUILD) \
+	  $(VPY) -m pytest -q -p no:cacheprovider tests/eda $(PYTEST_ARGS)
+	echo "eda-test: $$(( $$(date +%s) - start )) s"
+
 # The execution environment: ansible-builder (own venv) introspects the collection installed from its built tarball
 # (exactly requirements.txt + bindep.txt) and writes the build context of the example definition (no image build).
 $(STAMP_EE): tests/requirements-ee.txt
@@ -201,7 +235,7 @@ TEST_HOME := $(BUILD)/home
 REAL_HOME := $(HOME)
 export PYENV_ROOT := $(PYENV_ROOT_DIR)
 
-venvs: venv $(STAMP_OLDEST) $(STAMP_LINT) $(STAMP_DOCS) $(STAMP_IMPORTER) $(STAMP_EE)
+venvs: venv $(STAMP_OLDEST) $(STAMP_LINT) $(STAMP_DOCS) $(STAMP_IMPORTER) $(STAMP_EE) $(STAMP_EDA)
 	if [ -n "$(NEWEST_PYTHON)" ] && [ -x "$(NEWEST_PYTHON)" ]; then $(MAKE) --no-print-directory $(STAMP_NEWEST); fi
 
 # Fails when a collection sits in a default collections path of the (test) HOME or of the system: `make test` must
@@ -233,6 +267,7 @@ test: venvs
 	$(MAKE) --no-print-directory ee-check
 	$(MAKE) --no-print-directory ee-test
 	$(MAKE) --no-print-directory simulator-tests
+	$(MAKE) --no-print-directory eda-test
 	$(MAKE) --no-print-directory sanity-newest
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory integration-oldest
@@ -262,6 +297,9 @@ lint: $(STAMP_LINT) tree
 	rm -rf $(BUILD)/awx-stub && $(VENV_LINT)/bin/python $(CURDIR)/tests/awx/stub_collection.py $(BUILD)/awx-stub
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD):$(BUILD)/awx-stub PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production \
 	  --project-dir . -c $(CURDIR)/tests/ansible-lint-awx.yml docs/awx/project docs/awx/load.yml
+	# the rulebooks (extensions/eda/rulebooks) against the rulebook schema (tests/ansible-lint-eda.yml gives their kind)
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(VENV_LINT)/bin:$$PATH $(VENV_LINT)/bin/ansible-lint --offline --profile production \
+	  --project-dir . -c $(CURDIR)/tests/ansible-lint-eda.yml extensions/eda/rulebooks
 	$(VENV_LINT)/bin/yamllint --strict .  # .yamllint: the settings ansible-lint's yaml rule uses too
 
 # The docsite: antsibull-docs collection pages + docs/docsite (extra docs, links), built by Sphinx with warnings as
@@ -330,4 +368,4 @@ changelog: venv
 	$(VENV)/bin/antsibull-changelog lint
 
 clean:
-	rm -rf $(BUILD) .pytest_cache .coverage .venv-core-oldest .venv-docs .venv-importer .venv-core-newest .venv-ee
+	rm -rf $(BUILD) .pytest_cache .coverage .venv-core-oldest .venv-docs .venv-importer .venv-core-newest .venv-ee .venv-eda

@@ -19,8 +19,13 @@ def _ago(days: int) -> str:
     return "%d day%s ago" % (days, "" if days == 1 else "s")
 
 
+def token_id(email: str, label: str) -> str:
+    """The id of an account's API token (``api_tokens`` entries; a credential's ``token_id`` seed key names it)."""
+    return stable_id("api-token", email, label)
+
+
 def _token(email: str, label: str, created: str, expiry: str | None = None, last_access: str | None = None) -> dict:
-    token = {"id": stable_id("api-token", email, label), "label": label, "created": created}
+    token = {"id": token_id(email, label), "label": label, "created": created}
     if expiry is not None:
         token["expiry"] = expiry
     if last_access is not None:
@@ -28,12 +33,13 @@ def _token(email: str, label: str, created: str, expiry: str | None = None, last
     return token
 
 
-def add_activity(accounts: list, owner: str, admin: str, devs: list, outsiders: list) -> None:
+def add_activity(accounts: list, owner: str, admin: str, devs: list, outsiders: list, project_admin: str | None = None) -> None:
     """API tokens and last-active dates on the account entries (seed keys ``api_tokens`` and ``last_active``, dates
     relative to the simulator's clock): every acme member was active on Bitbucket in the last 20 days but ``devs[4]``
     (dormant, 150 days); tokens: the admin one, ``devs[0]`` two (one unused for 120 days), ``devs[1]`` one expiring in
     20 days, ``devs[2]`` one never used (created 500 days ago), ``devs[4]`` one unused for 150 days, and the
-    contractor (``outsiders[3]``, partner.example: not managed by the organization) one."""
+    contractor (``outsiders[3]``, partner.example: not managed by the organization) one, ``project_admin`` one in use
+    (``bitbucket-project-admin``: the demo-project-admin credential's token)."""
     tokens = {
         admin: [_token(admin, "bitbucket-automation", "300 days ago", last_access="1 day ago")],
         devs[0]: [
@@ -45,6 +51,10 @@ def add_activity(accounts: list, owner: str, admin: str, devs: list, outsiders: 
         devs[4]: [_token(devs[4], "personal", "365 days ago", last_access="%d days ago" % DORMANT_DAYS)],
         outsiders[3]: [_token(outsiders[3], "partner-sync", "60 days ago", last_access="5 days ago")],
     }
+    if project_admin is not None:
+        tokens.setdefault(project_admin, []).append(
+            _token(project_admin, "bitbucket-project-admin", "90 days ago", last_access="1 day ago")
+        )
     last_active = {email: {"bitbucket": _ago(1 + index % 20)} for index, email in enumerate([owner, admin] + devs)}
     last_active[devs[4]] = {"bitbucket": "%d days ago" % DORMANT_DAYS}
     last_active[outsiders[0]] = {"bitbucket": "40 days ago"}

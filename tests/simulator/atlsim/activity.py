@@ -112,11 +112,11 @@ class Activity:
             out.append(item)
         return out
 
-    def revoke(self, account_id: str, token_id: str) -> bool:
-        """Remove one token; False when the account holds no token with that id."""
+    def revoke(self, account_id: str, token_id: str) -> dict | None:
+        """Remove one token and return it; None when the account holds no token with that id."""
         tokens = self.tokens.get(account_id, [])
         for index, token in enumerate(tokens):
             if token["id"] == token_id:
                 del tokens[index]
-                return True
-        return False
+                return token
+        return None

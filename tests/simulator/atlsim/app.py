@@ -75,6 +75,7 @@ class SimApp:
     def _new_world(self) -> World:
         """A fresh (state, credentials) pair from the seed; nothing is installed yet."""
         state = State(self.seed, now=self.clock())
+        state.events.clock = self.clock
         return World(state, Credentials(self.seed, state.accounts, self.clock, state.token_lifetime))
 
     def _install(self, world: World) -> None:
@@ -127,6 +128,12 @@ class SimApp:
         if value:
             strict_mode.available()  # the documents must be there: strict mode never passes silently
         self._strict = bool(value)
+
+    @property
+    def events(self):
+        """The organization audit log of the current world (:class:`atlsim.audit_events.AuditEvents`: ``all()``,
+        ``record(...)``); cleared by ``reset()``."""
+        return self.state.events
 
     @property
     def accounts(self):

@@ -95,6 +95,7 @@ class Principal:
     repo: str | None = None
     rate_limit: int | None = None
     failure: str | None = None  # 401 message when the credentials were rejected
+    token_id: str | None = None  # API tokens: the id of the account's token (seed ``token_id``; audit events)
 
     @property
     def is_access_token(self) -> bool:
@@ -169,6 +170,7 @@ class Credentials:
                 "token": str(entry["token"]),
                 "scopes": frozenset(entry.get("scopes") or ()),
                 "rate_limit": entry.get("rate_limit"),
+                "token_id": str(entry["token_id"]) if entry.get("token_id") else None,  # the account's api_tokens entry
             }
             self.api_tokens.setdefault(account["email"].lower(), []).append(item)
         self.consumers: dict[str, dict] = {}
@@ -221,6 +223,7 @@ class Credentials:
                         account=item["account"],
                         scopes=item["scopes"],
                         rate_limit=item["rate_limit"],
+                        token_id=item["token_id"],
                     )
             known = self.accounts.get_by_email(email)  # the user part may be a pasted secret: log only known emails
             credential = "invalid:basic:" + known["email"] if known is not None else "invalid:basic"

@@ -10,6 +10,9 @@
 ``POST /_sim/capacity``   ``{"resource": "acme", "capacity": N | "full" | null}`` sets a product's seat limit in the
                           (first) organization (``"full"``: the seats in use now); answers ``{"resource", "capacity",
                           "usage"}``; back to the seed's value on reset
+``GET /_sim/events``      the organization audit log (:mod:`atlsim.audit_events`, every organization, oldest first);
+                          ``POST`` records one: ``{"action", "actor"?, "context"?, "container"?, "org"?}`` (201, the
+                          event); cleared on reset
 
 ``/_sim/sink...`` is no control endpoint: the app answers it (200 ``{}``, any method) and logs it, see
 :mod:`atlsim.misbehave` (``redirect_writes``).
@@ -23,6 +26,7 @@ import math
 
 from werkzeug.wrappers import Request, Response
 
+from .audit_events import inject
 from .web import json_response, empty_response
 
 
@@ -104,6 +108,10 @@ def handle(app, request: Request) -> Response:
             return _advance_clock(app, _body(request))
         if route == ("POST", "/_sim/capacity"):
             return set_capacity(app, _body(request))
+        if route == ("GET", "/_sim/events"):
+            return json_response(app.events.all())
+        if route == ("POST", "/_sim/events"):
+            return json_response(inject(app.state, _body(request)), 201)
     except (ValueError, TypeError, AttributeError) as exc:
         return json_response({"error": str(exc)}, 400)
     return json_response({"error": "no control endpoint %s %s" % route}, 404)

@@ -23,6 +23,8 @@ from .admin_common import AdminRouter, error_response as admin_error, route_tabl
 from .admin_common import credential_of as admin_credential
 from .auth import Credentials, require
 from .ratelimit import RATE_LIMIT_BODY
+from .audit_events import scim_watch
+from .routes_admin_events import ROUTES as ADMIN_EVENT_ROUTES
 from .routes_admin_groups import ROUTES as ADMIN_GROUP_ROUTES
 from .routes_admin_users import ROUTES as ADMIN_USER_ROUTES
 from .routes_members import ROUTES as MEMBER_ROUTES
@@ -190,7 +192,7 @@ class Admin(Product):
 
     def __init__(self, app: SimApp):
         super().__init__(app)
-        self.router = AdminRouter(ADMIN_USER_ROUTES + ADMIN_GROUP_ROUTES)
+        self.router = AdminRouter(ADMIN_USER_ROUTES + ADMIN_GROUP_ROUTES + ADMIN_EVENT_ROUTES)
 
     def identify(self, request: Request, world: World) -> tuple[Any, str]:
         return None, admin_credential(world.state.admin, request)
@@ -300,7 +302,11 @@ class Scim(Product):
     def dispatch(self, request: Request, world: World, principal: Any) -> Response:
         if self.app.scim_app is None:
             return scim_error(404, "SCIM is not available in this simulator build")
-        return Response.from_app(self.app.scim_app, request.environ)
+        watch = scim_watch(self.app, request, self.identify(request, world)[1])  # audit events of (de)activations
+        response = Response.from_app(self.app.scim_app, request.environ)
+        if watch is not None:
+            watch(response.status_code)
+        return response
 
 
 # The mounts in the order a path is matched against them (their prefixes do not overlap).

@@ -36,6 +36,7 @@ from .admin_common import (
     synced_group,
 )
 from .admin_state import GRANTING_ROLES, GROUP_ROLES
+from .audit_events import admin_event
 from .routes_admin_users import D_PATH
 from .web import empty_response, json_response
 
@@ -179,6 +180,7 @@ def add_member(ctx: AdminCtx):
         raise license_error(full)
     group.members[account_id] = None
     org.sync([account_id])
+    admin_event(ctx, org, "group_member_added", account, group)
     return empty_response(204)
 
 
@@ -191,6 +193,7 @@ def remove_member(ctx: AdminCtx):
         raise AdminError(404, "User %s is not a member of group %s." % (account_id, group.name), "ADMIN-UAM-404-1")
     del group.members[account_id]
     org.sync([account_id])
+    admin_event(ctx, org, "group_member_removed", ctx.state.accounts.by_id[account_id], group)
     return empty_response(204)
 
 

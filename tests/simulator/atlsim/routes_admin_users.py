@@ -31,6 +31,7 @@ from .admin_common import (
 )
 from .activity import iso_seconds
 from .admin_state import ROLE_IDS
+from .audit_events import admin_event, status_change
 from .routes_admin_org import ORG_ROUTES
 from .web import empty_response, json_response
 
@@ -227,7 +228,8 @@ def get_user(ctx: AdminCtx):
 
 def suspend_user(ctx: AdminCtx):
     org, _unused, account, record = _user(ctx, write=True)
-    record["status"] = "suspended"  # idempotent (INFERRED): suspending a suspended user changes nothing
+    with status_change(ctx, org, account, record):  # audit event when the status changed
+        record["status"] = "suspended"  # idempotent (INFERRED): suspending a suspended user changes nothing
     org.sync([account["account_id"]])
     return empty_response(204)
 
@@ -236,7 +238,8 @@ def restore_user(ctx: AdminCtx):
     """Back to the roles and groups held before (the spec: "We resume billing you for this user"; it declares no 409,
     so no seat check refuses a restore: the seats of a product may then be exceeded, and the next addition is refused)."""
     org, _unused, account, record = _user(ctx, write=True)
-    record["status"] = "active"
+    with status_change(ctx, org, account, record):
+        record["status"] = "active"
     org.sync([account["account_id"]])
     return empty_response(204)
 
@@ -250,6 +253,7 @@ def remove_user(ctx: AdminCtx):
     if org.record(account_id)[1] is None:
         org.user_roles.pop(account_id, None)
     org.sync([account_id])
+    admin_event(ctx, org, "user_removed_from_directory", account)
     return empty_response(204)
 
 

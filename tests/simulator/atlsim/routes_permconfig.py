@@ -18,6 +18,7 @@ exist"): 404 only for an unknown workspace, repository, user or group.
 from __future__ import annotations
 
 from . import serializers as ser
+from .audit_events import permission_change
 from .permconfig import check_grant, group_of, no_explicit, permission_body, route_auths, selected_member
 from .routes_common import Route, caller_level, object_response, page_response, repo_of, require_repo_admin, user_of, workspace_of
 from .state import PERM_RANK, PERMISSIONS
@@ -65,15 +66,17 @@ def put_user(ctx: Ctx):
     permission = permission_body(ctx, PERMISSIONS)
     account = selected_member(ctx, ws, "repository")
     _check_grant(ctx, ws, repo, permission, [account["account_id"]])
-    ws.set_user_perm(repo, account["account_id"], permission)
+    with permission_change(ctx, repo, "users", account["account_id"]):
+        ws.set_user_perm(repo, account["account_id"], permission)
     return object_response(ctx, ser.user_permission(repo, account, permission, ctx.api_url))
 
 
 def delete_user(ctx: Ctx):
     ws, repo = _repo(ctx)
     account = user_of(ctx, "selected_user_id")  # 404 unknown user
-    if account["account_id"] in repo.user_perms:  # "if one exists": none to delete is 204 too
-        ws.delete_user_perm(repo, account["account_id"])
+    with permission_change(ctx, repo, "users", account["account_id"]):
+        if account["account_id"] in repo.user_perms:  # "if one exists": none to delete is 204 too
+            ws.delete_user_perm(repo, account["account_id"])
     return empty_response(204)
 
 
@@ -102,15 +105,17 @@ def put_group(ctx: Ctx):
     permission = permission_body(ctx, PERMISSIONS)
     slug = group_of(ctx, ws)
     _check_grant(ctx, ws, repo, permission, ws.groups[slug]["members"])
-    ws.set_group_perm(repo, slug, permission)
+    with permission_change(ctx, repo, "groups", slug):
+        ws.set_group_perm(repo, slug, permission)
     return object_response(ctx, ser.group_permission(repo, slug, permission, ctx.api_url))
 
 
 def delete_group(ctx: Ctx):
     ws, repo = _repo(ctx)
     slug = group_of(ctx, ws)  # 404 unknown group
-    if slug in repo.group_perms:  # "if one exists": none to delete is 204 too
-        ws.delete_group_perm(repo, slug)
+    with permission_change(ctx, repo, "groups", slug):
+        if slug in repo.group_perms:  # "if one exists": none to delete is 204 too
+            ws.delete_group_perm(repo, slug)
     return empty_response(204)
 
 

@@ -19,6 +19,7 @@ permission. DELETE: 204, also when there is none (the spec: "Deletes the project
 from __future__ import annotations
 
 from . import serializers as ser
+from .audit_events import permission_change
 from .permconfig import check_grant, group_of, no_explicit, permission_body, route_auths, selected_member
 from .routes_common import Route, caller_id, object_response, page_response, user_of, workspace_of
 from .routes_projects import project_of, visible
@@ -74,15 +75,17 @@ def put_user(ctx: Ctx):
     permission = permission_body(ctx, PROJECT_PERMISSIONS)
     account = selected_member(ctx, ws, "project")
     _check_grant(ctx, ws, project, permission, [account["account_id"]])
-    ws.set_project_perm(project, "users", account["account_id"], permission)
+    with permission_change(ctx, project, "users", account["account_id"]):
+        ws.set_project_perm(project, "users", account["account_id"], permission)
     return object_response(ctx, ser.project_user_permission(project, account, permission, ctx.api_url))
 
 
 def delete_user(ctx: Ctx):
     ws, project = _project(ctx)
     account = user_of(ctx, "selected_user_id")  # 404 unknown user
-    if account["account_id"] in project.user_perms:  # "if one exists": none to delete is 204 too
-        ws.delete_project_perm(project, "users", account["account_id"])
+    with permission_change(ctx, project, "users", account["account_id"]):
+        if account["account_id"] in project.user_perms:  # "if one exists": none to delete is 204 too
+            ws.delete_project_perm(project, "users", account["account_id"])
     return empty_response(204)
 
 
@@ -111,15 +114,17 @@ def put_group(ctx: Ctx):
     permission = permission_body(ctx, PROJECT_PERMISSIONS)
     slug = group_of(ctx, ws)
     _check_grant(ctx, ws, project, permission, ws.groups[slug]["members"])
-    ws.set_project_perm(project, "groups", slug, permission)
+    with permission_change(ctx, project, "groups", slug):
+        ws.set_project_perm(project, "groups", slug, permission)
     return object_response(ctx, ser.project_group_permission(project, slug, permission, ctx.api_url))
 
 
 def delete_group(ctx: Ctx):
     ws, project = _project(ctx)
     slug = group_of(ctx, ws)  # 404 unknown group
-    if slug in project.group_perms:  # "if one exists": none to delete is 204 too
-        ws.delete_project_perm(project, "groups", slug)
+    with permission_change(ctx, project, "groups", slug):
+        if slug in project.group_perms:  # "if one exists": none to delete is 204 too
+            ws.delete_project_perm(project, "groups", slug)
     return empty_response(204)
 
 

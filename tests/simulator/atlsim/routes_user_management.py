@@ -23,6 +23,7 @@ from __future__ import annotations
 from werkzeug.wrappers import Request, Response
 
 from .admin_common import find_key, route_table
+from .audit_events import token_revoked
 from .web import empty_response, json_response
 
 TOKENS = "/users/{account_id}/manage/api-tokens"
@@ -70,8 +71,10 @@ def delete_token(state, key: dict, params: dict) -> Response:
     if key["scopes"] is not None:
         raise UserMgmtError(403, {"key": "forbidden"})
     account = _account(state, key, params["account_id"])
-    if not state.activity.revoke(account["account_id"], params["tokenId"]):
+    token = state.activity.revoke(account["account_id"], params["tokenId"])
+    if token is None:
         raise UserMgmtError(404, {"key": "notFound"})
+    token_revoked(state, key, account, token)
     return empty_response(204)
 
 

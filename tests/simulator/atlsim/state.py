@@ -22,6 +22,7 @@ import time
 from .accounts import DEFAULT_CREATED_ON, Accounts, SeedError, load_seed, norm_uuid, now_iso, stable_uuid
 from .activity import Activity
 from .admin_state import AdminModel
+from .audit_events import AuditEvents
 
 __all__ = [
     "Accounts",
@@ -380,6 +381,7 @@ class State:
         # API tokens and last-active dates of the accounts, relative dates counted from ``now`` (the app's clock)
         self.clock_at_load = time.time() if now is None else now
         self.activity = Activity(seed.get("accounts"), self.accounts, self.clock_at_load)
+        self.events = AuditEvents()  # the organization audit log (:mod:`atlsim.audit_events`); SimApp sets its clock
 
     def workspace(self, ident: str) -> Workspace | None:
         if ident.startswith("{"):

@@ -17,7 +17,9 @@ DEV_ONLY_PREFIXES = (
     "tests/unit",
     "tests/integration",
     "tests/simulator",
+    "tests/eda",
     "tests/requirements.txt",
+    "tests/requirements-eda.txt",
     "tests/conftest.py",
     ".ci",
     "Makefile",
@@ -82,3 +84,9 @@ def test_tarball_holds_what_users_need(members):
     assert any(util.parent.name == "_bitbucket" for util in utils), "no module_utils package found"
     for util in utils:
         assert "plugins/%s" % util.relative_to(ROOT / "plugins").as_posix() in members
+    # Event-Driven Ansible: the event source and the rulebooks (extensions/eda/)
+    eda = sorted((ROOT / "extensions" / "eda").glob("**/*.y*ml")) + sorted((ROOT / "extensions" / "eda").glob("**/*.py"))
+    assert any(path.name == "audit_events.py" for path in eda), "no event source found"
+    for path in eda:
+        if "__pycache__" not in path.parts:
+            assert path.relative_to(ROOT).as_posix() in members
