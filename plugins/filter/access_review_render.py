@@ -130,7 +130,7 @@ def render_markdown(matrix, title):
             ("inactive accounts outside the workspace", s["inactive_outside"]),
         ]
         + [("cells from " + k, v) for k, v in s["by_source"].items()]
-        + [("%s cells" % k, v) for k, v in s["by_permission"].items()],
+        + [("cells at level %s" % k, v) for k, v in s["by_permission"].items()],
     )
     lines += [
         "",

@@ -31,6 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 OFFBOARDING_WORKFLOW = "Offboarding (approved)"
 DRIFT_JOB_TEMPLATE = "Workspace access (plan)"
 
+LOCALHOST = ("-i", "localhost,", "-c", "local")  # the inventory and connection of the playbooks run here
+
 
 @pytest.fixture(scope="session")
 def eda_bin() -> Path:
@@ -135,16 +137,8 @@ def playbook(tmp_path, collections_path, sim):
             ANSIBLE_DEPRECATION_WARNINGS="0",
         )
         variables = dict(sim_url=sim.url, sim_api_url=sim.api_url, **(extra_vars or {}))
-        command = [
-            str(Path(sys.executable).parent / "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            str(book),
-            "-e",
-            json.dumps(variables),
-        ]
+        ansible_playbook = str(Path(sys.executable).parent / "ansible-playbook")
+        command = [ansible_playbook, *LOCALHOST, str(book), "-e", json.dumps(variables)]
         proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
         assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
         lines = results.read_text(encoding="utf-8").splitlines()

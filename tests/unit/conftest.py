@@ -26,6 +26,7 @@ from ansible_collections.accessops.atlassian.tests.unit import request_forms
 # paths, bodies and redirects), not forms of the collection: their requests are not checked.
 SYNTHETIC = (
     "tests/unit/plugins/module_utils/test_transport.py",
+    "tests/unit/plugins/module_utils/test_transport_retries.py",
     "tests/unit/plugins/module_utils/test_retry.py",
     "tests/unit/plugins/module_utils/test_pagination.py",
     "tests/unit/plugins/module_utils/test_hardening.py",  # redirects and echoed secrets on made-up paths

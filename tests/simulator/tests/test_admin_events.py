@@ -14,7 +14,6 @@ from atlsim.admin_state import stable_id
 from atlsim.admin_testkit import DIR, KEY, USERS_GROUP, USERS_GROUP_NAME, account_id
 from atlsim.app import create_app
 from atlsim.clock import FakeClock
-from atlsim.pytest_plugin import LoopbackClient
 from atlsim.scim_testkit import patch, user
 
 ADMIN = demo.basic(*demo.ADMIN)
@@ -35,11 +34,6 @@ KEY_ACTOR = {
 @pytest.fixture(name="app")
 def fixture_app():
     return create_app(DEMO_SEED, clock=FakeClock(1_800_000_000.0))
-
-
-@pytest.fixture(name="client")
-def fixture_client(app):
-    return LoopbackClient(app)
 
 
 def only_event(app, action: str) -> dict:

@@ -29,11 +29,6 @@ def fixture_app():
     return create_app(DEMO_SEED, clock=FakeClock(NOW))
 
 
-@pytest.fixture(name="client")
-def fixture_client(app):
-    return LoopbackClient(app)
-
-
 def inject(client, action: str = "user_deactivated", **extra) -> dict:
     answer = client.post("/_sim/events", json=dict(extra, action=action))
     assert answer.status_code == 201, answer.get_data(as_text=True)

@@ -50,11 +50,6 @@ def fixture_app():
     return create_app(DEMO_SEED, clock=FakeClock(NOW))
 
 
-@pytest.fixture(name="client")
-def fixture_client(app):
-    return LoopbackClient(app)
-
-
 def tokens_url(app, email: str) -> str:
     return "/users/%s/manage/api-tokens" % account_id(app, email)
 

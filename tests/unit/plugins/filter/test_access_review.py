@@ -197,3 +197,14 @@ def test_json_and_bad_format():
         access_review_render(matrix, "pdf")
     with pytest.raises(AnsibleFilterError):
         access_review_render({"nope": 1}, "csv")
+
+
+def test_markdown_summary_names_each_count_once():
+    matrix = build()
+    assert matrix["summary"]["by_permission"], "the fixture has cells"
+    text = access_review_render(matrix, "markdown")
+    labels = [line.split(" | ")[0].lstrip("| ") for line in text.splitlines() if line.startswith("| ") and " | " in line]
+    counted = [label for label in labels if "cells" in label]
+    assert len(counted) == len(set(counted)), counted
+    for level, count in matrix["summary"]["by_permission"].items():
+        assert "| cells at level %s | %d |" % (level, count) in text

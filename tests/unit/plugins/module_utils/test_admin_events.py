@@ -32,22 +32,24 @@ BASE = "https://api.atlassian.com/admin"
 ORG = "/admin/v1/orgs/org-1"
 KEY = "admin-key-0123456789abcdef"
 
-# the simulator's actions (the source never hard-codes them)
-ACTIONS = [
-    ("user_deactivated", "Deactivated user account", "User management"),
-    ("user_reactivated", "Reactivated user account", "User management"),
-    ("user_access_suspended", "Suspended user access", "User management"),
-    ("user_access_restored", "Restored user access", "User management"),
-    ("user_removed_from_directory", "Removed user from directory", "User management"),
-    ("group_member_added", "Added user to group", "Group management"),
-    ("group_member_removed", "Removed user from group", "Group management"),
-    ("bitbucket_repository_permission_updated", "Bitbucket repository permission changed", "Bitbucket"),
-    ("bitbucket_repository_permission_removed", "Bitbucket repository permission removed", "Bitbucket"),
-    ("bitbucket_project_permission_updated", "Bitbucket project permission changed", "Bitbucket"),
-    ("bitbucket_project_permission_removed", "Bitbucket project permission removed", "Bitbucket"),
-    ("api_token_revoked", "Revoked API token", "User management"),
-    ("user_logged_in", "Logged in", "Authentication"),
+# the simulator's actions (the source never hard-codes them): id, displayName, groupDisplayName -> the category the
+# rules on the names must give
+CATEGORIZED = [
+    ("user_deactivated", "Deactivated user account", "User management", "account_deactivated"),
+    ("user_reactivated", "Reactivated user account", "User management", "other"),
+    ("user_access_suspended", "Suspended user access", "User management", "account_suspended"),
+    ("user_access_restored", "Restored user access", "User management", "other"),
+    ("user_removed_from_directory", "Removed user from directory", "User management", "other"),
+    ("group_member_added", "Added user to group", "Group management", "membership_changed"),
+    ("group_member_removed", "Removed user from group", "Group management", "membership_changed"),
+    ("bitbucket_repository_permission_updated", "Bitbucket repository permission changed", "Bitbucket", "permission_changed"),
+    ("bitbucket_repository_permission_removed", "Bitbucket repository permission removed", "Bitbucket", "permission_changed"),
+    ("bitbucket_project_permission_updated", "Bitbucket project permission changed", "Bitbucket", "permission_changed"),
+    ("bitbucket_project_permission_removed", "Bitbucket project permission removed", "Bitbucket", "permission_changed"),
+    ("api_token_revoked", "Revoked API token", "User management", "other"),
+    ("user_logged_in", "Logged in", "Authentication", "other"),
 ]
+ACTIONS = [row[:3] for row in CATEGORIZED]
 
 
 def action_items(rows=None):
@@ -203,21 +205,7 @@ def test_imports_no_ansible_and_core_only():
 
 def test_categories_of_the_simulator_actions():
     found = {i: categorize(i, name, group) for i, name, group in ACTIONS}
-    assert found == {
-        "user_deactivated": "account_deactivated",
-        "user_reactivated": "other",
-        "user_access_suspended": "account_suspended",
-        "user_access_restored": "other",
-        "user_removed_from_directory": "other",
-        "group_member_added": "membership_changed",
-        "group_member_removed": "membership_changed",
-        "bitbucket_repository_permission_updated": "permission_changed",
-        "bitbucket_repository_permission_removed": "permission_changed",
-        "bitbucket_project_permission_updated": "permission_changed",
-        "bitbucket_project_permission_removed": "permission_changed",
-        "api_token_revoked": "other",
-        "user_logged_in": "other",
-    }
+    assert found == {row[0]: row[3] for row in CATEGORIZED}
 
 
 @pytest.mark.parametrize(
