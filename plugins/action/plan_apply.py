@@ -5,7 +5,8 @@
 items of an approved plan with the collection's write modules, refusing stale ones.
 
 The plan is checked first (check_plan of plugin_utils/_plan/document.py): a refused plan sends nothing. Then every
-call that calls_for (plugin_utils/_plan/apply.py) derives from the items runs with ActionBase._execute_module, the
+call that calls_for (plugin_utils/_plan/apply.py) derives from the items runs its module (in this worker on the
+controller, plugin_utils/_in_process.py, else with ActionBase._execute_module), the
 ``module_args`` of its API merged in; a failed call does not stop the next one (the calls are independent), and a SCIM write runs only when its re-read
 found the item's ``before``. Nothing runs that is not derived from an item.
 """
@@ -16,7 +17,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.apply import (
     Call,
@@ -26,6 +26,7 @@ from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.apply im
     reread_verdict,
 )
 from ansible_collections.accessops.atlassian.plugins.modules.plan_apply import argument_spec
+from ansible_collections.accessops.atlassian.plugins.plugin_utils._in_process import InProcessModules
 from ansible_collections.accessops.atlassian.plugins.plugin_utils._plan.document import check_plan, plain_times
 
 COLLECTION = "accessops.atlassian"
@@ -87,18 +88,15 @@ def _add_api_calls(total: dict[str, int], result: dict[str, Any]) -> None:
                 total[method] = total.get(method, 0) + count
 
 
-class ActionModule(ActionBase):
-    """Apply an approved plan (see plugins/modules/plan_apply.py)."""
+class ActionModule(InProcessModules):
+    """Apply an approved plan (see plugins/modules/plan_apply.py); each call runs in this worker when it may."""
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
     _supports_async = False
 
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
-        result = super().run(tmp, task_vars)
-        del tmp
-        task_vars = task_vars or {}
-        _validation, args = self.validate_argument_spec(argument_spec=argument_spec())
+        result, task_vars, args = self.begin(tmp, task_vars, argument_spec())
         module_args = args.get("module_args") or {}
         reserved = reserved_options(module_args)
         if reserved:
@@ -172,7 +170,7 @@ class ActionModule(ActionBase):
         arguments = self._with_module_defaults(fqcn, arguments)
         for name in RESERVED[call.api] - set(call.args):
             arguments.pop(name, None)  # from module_defaults: only the items say what a call does
-        return self._execute_module(module_name=fqcn, module_args=arguments, task_vars=task_vars)
+        return self.run_collection_module(fqcn, arguments, task_vars)
 
     def _apply(self, calls: list[Call], module_args: dict[str, Any], task_vars: dict[str, Any], result: dict[str, Any]) -> None:
         counts: dict[str, int] = {"total": 0}

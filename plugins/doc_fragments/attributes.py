@@ -18,6 +18,27 @@ attributes:
     description: Returns details on what has changed (or possibly needs changing in check mode), when in diff mode.
 """
 
+    # Every API module (its action plugin runs it in the task's worker on the controller, plugin_utils/_in_process.py).
+    IN_PROCESS = r"""
+options: {}
+attributes:
+  action:
+    description: The module has an action plugin. Where the task runs on the controller (C(connection=local), no
+      C(become) or C(async), the controller's Python), the module's code runs in the task's worker process instead of
+      a new Python process; anywhere else, or with the variable C(accessops_in_process=false), it runs as a process.
+      The result and the requests are the same.
+    support: full
+"""
+
+    # The action-only modules (plan_apply, run_ledger, report_files): an action plugin does all their work.
+    CONTROLLER_ACTION = r"""
+options: {}
+attributes:
+  action:
+    description: Runs on the controller as an action plugin.
+    support: full
+"""
+
     # Modules that only read (instead of DOCUMENTATION above: the first fragment's description wins a merge).
     INFO_MODULE = r"""
 options: {}

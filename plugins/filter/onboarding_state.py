@@ -65,7 +65,9 @@ _value:
     - C(todo) - what each step has to do, given the steps before it - C(lookup), C(verify), C(members_before),
       C(group_check), C(repositories_exist) (lists of emails, group names, repository names), C(directory) (bool),
       C(scim) (the C(users) items), C(invite), C(groups), C(repository_grants), C(project_grants) (loop items, each with
-      C(email)).
+      C(email)); C(accounts) (bool - one of C(directory), C(seats), C(scim), C(invite), C(group_check), C(groups) has
+      work) and C(predict) (bool - C(members_before) or C(repositories_exist) has work), which decide whether the role
+      includes those steps at all.
     - C(api_calls) - the API calls of every result given (each module's C(api_calls.total), summed).
   type: dict
 """

@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - accessops.atlassian.admin
   - accessops.atlassian.attributes
   - accessops.atlassian.attributes.admin_actiongroup
+  - accessops.atlassian.attributes.in_process
 attributes:
   check_mode:
     support: full

@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - accessops.atlassian.admin
   - accessops.atlassian.attributes.info_module
   - accessops.atlassian.attributes.admin_actiongroup
+  - accessops.atlassian.attributes.in_process
 options:
   account_ids:
     description:

@@ -45,6 +45,7 @@ extends_documentation_fragment:
   - accessops.atlassian.scim_user
   - accessops.atlassian.attributes
   - accessops.atlassian.attributes.scim_actiongroup
+  - accessops.atlassian.attributes.in_process
 options:
   user_name:
     description:

@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - accessops.atlassian.scim
   - accessops.atlassian.attributes.info_module
   - accessops.atlassian.attributes.scim_actiongroup
+  - accessops.atlassian.attributes.in_process
 options:
   user_name:
     description:

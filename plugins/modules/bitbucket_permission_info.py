@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - accessops.atlassian.bitbucket
   - accessops.atlassian.attributes.info_module
   - accessops.atlassian.attributes.bitbucket_actiongroup
+  - accessops.atlassian.attributes.in_process
 options:
   workspace:
     description: The workspace slug (or UUID).

@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - accessops.atlassian.permissions.project
   - accessops.atlassian.attributes
   - accessops.atlassian.attributes.bitbucket_actiongroup
+  - accessops.atlassian.attributes.in_process
 notes:
   - "Requests: one per project and subject kind to read (one per 100 explicit permissions when several users or groups
     are involved, or one when a single one is; two when it has no explicit permission and is to be removed, or is

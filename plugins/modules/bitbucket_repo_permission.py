@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - accessops.atlassian.permissions.repository
   - accessops.atlassian.attributes
   - accessops.atlassian.attributes.bitbucket_actiongroup
+  - accessops.atlassian.attributes.in_process
 notes:
   - "Resolving email addresses needs a workspace admin (Bitbucket only lets admins filter members by email)."
   - "Requests: one per repository and subject kind to read (one per 100 explicit permissions when several users or

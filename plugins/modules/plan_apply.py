@@ -99,10 +99,8 @@ options:
         default: {}
 extends_documentation_fragment:
   - accessops.atlassian.attributes
+  - accessops.atlassian.attributes.controller_action
 attributes:
-  action:
-    description: Runs on the controller as an action plugin.
-    support: full
   check_mode:
     support: full
     details:

@@ -34,10 +34,8 @@ options:
     type: path
 extends_documentation_fragment:
   - accessops.atlassian.attributes
+  - accessops.atlassian.attributes.controller_action
 attributes:
-  action:
-    description: Runs on the controller as an action plugin.
-    support: full
   check_mode:
     support: full
     details:

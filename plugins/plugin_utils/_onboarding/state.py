@@ -449,7 +449,15 @@ class _Fold:
         inputs = ("key", "person", "groups", "projects", "repositories")
         people = [dict({k: v for k, v in e.items() if k not in inputs}, changed=_changed(e)) for e in self.entries]
         calls = sum(_calls(result) for result in self.results.values())
+        # Whether a group of steps has work: run.yml includes the group's file only then (a skipped task still costs
+        # the evaluation of its condition). Nothing before a group's first step changes its work but its own steps.
+        self.todo["accounts"] = any(self.todo.get(step) for step in ACCOUNT_STEPS)
+        self.todo["predict"] = any(self.todo.get(step) for step in PREDICT_STEPS)
         return {"people": people, "todo": self.todo, "api_calls": calls, "seats": self.seat_summary}
+
+
+ACCOUNT_STEPS = ("directory", "seats", "scim", "invite", "group_check", "groups")
+PREDICT_STEPS = ("members_before", "repositories_exist")
 
 
 def _changed(entry):
