@@ -88,7 +88,7 @@ def write_here(path: str, files: list[tuple[str, bytes]], mode: int, check: bool
 class ActionModule(InProcessModules):
     """Write report files into one directory (see plugins/modules/report_files.py)."""
 
-    TRANSFERS_FILES = True
+    TRANSFERS_FILES = False  # a temporary directory only on the copy path (_write_there makes and removes it)
     _supports_check_mode = True
     _supports_async = False
 

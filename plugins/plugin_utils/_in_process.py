@@ -201,10 +201,8 @@ class InProcessModules(ActionBase):
 
     def _parsed(self, low_level: dict[str, Any]) -> dict[str, Any]:
         """What _execute_module makes of a module's output, for each supported ansible-core."""
-        if len(inspect.signature(self._parse_returned_data).parameters) >= 2:  # ansible-core 2.19+
-            data = self._parse_returned_data(low_level, PROFILE)
-        else:
-            data = self._parse_returned_data(low_level)
+        profiled = len(inspect.signature(self._parse_returned_data).parameters) >= 2  # ansible-core 2.19+
+        data = self._parse_returned_data(low_level, PROFILE) if profiled else self._parse_returned_data(low_level)
         if hasattr(data, "remove_internal_keys"):  # ansible-core 2.21+: a UnifiedTaskResult
             data.remove_internal_keys()
             return data.as_result_dict(for_round_trip=True)
@@ -212,11 +210,11 @@ class InProcessModules(ActionBase):
 
         data.pop("_ansible_suppress_tmpdir_delete", None)
         remove_internal_keys(data)
-        if len(inspect.signature(self._parse_returned_data).parameters) < 2:  # 2.16-2.18: mark it untrusted
-            from ansible.utils.unsafe_proxy import wrap_var  # pylint: disable=import-outside-toplevel
+        if profiled:
+            return data
+        from ansible.utils.unsafe_proxy import wrap_var  # pylint: disable=import-outside-toplevel
 
-            data = wrap_var(data)
-        return data
+        return wrap_var(data)  # 2.16-2.18: the module's answer is untrusted, as _execute_module marks it
 
 
 class InProcessModuleAction(InProcessModules):
