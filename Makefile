@@ -23,7 +23,8 @@ STAMP_NEWEST := $(VENV_NEWEST)/.installed-$(NEWEST_CORE)
 NEWEST_TESTS ?= test_bitbucket_repo_permission.py test_admin_access.py test_admin_check_mode_and_refusals.py \
   test_admin_info_modules.py test_admin_api_key_hidden.py \
   test_scim_user.py test_no_secrets_in_output.py test_role_onboarding.py test_role_offboarding.py \
-  test_role_access_review.py test_awx_runner.py test_role_plans.py test_role_workspace_access.py test_permission_info.py
+  test_role_access_review.py test_awx_runner.py test_role_plans.py test_role_workspace_access.py test_permission_info.py \
+  test_in_process.py
 VENV_EE := $(CURDIR)/.venv-ee
 STAMP_EE := $(VENV_EE)/.installed
 VENV_EDA := $(CURDIR)/.venv-eda

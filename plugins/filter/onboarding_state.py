@@ -63,7 +63,9 @@ _value:
       not known yet), C(stopped), C(suggestions), C(groups_added), C(projects_granted), C(projects_have),
       C(repositories_granted), C(verified), C(actions), C(errors).
     - C(todo) - what each step has to do, given the steps before it - C(lookup), C(verify), C(members_before),
-      C(group_check), C(repositories_exist) (lists of emails, group names, repository names), C(directory) (bool),
+      C(group_check), C(repositories_exist), C(verify_repositories), C(verify_account_ids) (lists of emails, group names,
+      repository names, account IDs - the read-back checks those repositories, by account ID when every account is
+      known), C(directory) (bool),
       C(scim) (the C(users) items), C(invite), C(groups), C(repository_grants), C(project_grants) (loop items, each with
       C(email)); C(accounts) (bool - one of C(directory), C(seats), C(scim), C(invite), C(group_check), C(groups) has
       work) and C(predict) (bool - C(members_before) or C(repositories_exist) has work), which decide whether the role

@@ -47,6 +47,16 @@ options:
       - Addresses that match no member are returned in RV(not_found).
     type: list
     elements: str
+  account_ids:
+    description:
+      - Atlassian account IDs of members to look up (50 per request). Needs a workspace admin (an access token reads
+        one member per request).
+      - With O(include_permissions=true) the effective permissions are read at the same time as the memberships (both
+        need only the IDs) - one round of requests where a look-up by O(emails) needs three.
+      - IDs that match no member are returned in RV(not_found).
+    type: list
+    elements: str
+    version_added: 0.3.0
   repository:
     description:
       - A repository slug; adds its explicit user and group permissions as RV(repository_permissions).
@@ -78,6 +88,16 @@ options:
     elements: str
     choices: [repositories, projects]
     default: [repositories, projects]
+    version_added: 0.3.0
+  within_repositories:
+    description:
+      - With O(include_permissions=true), the permissions on these repositories (slugs) only - RV(members[].repository_permissions)
+        and the explicit repository permissions then cover just these. Each effective-permission query is narrowed to
+        50 of them, so a member who reaches hundreds of repositories is checked on a few with one request (how the
+        onboarding role verifies its grants).
+      - Only used with O(include_permissions=true).
+    type: list
+    elements: str
     version_added: 0.3.0
   concurrency:
     description: How many permission lists O(include_permissions) reads at the same time (1 to 16).
@@ -146,6 +166,19 @@ EXAMPLES = r"""
     include_permissions: true
     include_explicit: [projects]
   register: access
+
+- name: Check two members' permissions on two repositories only (one round of requests)
+  accessops.atlassian.bitbucket_member_info:
+    username: admin@acme.example
+    api_token: "{{ bitbucket_api_token }}"
+    workspace: acme
+    account_ids:
+      - "557058:6c1b8f2e-0000-4000-8000-000000000001"
+      - "557058:6c1b8f2e-0000-4000-8000-000000000002"
+    include_permissions: true
+    include_explicit: []
+    within_repositories: [infra-core, web-api]
+  register: checked
 
 - name: Resolve many email addresses at once
   accessops.atlassian.bitbucket_member_info:
@@ -247,7 +280,7 @@ member:
     workspace_permission: member
     email: dev001@acme.example
 not_found:
-  description: The O(member) or O(emails) values that matched no workspace member.
+  description: The O(member), O(emails) or O(account_ids) values that matched no workspace member.
   returned: always
   type: list
   elements: str
@@ -296,11 +329,13 @@ def argument_spec():
         workspace=dict(type="str", required=True),
         member=dict(type="str"),
         emails=dict(type="list", elements="str"),
+        account_ids=dict(type="list", elements="str"),
         repository=dict(type="str"),
         include_permissions=dict(type="bool", default=False),
         include_explicit=dict(
             type="list", elements="str", choices=["repositories", "projects"], default=["repositories", "projects"]
         ),
+        within_repositories=dict(type="list", elements="str"),
         include_profile=dict(type="bool", default=False),
         whoami=dict(type="bool", default=False),
         concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
@@ -312,7 +347,7 @@ def main():
     module = AnsibleModule(
         argument_spec=argument_spec(),
         supports_check_mode=True,
-        mutually_exclusive=[("member", "emails")],
+        mutually_exclusive=[("member", "emails", "account_ids")],
     )
     run_module(
         module,

@@ -5,6 +5,9 @@ as a process (``accessops_in_process: false``) does, with real ansible-playbook 
 
 from __future__ import annotations
 
+import re
+
+import yaml
 from bitbucket_helpers import account_id, explicit, module_task, run_tasks, tasks_playbook
 
 USER = "dev250@acme.example"
@@ -86,3 +89,30 @@ def test_verbose_output_says_where_each_module_ran(sim, ansible_run, tmp_path):
     # Only the process run builds and starts an AnsiballZ payload.
     assert run.stdout.count("AnsiballZ_bitbucket_repo_permission.py") >= 1
     assert "demo-admin-api-token" not in run.stdout + run.stderr
+
+
+def test_the_collection_strategy_imports_its_code_once_and_runs_the_play_like_linear(sim, ansible_run):
+    """strategy: accessops.atlassian.linear (the collection's playbooks use it): the collection's code is imported in
+    the main process when the play starts (-vvv says how much), then the tasks run as with ansible.builtin.linear -
+    a module in the worker, a filter of the collection, a module as a process."""
+    tasks = [
+        grant("in the worker", True, check_mode=True),
+        grant("as a process", False, check_mode=True),
+        {
+            "name": "a filter",
+            "ansible.builtin.debug": {"msg": "{{ 'acme' | accessops.atlassian.offboarding_report_name(true) }}"},
+        },
+    ]
+    play = yaml.safe_load(tasks_playbook(tasks))
+    play[0]["strategy"] = "accessops.atlassian.linear"
+    run = ansible_run(yaml.safe_dump(play, sort_keys=False), verbosity=3)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    found = re.search(
+        r"accessops\.atlassian\.linear: (\d+) Python files of ansible_collections\.accessops\.atlassian", run.stdout
+    )
+    assert found and int(found.group(1)) > 100, run.stdout[:3000]
+    assert "not imported" not in run.stdout
+    assert "accessops.atlassian.bitbucket_repo_permission runs in the worker process" in run.stdout
+    assert "runs as a process: accessops_in_process is false" in run.stdout
+    assert [t["changed"] for t in run.tasks[:2]] == [True, True]
+    assert run.tasks[2]["msg"].startswith("offboarding-acme-")

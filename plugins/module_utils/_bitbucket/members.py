@@ -9,6 +9,8 @@ Request plan:
 * every member: ``/workspaces/{ws}/permissions`` (one request per 100 members; it carries the user
   objects and the workspace role, so no separate ``/members`` listing is needed);
 * one member by account id or ``{uuid}``: the same listing filtered with BBQL (1 request);
+* members by account id: the role listing filtered on the ids (50 per request), with their effective permissions read
+  at the same time (both need only the ids);
 * members by email: ``/workspaces/{ws}/members?q=user.email IN (...)`` (90 per request), then their
   roles with ``user.account_id IN (...)`` (50 per request) for up to 100 members; above that the
   first page of the whole role listing, whose ``size`` decides whether the rest of the listing or
@@ -217,44 +219,102 @@ def _members_by_email(roles: Roles, emails: Iterable[str]) -> tuple[list[dict[st
     return members, not_found
 
 
-def _add_effective_permissions(
-    client: BitbucketClient, workspace: str, members: list[dict[str, Any]], everyone: bool = False, concurrency: int = 1
-) -> None:
-    """member["repository_permissions"] = {slug: permission}, joined in memory from paginated
+def _members_by_id(
+    roles: Roles,
+    account_ids: list[str],
+    effective: Callable[[BitbucketClient], dict[str, dict[str, str]]] | None,
+    concurrency: int,
+) -> tuple[list[dict[str, Any]], list[str], dict[str, dict[str, str]] | None]:
+    """(entries in the order asked, not-found ids, effective permissions or None): the role listing filtered on the ids
+    (50 per request) and, with ``effective``, the effective-permission read at the same time (both need only the ids:
+    one round of requests where a look-up by email needs three). Without roles (an access token), one
+    ``GET .../members/{id}`` per id."""
+    wanted = list(dict.fromkeys(account_ids))
+
+    def read(worker: BitbucketClient, job: str) -> Any:
+        if job == "effective":
+            return effective(worker)
+        mine = Roles(worker, roles.workspace, roles.warn)
+        return mine.for_ids(wanted), mine.available
+
+    jobs = ["roles"] + (["effective"] if effective is not None else [])
+    with WorkerPool(roles.client, min(len(jobs), concurrency)) as pool:
+        answers = pool.map(read, jobs)
+    memberships, roles.available = answers[0]
+    members, not_found = [], []
+    for account_id in wanted:
+        membership = memberships.get(account_id) if roles.available else roles.client.get_member(roles.workspace, account_id)
+        if membership is None:
+            not_found.append(account_id)
+        else:
+            members.append(_member(membership))
+    return members, not_found, answers[1] if effective is not None else None
+
+
+def _set_effective(members: list[dict[str, Any]], by_id: dict[str, dict[str, str]]) -> None:
+    for member in members:
+        member["repository_permissions"] = dict(sorted(by_id.get(member.get("account_id"), {}).items()))
+
+
+def _effective_permissions(
+    client: BitbucketClient,
+    workspace: str,
+    ids: list[str],
+    everyone: bool = False,
+    concurrency: int = 1,
+    repositories: list[str] | None = None,
+) -> dict[str, dict[str, str]]:
+    """{account id: {slug: permission}} of ``ids``, joined in memory from paginated
     ``/workspaces/{ws}/permissions/repositories`` queries, never one per member: one query per 50 members
     (``user.account_id IN (...)``), read ``concurrency`` at a time (the pages of one query follow an opaque ``next``
     one after another, so splitting the listing is what lets it be read in parallel; it costs at most one request
     more per 50 members than the whole listing). When every member was asked for and there is no concurrency, the
     whole listing; reading only some members' permissions matters: the whole listing of a large workspace runs to
-    thousands of pages, against a rate limit of about 1,000 requests an hour."""
-    ids = [m["account_id"] for m in members if m.get("account_id")]
+    thousands of pages, against a rate limit of about 1,000 requests an hour. ``repositories`` (slugs): only the
+    permissions on these, each query narrowed to 50 of them (``AND repository.full_name IN (...)``), so that a
+    member who reaches hundreds of repositories is checked on a few with one request."""
     by_id = {account_id: {} for account_id in ids}
     whole = not ids or (everyone and (concurrency <= 1 or len(ids) <= ACCOUNT_ID_BATCH))
-    batches = [None] if whole else chunks(ids, ACCOUNT_ID_BATCH)
+    names = None if repositories is None else sorted({("%s/%s" % (workspace, r)).lower() for r in repositories})
+    jobs = [
+        (users, names_batch)
+        for users in ([None] if whole else chunks(ids, ACCOUNT_ID_BATCH))
+        for names_batch in ([None] if names is None else chunks(names, ACCOUNT_ID_BATCH))
+    ]
     path = client.transport.shown_path("/workspaces/%s/permissions/repositories" % workspace)
 
-    def read(worker: BitbucketClient, batch: list[str] | None) -> list[Any] | None:
-        if not batch:
+    def read(worker: BitbucketClient, job: tuple[list[str] | None, list[str] | None]) -> list[Any] | None:
+        users, names_batch = job
+        parts = [bbql_in("user.account_id", users)] if users else []
+        parts += [bbql_in("repository.full_name", names_batch)] if names_batch else []
+        if not parts:
             return list(worker.iter_effective_repository_permissions(workspace))
         try:
-            listed = list(worker.iter_effective_repository_permissions(workspace, q=bbql_in("user.account_id", batch)))
+            listed = list(worker.iter_effective_repository_permissions(workspace, q=" AND ".join(parts)))
         except ApiError as err:
             if not refused_query(err):
                 raise
             return None  # HTTP 400: the filter is refused
-        return check_filtered(listed, batch, lambda item: user_key(item.get("user")), "user.account_id", "GET", path)
+        if users:
+            check_filtered(listed, users, lambda item: user_key(item.get("user")), "user.account_id", "GET", path)
+        if names_batch:
+            check_filtered(listed, names_batch, _full_name, "repository.full_name", "GET", path)
+        return listed
 
     with WorkerPool(client, concurrency) as pool:
-        answers = pool.map(read, batches)
+        answers = pool.map(read, jobs)
         if any(listed is None for listed in answers):  # the documented form instead: the whole listing, matched here
             answers = [list(client.iter_effective_repository_permissions(workspace))]
         for listed in answers:
             for item in listed:
                 account_id = user_key(item.get("user"))
-                if account_id in by_id:
+                if account_id in by_id and (names is None or _full_name(item) in names):
                     by_id[account_id][_repository_slug(item.get("repository"))] = item.get("permission")
-    for member in members:
-        member["repository_permissions"] = dict(sorted(by_id.get(member.get("account_id"), {}).items()))
+    return by_id
+
+
+def _full_name(item: dict[str, Any]) -> str:
+    return ((item.get("repository") or {}).get("full_name") or "").lower()
 
 
 def _repository_permissions(
@@ -323,6 +383,12 @@ def validate_params(params: dict[str, Any]) -> dict[str, Any]:
             )
         for email in params["emails"]:
             validate.user_identifier(email, "emails", kinds=("email",))
+    if params.get("account_ids") is not None:
+        if not params["account_ids"]:
+            raise ConfigurationError("account_ids is an empty list: give at least one account ID, or leave account_ids out")
+        params["account_ids"] = [
+            validate.user_identifier(a, "account_ids", kinds=("account_id",))[1] for a in params["account_ids"]
+        ]
     if params.get("repository") is not None:
         params["repository"] = validate.repository(params["repository"])
     validate.bounded_int(
@@ -335,6 +401,11 @@ def validate_params(params: dict[str, Any]) -> dict[str, Any]:
             "include_explicit: %s is not one of %s" % (validate.show(str(unknown[0])), ", ".join(EXPLICIT_KINDS))
         )
     params["include_explicit"] = [kind for kind in EXPLICIT_KINDS if kind in kinds]
+    if params.get("within_repositories") is not None:
+        slugs = [validate.repository(r, "within_repositories") for r in params["within_repositories"]]
+        if any(s.startswith("{") for s in slugs):
+            raise ConfigurationError("within_repositories takes repository slugs (the filter is on the full name), not {uuid}s")
+        params["within_repositories"] = slugs
     return params
 
 
@@ -355,12 +426,32 @@ def run_member_info(client: BitbucketClient, params: dict[str, Any], warn: Calla
             result["member"] = entry
     elif params.get("emails"):
         result["members"], result["not_found"] = _members_by_email(roles, params["emails"])
-    everyone = not (params.get("member") or params.get("emails") or params.get("repository") or params.get("whoami"))
+    concurrency = params.get("concurrency") or DEFAULT_CONCURRENCY
+    repositories = params.get("within_repositories")
+    effective = None
+    if params.get("account_ids"):
+        ids = params["account_ids"]
+        read_effective = None
+        if params.get("include_permissions"):
+
+            def read_effective(worker: BitbucketClient) -> dict[str, dict[str, str]]:
+                return _effective_permissions(worker, workspace, ids, concurrency=concurrency, repositories=repositories)
+
+        result["members"], result["not_found"], effective = _members_by_id(roles, ids, read_effective, concurrency)
+    everyone = not (
+        params.get("member")
+        or params.get("emails")
+        or params.get("account_ids")
+        or params.get("repository")
+        or params.get("whoami")
+    )
     if everyone:
         result["members"] = [_member(m) for m in roles.listing()]
     if params.get("include_permissions") and result["members"]:
-        concurrency = params.get("concurrency") or DEFAULT_CONCURRENCY
-        _add_effective_permissions(client, workspace, result["members"], everyone=everyone, concurrency=concurrency)
+        if effective is None:  # after the members (by email, one member, everyone); by account id it was read beside them
+            ids = [m["account_id"] for m in result["members"] if m.get("account_id")]
+            effective = _effective_permissions(client, workspace, ids, everyone, concurrency, repositories)
+        _set_effective(result["members"], effective)
         add_explicit_permissions(client, workspace, result["members"], concurrency=concurrency, kinds=params["include_explicit"])
     if params.get("include_profile"):
         for member in result["members"]:

@@ -177,16 +177,19 @@ def prefetch(
     key = next(iter(users.involved))
     removal = key in users.absent
     unseen = [] if key in directory.confirmed else [key]
-    jobs = ["access"] + ([] if removal else ["owners"])
+    # each query of 50 repositories is a job of its own: a removal over hundreds of repositories reads them at once
+    batches = list(chunks(targets, REPOSITORY_BATCH))
+    jobs = list(range(len(batches))) + ([] if removal else ["owners"])
     seen = []
 
-    def run(worker: BitbucketClient, job: str) -> Any:
-        if job == "access":
-            return effective_access(worker, workspace, targets, key, learn=seen.append)
-        return unseen, owner_listing(worker, workspace, unseen)
+    def run(worker: BitbucketClient, job: Any) -> Any:
+        if job == "owners":
+            return unseen, owner_listing(worker, workspace, unseen)
+        return effective_access(worker, workspace, batches[job], key, learn=seen.append)
 
     results = dict(zip(jobs, pool.map(run, jobs), strict=True))
-    access = results["access"]
+    parts = [results[index] for index in range(len(batches))]
+    access = None if any(part is None for part in parts) else {k: v for part in parts for k, v in part.items()}
     for user in seen[:1]:
         directory.learn(user)
     if access is None or (removal and unseen and not access):

@@ -408,6 +408,12 @@ class _Fold:
         if self.check:
             candidates = [e for e in candidates if not _changed(e)]
         self.todo["verify"] = [e["email"] for e in candidates] if self.verify else []
+        # the read-back checks the repositories asked for: their permissions only (one query per 50, not the pages of
+        # everything the people reach)
+        self.todo["verify_repositories"] = sorted({r.get("name") for e in candidates for r in e["repositories"] if r.get("name")})
+        # known account ids: the memberships and the permissions are read at the same time (by email: one after the other)
+        ids = [e.get("account_id") for e in candidates]
+        self.todo["verify_account_ids"] = ids if self.todo["verify"] and all(ids) else []
         result = self.result("readback")
         if result is None or result.get("skipped") or not self.todo["verify"]:
             return
@@ -415,11 +421,12 @@ class _Fold:
             for entry in candidates:
                 entry["errors"].append("verify: the read-back failed: " + _message(result, "unknown error"))
             return
-        members = {
-            m["email"].lower(): m for m in result.get("members") or [] if isinstance(m, dict) and isinstance(m.get("email"), str)
-        }
+        listed = [m for m in result.get("members") or [] if isinstance(m, dict)]
+        members = {m["email"].lower(): m for m in listed if isinstance(m.get("email"), str)}
+        by_id = {m["account_id"]: m for m in listed if m.get("account_id")}
         for entry in candidates:
-            member = members.get(entry["key"])
+            # read by account id (todo.verify_account_ids) the memberships carry no email
+            member = by_id.get(entry.get("account_id")) or members.get(entry["key"])
             problems = [] if member else ["verify: not a member of workspace " + self.workspace]
             have = set(entry["projects_have"])
             problems += [

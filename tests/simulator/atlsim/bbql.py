@@ -54,6 +54,9 @@ class Query:
     fields_used: set = field(default_factory=set)
     literals: dict = field(default_factory=dict)
     operators: dict = field(default_factory=dict)  # field -> set of operators used on it ("=", "IN", "NOT IN"...)
+    # field -> the only values the whole query lets it take (a string field compared with = or IN in every branch of
+    # the query, at the top of an AND chain): a listing may read just the items with those values (routes_permissions)
+    pins: dict = field(default_factory=dict)
 
     def values_for(self, name: str) -> list:
         return self.literals.get(name, [])
@@ -93,6 +96,7 @@ class _Parser:
         self.used: set = set()
         self.literals: dict = {}
         self.operators: dict = {}
+        self.pins: dict = {}  # what the last expr / and_expr / term parsed pins (see Query.pins)
 
     def peek(self):
         return self.tokens[self.pos]
@@ -120,22 +124,34 @@ class _Parser:
         pred = self.expr()
         if self.peek()[0] != "end":
             self.fail("AND, OR or the end of the query")
-        return Query(pred, self.used, self.literals, self.operators)
+        return Query(pred, self.used, self.literals, self.operators, self.pins)
 
     def expr(self):
         parts = [self.and_expr()]
+        branches = [self.pins]
         while self.keyword("OR"):
             parts.append(self.and_expr())
+            branches.append(self.pins)
+        # an OR pins a field only when each branch does, to any of their values
+        self.pins = {
+            name: frozenset().union(*(b[name] for b in branches)) for name in branches[0] if all(name in b for b in branches)
+        }
         return parts[0] if len(parts) == 1 else (lambda obj: any(p(obj) for p in parts))
 
     def and_expr(self):
         parts = [self.term()]
+        pins = dict(self.pins)
         while self.keyword("AND"):
             parts.append(self.term())
+            # an AND pins what any of its terms pins (to the values they all allow)
+            for name, values in self.pins.items():
+                pins[name] = pins[name] & values if name in pins else values
+        self.pins = pins
         return parts[0] if len(parts) == 1 else (lambda obj: all(p(obj) for p in parts))
 
     def term(self):
         kind, value, _unused = self.peek()
+        self.pins = {}
         if kind == "punct" and value == "(":
             self.next()
             inner = self.expr()
@@ -169,6 +185,8 @@ class _Parser:
         literal = self.value(value, fdef)
         if literal is _NULL:
             ops.add("null")
+        elif op == "=" and fdef.kind == "string":
+            self.pins = {value: frozenset([literal])}
         return self.compare(value, fdef, op, literal)
 
     def value(self, name: str, fdef: Field):
@@ -226,6 +244,8 @@ class _Parser:
         has_null = any(item is _NULL for item in items)
         if has_null:
             self.operators.setdefault(name, set()).add("null")
+        if fdef.kind == "string" and not negate and not has_null:
+            self.pins = {name: frozenset(wanted)}
 
         def pred(obj):
             got = getter(obj)

@@ -14,6 +14,7 @@ repository's admins (workspace and project admins included); access tokens get 4
 
 from __future__ import annotations
 
+from . import bbql
 from . import serializers as ser
 from .auth import RouteAuth
 from .bbql import Field
@@ -28,6 +29,9 @@ from .routes_common import (
     workspace_of,
 )
 from .web import ApiError, Ctx
+
+# a query naming more users than this filters the whole list (as fast as reading each user's entries)
+PINNED_MAX = 100
 
 WS_AUTH = RouteAuth(classic="account", granular=("read:repository:bitbucket",), access_tokens="deny")
 REPO_AUTH = RouteAuth(classic="repository", granular=("read:repository:bitbucket",), access_tokens="deny")
@@ -50,11 +54,41 @@ def entries(ws, accounts, repos=None) -> list:
     out = []
     for repo in ws.repos.values() if repos is None else repos:
         users = [(accounts.by_id[account_id], perm) for account_id, perm in ws.effective(repo).items()]
-        users.sort(key=lambda pair: (pair[0]["display_name"].lower(), pair[0]["account_id"]))
+        users.sort(key=_by_name)
         out.extend((repo, account, perm) for account, perm in users)
     if repos is None:
         ws.cache["permission_entries"] = out
     return out
+
+
+def _by_name(pair):
+    return (pair[0]["display_name"].lower(), pair[0]["account_id"])
+
+
+def entries_of(ws, accounts, account_ids) -> list:
+    """The entries of ``entries(ws, accounts)`` of these accounts only, in the same order, without listing every user
+    of the workspace (a query that names its users reads just theirs: the simulator's time stays out of a benchmark)."""
+    out = []
+    for repo in ws.repos.values():
+        effective = ws.effective(repo)
+        users = [(accounts.by_id[a], effective[a]) for a in account_ids if a in effective]
+        users.sort(key=_by_name)
+        out.extend((repo, account, perm) for account, perm in users)
+    return out
+
+
+def _source(ctx: Ctx, ws) -> list:
+    """What the query can match: when it requires ``user.account_id`` to be one of a few values, their entries only
+    (the full filter still applies to them); every entry otherwise. A query that does not parse is answered by
+    ``filtered`` (400)."""
+    q = ctx.arg("q")
+    try:
+        pinned = bbql.parse(q, FIELDS).pins.get("user.account_id") if q and q.strip() else None
+    except bbql.BBQLError:
+        pinned = None
+    if pinned is None or len(pinned) > PINNED_MAX:
+        return entries(ws, ctx.state.accounts)
+    return entries_of(ws, ctx.state.accounts, sorted(pinned))
 
 
 def _render(ctx: Ctx):
@@ -69,7 +103,7 @@ def list_workspace(ctx: Ctx):
     key = ("permission_query", ctx.arg("q"), ctx.arg("sort"))
     items = ws.cache.get(key)
     if items is None:  # following ``next`` pages does not filter the whole workspace again
-        items, _unused = filtered(ctx, entries(ws, ctx.state.accounts), FIELDS)
+        items, _unused = filtered(ctx, _source(ctx, ws), FIELDS)
         if len(ws.cache) > 64:
             ws.cache.clear()
         ws.cache[key] = items

@@ -121,3 +121,51 @@ def test_repository_existence_lists_only_the_visible_ones(sim_client):
         headers=demo.bearer(demo.REPO_ACCESS_TOKEN),
     )
     assert resp.status_code == 200 and resp.get_json() == {"values": [{"slug": "infra-core"}]}
+
+
+@pytest.mark.parametrize(
+    "query, pins",
+    [
+        (
+            'user.account_id = "a" AND repository.full_name IN ("x", "y")',
+            {"user.account_id": {"a"}, "repository.full_name": {"x", "y"}},
+        ),
+        ('user.account_id IN ("a", "b") AND (user.account_id = "b" OR user.account_id = "c")', {"user.account_id": {"b"}}),
+        ('(user.account_id = "a" OR user.account_id = "b") AND permission >= "write"', {"user.account_id": {"a", "b"}}),
+        ('permission = "admin" OR user.account_id = "a"', {}),
+        ('user.account_id != "a"', {}),
+        ('user.account_id NOT IN ("a")', {}),
+        ("user.account_id = null", {}),
+        ('user.account_id ~ "a"', {}),
+        ('user.account_id IN ("a", null)', {}),
+    ],
+)
+def test_a_query_pins_the_values_every_match_must_have(query, pins):
+    """Query.pins: a field the whole query restricts to a few values (what lets a listing read only those items)."""
+    from atlsim import bbql  # pylint: disable=import-outside-toplevel
+    from atlsim.routes_permissions import FIELDS  # pylint: disable=import-outside-toplevel
+
+    assert {k: set(v) for k, v in bbql.parse(query, FIELDS).pins.items()} == pins
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'user.account_id = "{a}"',
+        'user.account_id IN ("{a}", "{b}") AND permission >= "write"',
+        '(user.account_id = "{b}" OR user.account_id = "{a}") AND repository.name ~ "core"',
+        'user.account_id IN ("{a}", "{b}", "557058:nobody")',
+    ],
+)
+def test_a_query_naming_its_users_answers_what_filtering_every_entry_answers(sim_app, sim_client, query):
+    """The listing reads only the named users' entries for such a query: same items, same order, same pages as the
+    full filter (the simulator's own filter over every entry, the same query reversed into an OR with a false branch
+    that stops it from pinning)."""
+    a, b = acct(sim_app, "dev003@acme.example"), acct(sim_app, "dev120@acme.example")
+    pinned = query.format(a=a, b=b)
+    unpinned = "(%s) OR user.account_id = null" % pinned
+    for pagelen in (100, 3):
+        first, second = (get(sim_client, PERMS, q=q, pagelen=pagelen, sort="-permission") for q in (pinned, unpinned))
+        assert first[0] == second[0] == 200
+        assert first[1]["values"] and first[1]["values"] == second[1]["values"]
+        assert first[1].get("size") == second[1].get("size")

@@ -6,6 +6,8 @@ after (read or predicted), the residual access, the account action and the resul
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from ansible.errors import AnsibleFilterError
@@ -259,6 +261,25 @@ def test_verify_reads_the_state_after_and_explains_the_residual_access():
     failed = offboarding_result(state, dict(done, verify_error="HTTP 503"))
     assert [p["status"] for p in failed["people"]] == ["failed", "failed"]
     assert failed["people"][0]["error"].startswith("The read of step 4 (shared by everyone) failed")
+
+
+def test_replaying_the_steps_leaves_the_planned_state_as_it_was():
+    """Each task replays the registered results on a working copy (only the records and plans are shared): the state
+    the role keeps is the same after any number of replays, and a second replay answers like the first."""
+    state = offboarding_plan(start([A, B]), reads())
+    planned = copy.deepcopy(state)
+    done = {
+        "repositories": looped(**{A: removal("557058:aaa", ["infra-core"], {"infra-core": "admin"})}),
+        "groups": looped(**{A: {"changed": True, "removed": ["users"], "user": {"account_id": "557058:aaa"}}}),
+        "members_after": {"members": [member(B, "557058:bbb", {"platform-core": "write"})], "api_calls": {"total": 2}},
+        "users_after": {"users": [user(A, "557058:aaa", ["wiki"]), user(B, "557058:bbb", ["okta"])]},
+    }
+    first = offboarding_result(state, done, finished="2026-01-01T12:00:09Z")
+    assert offboarding_todo(state, "verify", done)["people"] == 2
+    assert state == planned
+    assert offboarding_result(state, done, finished="2026-01-01T12:00:09Z") == first
+    assert first["people"][0]["actions"]["repositories_removed"] == ["infra-core"]
+    assert state["entries"][0]["actions"]["repositories_removed"] == []
 
 
 def test_check_mode_predicts_the_state_after_from_the_actions():

@@ -103,9 +103,17 @@ def test_an_existing_account_from_lookup_to_verified():
         "onboarding_item", (todo["project_grants"][0], grant("project", ["INFRA"], after={"INFRA": {"712020:jane": "read"}}))
     )
     assert state(people, results)["todo"]["verify"] == [JANE]
+    # the read-back reads the permissions of the repositories asked for, not all that the person reaches
+    assert state(people, results)["todo"]["verify_repositories"] == ["infra", "web-api"]
+    # the account is known: read back by account id, whose memberships carry no email
+    assert state(people, results)["todo"]["verify_account_ids"] == ["712020:jane"]
+    results["readback"] = dict(
+        calls(2), members=[{"email": None, "account_id": "712020:jane", "repository_permissions": {"web-api": "admin"}}]
+    )
+    assert person(state(people, results), JANE)["errors"] == ["verify: repository permission missing: infra=admin"]
     results["readback"] = dict(
         calls(2),
-        members=[{"email": JANE, "account_id": "712020:jane", "repository_permissions": {"web-api": "admin", "infra": "admin"}}],
+        members=[{"email": None, "account_id": "712020:jane", "repository_permissions": {"web-api": "admin", "infra": "admin"}}],
     )
     final = state(people, results)
     jane = person(final, JANE)

@@ -165,3 +165,125 @@ def test_include_explicit_unknown_kind_fails_before_any_request():
     assert failed
     assert "include_explicit" in result["msg"] and "groups" in result["msg"]
     assert len(responses.calls) == 0
+
+
+WITHIN = (
+    '/2.0/workspaces/acme/permissions/repositories?q=user.account_id IN ("557058:dev1","557058:dev2")'
+    ' AND repository.full_name IN ("acme/api","acme/web")&pagelen=100'
+)
+
+
+def _two_members_checked_on_two_repositories(answer):
+    responses.add(
+        "GET",
+        API + "/workspaces/acme/members",
+        json=page([membership("dev1", email=EMAILS[0]), membership("dev2", email=EMAILS[1])]),
+    )
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev1"), membership("dev2", "collaborator")]))
+    responses.add("GET", API + "/workspaces/acme/permissions/repositories", json=page(answer))
+
+
+@responses.activate
+def test_within_repositories_narrows_the_effective_query_to_those_repositories():
+    _two_members_checked_on_two_repositories([effective("dev1", "web", "admin"), effective("dev2", "api", "read")])
+    result, failed = run_module(
+        module,
+        args(emails=EMAILS, include_permissions=True, include_explicit=[], within_repositories=["web", "API"]),
+    )
+    assert not failed
+    # one query for both members on both repositories (names lowered, sorted), however many they reach elsewhere
+    assert calls(responses) == LOOKUP[:2] + [("GET", WITHIN)]
+    dev1, dev2 = result["members"]
+    assert dev1["repository_permissions"] == {"web": "admin"} and dev2["repository_permissions"] == {"api": "read"}
+
+
+@responses.activate
+def test_within_repositories_refuses_an_answer_outside_the_filter():
+    _two_members_checked_on_two_repositories([effective("dev1", "web", "admin"), effective("dev1", "infra-core", "write")])
+    result, failed = run_module(
+        module, args(emails=EMAILS, include_permissions=True, include_explicit=[], within_repositories=["web", "api"])
+    )
+    assert failed
+    assert "filtered on repository.full_name answered acme/infra-core" in result["msg"]
+
+
+@responses.activate
+def test_within_repositories_empty_reads_no_effective_permission():
+    _two_members_checked_on_two_repositories([])
+    result, failed = run_module(
+        module, args(emails=EMAILS, include_permissions=True, include_explicit=[], within_repositories=[])
+    )
+    assert not failed
+    assert calls(responses) == LOOKUP[:2]
+    assert [m["repository_permissions"] for m in result["members"]] == [{}, {}]
+
+
+@responses.activate
+def test_within_repositories_takes_slugs_not_uuids():
+    result, failed = run_module(
+        module,
+        args(
+            emails=EMAILS,
+            include_permissions=True,
+            within_repositories=["{0b4b4c1c-9d38-4b0a-9a4e-2a3c1f6a1e11}"],
+        ),
+    )
+    assert failed and "within_repositories takes repository slugs" in result["msg"]
+    assert calls(responses) == []
+
+
+IDS = ["557058:dev2", "557058:dev1", "557058:nobody"]
+BY_ID = [
+    ("GET", PERMS + '?q=user.account_id IN ("557058:dev1","557058:dev2","557058:nobody")&pagelen=100'),
+    (
+        "GET",
+        '/2.0/workspaces/acme/permissions/repositories?q=user.account_id IN ("557058:dev2","557058:dev1","557058:nobody")'
+        ' AND repository.full_name IN ("acme/api","acme/web")&pagelen=100',
+    ),
+]
+
+
+def _members_by_id():
+    responses.add("GET", API + PERMS[4:], json=page([membership("dev1"), membership("dev2", "collaborator")]))
+    responses.add(
+        "GET",
+        API + "/workspaces/acme/permissions/repositories",
+        json=page([effective("dev1", "web", "admin"), effective("dev2", "api", "read")]),
+    )
+
+
+@responses.activate
+def test_account_ids_read_the_memberships_and_the_permissions_without_an_email_look_up():
+    _members_by_id()
+    result, failed = run_module(
+        module,
+        args(account_ids=IDS, include_permissions=True, include_explicit=[], within_repositories=["web", "api"], concurrency=1),
+    )
+    assert not failed
+    # no /members look-up by email: both reads need only the ids (one after the other with concurrency 1)
+    assert calls(responses) == BY_ID
+    assert [(m["account_id"], m["workspace_permission"], m["repository_permissions"]) for m in result["members"]] == [
+        ("557058:dev2", "collaborator", {"api": "read"}),
+        ("557058:dev1", "member", {"web": "admin"}),
+    ]
+    assert result["not_found"] == ["557058:nobody"]
+
+
+@responses.activate
+def test_account_ids_read_both_at_the_same_time_with_concurrency():
+    _members_by_id()
+    result, failed = run_module(
+        module, args(account_ids=IDS, include_permissions=True, include_explicit=[], within_repositories=["api", "web"])
+    )
+    assert not failed
+    assert sorted(calls(responses)) == sorted(BY_ID)
+    assert result["api_calls"]["total"] == 2
+    assert [m["repository_permissions"] for m in result["members"]] == [{"api": "read"}, {"web": "admin"}]
+
+
+@responses.activate
+def test_account_ids_must_be_account_ids():
+    for value, why in ((["dev1@acme.example"], "is not an Atlassian account ID"), ([], "account_ids is an empty list")):
+        result, failed = run_module(module, args(account_ids=value, include_permissions=True))
+        assert failed and why in result["msg"], result["msg"]
+    assert calls(responses) == []
